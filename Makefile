@@ -1,0 +1,90 @@
+# Kestrel: `make run` boots it in QEMU, `make test` runs every test. Each target
+# first installs what is missing (scripts/deps.sh).
+KERNEL_TARGET := x86_64-unknown-none
+USER_TARGET   := x86_64-unknown-linux-musl
+BUILD         := build
+KERNEL_ELF    := target/$(KERNEL_TARGET)/kernel/kernel
+USER_BINDIR   := target/$(USER_TARGET)/release
+USER_PKGS     := $(notdir $(patsubst %/,%,$(wildcard user/*/)))
+MEM           ?= 256M
+ARGS          ?=
+KVM           ?= 0
+OVMF_CODE     := /usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS     := /usr/share/OVMF/OVMF_VARS_4M.fd
+
+QEMU_FLAGS := -m $(MEM) -serial stdio -no-reboot -boot d \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-drive file=$(BUILD)/os.iso,media=cdrom,readonly=on,if=ide,index=0 \
+	-drive file=$(BUILD)/args.img,format=raw,if=ide,index=1
+ifeq ($(KVM),1)
+QEMU_FLAGS += -enable-kvm -cpu host
+endif
+
+.PHONY: all deps kernel user initramfs iso run run-uefi debug bochs test test-host test-boot lint bench clean
+.DELETE_ON_ERROR:
+
+all: iso
+
+deps:
+	@./scripts/deps.sh
+
+kernel: deps
+	cargo build -p kestrel-kernel --target $(KERNEL_TARGET) --profile kernel
+	@mkdir -p $(BUILD)
+	cp $(KERNEL_ELF) $(BUILD)/kernel.elf
+
+user: deps
+	cargo build --release --target $(USER_TARGET) $(addprefix -p ,$(USER_PKGS))
+
+initramfs: user
+	@mkdir -p $(BUILD)
+	./scripts/mkinitramfs.sh $(USER_BINDIR) $(BUILD)/initramfs.cpio
+
+iso: kernel initramfs
+	./iso.sh $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/os.iso
+	@ls -l $(BUILD)/os.iso
+
+$(BUILD)/args.img: FORCE
+	@mkdir -p $(BUILD)
+	@./scripts/args-disk.sh $@ $(ARGS)
+FORCE:
+
+# Serial on this terminal, the screen in a window (or nothing when there is no display).
+run: iso $(BUILD)/args.img
+	qemu-system-x86_64 $(QEMU_FLAGS) $(if $(DISPLAY),,-display none)
+
+run-uefi: iso $(BUILD)/args.img
+	cp $(OVMF_VARS) $(BUILD)/ovmf-vars.fd
+	qemu-system-x86_64 $(QEMU_FLAGS) $(if $(DISPLAY),,-display none) \
+		-drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
+		-drive if=pflash,format=raw,file=$(BUILD)/ovmf-vars.fd
+
+# QEMU waits for gdb on :1234; gdb loads build/kernel.elf's symbols (scripts/kestrel.gdb).
+debug: iso $(BUILD)/args.img
+	qemu-system-x86_64 $(QEMU_FLAGS) -display none -s -S & \
+	gdb -q -x scripts/kestrel.gdb; kill $$! 2>/dev/null || true
+
+bochs: iso
+	cd $(BUILD) && KESTREL_ISO=os.iso KESTREL_SERIAL=bochs-serial.log \
+		bochs -q -f ../scripts/bochsrc -rc ../scripts/bochs-continue.rc
+
+test: test-host test-boot
+
+test-host: deps
+	cargo test --workspace --exclude kestrel-kernel --lib --bins
+	cargo test -p kestrel --lib
+
+test-boot: iso
+	cargo test -p kestrel --tests -- --test-threads=2
+
+lint: deps
+	cargo fmt --all --check
+	cargo clippy --workspace --exclude kestrel-kernel --all-targets -- -D warnings
+	cargo clippy -p kestrel-kernel --target $(KERNEL_TARGET) --profile kernel -- -D warnings
+
+bench: iso
+	cargo test -p kestrel --release --test bench -- --ignored --nocapture
+
+clean:
+	cargo clean
+	rm -rf $(BUILD)

@@ -1,0 +1,28 @@
+//! CPU control: halting and interrupt enabling.
+use x86_64::instructions::interrupts;
+
+/// Stop this CPU for good (interrupts off).
+pub fn halt_forever() -> ! {
+    loop {
+        interrupts::disable();
+        x86_64::instructions::hlt();
+    }
+}
+
+/// Enable interrupts and wait for the next one, atomically (`sti; hlt`).
+pub fn wait_for_interrupt() {
+    interrupts::enable_and_hlt();
+}
+
+/// Run `f` with interrupts disabled, restoring the previous state afterwards.
+pub fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {
+    interrupts::without_interrupts(f)
+}
+
+pub fn disable_interrupts() {
+    interrupts::disable();
+}
+
+pub fn enable_interrupts() {
+    interrupts::enable();
+}

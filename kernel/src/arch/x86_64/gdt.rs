@@ -1,0 +1,57 @@
+//! The GDT (kernel and user code/data segments, the TSS) and the TSS itself, whose
+//! IST entry gives the double fault its own stack and whose RSP0 is the kernel stack
+//! used on entry from user mode.
+use x86_64::instructions::segmentation::{CS, DS, ES, SS, Segment};
+use x86_64::instructions::tables::load_tss;
+use x86_64::structures::gdt::{Descriptor, GlobalDescriptorTable, SegmentSelector};
+use x86_64::structures::tss::TaskStateSegment;
+use x86_64::VirtAddr;
+
+use super::stacks;
+
+/// IST slot (0-based, as the x86_64 crate counts) of the double-fault stack.
+pub const DOUBLE_FAULT_IST: u16 = 0;
+
+/// Segment selectors. The order kernel code, kernel data, user data, user code is
+/// the one `sysret` requires (STAR).
+#[derive(Debug, Clone, Copy)]
+pub struct Selectors {
+    pub kernel_code: SegmentSelector,
+    pub kernel_data: SegmentSelector,
+    pub user_data: SegmentSelector,
+    pub user_code: SegmentSelector,
+    pub tss: SegmentSelector,
+}
+
+static mut TSS: TaskStateSegment = TaskStateSegment::new();
+static GDT: spin::Once<(GlobalDescriptorTable, Selectors)> = spin::Once::new();
+
+/// Build and load the GDT and TSS, reload the segment registers.
+pub fn init() {
+    // SAFETY: runs once on the boot CPU before interrupts are enabled; nothing else
+    // refers to TSS yet.
+    let tss: &'static TaskStateSegment = unsafe {
+        let tss = &mut *(&raw mut TSS);
+        tss.interrupt_stack_table[usize::from(DOUBLE_FAULT_IST)] = VirtAddr::new(stacks::fault_stack_top());
+        tss.privilege_stack_table[0] = VirtAddr::new(stacks::boot_stack_top());
+        tss
+    };
+    let (gdt, sel) = GDT.call_once(|| {
+        let mut gdt = GlobalDescriptorTable::new();
+        let kernel_code = gdt.append(Descriptor::kernel_code_segment());
+        let kernel_data = gdt.append(Descriptor::kernel_data_segment());
+        let user_data = gdt.append(Descriptor::user_data_segment());
+        let user_code = gdt.append(Descriptor::user_code_segment());
+        let tss = gdt.append(Descriptor::tss_segment(tss));
+        (gdt, Selectors { kernel_code, kernel_data, user_data, user_code, tss })
+    });
+    gdt.load();
+    // SAFETY: the selectors index the GDT just loaded, with matching descriptors.
+    unsafe {
+        CS::set_reg(sel.kernel_code);
+        DS::set_reg(sel.kernel_data);
+        ES::set_reg(sel.kernel_data);
+        SS::set_reg(sel.kernel_data);
+        load_tss(sel.tss);
+    }
+}

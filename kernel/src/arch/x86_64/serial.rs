@@ -1,0 +1,63 @@
+//! COM1, a 16550 UART (through `uart_16550`) at 115200 8N1: console output, and
+//! input bytes on IRQ 4.
+use spin::Mutex;
+use uart_16550::backend::PioBackend;
+use uart_16550::spec::registers::IER;
+use uart_16550::{BaudRate, Config, Uart16550};
+use x86_64::instructions::port::Port;
+
+const COM1: u16 = 0x3f8;
+
+static PORT: Mutex<Option<Uart16550<PioBackend>>> = Mutex::new(None);
+
+/// Initialise COM1 (if present) with receive interrupts enabled.
+pub fn init() {
+    // SAFETY: 0x3f8..0x400 are COM1's registers, used only through PORT.
+    let Ok(mut uart) = (unsafe { Uart16550::new_port(COM1) }) else {
+        return;
+    };
+    let config = Config { baud_rate: BaudRate::Baud115200, interrupts: IER::DATA_READY, ..Config::default() };
+    if uart.init(config).is_ok() {
+        *PORT.lock() = Some(uart);
+    }
+}
+
+/// Write bytes, translating "\n" to "\r\n". Callers serialise (the console lock).
+pub fn write(bytes: &[u8]) {
+    if let Some(uart) = PORT.lock().as_mut() {
+        for line in bytes.split_inclusive(|&b| b == b'\n') {
+            match line.strip_suffix(b"\n") {
+                Some(text) => {
+                    uart.send_bytes_exact(text);
+                    uart.send_bytes_exact(b"\r\n");
+                }
+                None => uart.send_bytes_exact(line),
+            }
+        }
+    }
+}
+
+/// A byte received, if any.
+pub fn try_read() -> Option<u8> {
+    PORT.lock().as_mut().and_then(|uart| uart.try_receive_byte().ok())
+}
+
+/// Write with plain port I/O, bypassing the lock: for the panic path only, when
+/// the lock may be held by the code that failed.
+pub fn emergency_write(bytes: &[u8]) {
+    let mut data = Port::<u8>::new(COM1);
+    let mut line_status = Port::<u8>::new(COM1 + 5);
+    for &b in bytes {
+        for &out in if b == b'\n' { b"\r\n".as_slice() } else { core::slice::from_ref(&b) } {
+            // SAFETY: COM1's data and line-status registers; at worst the bytes
+            // interleave with another writer's.
+            unsafe {
+                let mut spins = 0u32;
+                while line_status.read() & 0x20 == 0 && spins < 100_000 {
+                    spins += 1;
+                }
+                data.write(out);
+            }
+        }
+    }
+}

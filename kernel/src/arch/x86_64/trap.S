@@ -1,0 +1,90 @@
+/* trap.S: entry stubs for CPU exceptions (vectors 0-31) and hardware interrupts
+ * (32-47), and the common path that builds a TrapFrame and calls trap_dispatch.
+ *
+ * Stack at trap_common entry (the CPU pushed ss..rip; the stub pushed the rest):
+ *
+ *     ss, rsp, rflags, cs, rip      pushed by the CPU (RSP 16-byte aligned first)
+ *     error code                    by the CPU, or a 0 pushed by the stub
+ *     vector                        by the stub            <- rsp
+ *
+ * trap_common then pushes rax..r15, so the stack holds a TrapFrame (trap.rs) and
+ * RSP stays 16-byte aligned for the call. {FRAME_CS} is the offset of cs from the
+ * vector slot; it is computed in Rust with offset_of!.
+ */
+    .section .text.trap, "ax"
+    .code64
+
+.macro TRAP_STUB vector, cpu_pushes_error
+    .balign 16
+trap_stub_\vector:
+    .if \cpu_pushes_error == 0
+    pushq $0
+    .endif
+    pushq $\vector
+    jmp trap_common
+.endm
+
+.irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
+    TRAP_STUB \v, 0
+.endr
+.irp v, 8,10,11,12,13,14,17,21,29,30
+    TRAP_STUB \v, 1
+.endr
+.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+    TRAP_STUB \v, 0
+.endr
+
+trap_common:
+    cld
+    testb $3, {FRAME_CS}(%rsp)                /* from user mode: switch GS bases */
+    jz 1f
+    swapgs
+1:  push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, %rdi
+    call trap_dispatch
+    .global trap_return
+trap_return:
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+    testb $3, {FRAME_CS}(%rsp)
+    jz 2f
+    swapgs
+2:  add $16, %rsp                             /* vector and error code */
+    iretq
+
+    .section .rodata.trap, "a"
+    .balign 8
+    .global trap_stub_table
+trap_stub_table:
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+    .quad trap_stub_\v
+.endr
+
+    .text

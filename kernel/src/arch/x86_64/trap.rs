@@ -1,0 +1,84 @@
+//! The one TrapFrame for every entry into the kernel, and the dispatcher that
+//! trap.S calls with it: CPU exceptions go to `exception`, IRQs to `crate::irq`.
+use core::mem::offset_of;
+
+use super::{exception, pic};
+
+/// Registers saved on every trap, in stack order (lowest address first); its
+/// upper part (rip..ss) is the frame `iretq` pops.
+#[repr(C)]
+#[derive(Debug, Clone, Default)]
+pub struct TrapFrame {
+    pub r15: u64,
+    pub r14: u64,
+    pub r13: u64,
+    pub r12: u64,
+    pub r11: u64,
+    pub r10: u64,
+    pub r9: u64,
+    pub r8: u64,
+    pub rbp: u64,
+    pub rdi: u64,
+    pub rsi: u64,
+    pub rdx: u64,
+    pub rcx: u64,
+    pub rbx: u64,
+    pub rax: u64,
+    pub vector: u64,
+    pub error_code: u64,
+    pub rip: u64,
+    pub cs: u64,
+    pub rflags: u64,
+    pub rsp: u64,
+    pub ss: u64,
+}
+
+impl TrapFrame {
+    /// Whether the trap came from ring 3.
+    pub fn from_user(&self) -> bool {
+        self.cs & 3 == 3
+    }
+}
+
+// trap.S pushes 15 general registers below the vector slot, then iretq's frame.
+const _: () = assert!(offset_of!(TrapFrame, vector) == 15 * 8);
+const _: () = assert!(offset_of!(TrapFrame, rip) == offset_of!(TrapFrame, vector) + 16);
+const _: () = assert!(core::mem::size_of::<TrapFrame>() % 16 == 0);
+
+core::arch::global_asm!(
+    include_str!("trap.S"),
+    FRAME_CS = const offset_of!(TrapFrame, cs) - offset_of!(TrapFrame, vector),
+    options(att_syntax)
+);
+
+/// First vector of the remapped 8259 PIC's IRQs.
+pub const IRQ_BASE: u8 = 32;
+/// Number of vectors trap.S has stubs for (32 exceptions and 16 IRQs).
+pub const STUB_COUNT: usize = 48;
+
+unsafe extern "C" {
+    /// Addresses of the entry stubs in trap.S, indexed by vector.
+    static trap_stub_table: [u64; STUB_COUNT];
+}
+
+/// The entry stub address for `vector`.
+pub fn stub_address(vector: usize) -> u64 {
+    // SAFETY: trap_stub_table is a read-only table of STUB_COUNT addresses in trap.S.
+    unsafe { trap_stub_table[vector] }
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
+    match frame.vector {
+        0..32 => exception::handle(frame),
+        v @ 32..48 => {
+            let irq = (v - u64::from(IRQ_BASE)) as u8;
+            if pic::is_spurious(irq) {
+                return;
+            }
+            pic::end_of_interrupt(irq);
+            crate::irq::handle(irq, frame);
+        }
+        v => panic!("trap on vector {v} without a handler"),
+    }
+}

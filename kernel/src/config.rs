@@ -1,0 +1,38 @@
+//! The kernel's settings, from the command line GRUB passes: `init=PATH` (the
+//! first program, default /sbin/init), `test=NAME` (a boot-test mode), and the
+//! words after `--` (init's arguments). Unknown options get a warning.
+use kcmdline::CommandLine;
+
+pub const DEFAULT_INIT: &str = "/sbin/init";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Config {
+    pub cmdline: &'static str,
+    pub init: &'static str,
+    pub test: Option<&'static str>,
+}
+
+const KNOWN_OPTIONS: [&str; 2] = ["init", "test"];
+
+static CONFIG: spin::Once<Config> = spin::Once::new();
+
+pub fn init(cmdline: &'static str) -> &'static Config {
+    CONFIG.call_once(|| {
+        let parsed = CommandLine::parse(cmdline);
+        for opt in parsed.options() {
+            if !KNOWN_OPTIONS.contains(&opt.key) {
+                log::warn!("unknown kernel option '{}' ignored", opt.key);
+            }
+        }
+        Config {
+            cmdline,
+            init: parsed.value("init").unwrap_or(DEFAULT_INIT),
+            test: parsed.value("test"),
+        }
+    })
+}
+
+/// The settings; before `init` (very early faults) the defaults.
+pub fn get() -> Config {
+    CONFIG.get().copied().unwrap_or(Config { cmdline: "", init: DEFAULT_INIT, test: None })
+}

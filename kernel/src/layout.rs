@@ -1,0 +1,30 @@
+//! The kernel's virtual memory map and its limits, in one place (see DESIGN.md).
+
+/// Every physical address `p` is mapped at `DIRECT_MAP_BASE + p`.
+pub const DIRECT_MAP_BASE: u64 = 0xffff_8000_0000_0000;
+/// Kernel stacks: slots of `KERNEL_STACK_SLOT` bytes, the first page of each a guard.
+pub const KERNEL_STACKS_BASE: u64 = 0xffff_c000_0000_0000;
+pub const KERNEL_STACKS_END: u64 = 0xffff_c080_0000_0000;
+pub const KERNEL_STACK_SLOT: u64 = 64 * 1024;
+pub const GUARD_PAGE_SIZE: u64 = 4096;
+/// The kernel image is linked here (code model `kernel`) and loaded at 1 MiB.
+pub const KERNEL_VMA: u64 = 0xffff_ffff_8000_0000;
+
+pub const fn phys_to_virt(phys: u64) -> u64 {
+    DIRECT_MAP_BASE + phys
+}
+
+/// Whether `addr` is the guard page of a kernel-stack slot.
+pub fn is_kernel_stack_guard(addr: u64) -> bool {
+    (KERNEL_STACKS_BASE..KERNEL_STACKS_END).contains(&addr)
+        && (addr - KERNEL_STACKS_BASE) % KERNEL_STACK_SLOT < GUARD_PAGE_SIZE
+}
+
+/// Whether `addr` is in the kernel image and not in a guard page: the only memory a
+/// backtrace walk reads.
+pub fn is_kernel_address(addr: u64) -> bool {
+    let s = crate::arch::sections::kernel_sections();
+    let in_image = s.text.start <= addr && addr < s.data.end;
+    let in_guard = crate::arch::stack_guard_pages().iter().any(|&g| (g..g + GUARD_PAGE_SIZE).contains(&addr));
+    in_image && !in_guard
+}

@@ -1,0 +1,73 @@
+//! Kestrel's kernel: `kmain`, entered from the 32-bit trampoline in
+//! arch/x86_64/boot.S, and the order in which the subsystems start.
+#![no_std]
+#![no_main]
+#![deny(unsafe_code)]
+
+#[allow(unsafe_code)]
+mod arch;
+mod boot_info;
+mod config;
+mod console;
+mod irq;
+mod klog;
+mod ktest;
+mod layout;
+mod panic;
+mod symbols;
+mod time;
+
+use arch::{cpu, multiboot, pic, pit, qemu};
+
+/// The kernel's entry, on the higher-half boot stack, interrupts off.
+///
+/// Init order:
+/// 1. serial console and kernel log (so everything after can report),
+/// 2. GDT, TSS and IDT (exceptions are reported from here on),
+/// 3. boot information: command line, symbols for backtraces, the screen,
+/// 4. the banner,
+/// 5. PIC and PIT, then interrupts on,
+/// 6. a test mode if the command line names one, else idle.
+#[allow(unsafe_code)] // no_mangle: boot.S calls it by name
+#[unsafe(no_mangle)]
+extern "C" fn kmain(boot_info_phys: u64) -> ! {
+    console::init_serial();
+    klog::init();
+    arch::init_traps();
+
+    let boot = match multiboot::load(boot_info_phys) {
+        Ok(boot) => boot,
+        Err(e) => panic!("cannot read the Multiboot2 boot information at {boot_info_phys:#x}: {e:?}"),
+    };
+    let cmdline = boot.command_line_tag().and_then(|t| t.cmdline().ok()).unwrap_or("");
+    let config = config::init(cmdline);
+    if !symbols::init(boot) {
+        log::warn!("no kernel symbol table: backtraces show addresses only");
+    }
+    if boot_info::has_vga_text(boot) {
+        console::enable_vga_text();
+    }
+    boot_info::print_banner(boot, config.cmdline);
+
+    pic::init(1 << pic::IRQ_TIMER);
+    pit::init(time::TIMER_HZ);
+    cpu::enable_interrupts();
+    log::info!("timer: {} Hz", time::TIMER_HZ);
+
+    if let Some(test) = config.test {
+        ktest::run(test);
+    }
+    log::info!("idle");
+    loop {
+        cpu::wait_for_interrupt();
+    }
+}
+
+/// Stop after a fatal report: in a test mode QEMU exits with the failure code,
+/// otherwise the CPU halts for good.
+pub fn fatal_stop() -> ! {
+    if config::get().test.is_some() {
+        qemu::exit(qemu::ExitCode::Failure);
+    }
+    cpu::halt_forever()
+}

@@ -1,0 +1,25 @@
+//! The panic handler: the message, its location and a backtrace, on serial and
+//! screen; then the machine stops (test modes: QEMU exits with the failure code).
+use core::fmt::Write;
+use core::panic::PanicInfo;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use crate::arch::{backtrace, cpu};
+
+static PANICKING: AtomicBool = AtomicBool::new(false);
+
+#[panic_handler]
+fn panic(info: &PanicInfo) -> ! {
+    cpu::disable_interrupts();
+    let mut out = crate::console::emergency();
+    if PANICKING.swap(true, Ordering::SeqCst) {
+        let _ = writeln!(out, "\nKERNEL PANIC while panicking: {}", info.message());
+        crate::fatal_stop();
+    }
+    let _ = writeln!(out, "\nKERNEL PANIC: {}", info.message());
+    if let Some(location) = info.location() {
+        let _ = writeln!(out, "  at {}:{}:{}", location.file(), location.line(), location.column());
+    }
+    let _ = backtrace::write(&mut out, backtrace::current_frame());
+    crate::fatal_stop()
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# scripts/mkinitramfs.sh BINDIR OUT: the initramfs (cpio, newc) holding initramfs/,
+# every user program built in BINDIR under /bin (their names come from user/*:
+# the package name for src/main.rs, the file name for each src/bin/*.rs), and
+# init at /sbin/init.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+bindir=$1
+out=$(realpath -m "$2")
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cp -a "$root/initramfs/." "$stage/"
+mkdir -p "$stage/bin" "$stage/sbin" "$stage/dev" "$stage/proc" "$stage/tmp"
+for pkg in "$root"/user/*/; do
+    names=""
+    [ -f "$pkg/src/main.rs" ] && names=$(basename "$pkg")
+    for bin in "$pkg"/src/bin/*.rs; do
+        [ -f "$bin" ] && names="$names $(basename "$bin" .rs)"
+    done
+    for name in $names; do
+        cp "$bindir/$name" "$stage/bin/$name"
+    done
+done
+if [ -f "$stage/bin/init" ]; then
+    mv "$stage/bin/init" "$stage/sbin/init"
+fi
+(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 >"$out")

@@ -1,0 +1,282 @@
+//! Host-side boot-test harness for Kestrel: boots build/os.iso headless in QEMU
+//! (BIOS or UEFI) or Bochs, collects the serial console, types into it, and reports
+//! how the machine ended. Tests live in tests/; they fail with the serial log.
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// QEMU's exit status when the kernel reports success through isa-debug-exit
+/// (`(0x10 << 1) | 1`); a triple fault exits with 0, which never counts.
+pub const EXIT_SUCCESS: i32 = 33;
+/// The exit status for a kernel-reported failure (`(0x11 << 1) | 1`).
+pub const EXIT_FAILURE: i32 = 35;
+
+/// The build directory (`build/` in the workspace).
+pub fn build_dir() -> PathBuf {
+    PathBuf::from(env!("KESTREL_BUILD_DIR"))
+}
+
+fn workspace_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The ISO every test boots; `make iso` builds it.
+pub fn iso() -> PathBuf {
+    let iso = build_dir().join("os.iso");
+    assert!(iso.exists(), "{} is missing: run `make iso` (or `make test`)", iso.display());
+    iso
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Firmware {
+    Bios,
+    Uefi,
+}
+
+/// How to boot one machine.
+#[derive(Debug, Clone)]
+pub struct Boot {
+    /// Extra kernel command-line words (appended after grub.cfg's).
+    pub args: String,
+    pub memory: String,
+    pub firmware: Firmware,
+    /// A QEMU CPU model other than the default.
+    pub cpu: Option<String>,
+    /// Boot the ISO as a USB stick instead of a CD.
+    pub usb: bool,
+}
+
+impl Boot {
+    pub fn new(args: &str) -> Self {
+        Self { args: args.to_string(), memory: "256M".into(), firmware: Firmware::Bios, cpu: None, usb: false }
+    }
+
+    pub fn memory(mut self, memory: &str) -> Self {
+        self.memory = memory.to_string();
+        self
+    }
+
+    pub fn uefi(mut self) -> Self {
+        self.firmware = Firmware::Uefi;
+        self
+    }
+
+    pub fn cpu(mut self, model: &str) -> Self {
+        self.cpu = Some(model.to_string());
+        self
+    }
+
+    pub fn usb(mut self) -> Self {
+        self.usb = true;
+        self
+    }
+
+    /// Start QEMU (TCG) with serial on pipes.
+    pub fn start(&self) -> Machine {
+        let scratch = tempfile::tempdir().expect("temporary directory");
+        let args_img = scratch.path().join("args.img");
+        make_args_disk(&args_img, &self.args);
+        let iso = iso();
+        let mut cmd = Command::new("qemu-system-x86_64");
+        cmd.args(["-m", &self.memory, "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot"]);
+        cmd.args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
+        if let Some(cpu) = &self.cpu {
+            cmd.args(["-cpu", cpu]);
+        }
+        if self.usb {
+            cmd.arg("-drive").arg(format!("file={},format=raw,if=none,id=stick,readonly=on", iso.display()));
+            cmd.args(["-device", "usb-ehci", "-device", "usb-storage,drive=stick,bootindex=0"]);
+        } else {
+            cmd.args(["-boot", "d"]);
+            cmd.arg("-drive").arg(format!("file={},media=cdrom,readonly=on,if=ide,index=0", iso.display()));
+        }
+        cmd.arg("-drive").arg(format!("file={},format=raw,if=ide,index=1", args_img.display()));
+        if self.firmware == Firmware::Uefi {
+            let vars = scratch.path().join("vars.fd");
+            std::fs::copy("/usr/share/OVMF/OVMF_VARS_4M.fd", &vars).expect("OVMF vars (Debian package ovmf)");
+            cmd.args(["-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"]);
+            cmd.arg("-drive").arg(format!("if=pflash,format=raw,file={}", vars.display()));
+        }
+        Machine::spawn(cmd, scratch, format!("QEMU {self:?}"))
+    }
+}
+
+/// The FAT disk grub.cfg reads extra kernel arguments from (scripts/args-disk.sh).
+fn make_args_disk(path: &Path, args: &str) {
+    let status = Command::new(workspace_dir().join("scripts/args-disk.sh"))
+        .arg(path)
+        .arg(args)
+        .status()
+        .expect("run scripts/args-disk.sh");
+    assert!(status.success(), "scripts/args-disk.sh failed");
+}
+
+/// A running machine and everything its serial port has printed so far.
+pub struct Machine {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    log: Arc<Mutex<Vec<u8>>>,
+    what: String,
+    _scratch: tempfile::TempDir,
+}
+
+/// How a wait ended when it did not find what it wanted.
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl Machine {
+    fn spawn(mut cmd: Command, scratch: tempfile::TempDir, what: String) -> Self {
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {what}: {e} (run `make deps`)"));
+        let log = Arc::new(Mutex::new(Vec::new()));
+        for mut pipe in [
+            Box::new(child.stdout.take().expect("stdout")) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().expect("stderr")),
+        ] {
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                    log.lock().expect("log lock").extend_from_slice(&buf[..n]);
+                }
+            });
+        }
+        let stdin = child.stdin.take();
+        Self { child, stdin, log, what, _scratch: scratch }
+    }
+
+    /// The serial output so far (lossy UTF-8, carriage returns removed).
+    pub fn log(&self) -> String {
+        String::from_utf8_lossy(&self.log.lock().expect("log lock")).replace('\r', "")
+    }
+
+    /// Wait until the serial output contains `text`.
+    pub fn wait_for(&mut self, text: &str, timeout: Duration) -> Result<(), Failure> {
+        self.wait_until(timeout, |log| log.contains(text)).map_err(|f| Failure(format!("waiting for {text:?}: {}", f.0)))
+    }
+
+    /// Wait until `done(log)` holds, the machine stops, or the time is up.
+    pub fn wait_until(&mut self, timeout: Duration, done: impl Fn(&str) -> bool) -> Result<(), Failure> {
+        let start = Instant::now();
+        loop {
+            if done(&self.log()) {
+                return Ok(());
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                if done(&self.log()) {
+                    return Ok(());
+                }
+                return Err(Failure(format!("{} stopped ({status})", self.what)));
+            }
+            if start.elapsed() > timeout {
+                return Err(Failure(format!("timed out after {timeout:?}")));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Type `text` into the serial console.
+    pub fn send(&mut self, text: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin");
+        stdin.write_all(text.as_bytes()).and_then(|()| stdin.flush()).expect("write to the serial console");
+    }
+
+    /// Wait for the machine to exit by itself; kill it after `timeout`.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100)); // let the readers drain
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        None
+    }
+
+    /// Wait for the exit and require the agreed success status.
+    pub fn expect_success(&mut self, timeout: Duration) -> Result<(), Failure> {
+        self.expect_exit(EXIT_SUCCESS, timeout)
+    }
+
+    /// Wait for the exit and require `code`.
+    pub fn expect_exit(&mut self, code: i32, timeout: Duration) -> Result<(), Failure> {
+        match self.wait_exit(timeout) {
+            Some(status) if status.code() == Some(code) => Ok(()),
+            Some(status) => Err(Failure(format!("{} exited with {status}, expected status {code}", self.what))),
+            None => Err(Failure(format!("{} did not exit within {timeout:?}", self.what))),
+        }
+    }
+}
+
+impl Drop for Machine {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Unwrap a wait's result, failing the test with the serial log attached.
+pub trait OrLog<T> {
+    fn or_log(self, machine: &Machine) -> T;
+}
+
+impl<T> OrLog<T> for Result<T, Failure> {
+    fn or_log(self, machine: &Machine) -> T {
+        match self {
+            Ok(value) => value,
+            Err(Failure(why)) => panic!("{why}\n----- serial log -----\n{}\n----------------------", machine.log()),
+        }
+    }
+}
+
+/// Boot `build/os.iso` in Bochs (display on a pseudo-terminal, COM1 to a file),
+/// wait for `marker` on serial, and return the serial log; Bochs has no exit
+/// device, so it is stopped once the marker appears or the time is up.
+pub fn bochs_boot_until(marker: &str, timeout: Duration) -> Result<String, String> {
+    let iso = iso();
+    let scratch = tempfile::tempdir().expect("temporary directory");
+    let serial = scratch.path().join("serial.log");
+    std::fs::write(&serial, b"").expect("serial log file");
+    let scripts = workspace_dir().join("scripts");
+    let bochs = format!(
+        "bochs -q -f {} -rc {}",
+        scripts.join("bochsrc").display(),
+        scripts.join("bochs-continue.rc").display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qfc", &bochs, "/dev/null"])
+        .env("KESTREL_ISO", &iso)
+        .env("KESTREL_SERIAL", &serial)
+        .current_dir(scratch.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start bochs through script(1): {e}"))?;
+    let start = Instant::now();
+    let read_log = || String::from_utf8_lossy(&std::fs::read(&serial).unwrap_or_default()).replace('\r', "");
+    let outcome = loop {
+        let log = read_log();
+        if log.contains(marker) {
+            break Ok(log);
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            break Err(format!("bochs stopped ({status}) before {marker:?}\n----- serial log -----\n{log}"));
+        }
+        if start.elapsed() > timeout {
+            break Err(format!("no {marker:?} within {timeout:?}\n----- serial log -----\n{log}"));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // script(1) runs bochs as its child: end the whole session.
+    let _ = Command::new("pkill").arg("-P").arg(child.id().to_string()).status();
+    let _ = child.kill();
+    let _ = child.wait();
+    outcome
+}

@@ -1,0 +1,85 @@
+//! Boot tests: the banner, the command line, and the fatal-error reports, each a
+//! headless QEMU boot of build/os.iso judged by its serial log and exit status.
+use std::time::Duration;
+
+use kestrel::{Boot, EXIT_FAILURE, OrLog};
+
+const BOOT_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[test]
+fn banner_shows_memory_modules_and_command_line() {
+    let mut m = Boot::new("test=boot").start();
+    m.expect_success(BOOT_TIMEOUT).or_log(&m);
+    let log = m.log();
+    for needle in [
+        "Kestrel 0.1.0",
+        "boot loader: GRUB",
+        "command line: 'init=/sbin/init test=boot'",
+        "module: 'initramfs'",
+        "timer: 1000 Hz",
+        "KTEST PASS",
+    ] {
+        assert!(log.contains(needle), "missing {needle:?} in\n{log}");
+    }
+    let usable_kib: u64 = log
+        .lines()
+        .find_map(|l| l.split("memory: ").nth(1)?.split(" KiB").next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no memory line in\n{log}"));
+    // -m 256M: nearly all of it is usable RAM.
+    assert!((240 * 1024..=256 * 1024).contains(&usable_kib), "usable {usable_kib} KiB\n{log}");
+}
+
+#[test]
+fn unknown_option_warns_and_boot_continues() {
+    let mut m = Boot::new("frobnicate=3 test=boot").start();
+    m.expect_success(BOOT_TIMEOUT).or_log(&m);
+    assert!(m.log().contains("unknown kernel option 'frobnicate' ignored"), "{}", m.log());
+}
+
+/// Boot with `test=NAME`, expect the kernel's failure exit and every `needle` in the
+/// report (so a triple fault, a hang or a silent halt all fail).
+fn expect_report(test: &str, needles: &[&str]) {
+    let mut m = Boot::new(&format!("test={test}")).start();
+    m.expect_exit(EXIT_FAILURE, BOOT_TIMEOUT).or_log(&m);
+    let log = m.log();
+    for needle in needles {
+        assert!(log.contains(needle), "missing {needle:?} in\n{log}");
+    }
+}
+
+#[test]
+fn panic_prints_message_location_and_backtrace() {
+    expect_report(
+        "panic",
+        &["KERNEL PANIC: test panic requested on the command line", "at kernel/src/ktest.rs:", "backtrace:", "kestrel_kernel::ktest::run"],
+    );
+}
+
+#[test]
+fn page_fault_is_reported() {
+    expect_report(
+        "pagefault",
+        &["EXCEPTION: page fault (vector 14) in kernel mode", "CR2 0x00000000deadb000", "read from an unmapped page", "RIP ", "RAX ", "backtrace:"],
+    );
+}
+
+#[test]
+fn null_pointer_faults_once_the_identity_map_is_gone() {
+    expect_report("nullptr", &["EXCEPTION: page fault", "CR2 0x0000000000000000"]);
+}
+
+#[test]
+fn invalid_opcode_is_reported() {
+    expect_report("invalidopcode", &["EXCEPTION: invalid opcode (vector 6)", "RIP "]);
+}
+
+#[test]
+fn kernel_stack_overflow_hits_the_guard_page() {
+    expect_report("stackoverflow", &["EXCEPTION: double fault (vector 8)", "kernel stack overflow"]);
+}
+
+#[test]
+fn cpu_without_long_mode_gets_a_message() {
+    let mut m = Boot::new("").cpu("qemu32").start();
+    m.wait_for("this CPU does not support 64-bit long mode", BOOT_TIMEOUT).or_log(&m);
+}

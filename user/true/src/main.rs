@@ -1,0 +1,2 @@
+//! `true`: do nothing, successfully.
+fn main() {}
