@@ -154,7 +154,8 @@ impl Machine {
 
     /// Wait until the serial output contains `text`.
     pub fn wait_for(&mut self, text: &str, timeout: Duration) -> Result<(), Failure> {
-        self.wait_until(timeout, |log| log.contains(text)).map_err(|f| Failure(format!("waiting for {text:?}: {}", f.0)))
+        self.wait_until(timeout, |log| log.contains(text))
+            .map_err(|f| Failure(format!("waiting for {text:?}: {}", f.0)))
     }
 
     /// Wait until `done(log)` holds, the machine stops, or the time is up.

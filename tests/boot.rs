@@ -51,7 +51,12 @@ fn expect_report(test: &str, needles: &[&str]) {
 fn panic_prints_message_location_and_backtrace() {
     expect_report(
         "panic",
-        &["KERNEL PANIC: test panic requested on the command line", "at kernel/src/ktest.rs:", "backtrace:", "kestrel_kernel::ktest::run"],
+        &[
+            "KERNEL PANIC: test panic requested on the command line",
+            "at kernel/src/ktest.rs:",
+            "backtrace:",
+            "kestrel_kernel::ktest::run",
+        ],
     );
 }
 
@@ -59,7 +64,14 @@ fn panic_prints_message_location_and_backtrace() {
 fn page_fault_is_reported() {
     expect_report(
         "pagefault",
-        &["EXCEPTION: page fault (vector 14) in kernel mode", "CR2 0x00000000deadb000", "read from an unmapped page", "RIP ", "RAX ", "backtrace:"],
+        &[
+            "EXCEPTION: page fault (vector 14) in kernel mode",
+            "CR2 0x00000000deadb000",
+            "read from an unmapped page",
+            "RIP ",
+            "RAX ",
+            "backtrace:",
+        ],
     );
 }
 

@@ -1,15 +1,34 @@
 //! What the boot loader told us: the banner lines, and the facts later stages need
 //! (usable RAM, modules, the screen).
-use multiboot2::{BootInformation, FramebufferType, MemoryAreaType};
+use frame_bitmap::PhysRange;
+use multiboot2::{BootInformation, EFIMemoryAreaType, FramebufferType, MemoryAreaType};
 
-/// Usable RAM ranges from the Multiboot2 memory map (the BIOS/e820-style map; GRUB
-/// provides it under UEFI too, built from the EFI map).
-pub fn usable_ram<'a>(boot: &'a BootInformation<'a>) -> impl Iterator<Item = core::ops::Range<u64>> + 'a {
-    boot.memory_map_tag()
+/// Usable RAM from the Multiboot2 memory map (the BIOS/e820-style map, which GRUB
+/// also builds under UEFI), or from the EFI memory map when that is all there is.
+pub fn usable_ram<'a>(boot: &'a BootInformation<'a>) -> impl Iterator<Item = PhysRange> + Clone + 'a {
+    let bios = boot
+        .memory_map_tag()
         .into_iter()
         .flat_map(|tag| tag.memory_areas().iter())
         .filter(|area| area.typ() == MemoryAreaType::Available)
-        .map(|area| area.start_address()..area.end_address())
+        .map(|area| PhysRange { start: area.start_address(), end: area.end_address() });
+    let efi = boot
+        .efi_memory_map_tag()
+        .filter(|_| boot.memory_map_tag().is_none())
+        .into_iter()
+        .flat_map(|tag| tag.memory_areas())
+        .filter(|desc| {
+            [
+                EFIMemoryAreaType::CONVENTIONAL,
+                EFIMemoryAreaType::BOOT_SERVICES_CODE,
+                EFIMemoryAreaType::BOOT_SERVICES_DATA,
+                EFIMemoryAreaType::LOADER_CODE,
+                EFIMemoryAreaType::LOADER_DATA,
+            ]
+            .contains(&desc.ty)
+        })
+        .map(|desc| PhysRange { start: desc.phys_start, end: desc.phys_start + desc.page_count * 4096 });
+    bios.chain(efi)
 }
 
 /// Whether the screen is a VGA text screen: no framebuffer tag (BIOS text mode) or

@@ -24,11 +24,7 @@ pub fn init(cmdline: &'static str) -> &'static Config {
                 log::warn!("unknown kernel option '{}' ignored", opt.key);
             }
         }
-        Config {
-            cmdline,
-            init: parsed.value("init").unwrap_or(DEFAULT_INIT),
-            test: parsed.value("test"),
-        }
+        Config { cmdline, init: parsed.value("init").unwrap_or(DEFAULT_INIT), test: parsed.value("test") }
     })
 }
 

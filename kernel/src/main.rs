@@ -4,6 +4,8 @@
 #![no_main]
 #![deny(unsafe_code)]
 
+extern crate alloc;
+
 #[allow(unsafe_code)]
 mod arch;
 mod boot_info;
@@ -13,11 +15,13 @@ mod irq;
 mod klog;
 mod ktest;
 mod layout;
+#[allow(unsafe_code)]
+mod mm;
 mod panic;
 mod symbols;
 mod time;
 
-use arch::{cpu, multiboot, pic, pit, qemu};
+use arch::{cpu, multiboot, paging, pic, pit, qemu};
 
 /// The kernel's entry, on the higher-half boot stack, interrupts off.
 ///
@@ -26,8 +30,10 @@ use arch::{cpu, multiboot, pic, pit, qemu};
 /// 2. GDT, TSS and IDT (exceptions are reported from here on),
 /// 3. boot information: command line, symbols for backtraces, the screen,
 /// 4. the banner,
-/// 5. PIC and PIT, then interrupts on,
-/// 6. a test mode if the command line names one, else idle.
+/// 5. memory: the frame allocator, then the kernel's own page table (W^X, guard
+///    pages, no identity map); the heap works from here on,
+/// 6. PIC and PIT, then interrupts on,
+/// 7. a test mode if the command line names one, else idle.
 #[allow(unsafe_code)] // no_mangle: boot.S calls it by name
 #[unsafe(no_mangle)]
 extern "C" fn kmain(boot_info_phys: u64) -> ! {
@@ -48,6 +54,17 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
         console::enable_vga_text();
     }
     boot_info::print_banner(boot, config.cmdline);
+
+    let kernel_phys = arch::sections::kernel_sections().phys;
+    let stats = mm::frames::init(boot, boot_info::usable_ram(boot), kernel_phys);
+    let ram_end = boot_info::usable_ram(boot).map(|r| r.end).max().unwrap_or(0);
+    paging::init_kernel_table(ram_end.max(1 << 32));
+    log::info!(
+        "frames: {} MiB free of {} MiB total ({} KiB reserved); identity map removed",
+        stats.free * 4 / 1024,
+        stats.total * 4 / 1024,
+        stats.reserved * 4
+    );
 
     pic::init(1 << pic::IRQ_TIMER);
     pit::init(time::TIMER_HZ);

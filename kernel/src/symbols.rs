@@ -36,9 +36,7 @@ pub fn table_ranges(boot: &BootInformation) -> [core::ops::Range<u64>; 2] {
             .and_then(|tag| tag.sections().nth(index))
             .map_or(0..0, |s| s.sh_addr..s.sh_addr + s.sh_size)
     };
-    let symtab_index = boot
-        .elf_sections_tag()
-        .and_then(|tag| tag.sections().position(|s| s.sh_type == SHT_SYMTAB));
+    let symtab_index = boot.elf_sections_tag().and_then(|tag| tag.sections().position(|s| s.sh_type == SHT_SYMTAB));
     match symtab_index {
         Some(i) => {
             let link = boot.elf_sections_tag().and_then(|t| t.sections().nth(i)).map_or(0, |s| s.sh_link);

@@ -19,3 +19,22 @@ pub fn ticks() -> u64 {
 pub fn uptime_ms() -> u64 {
     ticks() * 1000 / u64::from(TIMER_HZ)
 }
+
+/// Time-stamp-counter cycles per microsecond, measured against the timer over
+/// 50 ms (interrupts must be on).
+pub fn tsc_per_microsecond() -> u64 {
+    let wait_tick = || {
+        let start = ticks();
+        while ticks() == start {
+            crate::arch::cpu::wait_for_interrupt();
+        }
+    };
+    wait_tick();
+    let (t0, c0) = (ticks(), crate::arch::cpu::timestamp());
+    while ticks() < t0 + 50 {
+        crate::arch::cpu::wait_for_interrupt();
+    }
+    let (t1, c1) = (ticks(), crate::arch::cpu::timestamp());
+    let micros = (t1 - t0) * 1_000_000 / u64::from(TIMER_HZ);
+    ((c1 - c0) / micros).max(1)
+}

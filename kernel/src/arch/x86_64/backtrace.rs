@@ -1,32 +1,49 @@
 //! Kernel backtraces by walking the frame-pointer chain (the kernel is built with
-//! frame pointers), each return address with its function name.
+//! frame pointers), each return address with its function name. Repeated frames
+//! (deep recursion) are folded into one line.
 use core::fmt::Write;
 
 use crate::layout::is_kernel_address;
 
-const MAX_FRAMES: usize = 32;
+use super::sections::kernel_sections;
+
+const MAX_FRAMES: usize = 64;
 
 /// Write the call chain starting at frame pointer `rbp`.
 pub fn write(out: &mut impl Write, mut rbp: u64) -> core::fmt::Result {
     writeln!(out, "  backtrace:")?;
+    let text = kernel_sections().text;
+    let mut last = (0u64, 0usize); // (return address, times repeated)
     for depth in 0..MAX_FRAMES {
-        if rbp == 0 || rbp % 8 != 0 || !is_kernel_address(rbp) || !is_kernel_address(rbp + 8) {
-            return Ok(());
+        if rbp % 8 != 0 || !is_kernel_address(rbp) || !is_kernel_address(rbp + 8) {
+            break;
         }
-        // SAFETY: rbp is an aligned kernel address; frames are [saved rbp, return
-        // address]. A corrupt chain can point at unmapped kernel memory, so the walk
-        // stays within the kernel image and stacks (is_kernel_address checks).
+        // SAFETY: rbp is an aligned address inside the mapped kernel image (checked
+        // above) and not a guard page; frames are [saved rbp, return address].
         let (next, ret) = unsafe { ((rbp as *const u64).read(), ((rbp + 8) as *const u64).read()) };
-        if ret == 0 {
-            return Ok(());
+        if !text.contains(&ret) {
+            break;
         }
-        writeln!(out, "    #{depth:<2} {ret:#018x} {}", crate::symbols::Describe(ret.saturating_sub(1)))?;
+        if ret == last.0 {
+            last.1 += 1;
+        } else {
+            fold(out, last.1)?;
+            writeln!(out, "    #{depth:<2} {ret:#018x} {}", crate::symbols::Describe(ret - 1))?;
+            last = (ret, 0);
+        }
         if next <= rbp {
-            return Ok(());
+            break;
         }
         rbp = next;
     }
-    writeln!(out, "    ...")
+    fold(out, last.1)
+}
+
+fn fold(out: &mut impl Write, repeats: usize) -> core::fmt::Result {
+    if repeats > 0 {
+        writeln!(out, "        (the frame above repeats {repeats} more times)")?;
+    }
+    Ok(())
 }
 
 /// The current frame pointer.

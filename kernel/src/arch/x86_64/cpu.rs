@@ -26,3 +26,9 @@ pub fn disable_interrupts() {
 pub fn enable_interrupts() {
     interrupts::enable();
 }
+
+/// The CPU's time-stamp counter.
+pub fn timestamp() -> u64 {
+    // SAFETY: rdtsc has no side effects; every x86-64 CPU has it.
+    unsafe { core::arch::x86_64::_rdtsc() }
+}

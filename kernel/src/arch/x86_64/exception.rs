@@ -55,7 +55,12 @@ pub fn report_and_stop(frame: &TrapFrame) -> ! {
 }
 
 fn report(out: &mut impl core::fmt::Write, name: &str, f: &TrapFrame) -> core::fmt::Result {
-    writeln!(out, "\nEXCEPTION: {name} (vector {}) in {} mode", f.vector, if f.from_user() { "user" } else { "kernel" })?;
+    writeln!(
+        out,
+        "\nEXCEPTION: {name} (vector {}) in {} mode",
+        f.vector,
+        if f.from_user() { "user" } else { "kernel" }
+    )?;
     writeln!(out, "  error code {:#x}", f.error_code)?;
     if f.vector == PAGE_FAULT {
         let cr2 = Cr2::read_raw();

@@ -1,11 +1,11 @@
 //! The GDT (kernel and user code/data segments, the TSS) and the TSS itself, whose
 //! IST entry gives the double fault its own stack and whose RSP0 is the kernel stack
 //! used on entry from user mode.
+use x86_64::VirtAddr;
 use x86_64::instructions::segmentation::{CS, DS, ES, SS, Segment};
 use x86_64::instructions::tables::load_tss;
 use x86_64::structures::gdt::{Descriptor, GlobalDescriptorTable, SegmentSelector};
 use x86_64::structures::tss::TaskStateSegment;
-use x86_64::VirtAddr;
 
 use super::stacks;
 

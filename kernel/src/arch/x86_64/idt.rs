@@ -21,22 +21,35 @@ macro_rules! install {
 pub fn init() {
     let idt = IDT.call_once(|| {
         let mut idt = InterruptDescriptorTable::new();
-        install!(idt,
-            divide_error = 0, debug = 1, non_maskable_interrupt = 2, breakpoint = 3,
-            overflow = 4, bound_range_exceeded = 5, invalid_opcode = 6,
-            device_not_available = 7, invalid_tss = 10, segment_not_present = 11,
-            stack_segment_fault = 12, general_protection_fault = 13, page_fault = 14,
-            x87_floating_point = 16, alignment_check = 17, machine_check = 18,
-            simd_floating_point = 19, virtualization = 20, cp_protection_exception = 21,
-            hv_injection_exception = 28, vmm_communication_exception = 29,
+        install!(
+            idt,
+            divide_error = 0,
+            debug = 1,
+            non_maskable_interrupt = 2,
+            breakpoint = 3,
+            overflow = 4,
+            bound_range_exceeded = 5,
+            invalid_opcode = 6,
+            device_not_available = 7,
+            invalid_tss = 10,
+            segment_not_present = 11,
+            stack_segment_fault = 12,
+            general_protection_fault = 13,
+            page_fault = 14,
+            x87_floating_point = 16,
+            alignment_check = 17,
+            machine_check = 18,
+            simd_floating_point = 19,
+            virtualization = 20,
+            cp_protection_exception = 21,
+            hv_injection_exception = 28,
+            vmm_communication_exception = 29,
             security_exception = 30,
         );
         // SAFETY: as above; the IST slot holds the double-fault stack (gdt.rs), so a
         // kernel stack overflow still gets a report.
         unsafe {
-            idt.double_fault
-                .set_handler_addr(VirtAddr::new(stub_address(8)))
-                .set_stack_index(DOUBLE_FAULT_IST);
+            idt.double_fault.set_handler_addr(VirtAddr::new(stub_address(8))).set_stack_index(DOUBLE_FAULT_IST);
         }
         for vector in usize::from(IRQ_BASE)..STUB_COUNT {
             // SAFETY: as above.

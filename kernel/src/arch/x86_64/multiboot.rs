@@ -24,3 +24,8 @@ pub fn phys_bytes(phys: u64, len: usize) -> &'static [u8] {
     // covers all RAM.
     unsafe { core::slice::from_raw_parts(phys_to_virt(phys) as *const u8, len) }
 }
+
+/// The boot information `load` parsed.
+pub fn get() -> &'static BootInformation<'static> {
+    BOOT_INFO.get().expect("boot information loaded")
+}

@@ -1,0 +1,264 @@
+//! 4-level page tables (through the `x86_64` crate's OffsetPageTable, which reaches
+//! table frames via the direct map): the kernel's own table (direct map of RAM,
+//! kernel image W^X, guard pages left out), and the operations address spaces
+//! use: map, unmap, translate, change flags, walk and free the user half, activate.
+use core::ops::Range;
+
+use x86_64::registers::control::{Cr3, Cr3Flags};
+use x86_64::structures::paging::mapper::{MappedFrame, TranslateResult};
+use x86_64::structures::paging::{
+    FrameAllocator, Mapper, OffsetPageTable, Page, PageSize, PageTable, PageTableFlags as F, PhysFrame, Size2MiB,
+    Size4KiB, Translate,
+};
+use x86_64::{PhysAddr, VirtAddr};
+
+use crate::layout::{DIRECT_MAP_BASE, KERNEL_VMA, phys_to_virt};
+use crate::mm::frames;
+
+use super::sections::kernel_sections;
+use super::stacks;
+
+pub const PAGE_SIZE: u64 = 4096;
+/// PML4 slots 256..512 are the kernel half, shared by every address space.
+const KERNEL_HALF: Range<usize> = 256..512;
+
+/// What a mapping allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Access {
+    pub write: bool,
+    pub execute: bool,
+    pub user: bool,
+}
+
+impl Access {
+    fn flags(self) -> F {
+        let mut flags = F::PRESENT;
+        flags.set(F::WRITABLE, self.write);
+        flags.set(F::NO_EXECUTE, !self.execute);
+        flags.set(F::USER_ACCESSIBLE, self.user);
+        flags
+    }
+
+    fn from_flags(flags: F) -> Self {
+        Self {
+            write: flags.contains(F::WRITABLE),
+            execute: !flags.contains(F::NO_EXECUTE),
+            user: flags.contains(F::USER_ACCESSIBLE),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapError {
+    /// No frame for a page table.
+    OutOfFrames,
+    /// Something is mapped there already.
+    AlreadyMapped,
+    /// The address is not mapped with a 4 KiB page.
+    NotMapped,
+}
+
+/// Hands the x86_64 crate page-table frames from the frame allocator.
+struct TableFrames;
+
+// SAFETY: frames::alloc returns each free frame once; the mapper zeroes new tables.
+unsafe impl FrameAllocator<Size4KiB> for TableFrames {
+    fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
+        frames::alloc().map(|addr| PhysFrame::containing_address(PhysAddr::new(addr)))
+    }
+}
+
+/// The physical address of a page-table root (PML4), owned by its address space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Root(u64);
+
+static KERNEL_ROOT: spin::Once<Root> = spin::Once::new();
+
+fn table_at(phys: u64) -> &'static mut PageTable {
+    // SAFETY: `phys` is a page-table frame owned by a Root (or being built); the
+    // direct map covers it. Callers hold the only live reference (address spaces are
+    // changed under their owner's &mut).
+    unsafe { &mut *(phys_to_virt(phys) as *mut PageTable) }
+}
+
+fn mapper(root: Root) -> OffsetPageTable<'static> {
+    // SAFETY: root.0 is a valid PML4 and the direct map starts at DIRECT_MAP_BASE.
+    unsafe { OffsetPageTable::new(table_at(root.0), VirtAddr::new(DIRECT_MAP_BASE)) }
+}
+
+fn new_table_frame() -> Result<u64, MapError> {
+    let frame = frames::alloc().ok_or(MapError::OutOfFrames)?;
+    table_at(frame).zero();
+    Ok(frame)
+}
+
+/// Build the kernel's page table and switch to it: the direct map of
+/// `0..direct_map_end` (2 MiB pages, no-execute), the kernel image with 4 KiB pages
+/// (text RX, rodata R, data and bss RW-NX, stack guard pages absent), and a
+/// table for every kernel-half PML4 slot so all address spaces share them. The
+/// trampoline's identity map is gone afterwards.
+pub fn init_kernel_table(direct_map_end: u64) -> Root {
+    let root = Root(new_table_frame().expect("no frame for the kernel page table"));
+    let mut m = mapper(root);
+    let rw_nx = F::PRESENT | F::WRITABLE | F::NO_EXECUTE;
+    for phys in (0..direct_map_end.next_multiple_of(Size2MiB::SIZE)).step_by(Size2MiB::SIZE as usize) {
+        let page = Page::<Size2MiB>::containing_address(VirtAddr::new(phys_to_virt(phys)));
+        let frame = PhysFrame::<Size2MiB>::containing_address(PhysAddr::new(phys));
+        // SAFETY: the direct map aliases RAM only through this kernel-only window.
+        unsafe { m.map_to(page, frame, rw_nx | F::HUGE_PAGE, &mut TableFrames) }.expect("direct map").ignore();
+    }
+    let s = kernel_sections();
+    let guards = stacks::guard_pages();
+    let parts = [(s.text.clone(), F::PRESENT), (s.rodata.clone(), F::PRESENT | F::NO_EXECUTE), (s.data.clone(), rw_nx)];
+    for (range, flags) in parts {
+        for virt in range.step_by(PAGE_SIZE as usize).filter(|v| !guards.contains(v)) {
+            let page = Page::<Size4KiB>::containing_address(VirtAddr::new(virt));
+            let frame = PhysFrame::containing_address(PhysAddr::new(virt - KERNEL_VMA));
+            // SAFETY: maps the kernel image onto the frames GRUB loaded it into.
+            unsafe { m.map_to(page, frame, flags, &mut TableFrames) }.expect("kernel image map").ignore();
+        }
+    }
+    let pml4 = table_at(root.0);
+    for slot in KERNEL_HALF {
+        if pml4[slot].is_unused() {
+            let table = new_table_frame().expect("no frame for a kernel page table");
+            pml4[slot].set_addr(PhysAddr::new(table), F::PRESENT | F::WRITABLE);
+        }
+    }
+    activate(root);
+    *KERNEL_ROOT.call_once(|| root)
+}
+
+/// The kernel's own table.
+pub fn kernel_root() -> Root {
+    *KERNEL_ROOT.get().expect("paging initialised")
+}
+
+/// A new root sharing the kernel half, with an empty user half.
+pub fn new_root() -> Result<Root, MapError> {
+    let frame = new_table_frame()?;
+    let kernel = table_at(kernel_root().0);
+    let pml4 = table_at(frame);
+    for slot in KERNEL_HALF {
+        pml4[slot] = kernel[slot].clone();
+    }
+    Ok(Root(frame))
+}
+
+/// Load `root` into CR3.
+pub fn activate(root: Root) {
+    let frame = PhysFrame::containing_address(PhysAddr::new(root.0));
+    // SAFETY: every root maps the kernel half identically, so the running code and
+    // its stack stay mapped across the switch.
+    unsafe { Cr3::write(frame, Cr3Flags::empty()) };
+}
+
+/// Map the 4 KiB page at `virt` to `frame`.
+pub fn map(root: Root, virt: u64, frame: u64, access: Access) -> Result<(), MapError> {
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(virt));
+    let frame = PhysFrame::containing_address(PhysAddr::new(frame));
+    let mut parent = F::PRESENT | F::WRITABLE;
+    parent.set(F::USER_ACCESSIBLE, access.user);
+    // SAFETY: the caller owns `frame` and hands it to this mapping.
+    let result = unsafe { mapper(root).map_to_with_table_flags(page, frame, access.flags(), parent, &mut TableFrames) };
+    match result {
+        Ok(flush) => {
+            flush.flush();
+            Ok(())
+        }
+        Err(x86_64::structures::paging::mapper::MapToError::FrameAllocationFailed) => Err(MapError::OutOfFrames),
+        Err(_) => Err(MapError::AlreadyMapped),
+    }
+}
+
+/// Remove the 4 KiB mapping at `virt`; returns the frame it mapped (the caller frees it).
+pub fn unmap(root: Root, virt: u64) -> Result<u64, MapError> {
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(virt));
+    let (frame, flush) = mapper(root).unmap(page).map_err(|_| MapError::NotMapped)?;
+    flush.flush();
+    Ok(frame.start_address().as_u64())
+}
+
+/// The frame and access of the page containing `virt`, if mapped (any page size).
+pub fn translate(root: Root, virt: u64) -> Option<(u64, Access)> {
+    match mapper(root).translate(VirtAddr::new(virt)) {
+        TranslateResult::Mapped { frame, offset, flags } => {
+            let base = match frame {
+                MappedFrame::Size4KiB(f) => f.start_address().as_u64(),
+                MappedFrame::Size2MiB(f) => f.start_address().as_u64(),
+                MappedFrame::Size1GiB(f) => f.start_address().as_u64(),
+            };
+            Some((base + offset, Access::from_flags(flags)))
+        }
+        _ => None,
+    }
+}
+
+/// Change the access of the 4 KiB page at `virt`.
+pub fn set_access(root: Root, virt: u64, access: Access) -> Result<(), MapError> {
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(virt));
+    // SAFETY: only permission bits change; the frame stays the same.
+    let flush = unsafe { mapper(root).update_flags(page, access.flags()) }.map_err(|_| MapError::NotMapped)?;
+    flush.flush();
+    Ok(())
+}
+
+/// Call `f(virt, frame, access)` for every 4 KiB page of the user half.
+pub fn for_each_user_page(root: Root, mut f: impl FnMut(u64, u64, Access)) {
+    walk_user_half(root, &mut |virt, frame, flags| f(virt, frame, Access::from_flags(flags)), &mut |_| {});
+}
+
+/// Free the user half: `free_page(frame)` for each mapped page, and every page-table
+/// frame below the root. The root itself stays (the caller frees it).
+pub fn release_user_half(root: Root, mut free_page: impl FnMut(u64)) {
+    walk_user_half(root, &mut |_, frame, _| free_page(frame), &mut frames::free);
+    let pml4 = table_at(root.0);
+    for slot in 0..KERNEL_HALF.start {
+        pml4[slot].set_unused();
+    }
+}
+
+/// Free a root frame (after `release_user_half`).
+pub fn free_root(root: Root) {
+    assert_ne!(root, kernel_root(), "freeing the kernel's page table");
+    frames::free(root.0);
+}
+
+/// Visit the user half: `leaf` for each 4 KiB page, then `table` for each page-table
+/// frame below the PML4 (children before parents).
+fn walk_user_half(root: Root, leaf: &mut dyn FnMut(u64, u64, F), table: &mut dyn FnMut(u64)) {
+    let pml4 = table_at(root.0);
+    for (i4, e4) in pml4.iter().enumerate().take(KERNEL_HALF.start) {
+        if e4.is_unused() {
+            continue;
+        }
+        let pdpt = table_at(e4.addr().as_u64());
+        for (i3, e3) in pdpt.iter().enumerate() {
+            if e3.is_unused() {
+                continue;
+            }
+            let pd = table_at(e3.addr().as_u64());
+            for (i2, e2) in pd.iter().enumerate() {
+                if e2.is_unused() {
+                    continue;
+                }
+                let pt = table_at(e2.addr().as_u64());
+                for (i1, e1) in pt.iter().enumerate() {
+                    if !e1.is_unused() {
+                        let virt =
+                            ((i4 as u64) << 39) | ((i3 as u64) << 30) | ((i2 as u64) << 21) | ((i1 as u64) << 12);
+                        leaf(virt, e1.addr().as_u64(), e1.flags());
+                    }
+                }
+                table(e2.addr().as_u64());
+            }
+            table(e3.addr().as_u64());
+        }
+        table(e4.addr().as_u64());
+    }
+}
+
+/// The root CR3 holds now.
+pub fn active_root() -> Root {
+    Root(Cr3::read().0.start_address().as_u64())
+}

@@ -1,0 +1,61 @@
+//! Boot-test modes (`test=NAME` on the command line): each exercises one kernel
+//! path and ends the QEMU run with the agreed exit code. A fatal report (panic,
+//! exception) in any test mode exits with the failure code.
+mod bench;
+mod memory;
+
+use crate::arch::{qemu, sections, selftest};
+
+/// Run the test named on the command line; it ends the machine.
+pub fn run(name: &str) -> ! {
+    log::info!("test mode: {name}");
+    let result = match name {
+        "boot" => Ok(()),
+        "frames" => memory::all_frames(),
+        "addrspace" => memory::address_spaces(),
+        "heap" => memory::heap(),
+        "bench" => bench::run(),
+        "oom" => {
+            memory::out_of_memory();
+            Err("no out-of-memory panic".into())
+        }
+        "panic" => panic!("test panic requested on the command line"),
+        "pagefault" => {
+            let value = selftest::read_address(0xdead_b000);
+            Err(alloc::format!("read {value} from an unmapped address without a fault"))
+        }
+        "nullptr" => {
+            let value = selftest::read_address(0);
+            Err(alloc::format!("read {value} from address 0 without a fault"))
+        }
+        "writetext" => {
+            selftest::write_address(sections::kernel_sections().text.start, 0xcc);
+            Err("wrote to kernel text without a fault".into())
+        }
+        "stackoverflow" => {
+            let value = selftest::overflow_stack(0);
+            Err(alloc::format!("recursion returned {value} without overflowing the stack"))
+        }
+        "invalidopcode" => {
+            selftest::invalid_opcode();
+            Err("ud2 did not fault".into())
+        }
+        unknown => Err(alloc::format!("unknown test '{unknown}'")),
+    };
+    match result {
+        Ok(()) => pass(),
+        Err(why) => fail(&why),
+    }
+}
+
+/// Report success and end the run.
+pub fn pass() -> ! {
+    log::info!("KTEST PASS");
+    qemu::exit(qemu::ExitCode::Success);
+    crate::arch::cpu::halt_forever()
+}
+
+fn fail(why: &str) -> ! {
+    log::error!("KTEST FAIL: {why}");
+    crate::fatal_stop()
+}

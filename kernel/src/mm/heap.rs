@@ -1,0 +1,44 @@
+//! The kernel heap: talc, growing by claiming physically contiguous frames (seen
+//! through the direct map) whenever it runs out. A request that cannot be met
+//! panics with "out of memory" and the sizes.
+use core::alloc::Layout;
+
+use talc::base::Talc;
+use talc::base::binning::Binning;
+use talc::source::Source;
+
+use super::frames::{self, FRAME_SIZE};
+use crate::layout::phys_to_virt;
+
+/// Grow in steps of at least this much (256 KiB), more for big requests.
+const GROW_FRAMES: usize = 64;
+
+/// The heap's memory source: frames from the frame allocator.
+#[derive(Debug)]
+pub struct FrameSource;
+
+// SAFETY: acquire only claims memory it took from the frame allocator (owned from then
+// on by the heap) and never touches the global allocator.
+unsafe impl Source for FrameSource {
+    fn acquire<B: Binning>(talc: &mut Talc<Self, B>, layout: Layout) -> Result<(), ()> {
+        let needed = (layout.size() + layout.align() + 4096).div_ceil(FRAME_SIZE as usize);
+        let count = needed.max(GROW_FRAMES);
+        let Some(phys) = frames::alloc_contiguous(count, 1) else {
+            let free = frames::stats().free;
+            panic!(
+                "out of memory: the kernel heap cannot grow for {} bytes (align {}); {free} frames free, none {count} contiguous",
+                layout.size(),
+                layout.align()
+            );
+        };
+        // SAFETY: the frames were just allocated and are used by nothing else; the
+        // direct map makes them addressable.
+        match unsafe { talc.claim(phys_to_virt(phys) as *mut u8, count * FRAME_SIZE as usize) } {
+            Some(_) => Ok(()),
+            None => Err(()),
+        }
+    }
+}
+
+#[global_allocator]
+static HEAP: talc::TalcLock<spin::Mutex<()>, FrameSource> = talc::TalcLock::new(FrameSource);

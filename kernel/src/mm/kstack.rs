@@ -1,0 +1,64 @@
+//! Kernel stacks: one slot each in the kernel-stack region (layout.rs), its
+//! first page left unmapped as a guard so an overflow faults instead of
+//! corrupting memory.
+use alloc::vec::Vec;
+
+use spin::Mutex;
+
+use crate::arch::cpu::without_interrupts;
+use crate::arch::paging::{self, Access, MapError, PAGE_SIZE};
+use crate::layout::{GUARD_PAGE_SIZE, KERNEL_STACK_SLOT, KERNEL_STACKS_BASE, KERNEL_STACKS_END};
+
+use super::frames;
+
+struct Slots {
+    free: Vec<u64>,
+    next: u64,
+}
+
+static SLOTS: Mutex<Slots> = Mutex::new(Slots { free: Vec::new(), next: 0 });
+
+#[derive(Debug)]
+pub struct KernelStack {
+    base: u64,
+}
+
+impl KernelStack {
+    pub fn new() -> Result<Self, MapError> {
+        let base = without_interrupts(|| {
+            let mut slots = SLOTS.lock();
+            slots.free.pop().or_else(|| {
+                let base = KERNEL_STACKS_BASE + slots.next * KERNEL_STACK_SLOT;
+                (base < KERNEL_STACKS_END).then(|| {
+                    slots.next += 1;
+                    base
+                })
+            })
+        })
+        .ok_or(MapError::OutOfFrames)?;
+        let stack = Self { base };
+        let data = Access { write: true, execute: false, user: false };
+        for virt in (base + GUARD_PAGE_SIZE..base + KERNEL_STACK_SLOT).step_by(PAGE_SIZE as usize) {
+            let frame = frames::alloc().ok_or(MapError::OutOfFrames)?;
+            paging::map(paging::kernel_root(), virt, frame, data).inspect_err(|_| frames::free(frame))?;
+        }
+        Ok(stack)
+    }
+
+    /// The initial stack pointer (one past the highest byte).
+    pub fn top(&self) -> u64 {
+        self.base + KERNEL_STACK_SLOT
+    }
+}
+
+impl Drop for KernelStack {
+    fn drop(&mut self) {
+        for virt in (self.base + GUARD_PAGE_SIZE..self.top()).step_by(PAGE_SIZE as usize) {
+            if let Ok(frame) = paging::unmap(paging::kernel_root(), virt) {
+                frames::free(frame);
+            }
+        }
+        let base = self.base;
+        without_interrupts(|| SLOTS.lock().free.push(base));
+    }
+}

@@ -1,0 +1,68 @@
+//! Memory boot tests: the frame allocator, address spaces, the heap, W^X, and RAM
+//! sizes from 32 MiB to 5 GiB (above 4 GiB must be used).
+use std::time::Duration;
+
+use kestrel::{Boot, EXIT_FAILURE, OrLog};
+
+const TIMEOUT: Duration = Duration::from_secs(90);
+
+fn pass(args: &str) -> String {
+    let mut m = Boot::new(args).start();
+    m.expect_success(TIMEOUT).or_log(&m);
+    m.log()
+}
+
+#[test]
+fn every_free_frame_is_distinct_usable_and_returns() {
+    let log = pass("test=frames");
+    assert!(log.contains("allocated all"), "{log}");
+    assert!(log.contains("double free refused: double free of frame"), "{log}");
+    assert!(log.contains("free of a reserved frame refused"), "{log}");
+}
+
+#[test]
+fn a_thousand_address_spaces_leak_nothing() {
+    let log = pass("test=addrspace");
+    assert!(log.contains("1000 address spaces:"), "{log}");
+}
+
+#[test]
+fn heap_collections_work_and_the_heap_grows() {
+    let log = pass("test=heap");
+    assert!(log.contains("heap: box 42, map of 10000 entries"), "{log}");
+}
+
+#[test]
+fn heap_exhaustion_panics_with_out_of_memory() {
+    let mut m = Boot::new("test=oom").start();
+    m.expect_exit(EXIT_FAILURE, TIMEOUT).or_log(&m);
+    let log = m.log();
+    assert!(log.contains("KERNEL PANIC: out of memory: the kernel heap cannot grow for"), "{log}");
+}
+
+#[test]
+fn writing_kernel_text_faults() {
+    let mut m = Boot::new("test=writetext").start();
+    m.expect_exit(EXIT_FAILURE, TIMEOUT).or_log(&m);
+    let log = m.log();
+    assert!(log.contains("EXCEPTION: page fault (vector 14)"), "{log}");
+    assert!(log.contains("write to a read-only page"), "{log}");
+}
+
+/// (free MiB, total MiB) from the `frames:` banner line.
+fn frame_totals(log: &str) -> (u64, u64) {
+    let line = log.lines().find(|l| l.contains("frames: ")).unwrap_or_else(|| panic!("no frames line in\n{log}"));
+    let numbers: Vec<u64> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    (numbers[0], numbers[1])
+}
+
+#[test]
+fn memory_totals_match_the_machine() {
+    for (mem, low, high) in [("32M", 28, 32), ("512M", 500, 512), ("5G", 5000, 5120)] {
+        let mut m = Boot::new("test=boot").memory(mem).start();
+        m.expect_success(TIMEOUT).or_log(&m);
+        let (free, total) = frame_totals(&m.log());
+        assert!((low..=high).contains(&total), "-m {mem}: total {total} MiB\n{}", m.log());
+        assert!(free + 8 >= total && free <= total, "-m {mem}: free {free} of {total} MiB\n{}", m.log());
+    }
+}
