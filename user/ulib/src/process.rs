@@ -1,0 +1,226 @@
+//! Processes through libc, so the kernel sees exactly fork, execve, wait4 and
+//! exit_group: the calls, Linux wait statuses, and signal descriptions.
+use std::ffi::{CStr, CString, c_char, c_int};
+use std::os::unix::ffi::OsStrExt;
+use std::{env, fmt, io, iter, ptr};
+
+pub use libc::pid_t;
+
+/// Which side of a fork this process is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fork {
+    Child,
+    Parent { child: pid_t },
+}
+
+/// fork(2).
+pub fn fork() -> io::Result<Fork> {
+    // SAFETY: fork has no memory-safety preconditions; Kestrel's programs are
+    // single-threaded, so the child's copy of every lock and of the heap is consistent.
+    match unsafe { libc::fork() } {
+        -1 => Err(io::Error::last_os_error()),
+        0 => Ok(Fork::Child),
+        child => Ok(Fork::Parent { child }),
+    }
+}
+
+/// execve(2): returns only when the kernel refused, with its error.
+pub fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
+    let argv = null_terminated(argv);
+    let envp = null_terminated(envp);
+    // SAFETY: `path` is NUL-terminated; `argv` and `envp` are NULL-terminated arrays
+    // of pointers to NUL-terminated strings, all alive for the duration of the call.
+    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    io::Error::last_os_error()
+}
+
+fn null_terminated(strings: &[CString]) -> Vec<*const c_char> {
+    strings
+        .iter()
+        .map(|string| string.as_ptr())
+        .chain(iter::once(ptr::null()))
+        .collect()
+}
+
+/// This process's environment as execve wants it: `NAME=value` strings.
+pub fn current_environment() -> Vec<CString> {
+    env::vars_os()
+        .filter_map(|(name, value)| {
+            let mut entry = name.as_bytes().to_vec();
+            entry.push(b'=');
+            entry.extend_from_slice(value.as_bytes());
+            CString::new(entry).ok()
+        })
+        .collect()
+}
+
+/// wait4(2) without resource usage, retried when a signal interrupts it. `Ok(None)`
+/// is the 0 that WNOHANG gives while the children are still running.
+pub fn wait4(pid: pid_t, options: c_int) -> io::Result<Option<(pid_t, WaitStatus)>> {
+    loop {
+        let mut status: c_int = 0;
+        // SAFETY: `status` is a live c_int for the kernel to write; a null rusage
+        // pointer asks for none.
+        let reaped = unsafe { libc::wait4(pid, &mut status, options, ptr::null_mut()) };
+        match reaped {
+            -1 => {
+                let err = io::Error::last_os_error();
+                if err.kind() != io::ErrorKind::Interrupted {
+                    return Err(err);
+                }
+            }
+            0 => return Ok(None),
+            child => return Ok(Some((child, WaitStatus::from_raw(status)))),
+        }
+    }
+}
+
+/// _exit(2): ends the process at once, without flushing std's buffers or running
+/// exit handlers (what a forked child whose execve failed must do).
+pub fn exit_immediately(code: c_int) -> ! {
+    // SAFETY: _exit has no preconditions and does not return.
+    unsafe { libc::_exit(code) }
+}
+
+/// A wait status in Linux's encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitStatus(c_int);
+
+impl WaitStatus {
+    pub fn from_raw(raw: c_int) -> Self {
+        Self(raw)
+    }
+
+    pub fn raw(self) -> c_int {
+        self.0
+    }
+
+    /// The exit code, if the process exited.
+    pub fn exit_code(self) -> Option<c_int> {
+        libc::WIFEXITED(self.0).then(|| libc::WEXITSTATUS(self.0))
+    }
+
+    /// The signal that killed the process, if one did.
+    pub fn killing_signal(self) -> Option<c_int> {
+        libc::WIFSIGNALED(self.0).then(|| libc::WTERMSIG(self.0))
+    }
+
+    /// The status as a shell's `$?`: the exit code, or 128 + the killing signal.
+    pub fn shell_status(self) -> c_int {
+        match (self.exit_code(), self.killing_signal()) {
+            (Some(code), _) => code,
+            (None, Some(signal)) => 128 + signal,
+            (None, None) => 128,
+        }
+    }
+}
+
+impl fmt::Display for WaitStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.exit_code(), self.killing_signal()) {
+            (Some(code), _) => write!(f, "exit status {code}"),
+            (None, Some(signal)) => write!(
+                f,
+                "killed by signal {signal} ({})",
+                signal_description(signal)
+            ),
+            (None, None) => write!(f, "wait status {:#x}", self.0),
+        }
+    }
+}
+
+/// What the C library's strsignal says about a Linux signal number.
+pub fn signal_description(signal: c_int) -> &'static str {
+    match signal {
+        libc::SIGHUP => "Hangup",
+        libc::SIGINT => "Interrupt",
+        libc::SIGQUIT => "Quit",
+        libc::SIGILL => "Illegal instruction",
+        libc::SIGTRAP => "Trace/breakpoint trap",
+        libc::SIGABRT => "Aborted",
+        libc::SIGBUS => "Bus error",
+        libc::SIGFPE => "Floating point exception",
+        libc::SIGKILL => "Killed",
+        libc::SIGUSR1 => "User defined signal 1",
+        libc::SIGSEGV => "Segmentation fault",
+        libc::SIGUSR2 => "User defined signal 2",
+        libc::SIGPIPE => "Broken pipe",
+        libc::SIGALRM => "Alarm clock",
+        libc::SIGTERM => "Terminated",
+        libc::SIGSTKFLT => "Stack fault",
+        libc::SIGCHLD => "Child exited",
+        libc::SIGCONT => "Continued",
+        libc::SIGSTOP => "Stopped (signal)",
+        libc::SIGTSTP => "Stopped",
+        libc::SIGTTIN => "Stopped (tty input)",
+        libc::SIGTTOU => "Stopped (tty output)",
+        libc::SIGURG => "Urgent I/O condition",
+        libc::SIGXCPU => "CPU time limit exceeded",
+        libc::SIGXFSZ => "File size limit exceeded",
+        libc::SIGVTALRM => "Virtual timer expired",
+        libc::SIGPROF => "Profiling timer expired",
+        libc::SIGWINCH => "Window changed",
+        libc::SIGIO => "I/O possible",
+        libc::SIGPWR => "Power failure",
+        libc::SIGSYS => "Bad system call",
+        _ => "Unknown signal",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exited_status() {
+        let status = WaitStatus::from_raw(3 << 8);
+        assert_eq!(status.exit_code(), Some(3));
+        assert_eq!(status.killing_signal(), None);
+        assert_eq!(status.shell_status(), 3);
+        assert_eq!(status.to_string(), "exit status 3");
+    }
+
+    #[test]
+    fn signaled_status() {
+        let status = WaitStatus::from_raw(libc::SIGSEGV);
+        assert_eq!(status.exit_code(), None);
+        assert_eq!(status.killing_signal(), Some(libc::SIGSEGV));
+        assert_eq!(status.shell_status(), 139);
+        assert_eq!(
+            status.to_string(),
+            "killed by signal 11 (Segmentation fault)"
+        );
+    }
+
+    #[test]
+    fn core_dump_flag_does_not_hide_the_signal() {
+        let status = WaitStatus::from_raw(libc::SIGILL | 0x80);
+        assert_eq!(status.killing_signal(), Some(libc::SIGILL));
+    }
+
+    #[test]
+    fn unknown_signal() {
+        assert_eq!(signal_description(64), "Unknown signal");
+    }
+
+    #[test]
+    fn environment_entries_are_name_equals_value() {
+        assert!(
+            current_environment()
+                .iter()
+                .all(|entry| entry.as_bytes().contains(&b'='))
+        );
+    }
+
+    #[test]
+    fn fork_exit_and_wait() {
+        match fork().unwrap() {
+            Fork::Child => exit_immediately(5),
+            Fork::Parent { child } => {
+                let (reaped, status) = wait4(child, 0).unwrap().unwrap();
+                assert_eq!(reaped, child);
+                assert_eq!(status.exit_code(), Some(5));
+            }
+        }
+    }
+}
