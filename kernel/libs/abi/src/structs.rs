@@ -1,0 +1,293 @@
+//! Linux x86-64 struct layouts that cross the syscall boundary, each with its size
+//! checked at compile time and `to_bytes`/`from_bytes` for the user-copy layer.
+
+linux_struct! {
+    /// `struct stat` (x86-64): `stat`, `fstat`, `lstat`, `newfstatat`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Stat (144 bytes) {
+        pub st_dev: u64,
+        pub st_ino: u64,
+        pub st_nlink: u64,
+        /// File type (`fs::S_IF*`) and permission bits.
+        pub st_mode: u32,
+        pub st_uid: u32,
+        pub st_gid: u32,
+        pub pad0: u32,
+        pub st_rdev: u64,
+        pub st_size: i64,
+        pub st_blksize: i64,
+        /// Size in 512-byte blocks.
+        pub st_blocks: i64,
+        pub st_atime: i64,
+        pub st_atime_nsec: i64,
+        pub st_mtime: i64,
+        pub st_mtime_nsec: i64,
+        pub st_ctime: i64,
+        pub st_ctime_nsec: i64,
+        pub unused: [i64; 3],
+    }
+}
+
+linux_struct! {
+    /// `struct timespec`: `nanosleep`, `clock_gettime`, `ppoll`, ...
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Timespec (16 bytes) {
+        pub tv_sec: i64,
+        pub tv_nsec: i64,
+    }
+}
+
+linux_struct! {
+    /// `struct timeval`: `gettimeofday`, and the times in `struct rusage`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Timeval (16 bytes) {
+        pub tv_sec: i64,
+        pub tv_usec: i64,
+    }
+}
+
+/// The length of each `struct utsname` field, including its NUL.
+pub const UTSNAME_FIELD_LEN: usize = 65;
+
+linux_struct! {
+    /// `struct new_utsname`: `uname`. Each field is a NUL-terminated string.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Utsname (390 bytes) {
+        pub sysname: [u8; UTSNAME_FIELD_LEN],
+        pub nodename: [u8; UTSNAME_FIELD_LEN],
+        pub release: [u8; UTSNAME_FIELD_LEN],
+        pub version: [u8; UTSNAME_FIELD_LEN],
+        pub machine: [u8; UTSNAME_FIELD_LEN],
+        pub domainname: [u8; UTSNAME_FIELD_LEN],
+    }
+}
+
+impl Default for Utsname {
+    fn default() -> Self {
+        Utsname::from_bytes(&[0; Utsname::SIZE])
+    }
+}
+
+impl Utsname {
+    /// A field holding `text`, cut to 64 bytes so that a NUL always ends it.
+    pub fn text_field(text: &[u8]) -> [u8; UTSNAME_FIELD_LEN] {
+        let mut field = [0; UTSNAME_FIELD_LEN];
+        let len = text.len().min(UTSNAME_FIELD_LEN - 1);
+        field[..len].copy_from_slice(&text[..len]);
+        field
+    }
+}
+
+/// The number of control characters in the kernel's `struct termios`.
+pub const NCCS: usize = 19;
+
+linux_struct! {
+    /// The kernel's `struct termios` (`TCGETS`/`TCSETS*`; not glibc's larger one).
+    /// Flag bits and `c_cc` indices are in [`crate::tty`].
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Termios (36 bytes) {
+        pub c_iflag: u32,
+        pub c_oflag: u32,
+        pub c_cflag: u32,
+        pub c_lflag: u32,
+        pub c_line: u8,
+        pub c_cc: [u8; NCCS],
+    }
+}
+
+linux_struct! {
+    /// `struct winsize`: `TIOCGWINSZ`/`TIOCSWINSZ`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Winsize (8 bytes) {
+        pub ws_row: u16,
+        pub ws_col: u16,
+        pub ws_xpixel: u16,
+        pub ws_ypixel: u16,
+    }
+}
+
+linux_struct! {
+    /// `struct iovec`: `readv`, `writev`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct IoVec (16 bytes) {
+        /// A user address.
+        pub iov_base: u64,
+        pub iov_len: u64,
+    }
+}
+
+linux_struct! {
+    /// `struct pollfd`: `poll`, `ppoll`. Event bits are `fs::POLL*`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct PollFd (8 bytes) {
+        pub fd: i32,
+        pub events: i16,
+        pub revents: i16,
+    }
+}
+
+linux_struct! {
+    /// The kernel's `struct sigaction` for `rt_sigaction` (x86-64; not glibc's layout):
+    /// the handler (or `signal::SIG_DFL`/`SIG_IGN`), `signal::SA_*` flags, the restorer
+    /// that returns through `rt_sigreturn`, and the 64-bit mask blocked in the handler.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct SigAction (32 bytes) {
+        pub sa_handler: u64,
+        pub sa_flags: u64,
+        pub sa_restorer: u64,
+        pub sa_mask: u64,
+    }
+}
+
+linux_struct! {
+    /// `stack_t`: `sigaltstack`. Flags are `signal::SS_*`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct SigAltStack (24 bytes) {
+        pub ss_sp: u64,
+        pub ss_flags: i32,
+        pub pad: u32,
+        pub ss_size: u64,
+    }
+}
+
+linux_struct! {
+    /// `struct rlimit`: `getrlimit`, `setrlimit`, `prlimit64`
+    /// (`process::RLIM_INFINITY` for no limit).
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Rlimit (16 bytes) {
+        pub rlim_cur: u64,
+        pub rlim_max: u64,
+    }
+}
+
+linux_struct! {
+    /// `struct rusage`: `wait4`, `getrusage`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Rusage (144 bytes) {
+        pub ru_utime: Timeval,
+        pub ru_stime: Timeval,
+        pub ru_maxrss: i64,
+        pub ru_ixrss: i64,
+        pub ru_idrss: i64,
+        pub ru_isrss: i64,
+        pub ru_minflt: i64,
+        pub ru_majflt: i64,
+        pub ru_nswap: i64,
+        pub ru_inblock: i64,
+        pub ru_oublock: i64,
+        pub ru_msgsnd: i64,
+        pub ru_msgrcv: i64,
+        pub ru_nsignals: i64,
+        pub ru_nvcsw: i64,
+        pub ru_nivcsw: i64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::offset_of;
+
+    #[test]
+    fn sizes_match_the_host_linux_structs() {
+        assert_eq!(size_of::<Stat>(), size_of::<libc::stat>());
+        assert_eq!(size_of::<Timespec>(), size_of::<libc::timespec>());
+        assert_eq!(size_of::<Timeval>(), size_of::<libc::timeval>());
+        assert_eq!(size_of::<Utsname>(), size_of::<libc::utsname>());
+        assert_eq!(size_of::<Winsize>(), size_of::<libc::winsize>());
+        assert_eq!(size_of::<IoVec>(), size_of::<libc::iovec>());
+        assert_eq!(size_of::<PollFd>(), size_of::<libc::pollfd>());
+        assert_eq!(size_of::<SigAltStack>(), size_of::<libc::stack_t>());
+        assert_eq!(size_of::<Rlimit>(), size_of::<libc::rlimit>());
+        assert_eq!(size_of::<Rusage>(), size_of::<libc::rusage>());
+    }
+
+    #[test]
+    fn stat_fields_are_where_linux_has_them() {
+        macro_rules! same_offsets {
+            ($($field:ident),*) => {$(
+                assert_eq!(
+                    offset_of!(Stat, $field),
+                    offset_of!(libc::stat, $field),
+                    stringify!($field)
+                );
+            )*};
+        }
+        same_offsets!(
+            st_dev,
+            st_ino,
+            st_nlink,
+            st_mode,
+            st_uid,
+            st_gid,
+            st_rdev,
+            st_size,
+            st_blksize,
+            st_blocks,
+            st_atime,
+            st_atime_nsec,
+            st_mtime,
+            st_mtime_nsec,
+            st_ctime,
+            st_ctime_nsec
+        );
+    }
+
+    #[test]
+    fn other_fields_are_where_linux_has_them() {
+        assert_eq!(offset_of!(PollFd, revents), offset_of!(libc::pollfd, revents));
+        assert_eq!(offset_of!(SigAltStack, ss_flags), offset_of!(libc::stack_t, ss_flags));
+        assert_eq!(offset_of!(SigAltStack, ss_size), offset_of!(libc::stack_t, ss_size));
+        assert_eq!(offset_of!(Rusage, ru_maxrss), offset_of!(libc::rusage, ru_maxrss));
+        assert_eq!(offset_of!(Rusage, ru_nivcsw), offset_of!(libc::rusage, ru_nivcsw));
+        assert_eq!(offset_of!(Utsname, machine), offset_of!(libc::utsname, machine));
+        // The kernel's termios starts like glibc's; glibc's c_cc is longer.
+        assert_eq!(offset_of!(Termios, c_line), offset_of!(libc::termios, c_line));
+        assert_eq!(offset_of!(Termios, c_cc), offset_of!(libc::termios, c_cc));
+        assert_eq!(offset_of!(Termios, c_cc), offset_of!(libc::termios2, c_cc));
+        // termios2 is the kernel's termios followed by the two speeds.
+        assert_eq!(offset_of!(libc::termios2, c_ispeed), Termios::SIZE);
+    }
+
+    #[test]
+    fn bytes_are_the_little_endian_fields_in_order() {
+        let stat = Stat {
+            st_ino: 0x0102_0304_0506_0708,
+            st_mode: 0o100644,
+            st_size: -2,
+            unused: [0, 0, 7],
+            ..Stat::default()
+        };
+        let bytes = stat.to_bytes();
+        assert_eq!(bytes[8..16], 0x0102_0304_0506_0708u64.to_le_bytes());
+        assert_eq!(bytes[24..28], 0o100644u32.to_le_bytes());
+        assert_eq!(bytes[48..56], (-2i64).to_le_bytes());
+        assert_eq!(bytes[136..144], 7i64.to_le_bytes());
+        assert_eq!(Stat::from_bytes(&bytes), stat);
+
+        let pollfd = PollFd { fd: 3, events: 1, revents: -1 };
+        assert_eq!(pollfd.to_bytes(), [3, 0, 0, 0, 1, 0, 0xff, 0xff]);
+        assert_eq!(PollFd::from_bytes(&pollfd.to_bytes()), pollfd);
+
+        let rusage = Rusage { ru_stime: Timeval { tv_sec: 1, tv_usec: 2 }, ru_nivcsw: 9, ..Rusage::default() };
+        let bytes = rusage.to_bytes();
+        assert_eq!(bytes[16..24], 1i64.to_le_bytes());
+        assert_eq!(bytes[24..32], 2i64.to_le_bytes());
+        assert_eq!(bytes[136..144], 9i64.to_le_bytes());
+        assert_eq!(Rusage::from_bytes(&bytes), rusage);
+    }
+
+    #[test]
+    fn utsname_fields_are_nul_terminated() {
+        let uts = Utsname {
+            sysname: Utsname::text_field(b"Linux"),
+            machine: Utsname::text_field(&[b'x'; 100]),
+            ..Utsname::default()
+        };
+        let bytes = uts.to_bytes();
+        assert_eq!(&bytes[..6], b"Linux\0");
+        let machine = &bytes[4 * UTSNAME_FIELD_LEN..5 * UTSNAME_FIELD_LEN];
+        assert!(machine[..64].iter().all(|&b| b == b'x'));
+        assert_eq!(machine[64], 0);
+    }
+}

@@ -1,0 +1,424 @@
+//! Host tests of load planning: hand-made ELF files, real binaries (this test program,
+//! and static musl programs built with rustc when it is there), and a fuzz-style run
+//! over mutated and random inputs that must never panic.
+
+use elf_plan::{Limits, LoadPlan, PAGE_SIZE, PageRange, PlanError, Segment};
+use kabi::Errno;
+
+const LIMITS: Limits = Limits { user_min: 0x40_0000, user_max: 0x7fff_ffff_f000, pie_base: 0x5555_5555_4000 };
+
+const PT_LOAD: u32 = 1;
+const PT_INTERP: u32 = 3;
+const PT_PHDR: u32 = 6;
+const PF_X: u32 = 1;
+const PF_W: u32 = 2;
+const PF_R: u32 = 4;
+const ET_REL: u16 = 1;
+const ET_EXEC: u16 = 2;
+const ET_DYN: u16 = 3;
+const EHDR_SIZE: usize = 64;
+const PHDR_SIZE: usize = 56;
+
+/// One program header of a hand-made ELF file.
+#[derive(Clone, Copy)]
+struct Phdr {
+    kind: u32,
+    flags: u32,
+    offset: u64,
+    vaddr: u64,
+    filesz: u64,
+    memsz: u64,
+    align: u64,
+}
+
+fn load(flags: u32, offset: u64, vaddr: u64, filesz: u64, memsz: u64) -> Phdr {
+    Phdr { kind: PT_LOAD, flags, offset, vaddr, filesz, memsz, align: PAGE_SIZE }
+}
+
+/// An x86-64 ELF64 file of `len` bytes (at least the headers) with the program
+/// headers right after the ELF header.
+fn elf(e_type: u16, entry: u64, phdrs: &[Phdr], len: usize) -> Vec<u8> {
+    let mut file = vec![0u8; len.max(EHDR_SIZE + PHDR_SIZE * phdrs.len())];
+    file[..8].copy_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
+    file[16..18].copy_from_slice(&e_type.to_le_bytes());
+    file[18..20].copy_from_slice(&62u16.to_le_bytes()); // EM_X86_64
+    file[20..24].copy_from_slice(&1u32.to_le_bytes());
+    file[24..32].copy_from_slice(&entry.to_le_bytes());
+    file[32..40].copy_from_slice(&(EHDR_SIZE as u64).to_le_bytes());
+    file[52..54].copy_from_slice(&(EHDR_SIZE as u16).to_le_bytes());
+    file[54..56].copy_from_slice(&(PHDR_SIZE as u16).to_le_bytes());
+    file[56..58].copy_from_slice(&(phdrs.len() as u16).to_le_bytes());
+    for (index, phdr) in phdrs.iter().enumerate() {
+        let at = EHDR_SIZE + index * PHDR_SIZE;
+        let fields = [phdr.offset, phdr.vaddr, phdr.vaddr, phdr.filesz, phdr.memsz, phdr.align];
+        file[at..at + 4].copy_from_slice(&phdr.kind.to_le_bytes());
+        file[at + 4..at + 8].copy_from_slice(&phdr.flags.to_le_bytes());
+        for (slot, value) in fields.iter().enumerate() {
+            let field = at + 8 + slot * 8;
+            file[field..field + 8].copy_from_slice(&value.to_le_bytes());
+        }
+    }
+    file
+}
+
+/// Text (with the headers) ending mid-page, and data + bss starting in that page.
+fn exec_phdrs() -> Vec<Phdr> {
+    vec![load(PF_R | PF_X, 0, 0x40_0000, 0x1800, 0x1800), load(PF_R | PF_W, 0x1800, 0x40_1800, 0x100, 0x3000)]
+}
+
+fn exec_file() -> Vec<u8> {
+    elf(ET_EXEC, 0x40_0100, &exec_phdrs(), 0x1900)
+}
+
+fn pie_file() -> Vec<u8> {
+    let phdrs = [
+        Phdr { kind: PT_PHDR, flags: PF_R, offset: 64, vaddr: 64, filesz: 168, memsz: 168, align: 8 },
+        load(PF_R, 0, 0, 0x400, 0x400),
+        load(PF_R | PF_X, 0x1000, 0x1000, 0x200, 0x200),
+        load(PF_R | PF_W, 0x2000, 0x3000, 0x10, 0x20),
+    ];
+    elf(ET_DYN, 0x1010, &phdrs, 0x2010)
+}
+
+fn range(start: u64, end: u64, r: bool, w: bool, x: bool) -> PageRange {
+    PageRange { start, end, readable: r, writable: w, executable: x }
+}
+
+#[test]
+fn plans_an_exec_file() {
+    let file = exec_file();
+    let plan = elf_plan::plan(&file, LIMITS).unwrap();
+    assert_eq!(plan.entry, 0x40_0100);
+    assert_eq!(plan.base, 0);
+    assert_eq!(plan.phdr_addr, 0x40_0040, "inside the first PT_LOAD");
+    assert_eq!((plan.phent, plan.phnum), (56, 2));
+    assert_eq!(plan.brk_start, 0x40_5000);
+    assert_eq!(
+        plan.segments,
+        [
+            Segment {
+                vaddr: 0x40_0000,
+                memsz: 0x1800,
+                file_offset: 0,
+                filesz: 0x1800,
+                readable: true,
+                writable: false,
+                executable: true,
+            },
+            Segment {
+                vaddr: 0x40_1800,
+                memsz: 0x3000,
+                file_offset: 0x1800,
+                filesz: 0x100,
+                readable: true,
+                writable: true,
+                executable: false,
+            },
+        ]
+    );
+    assert_eq!(plan.segments[1].file_bytes(&file), &file[0x1800..0x1900]);
+    check_plan(&plan, &file);
+}
+
+#[test]
+fn a_shared_page_gets_the_union_of_the_permissions() {
+    let plan = elf_plan::plan(&exec_file(), LIMITS).unwrap();
+    assert_eq!(
+        plan.page_ranges(),
+        [
+            range(0x40_0000, 0x40_1000, true, false, true),
+            range(0x40_1000, 0x40_2000, true, true, true),
+            range(0x40_2000, 0x40_5000, true, true, false),
+        ]
+    );
+
+    // Three small segments in one page, then one after a gap.
+    let phdrs = [
+        load(PF_R, 0, 0x40_0000, 0x100, 0x100),
+        load(PF_X, 0x100, 0x40_0100, 0x100, 0x100),
+        load(PF_W, 0x200, 0x40_0200, 0x100, 0x100),
+        load(PF_R, 0x300, 0x40_5300, 0x10, 0x10),
+    ];
+    let plan = elf_plan::plan(&elf(ET_EXEC, 0x40_0100, &phdrs, 0x400), LIMITS).unwrap();
+    assert_eq!(
+        plan.page_ranges(),
+        [range(0x40_0000, 0x40_1000, true, true, true), range(0x40_5000, 0x40_6000, true, false, false)]
+    );
+}
+
+#[test]
+fn plans_a_static_pie_at_the_pie_base() {
+    let file = pie_file();
+    let plan = elf_plan::plan(&file, LIMITS).unwrap();
+    assert_eq!(plan.base, LIMITS.pie_base);
+    assert_eq!(plan.entry, LIMITS.pie_base + 0x1010);
+    assert_eq!(plan.phdr_addr, LIMITS.pie_base + 64, "from PT_PHDR");
+    assert_eq!(plan.phnum, 4);
+    let vaddrs: Vec<u64> = plan.segments.iter().map(|s| s.vaddr - plan.base).collect();
+    assert_eq!(vaddrs, [0, 0x1000, 0x3000]);
+    assert_eq!(plan.brk_start, LIMITS.pie_base + 0x4000);
+    check_plan(&plan, &file);
+
+    // A PIE whose lowest segment is not at 0 still starts at the PIE base.
+    let phdrs = [load(PF_R | PF_X, 0, 0x20_0000, 0x200, 0x200)];
+    let plan = elf_plan::plan(&elf(ET_DYN, 0x20_0100, &phdrs, 0x200), LIMITS).unwrap();
+    assert_eq!(plan.segments[0].vaddr, LIMITS.pie_base);
+    assert_eq!(plan.entry, LIMITS.pie_base + 0x100);
+}
+
+#[test]
+fn refuses_what_is_not_a_static_x86_64_executable() {
+    let file = exec_file();
+    assert_eq!(elf_plan::plan(b"#!/bin/sh\n", LIMITS), Err(PlanError::NotElf));
+    assert_eq!(elf_plan::plan(&[], LIMITS), Err(PlanError::NotElf));
+    let with_byte = |at: usize, value: u8| {
+        let mut changed = file.clone();
+        changed[at] = value;
+        elf_plan::plan(&changed, LIMITS)
+    };
+    assert_eq!(with_byte(4, 1), Err(PlanError::Not64Bit));
+    assert_eq!(with_byte(5, 2), Err(PlanError::NotLittleEndian));
+    assert_eq!(with_byte(18, 183), Err(PlanError::WrongMachine)); // EM_AARCH64
+    assert_eq!(with_byte(16, ET_REL as u8), Err(PlanError::NotExecutable));
+    assert_eq!(with_byte(54, 32), Err(PlanError::BadHeader("e_phentsize is not 56")));
+    assert_eq!(with_byte(56, 0), Err(PlanError::BadHeader("no program headers")));
+    let mut far = file.clone();
+    far[32..40].copy_from_slice(&(file.len() as u64 - 100).to_le_bytes());
+    assert_eq!(elf_plan::plan(&far, LIMITS), Err(PlanError::BadHeader("program headers beyond the end of the file")));
+    assert_eq!(elf_plan::plan(&file[..40], LIMITS), Err(PlanError::BadHeader("truncated")));
+
+    let mut phdrs = exec_phdrs();
+    phdrs.push(Phdr { kind: PT_INTERP, flags: PF_R, offset: 0, vaddr: 0, filesz: 1, memsz: 1, align: 1 });
+    assert_eq!(elf_plan::plan(&elf(ET_EXEC, 0x40_0100, &phdrs, 0x1900), LIMITS), Err(PlanError::HasInterpreter));
+    assert_eq!(PlanError::HasInterpreter.errno(), Errno::ENOEXEC);
+    assert!(PlanError::HasInterpreter.to_string().contains("PT_INTERP"));
+}
+
+#[test]
+fn refuses_bad_segments() {
+    let bad = |change: &dyn Fn(&mut Vec<Phdr>), entry: u64| {
+        let mut phdrs = exec_phdrs();
+        change(&mut phdrs);
+        elf_plan::plan(&elf(ET_EXEC, entry, &phdrs, 0x1900), LIMITS)
+    };
+    let segment_error = |change: &dyn Fn(&mut Vec<Phdr>)| match bad(change, 0x40_0100) {
+        Err(PlanError::BadSegment(reason)) => reason,
+        other => panic!("expected a bad segment, got {other:?}"),
+    };
+    assert_eq!(segment_error(&|p| p[1].filesz = 0x3001), "p_filesz is larger than p_memsz");
+    assert_eq!(segment_error(&|p| p[1].filesz = 0x101), "data beyond the end of the file");
+    assert_eq!(segment_error(&|p| p[1].offset = u64::MAX), "data beyond the end of the file");
+    assert_eq!(segment_error(&|p| p[1].align = 0x1800), "p_align is not a power of two");
+    assert_eq!(segment_error(&|p| p[1].vaddr += 8), "p_vaddr and p_offset disagree modulo p_align");
+    assert_eq!(segment_error(&|p| p[0].vaddr = 0x3f_f000), "below the lowest user address");
+    assert_eq!(segment_error(&|p| p[1].vaddr = 0x7fff_ffff_e800), "beyond the top of user space");
+    assert_eq!(segment_error(&|p| p[1].vaddr = u64::MAX - 0x7ff), "address overflow");
+    assert_eq!(segment_error(&|p| p[1].vaddr = 0x40_0800), "segments overlap");
+    assert_eq!(segment_error(&|p| p.iter_mut().for_each(|p| p.kind = 4)), "no PT_LOAD segment");
+    assert_eq!(bad(&|_| {}, 0x7fff_ffff_f000), Err(PlanError::BadEntry));
+    assert_eq!(bad(&|_| {}, 0), Err(PlanError::BadEntry));
+
+    // A PIE may not be linked above the PIE base.
+    let phdrs = [load(PF_R, 0, 0x6000_0000_0000, 0x100, 0x100)];
+    let high_pie = elf_plan::plan(&elf(ET_DYN, 0x6000_0000_0000, &phdrs, 0x100), LIMITS);
+    assert_eq!(high_pie, Err(PlanError::BadSegment("static PIE linked above the PIE base")));
+}
+
+#[test]
+fn the_test_program_itself_is_dynamically_linked() {
+    let file = std::fs::read("/proc/self/exe").unwrap();
+    assert_eq!(elf_plan::plan(&file, LIMITS), Err(PlanError::HasInterpreter));
+}
+
+/// A static musl "hello" built by rustc with `flags`, or None (with a note) when rustc
+/// or its musl target is missing.
+fn build_musl_hello(name: &str, flags: &[&str]) -> Option<Vec<u8>> {
+    let dir = std::env::temp_dir().join(format!("elf-plan-test-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = dir.join("hello.rs");
+    std::fs::write(&source, "fn main() { println!(\"hello\"); }\n").unwrap();
+    let output = dir.join("hello");
+    let status = std::process::Command::new(std::env::var("RUSTC").unwrap_or("rustc".into()))
+        .args(["--target", "x86_64-unknown-linux-musl", "-C", "target-feature=+crt-static"])
+        .args(flags)
+        .arg("-o")
+        .arg(&output)
+        .arg(&source)
+        .status();
+    let binary = match status {
+        Ok(status) if status.success() => Some(std::fs::read(&output).unwrap()),
+        other => {
+            eprintln!("skipping the musl binary test: rustc gave {other:?}");
+            None
+        }
+    };
+    std::fs::remove_dir_all(&dir).unwrap();
+    binary
+}
+
+fn u16_at(file: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes(file[at..at + 2].try_into().unwrap())
+}
+
+fn u64_at(file: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(file[at..at + 8].try_into().unwrap())
+}
+
+/// Checks a plan of a real program: AT_PHDR shows the file's program headers and the
+/// entry point is in an executable segment.
+fn check_real_program(plan: &LoadPlan, file: &[u8]) {
+    check_plan(plan, file);
+    let phoff = u64_at(file, 32) as usize;
+    let table_len = plan.phnum as usize * PHDR_SIZE;
+    let holder = plan
+        .segments
+        .iter()
+        .find(|s| (s.vaddr..s.vaddr + s.filesz).contains(&plan.phdr_addr))
+        .expect("AT_PHDR is in a segment");
+    let at = (plan.phdr_addr - holder.vaddr + holder.file_offset) as usize;
+    assert_eq!(file[at..at + table_len], file[phoff..phoff + table_len]);
+    assert!(
+        plan.segments.iter().any(|s| s.executable && (s.vaddr..s.vaddr + s.memsz).contains(&plan.entry)),
+        "the entry point is in an executable segment"
+    );
+}
+
+#[test]
+fn plans_a_static_pie_musl_program() {
+    let Some(file) = build_musl_hello("pie", &[]) else {
+        return;
+    };
+    assert_eq!(u16_at(&file, 16), ET_DYN, "rustc builds static PIEs for musl");
+    let plan = elf_plan::plan(&file, LIMITS).unwrap();
+    assert_eq!(plan.base, LIMITS.pie_base);
+    assert_eq!(plan.entry, plan.base + u64_at(&file, 24));
+    check_real_program(&plan, &file);
+}
+
+#[test]
+fn plans_a_static_exec_musl_program() {
+    let Some(file) = build_musl_hello("exec", &["-C", "relocation-model=static"]) else {
+        return;
+    };
+    assert_eq!(u16_at(&file, 16), ET_EXEC);
+    let plan = elf_plan::plan(&file, LIMITS).unwrap();
+    assert_eq!(plan.base, 0);
+    assert_eq!(plan.entry, u64_at(&file, 24));
+    check_real_program(&plan, &file);
+}
+
+/// Checks what every plan promises the kernel.
+fn check_plan(plan: &LoadPlan, file: &[u8]) {
+    let end = |s: &Segment| s.vaddr + s.memsz;
+    assert!(!plan.segments.is_empty());
+    assert!(plan.segments.windows(2).all(|pair| end(&pair[0]) <= pair[1].vaddr));
+    for segment in &plan.segments {
+        assert!(segment.vaddr & !(PAGE_SIZE - 1) >= LIMITS.user_min);
+        assert!(end(segment).next_multiple_of(PAGE_SIZE) <= LIMITS.user_max);
+        assert!(segment.filesz <= segment.memsz);
+        assert_eq!(segment.file_bytes(file).len() as u64, segment.filesz);
+        assert!(end(segment) <= plan.brk_start);
+    }
+    assert_eq!(plan.brk_start % PAGE_SIZE, 0);
+    assert!((LIMITS.user_min..LIMITS.user_max).contains(&plan.entry));
+
+    let pages = plan.page_ranges();
+    assert!(pages.windows(2).all(|pair| pair[0].end <= pair[1].start));
+    for page in &pages {
+        assert!(page.start < page.end && page.start % PAGE_SIZE == 0 && page.end % PAGE_SIZE == 0);
+    }
+    for segment in &plan.segments {
+        // Every page of the segment is mapped, with at least its permissions.
+        let span = (segment.vaddr & !(PAGE_SIZE - 1))..end(segment).next_multiple_of(PAGE_SIZE);
+        let mut covered = 0;
+        for page in pages.iter().filter(|p| p.start < span.end && span.start < p.end) {
+            covered += page.end.min(span.end) - page.start.max(span.start);
+            assert!(page.readable >= segment.readable);
+            assert!(page.writable >= segment.writable);
+            assert!(page.executable >= segment.executable);
+        }
+        assert_eq!(covered, span.end - span.start);
+    }
+}
+
+/// A small deterministic pseudo-random generator (xorshift64).
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound as u64) as usize
+    }
+
+    /// A value that is often at an edge (0, 1, page-ish, huge).
+    fn interesting(&mut self) -> u64 {
+        let edges = [0, 1, 0xfff, 0x1000, 0x40_0000, 1 << 47, 1 << 63, u64::MAX, u64::MAX - 0xfff];
+        match self.below(3) {
+            0 => edges[self.below(edges.len())],
+            1 => self.next() % 0x10_0000,
+            _ => self.next(),
+        }
+    }
+}
+
+/// Plans `file`: an error is fine, a plan must keep its promises, a panic fails.
+/// Returns whether it was accepted.
+fn plan_or_error(file: &[u8]) -> bool {
+    let planned = elf_plan::plan(file, LIMITS);
+    if let Ok(plan) = &planned {
+        check_plan(plan, file);
+    }
+    planned.is_ok()
+}
+
+#[test]
+fn never_panics_on_damaged_or_random_input() {
+    let mut seeds = vec![exec_file(), pie_file()];
+    seeds.extend(build_musl_hello("fuzz", &[]));
+    let mut random = Random(0x2545_f491_4f6c_dd1d);
+    let mut accepted_mutants = 0;
+    for seed in &seeds {
+        plan_or_error(seed);
+        for len in 0..seed.len().min(1024) {
+            plan_or_error(&seed[..len]);
+        }
+        for _ in 0..200 {
+            plan_or_error(&seed[..random.below(seed.len())]);
+        }
+        let header_len = (EHDR_SIZE + PHDR_SIZE * u16_at(seed, 56) as usize).min(seed.len());
+        for _ in 0..3000 {
+            let mut file = seed.clone();
+            for _ in 0..1 + random.below(4) {
+                if random.below(2) == 0 {
+                    // An 8-byte field of the headers gets an edge value.
+                    let at = random.below(header_len - 8) & !7;
+                    file[at..at + 8].copy_from_slice(&random.interesting().to_le_bytes());
+                } else {
+                    let at = random.below(header_len);
+                    file[at] = random.next() as u8;
+                }
+            }
+            accepted_mutants += usize::from(plan_or_error(&file));
+        }
+    }
+    // The mutations reach the segment checks: a good share of the mutants still loads.
+    eprintln!("{accepted_mutants} mutants accepted");
+    assert!(accepted_mutants > 1000);
+    for _ in 0..3000 {
+        let mut file: Vec<u8> = (0..random.below(400)).map(|_| random.next() as u8).collect();
+        // Often a plausible identification, so that parsing goes further.
+        if file.len() >= 20 && random.below(4) != 0 {
+            file[..8].copy_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
+            file[16] = [ET_EXEC, ET_DYN][random.below(2)] as u8;
+            file[17] = 0;
+            file[18..20].copy_from_slice(&62u16.to_le_bytes());
+        }
+        plan_or_error(&file);
+    }
+}
