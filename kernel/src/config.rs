@@ -32,3 +32,8 @@ pub fn init(cmdline: &'static str) -> &'static Config {
 pub fn get() -> Config {
     CONFIG.get().copied().unwrap_or(Config { cmdline: "", init: DEFAULT_INIT, test: None })
 }
+
+/// init's argv[1..]: the words after `--`.
+pub fn init_args() -> impl Iterator<Item = &'static str> {
+    CommandLine::parse(get().cmdline).init_args()
+}

@@ -11,6 +11,7 @@ mod arch;
 mod boot_info;
 mod config;
 mod console;
+mod fs;
 mod irq;
 mod klog;
 mod ktest;
@@ -18,7 +19,9 @@ mod layout;
 #[allow(unsafe_code)]
 mod mm;
 mod panic;
+mod proc;
 mod symbols;
+mod syscall;
 mod time;
 
 use arch::{cpu, multiboot, paging, pic, pit, qemu};
@@ -32,8 +35,10 @@ use arch::{cpu, multiboot, paging, pic, pit, qemu};
 /// 4. the banner,
 /// 5. memory: the frame allocator, then the kernel's own page table (W^X, guard
 ///    pages, no identity map); the heap works from here on,
-/// 6. PIC and PIT, then interrupts on,
-/// 7. a test mode if the command line names one, else idle.
+/// 6. PIC and PIT (timer, keyboard, COM1), then interrupts on,
+/// 7. the root file system from the initramfs,
+/// 8. a test mode if the command line names one, else init as pid 1 and the
+///    scheduler's idle loop.
 #[allow(unsafe_code)] // no_mangle: boot.S calls it by name
 #[unsafe(no_mangle)]
 extern "C" fn kmain(boot_info_phys: u64) -> ! {
@@ -66,17 +71,54 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
         stats.reserved * 4
     );
 
-    pic::init(1 << pic::IRQ_TIMER);
+    time::init_realtime();
+    pic::init(1 << pic::IRQ_TIMER | 1 << pic::IRQ_KEYBOARD | 1 << pic::IRQ_COM1);
     pit::init(time::TIMER_HZ);
     cpu::enable_interrupts();
     log::info!("timer: {} Hz", time::TIMER_HZ);
 
+    mount_initramfs(boot);
     if let Some(test) = config.test {
         ktest::run(test);
     }
-    log::info!("idle");
-    loop {
-        cpu::wait_for_interrupt();
+    start_init(config);
+    proc::scheduler::idle()
+}
+
+/// Unpack the initramfs module into the root file tree.
+fn mount_initramfs(boot: &multiboot2::BootInformation) {
+    let Some(module) = boot.module_tags().find(|m| m.cmdline() == Ok("initramfs")) else {
+        log::error!("no initramfs module: the root file system is empty");
+        return;
+    };
+    let bytes = multiboot::phys_bytes(module.start_address().into(), module.module_size() as usize);
+    match fs::root::init(bytes) {
+        Ok(size) => log::info!("initramfs: {} KiB unpacked into the root file system", size / 1024),
+        Err(e) => log::error!("initramfs: cannot unpack: {e:?}"),
+    }
+}
+
+/// Start `init=` (default /sbin/init) as pid 1 with the words after `--` as its
+/// arguments, or stop with a clear message if it cannot run.
+fn start_init(config: &config::Config) {
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    let path = config.init;
+    let argv: Vec<Vec<u8>> = core::iter::once(path).chain(config::init_args()).map(|a| a.as_bytes().to_vec()).collect();
+    let envp: Vec<Vec<u8>> =
+        ["HOME=/", "PATH=/bin:/sbin", "TERM=linux"].iter().map(|e| e.as_bytes().to_vec()).collect();
+    let started = fs::root::read_executable(&fs::root::root_dir(), path.as_bytes())
+        .and_then(|file| proc::exec::build(&file, &argv, &envp, path.as_bytes()))
+        .and_then(|image| {
+            let cmdline = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+            proc::lifecycle::spawn_init(image, cmdline)
+        });
+    match started {
+        Ok(pid) => log::info!("started {path} as pid {pid}"),
+        Err(e) => {
+            log::error!("cannot run init {path}: {} ({})", e.description(), e.name());
+            fatal_stop();
+        }
     }
 }
 

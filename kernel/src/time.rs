@@ -38,3 +38,25 @@ pub fn tsc_per_microsecond() -> u64 {
     let micros = (t1 - t0) * 1_000_000 / u64::from(TIMER_HZ);
     ((c1 - c0) / micros).max(1)
 }
+
+/// Unix time at boot, from the CMOS clock.
+static BOOT_UNIX_SECONDS: AtomicU64 = AtomicU64::new(0);
+
+/// Read the real-time clock once (CLOCK_REALTIME counts on from it).
+pub fn init_realtime() {
+    BOOT_UNIX_SECONDS.store(crate::arch::rtc::unix_time(), Ordering::Relaxed);
+}
+
+pub fn uptime_ns() -> u64 {
+    ticks() * (1_000_000_000 / u64::from(TIMER_HZ))
+}
+
+/// Nanoseconds since the Unix epoch.
+pub fn realtime_ns() -> u64 {
+    BOOT_UNIX_SECONDS.load(Ordering::Relaxed) * 1_000_000_000 + uptime_ns()
+}
+
+/// Seconds since the Unix epoch (file timestamps).
+pub fn realtime_seconds() -> u64 {
+    realtime_ns() / 1_000_000_000
+}

@@ -5,3 +5,4 @@ pub mod frames;
 mod heap;
 pub mod kstack;
 pub mod phys;
+pub mod user;

@@ -22,16 +22,7 @@ fn inputs(operands: Vec<OsString>) -> Vec<Input> {
     if operands.is_empty() {
         return vec![Input::Stdin];
     }
-    operands
-        .into_iter()
-        .map(|operand| {
-            if operand == "-" {
-                Input::Stdin
-            } else {
-                Input::File(operand)
-            }
-        })
-        .collect()
+    operands.into_iter().map(|operand| if operand == "-" { Input::Stdin } else { Input::File(operand) }).collect()
 }
 
 /// Which side of a copy failed.
@@ -51,9 +42,7 @@ fn copy_all(reader: &mut impl Read, writer: &mut impl Write) -> Result<(), CopyE
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => return Err(CopyError::Read(err)),
         };
-        writer
-            .write_all(&buffer[..length])
-            .map_err(CopyError::Write)?;
+        writer.write_all(&buffer[..length]).map_err(CopyError::Write)?;
     }
 }
 
@@ -112,14 +101,7 @@ mod tests {
 
     #[test]
     fn dash_is_stdin_between_files() {
-        assert_eq!(
-            inputs(operands("a - b")),
-            vec![
-                Input::File("a".into()),
-                Input::Stdin,
-                Input::File("b".into())
-            ]
-        );
+        assert_eq!(inputs(operands("a - b")), vec![Input::File("a".into()), Input::Stdin, Input::File("b".into())]);
     }
 
     #[test]
@@ -139,19 +121,13 @@ mod tests {
             }
         }
         let mut output = Vec::new();
-        assert!(matches!(
-            copy_all(&mut Broken, &mut output),
-            Err(CopyError::Read(_))
-        ));
+        assert!(matches!(copy_all(&mut Broken, &mut output), Err(CopyError::Read(_))));
     }
 
     #[test]
     fn write_failure_is_a_write_error() {
         let mut full = [0u8; 4];
         let mut writer = &mut full[..];
-        assert!(matches!(
-            copy_all(&mut &b"too long for four bytes"[..], &mut writer),
-            Err(CopyError::Write(_))
-        ));
+        assert!(matches!(copy_all(&mut &b"too long for four bytes"[..], &mut writer), Err(CopyError::Write(_))));
     }
 }

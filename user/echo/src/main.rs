@@ -11,10 +11,7 @@ fn render(args: &[OsString]) -> Vec<u8> {
         let bytes = arg.as_bytes();
         bytes.len() >= 2 && bytes[0] == b'-' && bytes[1..].iter().all(|&byte| byte == b'n')
     };
-    let flags = args
-        .iter()
-        .take_while(|arg| is_no_newline_flag(arg))
-        .count();
+    let flags = args.iter().take_while(|arg| is_no_newline_flag(arg)).count();
     let mut output = Vec::new();
     for (index, word) in args[flags..].iter().enumerate() {
         if index > 0 {
@@ -31,10 +28,7 @@ fn render(args: &[OsString]) -> Vec<u8> {
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(&render(&args))
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(&render(&args)).and_then(|()| stdout.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             ulib::diag::report_error("echo", "write error", &err);

@@ -55,14 +55,8 @@ fn main() {
     loop {
         let shell = start_shell();
         match wait_for_shell(shell) {
-            Some(status) => report(
-                PROGRAM,
-                format_args!("{shell_name} ended ({status}); starting it again"),
-            ),
-            None => report(
-                PROGRAM,
-                format_args!("{shell_name} vanished; starting it again"),
-            ),
+            Some(status) => report(PROGRAM, format_args!("{shell_name} ended ({status}); starting it again")),
+            None => report(PROGRAM, format_args!("{shell_name} vanished; starting it again")),
         }
     }
 }

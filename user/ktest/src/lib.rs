@@ -61,10 +61,7 @@ pub fn fork_and_wait(child: impl FnOnce() -> c_int) -> Result<WaitStatus, String
 /// Checks that `status` is a normal exit with `code`.
 pub fn expect_exit(status: WaitStatus, code: c_int) -> Outcome {
     ensure(status.exit_code() == Some(code), || {
-        format!(
-            "expected exit status {code}, got {status} (raw {:#x})",
-            status.raw()
-        )
+        format!("expected exit status {code}, got {status} (raw {:#x})", status.raw())
     })
 }
 
@@ -83,11 +80,7 @@ pub fn expect_signal(status: WaitStatus, signal: c_int) -> Outcome {
 pub fn expect_errno(what: &str, err: &io::Error, errno: c_int) -> Outcome {
     let expected = io::Error::from_raw_os_error(errno);
     ensure(err.raw_os_error() == Some(errno), || {
-        format!(
-            "{what}: expected \"{}\", got \"{}\"",
-            error_text(&expected),
-            error_text(err)
-        )
+        format!("{what}: expected \"{}\", got \"{}\"", error_text(&expected), error_text(err))
     })
 }
 

@@ -67,16 +67,8 @@ struct Details {
 
 impl Details {
     fn of(path: &Path, metadata: &Metadata) -> Self {
-        let link_target = if metadata.file_type().is_symlink() {
-            fs::read_link(path).ok()
-        } else {
-            None
-        };
-        Self {
-            mode: metadata.mode(),
-            size: metadata.size(),
-            link_target,
-        }
+        let link_target = if metadata.file_type().is_symlink() { fs::read_link(path).ok() } else { None };
+        Self { mode: metadata.mode(), size: metadata.size(), link_target }
     }
 }
 
@@ -84,9 +76,7 @@ impl Details {
 fn entry_line(name: &OsStr, details: Option<&Details>) -> Vec<u8> {
     let mut line = Vec::new();
     if let Some(details) = details {
-        line.extend_from_slice(
-            format!("{} {:>8} ", mode_string(details.mode), details.size).as_bytes(),
-        );
+        line.extend_from_slice(format!("{} {:>8} ", mode_string(details.mode), details.size).as_bytes());
     }
     line.extend_from_slice(name.as_bytes());
     if let Some(target) = details.and_then(|details| details.link_target.as_ref()) {
@@ -100,10 +90,8 @@ fn entry_line(name: &OsStr, details: Option<&Details>) -> Vec<u8> {
 /// The names a directory listing shows, sorted: dot files only with `-a`, which also
 /// adds `.` and `..` (read_dir leaves those out).
 fn listed_names(entries: Vec<OsString>, show_all: bool) -> Vec<OsString> {
-    let mut names: Vec<OsString> = entries
-        .into_iter()
-        .filter(|name| show_all || !name.as_bytes().starts_with(b"."))
-        .collect();
+    let mut names: Vec<OsString> =
+        entries.into_iter().filter(|name| show_all || !name.as_bytes().starts_with(b".")).collect();
     if show_all {
         names.extend([".".into(), "..".into()]);
     }
@@ -127,15 +115,14 @@ impl<W: Write> Lister<W> {
     }
 
     fn directory(&mut self, directory: &Path) -> io::Result<()> {
-        let entries = match fs::read_dir(directory)
-            .and_then(|entries| entries.map(|entry| Ok(entry?.file_name())).collect())
-        {
-            Ok(entries) => entries,
-            Err(err) => {
-                self.complain(directory, &err);
-                return Ok(());
-            }
-        };
+        let entries =
+            match fs::read_dir(directory).and_then(|entries| entries.map(|entry| Ok(entry?.file_name())).collect()) {
+                Ok(entries) => entries,
+                Err(err) => {
+                    self.complain(directory, &err);
+                    return Ok(());
+                }
+            };
         for name in listed_names(entries, self.show_all) {
             let path = directory.join(&name);
             if !self.long {
@@ -215,11 +202,7 @@ fn main() -> ExitCode {
         report_error(PROGRAM, "write error", &err);
         return ExitCode::FAILURE;
     }
-    if lister.failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    if lister.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 #[cfg(test)]
@@ -252,20 +235,12 @@ mod tests {
     #[test]
     fn short_and_long_lines() {
         assert_eq!(entry_line(OsStr::new("motd"), None), b"motd\n");
-        let file = Details {
-            mode: TYPE_REGULAR | 0o644,
-            size: 286,
-            link_target: None,
-        };
+        let file = Details { mode: TYPE_REGULAR | 0o644, size: 286, link_target: None };
         assert_eq!(
             String::from_utf8(entry_line(OsStr::new("motd"), Some(&file))).unwrap(),
             "-rw-r--r--      286 motd\n"
         );
-        let link = Details {
-            mode: TYPE_SYMLINK | 0o777,
-            size: 7,
-            link_target: Some("busybox".into()),
-        };
+        let link = Details { mode: TYPE_SYMLINK | 0o777, size: 7, link_target: Some("busybox".into()) };
         assert_eq!(
             String::from_utf8(entry_line(OsStr::new("sh"), Some(&link))).unwrap(),
             "lrwxrwxrwx        7 sh -> busybox\n"
@@ -275,19 +250,13 @@ mod tests {
     #[test]
     fn names_are_sorted_and_dot_files_hidden() {
         let entries = ["b", ".hidden", "a", "B"].map(OsString::from).to_vec();
-        assert_eq!(
-            listed_names(entries, false),
-            ["B", "a", "b"].map(OsString::from)
-        );
+        assert_eq!(listed_names(entries, false), ["B", "a", "b"].map(OsString::from));
     }
 
     #[test]
     fn all_shows_dot_files_and_the_two_links() {
         let entries = ["b", ".hidden"].map(OsString::from).to_vec();
-        assert_eq!(
-            listed_names(entries, true),
-            [".", "..", ".hidden", "b"].map(OsString::from)
-        );
+        assert_eq!(listed_names(entries, true), [".", "..", ".hidden", "b"].map(OsString::from));
     }
 
     #[test]
@@ -296,16 +265,9 @@ mod tests {
         fs::create_dir_all(directory.join("sub")).unwrap();
         fs::write(directory.join("file"), b"12345").unwrap();
         fs::set_permissions(directory.join("file"), fs::Permissions::from_mode(0o644)).unwrap();
-        let mut lister = Lister {
-            out: Vec::new(),
-            show_all: false,
-            long: true,
-            failed: false,
-        };
+        let mut lister = Lister { out: Vec::new(), show_all: false, long: true, failed: false };
         let missing = directory.join("missing");
-        lister
-            .operands(vec![directory.clone().into(), missing.into()])
-            .unwrap();
+        lister.operands(vec![directory.clone().into(), missing.into()]).unwrap();
         let listing = String::from_utf8(lister.out).unwrap();
         fs::remove_dir_all(&directory).unwrap();
         assert!(lister.failed);

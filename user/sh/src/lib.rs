@@ -120,14 +120,8 @@ mod tests {
 
     #[test]
     fn single_quotes_keep_everything() {
-        assert_eq!(
-            split("echo 'a  b' 'c\\d' '\"'"),
-            ["echo", "a  b", "c\\d", "\""]
-        );
-        assert_eq!(
-            split("'#not a comment' '$HOME'"),
-            ["#not a comment", "$HOME"]
-        );
+        assert_eq!(split("echo 'a  b' 'c\\d' '\"'"), ["echo", "a  b", "c\\d", "\""]);
+        assert_eq!(split("'#not a comment' '$HOME'"), ["#not a comment", "$HOME"]);
     }
 
     #[test]
@@ -196,9 +190,6 @@ mod tests {
         assert_eq!(split_words("echo 'abc"), Err(UnterminatedQuote('\'')));
         assert_eq!(split_words("echo \"abc"), Err(UnterminatedQuote('"')));
         assert_eq!(split_words("echo \"abc\\\""), Err(UnterminatedQuote('"')));
-        assert_eq!(
-            UnterminatedQuote('\'').to_string(),
-            "syntax error: unterminated ' quote"
-        );
+        assert_eq!(UnterminatedQuote('\'').to_string(), "syntax error: unterminated ' quote");
     }
 }

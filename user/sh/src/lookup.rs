@@ -10,11 +10,7 @@ pub const DEFAULT_PATH: &str = "/bin";
 /// The program `name` runs, given PATH's value and a test for "is an executable
 /// file"; `None` means "command not found". An empty PATH entry is the current
 /// directory, as POSIX says.
-pub fn find_program(
-    name: &str,
-    path: Option<&OsStr>,
-    is_executable: impl Fn(&Path) -> bool,
-) -> Option<PathBuf> {
+pub fn find_program(name: &str, path: Option<&OsStr>, is_executable: impl Fn(&Path) -> bool) -> Option<PathBuf> {
     if name.contains('/') {
         return Some(PathBuf::from(name));
     }
@@ -38,9 +34,7 @@ mod tests {
 
     fn find(name: &str, path: Option<&str>, executables: &[&str]) -> Option<PathBuf> {
         find_program(name, path.map(OsStr::new), |candidate| {
-            executables
-                .iter()
-                .any(|executable| candidate == Path::new(executable))
+            executables.iter().any(|executable| candidate == Path::new(executable))
         })
     }
 
@@ -53,19 +47,13 @@ mod tests {
     #[test]
     fn first_match_in_path_order() {
         let path = Some("/usr/bin:/bin");
-        assert_eq!(
-            find("ls", path, &["/bin/ls", "/usr/bin/ls"]),
-            Some("/usr/bin/ls".into())
-        );
+        assert_eq!(find("ls", path, &["/bin/ls", "/usr/bin/ls"]), Some("/usr/bin/ls".into()));
         assert_eq!(find("sh", path, &["/bin/sh"]), Some("/bin/sh".into()));
     }
 
     #[test]
     fn empty_entry_is_the_current_directory() {
-        assert_eq!(
-            find("tool", Some("/bin::"), &["./tool"]),
-            Some("./tool".into())
-        );
+        assert_eq!(find("tool", Some("/bin::"), &["./tool"]), Some("./tool".into()));
     }
 
     #[test]

@@ -80,9 +80,7 @@ fn exit_status(args: &[String], last_status: i32) -> Result<i32, String> {
 /// `cd [dir]`: the directory to change to.
 fn cd_target(args: &[String], home: Option<OsString>) -> Result<OsString, String> {
     match args {
-        [] => Ok(home
-            .filter(|home| !home.is_empty())
-            .unwrap_or_else(|| "/".into())),
+        [] => Ok(home.filter(|home| !home.is_empty()).unwrap_or_else(|| "/".into())),
         [directory] => Ok(directory.into()),
         _ => Err("cd: too many arguments".into()),
     }
@@ -90,8 +88,7 @@ fn cd_target(args: &[String], home: Option<OsString>) -> Result<OsString, String
 
 /// The prompt: the current directory, then `# ` for root and `$ ` for anyone else.
 fn prompt(current_directory: Option<&Path>, is_root: bool) -> String {
-    let directory =
-        current_directory.map_or("?".into(), |directory| directory.display().to_string());
+    let directory = current_directory.map_or("?".into(), |directory| directory.display().to_string());
     let sign = if is_root { '#' } else { '$' };
     format!("{directory} {sign} ")
 }
@@ -102,8 +99,7 @@ fn is_root() -> bool {
 }
 
 fn is_executable_file(path: &Path) -> bool {
-    fs::metadata(path)
-        .is_ok_and(|metadata| metadata.is_file() && metadata.permissions().mode() & 0o111 != 0)
+    fs::metadata(path).is_ok_and(|metadata| metadata.is_file() && metadata.permissions().mode() & 0o111 != 0)
 }
 
 /// The shell's state between lines: the last status (`$?`).
@@ -146,11 +142,7 @@ impl Shell {
         let mut line = String::new();
         loop {
             let current_directory = env::current_dir().ok();
-            let _ = write!(
-                io::stderr(),
-                "{}",
-                prompt(current_directory.as_deref(), is_root())
-            );
+            let _ = write!(io::stderr(), "{}", prompt(current_directory.as_deref(), is_root()));
             line.clear();
             match stdin.read_line(&mut line) {
                 Ok(0) => return self.status,
@@ -218,8 +210,7 @@ fn print_help() -> i32 {
 /// environment, waits for it, and returns its status as `$?`.
 fn run_program(words: &[String]) -> i32 {
     let name = &words[0];
-    let Some(program) = find_program(name, env::var_os("PATH").as_deref(), is_executable_file)
-    else {
+    let Some(program) = find_program(name, env::var_os("PATH").as_deref(), is_executable_file) else {
         report(PROGRAM, format_args!("{name}: command not found"));
         return STATUS_NOT_FOUND;
     };
@@ -228,22 +219,12 @@ fn run_program(words: &[String]) -> i32 {
         report_error(PROGRAM, name, &err);
         return STATUS_NOT_FOUND;
     }
-    let Ok(argv) = words
-        .iter()
-        .map(|word| CString::new(word.as_bytes()))
-        .collect::<Result<Vec<_>, _>>()
-    else {
-        report(
-            PROGRAM,
-            format_args!("{name}: an argument holds a NUL character"),
-        );
+    let Ok(argv) = words.iter().map(|word| CString::new(word.as_bytes())).collect::<Result<Vec<_>, _>>() else {
+        report(PROGRAM, format_args!("{name}: an argument holds a NUL character"));
         return STATUS_USAGE;
     };
     let Ok(program) = CString::new(program.into_os_string().into_vec()) else {
-        report(
-            PROGRAM,
-            format_args!("{name}: the path holds a NUL character"),
-        );
+        report(PROGRAM, format_args!("{name}: the path holds a NUL character"));
         return STATUS_USAGE;
     };
     let envp = process::current_environment();
@@ -307,10 +288,7 @@ mod tests {
     fn invocations() {
         let args = |words: &[&str]| words.iter().map(OsString::from).collect::<Vec<_>>();
         assert_eq!(parse_invocation(&args(&[])), Ok(Invocation::Interactive));
-        assert_eq!(
-            parse_invocation(&args(&["-c", "echo hi", "ignored"])),
-            Ok(Invocation::Command("echo hi".into()))
-        );
+        assert_eq!(parse_invocation(&args(&["-c", "echo hi", "ignored"])), Ok(Invocation::Command("echo hi".into())));
         assert!(parse_invocation(&args(&["-c"])).is_err());
         assert!(parse_invocation(&args(&["script.sh"])).is_err());
     }
@@ -321,10 +299,7 @@ mod tests {
         assert_eq!(exit_status(&strings(&["3"]), 0), Ok(3));
         assert_eq!(exit_status(&strings(&["256"]), 0), Ok(0));
         assert_eq!(exit_status(&strings(&["-1"]), 0), Ok(255));
-        assert_eq!(
-            exit_status(&strings(&["x"]), 0),
-            Err("exit: x: numeric argument required".into())
-        );
+        assert_eq!(exit_status(&strings(&["x"]), 0), Err("exit: x: numeric argument required".into()));
         assert!(exit_status(&strings(&["1", "2"]), 0).is_err());
     }
 

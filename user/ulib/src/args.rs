@@ -28,10 +28,7 @@ impl fmt::Display for InvalidOption {
 }
 
 /// Splits `args` (without argv[0]) into the flags out of `known` and the operands.
-pub fn parse(
-    args: impl IntoIterator<Item = OsString>,
-    known: &str,
-) -> Result<CommandLine, InvalidOption> {
+pub fn parse(args: impl IntoIterator<Item = OsString>, known: &str) -> Result<CommandLine, InvalidOption> {
     let mut flags = Vec::new();
     let mut operands = Vec::new();
     let mut args = args.into_iter();

@@ -35,11 +35,7 @@ pub fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
 }
 
 fn null_terminated(strings: &[CString]) -> Vec<*const c_char> {
-    strings
-        .iter()
-        .map(|string| string.as_ptr())
-        .chain(iter::once(ptr::null()))
-        .collect()
+    strings.iter().map(|string| string.as_ptr()).chain(iter::once(ptr::null())).collect()
 }
 
 /// This process's environment as execve wants it: `NAME=value` strings.
@@ -119,11 +115,7 @@ impl fmt::Display for WaitStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.exit_code(), self.killing_signal()) {
             (Some(code), _) => write!(f, "exit status {code}"),
-            (None, Some(signal)) => write!(
-                f,
-                "killed by signal {signal} ({})",
-                signal_description(signal)
-            ),
+            (None, Some(signal)) => write!(f, "killed by signal {signal} ({})", signal_description(signal)),
             (None, None) => write!(f, "wait status {:#x}", self.0),
         }
     }
@@ -186,10 +178,7 @@ mod tests {
         assert_eq!(status.exit_code(), None);
         assert_eq!(status.killing_signal(), Some(libc::SIGSEGV));
         assert_eq!(status.shell_status(), 139);
-        assert_eq!(
-            status.to_string(),
-            "killed by signal 11 (Segmentation fault)"
-        );
+        assert_eq!(status.to_string(), "killed by signal 11 (Segmentation fault)");
     }
 
     #[test]
@@ -205,11 +194,7 @@ mod tests {
 
     #[test]
     fn environment_entries_are_name_equals_value() {
-        assert!(
-            current_environment()
-                .iter()
-                .all(|entry| entry.as_bytes().contains(&b'='))
-        );
+        assert!(current_environment().iter().all(|entry| entry.as_bytes().contains(&b'=')));
     }
 
     #[test]

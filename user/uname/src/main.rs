@@ -9,13 +9,7 @@ use ulib::diag::{report, report_error};
 const PROGRAM: &str = "uname";
 
 /// The fields, in the order uname prints them, with their flags.
-const FIELDS: [Field; 5] = [
-    Field::Sysname,
-    Field::Nodename,
-    Field::Release,
-    Field::Version,
-    Field::Machine,
-];
+const FIELDS: [Field; 5] = [Field::Sysname, Field::Nodename, Field::Release, Field::Version, Field::Machine];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
@@ -52,24 +46,13 @@ impl Field {
 /// The fields the command line asks for: every one for `-a`, the system name for none.
 fn selected_fields(command_line: &ulib::args::CommandLine) -> Vec<Field> {
     let all = command_line.has('a');
-    let chosen: Vec<Field> = FIELDS
-        .into_iter()
-        .filter(|field| all || command_line.has(field.flag()))
-        .collect();
-    if chosen.is_empty() {
-        vec![Field::Sysname]
-    } else {
-        chosen
-    }
+    let chosen: Vec<Field> = FIELDS.into_iter().filter(|field| all || command_line.has(field.flag())).collect();
+    if chosen.is_empty() { vec![Field::Sysname] } else { chosen }
 }
 
 /// The text of a NUL-terminated `char` array (all of it if there is no NUL).
 fn c_text(chars: &[c_char]) -> String {
-    let bytes: Vec<u8> = chars
-        .iter()
-        .map(|&char| char as u8)
-        .take_while(|&byte| byte != 0)
-        .collect();
+    let bytes: Vec<u8> = chars.iter().map(|&char| char as u8).take_while(|&byte| byte != 0).collect();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -78,11 +61,7 @@ fn system_name() -> io::Result<libc::utsname> {
     // SAFETY: uname writes one utsname to the pointer, which points at a live one; and
     // a zeroed utsname (arrays of c_char) is already a valid value.
     let (result, name) = unsafe { (libc::uname(name.as_mut_ptr()), name.assume_init()) };
-    if result == 0 {
-        Ok(name)
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    if result == 0 { Ok(name) } else { Err(io::Error::last_os_error()) }
 }
 
 fn main() -> ExitCode {
@@ -104,10 +83,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let values: Vec<String> = selected_fields(&command_line)
-        .into_iter()
-        .map(|field| field.value(&name))
-        .collect();
+    let values: Vec<String> = selected_fields(&command_line).into_iter().map(|field| field.value(&name)).collect();
     if let Err(err) = writeln!(io::stdout(), "{}", values.join(" ")) {
         report_error(PROGRAM, "write error", &err);
         return ExitCode::FAILURE;

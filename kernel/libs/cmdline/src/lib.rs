@@ -35,7 +35,7 @@ impl<'a> CommandLine<'a> {
     }
 
     /// The option words before `--`, in order.
-    pub fn options(&self) -> impl Iterator<Item = Opt<'a>> + 'a {
+    pub fn options(&self) -> impl Iterator<Item = Opt<'a>> + use<'a> {
         self.options.split_ascii_whitespace().map(|word| match word.split_once('=') {
             Some((key, value)) => Opt { key, value: Some(value) },
             None => Opt { key: word, value: None },
@@ -48,7 +48,7 @@ impl<'a> CommandLine<'a> {
     }
 
     /// The words after `--`: init's arguments (argv[1..]).
-    pub fn init_args(&self) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn init_args(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         self.init_args.unwrap_or("").split_ascii_whitespace()
     }
 }

@@ -43,6 +43,12 @@ pub const NAMES: [&str; 32] = [
 pub const PAGE_FAULT: u64 = 14;
 
 pub fn handle(frame: &mut TrapFrame) {
+    if frame.from_user() {
+        let fault_address = (frame.vector == PAGE_FAULT).then(Cr2::read_raw);
+        crate::proc::user_fault(frame, fault_address);
+        crate::proc::on_return_to_user(frame);
+        return;
+    }
     report_and_stop(frame)
 }
 

@@ -9,6 +9,11 @@ use x86_64::structures::tss::TaskStateSegment;
 
 use super::stacks;
 
+/// The user selectors (RPL 3) as syscall.S and new processes use them; `init`
+/// checks the GDT really has them there.
+pub const USER_DATA_SELECTOR: u16 = 0x18 | 3;
+pub const USER_CODE_SELECTOR: u16 = 0x20 | 3;
+
 /// IST slot (0-based, as the x86_64 crate counts) of the double-fault stack.
 pub const DOUBLE_FAULT_IST: u16 = 0;
 
@@ -45,6 +50,7 @@ pub fn init() {
         let tss = gdt.append(Descriptor::tss_segment(tss));
         (gdt, Selectors { kernel_code, kernel_data, user_data, user_code, tss })
     });
+    assert_eq!((sel.user_data.0 | 3, sel.user_code.0 | 3), (USER_DATA_SELECTOR, USER_CODE_SELECTOR));
     gdt.load();
     // SAFETY: the selectors index the GDT just loaded, with matching descriptors.
     unsafe {
@@ -54,4 +60,15 @@ pub fn init() {
         SS::set_reg(sel.kernel_data);
         load_tss(sel.tss);
     }
+}
+
+pub fn selectors() -> &'static Selectors {
+    &GDT.get().expect("gdt::init runs first").1
+}
+
+/// Set the stack the CPU switches to on a trap from user mode (TSS.RSP0).
+pub fn set_kernel_stack(top: u64) {
+    // SAFETY: a single aligned 8-byte store into the TSS, which the CPU reads only
+    // on a privilege change, never concurrently with this code.
+    unsafe { (*(&raw mut TSS)).privilege_stack_table[0] = VirtAddr::new(top) };
 }

@@ -78,6 +78,11 @@ extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
             }
             pic::end_of_interrupt(irq);
             crate::irq::handle(irq, frame);
+            if frame.from_user() {
+                crate::proc::on_return_to_user(frame);
+            } else if crate::proc::scheduler::need_resched() {
+                crate::proc::scheduler::schedule();
+            }
         }
         v => panic!("trap on vector {v} without a handler"),
     }

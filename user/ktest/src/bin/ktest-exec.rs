@@ -3,7 +3,7 @@
 //! bit, as on Linux), after which the process carries on; then execve of itself with
 //! new argv and envp, which the new image checks before printing the verdict.
 //!
-//! Usage: `ktest-exec [NON-ELF-FILE]` (default /etc/motd). The program's own path is
+//! Usage: `ktest-exec [NON-ELF-FILE]` (default /usr/share/ktest/not-elf, from the initramfs). The program's own path is
 //! argv[0], or /bin/argv[0] when argv[0] holds no `/` (there is no /proc/self/exe).
 use std::env;
 use std::ffi::{CStr, CString, OsStr, OsString};
@@ -20,9 +20,8 @@ const NAME: &str = "exec";
 const NEW_IMAGE_FLAG: &str = "--new-image";
 /// The arguments after it, and the whole environment, that the new image must see.
 const NEW_IMAGE_ARGS: [&str; 2] = ["two words", ""];
-const NEW_IMAGE_ENVIRONMENT: [(&str, &str); 2] =
-    [("KTEST_EXEC", "set by the parent"), ("KTEST_EMPTY", "")];
-const DEFAULT_NON_ELF: &str = "/etc/motd";
+const NEW_IMAGE_ENVIRONMENT: [(&str, &str); 2] = [("KTEST_EXEC", "set by the parent"), ("KTEST_EMPTY", "")];
+const DEFAULT_NON_ELF: &str = "/usr/share/ktest/not-elf";
 
 fn c_string(bytes: &[u8]) -> Result<CString, String> {
     CString::new(bytes).map_err(|_| format!("{} holds a NUL", String::from_utf8_lossy(bytes)))
@@ -45,16 +44,10 @@ fn own_path(argv0: &OsStr) -> Result<CString, String> {
 }
 
 fn before_exec(args: &[OsString]) -> Outcome {
-    expect_exec_failure(
-        c"/nonexistent/ktest-missing",
-        libc::ENOENT,
-        "of a missing file",
-    )?;
+    expect_exec_failure(c"/nonexistent/ktest-missing", libc::ENOENT, "of a missing file")?;
     expect_exec_failure(c"/", libc::EACCES, "of a directory")?;
 
-    let non_elf = args
-        .get(1)
-        .map_or(OsStr::new(DEFAULT_NON_ELF), |path| path.as_os_str());
+    let non_elf = args.get(1).map_or(OsStr::new(DEFAULT_NON_ELF), |path| path.as_os_str());
     let mode = fs::metadata(non_elf)
         .map_err(|err| format!("{}: {}", non_elf.display(), ulib::diag::error_text(&err)))?
         .permissions()
@@ -77,26 +70,17 @@ fn before_exec(args: &[OsString]) -> Outcome {
         .collect::<Result<Vec<_>, _>>()?;
     println!("execve {} {NEW_IMAGE_FLAG} ...", path.to_string_lossy());
     let err = execve(&path, &argv, &envp);
-    Err(format!(
-        "execve {}: {}",
-        path.to_string_lossy(),
-        ulib::diag::error_text(&err)
-    ))
+    Err(format!("execve {}: {}", path.to_string_lossy(), ulib::diag::error_text(&err)))
 }
 
 fn in_new_image(args: &[OsString]) -> Outcome {
     println!("new image: argv {args:?}");
     ensure(args[2..] == NEW_IMAGE_ARGS.map(OsString::from), || {
-        format!(
-            "new image: expected arguments {NEW_IMAGE_ARGS:?}, got {:?}",
-            &args[2..]
-        )
+        format!("new image: expected arguments {NEW_IMAGE_ARGS:?}, got {:?}", &args[2..])
     })?;
     let environment: Vec<(OsString, OsString)> = env::vars_os().collect();
     let expected = NEW_IMAGE_ENVIRONMENT.map(|(name, value)| (name.into(), value.into()));
-    ensure(environment == expected, || {
-        format!("new image: expected environment {expected:?}, got {environment:?}")
-    })?;
+    ensure(environment == expected, || format!("new image: expected environment {expected:?}, got {environment:?}"))?;
     println!("new image: argv and environment are as passed");
     Ok(())
 }

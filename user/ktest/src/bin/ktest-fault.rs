@@ -39,21 +39,9 @@ fn divide_by_zero() {
 }
 
 const FAULTS: [Fault; 3] = [
-    Fault {
-        what: "store to the null page",
-        signal: libc::SIGSEGV,
-        cause: null_store,
-    },
-    Fault {
-        what: "ud2",
-        signal: libc::SIGILL,
-        cause: undefined_instruction,
-    },
-    Fault {
-        what: "divide by zero",
-        signal: libc::SIGFPE,
-        cause: divide_by_zero,
-    },
+    Fault { what: "store to the null page", signal: libc::SIGSEGV, cause: null_store },
+    Fault { what: "ud2", signal: libc::SIGILL, cause: undefined_instruction },
+    Fault { what: "divide by zero", signal: libc::SIGFPE, cause: divide_by_zero },
 ];
 
 fn faults() -> Outcome {
@@ -62,14 +50,8 @@ fn faults() -> Outcome {
             (fault.cause)();
             0
         })?;
-        expect_signal(status, fault.signal)
-            .map_err(|reason| format!("{}: {reason}", fault.what))?;
-        println!(
-            "{}: child killed by signal {} ({})",
-            fault.what,
-            fault.signal,
-            signal_description(fault.signal)
-        );
+        expect_signal(status, fault.signal).map_err(|reason| format!("{}: {reason}", fault.what))?;
+        println!("{}: child killed by signal {} ({})", fault.what, fault.signal, signal_description(fault.signal));
     }
     Ok(())
 }

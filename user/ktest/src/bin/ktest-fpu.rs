@@ -41,10 +41,9 @@ fn xmm_registers_survive_yield(base: f64) -> Outcome {
     }
     match (0..16).find(|&index| registers[index].to_bits() != expected[index].to_bits()) {
         None => Ok(()),
-        Some(index) => Err(format!(
-            "xmm{index} held {} before sched_yield and {} after",
-            expected[index], registers[index]
-        )),
+        Some(index) => {
+            Err(format!("xmm{index} held {} before sched_yield and {} after", expected[index], registers[index]))
+        }
     }
 }
 

@@ -8,19 +8,13 @@ fn hello() -> Outcome {
     println!("hello from ktest");
     let args: Vec<_> = env::args_os().collect();
     println!("argc {}, argv {args:?}", args.len());
-    ensure(args.first().is_some_and(|argv0| !argv0.is_empty()), || {
-        "argv[0] is missing or empty".into()
-    })?;
+    ensure(args.first().is_some_and(|argv0| !argv0.is_empty()), || "argv[0] is missing or empty".into())?;
     let variables: Vec<_> = env::vars_os().collect();
     println!("{} environment variables", variables.len());
     for (name, value) in &variables {
         println!("  {}={}", name.display(), value.display());
         ensure(env::var_os(name).as_ref() == Some(value), || {
-            format!(
-                "{} does not read back as {}",
-                name.display(),
-                value.display()
-            )
+            format!("{} does not read back as {}", name.display(), value.display())
         })?;
     }
     Ok(())

@@ -19,19 +19,12 @@ fn pattern(index: usize) -> u8 {
 /// Checks that `region` is zero, fills it with the pattern and reads it back.
 fn fill_and_check(what: &str, region: &mut [u8]) -> Outcome {
     let first_dirty = region.iter().position(|&byte| byte != 0);
-    ensure(first_dirty.is_none(), || {
-        format!("{what}: byte {first_dirty:?} of new memory is not zero")
-    })?;
+    ensure(first_dirty.is_none(), || format!("{what}: byte {first_dirty:?} of new memory is not zero"))?;
     for (index, byte) in region.iter_mut().enumerate() {
         *byte = pattern(index);
     }
-    let first_wrong = black_box(&*region)
-        .iter()
-        .enumerate()
-        .position(|(index, &byte)| byte != pattern(index));
-    ensure(first_wrong.is_none(), || {
-        format!("{what}: byte {first_wrong:?} does not read back as written")
-    })
+    let first_wrong = black_box(&*region).iter().enumerate().position(|(index, &byte)| byte != pattern(index));
+    ensure(first_wrong.is_none(), || format!("{what}: byte {first_wrong:?} does not read back as written"))
 }
 
 /// The raw brk system call (musl's sbrk refuses to grow the heap).
@@ -46,18 +39,14 @@ fn heap_by_brk() -> Outcome {
     // allocator may remember the break it last saw.
     let start = brk(0);
     let grown = brk(start + MIB);
-    ensure(grown == start + MIB, || {
-        format!("brk({:#x}) returned {grown:#x}", start + MIB)
-    })?;
+    ensure(grown == start + MIB, || format!("brk({:#x}) returned {grown:#x}", start + MIB))?;
     // SAFETY: brk just made [start, start + 1 MiB) readable and writable memory
     // that nothing else uses.
     let region = unsafe { slice::from_raw_parts_mut(start as *mut u8, MIB) };
     let checked = fill_and_check("brk", region);
     let shrunk = brk(start);
     checked?;
-    ensure(shrunk == start, || {
-        format!("brk({start:#x}) back down returned {shrunk:#x}")
-    })?;
+    ensure(shrunk == start, || format!("brk({start:#x}) back down returned {shrunk:#x}"))?;
     println!("brk: grew the heap by 1 MiB at {start:#x}, wrote and read it, shrank it");
     Ok(())
 }
@@ -76,17 +65,13 @@ fn anonymous_mmap() -> Outcome {
             0,
         )
     };
-    ensure(address != libc::MAP_FAILED, || {
-        format!("mmap 4 MiB: {}", std::io::Error::last_os_error())
-    })?;
+    ensure(address != libc::MAP_FAILED, || format!("mmap 4 MiB: {}", std::io::Error::last_os_error()))?;
     // SAFETY: mmap returned `length` bytes of readable, writable memory for us alone.
     let region = unsafe { slice::from_raw_parts_mut(address.cast::<u8>(), length) };
     fill_and_check("mmap", region)?;
     // SAFETY: the mapping is ours and `region` is not used after this.
     let unmapped = unsafe { libc::munmap(address, length) };
-    ensure(unmapped == 0, || {
-        format!("munmap: {}", std::io::Error::last_os_error())
-    })?;
+    ensure(unmapped == 0, || format!("munmap: {}", std::io::Error::last_os_error()))?;
     println!("mmap: 4 MiB at {address:p}, every page written and read, unmapped");
     let status = fork_and_wait(|| {
         // SAFETY: the mapping is gone, so the store faults (the point of the child).
@@ -104,9 +89,7 @@ fn big_vec() -> Outcome {
     fill_and_check("Vec", &mut data)?;
     let sum: u64 = black_box(&data).iter().map(|&byte| u64::from(byte)).sum();
     let expected: u64 = (0..length).map(|index| u64::from(pattern(index))).sum();
-    ensure(sum == expected, || {
-        format!("Vec checksum {sum} differs from {expected}")
-    })?;
+    ensure(sum == expected, || format!("Vec checksum {sum} differs from {expected}"))?;
     println!("Vec: 16 MiB allocated, written, checksum {sum}");
     Ok(())
 }

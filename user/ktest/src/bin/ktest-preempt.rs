@@ -42,11 +42,7 @@ fn preemption() -> Outcome {
     let second = spawn(|| spin_for_a_while(2))?;
     expect_exit(wait_for(first)?, 0)?;
     expect_exit(wait_for(second)?, 0)?;
-    println!(
-        "two spinners of {} ms each finished in {} ms",
-        SPIN_TIME.as_millis(),
-        start.elapsed().as_millis()
-    );
+    println!("two spinners of {} ms each finished in {} ms", SPIN_TIME.as_millis(), start.elapsed().as_millis());
     Ok(())
 }
 

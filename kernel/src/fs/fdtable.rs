@@ -1,0 +1,91 @@
+//! A process's file-descriptor table: small integers naming shared open files,
+//! each with its close-on-exec flag. fork copies the table (the files are shared,
+//! offsets too, as on Linux).
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use kabi::Errno;
+
+use super::file::OpenFile;
+
+/// Most descriptors a process may have open (RLIMIT_NOFILE's usual soft limit).
+pub const MAX_FDS: usize = 1024;
+
+#[derive(Debug, Clone)]
+struct Slot {
+    file: Arc<OpenFile>,
+    cloexec: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FdTable {
+    slots: Vec<Option<Slot>>,
+}
+
+impl FdTable {
+    /// stdin, stdout and stderr on the console, as init gets them.
+    pub fn with_console() -> Self {
+        let console = Arc::new(OpenFile::console());
+        let slot = Some(Slot { file: console, cloexec: false });
+        Self { slots: alloc::vec![slot.clone(), slot.clone(), slot] }
+    }
+
+    pub fn get(&self, fd: i32) -> Result<Arc<OpenFile>, Errno> {
+        self.slot(fd).map(|s| s.file.clone())
+    }
+
+    fn slot(&self, fd: i32) -> Result<&Slot, Errno> {
+        usize::try_from(fd).ok().and_then(|i| self.slots.get(i)).and_then(Option::as_ref).ok_or(Errno::EBADF)
+    }
+
+    /// Install `file` at the lowest free descriptor >= `min`.
+    pub fn insert_from(&mut self, min: usize, file: Arc<OpenFile>, cloexec: bool) -> Result<i32, Errno> {
+        let index = (min..MAX_FDS).find(|&i| self.slots.get(i).is_none_or(Option::is_none)).ok_or(Errno::EMFILE)?;
+        if index >= self.slots.len() {
+            self.slots.resize(index + 1, None);
+        }
+        self.slots[index] = Some(Slot { file, cloexec });
+        Ok(index as i32)
+    }
+
+    pub fn insert(&mut self, file: Arc<OpenFile>, cloexec: bool) -> Result<i32, Errno> {
+        self.insert_from(0, file, cloexec)
+    }
+
+    /// Put `file` at exactly `fd`, closing what was there (dup2/dup3).
+    pub fn install_at(&mut self, fd: i32, file: Arc<OpenFile>, cloexec: bool) -> Result<(), Errno> {
+        let index = usize::try_from(fd).ok().filter(|&i| i < MAX_FDS).ok_or(Errno::EBADF)?;
+        if index >= self.slots.len() {
+            self.slots.resize(index + 1, None);
+        }
+        self.slots[index] = Some(Slot { file, cloexec });
+        Ok(())
+    }
+
+    pub fn close(&mut self, fd: i32) -> Result<(), Errno> {
+        self.slot(fd)?;
+        self.slots[fd as usize] = None;
+        Ok(())
+    }
+
+    pub fn cloexec(&self, fd: i32) -> Result<bool, Errno> {
+        self.slot(fd).map(|s| s.cloexec)
+    }
+
+    pub fn set_cloexec(&mut self, fd: i32, cloexec: bool) -> Result<(), Errno> {
+        self.slot(fd)?;
+        if let Some(slot) = self.slots[fd as usize].as_mut() {
+            slot.cloexec = cloexec;
+        }
+        Ok(())
+    }
+
+    /// execve: close every descriptor marked close-on-exec.
+    pub fn close_on_exec(&mut self) {
+        for slot in &mut self.slots {
+            if slot.as_ref().is_some_and(|s| s.cloexec) {
+                *slot = None;
+            }
+        }
+    }
+}

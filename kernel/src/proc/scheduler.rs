@@ -1,0 +1,214 @@
+//! The process table and the preemptive round-robin scheduler. The PIT tick takes
+//! the CPU from a process whose time slice is used up; with nothing runnable the
+//! boot context runs the idle loop (`hlt`).
+//!
+//! Saved kernel contexts live in a static pool (one slot per process, slot 0 for
+//! idle), so a switch can name both contexts after the table lock is released.
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::vec::Vec;
+
+use spin::Mutex;
+
+use crate::arch::context::{self, SavedContext};
+use crate::arch::cpu::without_interrupts;
+use crate::arch::{paging, syscall};
+
+use super::process::{Pid, Process, State};
+
+/// Timer ticks a process runs before another runnable one gets the CPU (10 ms).
+const TIME_SLICE_TICKS: u32 = 10;
+/// Most processes at once (context pool size, idle included).
+pub const MAX_PROCESSES: usize = 1024;
+const IDLE_SLOT: usize = 0;
+
+static CONTEXTS: [SavedContext; MAX_PROCESSES] = [const { SavedContext::new() }; MAX_PROCESSES];
+
+pub struct Table {
+    pub procs: BTreeMap<Pid, Box<Process>>,
+    run_queue: VecDeque<Pid>,
+    current: Option<Pid>,
+    next_pid: Pid,
+    free_slots: Vec<usize>,
+    slice_left: u32,
+    need_resched: bool,
+}
+
+static TABLE: Mutex<Table> = Mutex::new(Table {
+    procs: BTreeMap::new(),
+    run_queue: VecDeque::new(),
+    current: None,
+    next_pid: 1,
+    free_slots: Vec::new(),
+    slice_left: TIME_SLICE_TICKS,
+    need_resched: false,
+});
+
+/// Run `f` on the process table with interrupts disabled.
+pub fn with_table<R>(f: impl FnOnce(&mut Table) -> R) -> R {
+    without_interrupts(|| f(&mut TABLE.lock()))
+}
+
+/// Run `f` on the current process.
+pub fn with_current<R>(f: impl FnOnce(&mut Process) -> R) -> R {
+    with_table(|t| {
+        let pid = t.current.expect("no current process");
+        f(t.procs.get_mut(&pid).expect("current process in the table"))
+    })
+}
+
+pub fn current_pid() -> Pid {
+    with_table(|t| t.current.expect("no current process"))
+}
+
+pub fn current_has_fatal_signal() -> bool {
+    with_current(|p| p.pending_fatal.is_some())
+}
+
+impl Table {
+    /// A new pid and context slot, or None when the table is full.
+    pub fn allocate_ids(&mut self) -> Option<(Pid, usize)> {
+        let slot = self.free_slots.pop().or_else(|| {
+            let used = self.procs.len() + 1;
+            (used < MAX_PROCESSES).then_some(used)
+        })?;
+        let pid = self.next_pid;
+        self.next_pid += 1;
+        Some((pid, slot))
+    }
+
+    /// Add a process whose context in its slot is ready to run.
+    pub fn insert_runnable(&mut self, process: Box<Process>) {
+        let pid = process.pid;
+        self.procs.insert(pid, process);
+        self.run_queue.push_back(pid);
+    }
+
+    /// Remove a reaped process; its slot becomes free.
+    pub fn remove(&mut self, pid: Pid) -> Option<Box<Process>> {
+        let process = self.procs.remove(&pid)?;
+        self.free_slots.push(process.context_slot);
+        Some(process)
+    }
+
+    pub fn current(&self) -> Option<Pid> {
+        self.current
+    }
+
+    fn make_runnable(&mut self, pid: Pid) {
+        if let Some(p) = self.procs.get_mut(&pid)
+            && p.state == State::Blocked
+        {
+            p.state = State::Runnable;
+            self.run_queue.push_back(pid);
+        }
+    }
+
+    /// Pick the next runnable process after `current` and prepare the CPU for it
+    /// (FPU state, kernel stack, address space, FS base). Returns its context slot.
+    fn pick_next(&mut self) -> usize {
+        while let Some(pid) = self.run_queue.pop_front() {
+            let Some(next) = self.procs.get(&pid) else { continue };
+            if next.state != State::Runnable || Some(pid) == self.current {
+                continue;
+            }
+            if let Some(space) = &next.space {
+                space.activate();
+            }
+            next.fpu.restore();
+            syscall::set_kernel_stack(next.kstack.top());
+            crate::arch::set_fs_base(next.fs_base);
+            self.current = Some(pid);
+            self.slice_left = TIME_SLICE_TICKS;
+            return next.context_slot;
+        }
+        paging::activate(paging::kernel_root());
+        self.current = None;
+        IDLE_SLOT
+    }
+}
+
+/// Give the CPU to the next runnable process (or idle); returns when this context
+/// is resumed. A runnable caller goes to the back of the run queue.
+pub fn schedule() {
+    without_interrupts(|| {
+        let (from, to) = {
+            let mut t = TABLE.lock();
+            t.need_resched = false;
+            let from = match t.current {
+                Some(pid) => {
+                    let p = t.procs.get_mut(&pid).expect("current process in the table");
+                    p.fpu.save();
+                    let (slot, runnable) = (p.context_slot, p.state == State::Runnable);
+                    if runnable && t.run_queue.is_empty() {
+                        t.slice_left = TIME_SLICE_TICKS;
+                        return; // nobody else wants the CPU
+                    }
+                    if runnable {
+                        t.run_queue.push_back(pid);
+                    }
+                    t.current = None;
+                    slot
+                }
+                None => IDLE_SLOT,
+            };
+            (from, t.pick_next())
+        };
+        if from != to {
+            context::switch(&CONTEXTS[from], &CONTEXTS[to]);
+        }
+    });
+}
+
+/// Leave the current process for good (it has become a zombie).
+pub fn schedule_away() -> ! {
+    crate::arch::cpu::disable_interrupts();
+    let to = {
+        let mut t = TABLE.lock();
+        t.current = None;
+        t.pick_next()
+    };
+    context::switch_away(&CONTEXTS[to])
+}
+
+/// Block the current process (it must already be on a wait queue). Call with
+/// interrupts disabled.
+pub fn block_current() {
+    with_current(|p| p.state = State::Blocked);
+    schedule();
+}
+
+/// Make a blocked process runnable.
+pub fn wake(pid: Pid) {
+    with_table(|t| t.make_runnable(pid));
+}
+
+/// The context slot for a new process, with its initial stack.
+pub fn context(slot: usize) -> &'static SavedContext {
+    &CONTEXTS[slot]
+}
+
+/// Timer tick: count down the time slice.
+pub fn on_tick() {
+    with_table(|t| {
+        if t.current.is_some() {
+            t.slice_left = t.slice_left.saturating_sub(1);
+            if t.slice_left == 0 && !t.run_queue.is_empty() {
+                t.need_resched = true;
+            }
+        }
+    });
+}
+
+/// Whether the running process should give up the CPU at the next chance.
+pub fn need_resched() -> bool {
+    with_table(|t| t.need_resched)
+}
+
+/// The idle loop, run by the boot context once processes exist.
+pub fn idle() -> ! {
+    loop {
+        schedule();
+        crate::arch::cpu::wait_for_interrupt();
+    }
+}

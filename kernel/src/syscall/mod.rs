@@ -1,0 +1,123 @@
+//! System calls: raw registers become typed arguments, each call is one function
+//! returning `Result<usize, Errno>`, and the result becomes RAX (`-errno` on error)
+//! in one place, `kabi::to_syscall_return`. Unknown numbers give ENOSYS and one log
+//! line per number.
+mod files;
+mod info;
+mod memory;
+mod process;
+mod user;
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use kabi::{Errno, nr};
+
+use crate::arch::cpu;
+use crate::arch::trap::TrapFrame;
+
+pub type SysResult = Result<usize, Errno>;
+
+/// The six argument registers of the Linux x86-64 convention.
+#[derive(Debug, Clone, Copy)]
+pub struct Args([u64; 6]);
+
+impl Args {
+    fn from_frame(f: &TrapFrame) -> Self {
+        Self([f.rdi, f.rsi, f.rdx, f.r10, f.r8, f.r9])
+    }
+
+    pub fn u64(&self, i: usize) -> u64 {
+        self.0[i]
+    }
+
+    pub fn usize(&self, i: usize) -> usize {
+        self.0[i] as usize
+    }
+
+    /// A C `int` argument (the low 32 bits, sign-extended).
+    pub fn int(&self, i: usize) -> i32 {
+        self.0[i] as u32 as i32
+    }
+
+    pub fn u32(&self, i: usize) -> u32 {
+        self.0[i] as u32
+    }
+}
+
+/// Called by the syscall entry with the caller's registers.
+pub fn handle(frame: &mut TrapFrame) {
+    cpu::enable_interrupts(); // blocking calls and preemption need them
+    let number = frame.rax;
+    let args = Args::from_frame(frame);
+    let result = dispatch(number, args, frame);
+    frame.rax = kabi::to_syscall_return(result) as u64;
+}
+
+fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
+    match number as usize {
+        nr::READ => files::read(a.int(0), a.u64(1), a.usize(2)),
+        nr::WRITE => files::write(a.int(0), a.u64(1), a.usize(2)),
+        nr::READV => files::readv(a.int(0), a.u64(1), a.int(2)),
+        nr::WRITEV => files::writev(a.int(0), a.u64(1), a.int(2)),
+        nr::PREAD64 => files::pread(a.int(0), a.u64(1), a.usize(2), a.u64(3) as i64),
+        nr::OPEN => files::openat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1), a.u32(2)),
+        nr::OPENAT => files::openat(a.int(0), a.u64(1), a.u32(2), a.u32(3)),
+        nr::CLOSE => files::close(a.int(0)),
+        nr::STAT => files::fstatat(kabi::fs::AT_FDCWD, a.u64(0), a.u64(1), 0),
+        nr::LSTAT => files::fstatat(kabi::fs::AT_FDCWD, a.u64(0), a.u64(1), kabi::fs::AT_SYMLINK_NOFOLLOW),
+        nr::FSTAT => files::fstat(a.int(0), a.u64(1)),
+        nr::NEWFSTATAT => files::fstatat(a.int(0), a.u64(1), a.u64(2), a.u32(3)),
+        nr::LSEEK => files::lseek(a.int(0), a.u64(1) as i64, a.u32(2)),
+        nr::GETDENTS64 => files::getdents64(a.int(0), a.u64(1), a.usize(2)),
+        nr::IOCTL => files::ioctl(a.int(0), a.u32(1), a.u64(2)),
+        nr::FCNTL => files::fcntl(a.int(0), a.u32(1), a.u64(2)),
+        nr::DUP => files::dup(a.int(0)),
+        nr::DUP2 => files::dup3(a.int(0), a.int(1), 0, true),
+        nr::DUP3 => files::dup3(a.int(0), a.int(1), a.u32(2), false),
+        nr::ACCESS => files::faccessat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1)),
+        nr::FACCESSAT | nr::FACCESSAT2 => files::faccessat(a.int(0), a.u64(1), a.u32(2)),
+        nr::READLINK => files::readlinkat(kabi::fs::AT_FDCWD, a.u64(0), a.u64(1), a.usize(2)),
+        nr::READLINKAT => files::readlinkat(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
+        nr::POLL => files::poll(a.u64(0), a.usize(1), a.int(2)),
+        nr::PPOLL => files::ppoll(a.u64(0), a.usize(1), a.u64(2)),
+        nr::GETCWD => files::getcwd(a.u64(0), a.usize(1)),
+        nr::CHDIR => files::chdir(a.u64(0)),
+        nr::BRK => memory::brk(a.u64(0)),
+        nr::MMAP => memory::mmap(a.u64(0), a.u64(1), a.u32(2), a.u32(3), a.int(4), a.u64(5)),
+        nr::MUNMAP => memory::munmap(a.u64(0), a.u64(1)),
+        nr::MPROTECT => memory::mprotect(a.u64(0), a.u64(1), a.u32(2)),
+        nr::ARCH_PRCTL => process::arch_prctl(a.int(0), a.u64(1)),
+        nr::SET_TID_ADDRESS => process::set_tid_address(a.u64(0)),
+        nr::RT_SIGACTION => process::rt_sigaction(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
+        nr::RT_SIGPROCMASK => process::rt_sigprocmask(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
+        nr::SIGALTSTACK => process::sigaltstack(a.u64(0), a.u64(1)),
+        nr::GETPID | nr::GETTID => process::getpid(),
+        nr::GETPPID => process::getppid(),
+        nr::GETUID | nr::GETEUID | nr::GETGID | nr::GETEGID => Ok(0),
+        nr::FORK | nr::VFORK => process::fork(frame),
+        nr::EXECVE => process::execve(a.u64(0), a.u64(1), a.u64(2), frame),
+        nr::EXIT | nr::EXIT_GROUP => process::exit(a.int(0)),
+        nr::WAIT4 => process::wait4(a.int(0), a.u64(1), a.int(2), a.u64(3)),
+        nr::KILL => process::kill(a.int(0), a.int(1)),
+        nr::SCHED_YIELD => process::sched_yield(),
+        nr::NANOSLEEP => info::nanosleep(a.u64(0), a.u64(1)),
+        nr::CLOCK_NANOSLEEP => info::clock_nanosleep(a.int(0), a.int(1), a.u64(2), a.u64(3)),
+        nr::CLOCK_GETTIME => info::clock_gettime(a.int(0), a.u64(1)),
+        nr::GETTIMEOFDAY => info::gettimeofday(a.u64(0)),
+        nr::UNAME => info::uname(a.u64(0)),
+        nr::GETRANDOM => info::getrandom(a.u64(0), a.usize(1)),
+        other => unknown(other),
+    }
+}
+
+static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+
+fn unknown(number: usize) -> SysResult {
+    let word = &REPORTED[(number / 64) % REPORTED.len()];
+    let bit = 1 << (number % 64);
+    if number >= 512 || word.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
+        let name = nr::name(number).unwrap_or("unknown");
+        log::warn!("syscall {number} ({name}) is not implemented: ENOSYS");
+    }
+    Err(Errno::ENOSYS)
+}
