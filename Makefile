@@ -70,12 +70,13 @@ bochs: iso
 
 test: test-host test-boot
 
+# Every host crate's tests (the pure kernel crates, the user programs, the harness).
 test-host: deps
-	cargo test --workspace --exclude kestrel-kernel --lib --bins
+	cargo test --workspace --exclude kestrel-kernel --exclude kestrel
 	cargo test -p kestrel --lib
 
 test-boot: iso
-	cargo test -p kestrel --tests -- --test-threads=2
+	cargo test -p kestrel --tests --no-fail-fast -- --test-threads=2
 
 lint: deps
 	cargo fmt --all --check

@@ -53,9 +53,10 @@ fn panic_prints_message_location_and_backtrace() {
         "panic",
         &[
             "KERNEL PANIC: test panic requested on the command line",
-            "at kernel/src/ktest.rs:",
+            "at kernel/src/ktest/mod.rs:",
             "backtrace:",
-            "kestrel_kernel::ktest::run",
+            "kernel::ktest::run+0x",
+            "kmain+0x",
         ],
     );
 }

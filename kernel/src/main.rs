@@ -117,7 +117,7 @@ fn start_init(config: &config::Config) {
         Ok(pid) => log::info!("started {path} as pid {pid}"),
         Err(e) => {
             log::error!("cannot run init {path}: {} ({})", e.description(), e.name());
-            fatal_stop();
+            proc::lifecycle::stop_without_init(false);
         }
     }
 }

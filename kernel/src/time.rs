@@ -55,8 +55,3 @@ pub fn uptime_ns() -> u64 {
 pub fn realtime_ns() -> u64 {
     BOOT_UNIX_SECONDS.load(Ordering::Relaxed) * 1_000_000_000 + uptime_ns()
 }
-
-/// Seconds since the Unix epoch (file timestamps).
-pub fn realtime_seconds() -> u64 {
-    realtime_ns() / 1_000_000_000
-}

@@ -75,12 +75,6 @@ pub fn alloc_contiguous(count: usize, align: usize) -> Option<u64> {
     with(|f| f.alloc_contiguous(count, align))
 }
 
-pub fn free_contiguous(addr: u64, count: usize) {
-    if let Err(e) = with(|f| f.free_contiguous(addr, count)) {
-        panic!("frame allocator: {e}");
-    }
-}
-
 pub fn stats() -> FrameStats {
     with(|f| f.stats())
 }

@@ -128,7 +128,7 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, frame: &mut TrapFrame) {
         }
         p.alt_stack = kabi::SigAltStack::default();
         p.clear_child_tid = 0;
-        p.fpu = Box::new(FpuState::initial());
+        *p.fpu = FpuState::initial();
         p.fpu.restore();
         old
     });
@@ -162,13 +162,20 @@ pub fn exit_current(status: i32) -> ! {
     scheduler::schedule_away()
 }
 
-/// pid 1 is gone: report and stop the machine (a boot test's verdict).
+/// pid 1 is gone: report and stop the machine.
 fn init_ended(name: &str, status: i32) -> ! {
     log::info!("init ({name}) exited with wait status {status:#x}; stopping");
-    if status == 0 {
+    stop_without_init(status == 0)
+}
+
+/// The system cannot go on without init: halt. Under QEMU, exit with the agreed
+/// status instead, the verdict of a boot test that ran a test program as init.
+pub fn stop_without_init(success: bool) -> ! {
+    if success {
         crate::ktest::pass()
     }
-    crate::fatal_stop()
+    crate::arch::qemu::exit(crate::arch::qemu::ExitCode::Failure);
+    crate::arch::cpu::halt_forever()
 }
 
 /// End the current process by `signal` (its default action).

@@ -93,7 +93,8 @@ pub fn mmap(
     }
     let len = len.checked_next_multiple_of(PAGE_SIZE).ok_or(Errno::ENOMEM)?;
     let start = if fixed {
-        if hint % PAGE_SIZE != 0 || hint < USER_MIN || hint.checked_add(len).is_none_or(|end| end > USER_END) {
+        if !hint.is_multiple_of(PAGE_SIZE) || hint < USER_MIN || hint.checked_add(len).is_none_or(|end| end > USER_END)
+        {
             return Err(Errno::EINVAL);
         }
         unmap_range(space, hint, hint + len);
@@ -117,7 +118,7 @@ pub fn mmap(
 
 /// mprotect over mapped pages; ENOMEM if part of the range is unmapped.
 pub fn protect(space: &mut AddressSpace, start: u64, len: u64, access: Access) -> Result<(), Errno> {
-    if start % PAGE_SIZE != 0 {
+    if !start.is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
     let end = start.checked_add(page_ceil(len)).filter(|&e| e <= USER_END).ok_or(Errno::ENOMEM)?;
@@ -130,7 +131,7 @@ pub fn protect(space: &mut AddressSpace, start: u64, len: u64, access: Access) -
 /// munmap: the range must be page aligned and in user space.
 pub fn munmap(space: &mut AddressSpace, start: u64, len: u64) -> Result<(), Errno> {
     let end = start.checked_add(page_ceil(len)).ok_or(Errno::EINVAL)?;
-    if start % PAGE_SIZE != 0 || len == 0 || end > USER_END {
+    if !start.is_multiple_of(PAGE_SIZE) || len == 0 || end > USER_END {
         return Err(Errno::EINVAL);
     }
     unmap_range(space, start, end);

@@ -1,6 +1,6 @@
 //! Time and system information: clock_gettime, gettimeofday, nanosleep, uname,
 //! getrandom.
-use kabi::{Errno, Timespec, Timeval, Utsname};
+use kabi::{Errno, Sysinfo, Timespec, Timeval, Utsname};
 
 use super::{SysResult, user};
 use crate::proc::sleep;
@@ -85,4 +85,18 @@ pub fn getrandom(buf: u64, len: usize) -> SysResult {
     let mut bytes = alloc::vec![0u8; len];
     crate::arch::random::fill(&mut bytes);
     user::copy_out(buf, &bytes).map(|()| len)
+}
+
+/// sysinfo: uptime, memory (in bytes: mem_unit 1) and the number of processes.
+pub fn sysinfo(out: u64) -> SysResult {
+    let frames = crate::mm::frames::stats();
+    let info = Sysinfo {
+        uptime: (time::uptime_ns() / 1_000_000_000) as i64,
+        totalram: frames.total * 4096,
+        freeram: frames.free * 4096,
+        procs: crate::proc::scheduler::with_table(|t| t.procs.len()) as u16,
+        mem_unit: 1,
+        ..Sysinfo::default()
+    };
+    user::copy_out(out, &info.to_bytes()).map(|()| 0)
 }

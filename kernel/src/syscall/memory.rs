@@ -23,7 +23,7 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
     if flags & MAP_SHARED != 0 {
         return Err(Errno::ENODEV); // shared mappings are not supported yet
     }
-    if flags & MAP_PRIVATE == 0 || offset % 4096 != 0 {
+    if flags & MAP_PRIVATE == 0 || !offset.is_multiple_of(4096) {
         return Err(Errno::EINVAL);
     }
     let fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0;

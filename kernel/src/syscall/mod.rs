@@ -105,6 +105,7 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::CLOCK_GETTIME => info::clock_gettime(a.int(0), a.u64(1)),
         nr::GETTIMEOFDAY => info::gettimeofday(a.u64(0)),
         nr::UNAME => info::uname(a.u64(0)),
+        nr::SYSINFO => info::sysinfo(a.u64(0)),
         nr::GETRANDOM => info::getrandom(a.u64(0), a.usize(1)),
         other => unknown(other),
     }

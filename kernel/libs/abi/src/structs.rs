@@ -183,6 +183,28 @@ linux_struct! {
     }
 }
 
+linux_struct! {
+    /// `struct sysinfo`: `sysinfo` (memory figures in units of `mem_unit` bytes).
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Sysinfo (112 bytes) {
+        pub uptime: i64,
+        pub loads: [u64; 3],
+        pub totalram: u64,
+        pub freeram: u64,
+        pub sharedram: u64,
+        pub bufferram: u64,
+        pub totalswap: u64,
+        pub freeswap: u64,
+        pub procs: u16,
+        pub pad: u16,
+        pub pad2: u32,
+        pub totalhigh: u64,
+        pub freehigh: u64,
+        pub mem_unit: u32,
+        pub reserved: u32,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +222,10 @@ mod tests {
         assert_eq!(size_of::<SigAltStack>(), size_of::<libc::stack_t>());
         assert_eq!(size_of::<Rlimit>(), size_of::<libc::rlimit>());
         assert_eq!(size_of::<Rusage>(), size_of::<libc::rusage>());
+        assert_eq!(size_of::<Sysinfo>(), size_of::<libc::sysinfo>());
+        assert_eq!(offset_of!(Sysinfo, freeram), offset_of!(libc::sysinfo, freeram));
+        assert_eq!(offset_of!(Sysinfo, procs), offset_of!(libc::sysinfo, procs));
+        assert_eq!(offset_of!(Sysinfo, mem_unit), offset_of!(libc::sysinfo, mem_unit));
     }
 
     #[test]

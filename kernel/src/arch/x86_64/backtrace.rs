@@ -15,7 +15,7 @@ pub fn write(out: &mut impl Write, mut rbp: u64) -> core::fmt::Result {
     let text = kernel_sections().text;
     let mut last = (0u64, 0usize); // (return address, times repeated)
     for depth in 0..MAX_FRAMES {
-        if rbp % 8 != 0 || !is_kernel_address(rbp) || !is_kernel_address(rbp + 8) {
+        if !rbp.is_multiple_of(8) || !is_kernel_address(rbp) || !is_kernel_address(rbp + 8) {
             break;
         }
         // SAFETY: rbp is an aligned address inside the mapped kernel image (checked

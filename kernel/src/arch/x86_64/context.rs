@@ -61,7 +61,7 @@ impl SavedContext {
         // stay between rsp and stack_top, which the caller mapped.
         unsafe {
             (frame_at as *mut TrapFrame).write(frame.clone());
-            (ret_at as *mut u64).write(trap_return as usize as u64);
+            (ret_at as *mut u64).write(trap_return as *const () as usize as u64);
             core::ptr::write_bytes(rsp as *mut u64, 0, SAVED_REGISTERS);
         }
         self.0.store(rsp, Ordering::SeqCst);

@@ -43,7 +43,7 @@ pub const NAMES: [&str; 32] = [
 pub const PAGE_FAULT: u64 = 14;
 
 pub fn handle(frame: &mut TrapFrame) {
-    if frame.from_user() {
+    if frame.is_from_user() {
         let fault_address = (frame.vector == PAGE_FAULT).then(Cr2::read_raw);
         crate::proc::user_fault(frame, fault_address);
         crate::proc::on_return_to_user(frame);
@@ -65,7 +65,7 @@ fn report(out: &mut impl core::fmt::Write, name: &str, f: &TrapFrame) -> core::f
         out,
         "\nEXCEPTION: {name} (vector {}) in {} mode",
         f.vector,
-        if f.from_user() { "user" } else { "kernel" }
+        if f.is_from_user() { "user" } else { "kernel" }
     )?;
     writeln!(out, "  error code {:#x}", f.error_code)?;
     if f.vector == PAGE_FAULT {
@@ -82,14 +82,13 @@ fn report(out: &mut impl core::fmt::Write, name: &str, f: &TrapFrame) -> core::f
     writeln!(out, "  RBP {:#018x}  R8  {:#018x}  R9  {:#018x}", f.rbp, f.r8, f.r9)?;
     writeln!(out, "  R10 {:#018x}  R11 {:#018x}  R12 {:#018x}", f.r10, f.r11, f.r12)?;
     writeln!(out, "  R13 {:#018x}  R14 {:#018x}  R15 {:#018x}", f.r13, f.r14, f.r15)?;
-    if f.vector == 8 {
-        if let Ok(cr2) = Cr2::read() {
-            if stacks::is_guard(cr2.as_u64()) {
-                writeln!(out, "  CR2 {:#018x} is a stack guard page: kernel stack overflow", cr2.as_u64())?;
-            }
-        }
+    if f.vector == 8
+        && let Ok(cr2) = Cr2::read()
+        && stacks::is_guard(cr2.as_u64())
+    {
+        writeln!(out, "  CR2 {:#018x} is a stack guard page: kernel stack overflow", cr2.as_u64())?;
     }
-    if !f.from_user() {
+    if !f.is_from_user() {
         backtrace::write(out, f.rbp)?;
     }
     Ok(())

@@ -36,7 +36,7 @@ pub fn init() {
     // SAFETY: runs once on the boot CPU before interrupts are enabled; nothing else
     // refers to TSS yet.
     let tss: &'static TaskStateSegment = unsafe {
-        let tss = &mut *(&raw mut TSS);
+        let tss = (&raw mut TSS).as_mut().expect("TSS is a static");
         tss.interrupt_stack_table[usize::from(DOUBLE_FAULT_IST)] = VirtAddr::new(stacks::fault_stack_top());
         tss.privilege_stack_table[0] = VirtAddr::new(stacks::boot_stack_top());
         tss
@@ -70,5 +70,5 @@ pub fn selectors() -> &'static Selectors {
 pub fn set_kernel_stack(top: u64) {
     // SAFETY: a single aligned 8-byte store into the TSS, which the CPU reads only
     // on a privilege change, never concurrently with this code.
-    unsafe { (*(&raw mut TSS)).privilege_stack_table[0] = VirtAddr::new(top) };
+    unsafe { TSS.privilege_stack_table[0] = VirtAddr::new(top) };
 }

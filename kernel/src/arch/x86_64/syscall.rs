@@ -42,7 +42,7 @@ unsafe extern "C" {
 pub fn init() {
     let s = gdt::selectors();
     Star::write(s.user_code, s.user_data, s.kernel_code, s.kernel_data).expect("GDT order suits syscall/sysret");
-    LStar::write(VirtAddr::new(syscall_entry as usize as u64));
+    LStar::write(VirtAddr::new(syscall_entry as *const () as usize as u64));
     SFMask::write(RFlags::INTERRUPT_FLAG | RFlags::DIRECTION_FLAG | RFlags::TRAP_FLAG | RFlags::ALIGNMENT_CHECK);
     // SAFETY: SCE only enables the syscall instruction, whose target is set above.
     unsafe { Efer::update(|f| f.insert(EferFlags::SYSTEM_CALL_EXTENSIONS)) };
@@ -56,7 +56,7 @@ pub fn init() {
 pub fn set_kernel_stack(top: u64) {
     // SAFETY: a single aligned store; the syscall entry reads it only while this CPU
     // runs user code, never concurrently with this call.
-    unsafe { (*(&raw mut PER_CPU)).kernel_rsp = top };
+    unsafe { PER_CPU.kernel_rsp = top };
     gdt::set_kernel_stack(top);
 }
 

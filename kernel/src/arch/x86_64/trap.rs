@@ -35,7 +35,7 @@ pub struct TrapFrame {
 
 impl TrapFrame {
     /// Whether the trap came from ring 3.
-    pub fn from_user(&self) -> bool {
+    pub fn is_from_user(&self) -> bool {
         self.cs & 3 == 3
     }
 }
@@ -43,7 +43,7 @@ impl TrapFrame {
 // trap.S pushes 15 general registers below the vector slot, then iretq's frame.
 const _: () = assert!(offset_of!(TrapFrame, vector) == 15 * 8);
 const _: () = assert!(offset_of!(TrapFrame, rip) == offset_of!(TrapFrame, vector) + 16);
-const _: () = assert!(core::mem::size_of::<TrapFrame>() % 16 == 0);
+const _: () = assert!(core::mem::size_of::<TrapFrame>().is_multiple_of(16));
 
 core::arch::global_asm!(
     include_str!("trap.S"),
@@ -78,7 +78,7 @@ extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
             }
             pic::end_of_interrupt(irq);
             crate::irq::handle(irq, frame);
-            if frame.from_user() {
+            if frame.is_from_user() {
                 crate::proc::on_return_to_user(frame);
             } else if crate::proc::scheduler::need_resched() {
                 crate::proc::scheduler::schedule();
