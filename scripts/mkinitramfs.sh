@@ -1,8 +1,9 @@
 #!/bin/sh
 # scripts/mkinitramfs.sh BINDIR OUT: the initramfs (cpio, newc) holding initramfs/,
 # every user program built in BINDIR under /bin (their names come from user/*:
-# the package name for src/main.rs, the file name for each src/bin/*.rs), and
-# init at /sbin/init.
+# the package name for src/main.rs, the file name for each src/bin/*.rs), init at
+# /sbin/init, and a /bin/NAME -> kbox symlink for each applet of the multi-call
+# binary (the static binary runs on the build host too: `kbox --list`).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$1
@@ -23,5 +24,10 @@ for pkg in "$root"/user/*/; do
 done
 if [ -f "$stage/bin/init" ]; then
     mv "$stage/bin/init" "$stage/sbin/init"
+fi
+if [ -x "$stage/bin/kbox" ]; then
+    for applet in $("$stage/bin/kbox" --list); do
+        [ -e "$stage/bin/$applet" ] || ln -s kbox "$stage/bin/$applet"
+    done
 fi
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 >"$out")

@@ -29,7 +29,7 @@ fn shell_runs_programs_and_reports_errors() {
     run(&mut m, "nosuch", "sh: nosuch: command not found");
     run(&mut m, "cat /etc/motd", "Welcome to Kestrel");
     run(&mut m, "uname -a", "Kestrel kestrel 0.1.0");
-    run(&mut m, "false", "exit status 1");
+    run(&mut m, "false; echo status $?", "status 1\n");
     run(&mut m, "cd /etc", "");
     run(&mut m, "pwd", "/etc\n");
 }

@@ -4,18 +4,22 @@ use core::fmt::{self, Write};
 
 use spin::Mutex;
 
-use crate::arch::{cpu, serial, vga::TextScreen};
+use crate::arch::{cpu, framebuffer::FramebufferScreen, serial, vga::TextScreen};
 
 struct Console {
     screen: Option<TextScreen>,
+    framebuffer: Option<FramebufferScreen>,
 }
 
-static CONSOLE: Mutex<Console> = Mutex::new(Console { screen: None });
+static CONSOLE: Mutex<Console> = Mutex::new(Console { screen: None, framebuffer: None });
 
 impl Console {
     fn write(&mut self, bytes: &[u8]) {
         serial::write(bytes);
         if let Some(screen) = self.screen.as_mut() {
+            screen.write(bytes);
+        }
+        if let Some(screen) = self.framebuffer.as_mut() {
             screen.write(bytes);
         }
     }
@@ -29,6 +33,14 @@ pub fn init_serial() {
 /// Start mirroring output on the VGA text screen (BIOS boots).
 pub fn enable_vga_text() {
     cpu::without_interrupts(|| CONSOLE.lock().screen = Some(TextScreen::new()));
+}
+
+/// Start mirroring output on the Multiboot2 framebuffer (UEFI boots); false if its
+/// format is not supported. Needs the kernel's page table (the direct map of 0..4 GiB).
+pub fn enable_framebuffer(tag: &multiboot2::FramebufferTag) -> bool {
+    let Some(screen) = FramebufferScreen::new(tag) else { return false };
+    cpu::without_interrupts(|| CONSOLE.lock().framebuffer = Some(screen));
+    true
 }
 
 pub fn write_bytes(bytes: &[u8]) {

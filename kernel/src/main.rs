@@ -31,10 +31,10 @@ use arch::{cpu, multiboot, paging, pic, pit, qemu};
 /// Init order:
 /// 1. serial console and kernel log (so everything after can report),
 /// 2. GDT, TSS and IDT (exceptions are reported from here on),
-/// 3. boot information: command line, symbols for backtraces, the screen,
-/// 4. the banner,
-/// 5. memory: the frame allocator, then the kernel's own page table (W^X, guard
+/// 3. boot information: command line, symbols for backtraces, the VGA screen,
+/// 4. memory: the frame allocator, then the kernel's own page table (W^X, guard
 ///    pages, no identity map); the heap works from here on,
+/// 5. the framebuffer console (UEFI), then the banner,
 /// 6. PIC and PIT (timer, keyboard, COM1), then interrupts on,
 /// 7. the root file system from the initramfs,
 /// 8. a test mode if the command line names one, else init as pid 1 and the
@@ -58,12 +58,17 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     if boot_info::has_vga_text(boot) {
         console::enable_vga_text();
     }
-    boot_info::print_banner(boot, config.cmdline);
-
     let kernel_phys = arch::sections::kernel_sections().phys;
     let stats = mm::frames::init(boot, boot_info::usable_ram(boot), kernel_phys);
     let ram_end = boot_info::usable_ram(boot).map(|r| r.end).max().unwrap_or(0);
     paging::init_kernel_table(ram_end.max(1 << 32));
+    if !boot_info::has_vga_text(boot)
+        && let Some(Ok(fb)) = boot.framebuffer_tag()
+        && !console::enable_framebuffer(fb)
+    {
+        log::warn!("framebuffer: format not supported, no screen console");
+    }
+    boot_info::print_banner(boot, config.cmdline);
     log::info!(
         "frames: {} MiB free of {} MiB total ({} KiB reserved); identity map removed",
         stats.free * 4 / 1024,
@@ -94,7 +99,10 @@ fn mount_initramfs(boot: &multiboot2::BootInformation) {
     let bytes = multiboot::phys_bytes(module.start_address().into(), module.module_size() as usize);
     match fs::root::init(bytes) {
         Ok(size) => log::info!("initramfs: {} KiB unpacked into the root file system", size / 1024),
-        Err(e) => log::error!("initramfs: cannot unpack: {e:?}"),
+        Err(e) => log::error!("initramfs: cannot unpack: {e}"),
+    }
+    if let Err(e) = fs::mounts::init() {
+        log::error!("cannot mount /dev and /proc: {}", e.description());
     }
 }
 
@@ -107,12 +115,11 @@ fn start_init(config: &config::Config) {
     let argv: Vec<Vec<u8>> = core::iter::once(path).chain(config::init_args()).map(|a| a.as_bytes().to_vec()).collect();
     let envp: Vec<Vec<u8>> =
         ["HOME=/", "PATH=/bin:/sbin", "TERM=linux"].iter().map(|e| e.as_bytes().to_vec()).collect();
-    let started = fs::root::read_executable(&fs::root::root_dir(), path.as_bytes())
-        .and_then(|file| proc::exec::build(&file, &argv, &envp, path.as_bytes()))
-        .and_then(|image| {
-            let cmdline = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
-            proc::lifecycle::spawn_init(image, cmdline)
-        });
+    let started = fs::vfs::read_executable(&fs::vfs::root(), path.as_bytes()).and_then(|(file, exe)| {
+        let image = proc::exec::build(&file, &argv, &envp, path.as_bytes())?;
+        let cmdline = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+        proc::lifecycle::spawn_init(image, cmdline, String::from_utf8_lossy(&exe).into_owned())
+    });
     match started {
         Ok(pid) => log::info!("started {path} as pid {pid}"),
         Err(e) => {

@@ -1,30 +1,30 @@
 //! Open files (Linux's "open file descriptions"): what they refer to, their access
 //! mode and status flags, and the shared offset; reading, writing, seeking, stat,
 //! directory listings and poll readiness.
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kabi::fs::{
-    O_ACCMODE, O_APPEND, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, POLLIN, POLLOUT, S_IFCHR, SEEK_CUR, SEEK_END,
-    SEEK_SET, write_dirent64,
+    O_ACCMODE, O_APPEND, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY, POLLIN, POLLOUT, SEEK_CUR, SEEK_END, SEEK_SET,
 };
 use kabi::{Errno, Stat};
-use ramfs::{FileType, InodeRef};
 use spin::Mutex;
 
-use super::tty;
-
-/// The device number files of the root tree report (st_dev).
-const ROOT_DEVICE: u64 = 1;
-/// The console's device number: major 5, minor 1 (/dev/console).
-const CONSOLE_RDEV: u64 = (5 << 8) | 1;
-/// Its inode number (it is not in the tree yet).
-const CONSOLE_INO: u64 = 0xffff_0001;
+use super::devfs::Device;
+use super::pipe::{End, Pipe};
+use super::vfs::{self, Node};
+use crate::proc::wait_queue::WaitQueue;
 
 #[derive(Debug)]
 pub enum FileKind {
-    Console,
-    Inode(InodeRef),
+    /// A node of a file system: tmpfs file or directory, /dev, /proc.
+    Node(Node),
+    /// A character device.
+    Device(Device),
+    /// A /proc file, its text generated at open.
+    Generated(Node, Vec<u8>),
+    Pipe(Arc<Pipe>, End),
 }
 
 #[derive(Debug)]
@@ -37,22 +37,45 @@ pub struct OpenFile {
     offset: Mutex<u64>,
 }
 
-impl OpenFile {
-    pub fn console() -> Self {
-        Self { kind: FileKind::Console, access_mode: O_RDWR, status: AtomicU32::new(0), offset: Mutex::new(0) }
+impl Drop for OpenFile {
+    fn drop(&mut self) {
+        if let FileKind::Pipe(pipe, end) = &self.kind {
+            pipe.close(*end);
+        }
     }
+}
 
-    pub fn inode(inode: InodeRef, flags: u32) -> Self {
+impl OpenFile {
+    pub fn new(kind: FileKind, flags: u32) -> Self {
         Self {
-            kind: FileKind::Inode(inode),
+            kind,
             access_mode: flags & O_ACCMODE,
             status: AtomicU32::new(flags & (O_APPEND | O_NONBLOCK)),
             offset: Mutex::new(0),
         }
     }
 
-    pub fn kind(&self) -> &FileKind {
-        &self.kind
+    /// The console, open for reading and writing (init's fds 0-2).
+    pub fn console() -> Self {
+        Self::new(FileKind::Device(Device::Console), O_RDWR)
+    }
+
+    /// Both ends of a new pipe.
+    pub fn pipe(flags: u32) -> (Self, Self) {
+        let pipe = Arc::new(Pipe::new());
+        let nonblock = flags & O_NONBLOCK;
+        (
+            Self::new(FileKind::Pipe(pipe.clone(), End::Read), O_RDONLY | nonblock),
+            Self::new(FileKind::Pipe(pipe, End::Write), O_WRONLY | nonblock),
+        )
+    }
+
+    /// The file-system node behind this file, if any (fchdir, *at() calls).
+    pub fn node(&self) -> Option<&Node> {
+        match &self.kind {
+            FileKind::Node(node) | FileKind::Generated(node, _) => Some(node),
+            _ => None,
+        }
     }
 
     pub fn readable(&self) -> bool {
@@ -61,6 +84,10 @@ impl OpenFile {
 
     pub fn writable(&self) -> bool {
         self.access_mode == O_WRONLY || self.access_mode == O_RDWR
+    }
+
+    fn nonblocking(&self) -> bool {
+        self.status.load(Ordering::Relaxed) & O_NONBLOCK != 0
     }
 
     /// The flags F_GETFL reports.
@@ -73,59 +100,89 @@ impl OpenFile {
         self.status.store(flags & (O_APPEND | O_NONBLOCK), Ordering::Relaxed);
     }
 
-    pub fn is_tty(&self) -> bool {
-        matches!(self.kind, FileKind::Console)
+    pub fn is_terminal(&self) -> bool {
+        matches!(self.kind, FileKind::Device(d) if d.is_terminal())
     }
 
-    /// read(2) at the shared offset (the console blocks for a line).
+    /// read(2) at the shared offset.
     pub fn read(&self, buf: &mut [u8]) -> Result<usize, Errno> {
         if !self.readable() {
             return Err(Errno::EBADF);
         }
         match &self.kind {
-            FileKind::Console => tty::read(buf),
-            FileKind::Inode(inode) => {
+            FileKind::Device(device) => device.read(buf),
+            FileKind::Pipe(pipe, _) => pipe.read(buf, self.nonblocking()),
+            _ => {
                 let mut offset = self.offset.lock();
-                let n = inode.read(*offset, buf)?;
+                let n = self.read_at(buf, *offset)?;
                 *offset += n as u64;
                 Ok(n)
             }
         }
     }
 
-    /// pread(2): read at `offset` without moving the file offset.
+    /// pread(2): read at `offset`, leaving the file offset alone.
     pub fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<usize, Errno> {
         if !self.readable() {
             return Err(Errno::EBADF);
         }
         match &self.kind {
-            FileKind::Console => Err(Errno::ESPIPE),
-            FileKind::Inode(inode) => inode.read(offset, buf),
+            FileKind::Node(node) => vfs::read(node, offset, buf),
+            FileKind::Generated(_, text) => {
+                let start = (offset as usize).min(text.len());
+                let n = buf.len().min(text.len() - start);
+                buf[..n].copy_from_slice(&text[start..start + n]);
+                Ok(n)
+            }
+            FileKind::Device(_) | FileKind::Pipe(..) => Err(Errno::ESPIPE),
         }
     }
 
+    /// write(2): at the shared offset, or at the end with O_APPEND.
     pub fn write(&self, data: &[u8]) -> Result<usize, Errno> {
         if !self.writable() {
             return Err(Errno::EBADF);
         }
         match &self.kind {
-            FileKind::Console => {
-                crate::console::write_bytes(data);
-                Ok(data.len())
+            FileKind::Device(device) => device.write(data),
+            FileKind::Pipe(pipe, _) => pipe.write(data, self.nonblocking()),
+            FileKind::Node(node) => {
+                let mut offset = self.offset.lock();
+                if self.status.load(Ordering::Relaxed) & O_APPEND != 0 {
+                    *offset = vfs::size(node);
+                }
+                let n = vfs::write(node, *offset, data)?;
+                *offset += n as u64;
+                Ok(n)
             }
-            // The tree is read-only until the files issue makes it a tmpfs; files
-            // cannot be opened for writing, so this is unreachable in practice.
-            FileKind::Inode(_) => Err(Errno::EROFS),
+            FileKind::Generated(..) => Err(Errno::EACCES),
+        }
+    }
+
+    /// pwrite(2).
+    pub fn write_at(&self, data: &[u8], offset: u64) -> Result<usize, Errno> {
+        if !self.writable() {
+            return Err(Errno::EBADF);
+        }
+        match &self.kind {
+            FileKind::Node(node) => vfs::write(node, offset, data),
+            FileKind::Device(_) | FileKind::Pipe(..) => Err(Errno::ESPIPE),
+            FileKind::Generated(..) => Err(Errno::EACCES),
         }
     }
 
     pub fn seek(&self, offset: i64, whence: u32) -> Result<u64, Errno> {
-        let FileKind::Inode(inode) = &self.kind else { return Err(Errno::ESPIPE) };
+        let end = match &self.kind {
+            FileKind::Node(node) => vfs::size(node),
+            FileKind::Generated(_, text) => text.len() as u64,
+            FileKind::Device(_) => return Ok(0), // like Linux's null/zero/tty: seeking does nothing
+            FileKind::Pipe(..) => return Err(Errno::ESPIPE),
+        };
         let mut current = self.offset.lock();
         let base = match whence {
             SEEK_SET => 0,
             SEEK_CUR => *current as i64,
-            SEEK_END => inode.metadata().size as i64,
+            SEEK_END => end as i64,
             _ => return Err(Errno::EINVAL),
         };
         let new = base.checked_add(offset).filter(|&n| n >= 0).ok_or(Errno::EINVAL)?;
@@ -135,85 +192,78 @@ impl OpenFile {
 
     pub fn stat(&self) -> Stat {
         match &self.kind {
-            FileKind::Console => Stat {
-                st_dev: ROOT_DEVICE,
-                st_ino: CONSOLE_INO,
-                st_nlink: 1,
-                st_mode: S_IFCHR | 0o620,
-                st_rdev: CONSOLE_RDEV,
-                st_blksize: 1024,
-                ..Stat::default()
-            },
-            FileKind::Inode(inode) => stat_inode(inode),
+            FileKind::Node(node) | FileKind::Generated(node, _) => vfs::stat(node),
+            FileKind::Device(device) => vfs::stat(&Node::Dev(super::vfs::DevNode::Device(*device))),
+            FileKind::Pipe(..) => {
+                Stat { st_mode: kabi::fs::S_IFIFO | 0o600, st_nlink: 1, st_blksize: 4096, ..Stat::default() }
+            }
         }
     }
 
-    /// getdents64: as many `linux_dirent64` records as fit in `max_len` bytes.
+    /// getdents64: as many records as fit in `max_len` bytes, from the offset.
     pub fn read_dir(&self, max_len: usize) -> Result<Vec<u8>, Errno> {
-        let FileKind::Inode(inode) = &self.kind else { return Err(Errno::ENOTDIR) };
+        let Some(node) = self.node() else { return Err(Errno::ENOTDIR) };
         let mut offset = self.offset.lock();
-        let mut out = alloc::vec![0u8; max_len];
-        let mut used = 0;
-        while let Some(entry) = inode.dir_entry_at(*offset)? {
-            let Some(len) = write_dirent64(
-                &mut out[used..],
-                entry.ino,
-                entry.next_offset as i64,
-                entry.file_type.dirent_type(),
-                &entry.name,
-            ) else {
-                if used == 0 {
-                    return Err(Errno::EINVAL); // the buffer cannot hold one entry
-                }
-                break;
-            };
-            used += len;
-            *offset = entry.next_offset;
-        }
-        out.truncate(used);
-        Ok(out)
+        let (records, next) = vfs::read_dir(node, *offset, max_len)?;
+        *offset = next;
+        Ok(records)
     }
 
     /// The bytes a private file mapping of `len` bytes at `offset` starts with.
     pub fn mapping_bytes(&self, offset: u64, len: u64) -> Result<Vec<u8>, Errno> {
-        let FileKind::Inode(inode) = &self.kind else { return Err(Errno::ENODEV) };
-        if !self.readable() || inode.file_type() != FileType::Regular {
-            return Err(Errno::EACCES);
+        match &self.kind {
+            FileKind::Node(_) | FileKind::Generated(..) if self.readable() => {
+                let mut data = alloc::vec![0u8; len.min(1 << 30) as usize];
+                let mut done = 0;
+                while done < data.len() {
+                    match self.read_at(&mut data[done..], offset + done as u64)? {
+                        0 => break,
+                        n => done += n,
+                    }
+                }
+                data.truncate(done);
+                Ok(data)
+            }
+            FileKind::Device(Device::Zero) => Ok(Vec::new()),
+            _ => Err(Errno::EACCES),
         }
-        let size = inode.metadata().size;
-        let wanted = len.min(size.saturating_sub(offset)) as usize;
-        let mut data = alloc::vec![0u8; wanted];
-        let n = inode.read(offset, &mut data)?;
-        data.truncate(n);
-        Ok(data)
+    }
+
+    /// ftruncate.
+    pub fn truncate(&self, len: u64) -> Result<(), Errno> {
+        match &self.kind {
+            FileKind::Node(node) if self.writable() => vfs::truncate(node, len),
+            _ => Err(Errno::EINVAL),
+        }
     }
 
     /// The poll events among `events` that are ready now.
     pub fn poll_ready(&self, events: i16) -> i16 {
-        let ready = match &self.kind {
-            FileKind::Console => (if tty::readable() { POLLIN } else { 0 }) | POLLOUT,
-            FileKind::Inode(_) => POLLIN | POLLOUT,
-        };
-        ready & events
+        match &self.kind {
+            FileKind::Pipe(pipe, end) => pipe.poll(*end, events),
+            FileKind::Device(d) if d.is_terminal() => {
+                ((if super::tty::readable() { POLLIN } else { 0 }) | POLLOUT) & events
+            }
+            _ => (POLLIN | POLLOUT) & events,
+        }
     }
-}
 
-/// stat of a tree inode.
-pub fn stat_inode(inode: &InodeRef) -> Stat {
-    let m = inode.metadata();
-    Stat {
-        st_dev: ROOT_DEVICE,
-        st_ino: m.ino,
-        st_nlink: u64::from(m.nlink),
-        st_mode: m.mode,
-        st_uid: m.uid,
-        st_gid: m.gid,
-        st_size: m.size as i64,
-        st_blksize: 4096,
-        st_blocks: m.blocks as i64,
-        st_atime: m.mtime,
-        st_mtime: m.mtime,
-        st_ctime: m.mtime,
-        ..Stat::default()
+    /// Bytes a read would return now without blocking (FIONREAD).
+    pub fn bytes_ready(&self) -> usize {
+        match &self.kind {
+            FileKind::Pipe(pipe, _) => pipe.available(),
+            FileKind::Node(node) => (vfs::size(node).saturating_sub(*self.offset.lock())) as usize,
+            FileKind::Generated(_, text) => text.len().saturating_sub(*self.offset.lock() as usize),
+            FileKind::Device(_) => 0,
+        }
+    }
+
+    /// The queue a poller waits on for this file to change, if it can change.
+    pub fn wait_queue(&self) -> Option<&WaitQueue> {
+        match &self.kind {
+            FileKind::Pipe(pipe, _) => Some(pipe.queue()),
+            FileKind::Device(d) if d.is_terminal() => Some(super::tty::readers()),
+            _ => None,
+        }
     }
 }

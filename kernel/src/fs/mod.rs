@@ -1,8 +1,13 @@
-//! Files: the root file tree (from the initramfs), open files and descriptor
-//! tables, and the console TTY.
+//! Files: the VFS (tmpfs root from the initramfs, devfs at /dev, procfs at
+//! /proc), open files and descriptor tables, pipes, and the console TTY.
+pub mod devfs;
 pub mod fdtable;
 pub mod file;
+pub mod mounts;
+pub mod pipe;
+pub mod procfs;
 pub mod root;
 pub mod tty;
+pub mod vfs;
 
 pub use fdtable::FdTable;

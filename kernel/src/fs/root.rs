@@ -1,15 +1,17 @@
-//! The root file tree, unpacked from the initramfs (a cpio archive GRUB loaded as a
-//! module) at boot, and the path operations syscalls need.
-use alloc::vec::Vec;
+//! The root file system: a tmpfs (the `ramfs` crate) unpacked from the initramfs (a
+//! cpio archive GRUB loaded as a module) at boot, its file data in frames.
+use alloc::sync::Arc;
 
 use kabi::Errno;
-use ramfs::{FileType, InodeRef, Tree};
+use ramfs::{Credentials, FileType, InodeRef, Timestamp, Tree};
+
+use crate::mm::file_pages::FramePages;
 
 static TREE: spin::Once<Tree> = spin::Once::new();
 
 /// Unpack the initramfs. Returns the number of bytes it held.
 pub fn init(initramfs: &[u8]) -> Result<usize, ramfs::LoadError> {
-    let tree = Tree::from_cpio(initramfs)?;
+    let tree = Tree::from_cpio(initramfs, Arc::new(FramePages))?;
     TREE.call_once(|| tree);
     Ok(initramfs.len())
 }
@@ -18,45 +20,25 @@ pub fn tree() -> &'static Tree {
     TREE.get().expect("root file system unpacked")
 }
 
-pub fn root_dir() -> InodeRef {
-    tree().root().clone()
+/// Everyone is root: the credentials of every file-system call.
+pub fn credentials() -> Credentials<'static> {
+    Credentials::ROOT
 }
 
-pub fn lookup(cwd: &InodeRef, path: &[u8], follow: bool) -> Result<InodeRef, Errno> {
-    tree().lookup(cwd, path, follow)
+/// The real-time clock as file timestamps.
+pub fn now() -> Timestamp {
+    let ns = crate::time::realtime_ns();
+    Timestamp { sec: (ns / 1_000_000_000) as i64, nsec: (ns % 1_000_000_000) as u32 }
 }
 
-/// Whether the owner may execute `inode` (everything runs as root, which Linux
-/// still requires to find an execute bit somewhere).
-fn executable(inode: &InodeRef) -> bool {
-    inode.metadata().mode & 0o111 != 0
-}
-
-/// The contents of the program at `path`, for execve: EACCES for a directory or a
-/// file without an execute bit.
-pub fn read_executable(cwd: &InodeRef, path: &[u8]) -> Result<Vec<u8>, Errno> {
-    let inode = lookup(cwd, path, true)?;
-    if inode.file_type() != FileType::Regular || !executable(&inode) {
-        return Err(Errno::EACCES);
+/// The directory at absolute `path`, made (mode 0755) if it is missing.
+pub fn directory(path: &[u8]) -> Result<InodeRef, Errno> {
+    let t = tree();
+    let root = t.root();
+    match t.lookup(root, path, true) {
+        Ok(dir) if dir.file_type() == FileType::Directory => Ok(dir),
+        Ok(_) => Err(Errno::ENOTDIR),
+        Err(Errno::ENOENT) => t.mkdir(&t.lookup_parent(root, path, &credentials())?, 0o755, &credentials(), now()),
+        Err(e) => Err(e),
     }
-    read_all(&inode)
-}
-
-/// A regular file's whole contents.
-pub fn read_all(inode: &InodeRef) -> Result<Vec<u8>, Errno> {
-    let mut data = alloc::vec![0u8; inode.metadata().size as usize];
-    let mut done = 0;
-    while done < data.len() {
-        match inode.read(done as u64, &mut data[done..])? {
-            0 => break,
-            n => done += n,
-        }
-    }
-    data.truncate(done);
-    Ok(data)
-}
-
-/// The absolute path of a directory, for getcwd.
-pub fn path_of(dir: &InodeRef) -> Result<Vec<u8>, Errno> {
-    tree().path_of(dir)
 }

@@ -1,38 +1,77 @@
 //! The console TTY: input bytes from COM1 and the PS/2 keyboard go through the
-//! line discipline (`ttyldisc`: canonical mode, echo, erase, ^D); readers block on
-//! a wait queue until a line (or, in raw mode, a byte) is ready.
-use kabi::Termios;
+//! line discipline (`ttyldisc`: canonical or raw mode, echo, erase, ^D); readers
+//! block on a wait queue until a line (or, in raw mode, a byte) is ready. Job
+//! control: the terminal belongs to a session and has a foreground process group,
+//! which ^C, ^\ and ^Z signal; a background reader gets SIGTTIN.
+use kabi::signal::Signal;
+use kabi::{Errno, Termios};
 use spin::Mutex;
 use ttyldisc::LineDiscipline;
 
 use crate::arch::cpu::without_interrupts;
+use crate::proc::lifecycle::{self, Target};
+use crate::proc::process::Pid;
+use crate::proc::scheduler;
 use crate::proc::wait_queue::WaitQueue;
 
-static LDISC: Mutex<Option<LineDiscipline>> = Mutex::new(None);
+struct Tty {
+    ldisc: LineDiscipline,
+    /// The session the console controls, and its foreground process group (pid 1's
+    /// session and group until someone changes them).
+    session: Pid,
+    foreground: Pid,
+}
+
+static TTY: Mutex<Option<Tty>> = Mutex::new(None);
 static READERS: WaitQueue = WaitQueue::new();
 
-fn with<R>(f: impl FnOnce(&mut LineDiscipline) -> R) -> R {
-    without_interrupts(|| f(LDISC.lock().get_or_insert_with(LineDiscipline::new)))
+fn with<R>(f: impl FnOnce(&mut Tty) -> R) -> R {
+    without_interrupts(|| {
+        f(TTY.lock().get_or_insert_with(|| Tty { ldisc: LineDiscipline::new(), session: 1, foreground: 1 }))
+    })
 }
 
 /// A received byte (called from the serial and keyboard interrupts).
 pub fn input(byte: u8) {
-    let signal = with(|l| l.input(byte, &mut |echo: &[u8]| crate::console::write_bytes(echo)));
+    let (signal, foreground) =
+        with(|t| (t.ldisc.input(byte, &mut |echo: &[u8]| crate::console::write_bytes(echo)), t.foreground));
     if let Some(signal) = signal {
-        // Job control (a foreground process group to signal) comes with the shell
-        // issue; until then the line is discarded and nothing is signalled.
-        log::debug!("tty: {signal:?} typed, no foreground process group yet");
+        let _ = lifecycle::kill(Target::Group(foreground), Some(signal));
     }
     READERS.wake_all();
 }
 
+/// A background process may not read the terminal: its group gets SIGTTIN (EIO if
+/// it ignores or blocks that signal, as on Linux).
+fn check_foreground() -> Result<(), Errno> {
+    let (pgid, sid, ignores) = scheduler::with_current(|p| {
+        let ignores = p.signals.ignores(Signal::SIGTTIN) || p.signals.mask & Signal::SIGTTIN.mask_bit() != 0;
+        (p.pgid, p.sid, ignores)
+    });
+    let (session, foreground) = with(|t| (t.session, t.foreground));
+    if sid != session || pgid == foreground {
+        return Ok(());
+    }
+    if ignores {
+        return Err(Errno::EIO);
+    }
+    let _ = lifecycle::kill(Target::Group(pgid), Some(Signal::SIGTTIN));
+    Err(Errno::EINTR)
+}
+
 /// read(2) on the console: blocks until the line discipline has something.
-pub fn read(buf: &mut [u8]) -> Result<usize, kabi::Errno> {
-    READERS.wait_until(|| with(|l| l.readable().then(|| l.read(buf)))).map_err(|_| kabi::Errno::EINTR)
+pub fn read(buf: &mut [u8]) -> Result<usize, Errno> {
+    check_foreground()?;
+    READERS.wait_until(|| with(|t| t.ldisc.readable().then(|| t.ldisc.read(buf)))).map_err(|_| Errno::EINTR)
 }
 
 pub fn readable() -> bool {
-    with(|l| l.readable())
+    with(|t| t.ldisc.readable())
+}
+
+/// Bytes ready to read (FIONREAD).
+pub fn available() -> usize {
+    with(|t| t.ldisc.available())
 }
 
 pub fn readers() -> &'static WaitQueue {
@@ -40,10 +79,53 @@ pub fn readers() -> &'static WaitQueue {
 }
 
 pub fn termios() -> Termios {
-    with(|l| l.termios())
+    with(|t| t.ldisc.termios())
 }
 
-pub fn set_termios(termios: &Termios) {
-    with(|l| l.set_termios(*termios));
+/// TCSETS (and TCSETSF with `flush`: discard pending input first).
+pub fn set_termios(termios: &Termios, flush: bool) {
+    with(|t| {
+        if flush {
+            t.ldisc.flush_input();
+        }
+        t.ldisc.set_termios(*termios);
+    });
     READERS.wake_all();
+}
+
+pub fn foreground_group() -> Pid {
+    with(|t| t.foreground)
+}
+
+pub fn session() -> Pid {
+    with(|t| t.session)
+}
+
+/// TIOCSPGRP: the group must exist in the terminal's session, which must be the
+/// caller's.
+pub fn set_foreground_group(pgid: Pid) -> Result<(), Errno> {
+    let caller_sid = scheduler::with_current(|p| p.sid);
+    let session = session();
+    if caller_sid != session {
+        return Err(Errno::ENOTTY);
+    }
+    let exists = scheduler::with_table(|t| t.procs.values().any(|p| p.pgid == pgid && p.sid == session));
+    if !exists {
+        return Err(Errno::EPERM);
+    }
+    with(|t| t.foreground = pgid);
+    Ok(())
+}
+
+/// TIOCSCTTY: the caller, a session leader, makes the console its terminal.
+pub fn make_controlling() -> Result<(), Errno> {
+    let (pid, pgid, sid) = scheduler::with_current(|p| (p.pid, p.pgid, p.sid));
+    if pid != sid {
+        return Err(Errno::EPERM);
+    }
+    with(|t| {
+        t.session = sid;
+        t.foreground = pgid;
+    });
+    Ok(())
 }

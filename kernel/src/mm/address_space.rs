@@ -66,6 +66,11 @@ impl AddressSpace {
         count
     }
 
+    /// Page-table frames of the user half (Linux's VmPTE), the root included.
+    pub fn table_frames(&self) -> usize {
+        paging::user_table_frames(self.root) + 1
+    }
+
     /// The page-table root (for the page-table benchmark).
     pub fn root(&self) -> Root {
         self.root

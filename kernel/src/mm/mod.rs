@@ -1,6 +1,7 @@
 //! Memory management: physical frames, the kernel heap, address spaces and kernel
 //! stacks.
 pub mod address_space;
+pub mod file_pages;
 pub mod frames;
 mod heap;
 pub mod kstack;

@@ -1,12 +1,14 @@
 //! Creating and ending processes: the first process, fork (an eager copy), execve's
-//! commit, exit (everything freed but the zombie's status), wait4, and kill.
+//! commit, exit (everything freed but the zombie's status), wait4 (exits, stops
+//! and continues), stopping on a signal, and sending signals to processes and
+//! process groups.
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use kabi::Errno;
-use kabi::process::{wait_status_exited, wait_status_signaled};
-use kabi::signal::{DefaultAction, Signal};
+use kabi::process::{wait_status_exited, wait_status_signaled, wait_status_stopped};
+use kabi::signal::{SA_NOCLDSTOP, Signal};
 
 use crate::arch::fpu::FpuState;
 use crate::arch::gdt::{USER_CODE_SELECTOR, USER_DATA_SELECTOR};
@@ -15,14 +17,20 @@ use crate::fs::FdTable;
 use crate::mm::kstack::KernelStack;
 
 use super::exec::Image;
-use super::process::{Pid, Process, SIGNALS, State};
-use super::scheduler::{self, with_table};
+use super::process::{Pid, Process, State};
+use super::scheduler::{self, Table, with_table};
+use super::signal::{self, Signals};
 use super::wait_queue::WaitQueue;
 
-/// Waiters in wait4; woken whenever a process exits.
-static CHILD_EXIT: WaitQueue = WaitQueue::new();
+/// Waiters in wait4; woken whenever a child exits, stops or continues.
+static CHILD_CHANGED: WaitQueue = WaitQueue::new();
 
 pub const INIT_PID: Pid = 1;
+
+/// si_code values of SIGCHLD.
+const CLD_EXITED: i32 = 1;
+const CLD_KILLED: i32 = 2;
+const CLD_STOPPED: i32 = 5;
 
 /// The register state that starts `image` in user mode.
 fn entry_frame(image: &Image) -> TrapFrame {
@@ -36,8 +44,9 @@ fn entry_frame(image: &Image) -> TrapFrame {
     }
 }
 
-/// Create the first process (pid 1) from `image`, with fds 0-2 on the console.
-pub fn spawn_init(image: Image, cmdline: Vec<String>) -> Result<Pid, Errno> {
+/// Create the first process (pid 1) from `image`, with fds 0-2 on the console, in
+/// its own session and process group.
+pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid, Errno> {
     let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
     with_table(|t| {
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
@@ -54,12 +63,17 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>) -> Result<Pid, Errno> {
             fpu: Box::new(FpuState::initial()),
             fs_base: 0,
             files: FdTable::with_console(),
-            cwd: crate::fs::root::root_dir(),
+            cwd: crate::fs::vfs::root(),
+            umask: 0o022,
             cmdline,
-            pending_fatal: None,
-            signal_actions: [kabi::SigAction::default(); SIGNALS],
-            signal_mask: 0,
-            alt_stack: kabi::SigAltStack::default(),
+            exe,
+            cpu_ticks: 0,
+            start_ticks: crate::time::ticks(),
+            signals: Signals::default(),
+            pgid: pid,
+            sid: pid,
+            unreported_change: None,
+            alarm_at: None,
             clear_child_tid: 0,
         }));
         Ok(pid)
@@ -89,11 +103,16 @@ pub fn fork(frame: &TrapFrame) -> Result<Pid, Errno> {
             fs_base: parent.fs_base,
             files: parent.files.clone(),
             cwd: parent.cwd.clone(),
+            umask: parent.umask,
             cmdline: parent.cmdline.clone(),
-            pending_fatal: None,
-            signal_actions: parent.signal_actions,
-            signal_mask: parent.signal_mask,
-            alt_stack: parent.alt_stack,
+            exe: parent.exe.clone(),
+            cpu_ticks: 0,
+            start_ticks: crate::time::ticks(),
+            signals: Signals { pending: 0, info: Default::default(), ..parent.signals.clone() },
+            pgid: parent.pgid,
+            sid: parent.sid,
+            unreported_change: None,
+            alarm_at: None,
             clear_child_tid: 0,
         };
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
@@ -109,7 +128,7 @@ pub fn fork(frame: &TrapFrame) -> Result<Pid, Errno> {
 /// Replace the current program with `image` (execve's commit): the old memory is
 /// freed, close-on-exec files closed, caught signals reset, and `frame` returns into
 /// the new entry point.
-pub fn commit_exec(image: Image, cmdline: Vec<String>, frame: &mut TrapFrame) {
+pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut TrapFrame) {
     *frame = entry_frame(&image);
     let old = scheduler::with_current(|p| {
         let old = p.space.replace(image.space);
@@ -120,19 +139,28 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, frame: &mut TrapFrame) {
         p.fs_base = 0;
         crate::arch::set_fs_base(0);
         p.cmdline = cmdline;
+        p.exe = exe;
         p.files.close_on_exec();
-        for action in &mut p.signal_actions {
-            if action.sa_handler > 1 {
-                *action = kabi::SigAction::default(); // caught signals go back to default
-            }
-        }
-        p.alt_stack = kabi::SigAltStack::default();
+        p.signals.reset_for_exec();
         p.clear_child_tid = 0;
         *p.fpu = FpuState::initial();
         p.fpu.restore();
         old
     });
     drop(old);
+}
+
+/// Tell the parent of `child` about a change: SIGCHLD (unless it asked not to hear
+/// of stops) and a wakeup of its wait4.
+fn notify_parent(t: &mut Table, child: Pid, code: i32, status: i32) {
+    let Some(parent_pid) = t.procs.get(&child).map(|p| p.parent) else { return };
+    let wake = t.procs.get_mut(&parent_pid).is_some_and(|parent| {
+        let quiet = code == CLD_STOPPED && parent.signals.action(Signal::SIGCHLD).sa_flags & SA_NOCLDSTOP != 0;
+        !quiet && signal::post(parent, Signal::SIGCHLD, signal::child_info(child, code, status))
+    });
+    if wake {
+        t.wake_locked(parent_pid);
+    }
 }
 
 /// End the current process with a Linux wait status. Never returns.
@@ -152,13 +180,15 @@ pub fn exit_current(status: i32) -> ! {
         if let Some(init) = t.procs.get_mut(&INIT_PID) {
             init.children.extend_from_slice(&leftovers.2);
         }
+        let code = if status & 0x7f == 0 { CLD_EXITED } else { CLD_KILLED };
+        notify_parent(t, pid, code, status);
         (pid, name, leftovers)
     });
     drop(leftovers); // frees the memory (switching to the kernel's table first) and closes the files
     if pid == INIT_PID {
         init_ended(&name, status);
     }
-    CHILD_EXIT.wake_all();
+    CHILD_CHANGED.wake_all();
     scheduler::schedule_away()
 }
 
@@ -188,64 +218,128 @@ pub fn exit_with_code(code: u8) -> ! {
     exit_current(wait_status_exited(code))
 }
 
-/// Which children wait4's pid argument selects.
-fn selects(wanted: i64, child: Pid) -> bool {
-    wanted <= 0 || wanted == i64::from(child)
+/// Stop the current process on `signal` until SIGCONT.
+pub fn stop_current(signal: Signal) {
+    crate::arch::cpu::without_interrupts(|| {
+        with_table(|t| {
+            let pid = t.current().expect("a process stops itself");
+            let p = t.procs.get_mut(&pid).expect("current process");
+            p.state = State::Stopped(signal);
+            p.unreported_change = Some(wait_status_stopped(signal as u8));
+            notify_parent(t, pid, CLD_STOPPED, signal as i32);
+        });
+        CHILD_CHANGED.wake_all();
+        scheduler::schedule();
+    });
 }
 
-/// wait4: reap a zombie child; Ok(None) for WNOHANG with none ready.
-pub fn wait(wanted: i64, nohang: bool) -> Result<Option<(Pid, i32)>, Errno> {
-    CHILD_EXIT
+/// Which children wait4's pid argument selects: -1 any, > 0 that one, 0 the
+/// caller's group, < -1 group -pid.
+fn selects(t: &Table, wanted: i64, caller_group: Pid, child: Pid) -> bool {
+    let group = t.procs.get(&child).map_or(0, |c| c.pgid);
+    match wanted {
+        -1 => true,
+        0 => group == caller_group,
+        w if w < -1 => i64::from(group) == -w,
+        w => w == i64::from(child),
+    }
+}
+
+/// wait4 options.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitOptions {
+    pub nohang: bool,
+    pub untraced: bool,
+    pub continued: bool,
+}
+
+/// wait4: a child's exit (reaped), stop or continue; Ok(None) for WNOHANG with
+/// nothing to report.
+pub fn wait(wanted: i64, options: WaitOptions) -> Result<Option<(Pid, i32)>, Errno> {
+    CHILD_CHANGED
         .wait_until(|| {
             with_table(|t| {
                 let me = t.current().expect("wait from a process");
-                let children = &t.procs.get(&me).expect("current process").children;
-                let mut candidates = children.iter().copied().filter(|&c| selects(wanted, c)).peekable();
-                if candidates.peek().is_none() {
+                let caller = t.procs.get(&me).expect("current process");
+                let group = caller.pgid;
+                let candidates: Vec<Pid> =
+                    caller.children.iter().copied().filter(|&c| selects(t, wanted, group, c)).collect();
+                if candidates.is_empty() {
                     return Some(Err(Errno::ECHILD));
                 }
-                let zombie = candidates.find_map(|c| match t.procs.get(&c).map(|p| p.state) {
-                    Some(State::Zombie(status)) => Some((c, status)),
-                    _ => None,
-                });
-                match zombie {
-                    Some((child, status)) => {
-                        t.procs.get_mut(&me).expect("current process").children.retain(|&c| c != child);
-                        drop(t.remove(child));
-                        Some(Ok(Some((child, status))))
+                for child in candidates {
+                    let c = t.procs.get_mut(&child)?;
+                    match (c.state, c.unreported_change) {
+                        (State::Zombie(status), _) => {
+                            t.procs.get_mut(&me).expect("current process").children.retain(|&x| x != child);
+                            drop(t.remove(child));
+                            return Some(Ok(Some((child, status))));
+                        }
+                        (State::Stopped(_), Some(status)) if options.untraced => {
+                            c.unreported_change = None;
+                            return Some(Ok(Some((child, status))));
+                        }
+                        (State::Runnable | State::Blocked, Some(status)) if options.continued => {
+                            c.unreported_change = None;
+                            return Some(Ok(Some((child, status))));
+                        }
+                        _ => {}
                     }
-                    None if nohang => Some(Ok(None)),
-                    None => None,
                 }
+                options.nohang.then_some(Ok(None))
             })
         })
         .unwrap_or(Err(Errno::EINTR))
 }
 
-/// Whether a signal's default action is to ignore it (or, until job control
-/// exists, to stop or continue, which are ignored too).
-fn ignored_by_default(signal: Signal) -> bool {
-    matches!(signal.default_action(), DefaultAction::Ignore | DefaultAction::Stop | DefaultAction::Continue)
+/// Where kill sends a signal.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    Process(Pid),
+    Group(Pid),
+    /// Every process but init and the sender (kill -1).
+    All,
 }
 
-/// kill(pid, signal) for one target. Signals whose default action terminates end
-/// the target when it next returns to user mode (a blocked target is woken).
-/// Delivery to user handlers comes with the signals issue; until then a caught
-/// signal takes its default action too.
-pub fn kill(target: Pid, signal: Option<Signal>) -> Result<(), Errno> {
-    let wake = with_table(|t| {
-        let p = t.procs.get_mut(&target).filter(|p| !matches!(p.state, State::Zombie(_))).ok_or(Errno::ESRCH)?;
-        let Some(signal) = signal else { return Ok(false) }; // signal 0: existence check
-        let ignored = signal != Signal::SIGKILL
-            && (p.signal_actions[signal as usize - 1].sa_handler == 1 || ignored_by_default(signal));
-        if ignored {
-            return Ok(false);
+/// kill(2): post `signal` (None = existence and permission check only).
+pub fn kill(target: Target, signal: Option<Signal>) -> Result<(), Errno> {
+    with_table(|t| {
+        let sender = t.current().unwrap_or(0);
+        let pids: Vec<Pid> = t
+            .procs
+            .values()
+            .filter(|p| !matches!(p.state, State::Zombie(_)))
+            .filter(|p| match target {
+                Target::Process(pid) => p.pid == pid,
+                Target::Group(group) => p.pgid == group,
+                Target::All => p.pid != INIT_PID && p.pid != sender,
+            })
+            .map(|p| p.pid)
+            .collect();
+        if pids.is_empty() {
+            return Err(Errno::ESRCH);
         }
-        p.pending_fatal.get_or_insert(signal);
-        Ok(p.state == State::Blocked)
-    })?;
-    if wake {
-        scheduler::wake(target);
-    }
-    Ok(())
+        if let Some(signal) = signal {
+            for pid in pids {
+                let p = t.procs.get_mut(&pid).expect("listed above");
+                if signal::post(p, signal, signal::user_info(signal, sender)) {
+                    t.wake_locked(pid);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Raise `signal` on the current process (SIGPIPE from a write).
+pub fn raise_on_current(signal: Signal) {
+    scheduler::with_current(|p| {
+        let pid = p.pid;
+        signal::post(p, signal, signal::user_info(signal, pid));
+    });
+}
+
+/// The process group and session of a process (for the TTY and setpgid).
+pub fn group_of(pid: Pid) -> Option<(Pid, Pid)> {
+    with_table(|t| t.procs.get(&pid).map(|p| (p.pgid, p.sid)))
 }

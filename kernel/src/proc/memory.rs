@@ -1,6 +1,10 @@
 //! A process's user memory layout beyond the ELF image: the heap (brk), anonymous
 //! and private file mappings (mmap, munmap, mprotect), and the main stack, which
-//! grows on demand. Mappings are made eagerly, a page at a time.
+//! grows on demand. Mappings are made eagerly, a page at a time; the mapped ranges
+//! are tracked so that freed address space is reused (placing each new mapping in
+//! the highest gap that fits, as Linux does).
+use alloc::collections::BTreeMap;
+
 use kabi::Errno;
 
 use crate::arch::paging::{Access, PAGE_SIZE};
@@ -8,18 +12,56 @@ use crate::layout::{USER_END, USER_MIN, USER_MMAP_TOP, USER_STACK_LIMIT, USER_ST
 use crate::mm::address_space::AddressSpace;
 use crate::mm::phys;
 
-/// Where the heap and the next mapping go.
+/// Where the heap is, and which ranges mmap has handed out.
 #[derive(Debug, Clone)]
 pub struct UserMemory {
     pub brk_start: u64,
     pub brk: u64,
-    /// Mappings without an address hint are placed just below this.
-    pub mmap_next: u64,
+    /// mmap'd ranges: start -> end (page aligned, not overlapping).
+    mappings: BTreeMap<u64, u64>,
 }
 
 impl UserMemory {
     pub fn new(brk_start: u64) -> Self {
-        Self { brk_start, brk: brk_start, mmap_next: USER_MMAP_TOP }
+        Self { brk_start, brk: brk_start, mappings: BTreeMap::new() }
+    }
+
+    /// The highest free range of `len` bytes below USER_MMAP_TOP and above the heap.
+    fn find_gap(&self, len: u64) -> Option<u64> {
+        let floor = page_ceil(self.brk).max(USER_MIN);
+        let mut top = USER_MMAP_TOP;
+        for (&start, &end) in self.mappings.range(..USER_MMAP_TOP).rev() {
+            if end <= top && top - end >= len {
+                return Some(top - len);
+            }
+            top = top.min(start);
+        }
+        top.checked_sub(len).filter(|&start| start >= floor)
+    }
+
+    /// Record `start..end` as mapped (after `forget` removed any overlap).
+    fn record(&mut self, start: u64, end: u64) {
+        self.mappings.insert(start, end);
+    }
+
+    /// Forget `start..end`, splitting ranges that straddle its edges.
+    fn forget(&mut self, start: u64, end: u64) {
+        let overlapping: alloc::vec::Vec<(u64, u64)> =
+            self.mappings.range(..end).filter(|&(_, &e)| e > start).map(|(&s, &e)| (s, e)).collect();
+        for (s, e) in overlapping {
+            self.mappings.remove(&s);
+            if s < start {
+                self.mappings.insert(s, start);
+            }
+            if e > end {
+                self.mappings.insert(end, e);
+            }
+        }
+    }
+
+    /// The lowest mapped address (the heap may not grow into it).
+    fn lowest_mapping(&self) -> u64 {
+        self.mappings.keys().next().copied().unwrap_or(USER_MMAP_TOP)
     }
 }
 
@@ -56,7 +98,7 @@ pub fn unmap_range(space: &mut AddressSpace, start: u64, end: u64) {
 /// brk(addr): move the program break; returns the new (or, on failure or for 0,
 /// the current) break, as Linux does.
 pub fn brk(space: &mut AddressSpace, mem: &mut UserMemory, addr: u64) -> u64 {
-    if addr < mem.brk_start || addr >= mem.mmap_next.min(USER_STACK_TOP - USER_STACK_LIMIT) {
+    if addr < mem.brk_start || addr >= mem.lowest_mapping().min(USER_STACK_TOP - USER_STACK_LIMIT) {
         return mem.brk;
     }
     let (old_end, new_end) = (page_ceil(mem.brk), page_ceil(addr));
@@ -98,13 +140,13 @@ pub fn mmap(
             return Err(Errno::EINVAL);
         }
         unmap_range(space, hint, hint + len);
+        mem.forget(hint, hint + len);
         hint
     } else {
-        let start = mem.mmap_next.checked_sub(len).filter(|&s| s >= mem.brk.max(USER_MIN)).ok_or(Errno::ENOMEM)?;
-        mem.mmap_next = start;
-        start
+        mem.find_gap(len).ok_or(Errno::ENOMEM)?
     };
     map_range(space, start, start + len, rw())?;
+    mem.record(start, start + len);
     if let Backing::File(bytes) = backing {
         for (i, chunk) in bytes.chunks(PAGE_SIZE as usize).take((len / PAGE_SIZE) as usize).enumerate() {
             let page = start + i as u64 * PAGE_SIZE;
@@ -129,12 +171,13 @@ pub fn protect(space: &mut AddressSpace, start: u64, len: u64, access: Access) -
 }
 
 /// munmap: the range must be page aligned and in user space.
-pub fn munmap(space: &mut AddressSpace, start: u64, len: u64) -> Result<(), Errno> {
+pub fn munmap(space: &mut AddressSpace, mem: &mut UserMemory, start: u64, len: u64) -> Result<(), Errno> {
     let end = start.checked_add(page_ceil(len)).ok_or(Errno::EINVAL)?;
     if !start.is_multiple_of(PAGE_SIZE) || len == 0 || end > USER_END {
         return Err(Errno::EINVAL);
     }
     unmap_range(space, start, end);
+    mem.forget(start, end);
     Ok(())
 }
 

@@ -2,10 +2,12 @@
 //! memory, and what happens on every return to user mode (pending fatal signals,
 //! preemption) and on a fault in user mode.
 pub mod exec;
+pub mod info;
 pub mod lifecycle;
 pub mod memory;
 pub mod process;
 pub mod scheduler;
+pub mod signal;
 pub mod sleep;
 pub mod wait_queue;
 
@@ -13,14 +15,27 @@ use kabi::signal::Signal;
 
 use crate::arch::trap::TrapFrame;
 
-/// Last stop before user mode (after a syscall or a trap from user mode): end the
-/// process if a fatal signal is pending, give up the CPU if its slice is over.
-pub fn on_return_to_user(_frame: &mut TrapFrame) {
+/// Last stop before user mode (after a syscall or a trap from user mode): give up
+/// the CPU if the time slice is over, then act on pending signals: terminate,
+/// stop until SIGCONT, or enter a handler. `restart` is the number of a syscall
+/// that was interrupted (returned EINTR): it runs again unless a handler without
+/// SA_RESTART ran.
+pub fn on_return_to_user(frame: &mut TrapFrame, restart: Option<signal::Restart>) {
     if scheduler::need_resched() {
         scheduler::schedule();
     }
-    if let Some(signal) = scheduler::with_current(|p| p.pending_fatal) {
-        lifecycle::exit_by_signal(signal);
+    loop {
+        match scheduler::with_current(|p| signal::deliver_one(p, frame, restart)) {
+            signal::Disposition::None => {
+                if let Some(r) = restart {
+                    signal::rewind_syscall(frame, r.nr);
+                }
+                return;
+            }
+            signal::Disposition::Handled => return,
+            signal::Disposition::Terminate(sig) => lifecycle::exit_by_signal(sig),
+            signal::Disposition::Stop(sig) => lifecycle::stop_current(sig),
+        }
     }
 }
 
@@ -35,8 +50,9 @@ fn signal_for(vector: u64) -> Signal {
     }
 }
 
-/// A CPU exception in user mode: serve a stack-growth page fault, otherwise kill
-/// the process with the matching signal and one log line.
+/// A CPU exception in user mode: serve a stack-growth page fault, otherwise
+/// force the matching signal (a handler may catch it; by default it kills the
+/// process) with one log line.
 pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
     if let Some(addr) = fault_address {
         let served = scheduler::with_current(|p| p.space.as_mut().is_some_and(|s| memory::handle_fault(s, addr)));
@@ -45,7 +61,15 @@ pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
         }
     }
     let signal = signal_for(frame.vector);
-    let (pid, name) = scheduler::with_current(|p| (p.pid, alloc::string::String::from(p.name())));
+    let info = signal::kernel_info(signal, 1, fault_address.unwrap_or(frame.rip));
+    let (pid, name, handled) = scheduler::with_current(|p| {
+        signal::force(p, signal, info);
+        let handled = p.signals.action(signal).sa_handler != kabi::signal::SIG_DFL;
+        (p.pid, alloc::string::String::from(p.name()), handled)
+    });
+    if handled {
+        return; // the program's handler deals with it
+    }
     let name_of = signal.name();
     match fault_address {
         Some(addr) => log::warn!(
@@ -55,5 +79,4 @@ pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
         ),
         None => log::warn!("pid {pid} ({name}): {name_of} at rip {:#x} (vector {})", frame.rip, frame.vector),
     }
-    lifecycle::exit_by_signal(signal);
 }

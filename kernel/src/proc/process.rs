@@ -3,8 +3,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use kabi::SigAction;
-
 use crate::arch::fpu::FpuState;
 use crate::fs::FdTable;
 use crate::mm::address_space::AddressSpace;
@@ -14,15 +12,14 @@ use super::memory::UserMemory;
 
 pub type Pid = u32;
 
-/// Number of signals (1..=64) whose actions are recorded.
-pub const SIGNALS: usize = 64;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Running or waiting in the run queue.
     Runnable,
     /// Waiting on a wait queue.
     Blocked,
+    /// Stopped by a signal until SIGCONT.
+    Stopped(kabi::signal::Signal),
     /// Exited; the wait status waits for the parent's wait4.
     Zombie(i32),
 }
@@ -42,18 +39,35 @@ pub struct Process {
     pub fpu: alloc::boxed::Box<FpuState>,
     pub fs_base: u64,
     pub files: FdTable,
-    pub cwd: ramfs::InodeRef,
+    pub cwd: crate::fs::vfs::Node,
+    /// File-creation mask.
+    pub umask: u32,
     pub cmdline: Vec<String>,
-    /// A signal whose default action ends the process, delivered on its way back to
-    /// user mode.
-    pub pending_fatal: Option<kabi::signal::Signal>,
-    pub signal_actions: [SigAction; SIGNALS],
-    pub signal_mask: u64,
-    pub alt_stack: kabi::SigAltStack,
+    /// The program's path, as /proc/<pid>/exe shows it.
+    pub exe: String,
+    /// Timer ticks spent running, and the uptime tick it was created at.
+    pub cpu_ticks: u64,
+    pub start_ticks: u64,
+    pub signals: super::signal::Signals,
+    /// Process group and session.
+    pub pgid: Pid,
+    pub sid: Pid,
+    /// A stop or continue the parent's wait4 has not seen yet (a wait status).
+    pub unreported_change: Option<i32>,
+    /// When SIGALRM is due (uptime ms), if an alarm is set.
+    pub alarm_at: Option<u64>,
     pub clear_child_tid: u64,
 }
 
 impl Process {
+    /// SIGCONT (or SIGKILL) on a stopped process: it runs again.
+    pub fn continue_if_stopped(&mut self) {
+        if let State::Stopped(_) = self.state {
+            self.state = State::Blocked; // the caller wakes it, which makes it runnable
+            self.unreported_change = Some(kabi::process::wait_status_continued());
+        }
+    }
+
     /// The program name for log lines (argv[0]'s last component).
     pub fn name(&self) -> &str {
         self.cmdline.first().map_or("?", |a| a.rsplit('/').next().unwrap_or(a))

@@ -8,6 +8,9 @@ use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use kabi::signal::Signal;
 use spin::Mutex;
 
 use crate::arch::context::{self, SavedContext};
@@ -21,6 +24,11 @@ const TIME_SLICE_TICKS: u32 = 10;
 /// Most processes at once (context pool size, idle included).
 pub const MAX_PROCESSES: usize = 1024;
 const IDLE_SLOT: usize = 0;
+
+static IDLE_TICKS: AtomicU64 = AtomicU64::new(0);
+static CREATED: AtomicU64 = AtomicU64::new(0);
+/// The earliest alarm due, in uptime ms.
+static NEXT_ALARM: AtomicU64 = AtomicU64::new(u64::MAX);
 
 static CONTEXTS: [SavedContext; MAX_PROCESSES] = [const { SavedContext::new() }; MAX_PROCESSES];
 
@@ -44,9 +52,33 @@ static TABLE: Mutex<Table> = Mutex::new(Table {
     need_resched: false,
 });
 
+/// Wakeups requested while the table was locked (by a drop or a waker running
+/// inside a table operation); applied as soon as the table is free.
+static PENDING_WAKES: Mutex<Vec<Pid>> = Mutex::new(Vec::new());
+
 /// Run `f` on the process table with interrupts disabled.
 pub fn with_table<R>(f: impl FnOnce(&mut Table) -> R) -> R {
-    without_interrupts(|| f(&mut TABLE.lock()))
+    without_interrupts(|| {
+        let result = f(&mut TABLE.lock());
+        apply_pending_wakes();
+        result
+    })
+}
+
+/// Make the processes whose wakeups were deferred runnable, if the table is free
+/// (it is not when called from inside a table operation; that one applies them
+/// when it ends).
+fn apply_pending_wakes() {
+    loop {
+        let Some(mut table) = TABLE.try_lock() else { return };
+        let pending = core::mem::take(&mut *PENDING_WAKES.lock());
+        if pending.is_empty() {
+            return;
+        }
+        for pid in pending {
+            table.wake_locked(pid);
+        }
+    }
 }
 
 /// Run `f` on the current process.
@@ -61,8 +93,9 @@ pub fn current_pid() -> Pid {
     with_table(|t| t.current.expect("no current process"))
 }
 
-pub fn current_has_fatal_signal() -> bool {
-    with_current(|p| p.pending_fatal.is_some())
+/// Whether the current process has a signal to act on (blocking waits end early).
+pub fn current_has_pending_signal() -> bool {
+    with_current(|p| p.signals.next_deliverable().is_some())
 }
 
 impl Table {
@@ -74,6 +107,7 @@ impl Table {
         })?;
         let pid = self.next_pid;
         self.next_pid += 1;
+        CREATED.fetch_add(1, Ordering::Relaxed);
         Some((pid, slot))
     }
 
@@ -95,7 +129,8 @@ impl Table {
         self.current
     }
 
-    fn make_runnable(&mut self, pid: Pid) {
+    /// Make a blocked process runnable (with the table already locked).
+    pub fn wake_locked(&mut self, pid: Pid) {
         if let Some(p) = self.procs.get_mut(&pid)
             && p.state == State::Blocked
         {
@@ -132,6 +167,7 @@ impl Table {
 /// is resumed. A runnable caller goes to the back of the run queue.
 pub fn schedule() {
     without_interrupts(|| {
+        apply_pending_wakes();
         let (from, to) = {
             let mut t = TABLE.lock();
             t.need_resched = false;
@@ -163,6 +199,7 @@ pub fn schedule() {
 /// Leave the current process for good (it has become a zombie).
 pub fn schedule_away() -> ! {
     crate::arch::cpu::disable_interrupts();
+    apply_pending_wakes();
     let to = {
         let mut t = TABLE.lock();
         t.current = None;
@@ -178,9 +215,13 @@ pub fn block_current() {
     schedule();
 }
 
-/// Make a blocked process runnable.
+/// Make a blocked process runnable. Safe from any context: inside a table
+/// operation the wakeup waits until that operation ends.
 pub fn wake(pid: Pid) {
-    with_table(|t| t.make_runnable(pid));
+    without_interrupts(|| {
+        PENDING_WAKES.lock().push(pid);
+        apply_pending_wakes();
+    });
 }
 
 /// The context slot for a new process, with its initial stack.
@@ -188,16 +229,56 @@ pub fn context(slot: usize) -> &'static SavedContext {
     &CONTEXTS[slot]
 }
 
-/// Timer tick: count down the time slice.
+/// Timer tick: charge the tick to the running process (or idle), count down its
+/// time slice, and raise SIGALRM for alarms that are due.
 pub fn on_tick() {
     with_table(|t| {
-        if t.current.is_some() {
-            t.slice_left = t.slice_left.saturating_sub(1);
-            if t.slice_left == 0 && !t.run_queue.is_empty() {
-                t.need_resched = true;
+        match t.current {
+            Some(pid) => {
+                if let Some(p) = t.procs.get_mut(&pid) {
+                    p.cpu_ticks += 1;
+                }
+                t.slice_left = t.slice_left.saturating_sub(1);
+                if t.slice_left == 0 && !t.run_queue.is_empty() {
+                    t.need_resched = true;
+                }
+            }
+            None => {
+                IDLE_TICKS.fetch_add(1, Ordering::Relaxed);
             }
         }
+        let now = crate::time::uptime_ms();
+        if now >= NEXT_ALARM.load(Ordering::Relaxed) {
+            NEXT_ALARM.store(u64::MAX, Ordering::Relaxed);
+            let due: Vec<Pid> =
+                t.procs.values().filter(|p| p.alarm_at.is_some_and(|a| a <= now)).map(|p| p.pid).collect();
+            for pid in due {
+                let p = t.procs.get_mut(&pid).expect("listed above");
+                p.alarm_at = None;
+                let info = super::signal::kernel_info(Signal::SIGALRM, 0x80, 0);
+                if super::signal::post(p, Signal::SIGALRM, info) {
+                    t.wake_locked(pid);
+                }
+            }
+            let next = t.procs.values().filter_map(|p| p.alarm_at).min().unwrap_or(u64::MAX);
+            NEXT_ALARM.fetch_min(next, Ordering::Relaxed);
+        }
     });
+}
+
+/// Ask the tick to check alarms at `at_ms`.
+pub fn alarm_due_at(at_ms: u64) {
+    NEXT_ALARM.fetch_min(at_ms, Ordering::Relaxed);
+}
+
+/// Ticks spent idle (for /proc/uptime and /proc/stat).
+pub fn idle_ticks() -> u64 {
+    IDLE_TICKS.load(Ordering::Relaxed)
+}
+
+/// Processes created since boot (/proc/stat).
+pub fn processes_created() -> u64 {
+    CREATED.load(Ordering::Relaxed)
 }
 
 /// Whether the running process should give up the CPU at the next chance.

@@ -20,8 +20,8 @@ impl WaitQueue {
         Self { waiters: Mutex::new(Vec::new()) }
     }
 
-    /// Block the current process until `ready()` returns Some, or a fatal signal is
-    /// pending (then `Err(())`). `ready` runs with interrupts disabled, so a wakeup
+    /// Block the current process until `ready()` returns Some, or a signal is
+    /// pending (then `Err(Interrupted)`). `ready` runs with interrupts disabled, so a wakeup
     /// from an interrupt cannot slip between the check and the sleep.
     pub fn wait_until<T>(&self, ready: impl FnMut() -> Option<T>) -> Result<T, Interrupted> {
         Self::wait_until_any(&[self], ready)
@@ -34,7 +34,7 @@ impl WaitQueue {
                 if let Some(value) = ready() {
                     return Some(Ok(value));
                 }
-                if scheduler::current_has_fatal_signal() {
+                if scheduler::current_has_pending_signal() {
                     return Some(Err(Interrupted));
                 }
                 let pid = scheduler::current_pid();

@@ -1,16 +1,17 @@
-//! File syscalls: open/openat, close, read/write and their vector and positional
-//! forms, lseek, stat family, getdents64, ioctl, fcntl, dup family, access,
-//! readlink, poll/ppoll, getcwd and chdir.
+//! File-descriptor syscalls: open/openat, close, read/write and their vector and
+//! positional forms, lseek, the stat family, getdents64, ioctl, fcntl, the dup
+//! family, pipe/pipe2, access, readlink, poll/ppoll, getcwd, chdir/fchdir, fsync
+//! and sendfile.
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use kabi::fs::*;
 use kabi::{Errno, PollFd, Termios, Winsize};
-use ramfs::{FileType, InodeRef};
 
 use super::{SysResult, user};
-use crate::fs::file::{OpenFile, stat_inode};
-use crate::fs::{root, tty};
+use crate::fs::file::OpenFile;
+use crate::fs::vfs::{self, Node};
+use crate::fs::{fdtable, tty};
 use crate::proc::scheduler::with_current;
 use crate::proc::sleep;
 use crate::proc::wait_queue::WaitQueue;
@@ -20,47 +21,38 @@ const IOV_MAX: i32 = 1024;
 /// Largest single read or write done in one piece.
 const MAX_IO: usize = 1 << 20;
 
-fn file(fd: i32) -> Result<Arc<OpenFile>, Errno> {
+pub fn file(fd: i32) -> Result<Arc<OpenFile>, Errno> {
     with_current(|p| p.files.get(fd))
 }
 
-/// The directory a *at() path is relative to.
-fn base_dir(dirfd: i32, path: &[u8]) -> Result<InodeRef, Errno> {
+/// The directory a *at() path is relative to: the cwd for AT_FDCWD or an absolute
+/// path, else the directory open as `dirfd`.
+pub fn base_dir(dirfd: i32, path: &[u8]) -> Result<Node, Errno> {
     if path.first() == Some(&b'/') || dirfd == AT_FDCWD {
         return Ok(with_current(|p| p.cwd.clone()));
     }
-    match file(dirfd)?.kind() {
-        crate::fs::file::FileKind::Inode(inode) if inode.file_type() == FileType::Directory => Ok(inode.clone()),
-        _ => Err(Errno::ENOTDIR),
+    let node = file(dirfd)?.node().cloned().ok_or(Errno::ENOTDIR)?;
+    if !vfs::is_directory(&node) {
+        return Err(Errno::ENOTDIR);
     }
+    Ok(node)
 }
 
-fn resolve(dirfd: i32, path: &[u8], follow: bool) -> Result<InodeRef, Errno> {
-    root::lookup(&base_dir(dirfd, path)?, path, follow)
+/// Resolve a *at() path argument.
+pub fn resolve_at(dirfd: i32, path: &[u8], follow: bool) -> Result<Node, Errno> {
+    vfs::resolve(&base_dir(dirfd, path)?, path, follow)
 }
 
-pub fn openat(dirfd: i32, path: u64, flags: u32, _mode: u32) -> SysResult {
+fn install(file: OpenFile, cloexec: bool) -> SysResult {
+    with_current(|p| p.files.insert(Arc::new(file), cloexec)).map(|fd| fd as usize)
+}
+
+pub fn openat(dirfd: i32, path: u64, flags: u32, mode: u32) -> SysResult {
     let path = user::read_path(path)?;
-    let inode = match resolve(dirfd, &path, flags & O_NOFOLLOW == 0) {
-        Ok(inode) if flags & O_CREAT != 0 && flags & O_EXCL != 0 => {
-            let _ = inode;
-            return Err(Errno::EEXIST);
-        }
-        Ok(inode) => inode,
-        Err(Errno::ENOENT) if flags & O_CREAT != 0 => return Err(Errno::EROFS),
-        Err(e) => return Err(e),
-    };
-    match inode.file_type() {
-        FileType::Symlink => return Err(Errno::ELOOP), // O_NOFOLLOW on a link
-        FileType::Directory if flags & O_ACCMODE != O_RDONLY => return Err(Errno::EISDIR),
-        FileType::Regular if flags & O_DIRECTORY != 0 => return Err(Errno::ENOTDIR),
-        _ => {}
-    }
-    if flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0 {
-        return Err(Errno::EROFS); // the root tree is read-only until it becomes a tmpfs
-    }
-    let open = Arc::new(OpenFile::inode(inode, flags));
-    with_current(|p| p.files.insert(open, flags & O_CLOEXEC != 0)).map(|fd| fd as usize)
+    let base = base_dir(dirfd, &path)?;
+    let umask = with_current(|p| p.umask);
+    let file = vfs::open(&base, &path, flags, mode & !umask & 0o7777)?;
+    install(file, flags & O_CLOEXEC != 0)
 }
 
 pub fn close(fd: i32) -> SysResult {
@@ -74,8 +66,12 @@ pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
     user::copy_out(buf, &data[..n]).map(|()| n)
 }
 
+fn offset_arg(offset: i64) -> Result<u64, Errno> {
+    u64::try_from(offset).map_err(|_| Errno::EINVAL)
+}
+
 pub fn pread(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
-    let offset = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+    let offset = offset_arg(offset)?;
     let file = file(fd)?;
     let mut data = alloc::vec![0u8; len.min(MAX_IO)];
     let n = file.read_at(&mut data, offset)?;
@@ -88,17 +84,24 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
     file.write(&data)
 }
 
+pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
+    let offset = offset_arg(offset)?;
+    let file = file(fd)?;
+    let data = user::copy_in(buf, len.min(MAX_IO))?;
+    file.write_at(&data, offset)
+}
+
 /// The (base, length) pairs of an iovec array.
 fn iovecs(iov: u64, count: i32) -> Result<Vec<(u64, usize)>, Errno> {
     if !(0..=IOV_MAX).contains(&count) {
         return Err(Errno::EINVAL);
     }
-    let raw = user::copy_in(iov, count as usize * 16)?;
+    let raw = user::copy_in(iov, count as usize * kabi::IoVec::SIZE)?;
     Ok(raw
-        .chunks_exact(16)
+        .chunks_exact(kabi::IoVec::SIZE)
         .map(|c| {
-            let word = |i: usize| u64::from_le_bytes(c[i..i + 8].try_into().unwrap_or_default());
-            (word(0), word(8) as usize)
+            let v = kabi::IoVec::from_bytes(c.try_into().unwrap_or(&[0; 16]));
+            (v.iov_base, v.iov_len as usize)
         })
         .collect())
 }
@@ -109,7 +112,11 @@ pub fn readv(fd: i32, iov: u64, count: i32) -> SysResult {
         if len == 0 {
             continue;
         }
-        let n = read(fd, base, len)?;
+        let n = match read(fd, base, len) {
+            Ok(n) => n,
+            Err(_) if total > 0 => break,
+            Err(e) => return Err(e),
+        };
         total += n;
         if n < len {
             break;
@@ -136,13 +143,22 @@ pub fn fstat(fd: i32, out: u64) -> SysResult {
     user::copy_out(out, &stat.to_bytes()).map(|()| 0)
 }
 
-pub fn fstatat(dirfd: i32, path: u64, out: u64, flags: u32) -> SysResult {
+/// The node a stat-like call names: `path` from `dirfd`, or the fd itself for an
+/// empty path with AT_EMPTY_PATH.
+pub fn stat_target(dirfd: i32, path: u64, flags: u32) -> Result<kabi::Stat, Errno> {
     let path = user::copy_in_path_or_empty(path, flags)?;
-    let stat = if path.is_empty() {
-        if dirfd == AT_FDCWD { stat_inode(&with_current(|p| p.cwd.clone())) } else { file(dirfd)?.stat() }
-    } else {
-        stat_inode(&resolve(dirfd, &path, flags & AT_SYMLINK_NOFOLLOW == 0)?)
-    };
+    if path.is_empty() {
+        return if dirfd == AT_FDCWD {
+            Ok(vfs::stat(&with_current(|p| p.cwd.clone())))
+        } else {
+            Ok(file(dirfd)?.stat())
+        };
+    }
+    Ok(vfs::stat(&resolve_at(dirfd, &path, flags & AT_SYMLINK_NOFOLLOW == 0)?))
+}
+
+pub fn fstatat(dirfd: i32, path: u64, out: u64, flags: u32) -> SysResult {
+    let stat = stat_target(dirfd, path, flags)?;
     user::copy_out(out, &stat.to_bytes()).map(|()| 0)
 }
 
@@ -152,21 +168,41 @@ pub fn getdents64(fd: i32, buf: u64, len: usize) -> SysResult {
 }
 
 pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
+    use kabi::tty::*;
     let file = file(fd)?;
-    if !file.is_tty() {
+    if request == FIONREAD {
+        let n = if file.is_terminal() { tty::available() } else { file.bytes_ready() };
+        return user::copy_out(arg, &(n as i32).to_le_bytes()).map(|()| 0);
+    }
+    if !file.is_terminal() {
         return Err(Errno::ENOTTY);
     }
     match request {
-        kabi::tty::TCGETS => user::copy_out(arg, &tty::termios().to_bytes()).map(|()| 0),
-        kabi::tty::TCSETS | kabi::tty::TCSETSW | kabi::tty::TCSETSF => {
-            let bytes = user::copy_in(arg, 36)?;
-            tty::set_termios(&Termios::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?));
+        TCGETS => user::copy_out(arg, &tty::termios().to_bytes()).map(|()| 0),
+        TCSETS | TCSETSW | TCSETSF => {
+            let bytes = user::copy_in(arg, Termios::SIZE)?;
+            let termios = Termios::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?);
+            tty::set_termios(&termios, request == TCSETSF);
             Ok(0)
         }
-        kabi::tty::TIOCGWINSZ => {
-            let size = Winsize { ws_row: 25, ws_col: 80, ..Winsize::default() };
+        TIOCGWINSZ => {
+            let size = Winsize {
+                ws_row: crate::arch::vga::HEIGHT as u16,
+                ws_col: crate::arch::vga::WIDTH as u16,
+                ..Winsize::default()
+            };
             user::copy_out(arg, &size.to_bytes()).map(|()| 0)
         }
+        TIOCSWINSZ => Ok(0), // the console's size is fixed
+        TIOCGPGRP => user::copy_out(arg, &(tty::foreground_group() as i32).to_le_bytes()).map(|()| 0),
+        TIOCSPGRP => {
+            let pgid = user::read_u64(arg)? as u32 as i32;
+            let pgid = u32::try_from(pgid).map_err(|_| Errno::EINVAL)?;
+            tty::set_foreground_group(pgid).map(|()| 0)
+        }
+        TIOCGSID => user::copy_out(arg, &(tty::session() as i32).to_le_bytes()).map(|()| 0),
+        TIOCSCTTY => tty::make_controlling().map(|()| 0),
+        TCFLSH | TCSBRK | TCXONC => Ok(0),
         _ => Err(Errno::EINVAL),
     }
 }
@@ -175,7 +211,7 @@ pub fn fcntl(fd: i32, command: u32, arg: u64) -> SysResult {
     let file = file(fd)?;
     match command {
         F_DUPFD | F_DUPFD_CLOEXEC => {
-            let min = usize::try_from(arg).ok().filter(|&m| m < crate::fs::fdtable::MAX_FDS).ok_or(Errno::EINVAL)?;
+            let min = usize::try_from(arg).ok().filter(|&m| m < fdtable::MAX_FDS).ok_or(Errno::EINVAL)?;
             with_current(|p| p.files.insert_from(min, file, command == F_DUPFD_CLOEXEC)).map(|fd| fd as usize)
         }
         F_GETFD => with_current(|p| p.files.cloexec(fd)).map(|c| if c { FD_CLOEXEC as usize } else { 0 }),
@@ -206,20 +242,42 @@ pub fn dup3(old: i32, new: i32, flags: u32, is_dup2: bool) -> SysResult {
     with_current(|p| p.files.install_at(new, file, flags & O_CLOEXEC != 0)).map(|()| new as usize)
 }
 
+pub fn pipe2(fds: u64, flags: u32) -> SysResult {
+    if flags & !(O_CLOEXEC | O_NONBLOCK) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let (read_end, write_end) = OpenFile::pipe(flags);
+    let cloexec = flags & O_CLOEXEC != 0;
+    let (r, w) = with_current(|p| {
+        let r = p.files.insert(Arc::new(read_end), cloexec)?;
+        match p.files.insert(Arc::new(write_end), cloexec) {
+            Ok(w) => Ok((r, w)),
+            Err(e) => {
+                let _ = p.files.close(r);
+                Err(e)
+            }
+        }
+    })?;
+    let mut out = [0u8; 8];
+    out[..4].copy_from_slice(&r.to_le_bytes());
+    out[4..].copy_from_slice(&w.to_le_bytes());
+    if let Err(e) = user::copy_out(fds, &out) {
+        with_current(|p| {
+            let _ = p.files.close(r);
+            let _ = p.files.close(w);
+        });
+        return Err(e);
+    }
+    Ok(0)
+}
+
 pub fn faccessat(dirfd: i32, path: u64, mode: u32) -> SysResult {
-    let path = user::read_path(path)?;
-    let inode = resolve(dirfd, &path, true)?;
     if mode & !(R_OK | W_OK | X_OK) != 0 {
         return Err(Errno::EINVAL);
     }
-    if mode & W_OK != 0 {
-        return Err(Errno::EROFS);
-    }
-    let any_exec = inode.metadata().mode & 0o111 != 0;
-    if mode & X_OK != 0 && !any_exec {
-        return Err(Errno::EACCES); // root still needs an execute bit somewhere
-    }
-    Ok(0)
+    let path = user::read_path(path)?;
+    let node = resolve_at(dirfd, &path, true)?;
+    vfs::check_access(&node, mode).map(|()| 0)
 }
 
 pub fn readlinkat(dirfd: i32, path: u64, buf: u64, size: usize) -> SysResult {
@@ -227,15 +285,18 @@ pub fn readlinkat(dirfd: i32, path: u64, buf: u64, size: usize) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let path = user::read_path(path)?;
-    let inode = resolve(dirfd, &path, false)?;
-    let target = inode.read_link().map_err(|_| Errno::EINVAL)?;
+    let node = resolve_at(dirfd, &path, false)?;
+    if !vfs::is_symlink(&node) {
+        return Err(Errno::EINVAL);
+    }
+    let target = vfs::read_link(&node)?;
     let n = target.len().min(size);
     user::copy_out(buf, &target[..n]).map(|()| n)
 }
 
 pub fn getcwd(buf: u64, size: usize) -> SysResult {
     let cwd = with_current(|p| p.cwd.clone());
-    let mut path = root::path_of(&cwd)?;
+    let mut path = vfs::path_of(&cwd)?;
     path.push(0);
     if path.len() > size {
         return Err(Errno::ERANGE);
@@ -243,49 +304,70 @@ pub fn getcwd(buf: u64, size: usize) -> SysResult {
     user::copy_out(buf, &path).map(|()| path.len())
 }
 
-pub fn chdir(path: u64) -> SysResult {
-    let path = user::read_path(path)?;
-    let dir = resolve(AT_FDCWD, &path, true)?;
-    if dir.file_type() != FileType::Directory {
+fn set_cwd(dir: Node) -> SysResult {
+    if !vfs::is_directory(&dir) {
         return Err(Errno::ENOTDIR);
     }
+    vfs::check_access(&dir, X_OK)?;
     with_current(|p| p.cwd = dir);
     Ok(0)
 }
 
-/// Waiters in poll; the console wakes them on input.
-fn poll_queues() -> [&'static WaitQueue; 2] {
-    [tty::readers(), sleep::queue()]
+pub fn chdir(path: u64) -> SysResult {
+    let path = user::read_path(path)?;
+    set_cwd(resolve_at(AT_FDCWD, &path, true)?)
+}
+
+pub fn fchdir(fd: i32) -> SysResult {
+    set_cwd(file(fd)?.node().cloned().ok_or(Errno::ENOTDIR)?)
+}
+
+/// fsync/fdatasync: tmpfs data is already where it lives; pipes and terminals
+/// cannot be synced (EINVAL, as Linux).
+pub fn fsync(fd: i32) -> SysResult {
+    if file(fd)?.node().is_some() { Ok(0) } else { Err(Errno::EINVAL) }
+}
+
+/// sendfile: copy up to `count` bytes from `in_fd` (at `*offset` if given) to
+/// `out_fd`.
+pub fn sendfile(out_fd: i32, in_fd: i32, offset: u64, count: usize) -> SysResult {
+    let (input, output) = (file(in_fd)?, file(out_fd)?);
+    let mut data = alloc::vec![0u8; count.min(MAX_IO)];
+    let n = if offset == 0 {
+        input.read(&mut data)?
+    } else {
+        let at = user::read_u64(offset)?;
+        let n = input.read_at(&mut data, at)?;
+        user::copy_out(offset, &(at + n as u64).to_le_bytes())?;
+        n
+    };
+    output.write(&data[..n])
 }
 
 /// poll over `count` pollfds; `timeout_ms` None waits for ever.
 fn poll_fds(fds: u64, count: usize, timeout_ms: Option<u64>) -> SysResult {
-    if count > crate::fs::fdtable::MAX_FDS {
+    if count > fdtable::MAX_FDS {
         return Err(Errno::EINVAL);
     }
-    let raw = user::copy_in(fds, count * 8)?;
+    let raw = user::copy_in(fds, count * PollFd::SIZE)?;
     let mut entries: Vec<PollFd> =
-        raw.chunks_exact(8).map(|c| PollFd::from_bytes(c.try_into().unwrap_or(&[0; 8]))).collect();
+        raw.chunks_exact(PollFd::SIZE).map(|c| PollFd::from_bytes(c.try_into().unwrap_or(&[0; 8]))).collect();
+    let files: Vec<Option<Arc<OpenFile>>> =
+        entries.iter().map(|e| if e.fd < 0 { None } else { file(e.fd).ok() }).collect();
+    let mut queues: Vec<&WaitQueue> = files.iter().flatten().filter_map(|f| f.wait_queue()).collect();
+    queues.push(sleep::queue());
     let deadline = timeout_ms.map(|t| crate::time::uptime_ms().saturating_add(t));
-    let scan = |entries: &mut [PollFd]| {
+    let ready = WaitQueue::wait_until_any(&queues, || {
         let mut ready = 0;
-        for entry in entries.iter_mut() {
-            entry.revents = if entry.fd < 0 {
-                0
-            } else {
-                match file(entry.fd) {
-                    Ok(f) => f.poll_ready(entry.events),
-                    Err(_) => POLLNVAL,
-                }
+        for (entry, file) in entries.iter_mut().zip(&files) {
+            entry.revents = match file {
+                _ if entry.fd < 0 => 0,
+                Some(f) => f.poll_ready(entry.events),
+                None => POLLNVAL,
             };
             ready += usize::from(entry.revents != 0);
         }
-        ready
-    };
-    let ready = WaitQueue::wait_until_any(&poll_queues(), || {
-        let ready = scan(&mut entries);
-        let timed_out = deadline.is_some_and(|d| crate::time::uptime_ms() >= d);
-        if ready > 0 || timed_out {
+        if ready > 0 || deadline.is_some_and(|d| crate::time::uptime_ms() >= d) {
             return Some(ready);
         }
         if let Some(d) = deadline {
@@ -306,7 +388,7 @@ pub fn ppoll(fds: u64, count: usize, timeout: u64) -> SysResult {
     let timeout_ms = if timeout == 0 {
         None
     } else {
-        let bytes = user::copy_in(timeout, 16)?;
+        let bytes = user::copy_in(timeout, kabi::Timespec::SIZE)?;
         let ts = kabi::Timespec::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?);
         if ts.tv_sec < 0 || !(0..1_000_000_000).contains(&ts.tv_nsec) {
             return Err(Errno::EINVAL);

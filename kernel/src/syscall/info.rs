@@ -71,7 +71,7 @@ pub fn uname(out: u64) -> SysResult {
     let field = Utsname::text_field;
     let uts = Utsname {
         sysname: field(b"Kestrel"),
-        nodename: field(b"kestrel"),
+        nodename: field(&hostname()),
         release: field(env!("CARGO_PKG_VERSION").as_bytes()),
         version: field(b"#1"),
         machine: field(b"x86_64"),
@@ -99,4 +99,83 @@ pub fn sysinfo(out: u64) -> SysResult {
         ..Sysinfo::default()
     };
     user::copy_out(out, &info.to_bytes()).map(|()| 0)
+}
+
+/// The host name (sethostname changes it; uname reports it).
+static HOSTNAME: spin::Mutex<alloc::vec::Vec<u8>> = spin::Mutex::new(alloc::vec::Vec::new());
+
+fn hostname() -> alloc::vec::Vec<u8> {
+    let name = crate::arch::cpu::without_interrupts(|| HOSTNAME.lock().clone());
+    if name.is_empty() { b"kestrel".to_vec() } else { name }
+}
+
+pub fn sethostname(name: u64, len: usize) -> SysResult {
+    if len > 64 {
+        return Err(Errno::EINVAL);
+    }
+    let name = user::copy_in(name, len)?;
+    crate::arch::cpu::without_interrupts(|| *HOSTNAME.lock() = name);
+    Ok(0)
+}
+
+const REBOOT_MAGIC1: u32 = 0xfee1_dead;
+const REBOOT_MAGIC2: [u32; 4] = [672_274_793, 85_072_278, 369_367_448, 537_993_216];
+const REBOOT_CMD_RESTART: u32 = 0x0123_4567;
+const REBOOT_CMD_HALT: u32 = 0xcdef_0123;
+const REBOOT_CMD_POWER_OFF: u32 = 0x4321_fedc;
+
+/// reboot(2): restart, halt or power off (root only, as everyone is).
+pub fn reboot(magic1: u32, magic2: u32, command: u32) -> SysResult {
+    if magic1 != REBOOT_MAGIC1 || !REBOOT_MAGIC2.contains(&magic2) {
+        return Err(Errno::EINVAL);
+    }
+    match command {
+        REBOOT_CMD_RESTART => {
+            log::info!("reboot: restarting the system");
+            crate::arch::power::reset();
+        }
+        REBOOT_CMD_POWER_OFF => {
+            log::info!("reboot: power down");
+            crate::arch::power::power_off();
+            log::warn!("reboot: ACPI power-off did not take; halting");
+        }
+        REBOOT_CMD_HALT => log::info!("reboot: system halted"),
+        _ => return Err(Errno::EINVAL),
+    }
+    crate::arch::cpu::halt_forever()
+}
+
+const RLIMIT_STACK: u32 = 3;
+const RLIMIT_NOFILE: u32 = 7;
+const RLIM_INFINITY: u64 = u64::MAX;
+
+/// prlimit64/getrlimit: the limits Kestrel enforces (stack 8 MiB, 1024 files;
+/// the rest unlimited). They are fixed: setting one is EPERM.
+pub fn prlimit(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
+    if pid != 0 && pid as u32 != crate::proc::scheduler::current_pid() {
+        return Err(Errno::ESRCH);
+    }
+    if resource > 15 {
+        return Err(Errno::EINVAL);
+    }
+    if new != 0 {
+        return Err(Errno::EPERM);
+    }
+    let limit = match resource {
+        RLIMIT_STACK => crate::layout::USER_STACK_LIMIT,
+        RLIMIT_NOFILE => crate::fs::fdtable::MAX_FDS as u64,
+        _ => RLIM_INFINITY,
+    };
+    user::copy_out_optional(old, &kabi::Rlimit { rlim_cur: limit, rlim_max: limit }.to_bytes()).map(|()| 0)
+}
+
+/// getrusage: user time from the ticks the process ran.
+pub fn getrusage(out: u64) -> SysResult {
+    let ticks = crate::proc::scheduler::with_current(|p| p.cpu_ticks);
+    let us = ticks * 1_000_000 / u64::from(time::TIMER_HZ);
+    let usage = kabi::Rusage {
+        ru_utime: Timeval { tv_sec: (us / 1_000_000) as i64, tv_usec: (us % 1_000_000) as i64 },
+        ..kabi::Rusage::default()
+    };
+    user::copy_out(out, &usage.to_bytes()).map(|()| 0)
 }

@@ -44,7 +44,7 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
 }
 
 pub fn munmap(addr: u64, len: u64) -> SysResult {
-    with_current(|p| mem::munmap(p.space.as_mut().ok_or(Errno::EINVAL)?, addr, len)).map(|()| 0)
+    with_current(|p| mem::munmap(p.space.as_mut().ok_or(Errno::EINVAL)?, &mut p.memory, addr, len)).map(|()| 0)
 }
 
 pub fn mprotect(addr: u64, len: u64, prot: u32) -> SysResult {

@@ -3,14 +3,18 @@
 //! in one place, `kabi::to_syscall_return`. Unknown numbers give ENOSYS and one log
 //! line per number.
 mod files;
+mod fsops;
 mod info;
 mod memory;
 mod process;
+mod signals;
 mod user;
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use kabi::{Errno, nr};
+
+use crate::proc::signal::Restart;
 
 use crate::arch::cpu;
 use crate::arch::trap::TrapFrame;
@@ -44,13 +48,35 @@ impl Args {
     }
 }
 
-/// Called by the syscall entry with the caller's registers.
-pub fn handle(frame: &mut TrapFrame) {
+/// Called by the syscall entry with the caller's registers. Returns how the call
+/// may be restarted if a signal interrupted it.
+pub fn handle(frame: &mut TrapFrame) -> Option<Restart> {
     cpu::enable_interrupts(); // blocking calls and preemption need them
     let number = frame.rax;
     let args = Args::from_frame(frame);
     let result = dispatch(number, args, frame);
-    frame.rax = kabi::to_syscall_return(result) as u64;
+    frame.rax = match (number as usize, result) {
+        (nr::RT_SIGRETURN, Ok(rax)) => rax as u64, // the interrupted code's own RAX
+        (_, result) => kabi::to_syscall_return(result) as u64,
+    };
+    (result == Err(Errno::EINTR))
+        .then(|| Restart { nr: number, with_sa_restart: restartable_by_handler(number as usize) })
+}
+
+/// Whether a handler with SA_RESTART restarts the call (Linux's ERESTARTSYS);
+/// the others return EINTR whenever a handler ran (ERESTARTNOHAND and friends).
+fn restartable_by_handler(number: usize) -> bool {
+    !matches!(
+        number,
+        nr::PAUSE
+            | nr::RT_SIGSUSPEND
+            | nr::POLL
+            | nr::PPOLL
+            | nr::NANOSLEEP
+            | nr::CLOCK_NANOSLEEP
+            | nr::SELECT
+            | nr::PSELECT6
+    )
 }
 
 fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
@@ -60,6 +86,38 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::READV => files::readv(a.int(0), a.u64(1), a.int(2)),
         nr::WRITEV => files::writev(a.int(0), a.u64(1), a.int(2)),
         nr::PREAD64 => files::pread(a.int(0), a.u64(1), a.usize(2), a.u64(3) as i64),
+        nr::PWRITE64 => files::pwrite(a.int(0), a.u64(1), a.usize(2), a.u64(3) as i64),
+        nr::PIPE => files::pipe2(a.u64(0), 0),
+        nr::PIPE2 => files::pipe2(a.u64(0), a.u32(1)),
+        nr::FCHDIR => files::fchdir(a.int(0)),
+        nr::MKDIR => fsops::mkdirat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1)),
+        nr::MKDIRAT => fsops::mkdirat(a.int(0), a.u64(1), a.u32(2)),
+        nr::RMDIR => fsops::unlinkat(kabi::fs::AT_FDCWD, a.u64(0), kabi::fs::AT_REMOVEDIR),
+        nr::UNLINK => fsops::unlinkat(kabi::fs::AT_FDCWD, a.u64(0), 0),
+        nr::UNLINKAT => fsops::unlinkat(a.int(0), a.u64(1), a.u32(2)),
+        nr::RENAME => fsops::renameat2(kabi::fs::AT_FDCWD, a.u64(0), kabi::fs::AT_FDCWD, a.u64(1), 0),
+        nr::RENAMEAT => fsops::renameat2(a.int(0), a.u64(1), a.int(2), a.u64(3), 0),
+        nr::RENAMEAT2 => fsops::renameat2(a.int(0), a.u64(1), a.int(2), a.u64(3), a.u32(4)),
+        nr::LINK => fsops::linkat(kabi::fs::AT_FDCWD, a.u64(0), kabi::fs::AT_FDCWD, a.u64(1), 0),
+        nr::LINKAT => fsops::linkat(a.int(0), a.u64(1), a.int(2), a.u64(3), a.u32(4)),
+        nr::SYMLINK => fsops::symlinkat(a.u64(0), kabi::fs::AT_FDCWD, a.u64(1)),
+        nr::SYMLINKAT => fsops::symlinkat(a.u64(0), a.int(1), a.u64(2)),
+        nr::TRUNCATE => fsops::truncate(a.u64(0), a.u64(1) as i64),
+        nr::FTRUNCATE => fsops::ftruncate(a.int(0), a.u64(1) as i64),
+        nr::CHMOD => fsops::fchmodat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1)),
+        nr::FCHMODAT => fsops::fchmodat(a.int(0), a.u64(1), a.u32(2)),
+        nr::FCHMOD => fsops::fchmod(a.int(0), a.u32(1)),
+        nr::CHOWN | nr::LCHOWN => fsops::fchownat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1), a.u32(2)),
+        nr::FCHOWNAT => fsops::fchownat(a.int(0), a.u64(1), a.u32(2), a.u32(3)),
+        nr::FCHOWN => fsops::fchown(a.int(0), a.u32(1), a.u32(2)),
+        nr::UTIMENSAT => fsops::utimensat(a.int(0), a.u64(1), a.u64(2), a.u32(3)),
+        nr::UMASK => fsops::umask(a.u32(0)),
+        nr::STATX => fsops::statx(a.int(0), a.u64(1), a.u32(2), a.u32(3), a.u64(4)),
+        nr::STATFS => fsops::statfs(a.u64(1)),
+        nr::FSTATFS => fsops::statfs(a.u64(1)),
+        nr::SYNC | nr::SYNCFS => Ok(0), // tmpfs: memory is the storage
+        nr::FSYNC | nr::FDATASYNC => files::fsync(a.int(0)),
+        nr::SENDFILE => files::sendfile(a.int(0), a.int(1), a.u64(2), a.usize(3)),
         nr::OPEN => files::openat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1), a.u32(2)),
         nr::OPENAT => files::openat(a.int(0), a.u64(1), a.u32(2), a.u32(3)),
         nr::CLOSE => files::close(a.int(0)),
@@ -88,9 +146,24 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::MPROTECT => memory::mprotect(a.u64(0), a.u64(1), a.u32(2)),
         nr::ARCH_PRCTL => process::arch_prctl(a.int(0), a.u64(1)),
         nr::SET_TID_ADDRESS => process::set_tid_address(a.u64(0)),
-        nr::RT_SIGACTION => process::rt_sigaction(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
-        nr::RT_SIGPROCMASK => process::rt_sigprocmask(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
-        nr::SIGALTSTACK => process::sigaltstack(a.u64(0), a.u64(1)),
+        nr::RT_SIGACTION => signals::rt_sigaction(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
+        nr::RT_SIGPROCMASK => signals::rt_sigprocmask(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
+        nr::RT_SIGPENDING => signals::rt_sigpending(a.u64(0), a.usize(1)),
+        nr::SIGALTSTACK => signals::sigaltstack(a.u64(0), a.u64(1), frame),
+        nr::RT_SIGRETURN => signals::rt_sigreturn(frame),
+        nr::KILL => signals::kill(a.int(0), a.int(1)),
+        nr::TGKILL => signals::tgkill(a.int(0), a.int(1), a.int(2)),
+        nr::TKILL => signals::tgkill(-1, a.int(0), a.int(1)),
+        nr::PAUSE => signals::pause(),
+        nr::RT_SIGSUSPEND => signals::rt_sigsuspend(a.u64(0), a.usize(1)),
+        nr::ALARM => signals::alarm(a.u32(0)),
+        nr::GETITIMER => signals::getitimer(a.int(0), a.u64(1)),
+        nr::SETITIMER => signals::setitimer(a.int(0), a.u64(1), a.u64(2)),
+        nr::SETPGID => process::setpgid(a.int(0), a.int(1)),
+        nr::GETPGID => process::getpgid(a.int(0)),
+        nr::GETPGRP => process::getpgid(0),
+        nr::SETSID => process::setsid(),
+        nr::GETSID => process::getsid(a.int(0)),
         nr::GETPID | nr::GETTID => process::getpid(),
         nr::GETPPID => process::getppid(),
         nr::GETUID | nr::GETEUID | nr::GETGID | nr::GETEGID => Ok(0),
@@ -98,7 +171,6 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::EXECVE => process::execve(a.u64(0), a.u64(1), a.u64(2), frame),
         nr::EXIT | nr::EXIT_GROUP => process::exit(a.int(0)),
         nr::WAIT4 => process::wait4(a.int(0), a.u64(1), a.int(2), a.u64(3)),
-        nr::KILL => process::kill(a.int(0), a.int(1)),
         nr::SCHED_YIELD => process::sched_yield(),
         nr::NANOSLEEP => info::nanosleep(a.u64(0), a.u64(1)),
         nr::CLOCK_NANOSLEEP => info::clock_nanosleep(a.int(0), a.int(1), a.u64(2), a.u64(3)),
@@ -106,6 +178,11 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::GETTIMEOFDAY => info::gettimeofday(a.u64(0)),
         nr::UNAME => info::uname(a.u64(0)),
         nr::SYSINFO => info::sysinfo(a.u64(0)),
+        nr::SETHOSTNAME => info::sethostname(a.u64(0), a.usize(1)),
+        nr::REBOOT => info::reboot(a.u32(0), a.u32(1), a.u32(2)),
+        nr::GETRLIMIT => info::prlimit(0, a.u32(0), 0, a.u64(1)),
+        nr::PRLIMIT64 => info::prlimit(a.int(0), a.u32(1), a.u64(2), a.u64(3)),
+        nr::GETRUSAGE => info::getrusage(a.u64(1)),
         nr::GETRANDOM => info::getrandom(a.u64(0), a.usize(1)),
         other => unknown(other),
     }

@@ -4,13 +4,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use kabi::process::{ARCH_GET_FS, ARCH_SET_FS, WNOHANG};
-use kabi::signal::{NSIG, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, Signal, UNBLOCKABLE_MASK};
-use kabi::{Errno, SigAction, SigAltStack};
+use kabi::Errno;
+use kabi::process::{ARCH_GET_FS, ARCH_SET_FS, WCONTINUED, WNOHANG, WUNTRACED};
 
 use super::{SysResult, user};
 use crate::arch::trap::TrapFrame;
-use crate::proc::lifecycle;
+use crate::proc::lifecycle::{self, WaitOptions};
 use crate::proc::scheduler::{self, with_current, with_table};
 
 pub fn getpid() -> SysResult {
@@ -30,10 +29,10 @@ pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResu
     let argv = user::read_string_array(argv)?;
     let envp = user::read_string_array(envp)?;
     let cwd = with_current(|p| p.cwd.clone());
-    let file = crate::fs::root::read_executable(&cwd, &path)?;
+    let (file, exe) = crate::fs::vfs::read_executable(&cwd, &path)?;
     let image = crate::proc::exec::build(&file, &argv, &envp, &path)?;
     let cmdline: Vec<String> = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
-    lifecycle::commit_exec(image, cmdline, frame);
+    lifecycle::commit_exec(image, cmdline, String::from_utf8_lossy(&exe).into_owned(), frame);
     Ok(0)
 }
 
@@ -42,7 +41,16 @@ pub fn exit(code: i32) -> SysResult {
 }
 
 pub fn wait4(pid: i32, status: u64, options: i32, rusage: u64) -> SysResult {
-    match lifecycle::wait(i64::from(pid), options as u32 & WNOHANG != 0)? {
+    let options = options as u32;
+    if options & !(WNOHANG | WUNTRACED | WCONTINUED | kabi::process::WALL | kabi::process::WCLONE) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let options = WaitOptions {
+        nohang: options & WNOHANG != 0,
+        untraced: options & WUNTRACED != 0,
+        continued: options & WCONTINUED != 0,
+    };
+    match lifecycle::wait(i64::from(pid), options)? {
         None => Ok(0),
         Some((child, wait_status)) => {
             user::copy_out_optional(status, &wait_status.to_le_bytes())?;
@@ -50,30 +58,6 @@ pub fn wait4(pid: i32, status: u64, options: i32, rusage: u64) -> SysResult {
             Ok(child as usize)
         }
     }
-}
-
-/// kill: pid > 0 one process; -1 every process but init and the caller. Process
-/// groups (0, < -1) come with job control.
-pub fn kill(pid: i32, signal: i32) -> SysResult {
-    let signal = match signal {
-        0 => None,
-        n => Some(u32::try_from(n).ok().and_then(Signal::from_raw).ok_or(Errno::EINVAL)?),
-    };
-    match pid {
-        1.. => lifecycle::kill(pid as u32, signal)?,
-        -1 => {
-            let me = scheduler::current_pid();
-            let targets: Vec<u32> = with_table(|t| t.procs.keys().copied().filter(|&p| p != 1 && p != me).collect());
-            if targets.is_empty() {
-                return Err(Errno::ESRCH);
-            }
-            for target in targets {
-                let _ = lifecycle::kill(target, signal);
-            }
-        }
-        _ => return Err(Errno::ESRCH),
-    }
-    Ok(0)
 }
 
 pub fn sched_yield() -> SysResult {
@@ -105,69 +89,53 @@ pub fn set_tid_address(addr: u64) -> SysResult {
     })
 }
 
-/// rt_sigaction: actions are recorded (and returned); SIG_IGN is honoured, and
-/// handlers run once signal delivery exists (the signals issue).
-pub fn rt_sigaction(signal: i32, act: u64, old: u64, sigset_size: usize) -> SysResult {
-    if sigset_size != 8 || !(1..=NSIG as i32).contains(&signal) {
+/// setpgid(pid, pgid): 0 means the caller / the pid itself. Only the caller or
+/// its children, within one session.
+pub fn setpgid(pid: i32, pgid: i32) -> SysResult {
+    if pgid < 0 {
         return Err(Errno::EINVAL);
     }
-    let index = signal as usize - 1;
-    let new = if act == 0 {
-        None
-    } else {
-        let bytes = user::copy_in(act, 32)?;
-        Some(SigAction::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?))
-    };
-    let unblockable = UNBLOCKABLE_MASK & (1 << index) != 0;
-    if new.is_some() && unblockable {
-        return Err(Errno::EINVAL);
-    }
-    let previous = with_current(|p| {
-        let previous = p.signal_actions[index];
-        if let Some(new) = new {
-            p.signal_actions[index] = new;
+    with_table(|t| {
+        let me = t.current().expect("a process");
+        let target = if pid == 0 { me } else { pid as u32 };
+        let caller_sid = t.procs.get(&me).map(|p| p.sid).unwrap_or(0);
+        let group = if pgid == 0 { target } else { pgid as u32 };
+        let p = t.procs.get(&target).ok_or(Errno::ESRCH)?;
+        if target != me && p.parent != me {
+            return Err(Errno::ESRCH);
         }
-        previous
-    });
-    user::copy_out_optional(old, &previous.to_bytes())?;
-    Ok(0)
+        if p.sid != caller_sid || p.sid == target {
+            return Err(Errno::EPERM); // another session, or a session leader
+        }
+        let group_exists = group == target || t.procs.values().any(|q| q.pgid == group && q.sid == caller_sid);
+        if !group_exists {
+            return Err(Errno::EPERM);
+        }
+        t.procs.get_mut(&target).expect("checked above").pgid = group;
+        Ok(0)
+    })
 }
 
-pub fn rt_sigprocmask(how: i32, set: u64, old: u64, sigset_size: usize) -> SysResult {
-    if sigset_size != 8 {
-        return Err(Errno::EINVAL);
-    }
-    let new = if set == 0 { None } else { Some(user::read_u64(set)?) };
-    let previous = with_current(|p| {
-        let previous = p.signal_mask;
-        if let Some(set) = new {
-            p.signal_mask = match how as u32 {
-                SIG_BLOCK => previous | set,
-                SIG_UNBLOCK => previous & !set,
-                SIG_SETMASK => set,
-                _ => return Err(Errno::EINVAL),
-            } & !UNBLOCKABLE_MASK;
-        }
-        Ok(previous)
-    })?;
-    user::copy_out_optional(old, &previous.to_le_bytes())?;
-    Ok(0)
+pub fn getpgid(pid: i32) -> SysResult {
+    let target = if pid == 0 { scheduler::current_pid() } else { pid as u32 };
+    lifecycle::group_of(target).map(|(pgid, _)| pgid as usize).ok_or(Errno::ESRCH)
 }
 
-pub fn sigaltstack(new: u64, old: u64) -> SysResult {
-    let new = if new == 0 {
-        None
-    } else {
-        let bytes = user::copy_in(new, 24)?;
-        Some(SigAltStack::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?))
-    };
-    let previous = with_current(|p| {
-        let previous = p.alt_stack;
-        if let Some(new) = new {
-            p.alt_stack = new;
+pub fn getsid(pid: i32) -> SysResult {
+    let target = if pid == 0 { scheduler::current_pid() } else { pid as u32 };
+    lifecycle::group_of(target).map(|(_, sid)| sid as usize).ok_or(Errno::ESRCH)
+}
+
+/// setsid: a new session and group led by the caller (EPERM for a group leader).
+pub fn setsid() -> SysResult {
+    with_table(|t| {
+        let me = t.current().expect("a process");
+        if t.procs.values().any(|p| p.pgid == me) {
+            return Err(Errno::EPERM);
         }
-        previous
-    });
-    user::copy_out_optional(old, &previous.to_bytes())?;
-    Ok(0)
+        let p = t.procs.get_mut(&me).expect("current process");
+        p.pgid = me;
+        p.sid = me;
+        Ok(me as usize)
+    })
 }

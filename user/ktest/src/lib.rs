@@ -1,12 +1,21 @@
 //! Shared pieces of the kernel's boot-test programs (the `ktest-*` binaries): the
-//! verdict line, checks, forking a child and waiting for it, and a deliberate store.
+//! verdict line, checks (errno values included), forking a child and waiting for it,
+//! a deliberate store, and what the file tests share: a scratch directory, raw
+//! descriptors through libc, free memory, and finding programs to execute.
 //!
 //! Each test prints what it does, then exactly `KTEST PASS <name>` and exits 0, or
 //! `KTEST FAIL <name>: <reason>` and exits 1. The tests pass on Linux too.
 use std::arch::asm;
-use std::ffi::c_int;
-use std::io;
+use std::borrow::Cow;
+use std::ffi::{CString, OsStr, c_int, c_uint};
+use std::fmt::{Debug, Display};
+use std::fs::{self, File};
+use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::{env, io};
 
 use ulib::diag::error_text;
 use ulib::process::{self, Fork};
@@ -84,6 +93,315 @@ pub fn expect_errno(what: &str, err: &io::Error, errno: c_int) -> Outcome {
     })
 }
 
+/// Checks that a call failed with `errno`, and prints `what: ENAME`.
+pub fn expect_failure<T: Debug>(what: &str, result: io::Result<T>, errno: c_int) -> Outcome {
+    match result {
+        Ok(value) => Err(format!("{what}: expected {}, but it succeeded ({value:?})", errno_name(errno))),
+        Err(err) => {
+            expect_errno(what, &err, errno)?;
+            println!("{what}: {}", errno_name(errno));
+            Ok(())
+        }
+    }
+}
+
+/// Checks that `actual` is `expected`, and prints `what: actual`.
+pub fn expect_eq<T: PartialEq + Debug>(what: &str, actual: T, expected: T) -> Outcome {
+    ensure(actual == expected, || format!("{what}: expected {expected:?}, got {actual:?}"))?;
+    println!("{what}: {actual:?}");
+    Ok(())
+}
+
+/// Bytes as text for messages (invalid UTF-8 shows as U+FFFD).
+pub fn text(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// The symbolic name of a Linux errno value, such as `ENOENT`.
+pub fn errno_name(errno: c_int) -> String {
+    let name = match errno {
+        libc::EPERM => "EPERM",
+        libc::ENOENT => "ENOENT",
+        libc::ESRCH => "ESRCH",
+        libc::EINTR => "EINTR",
+        libc::EIO => "EIO",
+        libc::ENXIO => "ENXIO",
+        libc::E2BIG => "E2BIG",
+        libc::ENOEXEC => "ENOEXEC",
+        libc::EBADF => "EBADF",
+        libc::ECHILD => "ECHILD",
+        libc::EAGAIN => "EAGAIN",
+        libc::ENOMEM => "ENOMEM",
+        libc::EACCES => "EACCES",
+        libc::EFAULT => "EFAULT",
+        libc::EBUSY => "EBUSY",
+        libc::EEXIST => "EEXIST",
+        libc::EXDEV => "EXDEV",
+        libc::ENODEV => "ENODEV",
+        libc::ENOTDIR => "ENOTDIR",
+        libc::EISDIR => "EISDIR",
+        libc::EINVAL => "EINVAL",
+        libc::ENFILE => "ENFILE",
+        libc::EMFILE => "EMFILE",
+        libc::ENOTTY => "ENOTTY",
+        libc::EFBIG => "EFBIG",
+        libc::ENOSPC => "ENOSPC",
+        libc::ESPIPE => "ESPIPE",
+        libc::EROFS => "EROFS",
+        libc::EMLINK => "EMLINK",
+        libc::EPIPE => "EPIPE",
+        libc::ERANGE => "ERANGE",
+        libc::ENAMETOOLONG => "ENAMETOOLONG",
+        libc::ENOSYS => "ENOSYS",
+        libc::ENOTEMPTY => "ENOTEMPTY",
+        libc::ELOOP => "ELOOP",
+        _ => return format!("errno {errno}"),
+    };
+    name.into()
+}
+
+/// Turns an I/O error into a test failure that names the call.
+pub trait Context<T> {
+    /// The value, or the failure `what: error text`.
+    fn context(self, what: impl Display) -> Result<T, String>;
+}
+
+impl<T> Context<T> for io::Result<T> {
+    fn context(self, what: impl Display) -> Result<T, String> {
+        self.map_err(|err| format!("{what}: {}", error_text(&err)))
+    }
+}
+
+/// A C library call's result: its `-1` becomes the error in errno.
+pub fn cvt<T: PartialEq + From<i8>>(ret: T) -> io::Result<T> {
+    if ret == T::from(-1) { Err(io::Error::last_os_error()) } else { Ok(ret) }
+}
+
+/// `bytes` as a C string, or a failure if they hold a NUL.
+pub fn c_string(bytes: &[u8]) -> Result<CString, String> {
+    CString::new(bytes).map_err(|_| format!("{} holds a NUL", String::from_utf8_lossy(bytes)))
+}
+
+/// `path` as a C string (InvalidInput if it holds a NUL).
+pub fn c_path(path: impl AsRef<Path>) -> io::Result<CString> {
+    CString::new(path.as_ref().as_os_str().as_bytes()).map_err(|_| io::ErrorKind::InvalidInput.into())
+}
+
+/// open(2) with exactly `flags`: unlike std, which always adds O_CLOEXEC.
+pub fn open_fd(path: impl AsRef<Path>, flags: c_int, mode: libc::mode_t) -> io::Result<OwnedFd> {
+    let path = c_path(path)?;
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    let fd = cvt(unsafe { libc::open(path.as_ptr(), flags, c_uint::from(mode)) })?;
+    // SAFETY: open just returned `fd`, a new descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// pipe(2): the read end and the write end, as `File`s (std reads and writes any
+/// descriptor through them).
+pub fn pipe() -> io::Result<(File, File)> {
+    let mut fds = [0; 2];
+    // SAFETY: pipe stores two descriptors into the two-element `fds`.
+    cvt(unsafe { libc::pipe(fds.as_mut_ptr()) })?;
+    Ok(pipe_ends(fds))
+}
+
+/// pipe2(2) with `flags` (O_CLOEXEC, O_NONBLOCK): the read end and the write end.
+pub fn pipe2(flags: c_int) -> io::Result<(File, File)> {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 stores two descriptors into the two-element `fds`.
+    cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), flags) })?;
+    Ok(pipe_ends(fds))
+}
+
+fn pipe_ends([read, write]: [RawFd; 2]) -> (File, File) {
+    // SAFETY: pipe or pipe2 just returned these two new descriptors, owned by no one.
+    unsafe { (File::from_raw_fd(read), File::from_raw_fd(write)) }
+}
+
+/// fcntl(2) with an integer argument, for F_GETFD, F_SETFD, F_GETFL, F_SETFL,
+/// F_DUPFD and F_DUPFD_CLOEXEC only (other commands take pointers).
+pub fn fcntl(fd: RawFd, command: c_int, arg: c_int) -> io::Result<c_int> {
+    const INTEGER_COMMANDS: [c_int; 6] =
+        [libc::F_GETFD, libc::F_SETFD, libc::F_GETFL, libc::F_SETFL, libc::F_DUPFD, libc::F_DUPFD_CLOEXEC];
+    assert!(INTEGER_COMMANDS.contains(&command), "fcntl command {command} takes a pointer");
+    // SAFETY: these commands take an integer (or nothing) and touch no memory of ours.
+    cvt(unsafe { libc::fcntl(fd, command, arg) })
+}
+
+/// dup(2): the lowest free descriptor number, a copy of `fd` without FD_CLOEXEC.
+pub fn dup(fd: RawFd) -> io::Result<RawFd> {
+    // SAFETY: dup only adds a descriptor to the process's table.
+    cvt(unsafe { libc::dup(fd) })
+}
+
+/// dup2(2): makes `new` a copy of `old` (closing what `new` was) and returns `new`.
+pub fn dup2(old: RawFd, new: RawFd) -> io::Result<RawFd> {
+    // SAFETY: dup2 only changes the descriptor table; callers pass a `new` that they
+    // own or know to be free, so no Rust owner loses its descriptor.
+    cvt(unsafe { libc::dup2(old, new) })
+}
+
+/// dup3(2): dup2 with `flags` (O_CLOEXEC), which refuses `old == new`.
+pub fn dup3(old: RawFd, new: RawFd, flags: c_int) -> io::Result<RawFd> {
+    // SAFETY: as for dup2.
+    cvt(unsafe { libc::dup3(old, new, flags) })
+}
+
+/// lseek(2) on a raw descriptor: the new offset.
+pub fn lseek(fd: RawFd, offset: i64, whence: c_int) -> io::Result<i64> {
+    // SAFETY: lseek only reads and moves the offset of the open file behind `fd`.
+    cvt(unsafe { libc::lseek(fd, offset, whence) })
+}
+
+/// read(2) on a raw descriptor, which may be invalid (the EBADF checks).
+pub fn read_fd(fd: RawFd, buffer: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: read stores at most buffer.len() bytes into `buffer`.
+    let count = cvt(unsafe { libc::read(fd, buffer.as_mut_ptr().cast(), buffer.len()) })?;
+    Ok(count.unsigned_abs())
+}
+
+/// write(2) on a raw descriptor, which may be invalid (the EBADF checks).
+pub fn write_fd(fd: RawFd, bytes: &[u8]) -> io::Result<usize> {
+    // SAFETY: write reads at most bytes.len() bytes from `bytes`.
+    let count = cvt(unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) })?;
+    Ok(count.unsigned_abs())
+}
+
+/// close(2) on a raw descriptor that no `OwnedFd` or `File` owns (or an invalid one).
+pub fn close_fd(fd: RawFd) -> io::Result<()> {
+    // SAFETY: the caller owns `fd` (or it is not open), so closing it pulls it from
+    // under no Rust owner.
+    cvt(unsafe { libc::close(fd) }).map(drop)
+}
+
+/// umask(2): sets the file-creation mask and returns the previous one.
+pub fn set_umask(mask: libc::mode_t) -> libc::mode_t {
+    // SAFETY: umask only swaps the process's creation mask.
+    unsafe { libc::umask(mask) }
+}
+
+/// For a forked child: runs `check` and gives the exit code, 0 for a pass; a failure
+/// is printed first as `what: reason`.
+pub fn child_check(what: &str, check: impl FnOnce() -> Outcome) -> c_int {
+    match check() {
+        Ok(()) => 0,
+        Err(reason) => {
+            println!("{what}: {reason}");
+            1
+        }
+    }
+}
+
+/// sysinfo(2): uptime, memory sizes (in units of `mem_unit` bytes), process count.
+pub fn sysinfo() -> Result<libc::sysinfo, String> {
+    // SAFETY: struct sysinfo is plain integers, so all-zero bytes are a valid value.
+    let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
+    // SAFETY: sysinfo writes one struct sysinfo into the valid, writable `info`.
+    cvt(unsafe { libc::sysinfo(&mut info) }).context("sysinfo")?;
+    Ok(info)
+}
+
+/// Free memory in bytes, as sysinfo(2) reports it.
+pub fn free_memory() -> Result<u64, String> {
+    let info = sysinfo()?;
+    Ok(info.freeram * u64::from(info.mem_unit))
+}
+
+/// A `Key:   N kB` figure of /proc/self/status, in bytes.
+fn status_bytes(status: &str, key: &str) -> Result<u64, String> {
+    let kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix(key))
+        .and_then(|value| value.trim().strip_suffix("kB"))
+        .and_then(|number| number.trim().parse::<u64>().ok())
+        .ok_or_else(|| format!("/proc/self/status has no {key} line"))?;
+    Ok(kib * 1024)
+}
+
+/// This program's memory in bytes: its resident pages and its page tables (VmRSS
+/// and VmPTE of /proc/self/status).
+pub fn resident_memory() -> Result<u64, String> {
+    let status = std::fs::read_to_string("/proc/self/status").map_err(|e| format!("/proc/self/status: {e}"))?;
+    Ok(status_bytes(&status, "VmRSS:")? + status_bytes(&status, "VmPTE:")?)
+}
+
+/// Memory the kernel accounts for outside this program: free memory plus this
+/// program's own pages and page tables (its allocator may keep what it freed). A leak
+/// check compares this figure before and after a loop.
+pub fn memory_outside_self() -> Result<u64, String> {
+    Ok(free_memory()? + resident_memory()?)
+}
+
+/// The program's own path to execute: argv[0], or /bin/argv[0] when argv[0] holds
+/// no `/` (Kestrel's init starts programs by absolute path; there may be no PATH).
+pub fn own_path(argv0: &OsStr) -> Result<CString, String> {
+    if argv0.as_bytes().contains(&b'/') {
+        c_string(argv0.as_bytes())
+    } else {
+        c_string(&[b"/bin/", argv0.as_bytes()].concat())
+    }
+}
+
+/// Where to look for programs when PATH is not set (a kernel's init has none).
+const DEFAULT_PATH: &str = "/bin:/usr/bin";
+
+/// The first executable regular file called `name` in a PATH directory.
+pub fn find_executable(name: &str) -> Option<PathBuf> {
+    let search = env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
+    env::split_paths(&search).map(|dir| dir.join(name)).find(|candidate| {
+        fs::metadata(candidate).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    })
+}
+
+/// A directory of the test's own, `BASE/ktest-NAME-PID`, removed at the end (by
+/// [`Scratch::remove`], which checks it, or quietly on drop). BASE is the test's
+/// first argument that is not a `--flag`, else `std::env::temp_dir()` (TMPDIR or
+/// /tmp: on Kestrel, /tmp on the writable root).
+#[derive(Debug)]
+pub struct Scratch {
+    path: PathBuf,
+    removed: bool,
+}
+
+impl Scratch {
+    /// Creates the scratch directory of the test `name`.
+    pub fn create(name: &str) -> Result<Self, String> {
+        let base = env::args_os().skip(1).find(|arg| !arg.as_bytes().starts_with(b"--"));
+        let base = base.map_or_else(env::temp_dir, PathBuf::from);
+        let base = if base.is_absolute() { base } else { env::current_dir().context("getcwd")?.join(base) };
+        let path = base.join(format!("ktest-{name}-{}", std::process::id()));
+        fs::create_dir(&path).context(format_args!("mkdir {}", path.display()))?;
+        println!("scratch directory {}", path.display());
+        Ok(Self { path, removed: false })
+    }
+
+    /// The directory's absolute path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// `relative` inside the directory.
+    pub fn join(&self, relative: impl AsRef<Path>) -> PathBuf {
+        self.path.join(relative)
+    }
+
+    /// Removes the directory and everything in it.
+    pub fn remove(mut self) -> Outcome {
+        self.removed = true;
+        fs::remove_dir_all(&self.path).context(format_args!("removing {}", self.path.display()))?;
+        println!("removed the scratch directory");
+        Ok(())
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !self.removed {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
 /// Stores a byte at `address` with one `mov`, which the compiler can neither check
 /// nor remove: the tests use it to fault on purpose.
 ///
@@ -120,6 +438,46 @@ mod tests {
             expect_errno("open", &err, libc::EACCES),
             Err("open: expected \"Permission denied\", got \"No such file or directory\"".into())
         );
+    }
+
+    #[test]
+    fn failures_must_have_the_errno() {
+        let missing = fs::metadata("/nonexistent/ktest");
+        expect_failure("stat", missing, libc::ENOENT).unwrap();
+        assert!(expect_failure("stat", fs::metadata("/"), libc::ENOENT).is_err());
+        assert_eq!(errno_name(libc::ENOTEMPTY), "ENOTEMPTY");
+        assert_eq!(errno_name(4000), "errno 4000");
+    }
+
+    #[test]
+    fn scratch_directory_comes_and_goes() {
+        let scratch = Scratch::create("libtest").unwrap();
+        let path = scratch.path().to_owned();
+        fs::write(scratch.join("file"), b"x").unwrap();
+        scratch.remove().unwrap();
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn pipes_and_raw_descriptors() {
+        use std::io::{Read, Write};
+        use std::os::fd::AsRawFd;
+        let (mut reader, writer) = pipe2(libc::O_CLOEXEC).unwrap();
+        assert_eq!(fcntl(writer.as_raw_fd(), libc::F_GETFD, 0).unwrap(), libc::FD_CLOEXEC);
+        assert_eq!(write_fd(writer.as_raw_fd(), b"abc").unwrap(), 3);
+        drop(writer);
+        let mut text = String::new();
+        reader.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "abc");
+        let (_, mut writer) = pipe().unwrap();
+        assert!(writer.write(b"x").is_err());
+        expect_failure("read", read_fd(-1, &mut [0]), libc::EBADF).unwrap();
+    }
+
+    #[test]
+    fn finds_sh() {
+        assert!(find_executable("sh").is_some_and(|path| path.ends_with("sh")));
+        assert_eq!(find_executable("ktest-no-such-program"), None);
     }
 
     #[test]

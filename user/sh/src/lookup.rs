@@ -1,31 +1,33 @@
 //! Finding the program a command names: a name holding `/` is a path as it stands;
-//! any other is looked for in each directory of PATH (default /bin), in order.
+//! any other is looked for in each directory of PATH (default /bin:/sbin), in
+//! order, through `ulib::process::path_candidates`.
 use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use ulib::process::path_candidates;
+
 /// The search path when PATH is unset.
-pub const DEFAULT_PATH: &str = "/bin";
+pub const DEFAULT_PATH: &str = "/bin:/sbin";
 
 /// The program `name` runs, given PATH's value and a test for "is an executable
 /// file"; `None` means "command not found". An empty PATH entry is the current
 /// directory, as POSIX says.
-pub fn find_program(name: &str, path: Option<&OsStr>, is_executable: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+pub fn find_program(name: &str, path: Option<&str>, is_executable: impl Fn(&Path) -> bool) -> Option<PathBuf> {
     if name.contains('/') {
         return Some(PathBuf::from(name));
     }
     if name.is_empty() {
         return None;
     }
-    let path = path.unwrap_or(OsStr::new(DEFAULT_PATH));
-    path.as_bytes()
-        .split(|&byte| byte == b':')
-        .map(|directory| match directory {
-            b"" => Path::new("."),
-            directory => Path::new(OsStr::from_bytes(directory)),
-        })
-        .map(|directory| directory.join(name))
-        .find(|candidate| is_executable(candidate))
+    let path = OsStr::new(path.unwrap_or(DEFAULT_PATH));
+    path_candidates(OsStr::new(name), Some(path)).into_iter().find(|candidate| is_executable(candidate))
+}
+
+/// Whether `path` is a file with an execute permission bit set.
+pub fn is_executable_file(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|metadata| metadata.is_file() && metadata.permissions().mode() & 0o111 != 0)
 }
 
 #[cfg(test)]
@@ -33,14 +35,13 @@ mod tests {
     use super::*;
 
     fn find(name: &str, path: Option<&str>, executables: &[&str]) -> Option<PathBuf> {
-        find_program(name, path.map(OsStr::new), |candidate| {
-            executables.iter().any(|executable| candidate == Path::new(executable))
-        })
+        find_program(name, path, |candidate| executables.iter().any(|executable| candidate == Path::new(executable)))
     }
 
     #[test]
-    fn default_path_is_bin() {
+    fn default_path_is_bin_then_sbin() {
         assert_eq!(find("ls", None, &["/bin/ls"]), Some("/bin/ls".into()));
+        assert_eq!(find("init", None, &["/sbin/init"]), Some("/sbin/init".into()));
         assert_eq!(find("ls", None, &["/usr/bin/ls"]), None);
     }
 

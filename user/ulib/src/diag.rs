@@ -15,6 +15,27 @@ pub fn error_text(err: &io::Error) -> String {
     }
 }
 
+/// A file name as GNU's messages show it in quotes: `'a b'`; a name holding a single
+/// quote is in double quotes when that is enough (`"it's"`), else `'it'\''s'`.
+pub fn quoted(name: impl Display) -> String {
+    let name = name.to_string();
+    if !name.contains('\'') {
+        return format!("'{name}'");
+    }
+    if !name.contains(['"', '$', '`', '\\']) {
+        return format!("\"{name}\"");
+    }
+    format!("'{}'", name.replace('\'', "'\\''"))
+}
+
+/// A file name as GNU's messages show it where quotes are optional (`cat: nosuch: ...`):
+/// bare when the shell would read it as one plain word, else `quoted`.
+pub fn quoted_if_needed(name: impl Display) -> String {
+    let name = name.to_string();
+    let plain = |char: char| char.is_alphanumeric() || "%+,-./:=@_^".contains(char);
+    if !name.is_empty() && name.chars().all(plain) { name } else { quoted(name) }
+}
+
 /// Prints `program: subject: error text` to stderr.
 pub fn report_error(program: &str, subject: impl Display, err: &io::Error) {
     report(program, format_args!("{subject}: {}", error_text(err)));
@@ -36,6 +57,17 @@ mod tests {
         assert_eq!(error_text(&err), "No such file or directory");
         let err = io::Error::from_raw_os_error(libc::EISDIR);
         assert_eq!(error_text(&err), "Is a directory");
+    }
+
+    #[test]
+    fn quoting_names() {
+        assert_eq!(quoted("nosuch"), "'nosuch'");
+        assert_eq!(quoted("it's"), "\"it's\"");
+        assert_eq!(quoted("it's \"x\""), "'it'\\''s \"x\"'");
+        assert_eq!(quoted_if_needed("dir/file-1.txt"), "dir/file-1.txt");
+        assert_eq!(quoted_if_needed("a b"), "'a b'");
+        assert_eq!(quoted_if_needed(""), "''");
+        assert_eq!(quoted_if_needed("héllo"), "héllo");
     }
 
     #[test]

@@ -1,5 +1,10 @@
-//! `ulib`: what Kestrel's user programs share — Linux-style diagnostics, short-flag
-//! parsing, and processes through libc's fork, execve and wait4.
+//! `ulib`: what Kestrel's user programs share — Linux-style diagnostics and quoting,
+//! command-line options, shell patterns, and processes through libc's fork, execve
+//! (with a PATH search) and wait4, with signal names.
 pub mod args;
 pub mod diag;
+pub mod fd;
+pub mod glob;
+pub mod jobctl;
 pub mod process;
+pub mod term;

@@ -1,7 +1,9 @@
 //! Processes through libc, so the kernel sees exactly fork, execve, wait4 and
-//! exit_group: the calls, Linux wait statuses, and signal descriptions.
-use std::ffi::{CStr, CString, c_char, c_int};
-use std::os::unix::ffi::OsStrExt;
+//! exit_group: the calls, a PATH search for execve, Linux wait statuses, and signal
+//! names and descriptions.
+use std::ffi::{CStr, CString, OsStr, c_char, c_int};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::PathBuf;
 use std::{env, fmt, io, iter, ptr};
 
 pub use libc::pid_t;
@@ -32,6 +34,41 @@ pub fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
     // of pointers to NUL-terminated strings, all alive for the duration of the call.
     unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
     io::Error::last_os_error()
+}
+
+/// The PATH that `execvp` searches when there is none (musl's default).
+pub const DEFAULT_PATH: &str = "/usr/local/bin:/bin:/usr/bin";
+
+/// The files `execvp` tries for `name`, in order: `name` itself when it holds a `/`,
+/// else `name` in each directory of `path` (an empty entry is the current directory).
+pub fn path_candidates(name: &OsStr, path: Option<&OsStr>) -> Vec<PathBuf> {
+    if name.as_bytes().contains(&b'/') {
+        return vec![PathBuf::from(name)];
+    }
+    let path = path.unwrap_or(OsStr::new(DEFAULT_PATH));
+    path.as_bytes()
+        .split(|&byte| byte == b':')
+        .map(|directory| {
+            let directory = if directory.is_empty() { OsStr::new(".") } else { OsStr::from_bytes(directory) };
+            PathBuf::from(directory).join(name)
+        })
+        .collect()
+}
+
+/// execvp(3): execve of each of `path_candidates` in turn. Returns only when none
+/// could be run: with the error for the last one that exists (such as EACCES), else
+/// ENOENT.
+pub fn execvp(name: &OsStr, path: Option<&OsStr>, argv: &[CString], envp: &[CString]) -> io::Error {
+    let mut error = io::Error::from_raw_os_error(libc::ENOENT);
+    for candidate in path_candidates(name, path) {
+        let Ok(candidate) = CString::new(candidate.into_os_string().into_vec()) else { continue };
+        let err = execve(&candidate, argv, envp);
+        match err.raw_os_error() {
+            Some(libc::ENOENT | libc::ENOTDIR) => {}
+            _ => error = err,
+        }
+    }
+    error
 }
 
 fn null_terminated(strings: &[CString]) -> Vec<*const c_char> {
@@ -121,6 +158,39 @@ impl fmt::Display for WaitStatus {
     }
 }
 
+/// Linux's signal names (without `SIG`), in number order from 1.
+pub const SIGNAL_NAMES: [&str; 31] = [
+    "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM",
+    "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "POLL",
+    "PWR", "SYS",
+];
+
+/// The name of a signal number (`KILL` for 9), if it has one.
+pub fn signal_name(signal: c_int) -> Option<&'static str> {
+    usize::try_from(signal)
+        .ok()
+        .and_then(|number| number.checked_sub(1))
+        .and_then(|index| SIGNAL_NAMES.get(index))
+        .copied()
+}
+
+/// The number of a signal given as `KILL`, `kill`, `SIGKILL`, `IO` (another name for
+/// POLL), `IOT` (ABRT) or `9` (0 included: it checks whether a process exists).
+pub fn signal_number(text: &str) -> Option<c_int> {
+    if let Ok(number) = text.parse::<c_int>() {
+        return (0..=64).contains(&number).then_some(number);
+    }
+    let upper = text.to_ascii_uppercase();
+    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
+    let name = match name {
+        "IO" => "POLL",
+        "IOT" => "ABRT",
+        "CLD" => "CHLD",
+        other => other,
+    };
+    SIGNAL_NAMES.iter().position(|&known| known == name).and_then(|index| c_int::try_from(index + 1).ok())
+}
+
 /// What the C library's strsignal says about a Linux signal number.
 pub fn signal_description(signal: c_int) -> &'static str {
     match signal {
@@ -185,6 +255,41 @@ mod tests {
     fn core_dump_flag_does_not_hide_the_signal() {
         let status = WaitStatus::from_raw(libc::SIGILL | 0x80);
         assert_eq!(status.killing_signal(), Some(libc::SIGILL));
+    }
+
+    #[test]
+    fn signal_names_and_numbers() {
+        assert_eq!(signal_name(libc::SIGKILL), Some("KILL"));
+        assert_eq!(signal_name(libc::SIGSYS), Some("SYS"));
+        assert_eq!(signal_name(libc::SIGIO), Some("POLL"));
+        assert_eq!(signal_name(0), None);
+        assert_eq!(signal_name(32), None);
+        assert_eq!(signal_number("9"), Some(9));
+        assert_eq!(signal_number("0"), Some(0));
+        assert_eq!(signal_number("term"), Some(libc::SIGTERM));
+        assert_eq!(signal_number("SIGUSR1"), Some(libc::SIGUSR1));
+        assert_eq!(signal_number("IO"), Some(libc::SIGIO));
+        assert_eq!(signal_number("nosuch"), None);
+        assert_eq!(signal_number("-1"), None);
+        for (index, name) in SIGNAL_NAMES.iter().enumerate() {
+            assert_eq!(signal_number(name), Some(index as c_int + 1));
+        }
+        assert_eq!(signal_number("STKFLT"), Some(libc::SIGSTKFLT));
+        assert_eq!(signal_number("PWR"), Some(libc::SIGPWR));
+    }
+
+    #[test]
+    fn path_search_order() {
+        let path = Some(OsStr::new("/usr/bin::/bin"));
+        assert_eq!(path_candidates(OsStr::new("ls"), path), ["/usr/bin/ls", "./ls", "/bin/ls"].map(PathBuf::from));
+        assert_eq!(path_candidates(OsStr::new("./x"), path), [PathBuf::from("./x")]);
+        assert_eq!(path_candidates(OsStr::new("ls"), None).len(), 3);
+    }
+
+    #[test]
+    fn execvp_of_a_missing_program_is_enoent() {
+        let err = execvp(OsStr::new("kestrel-no-such-program"), Some(OsStr::new("/nonexistent")), &[], &[]);
+        assert_eq!(err.raw_os_error(), Some(libc::ENOENT));
     }
 
     #[test]

@@ -205,6 +205,126 @@ linux_struct! {
     }
 }
 
+linux_struct! {
+    /// `struct sigcontext` (x86-64): the registers a signal handler's frame saves and
+    /// `rt_sigreturn` restores.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct SigContext (256 bytes) {
+        pub r8: u64,
+        pub r9: u64,
+        pub r10: u64,
+        pub r11: u64,
+        pub r12: u64,
+        pub r13: u64,
+        pub r14: u64,
+        pub r15: u64,
+        pub rdi: u64,
+        pub rsi: u64,
+        pub rbp: u64,
+        pub rbx: u64,
+        pub rdx: u64,
+        pub rax: u64,
+        pub rcx: u64,
+        pub rsp: u64,
+        pub rip: u64,
+        pub eflags: u64,
+        pub cs: u16,
+        pub gs: u16,
+        pub fs: u16,
+        pub ss: u16,
+        pub err: u64,
+        pub trapno: u64,
+        pub oldmask: u64,
+        pub cr2: u64,
+        /// User address of the saved FPU state (fxsave format).
+        pub fpstate: u64,
+        pub reserved: [u64; 8],
+    }
+}
+
+linux_struct! {
+    /// The kernel's `struct ucontext` in a signal frame (not glibc's larger one).
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct UContext (304 bytes) {
+        pub uc_flags: u64,
+        pub uc_link: u64,
+        pub uc_stack: SigAltStack,
+        pub uc_mcontext: SigContext,
+        pub uc_sigmask: u64,
+    }
+}
+
+linux_struct! {
+    /// `siginfo_t`: signal number, code, and a union whose first words hold the
+    /// sender's pid and uid (kill), the faulting address (SIGSEGV, SIGBUS), or the
+    /// child's pid, uid and status (SIGCHLD).
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct SigInfo (128 bytes) {
+        pub si_signo: i32,
+        pub si_errno: i32,
+        pub si_code: i32,
+        pub pad: i32,
+        pub fields: [u64; 14],
+    }
+}
+
+linux_struct! {
+    /// `struct statx_timestamp`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct StatxTimestamp (16 bytes) {
+        pub tv_sec: i64,
+        pub tv_nsec: u32,
+        pub reserved: i32,
+    }
+}
+
+linux_struct! {
+    /// `struct statx`: `statx`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Statx (256 bytes) {
+        pub stx_mask: u32,
+        pub stx_blksize: u32,
+        pub stx_attributes: u64,
+        pub stx_nlink: u32,
+        pub stx_uid: u32,
+        pub stx_gid: u32,
+        pub stx_mode: u16,
+        pub spare0: u16,
+        pub stx_ino: u64,
+        pub stx_size: u64,
+        pub stx_blocks: u64,
+        pub stx_attributes_mask: u64,
+        pub stx_atime: StatxTimestamp,
+        pub stx_btime: StatxTimestamp,
+        pub stx_ctime: StatxTimestamp,
+        pub stx_mtime: StatxTimestamp,
+        pub stx_rdev_major: u32,
+        pub stx_rdev_minor: u32,
+        pub stx_dev_major: u32,
+        pub stx_dev_minor: u32,
+        pub spare: [u64; 14],
+    }
+}
+
+linux_struct! {
+    /// `struct statfs`: `statfs`, `fstatfs`.
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Statfs (120 bytes) {
+        pub f_type: i64,
+        pub f_bsize: i64,
+        pub f_blocks: u64,
+        pub f_bfree: u64,
+        pub f_bavail: u64,
+        pub f_files: u64,
+        pub f_ffree: u64,
+        pub f_fsid: [i32; 2],
+        pub f_namelen: i64,
+        pub f_frsize: i64,
+        pub f_flags: i64,
+        pub f_spare: [i64; 4],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +343,15 @@ mod tests {
         assert_eq!(size_of::<Rlimit>(), size_of::<libc::rlimit>());
         assert_eq!(size_of::<Rusage>(), size_of::<libc::rusage>());
         assert_eq!(size_of::<Sysinfo>(), size_of::<libc::sysinfo>());
+        assert_eq!(size_of::<SigInfo>(), size_of::<libc::siginfo_t>());
+        assert_eq!(size_of::<Statx>(), size_of::<libc::statx>());
+        assert_eq!(offset_of!(Statx, stx_mtime), offset_of!(libc::statx, stx_mtime));
+        assert_eq!(offset_of!(Statx, stx_dev_minor), offset_of!(libc::statx, stx_dev_minor));
+        assert_eq!(size_of::<Statfs>(), size_of::<libc::statfs>());
+        assert_eq!(offset_of!(Statfs, f_namelen), offset_of!(libc::statfs, f_namelen));
+        // glibc's mcontext_t is gregs[23] + fpregs pointer + 8 reserved words: the
+        // same 256 bytes as the kernel's sigcontext.
+        assert_eq!(size_of::<SigContext>(), size_of::<libc::mcontext_t>());
         assert_eq!(offset_of!(Sysinfo, freeram), offset_of!(libc::sysinfo, freeram));
         assert_eq!(offset_of!(Sysinfo, procs), offset_of!(libc::sysinfo, procs));
         assert_eq!(offset_of!(Sysinfo, mem_unit), offset_of!(libc::sysinfo, mem_unit));

@@ -3,14 +3,18 @@
 //! way, later entries replacing earlier ones, hard links, and concatenated archives.
 
 use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 
 use cpio_reader::Entry;
+use kabi::Errno;
 use kabi::fs::{S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 
+use crate::data::PageAllocator;
 use crate::inode::{Attributes, FileType, Inode, InodeRef, PERMISSION_BITS};
 use crate::path::{self, NAME_MAX};
+use crate::time::Timestamp;
 use crate::tree::{DEFAULT_DIRECTORY_ATTRIBUTES, Tree};
 
 /// Why an archive could not be loaded; `offset` is where the offending entry starts.
@@ -26,6 +30,8 @@ pub enum LoadError {
     BadName { offset: usize },
     /// An entry below a name that is not a directory, or a `.` entry that is not one.
     NotADirectory { offset: usize },
+    /// The page allocator ran out of pages for this entry's data.
+    NoSpace { offset: usize },
 }
 
 impl fmt::Display for LoadError {
@@ -37,6 +43,7 @@ impl fmt::Display for LoadError {
             LoadError::NotADirectory { offset } => {
                 write!(f, "cpio entry at byte {offset} lies below a name that is not a directory")
             }
+            LoadError::NoSpace { offset } => write!(f, "no memory for the data of the cpio entry at byte {offset}"),
         }
     }
 }
@@ -58,8 +65,12 @@ impl Tree {
     /// Regular files with several links become one inode. Device nodes, FIFOs and
     /// sockets are left out: the kernel's devfs provides devices. After a trailer, zero
     /// padding and then another archive may follow. Inode numbers are the tree's own.
-    pub fn from_cpio(archive: &[u8]) -> Result<Tree, LoadError> {
-        let mut loader = Loader { tree: Tree::new(), hard_links: BTreeMap::new() };
+    /// All three times of an entry are its mtime.
+    ///
+    /// The files are ordinary writable tmpfs files: their data is copied into pages from
+    /// `pages`, which serves the tree from then on.
+    pub fn from_cpio(archive: &[u8], pages: Arc<dyn PageAllocator>) -> Result<Tree, LoadError> {
+        let mut loader = Loader { tree: Tree::new(pages), hard_links: BTreeMap::new() };
         let mut offset = 0;
         loop {
             // `iter_files` stops at the trailer and at anything it cannot parse;
@@ -135,12 +146,8 @@ impl Loader {
             }
         }
         let mode = entry.mode().bits();
-        let attributes = Attributes {
-            permissions: mode & PERMISSION_BITS,
-            uid: entry.uid(),
-            gid: entry.gid(),
-            mtime: i64::try_from(entry.mtime()).unwrap_or(i64::MAX),
-        };
+        let mtime = Timestamp::from_secs(i64::try_from(entry.mtime()).unwrap_or(i64::MAX));
+        let attributes = Attributes::new(mode & PERMISSION_BITS, entry.uid(), entry.gid(), mtime);
         let Some((&name, parents)) = components.split_last() else {
             if mode & S_IFMT != S_IFDIR {
                 return Err(LoadError::NotADirectory { offset });
@@ -157,7 +164,7 @@ impl Loader {
                 }
                 _ => Inode::new_directory(self.tree.allocate_ino(), attributes),
             },
-            S_IFREG => self.regular_file(entry, attributes).ok_or(LoadError::Corrupt { offset })?,
+            S_IFREG => self.regular_file(entry, attributes).map_err(|_| LoadError::NoSpace { offset })?,
             S_IFLNK => Inode::new_symlink(self.tree.allocate_ino(), attributes, entry.file()),
             _ => return Ok(()),
         };
@@ -166,22 +173,25 @@ impl Loader {
 
     /// The inode for a regular-file entry: a new one, or for a further link to a file
     /// already seen, that file (GNU cpio stores the data with the last link only).
-    fn regular_file(&mut self, entry: &Entry<'_>, attributes: Attributes) -> Option<InodeRef> {
-        let data = entry.file().to_vec();
-        if entry.nlink() <= 1 {
-            return Some(Inode::new_regular(self.tree.allocate_ino(), attributes, data));
-        }
+    /// `ENOSPC` when the data does not fit in the pages left.
+    fn regular_file(&mut self, entry: &Entry<'_>, attributes: Attributes) -> Result<InodeRef, Errno> {
+        let data = entry.file();
         let key = (entry.devmajor().unwrap_or_default(), entry.devminor().unwrap_or_default(), entry.ino());
-        if let Some(existing) = self.hard_links.get(&key) {
+        if entry.nlink() > 1
+            && let Some(existing) = self.hard_links.get(&key)
+        {
             if !data.is_empty() {
-                existing.set_data(data).ok()?;
+                existing.replace_data(data)?;
             }
             existing.set_attributes(attributes);
-            return Some(existing.clone());
+            return Ok(existing.clone());
         }
-        let file = Inode::new_regular(self.tree.allocate_ino(), attributes, data);
-        self.hard_links.insert(key, file.clone());
-        Some(file)
+        let file = Inode::new_regular(self.tree.allocate_ino(), attributes, self.tree.store.clone());
+        file.replace_data(data)?;
+        if entry.nlink() > 1 {
+            self.hard_links.insert(key, file.clone());
+        }
+        Ok(file)
     }
 
     /// The directory the path `names` leads to from the root, made where missing;
@@ -213,7 +223,8 @@ impl Loader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_archive::{Archive, Header, newc_entry};
+    use crate::test_archive::{Archive, Header, load, newc_entry};
+    use crate::test_pages::HeapPages;
     use alloc::sync::Arc;
     use kabi::Errno;
     use kabi::fs::{DT_DIR, DT_LNK, DT_REG};
@@ -253,7 +264,7 @@ mod tests {
             .file("/top", 0o644, b"top")
             .directory(".", 0o711)
             .finish();
-        let tree = Tree::from_cpio(&archive).unwrap();
+        let tree = load(&archive).unwrap();
         assert_eq!(read_all(&find(&tree, "/a/b/c/file")), b"deep");
         assert_eq!(read_all(&find(&tree, "/top")), b"top");
         assert_eq!(find(&tree, "/a").metadata().mode, S_IFDIR | 0o755, "made implicitly");
@@ -278,14 +289,15 @@ mod tests {
             })
             .symlink("link", "bin/prog")
             .finish();
-        let tree = Tree::from_cpio(&archive).unwrap();
+        let tree = load(&archive).unwrap();
         let prog = find(&tree, "/bin/prog");
         let metadata = prog.metadata();
         assert_eq!(metadata.ino, prog.ino());
         assert_eq!(metadata.mode, S_IFREG | 0o4755);
         assert_eq!((metadata.uid, metadata.gid, metadata.nlink), (1000, 100, 1));
         assert_eq!(metadata.size, 5000);
-        assert_eq!(metadata.mtime, 1_700_000_000);
+        let mtime = crate::Timestamp::from_secs(1_700_000_000);
+        assert_eq!((metadata.atime, metadata.mtime, metadata.ctime), (mtime, mtime, mtime));
         assert_eq!(metadata.blocks, 16, "two pages");
         let link = find(&tree, "/link").metadata();
         assert_eq!((link.mode, link.size, link.blocks), (S_IFLNK | 0o777, 8, 0));
@@ -294,8 +306,37 @@ mod tests {
     }
 
     #[test]
+    fn loaded_files_live_in_pages_and_are_writable() {
+        let pages = HeapPages::unlimited();
+        let archive = Archive::new().file("small", 0o644, b"abc").file("big", 0o644, &[5; 9000]).finish();
+        let tree = Tree::from_cpio(&archive, pages.clone()).unwrap();
+        assert_eq!((pages.live(), tree.pages_in_use()), (4, 4));
+        let small = find(&tree, "/small");
+        let later = Timestamp::from_secs(99);
+        assert_eq!(small.write(3, b"def", later), Ok(3));
+        assert_eq!(read_all(&small), b"abcdef");
+        assert_eq!(small.metadata().mtime, later);
+        find(&tree, "/big").truncate(10, later).unwrap();
+        assert_eq!(pages.live(), 2);
+        drop(small);
+        drop(tree);
+        assert_eq!(pages.live(), 0, "dropping the tree frees every page");
+    }
+
+    #[test]
+    fn archives_too_big_for_the_pages_are_errors() {
+        let archive = Archive::new().file("fits", 0o644, b"x").file("too big", 0o644, &[1; 5000]).finish();
+        let offset =
+            newc_entry(&Header { name: "fits", mode: 0, ino: 0, nlink: 0, uid: 0, gid: 0, mtime: 0, data: b"x" }).len();
+        let pages = HeapPages::with_limit(2);
+        assert_eq!(Tree::from_cpio(&archive, pages.clone()).unwrap_err(), LoadError::NoSpace { offset });
+        assert_eq!(pages.live(), 0, "the partial tree is gone");
+        assert!(Tree::from_cpio(&archive, HeapPages::with_limit(3)).is_ok());
+    }
+
+    #[test]
     fn reads_at_offsets() {
-        let tree = Tree::from_cpio(&Archive::new().file("f", 0o644, b"0123456789").finish()).unwrap();
+        let tree = load(&Archive::new().file("f", 0o644, b"0123456789").finish()).unwrap();
         let file = find(&tree, "/f");
         let mut buffer = [0; 4];
         assert_eq!(file.read(3, &mut buffer), Ok(4));
@@ -319,7 +360,7 @@ mod tests {
             .directory("d/two", 0o755)
             .symlink("d/three", "one")
             .finish();
-        let tree = Tree::from_cpio(&archive).unwrap();
+        let tree = load(&archive).unwrap();
         let directory = find(&tree, "/d");
         let listing = list(&directory);
         let expected = [
@@ -350,7 +391,7 @@ mod tests {
             .directory("y", 0o755)
             .symlink("y", "x")
             .finish();
-        let tree = Tree::from_cpio(&archive).unwrap();
+        let tree = load(&archive).unwrap();
         assert_eq!(read_all(&find(&tree, "/x")), b"new");
         assert_eq!(find(&tree, "/y").read_link(), Ok(&b"x"[..]));
         assert_eq!(names(tree.root()), [".", "..", "x", "y"]);
@@ -360,14 +401,14 @@ mod tests {
     #[test]
     fn entries_below_symlinked_directories_land_in_the_target() {
         let archive = Archive::new().directory("usr/lib", 0o755).symlink("lib", "usr/lib").file("lib/x", 0o644, b"x");
-        let tree = Tree::from_cpio(&archive.finish()).unwrap();
+        let tree = load(&archive.finish()).unwrap();
         assert_eq!(read_all(&find(&tree, "/usr/lib/x")), b"x");
     }
 
     #[test]
     fn device_nodes_are_left_out() {
         let archive = Archive::new().directory("dev", 0o755).char_device("dev/console").finish();
-        let tree = Tree::from_cpio(&archive).unwrap();
+        let tree = load(&archive).unwrap();
         assert_eq!(names(&find(&tree, "/dev")), [".", ".."]);
     }
 
@@ -376,7 +417,7 @@ mod tests {
         let link =
             |name, data| Header { name, mode: S_IFREG | 0o755, ino: 9, nlink: 2, uid: 0, gid: 0, mtime: 0, data };
         let archive = Archive::new().entry(&link("a", b"")).entry(&link("b", b"shared")).finish();
-        let tree = Tree::from_cpio(&archive).unwrap();
+        let tree = load(&archive).unwrap();
         let (a, b) = (find(&tree, "/a"), find(&tree, "/b"));
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(read_all(&a), b"shared");
@@ -389,7 +430,7 @@ mod tests {
         bytes.resize(bytes.len().next_multiple_of(512), 0);
         bytes.extend(Archive::new().file("second", 0o644, b"2").file("both", 0o644, b"2").finish());
         bytes.extend([0; 100]);
-        let tree = Tree::from_cpio(&bytes).unwrap();
+        let tree = load(&bytes).unwrap();
         assert_eq!(read_all(&find(&tree, "/first")), b"1");
         assert_eq!(read_all(&find(&tree, "/second")), b"2");
         assert_eq!(read_all(&find(&tree, "/both")), b"2");
@@ -398,40 +439,40 @@ mod tests {
     #[test]
     fn malformed_archives_are_errors() {
         let valid = Archive::new().directory("d", 0o755).file("d/f", 0o644, b"data").finish();
-        assert!(Tree::from_cpio(&valid).is_ok());
+        assert!(load(&valid).is_ok());
         // Every truncation short of the trailer's final padding, and garbage.
         for len in 0..valid.len() - 3 {
-            assert!(Tree::from_cpio(&valid[..len]).is_err(), "truncated to {len}");
+            assert!(load(&valid[..len]).is_err(), "truncated to {len}");
         }
-        assert_eq!(Tree::from_cpio(b"").unwrap_err(), LoadError::Corrupt { offset: 0 });
-        assert_eq!(Tree::from_cpio(&[0xff; 300]).unwrap_err(), LoadError::Corrupt { offset: 0 });
-        assert!(Tree::from_cpio(b"070701 this is not hex at all and goes on for a while....").is_err());
+        assert_eq!(load(b"").unwrap_err(), LoadError::Corrupt { offset: 0 });
+        assert_eq!(load(&[0xff; 300]).unwrap_err(), LoadError::Corrupt { offset: 0 });
+        assert!(load(b"070701 this is not hex at all and goes on for a while....").is_err());
         // Garbage after the trailer that is not another archive.
         let mut trailing = valid.clone();
         trailing.extend_from_slice(b"junk");
-        assert_eq!(Tree::from_cpio(&trailing).unwrap_err(), LoadError::Corrupt { offset: valid.len() });
+        assert_eq!(load(&trailing).unwrap_err(), LoadError::Corrupt { offset: valid.len() });
         // A corrupted byte anywhere never panics.
         for at in 0..valid.len() {
             let mut bytes = valid.clone();
             bytes[at] ^= 0x5a;
-            let _ = Tree::from_cpio(&bytes);
+            let _ = load(&bytes);
         }
     }
 
     #[test]
     fn bad_names_and_parents_are_errors() {
         let dot_dot = Archive::new().file("a/../../etc", 0o644, b"").finish();
-        assert_eq!(Tree::from_cpio(&dot_dot).unwrap_err(), LoadError::BadName { offset: 0 });
+        assert_eq!(load(&dot_dot).unwrap_err(), LoadError::BadName { offset: 0 });
         let empty = Archive::new().file("", 0o644, b"").finish();
-        assert_eq!(Tree::from_cpio(&empty).unwrap_err(), LoadError::BadName { offset: 0 });
+        assert_eq!(load(&empty).unwrap_err(), LoadError::BadName { offset: 0 });
         let long = Archive::new().file(&"n".repeat(NAME_MAX + 1), 0o644, b"").finish();
-        assert_eq!(Tree::from_cpio(&long).unwrap_err(), LoadError::BadName { offset: 0 });
+        assert_eq!(load(&long).unwrap_err(), LoadError::BadName { offset: 0 });
         let below_file = Archive::new().file("f", 0o644, b"").file("f/g", 0o644, b"");
         let offset =
             newc_entry(&Header { name: "f", mode: 0, ino: 0, nlink: 0, uid: 0, gid: 0, mtime: 0, data: b"" }).len();
-        assert_eq!(Tree::from_cpio(&below_file.finish()).unwrap_err(), LoadError::NotADirectory { offset });
+        assert_eq!(load(&below_file.finish()).unwrap_err(), LoadError::NotADirectory { offset });
         let root_file = Archive::new().file(".", 0o644, b"").finish();
-        assert_eq!(Tree::from_cpio(&root_file).unwrap_err(), LoadError::NotADirectory { offset: 0 });
+        assert_eq!(load(&root_file).unwrap_err(), LoadError::NotADirectory { offset: 0 });
     }
 
     #[test]
@@ -439,7 +480,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("f"), b"x").unwrap();
         let odc = cpio(dir.path(), "odc");
-        assert_eq!(Tree::from_cpio(&odc).unwrap_err(), LoadError::NotNewc { offset: 0 });
+        assert_eq!(load(&odc).unwrap_err(), LoadError::NotNewc { offset: 0 });
     }
 
     /// The archive `cpio -o -H format` makes of everything below `root`, as
@@ -468,7 +509,7 @@ mod tests {
         std::fs::hard_link(root.join("usr/bin/tool"), root.join("usr/bin/alias")).unwrap();
         std::fs::write(root.join("big"), vec![7; 10_001]).unwrap();
         symlink("usr/bin", root.join("bin")).unwrap();
-        let tree = Tree::from_cpio(&cpio(root, "newc")).unwrap();
+        let tree = load(&cpio(root, "newc")).unwrap();
         let tool = tree.lookup(tree.root(), b"/bin/tool", true).unwrap();
         assert_eq!(read_all(&tool), b"#!/bin/tool\n");
         assert_eq!(tool.metadata().mode, S_IFREG | 0o750);

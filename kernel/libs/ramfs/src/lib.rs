@@ -1,26 +1,44 @@
-//! `ramfs`: the kernel's in-memory root file system, filled from the cpio (newc)
-//! initramfs (DESIGN.md, Decision 7).
+//! `ramfs`: the kernel's root file system, a writable tmpfs with Linux's semantics,
+//! first filled from the cpio (newc) initramfs (DESIGN.md, Decision 7).
 //!
-//! - [`Tree`] owns the root and resolves paths ([`Tree::lookup`]) the way Linux does:
-//!   `.`, `..` (physical, root's `..` is root), repeated and trailing slashes, symbolic
-//!   links (at most 40 per lookup), and Linux's errors.
+//! - [`Tree`] owns the root and resolves paths ([`Tree::lookup`], [`Tree::lookup_as`],
+//!   [`Tree::lookup_parent`]) the way Linux does: `.`, `..` (physical, root's `..` is
+//!   root), repeated and trailing slashes, symbolic links (at most 40 per lookup),
+//!   search permission, and Linux's errors.
+//! - The tree's namespace calls ([`Tree::open`], [`Tree::mkdir`], [`Tree::unlink`],
+//!   [`Tree::rename`], ...) check permissions and fail as Linux's tmpfs does; the
+//!   kernel's syscalls map to them one to one.
 //! - [`Inode`]s are shared through [`InodeRef`] (`Arc<Inode>`): an open file keeps its
-//!   inode alive after the name is gone, as on Linux. Each inode locks its own state
-//!   (`spin::Mutex`), so the tree can grow into a writable tmpfs without a global lock.
+//!   inode and data alive after the name is gone, as on Linux. Each inode locks its own
+//!   state (`spin::Mutex`); changes to names are serialized by one lock per tree.
+//! - File data lives in 4 KiB [`Page`]s from a [`PageAllocator`] the kernel provides
+//!   (physical frames, freed on drop), so it can run out (`ENOSPC`) and be counted
+//!   ([`Tree::pages_in_use`]).
+//! - The crate has no clock: calls that change times take "now" as a [`Timestamp`].
 //! - [`Tree::from_cpio`] builds the tree from a cpio newc archive.
 //! - [`path`] holds the pure path-text rules (limits, splitting into components).
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
+mod access;
 mod cpio;
+mod data;
 mod inode;
+mod namespace;
 pub mod path;
+mod time;
 mod tree;
 
 #[cfg(test)]
 mod test_archive;
+#[cfg(test)]
+mod test_pages;
 
+pub use access::{Access, Credentials};
 pub use cpio::LoadError;
+pub use data::{MAX_FILE_SIZE, PAGE_SIZE, Page, PageAllocator};
 pub use inode::{DirEntry, FileType, Inode, InodeRef, Metadata};
-pub use tree::{MAX_SYMLINKS, ROOT_INO, Tree};
+pub use namespace::{RENAME_EXCHANGE, RENAME_NOREPLACE, RenameFlags};
+pub use time::{SetTime, Timestamp};
+pub use tree::{LastComponent, MAX_SYMLINKS, ParentPath, ROOT_INO, Tree};

@@ -93,3 +93,8 @@ impl Archive {
         bytes
     }
 }
+
+/// Loads `archive` into a tree whose pages come from the heap, without limit.
+pub fn load(archive: &[u8]) -> Result<crate::Tree, crate::LoadError> {
+    crate::Tree::from_cpio(archive, crate::test_pages::HeapPages::unlimited())
+}

@@ -46,7 +46,7 @@ pub fn handle(frame: &mut TrapFrame) {
     if frame.is_from_user() {
         let fault_address = (frame.vector == PAGE_FAULT).then(Cr2::read_raw);
         crate::proc::user_fault(frame, fault_address);
-        crate::proc::on_return_to_user(frame);
+        crate::proc::on_return_to_user(frame, None);
         return;
     }
     report_and_stop(frame)

@@ -52,6 +52,21 @@ impl FpuState {
         unsafe { core::arch::asm!("fxsave64 [{}]", in(reg) self.0.as_mut_ptr(), options(nostack)) };
     }
 
+    /// The fxsave image, as a signal frame stores it.
+    pub fn as_bytes(&self) -> &[u8; 512] {
+        &self.0
+    }
+
+    /// Take an image from user memory (rt_sigreturn), clearing the MXCSR bits the
+    /// CPU reserves so fxrstor64 cannot fault.
+    pub fn load_bytes(&mut self, image: &[u8; 512]) {
+        self.0 = *image;
+        let mask = u32::from_le_bytes([image[28], image[29], image[30], image[31]]);
+        let mask = if mask == 0 { 0xffbf } else { mask };
+        let mxcsr = u32::from_le_bytes([image[24], image[25], image[26], image[27]]) & mask;
+        self.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+    }
+
     /// Load the CPU's FPU/SSE registers from here.
     pub fn restore(&self) {
         // SAFETY: the buffer holds a state written by fxsave64 (or the initial one),

@@ -4,8 +4,10 @@
 pub mod backtrace;
 pub mod context;
 pub mod cpu;
+pub mod cpuid;
 mod exception;
 pub mod fpu;
+pub mod framebuffer;
 pub mod gdt;
 mod idt;
 pub mod keyboard;
@@ -13,6 +15,7 @@ pub mod multiboot;
 pub mod paging;
 pub mod pic;
 pub mod pit;
+pub mod power;
 pub mod qemu;
 pub mod random;
 pub mod rtc;

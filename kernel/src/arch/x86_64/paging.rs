@@ -208,6 +208,13 @@ pub fn for_each_user_page(root: Root, mut f: impl FnMut(u64, u64, Access)) {
     walk_user_half(root, &mut |virt, frame, flags| f(virt, frame, Access::from_flags(flags)), &mut |_| {});
 }
 
+/// Number of page-table frames below the root in the user half.
+pub fn user_table_frames(root: Root) -> usize {
+    let mut count = 0;
+    walk_user_half(root, &mut |_, _, _| {}, &mut |_| count += 1);
+    count
+}
+
 /// Free the user half: `free_page(frame)` for each mapped page, and every page-table
 /// frame below the root. The root itself stays (the caller frees it).
 pub fn release_user_half(root: Root, mut free_page: impl FnMut(u64)) {

@@ -62,6 +62,6 @@ pub fn set_kernel_stack(top: u64) {
 
 #[unsafe(no_mangle)]
 extern "C" fn syscall_dispatch(frame: &mut TrapFrame) {
-    crate::syscall::handle(frame);
-    crate::proc::on_return_to_user(frame);
+    let restart = crate::syscall::handle(frame);
+    crate::proc::on_return_to_user(frame, restart);
 }

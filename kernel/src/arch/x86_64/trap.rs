@@ -79,7 +79,7 @@ extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
             pic::end_of_interrupt(irq);
             crate::irq::handle(irq, frame);
             if frame.is_from_user() {
-                crate::proc::on_return_to_user(frame);
+                crate::proc::on_return_to_user(frame, None);
             } else if crate::proc::scheduler::need_resched() {
                 crate::proc::scheduler::schedule();
             }

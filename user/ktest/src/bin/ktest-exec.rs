@@ -6,13 +6,13 @@
 //! Usage: `ktest-exec [NON-ELF-FILE]` (default /usr/share/ktest/not-elf, from the initramfs). The program's own path is
 //! argv[0], or /bin/argv[0] when argv[0] holds no `/` (there is no /proc/self/exe).
 use std::env;
-use std::ffi::{CStr, CString, OsStr, OsString};
+use std::ffi::{CStr, OsStr, OsString};
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::process::ExitCode;
 
-use ktest::{Outcome, ensure, expect_errno};
+use ktest::{Outcome, c_string, ensure, expect_errno, own_path};
 use ulib::process::execve;
 
 const NAME: &str = "exec";
@@ -23,24 +23,12 @@ const NEW_IMAGE_ARGS: [&str; 2] = ["two words", ""];
 const NEW_IMAGE_ENVIRONMENT: [(&str, &str); 2] = [("KTEST_EXEC", "set by the parent"), ("KTEST_EMPTY", "")];
 const DEFAULT_NON_ELF: &str = "/usr/share/ktest/not-elf";
 
-fn c_string(bytes: &[u8]) -> Result<CString, String> {
-    CString::new(bytes).map_err(|_| format!("{} holds a NUL", String::from_utf8_lossy(bytes)))
-}
-
 /// Runs execve, which must fail with `errno`.
 fn expect_exec_failure(path: &CStr, errno: i32, what: &str) -> Outcome {
     let err = execve(path, &[path.to_owned()], &[]);
     expect_errno(&format!("execve {what}"), &err, errno)?;
     println!("execve {what}: {}", ulib::diag::error_text(&err));
     Ok(())
-}
-
-fn own_path(argv0: &OsStr) -> Result<CString, String> {
-    if argv0.as_bytes().contains(&b'/') {
-        c_string(argv0.as_bytes())
-    } else {
-        c_string(&[b"/bin/", argv0.as_bytes()].concat())
-    }
 }
 
 fn before_exec(args: &[OsString]) -> Outcome {

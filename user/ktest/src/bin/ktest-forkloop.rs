@@ -5,7 +5,7 @@
 //! free memory).
 use std::process::ExitCode;
 
-use ktest::{Outcome, expect_exit, fork_and_wait};
+use ktest::{Outcome, expect_exit, fork_and_wait, memory_outside_self};
 
 const FORKS: u32 = 10_000;
 /// Forks before the first measurement, so one-time growth (the parent's stack as
@@ -19,31 +19,20 @@ fn fork_once(done: u32) -> Outcome {
     expect_exit(status, 0).map_err(|reason| format!("fork {done}: {reason}"))
 }
 
-/// Free memory in bytes.
-fn free_memory() -> Result<u64, String> {
-    // SAFETY: struct sysinfo is plain integers, so all-zero bytes are a valid value.
-    let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
-    // SAFETY: sysinfo writes one struct sysinfo into the valid, writable `info`.
-    if unsafe { libc::sysinfo(&mut info) } != 0 {
-        return Err(format!("sysinfo: {}", std::io::Error::last_os_error()));
-    }
-    Ok(info.freeram * u64::from(info.mem_unit))
-}
-
 fn fork_loop(exact: bool) -> Outcome {
     for done in 1..=WARM_UP {
         fork_once(done)?;
     }
     println!("forkloop: {WARM_UP} warm-up forks");
-    let before = free_memory()?;
+    let before = memory_outside_self()?;
     for done in 1..=FORKS {
         fork_once(done)?;
         if done % PROGRESS_EVERY == 0 {
             println!("forkloop: {done} forks");
         }
     }
-    let after = free_memory()?;
-    println!("free memory: {before} bytes before the loop, {after} after");
+    let after = memory_outside_self()?;
+    println!("free memory + own resident memory: {before} bytes before the loop, {after} after");
     if exact && before != after {
         return Err(format!("{} bytes of memory leaked", before as i64 - after as i64));
     }

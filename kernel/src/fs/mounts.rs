@@ -1,0 +1,68 @@
+//! The mount table: devfs on /dev and procfs on /proc, each covering a directory of
+//! the tmpfs root. The VFS asks it when a walk enters a mount point or leaves a
+//! mounted file system through `..`.
+use alloc::sync::Arc;
+
+use kabi::Errno;
+use ramfs::InodeRef;
+
+use super::procfs::ProcNode;
+use super::vfs::{DevNode, Node};
+
+struct Table {
+    dev: InodeRef,
+    proc: InodeRef,
+}
+
+static TABLE: spin::Once<Table> = spin::Once::new();
+
+/// One line of /proc/mounts.
+#[derive(Debug, Clone, Copy)]
+pub struct MountInfo {
+    pub source: &'static str,
+    pub path: &'static str,
+    pub fs_type: &'static str,
+}
+
+const MOUNTS: [MountInfo; 3] = [
+    MountInfo { source: "rootfs", path: "/", fs_type: "tmpfs" },
+    MountInfo { source: "devtmpfs", path: "/dev", fs_type: "devtmpfs" },
+    MountInfo { source: "proc", path: "/proc", fs_type: "proc" },
+];
+
+/// Mount devfs and procfs on the root's /dev and /proc (made if missing).
+pub fn init() -> Result<(), Errno> {
+    let dev = super::root::directory(b"/dev")?;
+    let proc = super::root::directory(b"/proc")?;
+    TABLE.call_once(|| Table { dev, proc });
+    Ok(())
+}
+
+fn table() -> &'static Table {
+    TABLE.get().expect("file systems mounted")
+}
+
+/// The root of the file system mounted on `inode`, if it is a mount point.
+pub fn mounted_on(inode: &InodeRef) -> Option<Node> {
+    let t = TABLE.get()?;
+    if Arc::ptr_eq(inode, &t.dev) {
+        Some(Node::Dev(DevNode::Root))
+    } else if Arc::ptr_eq(inode, &t.proc) {
+        Some(Node::Proc(ProcNode::Root))
+    } else {
+        None
+    }
+}
+
+/// The tmpfs directory a node's file system is mounted on (a tmpfs node is its own).
+pub fn mount_point(node: &Node) -> InodeRef {
+    match node {
+        Node::Tmpfs(inode) => inode.clone(),
+        Node::Dev(_) => table().dev.clone(),
+        Node::Proc(_) => table().proc.clone(),
+    }
+}
+
+pub fn list() -> &'static [MountInfo] {
+    &MOUNTS
+}

@@ -1,0 +1,146 @@
+//! Pipes: a 64 KiB buffer between a read end and a write end. Reads block while it
+//! is empty and a writer exists (EOF after the last writer closes); writes block
+//! while it is full, and writes of up to PIPE_BUF (4096) bytes are atomic. Writing
+//! with no reader left raises SIGPIPE and fails with EPIPE. O_NONBLOCK gives EAGAIN
+//! instead of blocking.
+use alloc::collections::VecDeque;
+
+use kabi::Errno;
+use kabi::fs::{POLLERR, POLLHUP, POLLIN, POLLOUT};
+use spin::Mutex;
+
+use crate::arch::cpu::without_interrupts;
+use crate::proc::wait_queue::WaitQueue;
+
+pub const CAPACITY: usize = 64 * 1024;
+pub const PIPE_BUF: usize = 4096;
+
+#[derive(Debug)]
+struct State {
+    buffer: VecDeque<u8>,
+    readers: usize,
+    writers: usize,
+}
+
+#[derive(Debug)]
+pub struct Pipe {
+    state: Mutex<State>,
+    /// Readers and writers waiting for a change (data, space, or a closed end).
+    changed: WaitQueue,
+}
+
+/// Which end an open file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Read,
+    Write,
+}
+
+impl Pipe {
+    /// A pipe with one reader and one writer (the two ends about to be opened).
+    pub fn new() -> Self {
+        Self { state: Mutex::new(State { buffer: VecDeque::new(), readers: 1, writers: 1 }), changed: WaitQueue::new() }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        without_interrupts(|| f(&mut self.state.lock()))
+    }
+
+    /// One end's open file is gone (the counts are of open file descriptions,
+    /// which dup and fork share, so this runs when the last descriptor closes).
+    pub fn close(&self, end: End) {
+        self.with(|s| match end {
+            End::Read => s.readers -= 1,
+            End::Write => s.writers -= 1,
+        });
+        self.changed.wake_all();
+    }
+
+    pub fn read(&self, buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let result = self.changed.wait_until(|| {
+            self.with(|s| {
+                if !s.buffer.is_empty() {
+                    let n = buf.len().min(s.buffer.len());
+                    for (slot, byte) in buf.iter_mut().zip(s.buffer.drain(..n)) {
+                        *slot = byte;
+                    }
+                    Some(Ok(n))
+                } else if s.writers == 0 {
+                    Some(Ok(0))
+                } else if nonblocking {
+                    Some(Err(Errno::EAGAIN))
+                } else {
+                    None
+                }
+            })
+        });
+        self.changed.wake_all();
+        result.unwrap_or(Err(Errno::EINTR))
+    }
+
+    pub fn write(&self, data: &[u8], nonblocking: bool) -> Result<usize, Errno> {
+        let mut written = 0;
+        while written < data.len() {
+            let rest = &data[written..];
+            let step = self.changed.wait_until(|| {
+                self.with(|s| {
+                    if s.readers == 0 {
+                        return Some(Err(Errno::EPIPE));
+                    }
+                    let space = CAPACITY - s.buffer.len();
+                    // Up to PIPE_BUF bytes go in one piece; more may be split.
+                    let needed = if rest.len() <= PIPE_BUF { rest.len() } else { 1 };
+                    if space >= needed {
+                        let n = rest.len().min(space);
+                        s.buffer.extend(&rest[..n]);
+                        Some(Ok(n))
+                    } else if nonblocking {
+                        Some(Err(Errno::EAGAIN))
+                    } else {
+                        None
+                    }
+                })
+            });
+            self.changed.wake_all();
+            match step.unwrap_or(Err(Errno::EINTR)) {
+                Ok(n) => written += n,
+                Err(e) => {
+                    if e == Errno::EPIPE {
+                        crate::proc::lifecycle::raise_on_current(kabi::signal::Signal::SIGPIPE);
+                    }
+                    return if written > 0 { Ok(written) } else { Err(e) };
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    /// poll events for `end` among `events`.
+    pub fn poll(&self, end: End, events: i16) -> i16 {
+        let ready = self.with(|s| match end {
+            End::Read => (if s.buffer.is_empty() { 0 } else { POLLIN }) | if s.writers == 0 { POLLHUP } else { 0 },
+            End::Write => {
+                if s.readers == 0 {
+                    POLLOUT | POLLERR // a write would not block: it fails with EPIPE
+                } else if CAPACITY - s.buffer.len() >= PIPE_BUF {
+                    POLLOUT
+                } else {
+                    0
+                }
+            }
+        });
+        ready & (events | POLLHUP | POLLERR)
+    }
+
+    pub fn queue(&self) -> &WaitQueue {
+        &self.changed
+    }
+
+    /// Bytes waiting (FIONREAD).
+    pub fn available(&self) -> usize {
+        self.with(|s| s.buffer.len())
+    }
+}

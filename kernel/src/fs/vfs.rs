@@ -1,0 +1,517 @@
+//! The VFS: one namespace made of the tmpfs root with devfs mounted at /dev and
+//! procfs at /proc. Paths are resolved by the `pathwalk` crate over this
+//! namespace (mounts are crossed in `child` and `parent`); the operations here
+//! dispatch on the node's file system.
+use alloc::vec::Vec;
+
+use kabi::fs::{
+    DT_CHR, DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_TRUNC, R_OK,
+    S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
+};
+use kabi::{Errno, Stat};
+use pathwalk::{FinalName, Kind, Namespace};
+use ramfs::{Access, FileType, InodeRef, LastComponent, ParentPath, RenameFlags, SetTime};
+
+use super::devfs::{self, Device};
+use super::file::{FileKind, OpenFile};
+use super::procfs::{NodeKind, ProcNode};
+use super::{mounts, root};
+
+/// A node of devfs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DevNode {
+    Root,
+    Device(Device),
+}
+
+/// Anything a path can name.
+#[derive(Debug, Clone)]
+pub enum Node {
+    Tmpfs(InodeRef),
+    Dev(DevNode),
+    Proc(ProcNode),
+}
+
+/// Device numbers (st_dev) of the three file systems.
+const TMPFS_DEV: u64 = 1;
+const DEVFS_DEV: u64 = 5;
+const PROCFS_DEV: u64 = 4;
+
+/// The namespace the path walker walks.
+struct Vfs;
+
+impl Namespace for Vfs {
+    type Node = Node;
+
+    fn root(&self) -> Node {
+        Node::Tmpfs(root::tree().root().clone())
+    }
+
+    fn kind(&self, node: &Node) -> Kind {
+        match node {
+            Node::Tmpfs(inode) => match inode.file_type() {
+                FileType::Directory => Kind::Directory,
+                FileType::Symlink => Kind::Symlink,
+                FileType::Regular => Kind::Other,
+            },
+            Node::Dev(DevNode::Root) => Kind::Directory,
+            Node::Dev(DevNode::Device(_)) => Kind::Other,
+            Node::Proc(p) => match p.kind() {
+                NodeKind::Directory => Kind::Directory,
+                NodeKind::Symlink => Kind::Symlink,
+                NodeKind::File => Kind::Other,
+            },
+        }
+    }
+
+    fn child(&self, dir: &Node, name: &[u8]) -> Result<Node, Errno> {
+        match dir {
+            Node::Tmpfs(inode) => {
+                let child = root::tree().lookup(inode, name, false)?;
+                Ok(mounts::mounted_on(&child).unwrap_or(Node::Tmpfs(child)))
+            }
+            Node::Dev(DevNode::Root) => {
+                Device::by_name(name).map(|d| Node::Dev(DevNode::Device(d))).ok_or(Errno::ENOENT)
+            }
+            Node::Dev(DevNode::Device(_)) => Err(Errno::ENOTDIR),
+            Node::Proc(p) => p.child(name).map(Node::Proc),
+        }
+    }
+
+    fn parent(&self, dir: &Node) -> Node {
+        let tmpfs_parent = |inode: &InodeRef| {
+            let parent = root::tree().lookup(inode, b"..", false).unwrap_or_else(|_| inode.clone());
+            Node::Tmpfs(parent)
+        };
+        match dir {
+            Node::Tmpfs(inode) => tmpfs_parent(inode),
+            Node::Dev(_) | Node::Proc(ProcNode::Root) => tmpfs_parent(&mounts::mount_point(dir)),
+            Node::Proc(p) => p.parent().map_or_else(|| tmpfs_parent(&mounts::mount_point(dir)), Node::Proc),
+        }
+    }
+
+    fn read_link(&self, link: &Node) -> Result<Vec<u8>, Errno> {
+        match link {
+            Node::Tmpfs(inode) => inode.read_link().map(<[u8]>::to_vec),
+            Node::Proc(p) => p.read_link(),
+            Node::Dev(_) => Err(Errno::EINVAL),
+        }
+    }
+
+    fn may_search(&self, _dir: &Node) -> bool {
+        true // every process runs as root, which may search any directory
+    }
+}
+
+pub fn root() -> Node {
+    Vfs.root()
+}
+
+/// Resolve `path` from `cwd` (following a final symlink when `follow`).
+pub fn resolve(cwd: &Node, path: &[u8], follow: bool) -> Result<Node, Errno> {
+    pathwalk::resolve(&Vfs, cwd, path, follow)
+}
+
+/// The directory holding `path`'s final component, and that component.
+pub fn resolve_parent<'p>(cwd: &Node, path: &'p [u8]) -> Result<pathwalk::Parent<'p, Node>, Errno> {
+    pathwalk::resolve_parent(&Vfs, cwd, path)
+}
+
+pub fn is_directory(node: &Node) -> bool {
+    Vfs.kind(node) == Kind::Directory
+}
+
+pub fn is_symlink(node: &Node) -> bool {
+    Vfs.kind(node) == Kind::Symlink
+}
+
+/// readlink(2).
+pub fn read_link(node: &Node) -> Result<Vec<u8>, Errno> {
+    Vfs.read_link(node)
+}
+
+/// The absolute path of a directory (getcwd).
+pub fn path_of(dir: &Node) -> Result<Vec<u8>, Errno> {
+    match dir {
+        Node::Tmpfs(inode) => root::tree().path_of(inode),
+        other => {
+            let mut names = Vec::new();
+            let mut at = other.clone();
+            while let Node::Proc(ProcNode::Process(pid)) = at {
+                names.push(alloc::format!("{pid}").into_bytes());
+                at = Vfs.parent(&at);
+            }
+            let mount = mounts::mount_point(&at);
+            let mut path = root::tree().path_of(&mount)?;
+            for name in names.iter().rev() {
+                path.push(b'/');
+                path.extend_from_slice(name);
+            }
+            Ok(path)
+        }
+    }
+}
+
+/// stat(2) of any node.
+pub fn stat(node: &Node) -> Stat {
+    match node {
+        Node::Tmpfs(inode) => {
+            let m = inode.metadata();
+            Stat {
+                st_dev: TMPFS_DEV,
+                st_ino: m.ino,
+                st_nlink: u64::from(m.nlink),
+                st_mode: m.mode,
+                st_uid: m.uid,
+                st_gid: m.gid,
+                st_size: m.size as i64,
+                st_blksize: 4096,
+                st_blocks: m.blocks as i64,
+                st_atime: m.atime.sec,
+                st_atime_nsec: i64::from(m.atime.nsec),
+                st_mtime: m.mtime.sec,
+                st_mtime_nsec: i64::from(m.mtime.nsec),
+                st_ctime: m.ctime.sec,
+                st_ctime_nsec: i64::from(m.ctime.nsec),
+                ..Stat::default()
+            }
+        }
+        Node::Dev(DevNode::Root) => Stat {
+            st_dev: DEVFS_DEV,
+            st_ino: devfs::ROOT_INO,
+            st_nlink: 2,
+            st_mode: S_IFDIR | 0o755,
+            st_blksize: 4096,
+            ..boot_times()
+        },
+        Node::Dev(DevNode::Device(d)) => Stat {
+            st_dev: DEVFS_DEV,
+            st_ino: d.ino(),
+            st_nlink: 1,
+            st_mode: S_IFCHR | d.permissions(),
+            st_rdev: d.rdev(),
+            st_blksize: 4096,
+            ..boot_times()
+        },
+        Node::Proc(p) => {
+            let type_bits = match p.kind() {
+                NodeKind::Directory => S_IFDIR,
+                NodeKind::File => S_IFREG,
+                NodeKind::Symlink => S_IFLNK,
+            };
+            Stat {
+                st_dev: PROCFS_DEV,
+                st_ino: p.ino(),
+                st_nlink: if p.kind() == NodeKind::Directory { 2 } else { 1 },
+                st_mode: type_bits | p.permissions(),
+                st_blksize: 1024,
+                ..boot_times()
+            }
+        }
+    }
+}
+
+/// Timestamps of the synthetic file systems: the boot time.
+fn boot_times() -> Stat {
+    let boot = (crate::time::realtime_ns() - crate::time::uptime_ns()) / 1_000_000_000;
+    Stat { st_atime: boot as i64, st_mtime: boot as i64, st_ctime: boot as i64, ..Stat::default() }
+}
+
+/// Read file bytes at `offset` (tmpfs files; other nodes are opened as devices or
+/// generated text).
+pub fn read(node: &Node, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+    match node {
+        Node::Tmpfs(inode) => inode.read(offset, buf),
+        _ => Err(Errno::EISDIR),
+    }
+}
+
+/// getdents64 from directory offset `offset`: the records that fit in `max_len`
+/// bytes and the offset to resume at. Offsets 0 and 1 are `.` and `..`.
+pub fn read_dir(node: &Node, offset: u64, max_len: usize) -> Result<(Vec<u8>, u64), Errno> {
+    let mut out = alloc::vec![0u8; max_len];
+    let mut used = 0;
+    let mut next = offset;
+    let mut emit = |ino: u64, next_offset: u64, d_type: u8, name: &[u8], used: &mut usize| -> Result<bool, Errno> {
+        match write_dirent64(&mut out[*used..], ino, next_offset as i64, d_type, name) {
+            Some(len) => {
+                *used += len;
+                Ok(true)
+            }
+            None if *used == 0 => Err(Errno::EINVAL), // not even one record fits
+            None => Ok(false),
+        }
+    };
+    match node {
+        Node::Tmpfs(inode) => {
+            while let Some(entry) = inode.dir_entry_at(next)? {
+                if !emit(entry.ino, entry.next_offset, entry.file_type.dirent_type(), &entry.name, &mut used)? {
+                    break;
+                }
+                next = entry.next_offset;
+            }
+        }
+        other => {
+            let parent_ino = stat(&Vfs.parent(other)).st_ino;
+            let mut entries: Vec<(Vec<u8>, u64, u8)> =
+                alloc::vec![(b".".to_vec(), stat(other).st_ino, DT_DIR), (b"..".to_vec(), parent_ino, DT_DIR)];
+            match other {
+                Node::Dev(DevNode::Root) => {
+                    entries.extend(devfs::DEVICES.iter().map(|&(n, d)| (n.as_bytes().to_vec(), d.ino(), DT_CHR)));
+                }
+                Node::Proc(p) => {
+                    for (name, child) in p.entries()? {
+                        let d_type = match child.kind() {
+                            NodeKind::Directory => DT_DIR,
+                            NodeKind::File => DT_REG,
+                            NodeKind::Symlink => DT_LNK,
+                        };
+                        entries.push((name.into_bytes(), child.ino(), d_type));
+                    }
+                }
+                _ => return Err(Errno::ENOTDIR),
+            }
+            for (index, (name, ino, d_type)) in entries.iter().enumerate().skip(offset as usize) {
+                if !emit(*ino, index as u64 + 1, *d_type, name, &mut used)? {
+                    break;
+                }
+                next = index as u64 + 1;
+            }
+        }
+    }
+    out.truncate(used);
+    Ok((out, next))
+}
+
+/// The text of a resolved final component, for handing it to the tmpfs as a
+/// one-component path relative to its directory.
+fn final_text(parent: &pathwalk::Parent<'_, Node>) -> Vec<u8> {
+    let mut text = match parent.last {
+        FinalName::Name(name) => name.to_vec(),
+        FinalName::Dot => b".".to_vec(),
+        FinalName::DotDot => b"..".to_vec(),
+        FinalName::Root => b"/".to_vec(),
+    };
+    if parent.trailing_slash {
+        text.push(b'/');
+    }
+    text
+}
+
+/// The tmpfs directory `path`'s final component belongs to, as the tmpfs's own
+/// ParentPath; devfs and procfs take no new names (EACCES).
+fn tmpfs_parent(base: &Node, path: &[u8]) -> Result<ParentPath, Errno> {
+    let parent = resolve_parent(base, path)?;
+    let Node::Tmpfs(dir) = &parent.dir else { return Err(Errno::EACCES) };
+    root::tree().lookup_parent(dir, &final_text(&parent), &root::credentials())
+}
+
+/// EBUSY if the final component of `at` is a mount point (it cannot be removed or
+/// renamed while something is mounted on it).
+fn not_a_mount_point(at: &ParentPath) -> Result<(), Errno> {
+    if let LastComponent::Name(name) = at.last()
+        && let Ok(inode) = root::tree().lookup(at.directory(), name, false)
+        && mounts::mounted_on(&inode).is_some()
+    {
+        return Err(Errno::EBUSY);
+    }
+    Ok(())
+}
+
+/// open(2) of `path` from `base`: the node, with O_CREAT, O_EXCL, O_TRUNC,
+/// O_DIRECTORY and O_NOFOLLOW as Linux has them; a /proc file's text is generated
+/// now; devices open as devices.
+pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile, Errno> {
+    let follow = flags & O_NOFOLLOW == 0;
+    let parent = resolve_parent(base, path)?;
+    let node = match &parent.dir {
+        Node::Tmpfs(dir) => {
+            let tree = root::tree();
+            let final_is_link = matches!(parent.last, FinalName::Name(name)
+                if tree.lookup(dir, name, false).is_ok_and(|i| i.file_type() == FileType::Symlink));
+            let via_link = if final_is_link && follow {
+                match resolve(base, path, true) {
+                    Ok(_) if flags & O_CREAT != 0 && flags & O_EXCL != 0 => return Err(Errno::EEXIST),
+                    Ok(node) => Some(node),
+                    Err(Errno::ENOENT) if flags & O_CREAT != 0 => None, // dangling: create its target
+                    Err(e) => return Err(e),
+                }
+            } else {
+                None
+            };
+            match via_link {
+                Some(node) => {
+                    check_open(&node, flags)?;
+                    node
+                }
+                None => {
+                    let inode = tree.open(dir, &final_text(&parent), flags, mode, &root::credentials(), root::now())?;
+                    mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
+                }
+            }
+        }
+        _ => {
+            let node = resolve(base, path, follow)?;
+            if flags & O_CREAT != 0 && flags & O_EXCL != 0 {
+                return Err(Errno::EEXIST);
+            }
+            check_open(&node, flags)?;
+            node
+        }
+    };
+    let kind = match node {
+        Node::Dev(DevNode::Device(device)) => FileKind::Device(device),
+        Node::Proc(p) if p.kind() == NodeKind::File => FileKind::Generated(node.clone(), p.contents()?),
+        node => FileKind::Node(node),
+    };
+    Ok(OpenFile::new(kind, flags))
+}
+
+/// Linux's checks on an existing node being opened (the tmpfs makes them itself for
+/// its own names): O_NOFOLLOW on a link, O_DIRECTORY, writing a directory, O_TRUNC.
+fn check_open(node: &Node, flags: u32) -> Result<(), Errno> {
+    if is_symlink(node) {
+        return Err(Errno::ELOOP);
+    }
+    let writing = flags & O_ACCMODE != O_RDONLY;
+    if is_directory(node) {
+        if writing || flags & O_CREAT != 0 {
+            return Err(Errno::EISDIR);
+        }
+    } else if flags & O_DIRECTORY != 0 {
+        return Err(Errno::ENOTDIR);
+    }
+    match node {
+        Node::Tmpfs(inode) if flags & O_TRUNC != 0 && writing && inode.file_type() == FileType::Regular => {
+            inode.truncate(0, root::now())
+        }
+        Node::Proc(_) if writing => Err(Errno::EACCES),
+        _ => Ok(()),
+    }
+}
+
+pub fn mkdir(base: &Node, path: &[u8], mode: u32) -> Result<(), Errno> {
+    let at = tmpfs_parent(base, path)?;
+    root::tree().mkdir(&at, mode, &root::credentials(), root::now()).map(drop)
+}
+
+pub fn unlink(base: &Node, path: &[u8]) -> Result<(), Errno> {
+    let at = tmpfs_parent(base, path)?;
+    not_a_mount_point(&at)?;
+    root::tree().unlink(&at, &root::credentials(), root::now())
+}
+
+pub fn rmdir(base: &Node, path: &[u8]) -> Result<(), Errno> {
+    let at = tmpfs_parent(base, path)?;
+    not_a_mount_point(&at)?;
+    root::tree().rmdir(&at, &root::credentials(), root::now())
+}
+
+/// rename/renameat2; across file systems is EXDEV.
+pub fn rename(from_base: &Node, from: &[u8], to_base: &Node, to: &[u8], flags: u32) -> Result<(), Errno> {
+    let flags = RenameFlags::from_raw(flags)?;
+    let (Node::Tmpfs(_), Node::Tmpfs(_)) = (&resolve_parent(from_base, from)?.dir, &resolve_parent(to_base, to)?.dir)
+    else {
+        return Err(Errno::EXDEV);
+    };
+    let (source, target) = (tmpfs_parent(from_base, from)?, tmpfs_parent(to_base, to)?);
+    not_a_mount_point(&source)?;
+    not_a_mount_point(&target)?;
+    root::tree().rename(&source, &target, flags, &root::credentials(), root::now())
+}
+
+/// link(2): a new name for `existing` (a tmpfs node; else EXDEV).
+pub fn link(existing: &Node, base: &Node, path: &[u8]) -> Result<(), Errno> {
+    let Node::Tmpfs(inode) = existing else { return Err(Errno::EXDEV) };
+    let at = tmpfs_parent(base, path)?;
+    root::tree().link(inode, &at, &root::credentials(), root::now())
+}
+
+pub fn symlink(target: &[u8], base: &Node, path: &[u8]) -> Result<(), Errno> {
+    let at = tmpfs_parent(base, path)?;
+    root::tree().symlink(target, &at, &root::credentials(), root::now()).map(drop)
+}
+
+/// The inode behind a node that attribute changes apply to; devfs and procfs
+/// nodes cannot be changed (EPERM).
+fn tmpfs_inode(node: &Node) -> Result<&InodeRef, Errno> {
+    match node {
+        Node::Tmpfs(inode) => Ok(inode),
+        _ => Err(Errno::EPERM),
+    }
+}
+
+pub fn chmod(node: &Node, mode: u32) -> Result<(), Errno> {
+    tmpfs_inode(node)?.chmod(mode, &root::credentials(), root::now())
+}
+
+pub fn chown(node: &Node, uid: Option<u32>, gid: Option<u32>) -> Result<(), Errno> {
+    tmpfs_inode(node)?.chown(uid, gid, &root::credentials(), root::now())
+}
+
+pub fn set_times(node: &Node, atime: SetTime, mtime: SetTime) -> Result<(), Errno> {
+    tmpfs_inode(node)?.set_times(atime, mtime, &root::credentials(), root::now())
+}
+
+/// truncate/ftruncate of a regular tmpfs file.
+pub fn truncate(node: &Node, len: u64) -> Result<(), Errno> {
+    let inode = tmpfs_inode(node).map_err(|_| Errno::EINVAL)?;
+    match inode.file_type() {
+        FileType::Regular => inode.truncate(len, root::now()),
+        FileType::Directory => Err(Errno::EISDIR),
+        FileType::Symlink => Err(Errno::EINVAL),
+    }
+}
+
+/// Write file bytes at `offset`.
+pub fn write(node: &Node, offset: u64, data: &[u8]) -> Result<usize, Errno> {
+    match node {
+        Node::Tmpfs(inode) => inode.write(offset, data, root::now()),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
+/// A file's size (O_APPEND, SEEK_END).
+pub fn size(node: &Node) -> u64 {
+    stat(node).st_size as u64
+}
+
+/// access(2) with R_OK, W_OK, X_OK (F_OK is 0: existence only). Everyone is root:
+/// reading and writing are allowed (except on the read-only /proc), executing
+/// needs an execute bit (or a directory, which root may always search).
+pub fn check_access(node: &Node, mode: u32) -> Result<(), Errno> {
+    let want = Access { read: mode & R_OK != 0, write: mode & W_OK != 0, execute: mode & X_OK != 0 };
+    let allowed = match node {
+        Node::Tmpfs(inode) => inode.may_access(&root::credentials(), want),
+        Node::Proc(_) if want.write => false,
+        other => !want.execute || is_directory(other) || stat(other).st_mode & 0o111 != 0,
+    };
+    if allowed { Ok(()) } else { Err(Errno::EACCES) }
+}
+
+/// An executable's bytes and its absolute path, for execve: EACCES for a directory
+/// or a file without an execute bit.
+pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Errno> {
+    let node = resolve(cwd, path, true)?;
+    let Node::Tmpfs(inode) = &node else { return Err(Errno::EACCES) };
+    if inode.file_type() != FileType::Regular {
+        return Err(Errno::EACCES);
+    }
+    check_access(&node, X_OK)?;
+    let mut data = alloc::vec![0u8; inode.metadata().size as usize];
+    let mut done = 0;
+    while done < data.len() {
+        match inode.read(done as u64, &mut data[done..])? {
+            0 => break,
+            n => done += n,
+        }
+    }
+    data.truncate(done);
+    let parent = resolve_parent(cwd, path)?;
+    let mut exe = path_of(&parent.dir)?;
+    if exe != b"/" {
+        exe.push(b'/');
+    }
+    exe.extend_from_slice(&final_text(&parent));
+    Ok((data, exe))
+}

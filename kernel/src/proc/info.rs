@@ -1,0 +1,53 @@
+//! Snapshots of processes for /proc and ps: identity, state, command line,
+//! memory and CPU time, taken under the table lock and then formatted freely.
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::process::{Pid, State};
+use super::scheduler::with_table;
+
+#[derive(Debug, Clone)]
+pub struct ProcessInfo {
+    pub pid: Pid,
+    pub ppid: Pid,
+    /// Linux's state letter: R (runnable), S (sleeping), Z (zombie).
+    pub state: char,
+    pub name: String,
+    pub cmdline: Vec<String>,
+    pub exe: String,
+    /// User pages mapped, and page-table frames.
+    pub resident_pages: usize,
+    pub table_frames: usize,
+    /// Timer ticks spent running.
+    pub cpu_ticks: u64,
+    /// Uptime in ticks when the process was created.
+    pub start_ticks: u64,
+}
+
+/// Every live pid (zombies included), ascending.
+pub fn pids() -> Vec<Pid> {
+    with_table(|t| t.procs.keys().copied().collect())
+}
+
+pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
+    with_table(|t| {
+        let p = t.procs.get(&pid)?;
+        Some(ProcessInfo {
+            pid,
+            ppid: p.parent,
+            state: match p.state {
+                State::Runnable => 'R',
+                State::Blocked => 'S',
+                State::Stopped(_) => 'T',
+                State::Zombie(_) => 'Z',
+            },
+            name: String::from(p.name()),
+            cmdline: p.cmdline.clone(),
+            exe: p.exe.clone(),
+            resident_pages: p.space.as_ref().map_or(0, |s| s.user_pages()),
+            table_frames: p.space.as_ref().map_or(0, |s| s.table_frames()),
+            cpu_ticks: p.cpu_ticks,
+            start_ticks: p.start_ticks,
+        })
+    })
+}

@@ -1,6 +1,0 @@
-//! `false`: do nothing, unsuccessfully.
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    ExitCode::FAILURE
-}

@@ -1,0 +1,224 @@
+//! ktest-proc: procfs as on Linux: /proc/self links to the caller's pid (in a forked
+//! child too), /proc/PID/stat (pid, command name in parentheses, state, ppid),
+//! /proc/PID/cmdline (NUL-terminated argv), /proc/PID/status (Name, State, Pid, PPid),
+//! a blocked child's directory listed in /proc (state S, then Z once it exits) and
+//! gone after it is reaped, /proc/meminfo (MemTotal and MemFree in kB, agreeing with
+//! sysinfo), /proc/uptime (two numbers, agreeing with sysinfo), /proc/mounts (/ and
+//! /proc), /proc/cpuinfo, and /proc/self/exe.
+//!
+//! Must run as a program called ktest-proc (the command name is checked).
+use std::cell::Cell;
+use std::env;
+use std::fs;
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::parent_id;
+use std::process::{self, ExitCode};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ktest::{
+    Context, Outcome, child_check, ensure, expect_eq, expect_exit, expect_failure, fork_and_wait, pid_t, pipe, spawn,
+    sysinfo, text, wait_for,
+};
+
+const NAME: &str = "proc";
+/// The command name: the executable's file name (at most 15 bytes on Linux).
+const COMMAND: &str = "ktest-proc";
+/// How long to wait for a child to reach a state.
+const STATE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How far /proc/uptime may be from sysinfo's uptime, in seconds.
+const UPTIME_SLACK: f64 = 2.0;
+
+fn read_proc(path: &str) -> Result<String, String> {
+    fs::read_to_string(path).context(format_args!("read {path}"))
+}
+
+/// The first fields of /proc/PID/stat: pid, comm (the text between the first `(` and
+/// the last `)`), state and ppid.
+#[derive(Debug, PartialEq)]
+struct Stat {
+    pid: pid_t,
+    command: String,
+    state: char,
+    parent: pid_t,
+}
+
+fn parse_stat(line: &str) -> Result<Stat, String> {
+    let bad = || format!("malformed stat line {line:?}");
+    let (pid, rest) = line.split_once(" (").ok_or_else(bad)?;
+    let close = rest.rfind(')').ok_or_else(bad)?;
+    let mut fields = rest[close + 1..].split_ascii_whitespace();
+    let state = fields.next().filter(|state| state.len() == 1).ok_or_else(bad)?;
+    let parent = fields.next().ok_or_else(bad)?;
+    Ok(Stat {
+        pid: pid.parse().map_err(|_| bad())?,
+        command: rest[..close].to_owned(),
+        state: state.chars().next().ok_or_else(bad)?,
+        parent: parent.parse().map_err(|_| bad())?,
+    })
+}
+
+fn stat_of(pid: pid_t) -> Result<Stat, String> {
+    parse_stat(&read_proc(&format!("/proc/{pid}/stat"))?)
+}
+
+/// The value of the `key:` line of a /proc file such as status or meminfo.
+fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.lines().find_map(|line| line.split_once(':').filter(|(name, _)| *name == key).map(|(_, value)| value.trim()))
+}
+
+/// The numeric directories in /proc.
+fn listed_pids() -> Result<Vec<pid_t>, String> {
+    let mut pids = Vec::new();
+    for entry in fs::read_dir("/proc").context("opendir /proc")? {
+        let name = entry.context("readdir /proc")?.file_name();
+        if let Some(pid) = name.to_str().and_then(|name| name.parse().ok()) {
+            pids.push(pid);
+        }
+    }
+    Ok(pids)
+}
+
+/// Polls the child's stat until its state is `state`.
+fn await_state(pid: pid_t, state: char) -> Result<Stat, String> {
+    let start = Instant::now();
+    loop {
+        let stat = stat_of(pid)?;
+        if stat.state == state || start.elapsed() > STATE_TIMEOUT {
+            return Ok(stat);
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn self_files() -> Outcome {
+    let pid = process::id() as pid_t;
+    let link = fs::read_link("/proc/self").context("readlink /proc/self")?;
+    expect_eq("readlink /proc/self", link.to_string_lossy().into_owned(), pid.to_string())?;
+    let status = fork_and_wait(|| {
+        child_check("child", || {
+            let link = fs::read_link("/proc/self").context("readlink /proc/self")?;
+            let own = process::id().to_string();
+            ensure(link.as_os_str() == own.as_str(), || {
+                format!("a child's /proc/self is {}, not {own}", link.display())
+            })
+        })
+    })?;
+    expect_exit(status, 0)?;
+    println!("readlink /proc/self in a forked child: the child's pid");
+
+    let expected = Stat { pid, command: COMMAND.into(), state: 'R', parent: parent_id() as pid_t };
+    expect_eq("/proc/PID/stat: pid, comm, state, ppid", stat_of(pid)?, expected)?;
+    let by_self = parse_stat(&read_proc("/proc/self/stat")?)?;
+    expect_eq("/proc/self/stat: pid", by_self.pid, pid)?;
+
+    let mut expected_cmdline = Vec::new();
+    for arg in env::args_os() {
+        expected_cmdline.extend_from_slice(arg.as_bytes());
+        expected_cmdline.push(0);
+    }
+    let cmdline = fs::read(format!("/proc/{pid}/cmdline")).context("read cmdline")?;
+    expect_eq("/proc/PID/cmdline: NUL-terminated argv", text(&cmdline), text(&expected_cmdline))?;
+
+    let status = read_proc(&format!("/proc/{pid}/status"))?;
+    let fields = ["Name", "Pid", "PPid"].map(|key| field(&status, key).unwrap_or("(missing)").to_owned());
+    let expected = [COMMAND.to_owned(), pid.to_string(), parent_id().to_string()];
+    expect_eq("/proc/PID/status: Name, Pid, PPid", fields, expected)?;
+    let state = field(&status, "State").unwrap_or("(missing)");
+    ensure(state.starts_with('R'), || format!("/proc/PID/status State is {state:?}"))?;
+    println!("/proc/PID/status: State {state}");
+
+    let exe = fs::read_link("/proc/self/exe").context("readlink /proc/self/exe")?;
+    ensure(exe.is_absolute() && exe.ends_with(COMMAND), || format!("/proc/self/exe is {}", exe.display()))?;
+    println!("readlink /proc/self/exe: {}", exe.display());
+    Ok(())
+}
+
+fn child_directory() -> Outcome {
+    let (mut reader, writer) = pipe().context("pipe")?;
+    // The child closes its copy of the write end, so that it reads EOF once the parent
+    // closes the last one.
+    let writer = Cell::new(Some(writer));
+    let child = spawn(|| {
+        child_check("blocked child", || {
+            drop(writer.take());
+            let mut byte = [0];
+            let count = reader.read(&mut byte).context("read")?;
+            ensure(count == 0, || "the child read data instead of EOF".into())
+        })
+    })?;
+    let own = process::id() as pid_t;
+    let pids = listed_pids()?;
+    ensure(pids.contains(&child) && pids.contains(&own), || format!("/proc lists {pids:?}, without {child} or {own}"))?;
+    println!("/proc lists the running child {child} and this process");
+    let blocked = await_state(child, 'S')?;
+    expect_eq("the child blocked in read: state, ppid", (blocked.state, blocked.parent), ('S', own))?;
+    drop(writer.take());
+    let zombie = await_state(child, 'Z')?;
+    expect_eq("the exited, unreaped child: state", zombie.state, 'Z')?;
+    expect_exit(wait_for(child)?, 0)?;
+    expect_failure("stat /proc/CHILD after reaping it", fs::metadata(format!("/proc/{child}")), libc::ENOENT)?;
+    ensure(!listed_pids()?.contains(&child), || format!("/proc still lists the reaped child {child}"))?;
+    println!("/proc no longer lists the reaped child");
+    Ok(())
+}
+
+fn kilobytes(meminfo: &str, key: &str) -> Result<u64, String> {
+    let value = field(meminfo, key).ok_or_else(|| format!("/proc/meminfo has no {key} line"))?;
+    let number = value.strip_suffix(" kB").and_then(|number| number.trim().parse().ok());
+    number.ok_or_else(|| format!("/proc/meminfo {key} is {value:?}, not a number of kB"))
+}
+
+/// A /proc/uptime number: digits, a point, two digits.
+fn parse_centiseconds(number: &str) -> Option<f64> {
+    let (whole, fraction) = number.split_once('.')?;
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|byte| byte.is_ascii_digit());
+    (digits(whole) && fraction.len() == 2 && digits(fraction)).then(|| number.parse().ok())?
+}
+
+fn system_files() -> Outcome {
+    let info = sysinfo()?;
+    let meminfo = read_proc("/proc/meminfo")?;
+    let (total, free) = (kilobytes(&meminfo, "MemTotal")?, kilobytes(&meminfo, "MemFree")?);
+    ensure(0 < free && free <= total, || format!("MemTotal {total} kB, MemFree {free} kB"))?;
+    println!("/proc/meminfo: MemTotal {total} kB, MemFree {free} kB");
+    expect_eq("MemTotal against sysinfo's totalram, in kB", total, info.totalram * u64::from(info.mem_unit) / 1024)?;
+
+    let uptime = read_proc("/proc/uptime")?;
+    let numbers: Vec<Option<f64>> = uptime.trim_end_matches('\n').split(' ').map(parse_centiseconds).collect();
+    let [Some(up), Some(idle)] = numbers[..] else {
+        return Err(format!("/proc/uptime is {uptime:?}, not two numbers"));
+    };
+    ensure(uptime.ends_with('\n') && up > 0.0 && idle >= 0.0, || format!("/proc/uptime is {uptime:?}"))?;
+    let since_boot = sysinfo()?.uptime as f64;
+    ensure((up - since_boot).abs() <= UPTIME_SLACK, || format!("/proc/uptime says {up} s, sysinfo {since_boot} s"))?;
+    println!("/proc/uptime: {up:.2} s up (sysinfo: {since_boot} s), {idle:.2} s idle");
+
+    let mounts = read_proc("/proc/mounts")?;
+    let mount_points: Vec<(&str, &str)> = mounts
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            (fields.len() == 6).then(|| (fields[1], fields[2]))
+        })
+        .collect();
+    ensure(mount_points.iter().any(|&(point, _)| point == "/"), || format!("/proc/mounts has no /: {mounts:?}"))?;
+    ensure(mount_points.contains(&("/proc", "proc")), || format!("/proc/mounts has no proc on /proc: {mounts:?}"))?;
+    println!("/proc/mounts: / and proc on /proc among {} mounts", mount_points.len());
+
+    let cpuinfo = read_proc("/proc/cpuinfo")?;
+    ensure(!cpuinfo.trim().is_empty(), || "/proc/cpuinfo is empty".into())?;
+    println!("/proc/cpuinfo: {} lines", cpuinfo.lines().count());
+    Ok(())
+}
+
+fn proc_test() -> Outcome {
+    self_files()?;
+    child_directory()?;
+    system_files()
+}
+
+fn main() -> ExitCode {
+    ktest::run(NAME, proc_test)
+}

@@ -1,2 +1,0 @@
-//! `true`: do nothing, successfully.
-fn main() {}

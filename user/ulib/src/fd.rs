@@ -1,0 +1,105 @@
+//! File descriptors by number, for redirections: dup2, close, keeping a copy to
+//! put back later, and installing an open file at a given number.
+use std::io;
+use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd, RawFd};
+
+/// dup2(2): makes `to` a copy of `from` (closing what `to` was); the copy does not
+/// close on exec.
+pub fn dup2(from: RawFd, to: RawFd) -> io::Result<()> {
+    // SAFETY: dup2 takes plain descriptor numbers; it closes `to` only as part of
+    // replacing it, which is what the caller asks for.
+    if unsafe { libc::dup2(from, to) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// close(2) of a descriptor given by number (not owned by anything in this process).
+pub fn close(fd: RawFd) -> io::Result<()> {
+    // SAFETY: the caller names a descriptor that no Rust object owns.
+    if unsafe { libc::close(fd) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// A copy of descriptor `fd` numbered 10 or above and closed on exec
+/// (`F_DUPFD_CLOEXEC`), out of the way of redirections, to put `fd` back later.
+pub fn duplicate(fd: RawFd) -> io::Result<OwnedFd> {
+    // SAFETY: fcntl with F_DUPFD_CLOEXEC takes plain integers and creates a new
+    // descriptor, touching no memory of ours.
+    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+    if copy == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `copy` was just created and nothing else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(copy) })
+}
+
+/// Puts `file` at descriptor `to`, open across exec: moved there with dup2, or kept
+/// (its close-on-exec flag cleared) when it already is `to`.
+pub fn install(file: OwnedFd, to: RawFd) -> io::Result<()> {
+    let fd = file.into_raw_fd();
+    if fd == to {
+        // SAFETY: F_SETFD with 0 only clears the close-on-exec flag of `fd`, which
+        // this function now owns and leaves open on purpose.
+        if unsafe { libc::fcntl(fd, libc::F_SETFD, 0) } == -1 {
+            return Err(io::Error::last_os_error());
+        }
+        return Ok(());
+    }
+    let result = dup2(fd, to);
+    close(fd)?;
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs::File;
+    use std::io::{Read, Write};
+    use std::os::fd::AsRawFd;
+
+    /// A descriptor number this test owns (open on /dev/null), to move things to.
+    fn spare() -> RawFd {
+        File::open("/dev/null").unwrap().into_raw_fd()
+    }
+
+    #[test]
+    fn install_and_dup2_move_a_pipe_end() {
+        let (mut reader, writer) = io::pipe().unwrap();
+        let (first, second) = (spare(), spare());
+        install(writer.into(), first).unwrap();
+        dup2(first, second).unwrap();
+        close(first).unwrap();
+        // SAFETY: `second` is the pipe's write end now, and nothing else owns it.
+        let mut writer = unsafe { File::from_raw_fd(second) };
+        writer.write_all(b"hi").unwrap();
+        drop(writer);
+        let mut text = String::new();
+        reader.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "hi");
+    }
+
+    #[test]
+    fn duplicates_are_high_and_close_on_exec() {
+        let file = File::open("/dev/null").unwrap();
+        let copy = duplicate(file.as_raw_fd()).unwrap();
+        assert!(copy.as_raw_fd() >= 10);
+        // SAFETY: F_GETFD only reads the flags of a descriptor this test owns.
+        assert_eq!(unsafe { libc::fcntl(copy.as_raw_fd(), libc::F_GETFD) }, libc::FD_CLOEXEC);
+        let closed = spare();
+        close(closed).unwrap();
+        assert_eq!(duplicate(closed).unwrap_err().raw_os_error(), Some(libc::EBADF));
+    }
+
+    #[test]
+    fn install_in_place_clears_close_on_exec() {
+        let file = File::open("/dev/null").unwrap();
+        let fd = file.as_raw_fd();
+        install(file.into(), fd).unwrap();
+        // SAFETY: F_GETFD only reads the flags of `fd`, which this test owns.
+        assert_eq!(unsafe { libc::fcntl(fd, libc::F_GETFD) }, 0);
+        close(fd).unwrap();
+    }
+}
