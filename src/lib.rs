@@ -122,6 +122,26 @@ pub struct Machine {
     _scratch: tempfile::TempDir,
 }
 
+/// `text` without ANSI CSI sequences (`ESC [ ... letter`: colours, cursor moves,
+/// line erases), as a terminal would not show them.
+pub fn strip_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() || c == '~' {
+                    break;
+                }
+            }
+        } else if c != '\x07' {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// How a wait ended when it did not find what it wanted.
 #[derive(Debug)]
 pub struct Failure(pub String);
@@ -147,9 +167,10 @@ impl Machine {
         Self { child, stdin, log, what, _scratch: scratch }
     }
 
-    /// The serial output so far (lossy UTF-8, carriage returns removed).
+    /// The serial output so far (lossy UTF-8, carriage returns and ANSI escape
+    /// sequences removed).
     pub fn log(&self) -> String {
-        String::from_utf8_lossy(&self.log.lock().expect("log lock")).replace('\r', "")
+        strip_escapes(&String::from_utf8_lossy(&self.log.lock().expect("log lock")).replace('\r', ""))
     }
 
     /// Wait until the serial output contains `text`.
@@ -280,4 +301,16 @@ pub fn bochs_boot_until(marker: &str, timeout: Duration) -> Result<String, Strin
     let _ = child.kill();
     let _ = child.wait();
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_escapes;
+
+    #[test]
+    fn escapes_are_removed() {
+        assert_eq!(strip_escapes("\x1b[01;34mdir\x1b[0m  file\x1b[K\x07"), "dir  file");
+        assert_eq!(strip_escapes("a\x1b[3~b\x1b[H\x1b[J"), "ab");
+        assert_eq!(strip_escapes("plain \x1b text"), "plain \x1b text");
+    }
 }

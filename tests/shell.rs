@@ -1,10 +1,11 @@
-//! A shell session over the serial console: /sbin/init starts /bin/sh, and the test
-//! types commands and reads their output.
+//! Shell sessions over the serial console: /sbin/init starts /bin/sh, and the tests
+//! type commands (and control keys) and read what comes back, as a user would.
 use std::time::Duration;
 
 use kestrel::{Boot, Machine, OrLog};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
+const PROMPT: &str = "# ";
 
 fn shell() -> Machine {
     let mut m = Boot::new("").start();
@@ -12,24 +13,111 @@ fn shell() -> Machine {
     m
 }
 
-/// Type `line` and wait until `expected` appears after it.
-fn run(m: &mut Machine, line: &str, expected: &str) {
+/// Type `keys` and wait until `expected` appears after them and a prompt follows.
+fn type_and_expect(m: &mut Machine, keys: &str, expected: &str) {
     let before = m.log().len();
-    m.send(&format!("{line}\n"));
+    m.send(keys);
     let wanted = expected.to_string();
-    m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains(&wanted) && new.ends_with("# ")))
-        .or_log(m);
+    m.wait_until(TIMEOUT, |log| {
+        log.get(before..).is_some_and(|new| {
+            new.find(&wanted).is_some_and(|at| new[at + wanted.len()..].contains(PROMPT) || new.ends_with(PROMPT))
+        })
+    })
+    .or_log(m);
+}
+
+/// Run one command line.
+fn run(m: &mut Machine, line: &str, expected: &str) {
+    type_and_expect(m, &format!("{line}\n"), expected);
 }
 
 #[test]
-fn shell_runs_programs_and_reports_errors() {
+fn programs_builtins_and_errors() {
     let mut m = shell();
     run(&mut m, "echo hi", "hi\n");
-    run(&mut m, "ls /bin", "uname\n");
+    run(&mut m, "ls /bin | cat", "uname\n");
     run(&mut m, "nosuch", "sh: nosuch: command not found");
     run(&mut m, "cat /etc/motd", "Welcome to Kestrel");
     run(&mut m, "uname -a", "Kestrel kestrel 0.1.0");
     run(&mut m, "false; echo status $?", "status 1\n");
     run(&mut m, "cd /etc", "");
     run(&mut m, "pwd", "/etc\n");
+}
+
+#[test]
+fn files_with_redirection_append_and_pipelines() {
+    let mut m = shell();
+    run(&mut m, "mkdir -p /tmp/work && cd /tmp/work", "");
+    run(&mut m, "echo one two > notes; echo three >> notes; cat notes", "one two\nthree\n");
+    run(&mut m, "wc -l notes", "2 notes");
+    run(&mut m, "cat notes | tr a-z A-Z | grep -c T", "2\n");
+    run(&mut m, "ls /tmp/work", "notes");
+    run(&mut m, "nosuch 2> err; cat err", "sh: nosuch: command not found");
+}
+
+#[test]
+fn and_or_follow_exit_statuses() {
+    let mut m = shell();
+    run(&mut m, "true && echo yes || echo no", "yes\n");
+    run(&mut m, "false && echo yes || echo no", "no\n");
+    run(&mut m, "false; echo $?", "1\n");
+}
+
+#[test]
+fn ctrl_c_interrupts_the_foreground_job_not_the_shell() {
+    let mut m = shell();
+    m.send("sleep 100\n");
+    std::thread::sleep(Duration::from_millis(700));
+    type_and_expect(&mut m, "\x03", "^C");
+    run(&mut m, "echo $?", "130\n");
+    run(&mut m, "echo still here", "still here\n");
+}
+
+#[test]
+fn ctrl_z_stops_a_job_and_fg_resumes_it() {
+    let mut m = shell();
+    m.send("sleep 2\n");
+    std::thread::sleep(Duration::from_millis(700));
+    type_and_expect(&mut m, "\x1a", "Stopped");
+    run(&mut m, "jobs", "Stopped                 sleep 2");
+    run(&mut m, "fg; echo resumed $?", "sleep 2\nresumed 0\n");
+}
+
+#[test]
+fn a_pipeline_whose_reader_exits_early_ends() {
+    let mut m = shell();
+    run(&mut m, "yes | head -n 3", "y\ny\ny\n");
+    run(&mut m, "echo done", "done\n");
+}
+
+#[test]
+fn ps_lists_the_shell_and_itself() {
+    let mut m = shell();
+    let before = m.log().len();
+    run(&mut m, "ps", " ps\n");
+    let out = m.log()[before..].to_string();
+    assert!(out.contains(" sh\n") && out.contains(" init\n"), "{out}");
+}
+
+#[test]
+fn up_arrow_recalls_and_tab_completes() {
+    let mut m = shell();
+    run(&mut m, "echo recalled", "recalled\n");
+    type_and_expect(&mut m, "\x1b[A\n", "recalled\nrecalled\n");
+    type_and_expect(&mut m, "unam\t -s\n", "Kestrel\n");
+}
+
+#[test]
+fn a_script_file_runs_with_sh_file() {
+    let mut m = shell();
+    run(&mut m, "echo 'echo from script' > /tmp/s.sh; echo 'echo second line' >> /tmp/s.sh", "");
+    run(&mut m, "sh /tmp/s.sh", "from script\nsecond line\n");
+    run(&mut m, "sh -c 'echo via -c'", "via -c\n");
+}
+
+#[test]
+fn signal_handlers_run_and_interrupted_reads_restart() {
+    let mut m = Boot::new("init=/bin/ktest-signals").start();
+    m.expect_success(Duration::from_secs(120)).or_log(&m);
+    assert!(m.log().contains("KTEST PASS signals"), "{}", m.log());
 }

@@ -1,25 +1,26 @@
 //! Shared pieces of the kernel's boot-test programs (the `ktest-*` binaries): the
 //! verdict line, checks (errno values included), forking a child and waiting for it,
-//! a deliberate store, and what the file tests share: a scratch directory, raw
-//! descriptors through libc, free memory, and finding programs to execute.
+//! a deliberate store, what the file tests share (a scratch directory, raw
+//! descriptors through libc, free memory, finding programs to execute), and signal
+//! actions, masks and sets through libc.
 //!
 //! Each test prints what it does, then exactly `KTEST PASS <name>` and exits 0, or
 //! `KTEST FAIL <name>: <reason>` and exits 1. The tests pass on Linux too.
 use std::arch::asm;
 use std::borrow::Cow;
-use std::ffi::{CString, OsStr, c_int, c_uint};
-use std::fmt::{Debug, Display};
+use std::ffi::{CString, OsStr, c_int, c_uint, c_void};
+use std::fmt::{self, Debug, Display};
 use std::fs::{self, File};
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::{env, io};
+use std::{env, io, mem, ptr};
 
 use ulib::diag::error_text;
 use ulib::process::{self, Fork};
-pub use ulib::process::{WaitStatus, pid_t, signal_description};
+pub use ulib::process::{WaitStatus, pid_t, signal_description, signal_name};
 
 /// What a test, or one of its steps, comes to: `Err` holds the reason it failed.
 pub type Outcome = Result<(), String>;
@@ -280,6 +281,155 @@ pub fn set_umask(mask: libc::mode_t) -> libc::mode_t {
     unsafe { libc::umask(mask) }
 }
 
+/// A set of the standard signals, 1 to 63 (bit N for signal N): a signal mask or the
+/// pending set, in a form that a signal handler can store in an atomic.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct Signals(u64);
+
+impl Signals {
+    pub const EMPTY: Self = Self(0);
+
+    /// The set of `signals` (each from 1 to 63).
+    pub fn of(signals: &[c_int]) -> Self {
+        signals.iter().fold(Self::EMPTY, |set, &signal| set.with(signal))
+    }
+
+    pub fn from_bits(bits: u64) -> Self {
+        Self(bits)
+    }
+
+    pub fn bits(self) -> u64 {
+        self.0
+    }
+
+    fn bit(signal: c_int) -> u64 {
+        assert!((1..64).contains(&signal), "signal {signal} is out of range");
+        1 << signal
+    }
+
+    pub fn contains(self, signal: c_int) -> bool {
+        self.0 & Self::bit(signal) != 0
+    }
+
+    pub fn with(self, signal: c_int) -> Self {
+        Self(self.0 | Self::bit(signal))
+    }
+
+    pub fn without(self, signal: c_int) -> Self {
+        Self(self.0 & !Self::bit(signal))
+    }
+
+    /// The C library's set as `Signals` (async-signal-safe: sigismember only).
+    fn from_sigset(set: &libc::sigset_t) -> Self {
+        // SAFETY: sigismember only reads the valid set `set`.
+        (1..64).filter(|&signal| unsafe { libc::sigismember(set, signal) } == 1).fold(Self::EMPTY, Self::with)
+    }
+
+    fn to_sigset(self) -> libc::sigset_t {
+        let mut set = empty_sigset();
+        for signal in (1..64).filter(|&signal| self.contains(signal)) {
+            // SAFETY: sigaddset adds a valid signal number to the valid set `set`.
+            unsafe { libc::sigaddset(&mut set, signal) };
+        }
+        set
+    }
+}
+
+/// `{USR1, USR2}`: the names, in number order (a number for an unnamed signal).
+impl Debug for Signals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<String> = (1..64)
+            .filter(|&signal| self.contains(signal))
+            .map(|signal| signal_name(signal).map_or_else(|| signal.to_string(), str::to_owned))
+            .collect();
+        write!(f, "{{{}}}", names.join(", "))
+    }
+}
+
+fn empty_sigset() -> libc::sigset_t {
+    // SAFETY: sigset_t is a plain bit array, and all-zero bits are the empty set.
+    unsafe { mem::zeroed() }
+}
+
+/// A signal handler: plain, or for `SA_SIGINFO`. Handlers run between any two
+/// instructions, so they must be async-signal-safe: they store into atomics only.
+pub type Handler = extern "C" fn(c_int);
+/// A handler that is given the signal's siginfo (`SA_SIGINFO`).
+pub type InfoHandler = extern "C" fn(c_int, *mut libc::siginfo_t, *mut c_void);
+
+/// What a signal does when it is delivered.
+#[derive(Debug, Clone, Copy)]
+pub enum Action {
+    Default,
+    Ignore,
+    Handle(Handler),
+    /// Handled with `SA_SIGINFO`.
+    HandleInfo(InfoHandler),
+}
+
+/// sigaction(2): sets `signal`'s action, with `flags` (`SA_SIGINFO` is added for
+/// [`Action::HandleInfo`]) and `mask`, the signals blocked while the handler runs
+/// (the C library supplies `SA_RESTORER`).
+pub fn set_action(signal: c_int, action: Action, flags: c_int, mask: Signals) -> io::Result<()> {
+    let (handler, info_flag) = match action {
+        Action::Default => (libc::SIG_DFL, 0),
+        Action::Ignore => (libc::SIG_IGN, 0),
+        Action::Handle(handler) => (handler as libc::sighandler_t, 0),
+        Action::HandleInfo(handler) => (handler as libc::sighandler_t, libc::SA_SIGINFO),
+    };
+    // SAFETY: an all-zero sigaction is valid: no handler, no flags, an empty mask.
+    let mut new: libc::sigaction = unsafe { mem::zeroed() };
+    new.sa_sigaction = handler;
+    new.sa_flags = flags | info_flag;
+    new.sa_mask = mask.to_sigset();
+    // SAFETY: `new` is a valid sigaction for the call to read; a handler is an
+    // `extern "C"` function of the right kind, async-signal-safe by its contract.
+    cvt(unsafe { libc::sigaction(signal, &new, ptr::null_mut()) }).map(drop)
+}
+
+/// sigaction(2) without a new action: `signal`'s handler, or `SIG_DFL` or `SIG_IGN`.
+pub fn current_handler(signal: c_int) -> io::Result<libc::sighandler_t> {
+    // SAFETY: an all-zero sigaction is a valid value for sigaction to overwrite.
+    let mut current: libc::sigaction = unsafe { mem::zeroed() };
+    // SAFETY: a null new action only reads the current one into `current`.
+    cvt(unsafe { libc::sigaction(signal, ptr::null(), &mut current) })?;
+    Ok(current.sa_sigaction)
+}
+
+/// The signals blocked now (async-signal-safe, for handlers too).
+pub fn blocked_signals() -> Signals {
+    let mut set = empty_sigset();
+    // SAFETY: a null new set only reads the mask into `set`; it cannot fail.
+    unsafe { libc::sigprocmask(libc::SIG_BLOCK, ptr::null(), &mut set) };
+    Signals::from_sigset(&set)
+}
+
+/// sigprocmask(2): blocks (`SIG_BLOCK`) or unblocks (`SIG_UNBLOCK`) `signals`, or
+/// makes them the mask (`SIG_SETMASK`); returns the previous mask.
+pub fn change_blocked(how: c_int, signals: Signals) -> io::Result<Signals> {
+    let new = signals.to_sigset();
+    let mut old = empty_sigset();
+    // SAFETY: sigprocmask reads the valid set `new` and writes the old mask to `old`.
+    cvt(unsafe { libc::sigprocmask(how, &new, &mut old) })?;
+    Ok(Signals::from_sigset(&old))
+}
+
+/// sigpending(2): the blocked signals that are waiting to be delivered.
+pub fn pending_signals() -> io::Result<Signals> {
+    let mut set = empty_sigset();
+    // SAFETY: sigpending writes the pending set into `set`.
+    cvt(unsafe { libc::sigpending(&mut set) })?;
+    Ok(Signals::from_sigset(&set))
+}
+
+/// sigsuspend(2): waits with `mask` as the signal mask until a handler has run, then
+/// restores the mask; the result is always the error (EINTR).
+pub fn suspend_with(mask: Signals) -> io::Result<c_int> {
+    let mask = mask.to_sigset();
+    // SAFETY: sigsuspend reads the valid set `mask`.
+    cvt(unsafe { libc::sigsuspend(&mask) })
+}
+
 /// For a forked child: runs `check` and gives the exit code, 0 for a pass; a failure
 /// is printed first as `what: reason`.
 pub fn child_check(what: &str, check: impl FnOnce() -> Outcome) -> c_int {
@@ -472,6 +622,17 @@ mod tests {
         let (_, mut writer) = pipe().unwrap();
         assert!(writer.write(b"x").is_err());
         expect_failure("read", read_fd(-1, &mut [0]), libc::EBADF).unwrap();
+    }
+
+    #[test]
+    fn signal_sets() {
+        let set = Signals::of(&[libc::SIGUSR2, libc::SIGUSR1]);
+        assert!(set.contains(libc::SIGUSR1) && !set.contains(libc::SIGTERM));
+        assert_eq!(format!("{set:?}"), "{USR1, USR2}");
+        assert_eq!(format!("{:?}", set.without(libc::SIGUSR1).with(40)), "{USR2, 40}");
+        assert_eq!(Signals::from_sigset(&set.to_sigset()), set);
+        assert_eq!(Signals::from_bits(set.bits()), set);
+        assert_eq!(format!("{:?}", Signals::EMPTY), "{}");
     }
 
     #[test]
