@@ -243,6 +243,17 @@ impl Drop for Machine {
     }
 }
 
+/// Boot with `init=/bin/ktest-NAME` (plus `extra` kernel arguments; words after
+/// `--` go to the program), require a clean exit and its `KTEST PASS NAME` line,
+/// and return the serial log.
+pub fn run_ktest(name: &str, extra: &str) -> String {
+    let mut m = Boot::new(&format!("init=/bin/ktest-{name} {extra}")).start();
+    m.expect_success(Duration::from_secs(120)).or_log(&m);
+    let log = m.log();
+    assert!(log.contains(&format!("KTEST PASS {name}")), "no pass line for {name}\n{log}");
+    log
+}
+
 /// Unwrap a wait's result, failing the test with the serial log attached.
 pub trait OrLog<T> {
     fn or_log(self, machine: &Machine) -> T;

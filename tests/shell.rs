@@ -117,7 +117,5 @@ fn a_script_file_runs_with_sh_file() {
 
 #[test]
 fn signal_handlers_run_and_interrupted_reads_restart() {
-    let mut m = Boot::new("init=/bin/ktest-signals").start();
-    m.expect_success(Duration::from_secs(120)).or_log(&m);
-    assert!(m.log().contains("KTEST PASS signals"), "{}", m.log());
+    kestrel::run_ktest("signals", "");
 }

@@ -43,6 +43,20 @@ fn chunks(addr: u64, len: usize) -> Result<impl Iterator<Item = (u64, usize, usi
     }))
 }
 
+/// How many bytes from `addr` on (up to `len`) are accessible user memory, for
+/// writing when `write`: calls that move data stop at the first bad page and return
+/// a short count, as Linux's do. EFAULT if the range leaves user space.
+pub fn accessible_len(space: &mut AddressSpace, addr: u64, len: usize, write: bool) -> Result<usize, Errno> {
+    let mut ok = 0;
+    for (page, _, chunk) in chunks(addr, len)? {
+        if user_frame(space, page, write).is_err() {
+            break;
+        }
+        ok += chunk;
+    }
+    Ok(ok)
+}
+
 pub fn copy_from_user(space: &mut AddressSpace, addr: u64, out: &mut [u8]) -> Result<(), Errno> {
     let mut done = 0;
     for (page, offset, len) in chunks(addr, out.len())? {

@@ -61,7 +61,7 @@ pub fn close(fd: i32) -> SysResult {
 
 pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
     let file = file(fd)?;
-    let mut data = alloc::vec![0u8; len.min(MAX_IO)];
+    let mut data = alloc::vec![0u8; user::usable_buffer(buf, len, MAX_IO, true)?];
     let n = file.read(&mut data)?;
     user::copy_out(buf, &data[..n]).map(|()| n)
 }
@@ -73,21 +73,21 @@ fn offset_arg(offset: i64) -> Result<u64, Errno> {
 pub fn pread(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
     let offset = offset_arg(offset)?;
     let file = file(fd)?;
-    let mut data = alloc::vec![0u8; len.min(MAX_IO)];
+    let mut data = alloc::vec![0u8; user::usable_buffer(buf, len, MAX_IO, true)?];
     let n = file.read_at(&mut data, offset)?;
     user::copy_out(buf, &data[..n]).map(|()| n)
 }
 
 pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
     let file = file(fd)?;
-    let data = user::copy_in(buf, len.min(MAX_IO))?;
+    let data = user::copy_in(buf, user::usable_buffer(buf, len, MAX_IO, false)?)?;
     file.write(&data)
 }
 
 pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
     let offset = offset_arg(offset)?;
     let file = file(fd)?;
-    let data = user::copy_in(buf, len.min(MAX_IO))?;
+    let data = user::copy_in(buf, user::usable_buffer(buf, len, MAX_IO, false)?)?;
     file.write_at(&data, offset)
 }
 

@@ -22,6 +22,21 @@ pub fn copy_in(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
     Ok(buf)
 }
 
+/// The part of the user buffer `addr..addr+len` that is accessible (for writing
+/// when `write`), capped at `max`: reads and writes then move that much, and a
+/// buffer bad from its first byte is EFAULT before any data moves (a pipe keeps
+/// its bytes). A range that leaves user space is EFAULT.
+pub fn usable_buffer(addr: u64, len: usize, max: usize, write: bool) -> Result<usize, Errno> {
+    if addr.checked_add(len as u64).is_none_or(|end| end > crate::layout::USER_END) {
+        return Err(Errno::EFAULT);
+    }
+    let ok = with_space(|s| crate::mm::user::accessible_len(s, addr, len.min(max), write))?;
+    if ok == 0 && len > 0 {
+        return Err(Errno::EFAULT);
+    }
+    Ok(ok)
+}
+
 pub fn copy_out(addr: u64, data: &[u8]) -> Result<(), Errno> {
     with_space(|s| user::copy_to_user(s, addr, data))
 }

@@ -1,12 +1,13 @@
 //! What every applet does the same way: `--help`, GNU's messages for a bad command
 //! line (`Try 'ls --help' for more information.`) with the applet's usage-error
-//! status, and the "write error" on a failing standard output.
+//! status (also for a missing or an extra operand), and the "write error" on a
+//! failing standard output.
 use std::ffi::OsString;
 use std::fmt::Display;
 use std::io::{self, BufWriter, StdoutLock, Write};
 
 use ulib::args::{ArgError, CommandLine, Spec};
-use ulib::diag::{report, report_error};
+use ulib::diag::{quoted, report, report_error};
 
 use crate::applets::{self, Applet};
 
@@ -36,6 +37,24 @@ pub fn parse(program: &str, args: Vec<OsString>, spec: &Spec) -> Result<CommandL
     }
 }
 
+/// As `parse`, for an applet that needs at least one operand: none is a usage error.
+pub fn parse_with_operands(program: &str, args: Vec<OsString>, spec: &Spec) -> Result<CommandLine, u8> {
+    let command_line = parse(program, args, spec)?;
+    if command_line.operands.is_empty() {
+        return Err(missing_operand(program));
+    }
+    Ok(command_line)
+}
+
+/// As `parse`, for an applet that takes no operands: any is a usage error.
+pub fn parse_without_operands(program: &str, args: Vec<OsString>, spec: &Spec) -> Result<CommandLine, u8> {
+    let command_line = parse(program, args, spec)?;
+    if let Some(extra) = command_line.operands.first() {
+        return Err(extra_operand(program, extra.display()));
+    }
+    Ok(command_line)
+}
+
 /// Reports a bad command line and returns the applet's status for one.
 pub fn usage_error(program: &str, message: impl Display) -> u8 {
     report(program, format_args!("{message}\nTry '{program} --help' for more information."));
@@ -47,15 +66,33 @@ pub fn missing_operand(program: &str) -> u8 {
     usage_error(program, "missing operand")
 }
 
+/// `program: extra operand 'NAME'`, as a usage error.
+pub fn extra_operand(program: &str, operand: impl Display) -> u8 {
+    usage_error(program, format_args!("extra operand {}", quoted(operand)))
+}
+
 /// Reports that standard output failed; the status for it.
 pub fn write_failed(program: &str, err: &io::Error) -> u8 {
     report_error(program, "write error", err);
     1
 }
 
+/// Arguments for a test: `text` split at white space.
+#[cfg(test)]
+pub fn words(text: &str) -> Vec<OsString> {
+    text.split_whitespace().map(OsString::from).collect()
+}
+
 /// Standard output, buffered.
 pub fn stdout() -> BufWriter<StdoutLock<'static>> {
     BufWriter::with_capacity(16 * 1024, io::stdout().lock())
+}
+
+/// Writes `line` and a newline to standard output: the applet's status.
+pub fn print_line(program: &str, line: impl Display) -> u8 {
+    let mut out = stdout();
+    let result = writeln!(out, "{line}").map(|()| 0);
+    finish(program, out, result)
 }
 
 /// The status of an applet whose work wrote to `out`: `status` once `out` is flushed,

@@ -1,12 +1,15 @@
-//! Reading the inputs that operands name, `-` (or none) being standard input; the
-//! plain read/write copy loop; and head's and tail's `==> name <==` headers.
+//! Reading the inputs that operands name, `-` (or none) being standard input, with
+//! their read failures reported; the plain read/write copy loop; and what head and
+//! tail share: their command line, counts and `==> name <==` headers.
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, StdoutLock, Write};
 use std::path::Path;
 
-use ulib::args::CommandLine;
+use ulib::args::{CommandLine, Spec};
 use ulib::diag::{quoted, report, report_error};
+
+use crate::cli;
 
 /// The operands, or `-` (standard input) when there are none.
 pub fn operands_or_stdin(operands: Vec<OsString>) -> Vec<OsString> {
@@ -50,6 +53,35 @@ pub fn copy(reader: &mut (impl Read + ?Sized), writer: &mut (impl Write + ?Sized
     }
 }
 
+/// The status of reading `operand` through `result`: 0, or `failed` once a read
+/// failure is reported (`cat: name: error`); a write failure is passed on.
+pub fn read_status(program: &str, operand: &OsStr, result: Result<(), CopyError>, failed: u8) -> io::Result<u8> {
+    match result {
+        Ok(()) => Ok(0),
+        Err(CopyError::Read(err)) => {
+            report_error(program, shown(operand), &err);
+            Ok(failed)
+        }
+        Err(CopyError::Write(err)) => Err(err),
+    }
+}
+
+/// Runs `process` on each operand's input in turn, as cat does: an input that cannot
+/// be opened or read is reported and the status becomes 1; a failing output ends it
+/// all with the error.
+pub fn each_operand(
+    program: &str,
+    operands: Vec<OsString>,
+    mut process: impl FnMut(&mut dyn BufRead) -> Result<(), CopyError>,
+) -> io::Result<u8> {
+    let mut status = 0;
+    for operand in operands_or_stdin(operands) {
+        let result = open(&operand).map_err(CopyError::Read).and_then(|mut reader| process(&mut *reader));
+        status = status.max(read_status(program, &operand, result, 1)?);
+    }
+    Ok(status)
+}
+
 /// `==> name <==` before each input when there are several (or `-v`), with a blank
 /// line between them, as head and tail write them.
 #[derive(Debug)]
@@ -81,6 +113,42 @@ impl Headers {
         let name = if operand == "-" { "standard input".into() } else { Path::new(operand).display().to_string() };
         writeln!(out, "==> {name} <==")
     }
+}
+
+/// The command line of head and tail.
+const HEAD_TAIL_SPEC: Spec = Spec { flags: "qv", valued: "nc", ..Spec::NONE };
+
+/// Rewrites head's and tail's old `head -5 file` as `head -n 5 file`.
+pub fn obsolete_count(mut args: Vec<OsString>) -> Vec<OsString> {
+    let count = args.first().and_then(|arg| arg.to_str()).and_then(|arg| arg.strip_prefix('-')).map(str::to_owned);
+    if let Some(count) = count.filter(|count| !count.is_empty() && count.bytes().all(|byte| byte.is_ascii_digit())) {
+        args.splice(0..1, ["-n".into(), count.into()]);
+    }
+    args
+}
+
+/// head and tail: the command line (`-n`/`-c` with a count that `amount(TEXT, bytes)`
+/// reads, `default` without; `-q`/`-v`), then `process` on each input with the amount.
+pub fn head_or_tail<T: Copy>(
+    program: &str,
+    args: Vec<OsString>,
+    default: T,
+    amount: impl Fn(&str, bool) -> Option<T>,
+    process: impl Fn(&mut dyn BufRead, &mut BufWriter<StdoutLock<'static>>, T) -> Result<(), CopyError>,
+) -> u8 {
+    let command_line = match cli::parse(program, obsolete_count(args), &HEAD_TAIL_SPEC) {
+        Ok(command_line) => command_line,
+        Err(status) => return status,
+    };
+    let amount = match count_option(program, &command_line, default, amount) {
+        Ok(amount) => amount,
+        Err(status) => return status,
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let headers = command_line.last_of("qv");
+    let status =
+        each_input(program, command_line.operands, headers, &mut out, |reader, out| process(reader, out, amount));
+    cli::finish(program, out, status)
 }
 
 /// Runs `process` on each operand's input in turn, after its header, for head and
@@ -132,6 +200,15 @@ pub fn last_lines_start(data: &[u8], count: u64) -> usize {
     }
 }
 
+/// Where the last `count` bytes, or lines, of `data` start.
+pub fn last_start(data: &[u8], bytes: bool, count: u64) -> usize {
+    if bytes {
+        data.len().saturating_sub(usize::try_from(count).unwrap_or(usize::MAX))
+    } else {
+        last_lines_start(data, count)
+    }
+}
+
 /// Reads all of `reader`, as a copy error if it fails.
 pub fn read_all(reader: &mut dyn BufRead) -> Result<Vec<u8>, CopyError> {
     let mut data = Vec::new();
@@ -176,9 +253,21 @@ pub fn parse_count(text: &str) -> Option<u64> {
     digits.parse::<u64>().ok()?.checked_mul(multiplier)
 }
 
+/// head's and tail's count, `[+|-]NUM`: whether it starts with `sign`, which asks for
+/// the other way of counting (head's `-N`: all but the last N; tail's `+N`: from the
+/// Nth on), and the number; the other sign changes nothing.
+pub fn signed_count(text: &str, sign: char) -> Option<(bool, u64)> {
+    let (signed, digits) = match text.strip_prefix(sign) {
+        Some(digits) => (true, digits),
+        None => (false, text.strip_prefix(['+', '-']).unwrap_or(text)),
+    };
+    Some((signed, parse_count(digits)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::words;
 
     #[test]
     fn no_operands_is_stdin() {
@@ -244,6 +333,31 @@ mod tests {
         assert_eq!(parse_count("x"), None);
         assert_eq!(parse_count("5x"), None);
         assert_eq!(parse_count(""), None);
+    }
+
+    #[test]
+    fn signed_counts() {
+        assert_eq!(signed_count("-5", '-'), Some((true, 5)));
+        assert_eq!(signed_count("+5", '-'), Some((false, 5)));
+        assert_eq!(signed_count("5", '+'), Some((false, 5)));
+        assert_eq!(signed_count("+1K", '+'), Some((true, 1024)));
+        assert_eq!(signed_count("--1", '-'), None);
+        assert_eq!(signed_count("+-1", '+'), None);
+        assert_eq!(signed_count("-+1", '-'), None);
+    }
+
+    #[test]
+    fn where_the_last_bytes_start() {
+        assert_eq!(last_start(b"a\nb\nc\n", true, 2), 4);
+        assert_eq!(last_start(b"a\nb\nc\n", true, 9), 0);
+        assert_eq!(last_start(b"a\nb\nc\n", false, 2), 2);
+    }
+
+    #[test]
+    fn the_obsolete_form() {
+        assert_eq!(obsolete_count(words("-5 file")), words("-n 5 file"));
+        assert_eq!(obsolete_count(words("-q -5")), words("-q -5"));
+        assert_eq!(obsolete_count(words("-n5")), words("-n5"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod clock;
 mod escape;
 mod fileinfo;
 mod input;
+mod syscall;
 mod target;
 mod tty;
 mod users;
@@ -74,10 +75,7 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(text: &str) -> Vec<OsString> {
-        text.split_whitespace().map(OsString::from).collect()
-    }
+    use crate::cli::words;
 
     #[test]
     fn the_link_name_chooses() {

@@ -1,11 +1,11 @@
 //! Where `cp`, `mv` and `ln` put things: `SOURCE DEST`, or `SOURCE... DIRECTORY`
 //! (each source under its own name), as GNU decides between them and words its
-//! complaints.
+//! complaints; and what `cp` and `mv` look up of a source and its destination first.
 use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use ulib::diag::{quoted, report, report_error};
 
@@ -46,8 +46,35 @@ pub fn pairs(program: &str, mut operands: Vec<OsString>, follow_last: bool) -> R
     }
 }
 
+/// The metadata of `source` (followed through a symbolic link if `follow`) and of
+/// what `destination` is now, for copying or moving one to the other; `None` once the
+/// trouble is reported: a source that cannot be looked up, or a destination that is
+/// the source itself.
+pub fn source_and_destination(
+    program: &str,
+    source: &Path,
+    destination: &Path,
+    follow: bool,
+) -> Option<(fs::Metadata, io::Result<fs::Metadata>)> {
+    let looked_up = if follow { fs::metadata(source) } else { fs::symlink_metadata(source) };
+    let metadata = match looked_up {
+        Ok(metadata) => metadata,
+        Err(err) => {
+            report_error(program, format_args!("cannot stat {}", quoted(source.display())), &err);
+            return None;
+        }
+    };
+    let existing = fs::symlink_metadata(destination);
+    if same_file(&metadata, &existing) {
+        let (source, destination) = (quoted(source.display()), quoted(destination.display()));
+        report(program, format_args!("{source} and {destination} are the same file"));
+        return None;
+    }
+    Some((metadata, existing))
+}
+
 /// Whether two paths name the same file (both exist, same device and inode).
-pub fn same_file(a: &fs::Metadata, b: &io::Result<fs::Metadata>) -> bool {
+fn same_file(a: &fs::Metadata, b: &io::Result<fs::Metadata>) -> bool {
     use std::os::unix::fs::MetadataExt;
     matches!(b, Ok(b) if a.dev() == b.dev() && a.ino() == b.ino())
 }
@@ -55,10 +82,7 @@ pub fn same_file(a: &fs::Metadata, b: &io::Result<fs::Metadata>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(text: &str) -> Vec<OsString> {
-        text.split_whitespace().map(OsString::from).collect()
-    }
+    use crate::cli::words;
 
     #[test]
     fn into_a_directory_or_onto_a_name() {

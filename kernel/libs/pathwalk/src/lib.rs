@@ -9,6 +9,9 @@
 //! - [`resolve_parent`] stops before the final component and returns it unresolved
 //!   ([`Parent`], [`FinalName`]), as `mkdir`, `unlink`, `rmdir`, `rename`, `symlink`
 //!   and `link` need.
+//! - [`FinalWalk`] stops there too but lets the caller look up (or create) the final
+//!   component and then follow a link found there, as `open` needs.
+//! - [`check_path`] and [`check_name`] are the limits on path texts and names.
 //!
 //! Both follow Linux (`fs/namei.c`): an empty path is `ENOENT`; a path starts at the
 //! root when it begins with `/` and at `cwd` otherwise; repeated slashes count as one;
@@ -18,7 +21,8 @@
 //! link target is resolved from the directory holding the link, an absolute one from the
 //! root. Errors:
 //!
-//! - `ENOENT`: an empty path, a missing entry, a dangling link, an empty link target;
+//! - `ENOENT`: an empty path, a missing entry, a dangling link, an empty link target,
+//!   a name looked up in a removed directory ([`Namespace::is_removed`]);
 //! - `ENOTDIR`: a non-directory followed by more components or by a trailing slash;
 //! - `ENAMETOOLONG`: a component longer than [`NAME_MAX`] bytes, a path of [`PATH_MAX`]
 //!   bytes or more;
@@ -105,6 +109,15 @@ pub trait Namespace {
     /// Whether the caller may search the directory `dir` (its `x` permission): look up
     /// entries in it or go to its parent. When false, the walk fails with `EACCES`.
     fn may_search(&self, dir: &Self::Node) -> bool;
+
+    /// Whether the directory `dir` was removed (Linux's `IS_DEADDIR`): a name looked up
+    /// in it is then `ENOENT`, before its length is checked (Linux checks for a removed
+    /// directory before it asks the file system, whose lookup checks the length). `.`
+    /// and `..` still resolve. None by default.
+    fn is_removed(&self, dir: &Self::Node) -> bool {
+        let _ = dir;
+        false
+    }
 }
 
 /// Resolves `path` as Linux does and returns the node it names.
@@ -181,34 +194,84 @@ pub struct Parent<'p, Node> {
 /// create, remove or rename the final name (`mkdir`, `unlink`, `rmdir`, `rename`,
 /// `symlink`, `link`, `open` with `O_CREAT`).
 ///
-/// Symbolic links in the middle are followed; the final component is not looked up at
-/// all, so a link there (even a dangling one) is left to the caller, as is whether the
-/// name exists. The parent must be a directory the caller may search (`ENOTDIR`,
+/// Symbolic links in the middle are followed; the final component is not looked up
+/// at all, so a link there (even a dangling one) is left to the caller, as is whether
+/// the name exists. The parent must be a directory the caller may search (`ENOTDIR`,
 /// `EACCES`), and a final [`FinalName::Name`] longer than [`NAME_MAX`] bytes is
-/// `ENAMETOOLONG`. Other errors: as [`resolve`].
+/// `ENAMETOOLONG` (`ENOENT` in a removed directory, as looking it up would be; a
+/// shorter name there is left to the caller). Other errors: as [`resolve`].
 pub fn resolve_parent<'p, N: Namespace>(ns: &N, cwd: &N::Node, path: &'p [u8]) -> Result<Parent<'p, N::Node>, Errno> {
     check_path(path)?;
     let mut walker = Walker::new(ns, cwd, path);
-    let Last::Component { name, trailing_slash } = walker.walk_to_last()? else {
+    let Last::Component { name, trailing_slash } = walker.walk_to_parent()? else {
         return Ok(Parent { dir: walker.into_current(), last: FinalName::Root, trailing_slash: false });
     };
-    // Linux checks the directory before it looks at the final component.
-    walk::check_searchable(ns, walker.current())?;
     // Without a followed final link, the walk's final text is `path` itself.
-    let last = match &path[name] {
-        b"." => FinalName::Dot,
-        b".." => FinalName::DotDot,
-        name => {
-            check_name(name)?;
-            FinalName::Name(name)
-        }
-    };
+    let last = FinalName::of(&path[name]);
+    if let FinalName::Name(name) = last
+        && let Err(too_long) = check_name(name)
+    {
+        // A name that cannot exist fails as looking it up would.
+        return Err(if ns.is_removed(walker.current()) { Errno::ENOENT } else { too_long });
+    }
     Ok(Parent { dir: walker.into_current(), last, trailing_slash })
 }
 
+/// A resolution that stops before the final component, lets the caller look it up
+/// (or create it) and may then follow a symbolic link found there: Linux's
+/// `path_openat`, whose final component `open` handles itself.
+///
+/// [`parent`](FinalWalk::parent) walks to the final component and returns it;
+/// [`follow_link`](FinalWalk::follow_link) follows a link the caller found there, and
+/// the next `parent` returns the final component of its target. Every link followed
+/// counts towards [`MAX_SYMLINKS`], in the middle or at the end.
+pub struct FinalWalk<'n, 'p, N: Namespace> {
+    walker: Walker<'n, 'p, N>,
+}
+
+impl<'n, 'p, N: Namespace> FinalWalk<'n, 'p, N> {
+    /// A walk of `path` from `cwd` (from the root when absolute). Errors: see
+    /// [`check_path`].
+    pub fn new(ns: &'n N, cwd: &N::Node, path: &'p [u8]) -> Result<Self, Errno> {
+        check_path(path)?;
+        Ok(FinalWalk { walker: Walker::new(ns, cwd, path) })
+    }
+
+    /// Walks to the final component, following the links on the way, and returns it
+    /// as [`resolve_parent`] does, except that a final [`FinalName::Name`] may be of
+    /// any length: the caller looks it up, which checks it ([`check_name`]). Returns
+    /// the same again until [`follow_link`](Self::follow_link) is called.
+    pub fn parent(&mut self) -> Result<Parent<'_, N::Node>, Errno> {
+        let Last::Component { name, trailing_slash } = self.walker.walk_to_parent()? else {
+            return Ok(Parent { dir: self.walker.current().clone(), last: FinalName::Root, trailing_slash: false });
+        };
+        let dir = self.walker.current().clone();
+        Ok(Parent { dir, last: FinalName::of(self.walker.final_text(name)), trailing_slash })
+    }
+
+    /// Follows `link`, the symbolic link the final [`FinalName::Name`] of the last
+    /// [`parent`](Self::parent) names: its target is walked next, from that parent
+    /// (from the root when absolute). `ELOOP` past [`MAX_SYMLINKS`] links, `ENOENT` for
+    /// an empty target.
+    pub fn follow_link(&mut self, link: &N::Node) -> Result<(), Errno> {
+        self.walker.follow_final_link(link)
+    }
+}
+
+impl<'p> FinalName<'p> {
+    /// What the final component `name` (never empty, no `/`) is.
+    fn of(name: &'p [u8]) -> Self {
+        match name {
+            b"." => FinalName::Dot,
+            b".." => FinalName::DotDot,
+            name => FinalName::Name(name),
+        }
+    }
+}
+
 /// Checks a path as Linux does before resolving it: empty is `ENOENT`, [`PATH_MAX`]
-/// bytes or more is `ENAMETOOLONG`.
-fn check_path(path: &[u8]) -> Result<(), Errno> {
+/// bytes or more is `ENAMETOOLONG` (as for a symbolic link's target).
+pub fn check_path(path: &[u8]) -> Result<(), Errno> {
     if path.is_empty() {
         Err(Errno::ENOENT)
     } else if path.len() >= PATH_MAX {
@@ -220,6 +283,6 @@ fn check_path(path: &[u8]) -> Result<(), Errno> {
 
 /// Checks one component about to be looked up: longer than [`NAME_MAX`] is
 /// `ENAMETOOLONG`.
-fn check_name(name: &[u8]) -> Result<(), Errno> {
+pub fn check_name(name: &[u8]) -> Result<(), Errno> {
     if name.len() > NAME_MAX { Err(Errno::ENAMETOOLONG) } else { Ok(()) }
 }

@@ -14,15 +14,21 @@ enum Entry {
     Link(Vec<u8>),
 }
 
-/// A tree of nodes; `mounts` holds (mount point, mounted root) pairs.
+/// A tree of nodes; `mounts` holds (mount point, mounted root) pairs, `removed` the
+/// directories [`Namespace::is_removed`] reports.
 struct Mock {
     nodes: Vec<Entry>,
     mounts: Vec<(Id, Id)>,
+    removed: Vec<Id>,
 }
 
 impl Mock {
     fn new() -> Mock {
-        Mock { nodes: vec![Entry::Dir { parent: ROOT, children: Vec::new(), searchable: true }], mounts: Vec::new() }
+        Mock {
+            nodes: vec![Entry::Dir { parent: ROOT, children: Vec::new(), searchable: true }],
+            mounts: Vec::new(),
+            removed: Vec::new(),
+        }
     }
 
     fn add(&mut self, dir: Id, name: &str, entry: Entry) -> Id {
@@ -106,6 +112,10 @@ impl Namespace for Mock {
     fn may_search(&self, dir: &Id) -> bool {
         let Entry::Dir { searchable, .. } = self.nodes[*dir] else { panic!("may_search of non-directory {dir}") };
         searchable
+    }
+
+    fn is_removed(&self, dir: &Id) -> bool {
+        self.removed.contains(dir)
     }
 }
 
@@ -490,4 +500,73 @@ fn parent_then_child_agrees_with_resolve() {
         let FinalName::Name(name) = found.last else { panic!("{path}: {:?}", found.last) };
         assert_eq!(ns.child(&found.dir, name), find_nofollow(&ns, path), "{path}");
     }
+}
+
+#[test]
+fn path_and_name_limits_are_linux_limits() {
+    assert_eq!(check_path(b""), Err(Errno::ENOENT));
+    assert_eq!(check_path(&[b'a'; PATH_MAX - 1]), Ok(()));
+    assert_eq!(check_path(&[b'a'; PATH_MAX]), Err(Errno::ENAMETOOLONG));
+    assert_eq!(check_name(&[b'a'; NAME_MAX]), Ok(()));
+    assert_eq!(check_name(&[b'a'; NAME_MAX + 1]), Err(Errno::ENAMETOOLONG));
+}
+
+#[test]
+fn names_in_a_removed_directory_are_enoent_before_their_length_is_checked() {
+    let mut ns = sample();
+    let gone = ns.dir(ROOT, "gone");
+    ns.removed.push(gone);
+    let long = format!("/gone/{}", "a".repeat(NAME_MAX + 1));
+    assert_eq!(find(&ns, &long), Err(Errno::ENOENT));
+    assert_eq!(find(&ns, &format!("{long}/x")), Err(Errno::ENOENT));
+    assert_eq!(parent_of(&ns, ROOT, &long), Err(Errno::ENOENT));
+    assert_eq!(find(&ns, "/gone/x"), Err(Errno::ENOENT));
+    assert_eq!(parent_of(&ns, ROOT, "/gone/x"), parent(gone, FinalName::Name(b"x"), false));
+    assert_eq!(find(&ns, "/gone/."), Ok(gone), "`.` and `..` still resolve");
+    assert_eq!(find(&ns, "/gone/.."), Ok(ROOT));
+}
+
+#[test]
+fn a_final_walk_lets_the_caller_follow_the_final_link() {
+    let ns = sample();
+    let (etc, lib) = (ns.node("/etc"), ns.node("/usr/lib"));
+    let mut walk = FinalWalk::new(&ns, &ROOT, b"/motd_link").unwrap();
+    assert_eq!(walk.parent(), parent(ROOT, FinalName::Name(b"motd_link"), false));
+    assert_eq!(walk.parent(), parent(ROOT, FinalName::Name(b"motd_link"), false), "until a link is followed");
+    walk.follow_link(&ns.node("/motd_link")).unwrap();
+    assert_eq!(walk.parent(), parent(ROOT, FinalName::Name(b"motd"), false));
+    walk.follow_link(&ns.node("/motd")).unwrap();
+    assert_eq!(walk.parent(), parent(etc, FinalName::Name(b"motd"), false), "from the link's directory");
+    let mut walk = FinalWalk::new(&ns, &lib, b"back/").unwrap();
+    assert_eq!(walk.parent(), parent(lib, FinalName::Name(b"back"), true));
+    walk.follow_link(&ns.node("/usr/lib/back")).unwrap();
+    assert_eq!(walk.parent(), parent(ROOT, FinalName::Name(b"etc"), false));
+    let long = "a".repeat(NAME_MAX + 1);
+    let mut walk = FinalWalk::new(&ns, &etc, long.as_bytes()).unwrap();
+    assert_eq!(walk.parent(), parent(etc, FinalName::Name(long.as_bytes()), false), "left to the caller");
+    assert!(FinalWalk::new(&ns, &ROOT, b"").is_err_and(|e| e == Errno::ENOENT));
+    assert!(FinalWalk::new(&ns, &ROOT, &[b'/'; PATH_MAX]).is_err_and(|e| e == Errno::ENAMETOOLONG));
+    assert_eq!(FinalWalk::new(&ns, &ROOT, b"locked/x").unwrap().parent(), Err(Errno::EACCES));
+    assert_eq!(FinalWalk::new(&ns, &ROOT, b"/").unwrap().parent(), parent(ROOT, FinalName::Root, false));
+}
+
+#[test]
+fn a_final_walk_counts_every_link() {
+    let ns = sample();
+    // c21 in the middle follows 20 links; following c21 itself and its 19 successors
+    // at the end makes 40, one more is ELOOP.
+    let mut walk = FinalWalk::new(&ns, &ROOT, b"/chain/c21/../chain/c21").unwrap();
+    for n in 21..41 {
+        let name = format!("c{n}");
+        assert_eq!(walk.parent(), parent(ns.node("/chain"), FinalName::Name(name.as_bytes()), false));
+        walk.follow_link(&ns.node(&format!("/chain/{name}"))).unwrap();
+    }
+    assert_eq!(walk.parent(), parent(ROOT, FinalName::Name(b"usr"), false));
+    let mut walk = FinalWalk::new(&ns, &ROOT, b"/chain/c20/../chain/c21").unwrap();
+    for n in 21..40 {
+        walk.parent().unwrap();
+        walk.follow_link(&ns.node(&format!("/chain/c{n}"))).unwrap();
+    }
+    walk.parent().unwrap();
+    assert_eq!(walk.follow_link(&ns.node("/chain/c40")), Err(Errno::ELOOP));
 }

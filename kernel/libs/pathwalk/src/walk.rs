@@ -103,6 +103,17 @@ impl<'n, 'p, N: Namespace> Walker<'n, 'p, N> {
         }
     }
 
+    /// [`walk_to_last`](Self::walk_to_last), then checks that the final component's
+    /// directory is one the caller may search (Linux checks it before it looks at the
+    /// final component), unless the path named the root.
+    pub(crate) fn walk_to_parent(&mut self) -> Result<Last, Errno> {
+        let last = self.walk_to_last()?;
+        if let Last::Component { .. } = last {
+            check_searchable(self.ns, &self.current)?;
+        }
+        Ok(last)
+    }
+
     /// Follows `link`, the final component: its target replaces the walked text, to
     /// be walked by the next [`walk_to_last`](Self::walk_to_last).
     pub(crate) fn follow_final_link(&mut self, link: &N::Node) -> Result<(), Errno> {
@@ -141,6 +152,10 @@ pub(crate) fn step<N: Namespace>(ns: &N, dir: &N::Node, name: &[u8]) -> Result<N
         b"." => Ok(dir.clone()),
         b".." => Ok(ns.parent(dir)),
         _ => {
+            // Linux's order: a removed directory, then the file system's length check.
+            if ns.is_removed(dir) {
+                return Err(Errno::ENOENT);
+            }
             check_name(name)?;
             ns.child(dir, name)
         }

@@ -13,7 +13,6 @@ use kabi::fs::{S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 
 use crate::data::PageAllocator;
 use crate::inode::{Attributes, FileType, Inode, InodeRef, PERMISSION_BITS};
-use crate::path::{self, NAME_MAX};
 use crate::time::Timestamp;
 use crate::tree::{DEFAULT_DIRECTORY_ATTRIBUTES, Tree};
 
@@ -137,11 +136,11 @@ impl Loader {
             return Err(LoadError::BadName { offset });
         }
         let mut components = Vec::new();
-        for component in path::components(full_name) {
+        for component in full_name.split(|&byte| byte == b'/').filter(|component| !component.is_empty()) {
             match component {
                 b"." => {}
                 b".." => return Err(LoadError::BadName { offset }),
-                _ if component.len() > NAME_MAX => return Err(LoadError::BadName { offset }),
+                _ if pathwalk::check_name(component).is_err() => return Err(LoadError::BadName { offset }),
                 _ => components.push(component),
             }
         }
@@ -228,6 +227,7 @@ mod tests {
     use alloc::sync::Arc;
     use kabi::Errno;
     use kabi::fs::{DT_DIR, DT_LNK, DT_REG};
+    use pathwalk::NAME_MAX;
     use std::process::{Command, Stdio};
 
     fn find(tree: &Tree, path: &str) -> InodeRef {

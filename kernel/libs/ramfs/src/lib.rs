@@ -2,9 +2,9 @@
 //! first filled from the cpio (newc) initramfs (DESIGN.md, Decision 7).
 //!
 //! - [`Tree`] owns the root and resolves paths ([`Tree::lookup`], [`Tree::lookup_as`],
-//!   [`Tree::lookup_parent`]) the way Linux does: `.`, `..` (physical, root's `..` is
-//!   root), repeated and trailing slashes, symbolic links (at most 40 per lookup),
-//!   search permission, and Linux's errors.
+//!   [`Tree::lookup_parent`]) the way Linux does, with the `pathwalk` crate: `.`, `..`
+//!   (physical, root's `..` is root), repeated and trailing slashes, symbolic links (at
+//!   most 40 per lookup), search permission, and Linux's errors.
 //! - The tree's namespace calls ([`Tree::open`], [`Tree::mkdir`], [`Tree::unlink`],
 //!   [`Tree::rename`], ...) check permissions and fail as Linux's tmpfs does; the
 //!   kernel's syscalls map to them one to one.
@@ -16,7 +16,6 @@
 //!   ([`Tree::pages_in_use`]).
 //! - The crate has no clock: calls that change times take "now" as a [`Timestamp`].
 //! - [`Tree::from_cpio`] builds the tree from a cpio newc archive.
-//! - [`path`] holds the pure path-text rules (limits, splitting into components).
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
@@ -26,7 +25,6 @@ mod cpio;
 mod data;
 mod inode;
 mod namespace;
-pub mod path;
 mod time;
 mod tree;
 
@@ -40,5 +38,6 @@ pub use cpio::LoadError;
 pub use data::{MAX_FILE_SIZE, PAGE_SIZE, Page, PageAllocator};
 pub use inode::{DirEntry, FileType, Inode, InodeRef, Metadata};
 pub use namespace::{RENAME_EXCHANGE, RENAME_NOREPLACE, RenameFlags};
+pub use pathwalk::MAX_SYMLINKS;
 pub use time::{SetTime, Timestamp};
-pub use tree::{LastComponent, MAX_SYMLINKS, ParentPath, ROOT_INO, Tree};
+pub use tree::{LastComponent, ParentPath, ROOT_INO, Tree};

@@ -13,12 +13,12 @@ use kabi::fs::{
     O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOATIME, O_NOFOLLOW, O_PATH, O_RDONLY, O_TMPFILE, O_TRUNC, O_WRONLY,
     S_ISGID, S_ISVTX,
 };
+use pathwalk::{FinalName, FinalWalk, Parent};
 
 use crate::access::{Access, Credentials};
 use crate::inode::{Attributes, FileType, Inode, InodeRef};
-use crate::path::{self, PATH_MAX};
 use crate::time::Timestamp;
-use crate::tree::{LastComponent, ParentPath, Tree, find_entry, follow};
+use crate::tree::{LastComponent, Names, ParentPath, Tree, existing, find_entry};
 use alloc::sync::Arc;
 
 /// `renameat2` flags (`RENAME_WHITEOUT`, 4, is not supported).
@@ -90,28 +90,31 @@ impl Tree {
         }
         let exclusive = create && flags & O_EXCL != 0;
         let follow_final_symlink = flags & O_NOFOLLOW == 0 && !exclusive;
-        path::check_path(path)?;
-        let mut links = 0;
-        let mut at = self.walk(cwd, path, credentials, &mut links)?;
+        let names = Names { tree: self, credentials };
+        let mut walk = FinalWalk::new(&names, &Some(cwd.clone()), path)?;
         let (inode, created) = loop {
-            let LastComponent::Name(name) = &at.last else {
-                break (self.final_inode(&at)?, false);
+            let Parent { dir, last, trailing_slash } = walk.parent()?;
+            let directory = existing(dir)?;
+            let name = match last {
+                FinalName::Name(name) => name,
+                FinalName::Dot => break (directory, false),
+                FinalName::DotDot => break (directory.parent()?, false),
+                FinalName::Root => break (self.root.clone(), false),
             };
             let found = if create {
-                if at.trailing_slash {
+                if trailing_slash {
                     return Err(Errno::EISDIR);
                 }
-                match self.find_or_create(&at, name, mode, credentials, now)? {
+                match self.find_or_create(&directory, name, mode, credentials, now)? {
                     (inode, true) => break (inode, true),
                     (inode, false) => inode,
                 }
             } else {
-                must_be_directory |= at.trailing_slash;
-                find_entry(&at.directory, name)?.ok_or(Errno::ENOENT)?
+                must_be_directory |= trailing_slash;
+                find_entry(&directory, name)?.ok_or(Errno::ENOENT)?
             };
-            if found.file_type() == FileType::Symlink && (follow_final_symlink || at.trailing_slash) {
-                let target = follow(&found, &mut links)?;
-                at = self.walk(&at.directory, &target, credentials, &mut links)?;
+            if found.file_type() == FileType::Symlink && (follow_final_symlink || trailing_slash) {
+                walk.follow_link(&Some(found))?;
                 continue;
             }
             break (found, false);
@@ -150,23 +153,23 @@ impl Tree {
         Ok(inode)
     }
 
-    /// The regular file `name` in `at`, made if missing; whether it was made.
+    /// The regular file `name` in `directory`, made if missing; whether it was made.
     fn find_or_create(
         &self,
-        at: &ParentPath,
+        directory: &InodeRef,
         name: &[u8],
         mode: u32,
         credentials: &Credentials<'_>,
         now: Timestamp,
     ) -> Result<(InodeRef, bool), Errno> {
         let _namespace = self.namespace.lock();
-        if let Some(existing) = find_entry(&at.directory, name)? {
+        if let Some(existing) = find_entry(directory, name)? {
             return Ok((existing, false));
         }
-        may_create(&at.directory, credentials)?;
-        let attributes = new_attributes(&at.directory, FileType::Regular, mode, credentials, now);
+        may_create(directory, credentials)?;
+        let attributes = new_attributes(directory, FileType::Regular, mode, credentials, now);
         let file = Inode::new_regular(self.allocate_ino(), attributes, self.store.clone());
-        add(&at.directory, name, &file, now);
+        add(directory, name, &file, now);
         Ok((file, true))
     }
 
@@ -220,12 +223,7 @@ impl Tree {
         credentials: &Credentials<'_>,
         now: Timestamp,
     ) -> Result<InodeRef, Errno> {
-        if target.is_empty() {
-            return Err(Errno::ENOENT);
-        }
-        if target.len() >= PATH_MAX {
-            return Err(Errno::ENAMETOOLONG);
-        }
+        pathwalk::check_path(target)?;
         let _namespace = self.namespace.lock();
         let name = name_to_create(at, false)?;
         may_create(&at.directory, credentials)?;

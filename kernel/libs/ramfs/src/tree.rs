@@ -1,6 +1,7 @@
 //! The file tree: its root, inode numbering and page store, path resolution (`lookup`,
-//! `lookup_parent`, with Linux's rules and errors, and search permission checked on the
-//! way) and the way back from a directory to its path (`path_of`, for `getcwd`).
+//! `lookup_parent`: the `pathwalk` crate's, with Linux's rules and errors, over the
+//! tree with the caller's search permission) and the way back from a directory to its
+//! path (`path_of`, for `getcwd`).
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -9,20 +10,16 @@ use core::fmt;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use kabi::Errno;
+use pathwalk::{FinalName, FinalWalk, Kind, Namespace, Parent};
 use spin::Mutex;
 
 use crate::access::{Access, Credentials};
 use crate::data::{PageAllocator, PageStore};
 use crate::inode::{Attributes, FileType, Inode, InodeRef};
-use crate::path;
 use crate::time::Timestamp;
 
 /// The inode number of the root directory.
 pub const ROOT_INO: u64 = 1;
-
-/// How many symbolic links one lookup follows before it fails with `ELOOP`
-/// (Linux's `MAXSYMLINKS`).
-pub const MAX_SYMLINKS: usize = 40;
 
 /// The root's attributes until the archive says otherwise: `drwxr-xr-x root root`.
 pub(crate) const DEFAULT_DIRECTORY_ATTRIBUTES: Attributes = Attributes::new(0o755, 0, 0, Timestamp::from_secs(0));
@@ -66,6 +63,18 @@ pub struct ParentPath {
 }
 
 impl ParentPath {
+    /// The owned form of where [`FinalWalk::parent`] stopped: `ENOENT` if its
+    /// directory is gone.
+    pub(crate) fn new(parent: Parent<'_, Node>) -> Result<ParentPath, Errno> {
+        let last = match parent.last {
+            FinalName::Name(name) => LastComponent::Name(name.to_vec()),
+            FinalName::Dot => LastComponent::Dot,
+            FinalName::DotDot => LastComponent::DotDot,
+            FinalName::Root => LastComponent::Root,
+        };
+        Ok(ParentPath { directory: existing(parent.dir)?, last, trailing_slash: parent.trailing_slash })
+    }
+
     /// The directory holding the final component.
     pub fn directory(&self) -> &InodeRef {
         &self.directory
@@ -115,7 +124,7 @@ impl Tree {
     }
 
     /// Resolves `path` as Linux does, relative to `cwd` unless it is absolute, for a
-    /// caller with `credentials`.
+    /// caller with `credentials` ([`pathwalk::resolve`]).
     ///
     /// `.` and `..` are resolved physically (after following a link to `/a/b`, `..` is
     /// `/a`; the root's `..` is the root); repeated slashes count as one. Symbolic links
@@ -127,7 +136,7 @@ impl Tree {
     /// name in a removed directory), `ENOTDIR` (a non-directory followed by more path
     /// or a trailing slash), `EACCES` (a directory on the way the caller may not
     /// search), `ENAMETOOLONG` (a component over `NAME_MAX` bytes, a path of `PATH_MAX`
-    /// or more), `ELOOP` (more than [`MAX_SYMLINKS`] links followed).
+    /// or more), `ELOOP` (more than [`MAX_SYMLINKS`](crate::MAX_SYMLINKS) links followed).
     pub fn lookup_as(
         &self,
         cwd: &InodeRef,
@@ -135,23 +144,8 @@ impl Tree {
         follow_final_symlink: bool,
         credentials: &Credentials<'_>,
     ) -> Result<InodeRef, Errno> {
-        path::check_path(path)?;
-        let mut links = 0;
-        let mut at = self.walk(cwd, path, credentials, &mut links)?;
-        let mut must_be_directory = false;
-        loop {
-            must_be_directory |= at.trailing_slash;
-            let inode = self.final_inode(&at)?;
-            if inode.file_type() == FileType::Symlink && (follow_final_symlink || must_be_directory) {
-                let target = follow(&inode, &mut links)?;
-                at = self.walk(&at.directory, &target, credentials, &mut links)?;
-                continue;
-            }
-            if must_be_directory && inode.file_type() != FileType::Directory {
-                return Err(Errno::ENOTDIR);
-            }
-            return Ok(inode);
-        }
+        let names = Names { tree: self, credentials };
+        existing(pathwalk::resolve(&names, &Some(cwd.clone()), path, follow_final_symlink)?)
     }
 
     /// Resolves all of `path` but its final component, which is not looked up (Linux's
@@ -166,71 +160,9 @@ impl Tree {
         path: &[u8],
         credentials: &Credentials<'_>,
     ) -> Result<ParentPath, Errno> {
-        path::check_path(path)?;
-        self.walk(cwd, path, credentials, &mut 0)
-    }
-
-    /// Walks `path` from `start` (or the root) to its final component, following the
-    /// links on the way; `links` counts the links followed by the whole lookup.
-    pub(crate) fn walk(
-        &self,
-        start: &InodeRef,
-        path: &[u8],
-        credentials: &Credentials<'_>,
-        links: &mut usize,
-    ) -> Result<ParentPath, Errno> {
-        let mut current = if path::is_absolute(path) { self.root.clone() } else { start.clone() };
-        // The path left to resolve: `remaining[position..]`. A followed link replaces it
-        // with the link's target followed by what was left after the link.
-        let mut remaining: Vec<u8> = path.to_vec();
-        let mut position = 0;
-        loop {
-            let Some((name, rest)) = path::split_first_component(&remaining[position..]) else {
-                // Only slashes: the root.
-                return Ok(ParentPath { directory: current, last: LastComponent::Root, trailing_slash: false });
-            };
-            if current.file_type() != FileType::Directory {
-                return Err(Errno::ENOTDIR);
-            }
-            if !current.may_access(credentials, Access::EXECUTE) {
-                return Err(Errno::EACCES);
-            }
-            if path::is_final(rest) {
-                let last = match name {
-                    b"." => LastComponent::Dot,
-                    b".." => LastComponent::DotDot,
-                    _ => LastComponent::Name(name.to_vec()),
-                };
-                return Ok(ParentPath { directory: current, last, trailing_slash: !rest.is_empty() });
-            }
-            let next = match name {
-                b"." => current.clone(),
-                b".." => current.parent()?,
-                _ => find_entry(&current, name)?.ok_or(Errno::ENOENT)?,
-            };
-            if next.file_type() == FileType::Symlink {
-                let mut expanded = follow(&next, links)?;
-                if path::is_absolute(&expanded) {
-                    current = self.root.clone();
-                }
-                expanded.extend_from_slice(rest);
-                remaining = expanded;
-                position = 0;
-            } else {
-                position = remaining.len() - rest.len();
-                current = next;
-            }
-        }
-    }
-
-    /// The inode the final component of `at` names; `ENOENT` if it names nothing.
-    pub(crate) fn final_inode(&self, at: &ParentPath) -> Result<InodeRef, Errno> {
-        match &at.last {
-            LastComponent::Root => Ok(self.root.clone()),
-            LastComponent::Dot => Ok(at.directory.clone()),
-            LastComponent::DotDot => at.directory.parent(),
-            LastComponent::Name(name) => find_entry(&at.directory, name)?.ok_or(Errno::ENOENT),
-        }
+        let names = Names { tree: self, credentials };
+        let mut walk = FinalWalk::new(&names, &Some(cwd.clone()), path)?;
+        ParentPath::new(walk.parent()?)
     }
 
     /// The absolute path of `directory` in this tree, such as `/usr/bin` (for
@@ -263,7 +195,7 @@ pub(crate) fn find_entry(directory: &InodeRef, name: &[u8]) -> Result<Option<Ino
     if directory.is_dead() {
         return Err(Errno::ENOENT);
     }
-    path::check_name(name)?;
+    pathwalk::check_name(name)?;
     match directory.child(name) {
         Ok(child) => Ok(Some(child)),
         Err(Errno::ENOENT) => Ok(None),
@@ -271,25 +203,64 @@ pub(crate) fn find_entry(directory: &InodeRef, name: &[u8]) -> Result<Option<Ino
     }
 }
 
-/// The target of `link`, counted against [`MAX_SYMLINKS`] in `links`: `ELOOP` past
-/// that, `ENOENT` for an empty target.
-pub(crate) fn follow(link: &InodeRef, links: &mut usize) -> Result<Vec<u8>, Errno> {
-    if *links == MAX_SYMLINKS {
-        return Err(Errno::ELOOP);
+/// The inode a node the walk ended at is: `ENOENT` for a directory that is gone.
+pub(crate) fn existing(node: Node) -> Result<InodeRef, Errno> {
+    node.ok_or(Errno::ENOENT)
+}
+
+/// A node of the tree as [`Names`] walks it: an inode, or `None` for the parent of a
+/// removed directory that is itself gone (its `..` led nowhere), in which every lookup
+/// is `ENOENT` and whose `..` is itself.
+pub(crate) type Node = Option<InodeRef>;
+
+/// The tree as [`pathwalk`] walks it, for a caller with `credentials`: search
+/// permission is theirs (root may search any directory).
+pub(crate) struct Names<'t, 'c> {
+    pub(crate) tree: &'t Tree,
+    pub(crate) credentials: &'t Credentials<'c>,
+}
+
+impl Namespace for Names<'_, '_> {
+    type Node = Node;
+
+    fn root(&self) -> Node {
+        Some(self.tree.root.clone())
     }
-    *links += 1;
-    let target = link.read_link()?;
-    if target.is_empty() {
-        return Err(Errno::ENOENT);
+
+    fn kind(&self, node: &Node) -> Kind {
+        match node.as_ref().map(|inode| inode.file_type()) {
+            None | Some(FileType::Directory) => Kind::Directory,
+            Some(FileType::Symlink) => Kind::Symlink,
+            Some(FileType::Regular) => Kind::Other,
+        }
     }
-    Ok(target.to_vec())
+
+    fn child(&self, dir: &Node, name: &[u8]) -> Result<Node, Errno> {
+        existing(dir.clone())?.child(name).map(Some)
+    }
+
+    fn parent(&self, dir: &Node) -> Node {
+        dir.as_ref()?.parent().ok()
+    }
+
+    fn read_link(&self, link: &Node) -> Result<Vec<u8>, Errno> {
+        Ok(existing(link.clone())?.read_link()?.to_vec())
+    }
+
+    fn may_search(&self, dir: &Node) -> bool {
+        dir.as_ref().is_none_or(|inode| inode.may_access(self.credentials, Access::EXECUTE))
+    }
+
+    fn is_removed(&self, dir: &Node) -> bool {
+        dir.as_ref().is_none_or(|inode| inode.is_dead())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::path::{NAME_MAX, PATH_MAX};
     use crate::test_archive::{Archive, load};
+    use pathwalk::{MAX_SYMLINKS, NAME_MAX, PATH_MAX};
 
     /// /bin/sh, /etc/motd ("hello"), /usr/lib/libc (dir), /lib -> usr/lib,
     /// /abs -> /etc, /motd -> etc/motd, /dangling -> nowhere, /loop1 <-> /loop2.

@@ -9,6 +9,7 @@
 use multiboot2::{FramebufferField, FramebufferTag, FramebufferType};
 use noto_sans_mono_bitmap::{FontWeight, RasterHeight, RasterizedChar, get_raster, get_raster_width};
 
+use super::text::{self, CellScreen};
 use crate::layout::phys_to_virt;
 
 const WEIGHT: FontWeight = FontWeight::Regular;
@@ -99,31 +100,16 @@ impl FramebufferScreen {
         Some(screen)
     }
 
-    /// Draw `bytes` as the VGA text screen does: '\n', '\r', backspace (0x08, moves
-    /// left without erasing), tab (to the next multiple of 8), printable ASCII, and
-    /// a box for any other byte; the text scrolls up at the bottom.
+    /// Draw `bytes` (see `text::write`); the text scrolls up at the bottom.
     pub fn write(&mut self, bytes: &[u8]) {
         self.toggle_cursor();
-        for &b in bytes {
-            match b {
-                b'\n' => self.new_line(),
-                b'\r' => self.column = 0,
-                0x08 => self.column = self.column.saturating_sub(1),
-                b'\t' => {
-                    for _ in 0..(8 - self.column % 8) {
-                        self.put(glyph(b' '));
-                    }
-                }
-                0x20..=0x7e => self.put(glyph(b)),
-                _ => self.put(REPLACEMENT),
-            }
-        }
+        text::write(self, bytes);
         self.toggle_cursor();
     }
 
-    fn put(&mut self, glyph: RasterizedChar) {
+    fn draw(&mut self, glyph: RasterizedChar) {
         if self.column == self.columns {
-            self.new_line();
+            self.scroll_to_next_line();
         }
         let bpp = self.bytes_per_pixel;
         let mut line = [0; CELL_WIDTH * MAX_BYTES_PER_PIXEL];
@@ -140,7 +126,7 @@ impl FramebufferScreen {
         self.column += 1;
     }
 
-    fn new_line(&mut self) {
+    fn scroll_to_next_line(&mut self) {
         self.column = 0;
         if self.row + 1 < self.rows {
             self.row += 1;
@@ -184,6 +170,20 @@ impl FramebufferScreen {
 }
 
 /// The glyph of a printable ASCII byte (the font covers all of them).
+impl CellScreen for FramebufferScreen {
+    fn column(&mut self) -> &mut usize {
+        &mut self.column
+    }
+
+    fn put(&mut self, byte: Option<u8>) {
+        self.draw(byte.map_or(REPLACEMENT, glyph));
+    }
+
+    fn new_line(&mut self) {
+        self.scroll_to_next_line();
+    }
+}
+
 fn glyph(b: u8) -> RasterizedChar {
     get_raster(char::from(b), WEIGHT, SIZE).unwrap_or(REPLACEMENT)
 }

@@ -1,4 +1,4 @@
-//! System-call entry: the MSRs that route `syscall` to syscall.S, and the per-CPU
+//! System-call entry: the MSRs that route `syscall` to trap.S's entry, and the per-CPU
 //! block (reached through GS after swapgs) holding the kernel stack to switch to.
 use core::mem::offset_of;
 
@@ -24,15 +24,9 @@ struct PerCpu {
 
 static mut PER_CPU: PerCpu = PerCpu { kernel_rsp: 0, user_rsp: 0 };
 
-core::arch::global_asm!(
-    include_str!("syscall.S"),
-    PERCPU_USER_RSP = const offset_of!(PerCpu, user_rsp),
-    PERCPU_KERNEL_RSP = const offset_of!(PerCpu, kernel_rsp),
-    USER_DS = const gdt::USER_DATA_SELECTOR,
-    USER_CS = const gdt::USER_CODE_SELECTOR,
-    SYSCALL_VECTOR = const SYSCALL_VECTOR,
-    options(att_syntax)
-);
+/// Offsets in the per-CPU block for trap.S's syscall entry.
+pub(super) const PERCPU_USER_RSP: usize = offset_of!(PerCpu, user_rsp);
+pub(super) const PERCPU_KERNEL_RSP: usize = offset_of!(PerCpu, kernel_rsp);
 
 unsafe extern "C" {
     fn syscall_entry();

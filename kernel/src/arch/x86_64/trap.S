@@ -1,5 +1,7 @@
-/* trap.S: entry stubs for CPU exceptions (vectors 0-31) and hardware interrupts
- * (32-47), and the common path that builds a TrapFrame and calls trap_dispatch.
+/* trap.S: every entry into the kernel: stubs for CPU exceptions (vectors 0-31) and
+ * hardware interrupts (32-47) with the common path that builds a TrapFrame and
+ * calls trap_dispatch; the `syscall` entry, which builds the same TrapFrame; and
+ * trap_return, the one way back (iretq).
  *
  * Stack at trap_common entry (the CPU pushed ss..rip; the stub pushed the rest):
  *
@@ -13,6 +15,43 @@
  */
     .section .text.trap, "ax"
     .code64
+
+/* The general registers in TrapFrame order: rax is pushed first (highest address). */
+.macro PUSH_GPRS
+    push %rax
+    push %rbx
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %rbp
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+.endm
+
+.macro POP_GPRS
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rbp
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rbx
+    pop %rax
+.endm
 
 .macro TRAP_STUB vector, cpu_pushes_error
     .balign 16
@@ -39,45 +78,42 @@ trap_common:
     testb $3, {FRAME_CS}(%rsp)                /* from user mode: switch GS bases */
     jz 1f
     swapgs
-1:  push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+1:  PUSH_GPRS
     mov %rsp, %rdi
     call trap_dispatch
     .global trap_return
 trap_return:
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    POP_GPRS
     testb $3, {FRAME_CS}(%rsp)
     jz 2f
     swapgs
 2:  add $16, %rsp                             /* vector and error code */
     iretq
+
+/* The `syscall` instruction's entry. The CPU leaves the user RIP in RCX and RFLAGS
+ * in R11, masks IF (FMASK) and does not switch stacks, so the entry: swapgs (GS ->
+ * per-CPU data), saves the user RSP there, loads the kernel stack, builds the
+ * TrapFrame (vector {SYSCALL_VECTOR}), calls syscall_dispatch(frame), and leaves
+ * through trap_return. Per-CPU offsets come from Rust (offset_of!).
+ */
+    .global syscall_entry
+syscall_entry:
+    swapgs
+    mov %rsp, %gs:{PERCPU_USER_RSP}
+    mov %gs:{PERCPU_KERNEL_RSP}, %rsp
+    pushq ${USER_DS}                          /* ss */
+    pushq %gs:{PERCPU_USER_RSP}               /* rsp */
+    push %r11                                 /* rflags */
+    pushq ${USER_CS}                          /* cs */
+    push %rcx                                 /* rip */
+    pushq $0                                  /* error code */
+    pushq ${SYSCALL_VECTOR}                   /* vector */
+    PUSH_GPRS
+    cld
+    xor %ebp, %ebp                            /* ends kernel backtraces here */
+    mov %rsp, %rdi
+    call syscall_dispatch
+    jmp trap_return
 
     .section .rodata.trap, "a"
     .balign 8

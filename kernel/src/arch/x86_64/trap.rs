@@ -48,6 +48,11 @@ const _: () = assert!(core::mem::size_of::<TrapFrame>().is_multiple_of(16));
 core::arch::global_asm!(
     include_str!("trap.S"),
     FRAME_CS = const offset_of!(TrapFrame, cs) - offset_of!(TrapFrame, vector),
+    PERCPU_USER_RSP = const super::syscall::PERCPU_USER_RSP,
+    PERCPU_KERNEL_RSP = const super::syscall::PERCPU_KERNEL_RSP,
+    USER_DS = const super::gdt::USER_DATA_SELECTOR,
+    USER_CS = const super::gdt::USER_CODE_SELECTOR,
+    SYSCALL_VECTOR = const super::syscall::SYSCALL_VECTOR,
     options(att_syntax)
 );
 

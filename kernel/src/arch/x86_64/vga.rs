@@ -2,6 +2,8 @@
 //! writer with a hardware cursor.
 use x86_64::instructions::port::Port;
 
+use super::text::{self, CellScreen};
+
 use crate::layout::phys_to_virt;
 
 pub const WIDTH: usize = 80;
@@ -27,33 +29,13 @@ impl TextScreen {
         screen
     }
 
+    /// Draw `bytes` (see `text::write`); the text scrolls up at the bottom.
     pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            match b {
-                b'\n' => self.new_line(),
-                b'\r' => self.column = 0,
-                0x08 => self.column = self.column.saturating_sub(1),
-                b'\t' => {
-                    for _ in 0..(8 - self.column % 8) {
-                        self.put(b' ');
-                    }
-                }
-                0x20..=0x7e => self.put(b),
-                _ => self.put(0xfe), // a visible box for bytes outside printable ASCII
-            }
-        }
+        text::write(self, bytes);
         self.move_cursor();
     }
 
-    fn put(&mut self, b: u8) {
-        if self.column == WIDTH {
-            self.new_line();
-        }
-        set_cell(self.row, self.column, ATTRIBUTE | u16::from(b));
-        self.column += 1;
-    }
-
-    fn new_line(&mut self) {
+    fn scroll_to_next_line(&mut self) {
         self.column = 0;
         if self.row + 1 < HEIGHT {
             self.row += 1;
@@ -84,6 +66,25 @@ impl TextScreen {
             index.write(0x0e);
             data.write((pos >> 8) as u8);
         }
+    }
+}
+
+impl CellScreen for TextScreen {
+    fn column(&mut self) -> &mut usize {
+        &mut self.column
+    }
+
+    fn put(&mut self, byte: Option<u8>) {
+        if self.column == WIDTH {
+            self.scroll_to_next_line();
+        }
+        // 0xfe is a small box in the VGA font: the mark for bytes outside ASCII.
+        set_cell(self.row, self.column, ATTRIBUTE | u16::from(byte.unwrap_or(0xfe)));
+        self.column += 1;
+    }
+
+    fn new_line(&mut self) {
+        self.scroll_to_next_line();
     }
 }
 

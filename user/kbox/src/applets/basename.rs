@@ -5,7 +5,6 @@ use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
 use ulib::args::Spec;
-use ulib::diag::quoted;
 
 use crate::cli;
 
@@ -51,9 +50,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         (_, true) => (&operands[..], command_line.value('s').map_or(&b""[..], |suffix| suffix.as_bytes())),
         (1, false) => (&operands[..], &b""[..]),
         (2, false) => (&operands[..1], operands[1].as_bytes()),
-        (_, false) => {
-            return cli::usage_error(PROGRAM, format_args!("extra operand {}", quoted(operands[2].display())));
-        }
+        (_, false) => return cli::extra_operand(PROGRAM, operands[2].display()),
     };
     let end = if command_line.has('z') { b'\0' } else { b'\n' };
     let mut out = cli::stdout();

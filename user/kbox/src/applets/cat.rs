@@ -4,10 +4,9 @@ use std::ffi::OsString;
 use std::io;
 
 use ulib::args::Spec;
-use ulib::diag::report_error;
 
 use crate::cli;
-use crate::input::{self, CopyError};
+use crate::input;
 
 const PROGRAM: &str = "cat";
 
@@ -24,20 +23,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Err(status) => return status,
     };
     let mut stdout = io::stdout().lock();
-    let mut status = 0;
-    for operand in input::operands_or_stdin(command_line.operands) {
-        let copied = match input::open(&operand) {
-            Ok(mut reader) => input::copy(&mut reader, &mut stdout),
-            Err(err) => Err(CopyError::Read(err)),
-        };
-        match copied {
-            Ok(_) => {}
-            Err(CopyError::Read(err)) => {
-                report_error(PROGRAM, input::shown(&operand), &err);
-                status = 1;
-            }
-            Err(CopyError::Write(err)) => return cli::write_failed(PROGRAM, &err),
-        }
-    }
-    cli::finish(PROGRAM, stdout, Ok(status))
+    let status =
+        input::each_operand(PROGRAM, command_line.operands, |reader| input::copy(reader, &mut stdout).map(drop));
+    cli::finish(PROGRAM, stdout, status)
 }

@@ -15,13 +15,8 @@ Clear the terminal screen.";
 const CLEAR_SCREEN: &[u8] = b"\x1b[H\x1b[2J";
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    match cli::parse(PROGRAM, args, &Spec::NONE) {
-        Ok(command_line) if command_line.operands.is_empty() => {}
-        Ok(command_line) => {
-            let extra = command_line.operands[0].display().to_string();
-            return cli::usage_error(PROGRAM, format_args!("extra operand {}", ulib::diag::quoted(extra)));
-        }
-        Err(status) => return status,
+    if let Err(status) = cli::parse_without_operands(PROGRAM, args, &Spec::NONE) {
+        return status;
     }
     let mut out = cli::stdout();
     let result = out.write_all(CLEAR_SCREEN).map(|()| 0);

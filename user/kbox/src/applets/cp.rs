@@ -50,22 +50,11 @@ impl Copying {
     /// Copies `source` to `destination`, reporting failures as `program`'s; returns
     /// whether everything was copied.
     pub fn copy(&self, program: &str, source: &Path, destination: &Path) -> bool {
-        let looked_up = if self.follow_links { fs::metadata(source) } else { fs::symlink_metadata(source) };
-        let metadata = match looked_up {
-            Ok(metadata) => metadata,
-            Err(err) => {
-                report_error(program, format_args!("cannot stat {}", quoted(source.display())), &err);
-                return false;
-            }
-        };
-        let existing = fs::symlink_metadata(destination);
-        if target::same_file(&metadata, &existing) {
-            report(
-                program,
-                format_args!("{} and {} are the same file", quoted(source.display()), quoted(destination.display())),
-            );
+        let Some((metadata, existing)) =
+            target::source_and_destination(program, source, destination, self.follow_links)
+        else {
             return false;
-        }
+        };
         if metadata.is_dir() {
             return self.copy_directory(program, source, destination, &metadata, existing.ok());
         }

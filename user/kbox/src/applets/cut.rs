@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::io::{BufRead, Write};
 
 use ulib::args::Spec;
-use ulib::diag::{quoted, report_error};
+use ulib::diag::quoted;
 
 use crate::cli;
 use crate::input::{self, CopyError};
@@ -150,22 +150,8 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Err(problem) => return cli::usage_error(PROGRAM, problem),
     };
     let mut out = cli::stdout();
-    let mut status = 0;
-    for operand in input::operands_or_stdin(command_line.operands) {
-        let result = match input::open(&operand) {
-            Ok(mut reader) => cut_all(&mut *reader, &mut out, &selection),
-            Err(err) => Err(CopyError::Read(err)),
-        };
-        match result {
-            Ok(()) => {}
-            Err(CopyError::Read(err)) => {
-                report_error(PROGRAM, input::shown(&operand), &err);
-                status = 1;
-            }
-            Err(CopyError::Write(err)) => return cli::write_failed(PROGRAM, &err),
-        }
-    }
-    cli::finish(PROGRAM, out, Ok(status))
+    let status = input::each_operand(PROGRAM, command_line.operands, |reader| cut_all(reader, &mut out, &selection));
+    cli::finish(PROGRAM, out, status)
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! or `YYYY-MM-DD [HH:MM[:SS]]`), by default as `Sat Nov 21 23:55:28 UTC 2026`, or
 //! sets the clock with `-s`. Every time is UTC: Kestrel has no time zones.
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io;
 
 use ulib::args::Spec;
 use ulib::diag::{quoted, report, report_error};
 
 use crate::cli;
 use crate::clock::{self, Civil};
+use crate::syscall;
 
 const PROGRAM: &str = "date";
 
@@ -59,10 +60,7 @@ fn parse_date(text: &str) -> Option<Civil> {
 fn set_clock(time: &Civil) -> io::Result<()> {
     let spec = libc::timespec { tv_sec: time.epoch, tv_nsec: 0 };
     // SAFETY: clock_settime reads one timespec from the pointer, which points at a live one.
-    if unsafe { libc::clock_settime(libc::CLOCK_REALTIME, &spec) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    syscall::check(unsafe { libc::clock_settime(libc::CLOCK_REALTIME, &spec) })
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
@@ -79,7 +77,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         [] => {}
         [given] if given.to_string_lossy().starts_with('+') => format = given.to_string_lossy()[1..].to_owned(),
         [given] => return cli::usage_error(PROGRAM, format_args!("invalid date {}", quoted(given.display()))),
-        [_, extra, ..] => return cli::usage_error(PROGRAM, format_args!("extra operand {}", quoted(extra.display()))),
+        [_, extra, ..] => return cli::extra_operand(PROGRAM, extra.display()),
     }
     let described =
         command_line.last_of("ds").and_then(|flag| command_line.value(flag)).map(|text| text.to_string_lossy());
@@ -99,9 +97,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         report_error(PROGRAM, "cannot set date", &err);
         return 1;
     }
-    let mut out = cli::stdout();
-    let result = writeln!(out, "{}", clock::format(&format, &time)).map(|()| 0);
-    cli::finish(PROGRAM, out, result)
+    cli::print_line(PROGRAM, clock::format(&format, &time))
 }
 
 #[cfg(test)]

@@ -33,13 +33,10 @@ pub fn dirname(name: &[u8]) -> Vec<u8> {
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse(PROGRAM, args, &SPEC) {
+    let command_line = match cli::parse_with_operands(PROGRAM, args, &SPEC) {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
-    if command_line.operands.is_empty() {
-        return cli::missing_operand(PROGRAM);
-    }
     let end = if command_line.has('z') { b'\0' } else { b'\n' };
     let mut out = cli::stdout();
     let result = command_line.operands.iter().try_for_each(|name| {

@@ -68,13 +68,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::words;
 
     fn entries(text: &str) -> Vec<Vec<u8>> {
         text.split_whitespace().map(|entry| entry.as_bytes().to_vec()).collect()
-    }
-
-    fn words(text: &str) -> Vec<OsString> {
-        text.split_whitespace().map(OsString::from).collect()
     }
 
     #[test]

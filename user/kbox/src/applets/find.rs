@@ -157,11 +157,8 @@ pub fn run(args: Vec<OsString>) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::words;
     use std::fs;
-
-    fn words(text: &str) -> Vec<OsString> {
-        text.split_whitespace().map(OsString::from).collect()
-    }
 
     #[test]
     fn command_lines() {

@@ -1,11 +1,8 @@
 //! `head [-n [-]N | -c [-]N] [-qv] [FILE]...`: prints the first 10 (or N) lines or N
 //! bytes of each input; with `-N`, all but the last N.
 use std::ffi::OsString;
-use std::io::{self, BufRead, Read, Write};
+use std::io::{BufRead, Read, Write};
 
-use ulib::args::Spec;
-
-use crate::cli;
 use crate::input::{self, CopyError};
 
 const PROGRAM: &str = "head";
@@ -23,8 +20,6 @@ With no FILE, or when FILE is -, read standard input.
 NUM may have a multiplier suffix: b 512, kB 1000, K 1024, MB 1000*1000, M 1024*1024,
 GB 1000*1000*1000, G 1024*1024*1024.";
 
-const SPEC: Spec = Spec { flags: "qv", valued: "nc", ..Spec::NONE };
-
 /// What to print of each input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Amount {
@@ -36,30 +31,14 @@ struct Amount {
 
 /// The amount `-n TEXT` or `-c TEXT` asks for.
 fn amount(text: &str, bytes: bool) -> Option<Amount> {
-    let (all_but, digits) = match text.strip_prefix('-') {
-        Some(digits) => (true, digits),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    Some(Amount { bytes, count: input::parse_count(digits)?, all_but })
-}
-
-/// Rewrites the old `head -5 file` as `head -n 5 file`.
-pub fn obsolete_count(mut args: Vec<OsString>) -> Vec<OsString> {
-    let count = args.first().and_then(|arg| arg.to_str()).and_then(|arg| arg.strip_prefix('-')).map(str::to_owned);
-    if let Some(count) = count.filter(|count| !count.is_empty() && count.bytes().all(|byte| byte.is_ascii_digit())) {
-        args.splice(0..1, ["-n".into(), count.into()]);
-    }
-    args
+    let (all_but, count) = input::signed_count(text, '-')?;
+    Some(Amount { bytes, count, all_but })
 }
 
 fn head(reader: &mut dyn BufRead, out: &mut impl Write, amount: Amount) -> Result<(), CopyError> {
     if amount.all_but {
         let data = input::read_all(reader)?;
-        let end = if amount.bytes {
-            data.len().saturating_sub(usize::try_from(amount.count).unwrap_or(usize::MAX))
-        } else {
-            input::last_lines_start(&data, amount.count)
-        };
+        let end = input::last_start(&data, amount.bytes, amount.count);
         return out.write_all(&data[..end]).map_err(CopyError::Write);
     }
     if amount.bytes {
@@ -77,20 +56,7 @@ fn head(reader: &mut dyn BufRead, out: &mut impl Write, amount: Amount) -> Resul
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse(PROGRAM, obsolete_count(args), &SPEC) {
-        Ok(command_line) => command_line,
-        Err(status) => return status,
-    };
-    let amount =
-        match input::count_option(PROGRAM, &command_line, Amount { bytes: false, count: 10, all_but: false }, amount) {
-            Ok(amount) => amount,
-            Err(status) => return status,
-        };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let headers = command_line.last_of("qv");
-    let status =
-        input::each_input(PROGRAM, command_line.operands, headers, &mut out, |reader, out| head(reader, out, amount));
-    cli::finish(PROGRAM, out, status)
+    input::head_or_tail(PROGRAM, args, Amount { bytes: false, count: 10, all_but: false }, amount, head)
 }
 
 #[cfg(test)]
@@ -127,13 +93,5 @@ mod tests {
         assert_eq!(amount("1K", true), Some(Amount { bytes: true, count: 1024, all_but: false }));
         assert_eq!(amount("x", false), None);
         assert_eq!(amount("--1", false), None);
-    }
-
-    #[test]
-    fn the_obsolete_form() {
-        let words = |text: &str| text.split_whitespace().map(OsString::from).collect::<Vec<_>>();
-        assert_eq!(obsolete_count(words("-5 file")), words("-n 5 file"));
-        assert_eq!(obsolete_count(words("-q -5")), words("-q -5"));
-        assert_eq!(obsolete_count(words("-n5")), words("-n5"));
     }
 }

@@ -1,7 +1,7 @@
 //! `hostname [-s] [NAME]`: prints the host name (`-s`: up to its first dot), or sets
 //! it to NAME with sethostname(2).
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::ffi::OsStrExt;
 
 use ulib::args::Spec;
@@ -9,6 +9,7 @@ use ulib::diag::{quoted, report, report_error};
 
 use crate::applets::uname;
 use crate::cli;
+use crate::syscall;
 
 const PROGRAM: &str = "hostname";
 
@@ -24,10 +25,7 @@ fn short(name: &str) -> &str {
 
 fn set(name: &[u8]) -> io::Result<()> {
     // SAFETY: sethostname reads `name.len()` bytes from the pointer, all of `name`.
-    if unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    syscall::check(unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) })
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
@@ -50,7 +48,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
                 }
             };
         }
-        [_, extra, ..] => return cli::usage_error(PROGRAM, format_args!("extra operand {}", quoted(extra.display()))),
+        [_, extra, ..] => return cli::extra_operand(PROGRAM, extra.display()),
     }
     let name = match uname::node_name() {
         Ok(name) => name,
@@ -60,9 +58,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     };
     let shown = if command_line.has('s') { short(&name) } else { &name };
-    let mut out = cli::stdout();
-    let result = writeln!(out, "{shown}").map(|()| 0);
-    cli::finish(PROGRAM, out, result)
+    cli::print_line(PROGRAM, shown)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `id [-Ggnu] [USER]`: prints the user and group ids (of this process, or USER's
 //! from /etc/passwd and /etc/group), with names where those files give them.
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io;
 
 use ulib::args::Spec;
 use ulib::diag::{quoted, report};
@@ -96,7 +96,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
                 return 1;
             }
         },
-        [_, extra, ..] => return cli::usage_error(PROGRAM, format_args!("extra operand {}", quoted(extra.display()))),
+        [_, extra, ..] => return cli::extra_operand(PROGRAM, extra.display()),
     };
     let names = command_line.has('n');
     let user = |id: u32| if names { accounts.user_or_number(id) } else { id.to_string() };
@@ -108,9 +108,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         None if names => return cli::usage_error(PROGRAM, "cannot print only names or real IDs in default format"),
         None => summary(&identity, &accounts),
     };
-    let mut out = cli::stdout();
-    let result = writeln!(out, "{line}").map(|()| 0);
-    cli::finish(PROGRAM, out, result)
+    cli::print_line(PROGRAM, line)
 }
 
 #[cfg(test)]

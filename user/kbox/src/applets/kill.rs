@@ -106,10 +106,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(text: &str) -> Vec<OsString> {
-        text.split_whitespace().map(OsString::from).collect()
-    }
+    use crate::cli::words;
 
     fn send(signal: i32, pids: &str) -> Result<Request, String> {
         Ok(Request::Send { signal, pids: pids.split_whitespace().map(str::to_owned).collect() })

@@ -116,21 +116,8 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let keys = if stdout.is_terminal() { File::options().read(true).write(true).open("/dev/tty").ok() } else { None };
     let Some(keys) = keys else {
         // Not a terminal: copy, as cat.
-        let mut status = 0;
-        for operand in &operands {
-            match input::open(operand)
-                .map_err(CopyError::Read)
-                .and_then(|mut reader| input::copy(&mut reader, &mut stdout))
-            {
-                Ok(_) => {}
-                Err(CopyError::Read(err)) => {
-                    report_error(PROGRAM, input::shown(operand), &err);
-                    status = 1;
-                }
-                Err(CopyError::Write(err)) => return cli::write_failed(PROGRAM, &err),
-            }
-        }
-        return status;
+        let copied = input::each_operand(PROGRAM, operands, |reader| input::copy(reader, &mut stdout).map(drop));
+        return copied.unwrap_or_else(|err| cli::write_failed(PROGRAM, &err));
     };
     let screen = tty::window_size(io::stdout()).unwrap_or(DEFAULT_SIZE);
     let raw = match RawMode::enter(keys.as_fd()) {

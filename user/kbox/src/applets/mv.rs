@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use ulib::args::Spec;
-use ulib::diag::{quoted, report, report_error};
+use ulib::diag::{quoted, report};
 
 use crate::applets::cp::Copying;
 use crate::applets::rm::Removal;
@@ -36,21 +36,9 @@ fn failure(source: &Path, destination: &Path, err: &io::Error) -> String {
 
 /// Moves `source` to `destination`; returns whether it worked.
 fn move_one(source: &Path, destination: &Path, no_clobber: bool, verbose: bool) -> bool {
-    let metadata = match fs::symlink_metadata(source) {
-        Ok(metadata) => metadata,
-        Err(err) => {
-            report_error(PROGRAM, format_args!("cannot stat {}", quoted(source.display())), &err);
-            return false;
-        }
-    };
-    let existing = fs::symlink_metadata(destination);
-    if target::same_file(&metadata, &existing) {
-        report(
-            PROGRAM,
-            format_args!("{} and {} are the same file", quoted(source.display()), quoted(destination.display())),
-        );
+    let Some((metadata, existing)) = target::source_and_destination(PROGRAM, source, destination, false) else {
         return false;
-    }
+    };
     match existing {
         Ok(_) if no_clobber => return true,
         Ok(existing) if metadata.is_dir() && !existing.is_dir() => {

@@ -33,13 +33,10 @@ fn with_parents(path: &Path) -> Vec<&Path> {
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse(PROGRAM, args, &SPEC) {
+    let command_line = match cli::parse_with_operands(PROGRAM, args, &SPEC) {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
-    if command_line.operands.is_empty() {
-        return cli::missing_operand(PROGRAM);
-    }
     let mut status = 0;
     for operand in &command_line.operands {
         let path = Path::new(operand);

@@ -100,8 +100,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         [first, last] => (first, one, last),
         [first, increment, last] => (first, increment, last),
         [.., extra] => {
-            let shown = show(extra.units, extra.decimals);
-            return cli::usage_error(PROGRAM, format_args!("extra operand {}", quoted(shown)));
+            return cli::extra_operand(PROGRAM, show(extra.units, extra.decimals));
         }
     };
     if increment.units == 0 {

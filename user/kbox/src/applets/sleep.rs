@@ -33,13 +33,10 @@ fn seconds(text: &str) -> Option<f64> {
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse(PROGRAM, args, &SPEC) {
+    let command_line = match cli::parse_with_operands(PROGRAM, args, &SPEC) {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
-    if command_line.operands.is_empty() {
-        return cli::missing_operand(PROGRAM);
-    }
     let mut total = 0.0;
     for operand in &command_line.operands {
         match seconds(&operand.to_string_lossy()) {

@@ -175,13 +175,10 @@ fn apply_spec(spec: &str, mut value: String, code: &str) -> String {
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse(PROGRAM, args, &SPEC) {
+    let command_line = match cli::parse_with_operands(PROGRAM, args, &SPEC) {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
-    if command_line.operands.is_empty() {
-        return cli::missing_operand(PROGRAM);
-    }
     let custom = command_line.value('c').map(|format| format.to_string_lossy().into_owned());
     let accounts = Accounts::load();
     let mut out = cli::stdout();

@@ -3,10 +3,6 @@
 use std::ffi::OsString;
 use std::io::{self, BufRead, Read, Write};
 
-use ulib::args::Spec;
-
-use crate::applets::head::obsolete_count;
-use crate::cli;
 use crate::input::{self, CopyError};
 
 const PROGRAM: &str = "tail";
@@ -23,8 +19,6 @@ With no FILE, or when FILE is -, read standard input.
 NUM may have a multiplier suffix: b 512, kB 1000, K 1024, MB 1000*1000, M 1024*1024,
 GB 1000*1000*1000, G 1024*1024*1024.";
 
-const SPEC: Spec = Spec { flags: "qv", valued: "nc", ..Spec::NONE };
-
 /// What to print of each input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Amount {
@@ -36,11 +30,8 @@ struct Amount {
 
 /// The amount `-n TEXT` or `-c TEXT` asks for.
 fn amount(text: &str, bytes: bool) -> Option<Amount> {
-    let (from_start, digits) = match text.strip_prefix('+') {
-        Some(digits) => (true, digits),
-        None => (false, text.strip_prefix('-').unwrap_or(text)),
-    };
-    Some(Amount { bytes, count: input::parse_count(digits)?, from_start })
+    let (from_start, count) = input::signed_count(text, '+')?;
+    Some(Amount { bytes, count, from_start })
 }
 
 fn tail(reader: &mut dyn BufRead, out: &mut impl Write, amount: Amount) -> Result<(), CopyError> {
@@ -58,33 +49,12 @@ fn tail(reader: &mut dyn BufRead, out: &mut impl Write, amount: Amount) -> Resul
         return input::copy(reader, out).map(drop);
     }
     let data = input::read_all(reader)?;
-    let start = if amount.bytes {
-        data.len().saturating_sub(usize::try_from(amount.count).unwrap_or(usize::MAX))
-    } else {
-        input::last_lines_start(&data, amount.count)
-    };
+    let start = input::last_start(&data, amount.bytes, amount.count);
     out.write_all(&data[start..]).map_err(CopyError::Write)
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse(PROGRAM, obsolete_count(args), &SPEC) {
-        Ok(command_line) => command_line,
-        Err(status) => return status,
-    };
-    let amount = match input::count_option(
-        PROGRAM,
-        &command_line,
-        Amount { bytes: false, count: 10, from_start: false },
-        amount,
-    ) {
-        Ok(amount) => amount,
-        Err(status) => return status,
-    };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let headers = command_line.last_of("qv");
-    let status =
-        input::each_input(PROGRAM, command_line.operands, headers, &mut out, |reader, out| tail(reader, out, amount));
-    cli::finish(PROGRAM, out, status)
+    input::head_or_tail(PROGRAM, args, Amount { bytes: false, count: 10, from_start: false }, amount, tail)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use ulib::args::Spec;
 use ulib::diag::{quoted, report_error};
 
 use crate::cli;
+use crate::syscall;
 
 const PROGRAM: &str = "touch";
 
@@ -38,10 +39,7 @@ fn set_times(path: &Path, times: &[libc::timespec; 2]) -> io::Result<()> {
     let path = CString::new(path.as_os_str().as_bytes()).map_err(io::Error::other)?;
     // SAFETY: `path` is NUL-terminated and `times` points at two timespecs, both alive
     // for the call.
-    if unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), times.as_ptr(), 0) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    syscall::check(unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), times.as_ptr(), 0) })
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {

@@ -226,8 +226,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         return cli::usage_error(PROGRAM, format_args!("missing operand after {after}\n{why}"));
     }
     if sets.len() > wanted {
-        let extra = quoted(String::from_utf8_lossy(&sets[wanted]));
-        return cli::usage_error(PROGRAM, format_args!("extra operand {extra}"));
+        return cli::extra_operand(PROGRAM, String::from_utf8_lossy(&sets[wanted]));
     }
     let plan = match plan(complement, delete, squeeze, &sets) {
         Ok(plan) => plan,

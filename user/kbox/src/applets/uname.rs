@@ -1,12 +1,13 @@
 //! `uname [-asnrvmo]`: prints the system's identity from uname(2), by default its name.
 use std::ffi::{OsString, c_char};
-use std::io::{self, Write};
+use std::io;
 use std::mem::MaybeUninit;
 
 use ulib::args::{CommandLine, Spec};
-use ulib::diag::{quoted, report_error};
+use ulib::diag::report_error;
 
 use crate::cli;
+use crate::syscall;
 
 const PROGRAM: &str = "uname";
 
@@ -82,7 +83,7 @@ fn system_name() -> io::Result<libc::utsname> {
     // SAFETY: uname writes one utsname to the pointer, which points at a live one; and
     // a zeroed utsname (arrays of c_char) is already a valid value.
     let (result, name) = unsafe { (libc::uname(name.as_mut_ptr()), name.assume_init()) };
-    if result == 0 { Ok(name) } else { Err(io::Error::last_os_error()) }
+    syscall::check(result).map(|()| name)
 }
 
 /// The network node name (the host name), for `hostname`.
@@ -91,13 +92,10 @@ pub fn node_name() -> io::Result<String> {
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse(PROGRAM, args, &SPEC) {
+    let command_line = match cli::parse_without_operands(PROGRAM, args, &SPEC) {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
-    if let Some(extra) = command_line.operands.first() {
-        return cli::usage_error(PROGRAM, format_args!("extra operand {}", quoted(extra.display())));
-    }
     let name = match system_name() {
         Ok(name) => name,
         Err(err) => {
@@ -106,9 +104,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     };
     let values: Vec<String> = selected_fields(&command_line).into_iter().map(|field| field.value(&name)).collect();
-    let mut out = cli::stdout();
-    let result = writeln!(out, "{}", values.join(" ")).map(|()| 0);
-    cli::finish(PROGRAM, out, result)
+    cli::print_line(PROGRAM, values.join(" "))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufWriter, Write};
 
 use ulib::args::Spec;
-use ulib::diag::{quoted, report_error};
+use ulib::diag::report_error;
 
 use crate::cli;
 use crate::input;
@@ -93,9 +93,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         [] => (OsString::from("-"), None),
         [input] => (input.clone(), None),
         [input, output] => (input.clone(), Some(output.clone())),
-        [_, _, extra, ..] => {
-            return cli::usage_error(PROGRAM, format_args!("extra operand {}", quoted(extra.display())));
-        }
+        [_, _, extra, ..] => return cli::extra_operand(PROGRAM, extra.display()),
     };
     let mut reader = match input::open(&input_name) {
         Ok(reader) => reader,
@@ -114,14 +112,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
             }
         },
     };
-    let result = match filter(&mut *reader, &mut out, options) {
-        Ok(()) => Ok(0),
-        Err(input::CopyError::Read(err)) => {
-            report_error(PROGRAM, input::shown(&input_name), &err);
-            Ok(1)
-        }
-        Err(input::CopyError::Write(err)) => Err(err),
-    };
+    let result = input::read_status(PROGRAM, &input_name, filter(&mut *reader, &mut out, options), 1);
     cli::finish(PROGRAM, out, result)
 }
 

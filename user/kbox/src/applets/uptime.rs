@@ -3,7 +3,6 @@
 //! its user count: Kestrel keeps no utmp).
 use std::ffi::OsString;
 use std::fs;
-use std::io::Write;
 
 use ulib::args::Spec;
 use ulib::diag::report_error;
@@ -84,9 +83,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
         line
     };
-    let mut out = cli::stdout();
-    let result = writeln!(out, "{line}").map(|()| 0);
-    cli::finish(PROGRAM, out, result)
+    cli::print_line(PROGRAM, line)
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let operand = match &command_line.operands[..] {
         [] => OsString::from("-"),
         [file] => file.clone(),
-        [_, extra, ..] => return cli::usage_error(PROGRAM, format_args!("extra operand {}", quoted(extra.display()))),
+        [_, extra, ..] => return cli::extra_operand(PROGRAM, extra.display()),
     };
     let mut reader = match input::open(&operand) {
         Ok(reader) => reader,
@@ -123,18 +123,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let skipped = io::copy(&mut Read::take(&mut *reader, skip), &mut io::sink());
     let limit = command_line.value('l').map(|_| limit);
     let mut out = cli::stdout();
-    let result = match skipped
+    let dumped = skipped
         .map_err(input::CopyError::Read)
-        .and_then(|skipped| dump(&mut *reader, &mut out, layout, skipped, limit))
-    {
-        Ok(()) => Ok(0),
-        Err(input::CopyError::Read(err)) => {
-            report_error(PROGRAM, input::shown(&operand), &err);
-            Ok(2)
-        }
-        Err(input::CopyError::Write(err)) => Err(err),
-    };
-    cli::finish(PROGRAM, out, result)
+        .and_then(|skipped| dump(&mut *reader, &mut out, layout, skipped, limit));
+    cli::finish(PROGRAM, out, input::read_status(PROGRAM, &operand, dumped, 2))
 }
 
 #[cfg(test)]

@@ -176,8 +176,8 @@ fn masks_in_handlers() -> Outcome {
     expect_eq("mask after the handlers returned", blocked_signals(), outside)
 }
 
-/// sigaltstack(2): installs `stack` (None: disables the alternate stack) and returns
-/// the previous one.
+/// sigaltstack(2): installs `stack` as the alternate signal stack (SS_DISABLE in its
+/// flags: none) and returns the previous one.
 fn set_alt_stack(stack: libc::stack_t) -> io::Result<libc::stack_t> {
     let mut old = libc::stack_t { ss_sp: ptr::null_mut(), ss_flags: 0, ss_size: 0 };
     // SAFETY: sigaltstack reads `stack`, which describes memory that the caller keeps
@@ -198,7 +198,11 @@ fn alternate_stack() -> Outcome {
             send_self(libc::SIGUSR1)?;
             let local = STACK_SEEN.load(Ordering::SeqCst);
             let seen = (range.contains(&local), ON_ALT_STACK.load(Ordering::SeqCst));
-            expect_eq(&format!("{label}: a local of the handler on the alternate stack, SS_ONSTACK"), seen, (on_alt, on_alt))?;
+            expect_eq(
+                &format!("{label}: a local of the handler on the alternate stack, SS_ONSTACK"),
+                seen,
+                (on_alt, on_alt),
+            )?;
         }
         Ok(())
     })();
@@ -313,7 +317,8 @@ fn alarm_and_pause() -> Outcome {
 }
 
 fn timeval(duration: Duration) -> libc::timeval {
-    libc::timeval { tv_sec: duration.as_secs() as libc::time_t, tv_usec: duration.subsec_micros().into() }
+    let seconds = duration.as_secs().try_into().expect("the test's times fit a time_t");
+    libc::timeval { tv_sec: seconds, tv_usec: duration.subsec_micros().into() }
 }
 
 fn duration(time: libc::timeval) -> Duration {
@@ -357,7 +362,11 @@ fn suspend() -> Outcome {
     let outcome = (|| {
         expect_eq("SIGUSR2 sent while blocked: deliveries", send_self(libc::SIGUSR2)?, 0)?;
         let before = delivered(libc::SIGUSR2);
-        expect_failure("sigsuspend unblocking the pending SIGUSR2", suspend_with(blocked.without(libc::SIGUSR2)), libc::EINTR)?;
+        expect_failure(
+            "sigsuspend unblocking the pending SIGUSR2",
+            suspend_with(blocked.without(libc::SIGUSR2)),
+            libc::EINTR,
+        )?;
         expect_eq("SIGUSR2 deliveries", delivered(libc::SIGUSR2) - before, 1)?;
         let seen = Signals::from_bits(MASK_SEEN.load(Ordering::SeqCst));
         expect_eq("mask in the handler", seen, blocked)?;
@@ -482,13 +491,17 @@ fn kill_errors() -> Outcome {
     let reaped = spawn(|| 0)?;
     expect_exit(wait_for(reaped)?, 0)?;
     expect_failure("kill of a reaped child", kill(reaped, 0), libc::ESRCH)?;
-    expect_failure("kill(pid_max, 0)", kill(libc::pid_t::MAX, 0), libc::ESRCH)?;
+    expect_failure("kill(INT_MAX, 0)", kill(libc::pid_t::MAX, 0), libc::ESRCH)?;
     expect_failure(&format!("kill with signal {BAD_SIGNAL}"), kill(own_pid(), BAD_SIGNAL), libc::EINVAL)?;
     expect_failure("kill with signal -1", kill(own_pid(), -1), libc::EINVAL)?;
     let size = size_of::<u64>();
     expect_failure("rt_sigaction(SIGKILL, SIG_DFL)", raw_sigaction(libc::SIGKILL, true, size), libc::EINVAL)?;
     expect_failure("rt_sigaction(SIGSTOP, SIG_DFL)", raw_sigaction(libc::SIGSTOP, true, size), libc::EINVAL)?;
-    expect_eq("rt_sigaction(SIGKILL) only reading", raw_sigaction(libc::SIGKILL, false, size).context("rt_sigaction")?, 0)?;
+    expect_eq(
+        "rt_sigaction(SIGKILL) only reading",
+        raw_sigaction(libc::SIGKILL, false, size).context("rt_sigaction")?,
+        0,
+    )?;
     expect_failure("rt_sigaction of signal 0", raw_sigaction(0, true, size), libc::EINVAL)?;
     expect_failure("rt_sigaction of signal 65", raw_sigaction(65, true, size), libc::EINVAL)?;
     expect_failure("rt_sigaction with a 16-byte mask", raw_sigaction(libc::SIGUSR1, true, 16), libc::EINVAL)

@@ -7,6 +7,7 @@ use crate::data::PAGE_SIZE;
 use crate::test_pages::HeapPages;
 use alloc::vec::Vec;
 use kabi::fs::{O_RDWR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
+use pathwalk::PATH_MAX;
 
 const ROOT: Credentials<'static> = Credentials::ROOT;
 const ALICE: Credentials<'static> = Credentials { uid: 1000, gid: 1000, groups: &[] };
