@@ -49,3 +49,9 @@ fn ten_thousand_files_leak_no_frames() {
     let log = run_ktest("fileleak", "-- --exact");
     assert!(log.contains("free memory + own resident memory: "), "{log}");
 }
+
+#[test]
+fn filling_the_file_system_gives_enospc_and_deleting_frees_it() {
+    let log = run_ktest("enospc", "");
+    assert!(log.contains("before the file system filled up"), "{log}");
+}
