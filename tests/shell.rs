@@ -119,3 +119,20 @@ fn a_script_file_runs_with_sh_file() {
 fn signal_handlers_run_and_interrupted_reads_restart() {
     kestrel::run_ktest("signals", "");
 }
+
+#[test]
+fn a_background_reader_is_stopped_by_sigttin() {
+    let mut m = shell();
+    run(&mut m, "cat &", "[1] ");
+    std::thread::sleep(Duration::from_millis(500));
+    run(&mut m, "jobs", "Stopped (tty input)");
+}
+
+#[test]
+fn poweroff_turns_the_machine_off() {
+    let mut m = shell();
+    m.send("poweroff\n");
+    let status = m.wait_exit(TIMEOUT);
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "QEMU did not power off\n{}", m.log());
+    assert!(m.log().contains("reboot: power down"), "{}", m.log());
+}

@@ -41,4 +41,4 @@ unsafe impl Source for FrameSource {
 }
 
 #[global_allocator]
-static HEAP: talc::TalcLock<spin::Mutex<()>, FrameSource> = talc::TalcLock::new(FrameSource);
+static HEAP: talc::TalcLock<crate::arch::irq_lock::IrqSpinlock, FrameSource> = talc::TalcLock::new(FrameSource);

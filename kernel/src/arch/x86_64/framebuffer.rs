@@ -1,15 +1,19 @@
 //! A text console on a linear RGB framebuffer (UEFI boots, where there is no VGA text
-//! mode): Noto Sans Mono glyphs, light grey on black, scrolling, an inverted-block cursor.
+//! mode): Noto Sans Mono glyphs in the 16 VGA colours, scrolling, an inverted-block
+//! cursor.
 //!
 //! The pixel layout (bytes per pixel, pitch, the red/green/blue bit fields) comes from
-//! GRUB's Multiboot2 framebuffer tag. Everything that depends on it is computed once in
-//! [`FramebufferScreen::new`]: the pixel value for each of the font's 256 coverage levels,
-//! so drawing a glyph is a table lookup and a byte copy per pixel. The framebuffer is
-//! reached through the direct map.
+//! GRUB's Multiboot2 framebuffer tag. For the current colours the screen keeps the pixel
+//! value of each of the font's 256 coverage levels, so drawing a glyph is a table lookup
+//! and a byte copy per pixel; the tables of the last few colour pairs are kept, so
+//! switching back and forth (as `ls --color` does) does not recompute them. The
+//! framebuffer is reached through the direct map.
+use core::ops::Range;
+
 use multiboot2::{FramebufferField, FramebufferTag, FramebufferType};
 use noto_sans_mono_bitmap::{FontWeight, RasterHeight, RasterizedChar, get_raster, get_raster_width};
 
-use super::text::{self, CellScreen};
+use super::text::{self, CellScreen, Terminal};
 use crate::layout::phys_to_virt;
 
 const WEIGHT: FontWeight = FontWeight::Regular;
@@ -22,32 +26,78 @@ const REPLACEMENT: RasterizedChar = match get_raster('\u{fffd}', WEIGHT, SIZE) {
     Some(glyph) => glyph,
     None => panic!("the font lacks U+FFFD: enable noto-sans-mono-bitmap's unicode-specials"),
 };
-/// Light grey text (VGA colour 7) as 8-bit red, green, blue. The background is black,
-/// all-zero bits in every RGB layout, so clearing is a zero fill.
-const FOREGROUND: [u8; 3] = [0xaa, 0xaa, 0xaa];
-const WHITE: [u8; 3] = [0xff, 0xff, 0xff];
+/// A blank cell: the space's glyph has no coverage.
+const BLANK: RasterizedChar = match get_raster(' ', WEIGHT, SIZE) {
+    Some(glyph) => glyph,
+    None => panic!("the font lacks the space"),
+};
+/// The 16 colours in ANSI order (see `text::CellScreen`) as 8-bit red, green, blue:
+/// the VGA palette's, as on BIOS boots. Black is all-zero bits in every RGB layout, so
+/// clearing to it is a zero fill.
+const PALETTE: [[u8; 3]; 16] = [
+    [0x00, 0x00, 0x00],
+    [0xaa, 0x00, 0x00],
+    [0x00, 0xaa, 0x00],
+    [0xaa, 0x55, 0x00],
+    [0x00, 0x00, 0xaa],
+    [0xaa, 0x00, 0xaa],
+    [0x00, 0xaa, 0xaa],
+    [0xaa, 0xaa, 0xaa],
+    [0x55, 0x55, 0x55],
+    [0xff, 0x55, 0x55],
+    [0x55, 0xff, 0x55],
+    [0xff, 0xff, 0x55],
+    [0x55, 0x55, 0xff],
+    [0xff, 0x55, 0xff],
+    [0x55, 0xff, 0xff],
+    [0xff, 0xff, 0xff],
+];
+const WHITE: [u8; 3] = PALETTE[15];
+/// How many colour pairs keep their shade tables.
+const SHADE_TABLES: usize = 8;
 const MAX_BYTES_PER_PIXEL: usize = 4;
 /// The direct map covers at least physical 0..4 GiB once the kernel's own page table
 /// is active (main.rs); firmware framebuffers live there.
 const DIRECT_MAP_MIN_END: u64 = 1 << 32;
 
-/// The text grid on the framebuffer and its cursor; the pixels live in video memory.
-/// Outside `write` the cursor cell is shown inverted.
+/// The text screen on the framebuffer: its grid and the escape-sequence state.
 #[derive(Debug)]
 pub struct FramebufferScreen {
+    grid: Grid,
+    terminal: Terminal,
+}
+
+/// The text grid on the framebuffer, its cursor and colours; the pixels live in video
+/// memory. Outside `write` the cursor cell is shown inverted.
+#[derive(Debug)]
+struct Grid {
     /// Virtual address of the first pixel (through the direct map).
     base: usize,
     pitch: usize,
     bytes_per_pixel: usize,
+    /// The red, green and blue bit fields of a pixel.
+    fields: [FramebufferField; 3],
     columns: usize,
     rows: usize,
     column: usize,
     row: usize,
-    /// The pixel, as little-endian bytes in the buffer's layout, for each glyph coverage
-    /// 0..=255: the foreground blended onto black.
-    shades: [[u8; MAX_BYTES_PER_PIXEL]; 256],
+    /// Shade tables of recently used colour pairs: the current one, and the one to
+    /// replace next.
+    shades: [Shades; SHADE_TABLES],
+    current: usize,
+    next: usize,
     /// XOR-ing a pixel with this (all colour bits set) inverts it: the cursor.
     invert: [u8; MAX_BYTES_PER_PIXEL],
+}
+
+/// The pixels of one colour pair.
+#[derive(Clone, Copy, Debug)]
+struct Shades {
+    /// (foreground, background), as ANSI indices.
+    colours: (u8, u8),
+    /// The pixel, as little-endian bytes in the buffer's layout, for each glyph
+    /// coverage 0..=255: the foreground blended onto the background.
+    pixels: [[u8; MAX_BYTES_PER_PIXEL]; 256],
 }
 
 impl FramebufferScreen {
@@ -74,56 +124,53 @@ impl FramebufferScreen {
         {
             return None;
         }
-        let pixel = |rgb: [u8; 3]| {
-            let value = channel(rgb[0], red) | channel(rgb[1], green) | channel(rgb[2], blue);
-            value.to_le_bytes()
-        };
-        let mut shades = [[0; MAX_BYTES_PER_PIXEL]; 256];
-        for (coverage, shade) in (0..=u8::MAX).zip(shades.iter_mut()) {
-            *shade = pixel(FOREGROUND.map(|c| ((u16::from(c) * u16::from(coverage) + 127) / 255) as u8));
-        }
-        let mut screen = Self {
+        let fields = [red, green, blue];
+        let shades = Shades::new(text::DEFAULT_COLOURS, fields);
+        let mut grid = Grid {
             base: phys_to_virt(tag.address()) as usize,
             pitch,
             bytes_per_pixel,
+            fields,
             columns: width / CELL_WIDTH,
             rows: height / CELL_HEIGHT,
             column: 0,
             row: 0,
-            shades,
-            invert: pixel(WHITE),
+            shades: [shades; SHADE_TABLES],
+            current: 0,
+            next: 1,
+            invert: pixel(WHITE, fields),
         };
         // SAFETY: the framebuffer is pitch * height bytes at `base` (checked to lie
         // below 4 GiB, inside the direct map), video memory no Rust object overlaps.
-        unsafe { screen.ptr(0).write_bytes(0, pitch * height) }
-        screen.toggle_cursor();
-        Some(screen)
+        unsafe { grid.ptr(0).write_bytes(0, pitch * height) }
+        grid.toggle_cursor();
+        Some(Self { grid, terminal: Terminal::new() })
     }
 
-    /// Draw `bytes` (see `text::write`); the text scrolls up at the bottom.
+    /// Draw `bytes` (see `text`); the text scrolls up at the bottom.
     pub fn write(&mut self, bytes: &[u8]) {
-        self.toggle_cursor();
-        text::write(self, bytes);
-        self.toggle_cursor();
+        self.grid.toggle_cursor();
+        self.terminal.write(&mut self.grid, bytes);
+        self.grid.toggle_cursor();
     }
+}
 
-    fn draw(&mut self, glyph: RasterizedChar) {
-        if self.column == self.columns {
-            self.scroll_to_next_line();
-        }
+impl Grid {
+    /// Draw `glyph` in the current colours at a cell.
+    fn draw(&mut self, row: usize, column: usize, glyph: RasterizedChar) {
         let bpp = self.bytes_per_pixel;
+        let shades = &self.shades[self.current].pixels;
         let mut line = [0; CELL_WIDTH * MAX_BYTES_PER_PIXEL];
         let line = &mut line[..CELL_WIDTH * bpp];
-        let origin = self.cell_offset(self.row, self.column);
+        let origin = self.cell_offset(row, column);
         for (y, coverages) in glyph.rows().enumerate() {
             for (pixel, &coverage) in line.chunks_exact_mut(bpp).zip(coverages) {
-                pixel.copy_from_slice(&self.shades[usize::from(coverage)][..bpp]);
+                pixel.copy_from_slice(&shades[usize::from(coverage)][..bpp]);
             }
             // SAFETY: one pixel row of a cell inside the text grid, which lies inside
             // the framebuffer; `line` is a local buffer.
             unsafe { core::ptr::copy_nonoverlapping(line.as_ptr(), self.ptr(origin + y * self.pitch), line.len()) }
         }
-        self.column += 1;
     }
 
     fn scroll_to_next_line(&mut self) {
@@ -136,8 +183,7 @@ impl FramebufferScreen {
         // SAFETY: source (text rows 1..) and destination (rows ..rows-1) both lie in the
         // text grid inside the framebuffer; `copy` allows the overlap.
         unsafe { core::ptr::copy(self.ptr(text_row), self.ptr(0), (self.rows - 1) * text_row) }
-        // SAFETY: the last text row lies inside the framebuffer.
-        unsafe { self.ptr((self.rows - 1) * text_row).write_bytes(0, text_row) }
+        self.erase(self.rows - 1, 0..self.columns);
     }
 
     /// Invert the cell under the cursor (the last column while a wrap is pending);
@@ -169,23 +215,75 @@ impl FramebufferScreen {
     }
 }
 
-/// The glyph of a printable ASCII byte (the font covers all of them).
-impl CellScreen for FramebufferScreen {
+impl CellScreen for Grid {
+    fn size(&self) -> (usize, usize) {
+        (self.columns, self.rows)
+    }
+
     fn column(&mut self) -> &mut usize {
         &mut self.column
     }
 
+    fn row(&mut self) -> &mut usize {
+        &mut self.row
+    }
+
     fn put(&mut self, byte: Option<u8>) {
-        self.draw(byte.map_or(REPLACEMENT, glyph));
+        if self.column == self.columns {
+            self.scroll_to_next_line();
+        }
+        self.draw(self.row, self.column, byte.map_or(REPLACEMENT, glyph));
+        self.column += 1;
     }
 
     fn new_line(&mut self) {
         self.scroll_to_next_line();
     }
+
+    fn erase(&mut self, row: usize, columns: Range<usize>) {
+        for column in columns {
+            self.draw(row, column, BLANK);
+        }
+    }
+
+    fn set_colours(&mut self, foreground: u8, background: u8) {
+        let colours = (foreground, background);
+        if let Some(index) = self.shades.iter().position(|shades| shades.colours == colours) {
+            self.current = index;
+        } else {
+            self.shades[self.next] = Shades::new(colours, self.fields);
+            self.current = self.next;
+            self.next = (self.next + 1) % SHADE_TABLES;
+        }
+    }
 }
 
+impl Shades {
+    fn new(colours: (u8, u8), fields: [FramebufferField; 3]) -> Self {
+        let foreground = PALETTE[usize::from(colours.0)];
+        let background = PALETTE[usize::from(colours.1)];
+        let mut pixels = [[0; MAX_BYTES_PER_PIXEL]; 256];
+        for (coverage, shade) in (0..=u8::MAX).zip(pixels.iter_mut()) {
+            let blend = |i: usize| {
+                let (f, b, c) = (u16::from(foreground[i]), u16::from(background[i]), u16::from(coverage));
+                ((f * c + b * (255 - c) + 127) / 255) as u8
+            };
+            *shade = pixel([blend(0), blend(1), blend(2)], fields);
+        }
+        Self { colours, pixels }
+    }
+}
+
+/// The glyph of a printable ASCII byte (the font covers all of them).
 fn glyph(b: u8) -> RasterizedChar {
     get_raster(char::from(b), WEIGHT, SIZE).unwrap_or(REPLACEMENT)
+}
+
+/// An 8-bit red, green, blue colour as a pixel in the layout of `fields`, as
+/// little-endian bytes.
+fn pixel(rgb: [u8; 3], fields: [FramebufferField; 3]) -> [u8; MAX_BYTES_PER_PIXEL] {
+    let value = channel(rgb[0], fields[0]) | channel(rgb[1], fields[1]) | channel(rgb[2], fields[2]);
+    value.to_le_bytes()
 }
 
 /// An 8-bit colour component scaled to `field`'s size and shifted to its position.

@@ -10,6 +10,7 @@ pub mod fpu;
 pub mod framebuffer;
 pub mod gdt;
 mod idt;
+pub mod irq_lock;
 pub mod keyboard;
 pub mod multiboot;
 pub mod paging;

@@ -1,40 +1,56 @@
 //! The VGA text screen (80x25 at physical 0xb8000, BIOS boots only): a scrolling
-//! writer with a hardware cursor.
+//! writer with a hardware cursor, in the 16 colours of the attribute byte.
+use core::ops::Range;
+
 use x86_64::instructions::port::Port;
 
-use super::text::{self, CellScreen};
+use super::text::{self, CellScreen, Terminal};
 
 use crate::layout::phys_to_virt;
 
 pub const WIDTH: usize = 80;
 pub const HEIGHT: usize = 25;
 const BUFFER_PHYS: u64 = 0xb8000;
-const ATTRIBUTE: u16 = 0x07 << 8; // light grey on black
+/// The VGA palette index of each ANSI colour 0-7 (VGA orders the bits blue, green,
+/// red; ANSI red, green, blue); the bright forms add 8 in both.
+const VGA_COLOURS: [u8; 8] = [0, 4, 2, 6, 1, 5, 3, 7];
 
-/// Cursor state of the text screen; the cells themselves live in video memory.
+/// The text screen: its cells and cursor, and the escape-sequence state.
 #[derive(Debug)]
 pub struct TextScreen {
+    grid: Grid,
+    terminal: Terminal,
+}
+
+/// Cursor and colours of the text screen; the cells themselves live in video memory.
+#[derive(Debug)]
+struct Grid {
     column: usize,
     row: usize,
+    /// The current colours, in the attribute byte's place.
+    attribute: u16,
 }
 
 impl TextScreen {
     /// Clear the screen and home the cursor.
     pub fn new() -> Self {
-        let mut screen = Self { column: 0, row: 0 };
+        let (foreground, background) = text::DEFAULT_COLOURS;
+        let mut grid = Grid { column: 0, row: 0, attribute: attribute(foreground, background) };
         for row in 0..HEIGHT {
-            screen.clear_row(row);
+            grid.erase(row, 0..WIDTH);
         }
-        screen.move_cursor();
-        screen
+        grid.move_cursor();
+        Self { grid, terminal: Terminal::new() }
     }
 
-    /// Draw `bytes` (see `text::write`); the text scrolls up at the bottom.
+    /// Draw `bytes` (see `text`); the text scrolls up at the bottom.
     pub fn write(&mut self, bytes: &[u8]) {
-        text::write(self, bytes);
-        self.move_cursor();
+        self.terminal.write(&mut self.grid, bytes);
+        self.grid.move_cursor();
     }
+}
 
+impl Grid {
     fn scroll_to_next_line(&mut self) {
         self.column = 0;
         if self.row + 1 < HEIGHT {
@@ -46,13 +62,7 @@ impl TextScreen {
                 set_cell(row - 1, col, cell(row, col));
             }
         }
-        self.clear_row(HEIGHT - 1);
-    }
-
-    fn clear_row(&mut self, row: usize) {
-        for col in 0..WIDTH {
-            set_cell(row, col, ATTRIBUTE | u16::from(b' '));
-        }
+        self.erase(HEIGHT - 1, 0..WIDTH);
     }
 
     fn move_cursor(&self) {
@@ -69,9 +79,17 @@ impl TextScreen {
     }
 }
 
-impl CellScreen for TextScreen {
+impl CellScreen for Grid {
+    fn size(&self) -> (usize, usize) {
+        (WIDTH, HEIGHT)
+    }
+
     fn column(&mut self) -> &mut usize {
         &mut self.column
+    }
+
+    fn row(&mut self) -> &mut usize {
+        &mut self.row
     }
 
     fn put(&mut self, byte: Option<u8>) {
@@ -79,13 +97,31 @@ impl CellScreen for TextScreen {
             self.scroll_to_next_line();
         }
         // 0xfe is a small box in the VGA font: the mark for bytes outside ASCII.
-        set_cell(self.row, self.column, ATTRIBUTE | u16::from(byte.unwrap_or(0xfe)));
+        set_cell(self.row, self.column, self.attribute | u16::from(byte.unwrap_or(0xfe)));
         self.column += 1;
     }
 
     fn new_line(&mut self) {
         self.scroll_to_next_line();
     }
+
+    fn erase(&mut self, row: usize, columns: Range<usize>) {
+        for col in columns {
+            set_cell(row, col, self.attribute | u16::from(b' '));
+        }
+    }
+
+    fn set_colours(&mut self, foreground: u8, background: u8) {
+        self.attribute = attribute(foreground, background);
+    }
+}
+
+/// The attribute byte for ANSI colours, shifted to its place in a cell. Its top bit
+/// makes the cell blink (the VGA default) rather than brighten the background, so
+/// bright backgrounds show in their normal forms.
+fn attribute(foreground: u8, background: u8) -> u16 {
+    let vga = |colour: u8| VGA_COLOURS[usize::from(colour & 7)] | (colour & 8);
+    u16::from(vga(background) & 7) << 12 | u16::from(vga(foreground)) << 8
 }
 
 fn cell_ptr(row: usize, col: usize) -> *mut u16 {
