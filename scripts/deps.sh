@@ -14,6 +14,7 @@ have grub-mkrescue || need="$need grub-common"
 have xorriso || need="$need xorriso"
 have mformat || need="$need mtools"
 have objcopy || need="$need binutils"
+have gdb || need="$need gdb"
 have cpio || need="$need cpio"
 have pkill || need="$need procps"
 have script || need="$need bsdutils"
@@ -29,7 +30,7 @@ if [ -n "$need" ]; then
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $need >/dev/null
     else
         echo "deps: please install by hand: QEMU (qemu-system-x86_64), GRUB 2 for i386-pc and" >&2
-        echo "      x86_64-efi with grub-mkrescue, xorriso, mtools, binutils, cpio, Bochs, OVMF" >&2
+        echo "      x86_64-efi with grub-mkrescue, xorriso, mtools, binutils, cpio, gdb, Bochs, OVMF" >&2
         echo "      (missing Debian packages:$need)" >&2
         exit 1
     fi

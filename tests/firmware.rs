@@ -1,15 +1,21 @@
-//! The same ISO under other firmware and machines: UEFI (OVMF), a USB stick, Bochs.
+//! The same ISO under other firmware and machines: UEFI (OVMF) to a working shell,
+//! a USB stick, and Bochs to the shell prompt.
 use std::time::Duration;
 
 use kestrel::{Boot, OrLog};
 
 #[test]
-fn boots_under_uefi() {
-    let mut m = Boot::new("test=boot").uefi().start();
-    m.expect_success(Duration::from_secs(120)).or_log(&m);
+fn boots_under_uefi_to_a_working_shell_and_powers_off() {
+    let mut m = Boot::new("").uefi().start();
+    m.wait_for("/ # ", Duration::from_secs(180)).or_log(&m);
     let log = m.log();
     assert!(log.contains("Kestrel 0.1.0"), "{log}");
-    assert!(log.contains("framebuffer: "), "{log}");
+    assert!(log.contains("framebuffer: ") && log.contains("rgb"), "no framebuffer console under UEFI\n{log}");
+    m.send("uname -s\n");
+    m.wait_for("Kestrel\n", Duration::from_secs(60)).or_log(&m);
+    m.send("poweroff\n");
+    let status = m.wait_exit(Duration::from_secs(60));
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "no ACPI power-off under UEFI\n{}", m.log());
 }
 
 #[test]
