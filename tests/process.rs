@@ -66,3 +66,8 @@ fn missing_init_is_reported() {
 fn bad_pointers_flags_and_syscall_numbers_get_linux_errors() {
     run_ktest("badptr", "");
 }
+
+#[test]
+fn std_process_command_spawns_through_clone_vfork() {
+    run_ktest("spawn", "");
+}

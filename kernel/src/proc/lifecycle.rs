@@ -75,13 +75,48 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
             unreported_change: None,
             alarm_at: None,
             clear_child_tid: 0,
+            vfork_parent: None,
         }));
         Ok(pid)
     })
 }
 
-/// fork: a copy of the current process whose `fork` returns 0.
-pub fn fork(frame: &TrapFrame) -> Result<Pid, Errno> {
+/// Waiting vfork parents; woken when a vfork child execs or exits.
+static VFORK_RELEASED: WaitQueue = WaitQueue::new();
+
+/// What clone(2) asks for beyond a plain fork.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CloneOptions {
+    /// The child's stack pointer.
+    pub stack: Option<u64>,
+    /// The child's thread pointer (FS base).
+    pub tls: Option<u64>,
+    /// Where the child's tid is cleared at exit (CLONE_CHILD_CLEARTID).
+    pub clear_child_tid: u64,
+    /// The parent waits until the child execs or exits (CLONE_VFORK).
+    pub vfork: bool,
+}
+
+/// fork/clone: a copy of the current process whose call returns 0. Memory is
+/// always copied (eagerly); a vfork parent waits until the child execs or exits,
+/// so a CLONE_VM|CLONE_VFORK child (musl's posix_spawn) behaves as on Linux.
+pub fn fork(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> {
+    let pid = copy_current(frame, options)?;
+    if options.vfork {
+        let _ = VFORK_RELEASED
+            .wait_until(|| with_table(|t| t.procs.get(&pid).is_none_or(|c| c.vfork_parent.is_none()).then_some(())));
+    }
+    Ok(pid)
+}
+
+/// A vfork child has exec'd or exited: its parent may go on.
+fn release_vfork_parent(p: &mut Process) {
+    if p.vfork_parent.take().is_some() {
+        VFORK_RELEASED.wake_all();
+    }
+}
+
+fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> {
     let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
     with_table(|t| {
         let parent_pid = t.current().expect("fork from a process");
@@ -100,7 +135,7 @@ pub fn fork(frame: &TrapFrame) -> Result<Pid, Errno> {
             kstack,
             context_slot: 0,
             fpu,
-            fs_base: parent.fs_base,
+            fs_base: options.tls.unwrap_or(parent.fs_base),
             files: parent.files.clone(),
             cwd: parent.cwd.clone(),
             umask: parent.umask,
@@ -113,11 +148,15 @@ pub fn fork(frame: &TrapFrame) -> Result<Pid, Errno> {
             sid: parent.sid,
             unreported_change: None,
             alarm_at: None,
-            clear_child_tid: 0,
+            clear_child_tid: options.clear_child_tid,
+            vfork_parent: options.vfork.then_some(parent_pid),
         };
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
         let mut child_frame = frame.clone();
         child_frame.rax = 0;
+        if let Some(stack) = options.stack {
+            child_frame.rsp = stack;
+        }
         scheduler::context(slot).prepare_user(child.kstack.top(), &child_frame);
         t.procs.get_mut(&parent_pid).expect("current process").children.push(pid);
         t.insert_runnable(Box::new(Process { pid, context_slot: slot, ..child }));
@@ -143,6 +182,7 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
         p.files.close_on_exec();
         p.signals.reset_for_exec();
         p.clear_child_tid = 0;
+        release_vfork_parent(p);
         *p.fpu = FpuState::initial();
         p.fpu.restore();
         old
@@ -170,6 +210,7 @@ pub fn exit_current(status: i32) -> ! {
         let pid = t.current().expect("exit from a process");
         let p = t.procs.get_mut(&pid).expect("current process");
         p.state = State::Zombie(status);
+        release_vfork_parent(p);
         let leftovers = (p.space.take(), core::mem::take(&mut p.files), core::mem::take(&mut p.children));
         let name = String::from(p.name());
         for &child in &leftovers.2 {
@@ -342,4 +383,12 @@ pub fn raise_on_current(signal: Signal) {
 /// The process group and session of a process (for the TTY and setpgid).
 pub fn group_of(pid: Pid) -> Option<(Pid, Pid)> {
     with_table(|t| t.procs.get(&pid).map(|p| (p.pgid, p.sid)))
+}
+
+/// Write into a child's memory (CLONE_CHILD_SETTID, before it first runs).
+pub fn write_child_memory(pid: Pid, addr: u64, data: &[u8]) -> Result<(), Errno> {
+    with_table(|t| {
+        let child = t.procs.get_mut(&pid).ok_or(Errno::ESRCH)?;
+        crate::mm::user::copy_to_user(child.space.as_mut().ok_or(Errno::EFAULT)?, addr, data)
+    })
 }

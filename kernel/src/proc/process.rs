@@ -57,6 +57,8 @@ pub struct Process {
     /// When SIGALRM is due (uptime ms), if an alarm is set.
     pub alarm_at: Option<u64>,
     pub clear_child_tid: u64,
+    /// The parent of a vfork child, waiting until this one execs or exits.
+    pub vfork_parent: Option<Pid>,
 }
 
 impl Process {

@@ -170,9 +170,20 @@ pub fn getdents64(fd: i32, buf: u64, len: usize) -> SysResult {
 pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
     use kabi::tty::*;
     let file = file(fd)?;
-    if request == FIONREAD {
-        let n = if file.is_terminal() { tty::available() } else { file.bytes_ready() };
-        return user::copy_out(arg, &(n as i32).to_le_bytes()).map(|()| 0);
+    // The requests every kind of file takes.
+    match request {
+        FIONREAD => {
+            let n = if file.is_terminal() { tty::available() } else { file.bytes_ready() };
+            return user::copy_out(arg, &(n as i32).to_le_bytes()).map(|()| 0);
+        }
+        FIOCLEX | FIONCLEX => return with_current(|p| p.files.set_cloexec(fd, request == FIOCLEX)).map(|()| 0),
+        FIONBIO => {
+            let on = u32::from_le_bytes(user::copy_in(arg, 4)?.try_into().map_err(|_| Errno::EFAULT)?) != 0;
+            let flags = file.status_flags() & !O_NONBLOCK;
+            file.set_status_flags(if on { flags | O_NONBLOCK } else { flags });
+            return Ok(0);
+        }
+        _ => {}
     }
     if !file.is_terminal() {
         return Err(Errno::ENOTTY);

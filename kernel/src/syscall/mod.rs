@@ -168,6 +168,7 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::GETPPID => process::getppid(),
         nr::GETUID | nr::GETEUID | nr::GETGID | nr::GETEGID => Ok(0),
         nr::FORK | nr::VFORK => process::fork(frame),
+        nr::CLONE => process::clone(a.u64(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4), frame),
         nr::EXECVE => process::execve(a.u64(0), a.u64(1), a.u64(2), frame),
         nr::EXIT | nr::EXIT_GROUP => process::exit(a.int(0)),
         nr::WAIT4 => process::wait4(a.int(0), a.u64(1), a.int(2), a.u64(3)),

@@ -9,7 +9,7 @@ use kabi::process::{ARCH_GET_FS, ARCH_SET_FS, WCONTINUED, WNOHANG, WUNTRACED};
 
 use super::{SysResult, user};
 use crate::arch::trap::TrapFrame;
-use crate::proc::lifecycle::{self, WaitOptions};
+use crate::proc::lifecycle::{self, CloneOptions, WaitOptions};
 use crate::proc::scheduler::{self, with_current, with_table};
 
 pub fn getpid() -> SysResult {
@@ -21,7 +21,42 @@ pub fn getppid() -> SysResult {
 }
 
 pub fn fork(frame: &TrapFrame) -> SysResult {
-    lifecycle::fork(frame).map(|pid| pid as usize)
+    lifecycle::fork(frame, CloneOptions::default()).map(|pid| pid as usize)
+}
+
+/// clone(flags, stack, parent_tid, child_tid, tls): a new process. Threads
+/// (CLONE_THREAD, CLONE_SIGHAND) do not exist here (EINVAL), and shared memory
+/// (CLONE_VM) only with CLONE_VFORK, where the parent waits until the child
+/// execs or exits, so the copy the child gets behaves as shared memory would.
+pub fn clone(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64, frame: &TrapFrame) -> SysResult {
+    use kabi::process::*;
+    let supported = CSIGNAL
+        | CLONE_VM
+        | CLONE_VFORK
+        | CLONE_SETTLS
+        | CLONE_PARENT_SETTID
+        | CLONE_CHILD_SETTID
+        | CLONE_CHILD_CLEARTID;
+    if flags & !supported != 0 || (flags & CLONE_VM != 0 && flags & CLONE_VFORK == 0) {
+        return Err(Errno::EINVAL);
+    }
+    let options = CloneOptions {
+        stack: (stack != 0).then_some(stack),
+        tls: (flags & CLONE_SETTLS != 0).then_some(tls),
+        clear_child_tid: if flags & CLONE_CHILD_CLEARTID != 0 { child_tid } else { 0 },
+        vfork: flags & CLONE_VFORK != 0,
+    };
+    if flags & CLONE_SETTLS != 0 && tls >= crate::layout::USER_END {
+        return Err(Errno::EPERM);
+    }
+    let pid = lifecycle::fork(frame, options)?;
+    if flags & CLONE_PARENT_SETTID != 0 {
+        user::copy_out(parent_tid, &(pid as i32).to_le_bytes())?;
+    }
+    if flags & CLONE_CHILD_SETTID != 0 {
+        lifecycle::write_child_memory(pid, child_tid, &(pid as i32).to_le_bytes())?;
+    }
+    Ok(pid as usize)
 }
 
 pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResult {

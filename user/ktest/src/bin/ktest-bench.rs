@@ -1,0 +1,203 @@
+//! ktest-bench: speed figures of user programs, timed with `Instant` and printed as
+//! `BENCH name value unit` lines (then `KTEST PASS bench`): fork+exit+wait4,
+//! fork+execve of `true`+wait4, pipe throughput from one process to another, tmpfs
+//! file write and read throughput, file create+unlink, the getpid system call, and a
+//! one-byte ping-pong over two pipes between two processes (a context switch each
+//! way). Times are means per operation; MB is 10^6 bytes. The figures are printed,
+//! never judged, but every step's result is checked. Kestrel's clock ticks every
+//! millisecond, so each figure is taken over a run far longer than that.
+//!
+//! Runs on Linux too, where `true` is found on PATH (on Kestrel, /bin/true).
+//!
+//! Usage: `ktest-bench [DIR]`: the file figures are taken in DIR/ktest-bench-PID
+//! (default under /tmp: on Kestrel the tmpfs root; on Linux pass a tmpfs such as
+//! /dev/shm to measure one).
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use ktest::{
+    Context, Outcome, Scratch, c_path, child_check, ensure, expect_exit, find_executable, fork_and_wait, pipe, spawn,
+    wait_for,
+};
+use ulib::diag::error_text;
+use ulib::process::execve;
+
+const NAME: &str = "bench";
+const FORKS: u32 = 2_000;
+const EXECS: u32 = 300;
+/// The program that fork+execve runs: it exits 0 at once.
+const TINY_PROGRAM: &str = "true";
+const PIPE_BYTES: usize = 64 << 20;
+const PIPE_CHUNK: usize = 64 << 10;
+const FILE_BYTES: usize = 32 << 20;
+const FILE_CHUNK: usize = 1 << 20;
+const CREATE_UNLINKS: u32 = 5_000;
+const GETPIDS: u32 = 1_000_000;
+const PING_PONGS: u32 = 20_000;
+/// The byte that the pipe and file figures move (not 0, so no page stays blank).
+const FILL: u8 = 0x5a;
+
+/// Prints one figure: `BENCH name value unit`.
+fn report(name: &str, value: f64, unit: &str) {
+    println!("BENCH {name} {value:.2} {unit}");
+}
+
+/// Runs `step` `count` times and gives the mean time of one run, in seconds.
+fn seconds_each(count: u32, mut step: impl FnMut() -> Outcome) -> Result<f64, String> {
+    let start = Instant::now();
+    for _ in 0..count {
+        step()?;
+    }
+    Ok(start.elapsed().as_secs_f64() / f64::from(count))
+}
+
+/// Megabytes (10^6 bytes) per second for `bytes` moved in `seconds`.
+fn megabytes_per_second(bytes: usize, seconds: f64) -> f64 {
+    bytes as f64 / 1e6 / seconds
+}
+
+/// Writes `total` bytes of [`FILL`] to `out`, `chunk` bytes a write.
+fn write_chunks(mut out: impl Write, total: usize, chunk: usize) -> Outcome {
+    let buffer = vec![FILL; chunk];
+    for written in (0..total).step_by(chunk) {
+        out.write_all(&buffer[..chunk.min(total - written)]).context(format_args!("write at byte {written}"))?;
+    }
+    Ok(())
+}
+
+/// Reads exactly `total` bytes from `input`, up to `chunk` bytes a read, and checks
+/// that they are [`FILL`] (the first byte of each read, to keep the check cheap).
+fn read_chunks(mut input: impl Read, total: usize, chunk: usize) -> Outcome {
+    let mut buffer = vec![0; chunk];
+    let mut done = 0;
+    while done < total {
+        let count = input.read(&mut buffer[..chunk.min(total - done)]).context(format_args!("read at byte {done}"))?;
+        ensure(count > 0, || format!("end of file after {done} of {total} bytes"))?;
+        ensure(buffer[0] == FILL, || format!("byte {done} is {:#x}, not {FILL:#x}", buffer[0]))?;
+        done += count;
+    }
+    Ok(())
+}
+
+fn fork_exit_wait() -> Outcome {
+    let seconds = seconds_each(FORKS, || expect_exit(fork_and_wait(|| 0)?, 0))?;
+    report("fork_exit_wait", seconds * 1e6, "us");
+    Ok(())
+}
+
+fn fork_execve_wait() -> Outcome {
+    let program = find_executable(TINY_PROGRAM).ok_or_else(|| format!("no `{TINY_PROGRAM}` program on PATH"))?;
+    let path = c_path(&program).context(program.display())?;
+    let argv = [path.clone()];
+    let what = format!("execve {}", program.display());
+    println!("fork+execve of {}", program.display());
+    let seconds = seconds_each(EXECS, || {
+        let status = fork_and_wait(|| child_check(&what, || Err(error_text(&execve(&path, &argv, &[])))))?;
+        expect_exit(status, 0)
+    })?;
+    report("fork_execve_wait", seconds * 1e6, "us");
+    Ok(())
+}
+
+/// A child writes [`PIPE_BYTES`] into a pipe; the clock runs while the parent reads
+/// them (from after the fork, which is not part of the figure).
+fn pipe_throughput() -> Outcome {
+    let (reader, writer) = pipe().context("pipe")?;
+    let child = spawn(|| child_check("pipe writer", || write_chunks(&writer, PIPE_BYTES, PIPE_CHUNK)))?;
+    drop(writer);
+    let start = Instant::now();
+    read_chunks(&reader, PIPE_BYTES, PIPE_CHUNK)?;
+    let seconds = start.elapsed().as_secs_f64();
+    expect_exit(wait_for(child)?, 0)?;
+    report("pipe_throughput", megabytes_per_second(PIPE_BYTES, seconds), "MB/s");
+    Ok(())
+}
+
+/// Writes a [`FILE_BYTES`] file, then reads it back; each figure includes the open
+/// and the close.
+fn file_throughput(scratch: &Scratch) -> Outcome {
+    let path = scratch.join("data");
+    let start = Instant::now();
+    let file = File::create(&path).context(format_args!("create {}", path.display()))?;
+    write_chunks(&file, FILE_BYTES, FILE_CHUNK)?;
+    drop(file);
+    let write_seconds = start.elapsed().as_secs_f64();
+
+    let start = Instant::now();
+    let file = File::open(&path).context(format_args!("open {}", path.display()))?;
+    read_chunks(&file, FILE_BYTES, FILE_CHUNK)?;
+    drop(file);
+    let read_seconds = start.elapsed().as_secs_f64();
+
+    fs::remove_file(&path).context(format_args!("unlink {}", path.display()))?;
+    report("tmpfs_write", megabytes_per_second(FILE_BYTES, write_seconds), "MB/s");
+    report("tmpfs_read", megabytes_per_second(FILE_BYTES, read_seconds), "MB/s");
+    Ok(())
+}
+
+/// Creates a new empty file (open with O_CREAT|O_EXCL, close) and unlinks it.
+fn create_unlink(scratch: &Scratch) -> Outcome {
+    let path = scratch.join("entry");
+    let seconds = seconds_each(CREATE_UNLINKS, || {
+        File::create_new(&path).context(format_args!("create {}", path.display()))?;
+        fs::remove_file(&path).context(format_args!("unlink {}", path.display()))
+    })?;
+    report("create_unlink", seconds * 1e6, "us");
+    Ok(())
+}
+
+/// getpid through syscall(2), so that no C library can answer from a cache.
+fn getpid_round_trip() -> Outcome {
+    let pid = i64::from(std::process::id());
+    let seconds = seconds_each(GETPIDS, || {
+        // SAFETY: getpid takes no arguments and touches no memory.
+        let got = unsafe { libc::syscall(libc::SYS_getpid) };
+        ensure(got == pid, || format!("getpid returned {got}, not {pid}"))
+    })?;
+    report("getpid", seconds * 1e9, "ns");
+    Ok(())
+}
+
+/// A child echoes [`PING_PONGS`] single bytes from one pipe into another; the
+/// parent sends each and waits for its echo.
+fn pipe_ping_pong() -> Outcome {
+    let (ping_reader, ping_writer) = pipe().context("pipe")?;
+    let (pong_reader, pong_writer) = pipe().context("pipe")?;
+    let child = spawn(|| {
+        child_check("echo", || {
+            let mut byte = [0];
+            for round in 0..PING_PONGS {
+                (&ping_reader).read_exact(&mut byte).context(format_args!("echo: read {round}"))?;
+                (&pong_writer).write_all(&byte).context(format_args!("echo: write {round}"))?;
+            }
+            Ok(())
+        })
+    })?;
+    let mut byte = [0];
+    let seconds = seconds_each(PING_PONGS, || {
+        (&ping_writer).write_all(&[FILL]).context("ping: write")?;
+        (&pong_reader).read_exact(&mut byte).context("pong: read")?;
+        ensure(byte[0] == FILL, || format!("the echo is {:#x}, not {FILL:#x}", byte[0]))
+    })?;
+    expect_exit(wait_for(child)?, 0)?;
+    report("pipe_ping_pong", seconds * 1e6, "us");
+    Ok(())
+}
+
+fn bench() -> Outcome {
+    fork_exit_wait()?;
+    fork_execve_wait()?;
+    pipe_throughput()?;
+    let scratch = Scratch::create(NAME)?;
+    file_throughput(&scratch)?;
+    create_unlink(&scratch)?;
+    scratch.remove()?;
+    getpid_round_trip()?;
+    pipe_ping_pong()
+}
+
+fn main() -> ExitCode {
+    ktest::run(NAME, bench)
+}
