@@ -64,9 +64,11 @@ impl Pipe {
             self.with(|s| {
                 if !s.buffer.is_empty() {
                     let n = buf.len().min(s.buffer.len());
-                    for (slot, byte) in buf.iter_mut().zip(s.buffer.drain(..n)) {
-                        *slot = byte;
-                    }
+                    let (front, back) = s.buffer.as_slices();
+                    let from_front = n.min(front.len());
+                    buf[..from_front].copy_from_slice(&front[..from_front]);
+                    buf[from_front..n].copy_from_slice(&back[..n - from_front]);
+                    s.buffer.drain(..n);
                     Some(Ok(n))
                 } else if s.writers == 0 {
                     Some(Ok(0))
