@@ -74,6 +74,7 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
             sid: pid,
             unreported_change: None,
             alarm_at: None,
+            alarm_interval: 0,
             clear_child_tid: 0,
             vfork_parent: None,
         }));
@@ -148,6 +149,7 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
             sid: parent.sid,
             unreported_change: None,
             alarm_at: None,
+            alarm_interval: 0,
             clear_child_tid: options.clear_child_tid,
             vfork_parent: options.vfork.then_some(parent_pid),
         };

@@ -54,8 +54,10 @@ pub struct Process {
     pub sid: Pid,
     /// A stop or continue the parent's wait4 has not seen yet (a wait status).
     pub unreported_change: Option<i32>,
-    /// When SIGALRM is due (uptime ms), if an alarm is set.
+    /// When SIGALRM is due (uptime ms), if an alarm is set, and the period after
+    /// which it fires again (setitimer's interval; 0 for a one-shot alarm).
     pub alarm_at: Option<u64>,
+    pub alarm_interval: u64,
     pub clear_child_tid: u64,
     /// The parent of a vfork child, waiting until this one execs or exits.
     pub vfork_parent: Option<Pid>,

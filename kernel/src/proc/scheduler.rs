@@ -254,7 +254,7 @@ pub fn on_tick() {
                 t.procs.values().filter(|p| p.alarm_at.is_some_and(|a| a <= now)).map(|p| p.pid).collect();
             for pid in due {
                 let p = t.procs.get_mut(&pid).expect("listed above");
-                p.alarm_at = None;
+                p.alarm_at = (p.alarm_interval > 0).then(|| now + p.alarm_interval);
                 let info = super::signal::kernel_info(Signal::SIGALRM, 0x80, 0);
                 if super::signal::post(p, Signal::SIGALRM, info) {
                     t.wake_locked(pid);

@@ -176,7 +176,10 @@ pub fn rt_sigsuspend(mask: u64, sigset_size: usize) -> SysResult {
 pub fn alarm(seconds: u32) -> SysResult {
     let now = crate::time::uptime_ms();
     let at = (seconds > 0).then(|| now + u64::from(seconds) * 1000);
-    let previous = with_current(|p| core::mem::replace(&mut p.alarm_at, at));
+    let previous = with_current(|p| {
+        p.alarm_interval = 0;
+        core::mem::replace(&mut p.alarm_at, at)
+    });
     if let Some(at) = at {
         scheduler::alarm_due_at(at);
     }
@@ -193,10 +196,10 @@ fn ms_timeval(ms: u64) -> Timeval {
     Timeval { tv_sec: (ms / 1000) as i64, tv_usec: (ms % 1000 * 1000) as i64 }
 }
 
-/// The current ITIMER_REAL as (interval, value) timevals; intervals are not
-/// supported (one-shot timers), so the interval reads 0.
-fn itimer_bytes(remaining_ms: u64) -> [u8; 32] {
+/// An ITIMER_REAL as `struct itimerval` bytes: (interval, value).
+fn itimer_bytes(interval_ms: u64, remaining_ms: u64) -> [u8; 32] {
     let mut out = [0u8; 32];
+    out[..16].copy_from_slice(&ms_timeval(interval_ms).to_bytes());
     out[16..].copy_from_slice(&ms_timeval(remaining_ms).to_bytes());
     out
 }
@@ -206,12 +209,12 @@ pub fn getitimer(which: i32, out: u64) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let now = crate::time::uptime_ms();
-    let remaining = with_current(|p| p.alarm_at.map_or(0, |a| a.saturating_sub(now)));
-    user::copy_out(out, &itimer_bytes(remaining)).map(|()| 0)
+    let (interval, remaining) = with_current(|p| (p.alarm_interval, p.alarm_at.map_or(0, |a| a.saturating_sub(now))));
+    user::copy_out(out, &itimer_bytes(interval, remaining)).map(|()| 0)
 }
 
-/// setitimer(ITIMER_REAL): a one-shot SIGALRM (a non-zero interval is EINVAL, as
-/// periodic timers are not supported yet).
+/// setitimer(ITIMER_REAL): SIGALRM after `value`, then every `interval` (if not
+/// zero); a zero value disarms it.
 pub fn setitimer(which: i32, new: u64, old: u64) -> SysResult {
     if which != ITIMER_REAL {
         return Err(Errno::EINVAL);
@@ -219,16 +222,21 @@ pub fn setitimer(which: i32, new: u64, old: u64) -> SysResult {
     let bytes = user::copy_in(new, 32)?;
     let interval = Timeval::from_bytes(bytes[..16].try_into().map_err(|_| Errno::EFAULT)?);
     let value = Timeval::from_bytes(bytes[16..].try_into().map_err(|_| Errno::EFAULT)?);
-    if interval.tv_sec != 0 || interval.tv_usec != 0 || value.tv_sec < 0 || !(0..1_000_000).contains(&value.tv_usec) {
+    let valid = |tv: &Timeval| tv.tv_sec >= 0 && (0..1_000_000).contains(&tv.tv_usec);
+    if !valid(&interval) || !valid(&value) {
         return Err(Errno::EINVAL);
     }
     let now = crate::time::uptime_ms();
     let delay = timeval_ms(&value);
     let at = (delay > 0).then(|| now + delay);
-    let previous = with_current(|p| core::mem::replace(&mut p.alarm_at, at));
+    let new_interval = if at.is_some() { timeval_ms(&interval) } else { 0 };
+    let (previous, previous_interval) = with_current(|p| {
+        (core::mem::replace(&mut p.alarm_at, at), core::mem::replace(&mut p.alarm_interval, new_interval))
+    });
     if let Some(at) = at {
         scheduler::alarm_due_at(at);
     }
-    user::copy_out_optional(old, &itimer_bytes(previous.map_or(0, |p| p.saturating_sub(now))))?;
+    let remaining = previous.map_or(0, |p| p.saturating_sub(now));
+    user::copy_out_optional(old, &itimer_bytes(previous_interval, remaining))?;
     Ok(0)
 }

@@ -3,7 +3,7 @@
 //! pending and is delivered once when unblocked, SA_RESETHAND, the mask in a handler
 //! (its own signal unless SA_NODEFER, sa_mask, the old mask back after it), sigaltstack
 //! with SA_ONSTACK, a read interrupted in a child (restarted with SA_RESTART, EINTR
-//! without), alarm and pause, a one-shot ITIMER_REAL, sigsuspend, a SIGCHLD handler,
+//! without), alarm and pause, one-shot and periodic ITIMER_REAL, sigsuspend, a SIGCHLD handler,
 //! default actions in children (SIGTERM and SIGKILL kill; SIGCHLD, SIGURG and
 //! SIGWINCH are ignored; SIG_IGN; SIGSTOP and SIGCONT seen by wait4 with WUNTRACED
 //! and WCONTINUED), kill of a process group, kill and rt_sigaction errors, and
@@ -352,7 +352,31 @@ fn interval_timer() -> Outcome {
     expect_eq("SIGALRM deliveries", delivered(libc::SIGALRM) - before, 1)?;
     ensure(waited >= TIMER_FLOOR, || format!("the 200 ms timer fired after {waited:?}"))?;
     println!("the 200 ms timer fired after {} ms", waited.as_millis());
-    expect_eq("getitimer after it fired", real_timer()?, (Duration::ZERO, Duration::ZERO))
+    expect_eq("getitimer after it fired", real_timer()?, (Duration::ZERO, Duration::ZERO))?;
+    periodic_timer()
+}
+
+/// A periodic ITIMER_REAL fires again every interval until it is disarmed.
+fn periodic_timer() -> Outcome {
+    const PERIOD: Duration = Duration::from_millis(100);
+    let arm = |value: Duration, interval: Duration| -> Outcome {
+        let timer = libc::itimerval { it_interval: timeval(interval), it_value: timeval(value) };
+        // SAFETY: setitimer reads `timer`; the old value is not wanted.
+        cvt(unsafe { libc::setitimer(libc::ITIMER_REAL, &timer, std::ptr::null_mut()) }).context("setitimer")?;
+        Ok(())
+    };
+    let before = delivered(libc::SIGALRM);
+    arm(PERIOD, PERIOD)?;
+    let (_, interval) = real_timer()?;
+    expect_eq("getitimer: the interval of a periodic timer", interval, PERIOD)?;
+    for _ in 0..4 {
+        expect_failure("pause until the periodic SIGALRM", pause(), libc::EINTR)?;
+    }
+    arm(Duration::ZERO, Duration::ZERO)?;
+    expect_eq("periodic SIGALRM deliveries", delivered(libc::SIGALRM) - before, 4)?;
+    expect_eq("getitimer after disarming", real_timer()?, (Duration::ZERO, Duration::ZERO))?;
+    println!("a 100 ms periodic timer fired 4 times, then was disarmed");
+    Ok(())
 }
 
 fn suspend() -> Outcome {
