@@ -79,8 +79,10 @@ impl Boot {
         let args_img = scratch.path().join("args.img");
         make_args_disk(&args_img, &self.args);
         let iso = iso();
+        let monitor = scratch.path().join("monitor.sock");
         let mut cmd = Command::new("qemu-system-x86_64");
-        cmd.args(["-m", &self.memory, "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot"]);
+        cmd.args(["-m", &self.memory, "-display", "none", "-serial", "stdio", "-no-reboot"]);
+        cmd.arg("-monitor").arg(format!("unix:{},server,nowait", monitor.display()));
         cmd.args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
         if let Some(cpu) = &self.cpu {
             cmd.args(["-cpu", cpu]);
@@ -99,7 +101,7 @@ impl Boot {
             cmd.args(["-drive", "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"]);
             cmd.arg("-drive").arg(format!("if=pflash,format=raw,file={}", vars.display()));
         }
-        Machine::spawn(cmd, scratch, format!("QEMU {self:?}"))
+        Machine::spawn(cmd, scratch, Some(monitor), format!("QEMU {self:?}"))
     }
 }
 
@@ -118,8 +120,10 @@ pub struct Machine {
     child: Child,
     stdin: Option<ChildStdin>,
     log: Arc<Mutex<Vec<u8>>>,
+    /// QEMU's monitor socket (for keystrokes and memory dumps).
+    monitor: Option<PathBuf>,
     what: String,
-    _scratch: tempfile::TempDir,
+    scratch: tempfile::TempDir,
 }
 
 /// `text` without ANSI CSI sequences (`ESC [ ... letter`: colours, cursor moves,
@@ -147,7 +151,7 @@ pub fn strip_escapes(text: &str) -> String {
 pub struct Failure(pub String);
 
 impl Machine {
-    fn spawn(mut cmd: Command, scratch: tempfile::TempDir, what: String) -> Self {
+    fn spawn(mut cmd: Command, scratch: tempfile::TempDir, monitor: Option<PathBuf>, what: String) -> Self {
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {what}: {e} (run `make deps`)"));
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -164,7 +168,7 @@ impl Machine {
             });
         }
         let stdin = child.stdin.take();
-        Self { child, stdin, log, what, _scratch: scratch }
+        Self { child, stdin, log, monitor, what, scratch }
     }
 
     /// The serial output so far (lossy UTF-8, carriage returns and ANSI escape
@@ -204,6 +208,56 @@ impl Machine {
     pub fn send(&mut self, text: &str) {
         let stdin = self.stdin.as_mut().expect("stdin");
         stdin.write_all(text.as_bytes()).and_then(|()| stdin.flush()).expect("write to the serial console");
+    }
+
+    /// Run a QEMU monitor command and return its output.
+    pub fn monitor(&self, command: &str) -> String {
+        let path = self.monitor.as_ref().expect("a QEMU machine has a monitor");
+        let mut socket = std::os::unix::net::UnixStream::connect(path).expect("connect to the QEMU monitor");
+        socket.set_read_timeout(Some(Duration::from_secs(10))).expect("monitor timeout");
+        let read_prompt = |socket: &mut std::os::unix::net::UnixStream| {
+            let mut text = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !text.ends_with(b"(qemu) ") {
+                match socket.read(&mut buf) {
+                    Ok(n @ 1..) => text.extend_from_slice(&buf[..n]),
+                    _ => break,
+                }
+            }
+            String::from_utf8_lossy(&text).into_owned()
+        };
+        read_prompt(&mut socket);
+        writeln!(socket, "{command}").expect("write to the QEMU monitor");
+        read_prompt(&mut socket)
+    }
+
+    /// Type `text` on the emulated PS/2 keyboard (letters, digits, space, newline
+    /// and a little punctuation).
+    pub fn type_on_keyboard(&self, text: &str) {
+        for c in text.chars() {
+            let key = match c {
+                'a'..='z' | '0'..='9' => c.to_string(),
+                ' ' => "spc".into(),
+                '\n' => "ret".into(),
+                '-' => "minus".into(),
+                '/' => "slash".into(),
+                '.' => "dot".into(),
+                other => panic!("no key for {other:?}"),
+            };
+            self.monitor(&format!("sendkey {key}"));
+        }
+    }
+
+    /// The VGA text screen (80x25 at 0xb8000) as lines of text.
+    pub fn vga_text(&self) -> Vec<String> {
+        let dump = self.scratch.path().join("vga.bin");
+        // Quoted: unquoted, the path would parse as a division of the size.
+        self.monitor(&format!("pmemsave 0xb8000 4000 \"{}\"", dump.display()));
+        let cells = std::fs::read(&dump).expect("read the VGA dump");
+        cells
+            .chunks(160)
+            .map(|row| row.chunks(2).map(|cell| char::from(cell[0])).collect::<String>().trim_end().to_string())
+            .collect()
     }
 
     /// Wait for the machine to exit by itself; kill it after `timeout`.

@@ -96,3 +96,13 @@ fn cpu_without_long_mode_gets_a_message() {
     let mut m = Boot::new("").cpu("qemu32").start();
     m.wait_for("this CPU does not support 64-bit long mode", BOOT_TIMEOUT).or_log(&m);
 }
+
+#[test]
+fn the_vga_screen_shows_the_banner_and_the_shell() {
+    let mut m = Boot::new("").start();
+    m.wait_for("/ # ", BOOT_TIMEOUT).or_log(&m);
+    let screen = m.vga_text().join("\n");
+    for needle in ["Kestrel 0.1.0 (x86_64)", "boot loader: GRUB", "memory: ", "init: starting /bin/sh", "/ #"] {
+        assert!(screen.contains(needle), "missing {needle:?} on the VGA screen:\n{screen}");
+    }
+}

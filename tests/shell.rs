@@ -136,3 +136,14 @@ fn poweroff_turns_the_machine_off() {
     assert_eq!(status.and_then(|s| s.code()), Some(0), "QEMU did not power off\n{}", m.log());
     assert!(m.log().contains("reboot: power down"), "{}", m.log());
 }
+
+#[test]
+fn the_ps2_keyboard_types_into_the_shell() {
+    let mut m = shell();
+    let before = m.log().len();
+    m.type_on_keyboard("echo typed on the keyboard\n");
+    m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains("\ntyped on the keyboard\n")))
+        .or_log(&m);
+    let screen = m.vga_text().join("\n");
+    assert!(screen.contains("typed on the keyboard"), "not on the screen:\n{screen}");
+}
