@@ -209,23 +209,16 @@ impl OpenFile {
         Ok(records)
     }
 
-    /// The bytes a private file mapping of `len` bytes at `offset` starts with.
-    pub fn mapping_bytes(&self, offset: u64, len: u64) -> Result<Vec<u8>, Errno> {
+    /// Whether this file can back a private mapping, and whether the mapping starts
+    /// with its contents: a readable file does (it is read page by page into the
+    /// mapping), /dev/zero does not (it is anonymous memory).
+    pub fn mapping_has_contents(&self) -> Result<bool, Errno> {
         match &self.kind {
-            FileKind::Node(_) | FileKind::Generated(..) if self.readable() => {
-                let mut data = alloc::vec![0u8; len.min(1 << 30) as usize];
-                let mut done = 0;
-                while done < data.len() {
-                    match self.read_at(&mut data[done..], offset + done as u64)? {
-                        0 => break,
-                        n => done += n,
-                    }
-                }
-                data.truncate(done);
-                Ok(data)
-            }
-            FileKind::Device(Device::Zero) => Ok(Vec::new()),
-            _ => Err(Errno::EACCES),
+            FileKind::Node(node) if self.readable() && !vfs::is_directory(node) => Ok(true),
+            FileKind::Generated(..) if self.readable() => Ok(true),
+            FileKind::Device(Device::Zero) => Ok(false),
+            FileKind::Node(_) | FileKind::Generated(..) => Err(Errno::EACCES),
+            _ => Err(Errno::ENODEV),
         }
     }
 

@@ -210,7 +210,7 @@ fn system_file(file: SystemFile) -> String {
         }
         SystemFile::Loadavg => {
             let pids = info::pids();
-            let running = pids.iter().filter(|&&p| info::snapshot(p).is_some_and(|i| i.state == 'R')).count();
+            let running = info::runnable_count();
             let _ = writeln!(s, "0.00 0.00 0.00 {running}/{} {}", pids.len(), pids.last().copied().unwrap_or(0));
         }
         SystemFile::Cpuinfo => {

@@ -498,7 +498,7 @@ pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Er
         return Err(Errno::EACCES);
     }
     check_access(&node, X_OK)?;
-    let mut data = alloc::vec![0u8; inode.metadata().size as usize];
+    let mut data = crate::mm::heap::try_zeroed_bytes(inode.metadata().size as usize)?;
     let mut done = 0;
     while done < data.len() {
         match inode.read(done as u64, &mut data[done..])? {

@@ -59,16 +59,11 @@ impl AddressSpace {
         result.map(|()| copy)
     }
 
-    /// Number of user pages mapped.
-    pub fn user_pages(&self) -> usize {
-        let mut count = 0;
-        paging::for_each_user_page(self.root, |_, _, _| count += 1);
-        count
-    }
-
-    /// Page-table frames of the user half (Linux's VmPTE), the root included.
-    pub fn table_frames(&self) -> usize {
-        paging::user_table_frames(self.root) + 1
+    /// User pages mapped, and page-table frames of the user half (Linux's VmRSS
+    /// and VmPTE), the root included: one walk for both.
+    pub fn usage(&self) -> (usize, usize) {
+        let (pages, tables) = paging::count_user_half(self.root);
+        (pages, tables + 1)
     }
 
     /// The page-table root (for the page-table benchmark).

@@ -1,17 +1,42 @@
 //! The kernel heap: talc, growing by claiming physically contiguous frames (seen
 //! through the direct map) whenever it runs out. A request that cannot be met
-//! panics with "out of memory" and the sizes.
+//! panics with "out of memory" and the sizes, except through `try_zeroed_bytes`.
+use alloc::vec::Vec;
 use core::alloc::Layout;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use kabi::Errno;
 
 use talc::base::Talc;
 use talc::base::binning::Binning;
 use talc::source::Source;
 
 use super::frames::{self, FRAME_SIZE};
+use crate::arch::cpu::without_interrupts;
 use crate::layout::phys_to_virt;
 
 /// Grow in steps of at least this much (256 KiB), more for big requests.
 const GROW_FRAMES: usize = 64;
+
+/// Set while `try_zeroed_bytes` allocates: the heap then reports failure instead
+/// of panicking when it cannot grow.
+static FALLIBLE: AtomicBool = AtomicBool::new(false);
+
+/// A zeroed buffer of `len` bytes, or ENOMEM when memory cannot hold it: for
+/// buffers whose size a user chose (an executable's bytes).
+pub fn try_zeroed_bytes(len: usize) -> Result<Vec<u8>, Errno> {
+    let mut buffer = Vec::new();
+    // Interrupts off: no other allocation can happen while FALLIBLE is set.
+    without_interrupts(|| {
+        FALLIBLE.store(true, Ordering::Relaxed);
+        let reserved = buffer.try_reserve_exact(len);
+        FALLIBLE.store(false, Ordering::Relaxed);
+        reserved
+    })
+    .map_err(|_| Errno::ENOMEM)?;
+    buffer.resize(len, 0);
+    Ok(buffer)
+}
 
 /// The heap's memory source: frames from the frame allocator.
 #[derive(Debug)]
@@ -24,6 +49,9 @@ unsafe impl Source for FrameSource {
         let needed = (layout.size() + layout.align() + 4096).div_ceil(FRAME_SIZE as usize);
         let count = needed.max(GROW_FRAMES);
         let Some(phys) = frames::alloc_contiguous(count, 1) else {
+            if FALLIBLE.load(Ordering::Relaxed) {
+                return Err(());
+            }
             let free = frames::stats().free;
             panic!(
                 "out of memory: the kernel heap cannot grow for {} bytes (align {}); {free} frames free, none {count} contiguous",

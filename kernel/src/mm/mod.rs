@@ -3,7 +3,7 @@
 pub mod address_space;
 pub mod file_pages;
 pub mod frames;
-mod heap;
+pub mod heap;
 pub mod kstack;
 pub mod phys;
 pub mod user;

@@ -29,9 +29,15 @@ pub fn pids() -> Vec<Pid> {
     with_table(|t| t.procs.keys().copied().collect())
 }
 
+/// How many processes are runnable (for /proc/loadavg).
+pub fn runnable_count() -> usize {
+    with_table(|t| t.procs.values().filter(|p| p.state == State::Runnable).count())
+}
+
 pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
     with_table(|t| {
         let p = t.procs.get(&pid)?;
+        let usage = p.space.as_ref().map_or((0, 0), |s| s.usage());
         Some(ProcessInfo {
             pid,
             ppid: p.parent,
@@ -44,8 +50,8 @@ pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
             name: String::from(p.name()),
             cmdline: p.cmdline.clone(),
             exe: p.exe.clone(),
-            resident_pages: p.space.as_ref().map_or(0, |s| s.user_pages()),
-            table_frames: p.space.as_ref().map_or(0, |s| s.table_frames()),
+            resident_pages: usage.0,
+            table_frames: usage.1,
             cpu_ticks: p.cpu_ticks,
             start_ticks: p.start_ticks,
         })

@@ -10,7 +10,6 @@ use kabi::Errno;
 use crate::arch::paging::{Access, PAGE_SIZE};
 use crate::layout::{USER_END, USER_MIN, USER_MMAP_TOP, USER_STACK_LIMIT, USER_STACK_TOP, in_user_stack_region};
 use crate::mm::address_space::AddressSpace;
-use crate::mm::phys;
 
 /// Where the heap is, and which ranges mmap has handed out.
 #[derive(Debug, Clone)]
@@ -112,24 +111,10 @@ pub fn brk(space: &mut AddressSpace, mem: &mut UserMemory, addr: u64) -> u64 {
     addr
 }
 
-/// What a mapping holds initially.
-pub enum Backing<'a> {
-    Anonymous,
-    /// A private copy of file bytes (those past the end of the file read as zero).
-    File(&'a [u8]),
-}
-
-/// mmap: place `len` bytes (at `hint` when `fixed`), map them zeroed, copy the
-/// backing bytes in, then apply `access`. Returns the address.
-pub fn mmap(
-    space: &mut AddressSpace,
-    mem: &mut UserMemory,
-    hint: u64,
-    len: u64,
-    access: Access,
-    fixed: bool,
-    backing: Backing,
-) -> Result<u64, Errno> {
+/// mmap's placement: find room for `len` bytes (at `hint` when `fixed`) and map
+/// zeroed, writable pages there; the caller fills them (file mappings) and then
+/// applies the wanted protection with `protect`. Returns the address.
+pub fn mmap(space: &mut AddressSpace, mem: &mut UserMemory, hint: u64, len: u64, fixed: bool) -> Result<u64, Errno> {
     if len == 0 {
         return Err(Errno::EINVAL);
     }
@@ -147,14 +132,6 @@ pub fn mmap(
     };
     map_range(space, start, start + len, rw())?;
     mem.record(start, start + len);
-    if let Backing::File(bytes) = backing {
-        for (i, chunk) in bytes.chunks(PAGE_SIZE as usize).take((len / PAGE_SIZE) as usize).enumerate() {
-            let page = start + i as u64 * PAGE_SIZE;
-            let (frame, _) = space.translate(page).ok_or(Errno::ENOMEM)?;
-            phys::write(frame, 0, chunk);
-        }
-    }
-    protect(space, start, len, access)?;
     Ok(start)
 }
 

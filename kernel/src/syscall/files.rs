@@ -129,7 +129,11 @@ pub fn writev(fd: i32, iov: u64, count: i32) -> SysResult {
     let file = file(fd)?;
     let mut data = Vec::new();
     for (base, len) in iovecs(iov, count)? {
-        data.extend_from_slice(&user::copy_in(base, len.min(MAX_IO))?);
+        let room = MAX_IO - data.len(); // one write moves at most MAX_IO bytes
+        data.extend_from_slice(&user::copy_in(base, len.min(room))?);
+        if data.len() == MAX_IO {
+            break;
+        }
     }
     file.write(&data)
 }
@@ -207,7 +211,8 @@ pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
         TIOCSWINSZ => Ok(0), // the console's size is fixed
         TIOCGPGRP => user::copy_out(arg, &(tty::foreground_group() as i32).to_le_bytes()).map(|()| 0),
         TIOCSPGRP => {
-            let pgid = user::read_u64(arg)? as u32 as i32;
+            let bytes = user::copy_in(arg, 4)?;
+            let pgid = i32::from_le_bytes(bytes.try_into().map_err(|_| Errno::EFAULT)?);
             let pgid = u32::try_from(pgid).map_err(|_| Errno::EINVAL)?;
             tty::set_foreground_group(pgid).map(|()| 0)
         }
@@ -404,7 +409,7 @@ pub fn ppoll(fds: u64, count: usize, timeout: u64) -> SysResult {
         if ts.tv_sec < 0 || !(0..1_000_000_000).contains(&ts.tv_nsec) {
             return Err(Errno::EINVAL);
         }
-        Some(ts.tv_sec as u64 * 1000 + (ts.tv_nsec as u64).div_ceil(1_000_000))
+        Some((ts.tv_sec as u64).saturating_mul(1000).saturating_add((ts.tv_nsec as u64).div_ceil(1_000_000)))
     };
     poll_fds(fds, count, timeout_ms)
 }

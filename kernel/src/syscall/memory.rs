@@ -4,8 +4,10 @@ use kabi::Errno;
 use kabi::mm::{MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_WRITE};
 
 use super::SysResult;
+use super::user;
 use crate::arch::paging::Access;
-use crate::proc::memory::{self as mem, Backing};
+use crate::fs::file::OpenFile;
+use crate::proc::memory as mem;
 use crate::proc::scheduler::with_current;
 
 fn access(prot: u32) -> Access {
@@ -27,20 +29,45 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
         return Err(Errno::EINVAL);
     }
     let fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0;
-    let contents = if flags & MAP_ANONYMOUS != 0 {
+    let file = if flags & MAP_ANONYMOUS != 0 {
         None
     } else {
         let file = with_current(|p| p.files.get(fd))?;
-        Some(file.mapping_bytes(offset, len)?)
+        file.mapping_has_contents()?.then_some(file)
     };
-    let backing = contents.as_deref().map_or(Backing::Anonymous, Backing::File);
-    with_current(|p| {
+    let start = with_current(|p| {
         let space = p.space.as_mut().ok_or(Errno::ENOMEM)?;
         if flags & MAP_FIXED_NOREPLACE != 0 && space.translate(addr).is_some() {
             return Err(Errno::EEXIST);
         }
-        mem::mmap(space, &mut p.memory, addr, len, access(prot), fixed, backing).map(|a| a as usize)
-    })
+        mem::mmap(space, &mut p.memory, addr, len, fixed)
+    })?;
+    // A private file mapping starts as a copy of the file, read a page at a time
+    // straight into the new pages (past the end of the file they stay zero).
+    let filled = file.map_or(Ok(()), |file| fill_from_file(&file, offset, start, len));
+    let result = filled.and_then(|()| {
+        with_current(|p| mem::protect(p.space.as_mut().ok_or(Errno::ENOMEM)?, start, len, access(prot)))
+    });
+    match result {
+        Ok(()) => Ok(start as usize),
+        Err(e) => {
+            let _ = munmap(start, len);
+            Err(e)
+        }
+    }
+}
+
+/// Copy `len` bytes of `file` from `offset` into user memory at `start`.
+fn fill_from_file(file: &OpenFile, offset: u64, start: u64, len: u64) -> Result<(), Errno> {
+    let mut page = [0u8; 4096];
+    for at in (0..len).step_by(page.len()) {
+        let n = file.read_at(&mut page, offset + at)?;
+        if n == 0 {
+            break;
+        }
+        user::copy_out(start + at, &page[..n])?;
+    }
+    Ok(())
 }
 
 pub fn munmap(addr: u64, len: u64) -> SysResult {

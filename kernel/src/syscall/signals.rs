@@ -189,7 +189,7 @@ pub fn alarm(seconds: u32) -> SysResult {
 const ITIMER_REAL: i32 = 0;
 
 fn timeval_ms(tv: &Timeval) -> u64 {
-    tv.tv_sec as u64 * 1000 + (tv.tv_usec as u64).div_ceil(1000)
+    (tv.tv_sec as u64).saturating_mul(1000).saturating_add((tv.tv_usec as u64).div_ceil(1000))
 }
 
 fn ms_timeval(ms: u64) -> Timeval {
@@ -228,7 +228,7 @@ pub fn setitimer(which: i32, new: u64, old: u64) -> SysResult {
     }
     let now = crate::time::uptime_ms();
     let delay = timeval_ms(&value);
-    let at = (delay > 0).then(|| now + delay);
+    let at = (delay > 0).then(|| now.saturating_add(delay));
     let new_interval = if at.is_some() { timeval_ms(&interval) } else { 0 };
     let (previous, previous_interval) = with_current(|p| {
         (core::mem::replace(&mut p.alarm_at, at), core::mem::replace(&mut p.alarm_interval, new_interval))

@@ -3,12 +3,11 @@
 use alloc::vec::Vec;
 
 use kabi::Errno;
+use pathwalk::PATH_MAX;
 
 use crate::mm::user;
 use crate::proc::scheduler::with_current;
 
-/// Longest path accepted (PATH_MAX, including the NUL).
-const PATH_MAX: usize = 4096;
 /// Most argv or envp entries accepted (the byte limit is user_stack's).
 const MAX_STRINGS: usize = 32 * 1024;
 
@@ -50,7 +49,7 @@ pub fn read_u64(addr: u64) -> Result<u64, Errno> {
     with_space(|s| user::read_u64(s, addr))
 }
 
-/// A path argument: NUL-terminated, non-empty, below PATH_MAX.
+/// A path argument: NUL-terminated, non-empty, below PATH_MAX (counting the NUL).
 pub fn read_path(addr: u64) -> Result<Vec<u8>, Errno> {
     let path = with_space(|s| user::read_cstr(s, addr, PATH_MAX - 1, Errno::ENAMETOOLONG))?;
     if path.is_empty() {
@@ -70,7 +69,8 @@ pub fn read_string_array(addr: u64) -> Result<Vec<Vec<u8>>, Errno> {
         if strings.len() >= MAX_STRINGS {
             return Err(Errno::E2BIG);
         }
-        let pointer = read_u64(addr + 8 * strings.len() as u64)?;
+        let slot = addr.checked_add(8 * strings.len() as u64).ok_or(Errno::EFAULT)?;
+        let pointer = read_u64(slot)?;
         if pointer == 0 {
             return Ok(strings);
         }

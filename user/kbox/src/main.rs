@@ -7,7 +7,6 @@ mod clock;
 mod escape;
 mod fileinfo;
 mod input;
-mod syscall;
 mod target;
 mod tty;
 mod users;

@@ -13,7 +13,6 @@ use std::fmt::{self, Debug, Display};
 use std::fs::{self, File};
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, io, mem, ptr};
@@ -21,6 +20,7 @@ use std::{env, io, mem, ptr};
 use ulib::diag::error_text;
 use ulib::process::{self, Fork};
 pub use ulib::process::{WaitStatus, pid_t, signal_description, signal_name};
+pub use ulib::sys::check;
 
 /// What a test, or one of its steps, comes to: `Err` holds the reason it failed.
 pub type Outcome = Result<(), String>;
@@ -173,11 +173,6 @@ impl<T> Context<T> for io::Result<T> {
     }
 }
 
-/// A C library call's result: its `-1` becomes the error in errno.
-pub fn cvt<T: PartialEq + From<i8>>(ret: T) -> io::Result<T> {
-    if ret == T::from(-1) { Err(io::Error::last_os_error()) } else { Ok(ret) }
-}
-
 /// `bytes` as a C string, or a failure if they hold a NUL.
 pub fn c_string(bytes: &[u8]) -> Result<CString, String> {
     CString::new(bytes).map_err(|_| format!("{} holds a NUL", String::from_utf8_lossy(bytes)))
@@ -192,7 +187,7 @@ pub fn c_path(path: impl AsRef<Path>) -> io::Result<CString> {
 pub fn open_fd(path: impl AsRef<Path>, flags: c_int, mode: libc::mode_t) -> io::Result<OwnedFd> {
     let path = c_path(path)?;
     // SAFETY: `path` is a NUL-terminated string that outlives the call.
-    let fd = cvt(unsafe { libc::open(path.as_ptr(), flags, c_uint::from(mode)) })?;
+    let fd = check(unsafe { libc::open(path.as_ptr(), flags, c_uint::from(mode)) })?;
     // SAFETY: open just returned `fd`, a new descriptor that nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
@@ -202,7 +197,7 @@ pub fn open_fd(path: impl AsRef<Path>, flags: c_int, mode: libc::mode_t) -> io::
 pub fn pipe() -> io::Result<(File, File)> {
     let mut fds = [0; 2];
     // SAFETY: pipe stores two descriptors into the two-element `fds`.
-    cvt(unsafe { libc::pipe(fds.as_mut_ptr()) })?;
+    check(unsafe { libc::pipe(fds.as_mut_ptr()) })?;
     Ok(pipe_ends(fds))
 }
 
@@ -210,7 +205,7 @@ pub fn pipe() -> io::Result<(File, File)> {
 pub fn pipe2(flags: c_int) -> io::Result<(File, File)> {
     let mut fds = [0; 2];
     // SAFETY: pipe2 stores two descriptors into the two-element `fds`.
-    cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), flags) })?;
+    check(unsafe { libc::pipe2(fds.as_mut_ptr(), flags) })?;
     Ok(pipe_ends(fds))
 }
 
@@ -226,45 +221,45 @@ pub fn fcntl(fd: RawFd, command: c_int, arg: c_int) -> io::Result<c_int> {
         [libc::F_GETFD, libc::F_SETFD, libc::F_GETFL, libc::F_SETFL, libc::F_DUPFD, libc::F_DUPFD_CLOEXEC];
     assert!(INTEGER_COMMANDS.contains(&command), "fcntl command {command} takes a pointer");
     // SAFETY: these commands take an integer (or nothing) and touch no memory of ours.
-    cvt(unsafe { libc::fcntl(fd, command, arg) })
+    check(unsafe { libc::fcntl(fd, command, arg) })
 }
 
 /// dup(2): the lowest free descriptor number, a copy of `fd` without FD_CLOEXEC.
 pub fn dup(fd: RawFd) -> io::Result<RawFd> {
     // SAFETY: dup only adds a descriptor to the process's table.
-    cvt(unsafe { libc::dup(fd) })
+    check(unsafe { libc::dup(fd) })
 }
 
 /// dup2(2): makes `new` a copy of `old` (closing what `new` was) and returns `new`.
 pub fn dup2(old: RawFd, new: RawFd) -> io::Result<RawFd> {
     // SAFETY: dup2 only changes the descriptor table; callers pass a `new` that they
     // own or know to be free, so no Rust owner loses its descriptor.
-    cvt(unsafe { libc::dup2(old, new) })
+    check(unsafe { libc::dup2(old, new) })
 }
 
 /// dup3(2): dup2 with `flags` (O_CLOEXEC), which refuses `old == new`.
 pub fn dup3(old: RawFd, new: RawFd, flags: c_int) -> io::Result<RawFd> {
     // SAFETY: as for dup2.
-    cvt(unsafe { libc::dup3(old, new, flags) })
+    check(unsafe { libc::dup3(old, new, flags) })
 }
 
 /// lseek(2) on a raw descriptor: the new offset.
 pub fn lseek(fd: RawFd, offset: i64, whence: c_int) -> io::Result<i64> {
     // SAFETY: lseek only reads and moves the offset of the open file behind `fd`.
-    cvt(unsafe { libc::lseek(fd, offset, whence) })
+    check(unsafe { libc::lseek(fd, offset, whence) })
 }
 
 /// read(2) on a raw descriptor, which may be invalid (the EBADF checks).
 pub fn read_fd(fd: RawFd, buffer: &mut [u8]) -> io::Result<usize> {
     // SAFETY: read stores at most buffer.len() bytes into `buffer`.
-    let count = cvt(unsafe { libc::read(fd, buffer.as_mut_ptr().cast(), buffer.len()) })?;
+    let count = check(unsafe { libc::read(fd, buffer.as_mut_ptr().cast(), buffer.len()) })?;
     Ok(count.unsigned_abs())
 }
 
 /// write(2) on a raw descriptor, which may be invalid (the EBADF checks).
 pub fn write_fd(fd: RawFd, bytes: &[u8]) -> io::Result<usize> {
     // SAFETY: write reads at most bytes.len() bytes from `bytes`.
-    let count = cvt(unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) })?;
+    let count = check(unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) })?;
     Ok(count.unsigned_abs())
 }
 
@@ -272,7 +267,7 @@ pub fn write_fd(fd: RawFd, bytes: &[u8]) -> io::Result<usize> {
 pub fn close_fd(fd: RawFd) -> io::Result<()> {
     // SAFETY: the caller owns `fd` (or it is not open), so closing it pulls it from
     // under no Rust owner.
-    cvt(unsafe { libc::close(fd) }).map(drop)
+    check(unsafe { libc::close(fd) }).map(drop)
 }
 
 /// umask(2): sets the file-creation mask and returns the previous one.
@@ -384,7 +379,7 @@ pub fn set_action(signal: c_int, action: Action, flags: c_int, mask: Signals) ->
     new.sa_mask = mask.to_sigset();
     // SAFETY: `new` is a valid sigaction for the call to read; a handler is an
     // `extern "C"` function of the right kind, async-signal-safe by its contract.
-    cvt(unsafe { libc::sigaction(signal, &new, ptr::null_mut()) }).map(drop)
+    check(unsafe { libc::sigaction(signal, &new, ptr::null_mut()) }).map(drop)
 }
 
 /// sigaction(2) without a new action: `signal`'s handler, or `SIG_DFL` or `SIG_IGN`.
@@ -392,7 +387,7 @@ pub fn current_handler(signal: c_int) -> io::Result<libc::sighandler_t> {
     // SAFETY: an all-zero sigaction is a valid value for sigaction to overwrite.
     let mut current: libc::sigaction = unsafe { mem::zeroed() };
     // SAFETY: a null new action only reads the current one into `current`.
-    cvt(unsafe { libc::sigaction(signal, ptr::null(), &mut current) })?;
+    check(unsafe { libc::sigaction(signal, ptr::null(), &mut current) })?;
     Ok(current.sa_sigaction)
 }
 
@@ -410,7 +405,7 @@ pub fn change_blocked(how: c_int, signals: Signals) -> io::Result<Signals> {
     let new = signals.to_sigset();
     let mut old = empty_sigset();
     // SAFETY: sigprocmask reads the valid set `new` and writes the old mask to `old`.
-    cvt(unsafe { libc::sigprocmask(how, &new, &mut old) })?;
+    check(unsafe { libc::sigprocmask(how, &new, &mut old) })?;
     Ok(Signals::from_sigset(&old))
 }
 
@@ -418,7 +413,7 @@ pub fn change_blocked(how: c_int, signals: Signals) -> io::Result<Signals> {
 pub fn pending_signals() -> io::Result<Signals> {
     let mut set = empty_sigset();
     // SAFETY: sigpending writes the pending set into `set`.
-    cvt(unsafe { libc::sigpending(&mut set) })?;
+    check(unsafe { libc::sigpending(&mut set) })?;
     Ok(Signals::from_sigset(&set))
 }
 
@@ -427,7 +422,7 @@ pub fn pending_signals() -> io::Result<Signals> {
 pub fn suspend_with(mask: Signals) -> io::Result<c_int> {
     let mask = mask.to_sigset();
     // SAFETY: sigsuspend reads the valid set `mask`.
-    cvt(unsafe { libc::sigsuspend(&mask) })
+    check(unsafe { libc::sigsuspend(&mask) })
 }
 
 /// For a forked child: runs `check` and gives the exit code, 0 for a pass; a failure
@@ -447,7 +442,7 @@ pub fn sysinfo() -> Result<libc::sysinfo, String> {
     // SAFETY: struct sysinfo is plain integers, so all-zero bytes are a valid value.
     let mut info: libc::sysinfo = unsafe { std::mem::zeroed() };
     // SAFETY: sysinfo writes one struct sysinfo into the valid, writable `info`.
-    cvt(unsafe { libc::sysinfo(&mut info) }).context("sysinfo")?;
+    check(unsafe { libc::sysinfo(&mut info) }).context("sysinfo")?;
     Ok(info)
 }
 
@@ -498,9 +493,7 @@ const DEFAULT_PATH: &str = "/bin:/usr/bin";
 /// The first executable regular file called `name` in a PATH directory.
 pub fn find_executable(name: &str) -> Option<PathBuf> {
     let search = env::var_os("PATH").unwrap_or_else(|| DEFAULT_PATH.into());
-    env::split_paths(&search).map(|dir| dir.join(name)).find(|candidate| {
-        fs::metadata(candidate).is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-    })
+    process::path_candidates(OsStr::new(name), Some(&search)).into_iter().find(|path| process::is_executable_file(path))
 }
 
 /// A directory of the test's own, `BASE/ktest-NAME-PID`, removed at the end (by

@@ -7,10 +7,11 @@ use std::fs;
 use std::path::Path;
 
 use lineedit::Complete;
+use shparse::glob::unescape;
+use ulib::process::is_executable_file;
 
 use crate::builtins;
-use crate::lookup::{DEFAULT_PATH, is_executable_file};
-use shparse::glob::unescape;
+use crate::lookup::DEFAULT_PATH;
 
 /// What completion needs from the shell's variables.
 #[derive(Debug)]

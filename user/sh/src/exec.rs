@@ -23,11 +23,11 @@ use shparse::glob::Dirs;
 use ulib::diag::{error_text, report, report_error};
 use ulib::fd;
 use ulib::jobctl::{self, Disposition};
-use ulib::process::{self, Fork, pid_t};
+use ulib::process::{self, Fork, is_executable_file, pid_t};
 
 use crate::builtins::Builtin;
 use crate::jobs::{Job, State, death_message};
-use crate::lookup::{find_program, is_executable_file};
+use crate::lookup::find_program;
 use crate::shell::{Input, PROGRAM, Shell};
 
 /// `$?` when a program cannot be found, or is found but cannot be executed.

@@ -2,8 +2,6 @@
 //! any other is looked for in each directory of PATH (default /bin:/sbin), in
 //! order, through `ulib::process::path_candidates`.
 use std::ffi::OsStr;
-use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use ulib::process::path_candidates;
@@ -23,11 +21,6 @@ pub fn find_program(name: &str, path: Option<&str>, is_executable: impl Fn(&Path
     }
     let path = OsStr::new(path.unwrap_or(DEFAULT_PATH));
     path_candidates(OsStr::new(name), Some(path)).into_iter().find(|candidate| is_executable(candidate))
-}
-
-/// Whether `path` is a file with an execute permission bit set.
-pub fn is_executable_file(path: &Path) -> bool {
-    fs::metadata(path).is_ok_and(|metadata| metadata.is_file() && metadata.permissions().mode() & 0o111 != 0)
 }
 
 #[cfg(test)]

@@ -3,24 +3,20 @@
 use std::io;
 use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd, RawFd};
 
+use crate::sys::check;
+
 /// dup2(2): makes `to` a copy of `from` (closing what `to` was); the copy does not
 /// close on exec.
 pub fn dup2(from: RawFd, to: RawFd) -> io::Result<()> {
     // SAFETY: dup2 takes plain descriptor numbers; it closes `to` only as part of
     // replacing it, which is what the caller asks for.
-    if unsafe { libc::dup2(from, to) } == -1 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    check(unsafe { libc::dup2(from, to) }).map(drop)
 }
 
 /// close(2) of a descriptor given by number (not owned by anything in this process).
 pub fn close(fd: RawFd) -> io::Result<()> {
     // SAFETY: the caller names a descriptor that no Rust object owns.
-    if unsafe { libc::close(fd) } == -1 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    check(unsafe { libc::close(fd) }).map(drop)
 }
 
 /// A copy of descriptor `fd` numbered 10 or above and closed on exec
@@ -28,10 +24,7 @@ pub fn close(fd: RawFd) -> io::Result<()> {
 pub fn duplicate(fd: RawFd) -> io::Result<OwnedFd> {
     // SAFETY: fcntl with F_DUPFD_CLOEXEC takes plain integers and creates a new
     // descriptor, touching no memory of ours.
-    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
-    if copy == -1 {
-        return Err(io::Error::last_os_error());
-    }
+    let copy = check(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) })?;
     // SAFETY: `copy` was just created and nothing else owns it.
     Ok(unsafe { OwnedFd::from_raw_fd(copy) })
 }
@@ -43,10 +36,7 @@ pub fn install(file: OwnedFd, to: RawFd) -> io::Result<()> {
     if fd == to {
         // SAFETY: F_SETFD with 0 only clears the close-on-exec flag of `fd`, which
         // this function now owns and leaves open on purpose.
-        if unsafe { libc::fcntl(fd, libc::F_SETFD, 0) } == -1 {
-            return Err(io::Error::last_os_error());
-        }
-        return Ok(());
+        return check(unsafe { libc::fcntl(fd, libc::F_SETFD, 0) }).map(drop);
     }
     let result = dup2(fd, to);
     close(fd)?;

@@ -7,10 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::{io, mem, ptr};
 
 use crate::process::{WaitStatus, pid_t};
-
-fn check(result: c_int) -> io::Result<c_int> {
-    if result == -1 { Err(io::Error::last_os_error()) } else { Ok(result) }
-}
+use crate::sys::check;
 
 /// setpgid(2): puts process `pid` (0: this one) in group `pgid` (0: a new group
 /// named after it).
@@ -83,8 +80,8 @@ pub fn take_caught(signal: c_int) -> bool {
     CAUGHT.fetch_and(!(1 << signal), Ordering::SeqCst) & (1 << signal) != 0
 }
 
-/// wait4(2) once: like `process::wait4`, but a signal that interrupts it is returned
-/// (as `ErrorKind::Interrupted`) rather than retried.
+/// wait4(2) once, without resource usage: like `process::wait4` (which retries it),
+/// but a signal that interrupts it is returned (as `ErrorKind::Interrupted`).
 pub fn wait4_once(pid: pid_t, options: c_int) -> io::Result<Option<(pid_t, WaitStatus)>> {
     let mut status: c_int = 0;
     // SAFETY: `status` is a live c_int for the kernel to write; a null rusage pointer

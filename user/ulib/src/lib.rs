@@ -1,10 +1,11 @@
 //! `ulib`: what Kestrel's user programs share — Linux-style diagnostics and quoting,
 //! command-line options, shell patterns, and processes through libc's fork, execve
-//! (with a PATH search) and wait4, with signal names.
+//! (with a PATH search) and wait4, with signal names, and libc results as `io::Result`s.
 pub mod args;
 pub mod diag;
 pub mod fd;
 pub mod glob;
 pub mod jobctl;
 pub mod process;
+pub mod sys;
 pub mod term;

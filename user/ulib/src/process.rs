@@ -3,8 +3,12 @@
 //! names and descriptions.
 use std::ffi::{CStr, CString, OsStr, c_char, c_int};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::PathBuf;
-use std::{env, fmt, io, iter, ptr};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::{env, fmt, fs, io, iter, ptr};
+
+use crate::jobctl::wait4_once;
+use crate::sys::check;
 
 pub use libc::pid_t;
 
@@ -19,8 +23,7 @@ pub enum Fork {
 pub fn fork() -> io::Result<Fork> {
     // SAFETY: fork has no memory-safety preconditions; Kestrel's programs are
     // single-threaded, so the child's copy of every lock and of the heap is consistent.
-    match unsafe { libc::fork() } {
-        -1 => Err(io::Error::last_os_error()),
+    match check(unsafe { libc::fork() })? {
         0 => Ok(Fork::Child),
         child => Ok(Fork::Parent { child }),
     }
@@ -53,6 +56,12 @@ pub fn path_candidates(name: &OsStr, path: Option<&OsStr>) -> Vec<PathBuf> {
             PathBuf::from(directory).join(name)
         })
         .collect()
+}
+
+/// Whether `path` is a file with an execute permission bit set (what a PATH search
+/// looks for among [`path_candidates`]).
+pub fn is_executable_file(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|metadata| metadata.is_file() && metadata.permissions().mode() & 0o111 != 0)
 }
 
 /// execvp(3): execve of each of `path_candidates` in turn. Returns only when none
@@ -91,19 +100,9 @@ pub fn current_environment() -> Vec<CString> {
 /// is the 0 that WNOHANG gives while the children are still running.
 pub fn wait4(pid: pid_t, options: c_int) -> io::Result<Option<(pid_t, WaitStatus)>> {
     loop {
-        let mut status: c_int = 0;
-        // SAFETY: `status` is a live c_int for the kernel to write; a null rusage
-        // pointer asks for none.
-        let reaped = unsafe { libc::wait4(pid, &mut status, options, ptr::null_mut()) };
-        match reaped {
-            -1 => {
-                let err = io::Error::last_os_error();
-                if err.kind() != io::ErrorKind::Interrupted {
-                    return Err(err);
-                }
-            }
-            0 => return Ok(None),
-            child => return Ok(Some((child, WaitStatus::from_raw(status)))),
+        match wait4_once(pid, options) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            result => return result,
         }
     }
 }

@@ -3,6 +3,8 @@
 use std::os::fd::RawFd;
 use std::{io, mem};
 
+use crate::sys::check;
+
 /// A terminal's modes.
 #[derive(Clone, Copy)]
 pub struct Termios(libc::termios);
@@ -13,19 +15,14 @@ impl Termios {
         // SAFETY: an all-zero termios is a valid value for tcgetattr to overwrite.
         let mut termios: libc::termios = unsafe { mem::zeroed() };
         // SAFETY: `termios` is a live termios for the call to write.
-        if unsafe { libc::tcgetattr(fd, &mut termios) } == -1 {
-            return Err(io::Error::last_os_error());
-        }
+        check(unsafe { libc::tcgetattr(fd, &mut termios) })?;
         Ok(Self(termios))
     }
 
     /// tcsetattr(3) with `TCSANOW`: sets the modes of the terminal on `fd`.
     pub fn set(&self, fd: RawFd) -> io::Result<()> {
         // SAFETY: `self.0` is a valid termios for the call to read.
-        if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &self.0) } == -1 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
+        check(unsafe { libc::tcsetattr(fd, libc::TCSANOW, &self.0) }).map(drop)
     }
 
     /// These modes made raw for a line editor: input byte by byte (no line

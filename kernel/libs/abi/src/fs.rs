@@ -72,6 +72,12 @@ pub const S_IFIFO: u32 = 0o010000;
 pub const S_ISUID: u32 = 0o4000;
 pub const S_ISGID: u32 = 0o2000;
 pub const S_ISVTX: u32 = 0o1000;
+/// Group-execute permission.
+pub const S_IXGRP: u32 = 0o010;
+
+// `renameat2` flags.
+pub const RENAME_NOREPLACE: u32 = 1;
+pub const RENAME_EXCHANGE: u32 = 2;
 
 // Directory-entry types (`d_type` of `linux_dirent64`).
 pub const DT_UNKNOWN: u8 = 0;
@@ -193,6 +199,9 @@ mod tests {
             (S_ISUID, libc::S_ISUID),
             (S_ISGID, libc::S_ISGID),
             (S_ISVTX, libc::S_ISVTX),
+            (S_IXGRP, libc::S_IXGRP),
+            (RENAME_NOREPLACE, libc::RENAME_NOREPLACE),
+            (RENAME_EXCHANGE, libc::RENAME_EXCHANGE),
         ];
         for (ours, linux) in modes {
             assert_eq!(ours, linux);

@@ -27,7 +27,7 @@ use goblin::elf::program_header::{PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, PT_PHDR,
 use kabi::Errno;
 
 /// The page size segments are mapped with.
-pub const PAGE_SIZE: u64 = 4096;
+pub use kabi::mm::PAGE_SIZE;
 
 /// The size of one ELF64 program header (`AT_PHENT`).
 pub const PHENT_SIZE: u64 = 56;

@@ -16,7 +16,7 @@ use core::fmt;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kabi::Errno;
-use kabi::fs::{DT_DIR, DT_LNK, DT_REG, S_IFDIR, S_IFLNK, S_IFREG, S_ISGID, S_ISUID};
+use kabi::fs::{DT_DIR, DT_LNK, DT_REG, S_IFDIR, S_IFLNK, S_IFREG, S_ISGID, S_ISUID, S_IXGRP};
 use spin::Mutex;
 
 use crate::access::{self, Access, Credentials};
@@ -29,9 +29,6 @@ pub type InodeRef = Arc<Inode>;
 
 /// The permission bits of a mode: set-user-id, set-group-id, sticky and rwxrwxrwx.
 pub(crate) const PERMISSION_BITS: u32 = 0o7777;
-
-/// The group-execute bit.
-const S_IXGRP: u32 = 0o010;
 
 /// The size Linux's tmpfs counts for each entry of a directory, `.` and `..` included
 /// (`BOGO_DIRENT_SIZE`), so that `st_size` of a directory grows with its entries.

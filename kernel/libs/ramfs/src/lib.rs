@@ -37,7 +37,9 @@ pub use access::{Access, Credentials};
 pub use cpio::LoadError;
 pub use data::{MAX_FILE_SIZE, PAGE_SIZE, Page, PageAllocator};
 pub use inode::{DirEntry, FileType, Inode, InodeRef, Metadata};
-pub use namespace::{RENAME_EXCHANGE, RENAME_NOREPLACE, RenameFlags};
+/// `renameat2` flags (`RENAME_WHITEOUT`, 4, is not supported).
+pub use kabi::fs::{RENAME_EXCHANGE, RENAME_NOREPLACE};
+pub use namespace::RenameFlags;
 pub use pathwalk::MAX_SYMLINKS;
 pub use time::{SetTime, Timestamp};
 pub use tree::{LastComponent, ParentPath, ROOT_INO, Tree};

@@ -11,7 +11,7 @@
 use kabi::Errno;
 use kabi::fs::{
     O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOATIME, O_NOFOLLOW, O_PATH, O_RDONLY, O_TMPFILE, O_TRUNC, O_WRONLY,
-    S_ISGID, S_ISVTX,
+    RENAME_EXCHANGE, RENAME_NOREPLACE, S_ISGID, S_ISVTX, S_IXGRP,
 };
 use pathwalk::{FinalName, FinalWalk, Parent};
 
@@ -20,13 +20,6 @@ use crate::inode::{Attributes, FileType, Inode, InodeRef};
 use crate::time::Timestamp;
 use crate::tree::{LastComponent, Names, ParentPath, Tree, existing, find_entry};
 use alloc::sync::Arc;
-
-/// `renameat2` flags (`RENAME_WHITEOUT`, 4, is not supported).
-pub const RENAME_NOREPLACE: u32 = 1;
-pub const RENAME_EXCHANGE: u32 = 2;
-
-/// The group-execute bit.
-const S_IXGRP: u32 = 0o010;
 
 /// What `renameat2` was asked to do besides a plain rename.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -150,9 +150,12 @@ impl LineDiscipline {
         } else {
             buffer.len().min(self.buffer.len())
         };
-        for (slot, byte) in buffer.iter_mut().zip(self.buffer.drain(..limit)) {
-            *slot = byte;
-        }
+        // Copy by slices (the ring's two halves), not byte by byte.
+        let (front, back) = self.buffer.as_slices();
+        let from_front = limit.min(front.len());
+        buffer[..from_front].copy_from_slice(&front[..from_front]);
+        buffer[from_front..limit].copy_from_slice(&back[..limit - from_front]);
+        self.buffer.drain(..limit);
         limit
     }
 

@@ -417,3 +417,19 @@ fn vtime_is_left_to_the_kernel() {
     assert_eq!((discipline.termios().c_cc[VMIN], discipline.termios().c_cc[VTIME]), (0, 10));
     assert!(!discipline.readable());
 }
+
+#[test]
+fn reads_across_the_ring_buffer_wrap_keep_the_order() {
+    let mut discipline = raw();
+    let bytes: Vec<u8> = (0..INPUT_CAPACITY).map(|n| b'a' + (n % 26) as u8).collect();
+    feed(&mut discipline, &bytes);
+    assert_eq!(read(&mut discipline, 3000), bytes[..3000]);
+    // Refilling wraps the buffer's storage around; reads must still see arrival order.
+    let more: Vec<u8> = (0..2000).map(|n| b'0' + (n % 10) as u8).collect();
+    feed(&mut discipline, &more);
+    let mut expected = bytes[3000..].to_vec();
+    expected.extend_from_slice(&more);
+    assert_eq!(read(&mut discipline, 500), expected[..500]);
+    assert_eq!(read(&mut discipline, 10_000), expected[500..]);
+    assert!(!discipline.readable());
+}

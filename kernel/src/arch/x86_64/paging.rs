@@ -208,11 +208,11 @@ pub fn for_each_user_page(root: Root, mut f: impl FnMut(u64, u64, Access)) {
     walk_user_half(root, &mut |virt, frame, flags| f(virt, frame, Access::from_flags(flags)), &mut |_| {});
 }
 
-/// Number of page-table frames below the root in the user half.
-pub fn user_table_frames(root: Root) -> usize {
-    let mut count = 0;
-    walk_user_half(root, &mut |_, _, _| {}, &mut |_| count += 1);
-    count
+/// Count the user half: (4 KiB pages, page-table frames below the root).
+pub fn count_user_half(root: Root) -> (usize, usize) {
+    let (mut pages, mut tables) = (0, 0);
+    walk_user_half(root, &mut |_, _, _| pages += 1, &mut |_| tables += 1);
+    (pages, tables)
 }
 
 /// Free the user half: `free_page(frame)` for each mapped page, and every page-table

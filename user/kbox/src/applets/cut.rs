@@ -54,7 +54,10 @@ impl List {
         for part in text.split([',', ' ']) {
             let range = match part.split_once('-') {
                 None if part.is_empty() => return Err(invalid()),
-                None => (number(part, 1)?, number(part, 1)?),
+                None => {
+                    let position = number(part, 1)?;
+                    (position, position)
+                }
                 Some(("", "")) => return Err(format!("invalid range with no endpoint: {}", quoted("-"))),
                 Some((start, end)) => (number(start, 1)?, number(end, usize::MAX)?),
             };

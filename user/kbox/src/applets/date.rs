@@ -6,10 +6,10 @@ use std::io;
 
 use ulib::args::Spec;
 use ulib::diag::{quoted, report, report_error};
+use ulib::sys::check;
 
 use crate::cli;
 use crate::clock::{self, Civil};
-use crate::syscall;
 
 const PROGRAM: &str = "date";
 
@@ -60,7 +60,7 @@ fn parse_date(text: &str) -> Option<Civil> {
 fn set_clock(time: &Civil) -> io::Result<()> {
     let spec = libc::timespec { tv_sec: time.epoch, tv_nsec: 0 };
     // SAFETY: clock_settime reads one timespec from the pointer, which points at a live one.
-    syscall::check(unsafe { libc::clock_settime(libc::CLOCK_REALTIME, &spec) })
+    check(unsafe { libc::clock_settime(libc::CLOCK_REALTIME, &spec) }).map(drop)
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {

@@ -6,10 +6,10 @@ use std::os::unix::ffi::OsStrExt;
 
 use ulib::args::Spec;
 use ulib::diag::{quoted, report, report_error};
+use ulib::sys::check;
 
 use crate::applets::uname;
 use crate::cli;
-use crate::syscall;
 
 const PROGRAM: &str = "hostname";
 
@@ -25,7 +25,7 @@ fn short(name: &str) -> &str {
 
 fn set(name: &[u8]) -> io::Result<()> {
     // SAFETY: sethostname reads `name.len()` bytes from the pointer, all of `name`.
-    syscall::check(unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) })
+    check(unsafe { libc::sethostname(name.as_ptr().cast(), name.len()) }).map(drop)
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {

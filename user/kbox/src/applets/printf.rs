@@ -169,14 +169,21 @@ impl Formatter<'_> {
             *i += digits;
             value
         };
+        // C's int limits both, so that a huge one is refused rather than padded out.
+        let limit = |value: u128| usize::try_from(value).ok().filter(|&value| value <= i32::MAX as usize);
         if let Some(width) = number(&mut i, self) {
             spec.left |= width < 0;
-            spec.width = usize::try_from(width.unsigned_abs()).unwrap_or(usize::MAX);
+            spec.width =
+                limit(width.unsigned_abs()).ok_or_else(|| format!("invalid field width: {}", quoted(width)))?;
         }
         if directive.get(i) == Some(&b'.') {
             i += 1;
             let precision = number(&mut i, self).unwrap_or(0);
-            spec.precision = usize::try_from(precision).ok();
+            // A negative precision (from `*`) counts as none, as in C.
+            if precision >= 0 {
+                let checked = limit(precision.unsigned_abs());
+                spec.precision = Some(checked.ok_or_else(|| format!("invalid precision: {}", quoted(precision)))?);
+            }
         }
         let Some(&conversion) = directive.get(i) else {
             return Err(format!("{}: invalid conversion specification", String::from_utf8_lossy(directive)));
@@ -431,6 +438,18 @@ mod tests {
         let (out, complaints, _) = render(b"x", &[b"extra".to_vec()]);
         assert_eq!(out, b"x");
         assert_eq!(complaints, ["warning: ignoring excess arguments, starting with 'extra'"]);
+    }
+
+    #[test]
+    fn huge_widths_and_precisions_are_refused() {
+        let (out, _, stopped) = render(b"a%99999999999db", &[b"1".to_vec()]);
+        assert_eq!(out, b"a");
+        assert_eq!(stopped.unwrap(), "invalid field width: '99999999999'");
+        let (_, _, stopped) = render(b"%-*d", &[b"-4294967296".to_vec(), b"1".to_vec()]);
+        assert_eq!(stopped.unwrap(), "invalid field width: '-4294967296'");
+        let (_, _, stopped) = render(b"%.*g", &[b"18446744073709551615".to_vec(), b"1".to_vec()]);
+        assert_eq!(stopped.unwrap(), "invalid precision: '18446744073709551615'");
+        assert_eq!(printf("%.*d|%*d", &["-1", "5", "-3", "7"]), "5|7  ");
     }
 
     #[test]

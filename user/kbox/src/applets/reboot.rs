@@ -4,9 +4,9 @@ use std::ffi::{OsString, c_int};
 
 use ulib::args::Spec;
 use ulib::diag::{error_text, report};
+use ulib::sys::check;
 
 use crate::cli;
-use crate::syscall;
 
 const PROGRAM: &str = "reboot";
 
@@ -27,7 +27,7 @@ pub fn sync_and_reboot(program: &str, args: Vec<OsString>, command: c_int) -> u8
         libc::sync();
         libc::reboot(command)
     };
-    if let Err(err) = syscall::check(result) {
+    if let Err(err) = check(result) {
         report(program, error_text(&err));
     }
     1

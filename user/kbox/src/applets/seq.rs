@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use ulib::args::Spec;
-use ulib::diag::quoted;
+use ulib::diag::{quoted, report};
 
 use crate::cli;
 
@@ -39,9 +39,10 @@ impl Decimal {
         Some(Self { units: if text.starts_with('-') { -units } else { units }, decimals: fraction.len() as u32 })
     }
 
-    /// The same number with `decimals` decimals (at least as many as it has).
-    fn scaled(self, decimals: u32) -> i128 {
-        self.units * 10i128.pow(decimals - self.decimals)
+    /// The same number with `decimals` decimals (at least as many as it has), if that
+    /// fits.
+    fn scaled(self, decimals: u32) -> Option<i128> {
+        self.units.checked_mul(10i128.pow(decimals - self.decimals))
     }
 }
 
@@ -59,23 +60,24 @@ fn zero_padded(text: &str, width: usize) -> String {
     format!("{sign}{digits:0>0$}", width - sign.len())
 }
 
-/// The numbers, as text.
-fn sequence(first: Decimal, increment: Decimal, last: Decimal, equal_width: bool) -> Vec<String> {
+/// The numbers, as text; `None` if they have too many digits to be added exactly.
+fn sequence(first: Decimal, increment: Decimal, last: Decimal, equal_width: bool) -> Option<Vec<String>> {
     let decimals = first.decimals.max(increment.decimals);
     let exact = decimals.max(last.decimals);
-    let (step, end) = (increment.scaled(exact), last.scaled(exact));
+    let (step, end) = (increment.scaled(exact)?, last.scaled(exact)?);
     let scale_down = 10i128.pow(exact - decimals);
     let mut numbers = Vec::new();
-    let mut current = first.scaled(exact);
-    while (step > 0 && current <= end) || (step < 0 && current >= end) {
+    let mut next = Some(first.scaled(exact)?);
+    while let Some(current) = next.filter(|&current| (step > 0 && current <= end) || (step < 0 && current >= end)) {
         numbers.push(show(current / scale_down, decimals));
-        current += step;
+        // Past the largest i128 is past `end` too.
+        next = current.checked_add(step);
     }
     if equal_width {
         let width = numbers.iter().map(String::len).max().unwrap_or(0).max(show(end / scale_down, decimals).len());
         numbers = numbers.iter().map(|number| zero_padded(number, width)).collect();
     }
-    numbers
+    Some(numbers)
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
@@ -109,7 +111,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
     }
     let separator =
         command_line.value('s').map_or_else(|| "\n".into(), |separator| separator.to_string_lossy().into_owned());
-    let numbers = sequence(first, increment, last, command_line.has('w'));
+    let Some(numbers) = sequence(first, increment, last, command_line.has('w')) else {
+        report(PROGRAM, "the numbers have too many digits");
+        return 1;
+    };
     let mut out = cli::stdout();
     let text = if numbers.is_empty() { String::new() } else { format!("{}\n", numbers.join(&separator)) };
     let result = out.write_all(text.as_bytes()).map(|()| 0);
@@ -122,7 +127,7 @@ mod tests {
 
     fn seq(first: &str, increment: &str, last: &str, equal_width: bool) -> String {
         let parse = |text| Decimal::parse(text).unwrap();
-        sequence(parse(first), parse(increment), parse(last), equal_width).join(" ")
+        sequence(parse(first), parse(increment), parse(last), equal_width).unwrap().join(" ")
     }
 
     #[test]
@@ -151,5 +156,16 @@ mod tests {
         for bad in ["", ".", "x", "1e3", "1.2.3", "--1"] {
             assert_eq!(Decimal::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn numbers_that_overflow_end_the_sequence_or_are_refused() {
+        let parse = |text| Decimal::parse(text).unwrap();
+        let max = i128::MAX.to_string();
+        let below = (i128::MAX - 1).to_string();
+        assert_eq!(seq(&below, "1", &max, false), format!("{below} {max}"));
+        assert_eq!(seq(&max, "1", &max, false), max);
+        let huge = parse("99999999999999999999999999999999999999");
+        assert_eq!(sequence(parse("0.5"), parse("1"), huge, false), None);
     }
 }

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use ulib::args::Spec;
 use ulib::diag::{quoted, report_error};
+use ulib::sys::check;
 
 use crate::cli;
-use crate::syscall;
 
 const PROGRAM: &str = "touch";
 
@@ -39,7 +39,7 @@ fn set_times(path: &Path, times: &[libc::timespec; 2]) -> io::Result<()> {
     let path = CString::new(path.as_os_str().as_bytes()).map_err(io::Error::other)?;
     // SAFETY: `path` is NUL-terminated and `times` points at two timespecs, both alive
     // for the call.
-    syscall::check(unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), times.as_ptr(), 0) })
+    check(unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), times.as_ptr(), 0) }).map(drop)
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {

@@ -5,9 +5,9 @@ use std::mem::MaybeUninit;
 
 use ulib::args::{CommandLine, Spec};
 use ulib::diag::report_error;
+use ulib::sys::check;
 
 use crate::cli;
-use crate::syscall;
 
 const PROGRAM: &str = "uname";
 
@@ -83,7 +83,7 @@ fn system_name() -> io::Result<libc::utsname> {
     // SAFETY: uname writes one utsname to the pointer, which points at a live one; and
     // a zeroed utsname (arrays of c_char) is already a valid value.
     let (result, name) = unsafe { (libc::uname(name.as_mut_ptr()), name.assume_init()) };
-    syscall::check(result).map(|()| name)
+    check(result).map(|_| name)
 }
 
 /// The network node name (the host name), for `hostname`.

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::ptr;
 
 use ktest::{
-    Context, Outcome, Scratch, c_path, c_string, close_fd, cvt, dup, dup3, ensure, errno_name, expect_eq,
+    Context, Outcome, Scratch, c_path, c_string, check, close_fd, dup, dup3, ensure, errno_name, expect_eq,
     expect_failure, lseek, own_path, pipe, read_fd, set_umask, text, write_fd,
 };
 
@@ -52,13 +52,13 @@ const ZERO_LENGTH_RESULTS: [[&str; 2]; 3] = [["0", "0"], ["EFAULT", "EFAULT"], [
 fn read_raw(fd: RawFd, address: usize, length: usize) -> io::Result<c_long> {
     // SAFETY: the kernel writes at `address` at most what `fd` holds, and callers
     // give addresses where that harms no memory of Rust's.
-    cvt(unsafe { libc::syscall(libc::SYS_read, c_long::from(fd), address, length) })
+    check(unsafe { libc::syscall(libc::SYS_read, c_long::from(fd), address, length) })
 }
 
 /// write(2) itself from `address`.
 fn write_raw(fd: RawFd, address: usize, length: usize) -> io::Result<c_long> {
     // SAFETY: write only reads memory.
-    cvt(unsafe { libc::syscall(libc::SYS_write, c_long::from(fd), address, length) })
+    check(unsafe { libc::syscall(libc::SYS_write, c_long::from(fd), address, length) })
 }
 
 /// A system call's result as text: the count, or the errno's name.
@@ -80,7 +80,7 @@ fn lowest_free_fd() -> Result<RawFd, String> {
 fn fstat_raw(fd: RawFd) -> io::Result<c_long> {
     let mut buffer = [0u64; 32];
     // SAFETY: fstat writes one struct stat (144 bytes) into the 256-byte `buffer`.
-    cvt(unsafe { libc::syscall(libc::SYS_fstat, c_long::from(fd), buffer.as_mut_ptr()) })
+    check(unsafe { libc::syscall(libc::SYS_fstat, c_long::from(fd), buffer.as_mut_ptr()) })
 }
 
 fn buffers(data: &File, path: &Path) -> Outcome {
@@ -121,7 +121,7 @@ fn buffers(data: &File, path: &Path) -> Outcome {
 fn execve_raw(path: usize, argv: usize, envp: usize) -> io::Result<c_long> {
     // SAFETY: execve only reads memory; on success this image is gone, so nothing of
     // Rust's could be harmed (the test only gives arguments that must fail).
-    cvt(unsafe { libc::syscall(libc::SYS_execve, path, argv, envp) })
+    check(unsafe { libc::syscall(libc::SYS_execve, path, argv, envp) })
 }
 
 fn paths() -> Outcome {
@@ -133,15 +133,15 @@ fn paths() -> Outcome {
     let (argv_address, envp_address) = (argv.as_ptr().addr(), envp.as_ptr().addr());
     for (name, address) in BAD_ADDRESSES {
         // SAFETY: open reads the path only; it fails, so no descriptor is made.
-        let opened = cvt(unsafe { libc::syscall(libc::SYS_open, address, c_long::from(libc::O_RDONLY)) });
+        let opened = check(unsafe { libc::syscall(libc::SYS_open, address, c_long::from(libc::O_RDONLY)) });
         expect_failure(&format!("open of {name}"), opened, libc::EFAULT)?;
         let mut buffer = [0u64; 32];
         // SAFETY: stat reads the path and writes at most a struct stat (144 bytes) into
         // the 256-byte `buffer`.
-        let status = cvt(unsafe { libc::syscall(libc::SYS_stat, address, buffer.as_mut_ptr()) });
+        let status = check(unsafe { libc::syscall(libc::SYS_stat, address, buffer.as_mut_ptr()) });
         expect_failure(&format!("stat of {name}"), status, libc::EFAULT)?;
         // SAFETY: chdir only reads the path.
-        let changed = cvt(unsafe { libc::syscall(libc::SYS_chdir, address) });
+        let changed = check(unsafe { libc::syscall(libc::SYS_chdir, address) });
         expect_failure(&format!("chdir to {name}"), changed, libc::EFAULT)?;
         expect_failure(&format!("execve of {name}"), execve_raw(address, argv_address, envp_address), libc::EFAULT)?;
     }
@@ -163,16 +163,17 @@ fn out_pointers(data: &File) -> Outcome {
     let before = lowest_free_fd()?;
     for (name, address) in BAD_ADDRESSES {
         // SAFETY: fstat writes only to `address`, where nothing of Rust's is.
-        let status = cvt(unsafe { libc::syscall(libc::SYS_fstat, c_long::from(data.as_raw_fd()), address) });
+        let status = check(unsafe { libc::syscall(libc::SYS_fstat, c_long::from(data.as_raw_fd()), address) });
         expect_failure(&format!("fstat into {name}"), status, libc::EFAULT)?;
         // SAFETY: pipe writes two descriptor numbers only to `address`.
-        let piped = cvt(unsafe { libc::syscall(libc::SYS_pipe, address) });
+        let piped = check(unsafe { libc::syscall(libc::SYS_pipe, address) });
         expect_failure(&format!("pipe into {name}"), piped, libc::EFAULT)?;
         // SAFETY: pipe2 writes two descriptor numbers only to `address`.
-        let piped = cvt(unsafe { libc::syscall(libc::SYS_pipe2, address, c_long::from(libc::O_CLOEXEC)) });
+        let piped = check(unsafe { libc::syscall(libc::SYS_pipe2, address, c_long::from(libc::O_CLOEXEC)) });
         expect_failure(&format!("pipe2 into {name}"), piped, libc::EFAULT)?;
         // SAFETY: clock_gettime (the system call, not the vDSO) writes only to `address`.
-        let time = cvt(unsafe { libc::syscall(libc::SYS_clock_gettime, c_long::from(libc::CLOCK_MONOTONIC), address) });
+        let time =
+            check(unsafe { libc::syscall(libc::SYS_clock_gettime, c_long::from(libc::CLOCK_MONOTONIC), address) });
         expect_failure(&format!("clock_gettime into {name}"), time, libc::EFAULT)?;
     }
     expect_eq("lowest free descriptor before and after these calls", lowest_free_fd()?, before)
@@ -182,7 +183,7 @@ fn out_pointers(data: &File) -> Outcome {
 fn page_before_a_hole() -> Result<usize, String> {
     // SAFETY: a new private anonymous mapping at an address the kernel chooses
     // touches no existing memory.
-    let address = cvt(unsafe {
+    let address = check(unsafe {
         libc::syscall(
             libc::SYS_mmap,
             0usize,
@@ -195,7 +196,7 @@ fn page_before_a_hole() -> Result<usize, String> {
     })
     .context("mmap")? as usize;
     // SAFETY: the second page is part of the mapping just made, which nothing uses.
-    cvt(unsafe { libc::syscall(libc::SYS_munmap, address + PAGE_SIZE, PAGE_SIZE) }).context("munmap")?;
+    check(unsafe { libc::syscall(libc::SYS_munmap, address + PAGE_SIZE, PAGE_SIZE) }).context("munmap")?;
     Ok(address)
 }
 
@@ -223,10 +224,10 @@ fn across_a_hole(scratch: &Scratch) -> Outcome {
     let tail = page + PAGE_SIZE - 3;
     fill_without_nul(tail)?;
     // SAFETY: open only reads the path, which runs from `tail` into the hole.
-    let opened = cvt(unsafe { libc::syscall(libc::SYS_open, tail, c_long::from(libc::O_RDONLY)) });
+    let opened = check(unsafe { libc::syscall(libc::SYS_open, tail, c_long::from(libc::O_RDONLY)) });
     expect_failure("open of a path running into the hole", opened, libc::EFAULT)?;
     // SAFETY: the first page is ours, and nothing uses it after this.
-    cvt(unsafe { libc::syscall(libc::SYS_munmap, page, PAGE_SIZE) }).context("munmap")?;
+    check(unsafe { libc::syscall(libc::SYS_munmap, page, PAGE_SIZE) }).context("munmap")?;
     Ok(())
 }
 
@@ -241,7 +242,7 @@ fn fill_without_nul(tail: usize) -> Outcome {
 fn numbers_and_descriptors() -> Outcome {
     for number in UNKNOWN_SYSCALLS {
         // SAFETY: the kernel has no system call by this number: it does nothing.
-        let result = cvt(unsafe { libc::syscall(number, 0usize, 0usize, 0usize) });
+        let result = check(unsafe { libc::syscall(number, 0usize, 0usize, 0usize) });
         expect_failure(&format!("system call {number}"), result, libc::ENOSYS)?;
     }
     for fd in BAD_FDS {
@@ -259,7 +260,7 @@ fn flags_and_arguments(scratch: &Scratch, data: &File) -> Outcome {
     let old_umask = set_umask(UMASK);
     let flags = c_long::from(libc::O_CREAT | libc::O_WRONLY | libc::O_CLOEXEC);
     // SAFETY: openat reads the NUL-terminated `path`; the descriptor is closed below.
-    let opened = cvt(unsafe {
+    let opened = check(unsafe {
         libc::syscall(libc::SYS_openat, c_long::from(libc::AT_FDCWD), path.as_ptr(), flags, ABSURD_MODE)
     });
     set_umask(old_umask);
@@ -271,14 +272,14 @@ fn flags_and_arguments(scratch: &Scratch, data: &File) -> Outcome {
 
     let mut fds = [-1; 2];
     // SAFETY: pipe2 writes at most two descriptors into the two-element `fds`.
-    let piped = cvt(unsafe { libc::syscall(libc::SYS_pipe2, fds.as_mut_ptr(), 0xffff_usize) });
+    let piped = check(unsafe { libc::syscall(libc::SYS_pipe2, fds.as_mut_ptr(), 0xffff_usize) });
     expect_failure("pipe2 with flags 0xffff", piped, libc::EINVAL)?;
     expect_eq("the descriptors pipe2 gave", fds, [-1; 2])?;
     let target = lowest_free_fd()?;
     expect_failure("dup3 with flags 0xffff", dup3(data.as_raw_fd(), target, 0xffff), libc::EINVAL)?;
     expect_failure("lseek with whence 99", lseek(data.as_raw_fd(), 0, 99), libc::EINVAL)?;
     // SAFETY: a mapping of length 0 is refused: nothing is mapped.
-    let mapped = cvt(unsafe {
+    let mapped = check(unsafe {
         libc::syscall(
             libc::SYS_mmap,
             0usize,
@@ -291,14 +292,15 @@ fn flags_and_arguments(scratch: &Scratch, data: &File) -> Outcome {
     });
     expect_failure("mmap of length 0", mapped, libc::EINVAL)?;
     // SAFETY: an unaligned address is refused: nothing is unmapped.
-    let unmapped = cvt(unsafe { libc::syscall(libc::SYS_munmap, 0x1001_usize, PAGE_SIZE) });
+    let unmapped = check(unsafe { libc::syscall(libc::SYS_munmap, 0x1001_usize, PAGE_SIZE) });
     expect_failure("munmap of an unaligned address", unmapped, libc::EINVAL)?;
     let mut status = 0;
     // SAFETY: wait4 writes at most a status into `status`; a null rusage asks for none.
-    let waited = cvt(unsafe { libc::syscall(libc::SYS_wait4, c_long::from(-1), &raw mut status, 0x100_usize, 0usize) });
+    let waited =
+        check(unsafe { libc::syscall(libc::SYS_wait4, c_long::from(-1), &raw mut status, 0x100_usize, 0usize) });
     expect_failure("wait4 with options 0x100", waited, libc::EINVAL)?;
     // SAFETY: kill with a bad signal number sends nothing.
-    let killed = cvt(unsafe { libc::syscall(libc::SYS_kill, c_long::from(std::process::id()), 200_usize) });
+    let killed = check(unsafe { libc::syscall(libc::SYS_kill, c_long::from(std::process::id()), 200_usize) });
     expect_failure("kill with signal 200", killed, libc::EINVAL)
 }
 

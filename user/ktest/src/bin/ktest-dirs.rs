@@ -16,7 +16,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ktest::{Context, Outcome, Scratch, cvt, ensure, expect_eq, expect_failure, lseek, set_umask};
+use ktest::{Context, Outcome, Scratch, check, ensure, expect_eq, expect_failure, lseek, set_umask};
 
 const NAME: &str = "dirs";
 /// The names the listing test makes: two files and a directory.
@@ -38,7 +38,7 @@ struct Entry {
 
 fn getdents64(fd: RawFd, buffer: &mut [u8]) -> io::Result<usize> {
     // SAFETY: getdents64 stores at most buffer.len() bytes into `buffer`.
-    let count = cvt(unsafe { libc::syscall(libc::SYS_getdents64, fd, buffer.as_mut_ptr(), buffer.len()) })?;
+    let count = check(unsafe { libc::syscall(libc::SYS_getdents64, fd, buffer.as_mut_ptr(), buffer.len()) })?;
     Ok(count.unsigned_abs() as usize)
 }
 
@@ -227,7 +227,7 @@ fn cwd() -> Result<PathBuf, String> {
 
 fn fchdir(fd: RawFd) -> io::Result<()> {
     // SAFETY: fchdir only changes the process's working directory.
-    cvt(unsafe { libc::fchdir(fd) }).map(drop)
+    check(unsafe { libc::fchdir(fd) }).map(drop)
 }
 
 fn getcwd_into(buffer: &mut [u8]) -> io::Result<()> {

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ktest::{
-    Context, Outcome, Scratch, c_path, cvt, ensure, expect_eq, expect_failure, open_fd, read_fd, set_umask, text,
+    Context, Outcome, Scratch, c_path, check, ensure, expect_eq, expect_failure, open_fd, read_fd, set_umask, text,
 };
 
 const NAME: &str = "files";
@@ -139,7 +139,7 @@ fn positional_io(scratch: &Scratch) -> Outcome {
 fn truncate_path(path: &Path, length: libc::off_t) -> io::Result<()> {
     let path = c_path(path)?;
     // SAFETY: `path` is a NUL-terminated string that outlives the call.
-    cvt(unsafe { libc::truncate(path.as_ptr(), length) }).map(drop)
+    check(unsafe { libc::truncate(path.as_ptr(), length) }).map(drop)
 }
 
 fn truncation(scratch: &Scratch) -> Outcome {
@@ -220,7 +220,7 @@ fn hard_links(scratch: &Scratch) -> Outcome {
 fn utimensat(path: &Path, times: &[libc::timespec; 2]) -> io::Result<()> {
     let path = c_path(path)?;
     // SAFETY: `path` is NUL-terminated and `times` is two timespecs, as utimensat reads.
-    cvt(unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), times.as_ptr(), 0) }).map(drop)
+    check(unsafe { libc::utimensat(libc::AT_FDCWD, path.as_ptr(), times.as_ptr(), 0) }).map(drop)
 }
 
 fn timespec(seconds: i64, nanoseconds: i64) -> libc::timespec {
@@ -292,6 +292,29 @@ fn path_errors(scratch: &Scratch) -> Outcome {
     expect_failure("stat a 256-byte name", fs::metadata(&too_long), libc::ENAMETOOLONG)
 }
 
+/// A private, read-only mapping of a file holds its bytes, and zeros past its end
+/// in its last page.
+fn private_mapping(scratch: &Scratch) -> Outcome {
+    let path = scratch.join("mapped");
+    let contents: Vec<u8> = (0..6000u32).map(|i| (i % 251) as u8).collect();
+    fs::write(&path, &contents).context("write mapped")?;
+    let file = File::open(&path).context("open mapped")?;
+    let len = 8192;
+    // SAFETY: a fresh private read-only mapping of an open file; it is only read
+    // below, within its length, and unmapped before returning.
+    let addr =
+        unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, libc::MAP_PRIVATE, file.as_raw_fd(), 0) };
+    ensure(addr != libc::MAP_FAILED, || format!("mmap: {}", io::Error::last_os_error()))?;
+    // SAFETY: the mapping above is `len` readable bytes.
+    let mapped = unsafe { std::slice::from_raw_parts(addr as *const u8, len) }.to_vec();
+    // SAFETY: unmaps exactly the mapping made above.
+    unsafe { libc::munmap(addr, len) };
+    expect_eq("mapped file bytes", &mapped[..contents.len()], contents.as_slice())?;
+    expect_zeros("mapped bytes past the end of the file", &mapped[contents.len()..])?;
+    println!("a private mapping holds the file's bytes, then zeros");
+    Ok(())
+}
+
 fn files_test() -> Outcome {
     let scratch = Scratch::create(NAME)?;
     write_read_append_truncate(&scratch)?;
@@ -304,6 +327,7 @@ fn files_test() -> Outcome {
     hard_links(&scratch)?;
     times(&scratch)?;
     path_errors(&scratch)?;
+    private_mapping(&scratch)?;
     scratch.remove()
 }
 

@@ -15,7 +15,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ktest::{
-    Context, Outcome, Scratch, child_check, close_fd, cvt, ensure, expect_eq, expect_exit, expect_failure,
+    Context, Outcome, Scratch, check, child_check, close_fd, ensure, expect_eq, expect_exit, expect_failure,
     expect_signal, fcntl, pipe, pipe2, read_fd, spawn, text, wait_for, write_fd,
 };
 
@@ -59,7 +59,7 @@ fn set_sigpipe(action: libc::sighandler_t) -> Outcome {
 fn poll_one(fd: RawFd, events: libc::c_short, timeout_ms: libc::c_int) -> io::Result<libc::c_short> {
     let mut entry = libc::pollfd { fd, events, revents: 0 };
     // SAFETY: poll reads and updates the one pollfd `entry`.
-    let ready = cvt(unsafe { libc::poll(&mut entry, 1, timeout_ms) })?;
+    let ready = check(unsafe { libc::poll(&mut entry, 1, timeout_ms) })?;
     if (ready == 1) != (entry.revents != 0) {
         return Err(io::Error::other(format!("poll returned {ready} with revents {:#x}", entry.revents)));
     }

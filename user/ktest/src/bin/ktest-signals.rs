@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use std::{ptr, thread};
 
 use ktest::{
-    Action, Context, Outcome, Signals, blocked_signals, change_blocked, child_check, current_handler, cvt, ensure,
+    Action, Context, Outcome, Signals, blocked_signals, change_blocked, check, child_check, current_handler, ensure,
     expect_eq, expect_exit, expect_failure, expect_signal, fork_and_wait, pending_signals, pid_t, pipe, read_fd,
     set_action, signal_name, spawn, suspend_with, wait_for,
 };
@@ -182,7 +182,7 @@ fn set_alt_stack(stack: libc::stack_t) -> io::Result<libc::stack_t> {
     let mut old = libc::stack_t { ss_sp: ptr::null_mut(), ss_flags: 0, ss_size: 0 };
     // SAFETY: sigaltstack reads `stack`, which describes memory that the caller keeps
     // for the signal stack (or is disabled), and writes the old one to `old`.
-    cvt(unsafe { libc::sigaltstack(&stack, &mut old) })?;
+    check(unsafe { libc::sigaltstack(&stack, &mut old) })?;
     Ok(old)
 }
 
@@ -299,7 +299,7 @@ fn alarm(seconds: u32) -> u32 {
 /// pause(2): always fails, with EINTR once a handler has run.
 fn pause() -> io::Result<c_int> {
     // SAFETY: pause only waits for a signal.
-    cvt(unsafe { libc::pause() })
+    check(unsafe { libc::pause() })
 }
 
 fn alarm_and_pause() -> Outcome {
@@ -329,7 +329,7 @@ fn duration(time: libc::timeval) -> Duration {
 fn real_timer() -> Result<(Duration, Duration), String> {
     let mut timer = libc::itimerval { it_interval: timeval(Duration::ZERO), it_value: timeval(Duration::ZERO) };
     // SAFETY: getitimer writes one itimerval into `timer`.
-    cvt(unsafe { libc::getitimer(libc::ITIMER_REAL, &mut timer) }).context("getitimer")?;
+    check(unsafe { libc::getitimer(libc::ITIMER_REAL, &mut timer) }).context("getitimer")?;
     Ok((duration(timer.it_value), duration(timer.it_interval)))
 }
 
@@ -340,7 +340,7 @@ fn interval_timer() -> Outcome {
     let before = delivered(libc::SIGALRM);
     let started = Instant::now();
     // SAFETY: setitimer reads `timer` and writes the old timer into `old`.
-    cvt(unsafe { libc::setitimer(libc::ITIMER_REAL, &timer, &mut old) }).context("setitimer")?;
+    check(unsafe { libc::setitimer(libc::ITIMER_REAL, &timer, &mut old) }).context("setitimer")?;
     expect_eq("setitimer: the old ITIMER_REAL", duration(old.it_value), Duration::ZERO)?;
     let (left, interval) = real_timer()?;
     ensure(left > Duration::ZERO && left <= TIMER && interval == Duration::ZERO, || {
@@ -362,7 +362,7 @@ fn periodic_timer() -> Outcome {
     let arm = |value: Duration, interval: Duration| -> Outcome {
         let timer = libc::itimerval { it_interval: timeval(interval), it_value: timeval(value) };
         // SAFETY: setitimer reads `timer`; the old value is not wanted.
-        cvt(unsafe { libc::setitimer(libc::ITIMER_REAL, &timer, std::ptr::null_mut()) }).context("setitimer")?;
+        check(unsafe { libc::setitimer(libc::ITIMER_REAL, &timer, std::ptr::null_mut()) }).context("setitimer")?;
         Ok(())
     };
     let before = delivered(libc::SIGALRM);
@@ -504,7 +504,7 @@ fn raw_sigaction(signal: c_int, set: bool, mask_size: usize) -> io::Result<libc:
     let new_pointer = if set { ptr::from_ref(&new) } else { ptr::null() };
     // SAFETY: rt_sigaction reads `new` (if given, a SIG_DFL action that needs no
     // restorer) and writes the old action into `old`, both kernel sigactions.
-    cvt(unsafe {
+    check(unsafe {
         libc::syscall(libc::SYS_rt_sigaction, libc::c_long::from(signal), new_pointer, &raw mut old, mask_size)
     })
 }
@@ -536,7 +536,7 @@ fn raised_segv() -> Outcome {
         child_check("SIGSEGV child", || {
             handle(libc::SIGSEGV, Action::Default, 0, Signals::EMPTY)?;
             // SAFETY: raise sends SIGSEGV to this thread; with SIG_DFL it ends the child.
-            cvt(unsafe { libc::raise(libc::SIGSEGV) }).context("raise")?;
+            check(unsafe { libc::raise(libc::SIGSEGV) }).context("raise")?;
             Err("raise(SIGSEGV) returned".into())
         })
     })?;

@@ -14,7 +14,7 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt, symlink};
 use std::path::Path;
 use std::process::ExitCode;
 
-use ktest::{Context, Outcome, Scratch, c_path, cvt, ensure, expect_eq, expect_failure, text};
+use ktest::{Context, Outcome, Scratch, c_path, check, ensure, expect_eq, expect_failure, text};
 
 const NAME: &str = "symlinks";
 const PAYLOAD: &str = "payload";
@@ -42,7 +42,7 @@ fn readlink_into(path: &Path, size: usize) -> io::Result<Vec<u8>> {
     let path = c_path(path)?;
     let mut buffer = vec![0; size];
     // SAFETY: `path` is NUL-terminated; readlink stores at most `size` bytes into `buffer`.
-    let count = cvt(unsafe { libc::readlink(path.as_ptr(), buffer.as_mut_ptr().cast(), size) })?;
+    let count = check(unsafe { libc::readlink(path.as_ptr(), buffer.as_mut_ptr().cast(), size) })?;
     buffer.truncate(count.unsigned_abs());
     Ok(buffer)
 }
