@@ -46,11 +46,20 @@ pub struct Boot {
     pub cpu: Option<String>,
     /// Boot the ISO as a USB stick instead of a CD.
     pub usb: bool,
+    /// A GRUB menu entry booted instead of grub.cfg's own (scripts/args-disk.sh).
+    pub grub_entry: Option<String>,
 }
 
 impl Boot {
     pub fn new(args: &str) -> Self {
-        Self { args: args.to_string(), memory: "256M".into(), firmware: Firmware::Bios, cpu: None, usb: false }
+        Self {
+            args: args.to_string(),
+            memory: "256M".into(),
+            firmware: Firmware::Bios,
+            cpu: None,
+            usb: false,
+            grub_entry: None,
+        }
     }
 
     pub fn memory(mut self, memory: &str) -> Self {
@@ -73,11 +82,17 @@ impl Boot {
         self
     }
 
+    /// Boot this GRUB menu entry (its body: `multiboot2 ...`, `module2 ...`).
+    pub fn grub_entry(mut self, body: &str) -> Self {
+        self.grub_entry = Some(format!("menuentry \"test\" {{\n{body}\nboot\n}}"));
+        self
+    }
+
     /// Start QEMU (TCG) with serial on pipes.
     pub fn start(&self) -> Machine {
         let scratch = tempfile::tempdir().expect("temporary directory");
         let args_img = scratch.path().join("args.img");
-        make_args_disk(&args_img, &self.args);
+        make_args_disk(&args_img, &self.args, self.grub_entry.as_deref());
         let iso = iso();
         let monitor = scratch.path().join("monitor.sock");
         let mut cmd = Command::new("qemu-system-x86_64");
@@ -106,12 +121,13 @@ impl Boot {
 }
 
 /// The FAT disk grub.cfg reads extra kernel arguments from (scripts/args-disk.sh).
-fn make_args_disk(path: &Path, args: &str) {
-    let status = Command::new(workspace_dir().join("scripts/args-disk.sh"))
-        .arg(path)
-        .arg(args)
-        .status()
-        .expect("run scripts/args-disk.sh");
+fn make_args_disk(path: &Path, args: &str, grub_entry: Option<&str>) {
+    let mut script = Command::new(workspace_dir().join("scripts/args-disk.sh"));
+    script.arg(path).arg(args);
+    if let Some(entry) = grub_entry {
+        script.env("KESTREL_GRUB_ENTRY", entry);
+    }
+    let status = script.status().expect("run scripts/args-disk.sh");
     assert!(status.success(), "scripts/args-disk.sh failed");
 }
 

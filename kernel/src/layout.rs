@@ -30,20 +30,16 @@ pub fn is_kernel_address(addr: u64) -> bool {
 }
 
 /// User space: nothing below USER_MIN (null-pointer guard), nothing at or above
-/// USER_END (the canonical lower half).
+/// USER_END: the canonical lower half less its last page, Linux's TASK_SIZE_MAX
+/// (so the same ranges are EFAULT, EINVAL or ENOMEM as there).
 pub const USER_MIN: u64 = 0x40_0000;
-pub const USER_END: u64 = 0x8000_0000_0000;
+pub const USER_END: u64 = 0x7fff_ffff_f000;
 /// Static-PIE programs are loaded at this base.
 pub const USER_PIE_BASE: u64 = 0x5555_5555_4000;
-/// The main stack grows down from here, up to USER_STACK_LIMIT bytes; pages are
-/// mapped as the program touches them.
+/// The main stack grows down from here, within a region of RLIMIT_STACK bytes
+/// (at most USER_STACK_LIMIT); pages are mapped as the program touches them.
 pub const USER_STACK_TOP: u64 = 0x7fff_ffff_f000;
 pub const USER_STACK_LIMIT: u64 = 8 << 20;
 /// Anonymous and file mappings are placed downwards from here, below the stack's
 /// limit and a gap.
 pub const USER_MMAP_TOP: u64 = USER_STACK_TOP - USER_STACK_LIMIT - (1 << 20);
-
-/// Whether `addr` is in the region the main stack may grow into.
-pub fn in_user_stack_region(addr: u64) -> bool {
-    (USER_STACK_TOP - USER_STACK_LIMIT..USER_STACK_TOP).contains(&addr)
-}

@@ -69,6 +69,9 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
         log::warn!("framebuffer: format not supported, no screen console");
     }
     boot_info::print_banner(boot, config.cmdline);
+    let protections = arch::protection::enable();
+    let names: alloc::vec::Vec<&str> = protections.iter().flatten().copied().collect();
+    log::info!("cpu protections: NX W^X{}{}", if names.is_empty() { "" } else { " " }, names.join(" "));
     log::info!(
         "frames: {} MiB free of {} MiB total ({} KiB reserved); identity map removed",
         stats.free * 4 / 1024,
@@ -90,16 +93,24 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     proc::scheduler::idle()
 }
 
-/// Unpack the initramfs module into the root file tree.
+/// Unpack the initramfs into the root file tree: the module named `initramfs`,
+/// else the first module (most Multiboot2 configurations give it no string).
+/// Without a usable one there is nothing to run: say so plainly and stop.
 fn mount_initramfs(boot: &multiboot2::BootInformation) {
-    let Some(module) = boot.module_tags().find(|m| m.cmdline() == Ok("initramfs")) else {
-        log::error!("no initramfs module: the root file system is empty");
-        return;
+    let named = boot.module_tags().find(|m| m.cmdline() == Ok("initramfs"));
+    let Some(module) = named.or_else(|| boot.module_tags().next()) else {
+        log::error!("no initramfs: GRUB loaded no module (grub.cfg needs `module2 /boot/initramfs.cpio`)");
+        log::error!("nothing to run; the system stops here");
+        fatal_stop();
     };
     let bytes = multiboot::phys_bytes(module.start_address().into(), module.module_size() as usize);
     match fs::root::init(bytes) {
         Ok(size) => log::info!("initramfs: {} KiB unpacked into the root file system", size / 1024),
-        Err(e) => log::error!("initramfs: cannot unpack: {e}"),
+        Err(e) => {
+            log::error!("initramfs: cannot unpack the module ({} bytes): {e}", bytes.len());
+            log::error!("nothing to run; the system stops here");
+            fatal_stop();
+        }
     }
     if let Err(e) = fs::mounts::init() {
         log::error!("cannot mount /dev and /proc: {}", e.description());
@@ -116,7 +127,7 @@ fn start_init(config: &config::Config) {
     let envp: Vec<Vec<u8>> =
         ["HOME=/", "PATH=/bin:/sbin", "TERM=linux"].iter().map(|e| e.as_bytes().to_vec()).collect();
     let started = fs::vfs::read_executable(&fs::vfs::root(), path.as_bytes()).and_then(|(file, exe)| {
-        let image = proc::exec::build(&file, &argv, &envp, path.as_bytes())?;
+        let image = proc::exec::build(&file, &argv, &envp, path.as_bytes(), proc::limits::DEFAULT_STACK)?;
         let cmdline = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
         proc::lifecycle::spawn_init(image, cmdline, String::from_utf8_lossy(&exe).into_owned())
     });

@@ -8,8 +8,9 @@ use kabi::Errno;
 
 use super::file::OpenFile;
 
-/// Most descriptors a process may have open (RLIMIT_NOFILE's usual soft limit).
-pub const MAX_FDS: usize = 1024;
+/// Most descriptors a process may have open: the highest RLIMIT_NOFILE allowed
+/// (Linux's default nr_open is far higher; the default soft limit is 1024).
+pub const MAX_FDS: usize = 4096;
 
 #[derive(Debug, Clone)]
 struct Slot {
@@ -38,9 +39,11 @@ impl FdTable {
         usize::try_from(fd).ok().and_then(|i| self.slots.get(i)).and_then(Option::as_ref).ok_or(Errno::EBADF)
     }
 
-    /// Install `file` at the lowest free descriptor >= `min`.
-    pub fn insert_from(&mut self, min: usize, file: Arc<OpenFile>, cloexec: bool) -> Result<i32, Errno> {
-        let index = (min..MAX_FDS).find(|&i| self.slots.get(i).is_none_or(Option::is_none)).ok_or(Errno::EMFILE)?;
+    /// Install `file` at the lowest free descriptor >= `min` and below `limit`
+    /// (RLIMIT_NOFILE): EMFILE when there is none.
+    pub fn insert_from(&mut self, min: usize, limit: usize, file: Arc<OpenFile>, cloexec: bool) -> Result<i32, Errno> {
+        let limit = limit.min(MAX_FDS);
+        let index = (min..limit).find(|&i| self.slots.get(i).is_none_or(Option::is_none)).ok_or(Errno::EMFILE)?;
         if index >= self.slots.len() {
             self.slots.resize(index + 1, None);
         }
@@ -48,13 +51,14 @@ impl FdTable {
         Ok(index as i32)
     }
 
-    pub fn insert(&mut self, file: Arc<OpenFile>, cloexec: bool) -> Result<i32, Errno> {
-        self.insert_from(0, file, cloexec)
+    pub fn insert(&mut self, limit: usize, file: Arc<OpenFile>, cloexec: bool) -> Result<i32, Errno> {
+        self.insert_from(0, limit, file, cloexec)
     }
 
-    /// Put `file` at exactly `fd`, closing what was there (dup2/dup3).
-    pub fn install_at(&mut self, fd: i32, file: Arc<OpenFile>, cloexec: bool) -> Result<(), Errno> {
-        let index = usize::try_from(fd).ok().filter(|&i| i < MAX_FDS).ok_or(Errno::EBADF)?;
+    /// Put `file` at exactly `fd`, below `limit`, closing what was there
+    /// (dup2/dup3); EBADF past the limit.
+    pub fn install_at(&mut self, fd: i32, limit: usize, file: Arc<OpenFile>, cloexec: bool) -> Result<(), Errno> {
+        let index = usize::try_from(fd).ok().filter(|&i| i < limit.min(MAX_FDS)).ok_or(Errno::EBADF)?;
         if index >= self.slots.len() {
             self.slots.resize(index + 1, None);
         }

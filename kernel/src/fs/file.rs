@@ -45,6 +45,16 @@ impl Drop for OpenFile {
     }
 }
 
+/// The part of `data` written at `offset` that stays below `max_size`; EFBIG if
+/// none does (and there is something to write).
+fn within_size(data: &[u8], offset: u64, max_size: u64) -> Result<&[u8], Errno> {
+    let room = max_size.saturating_sub(offset);
+    if room == 0 && !data.is_empty() {
+        return Err(Errno::EFBIG);
+    }
+    Ok(&data[..data.len().min(usize::try_from(room).unwrap_or(usize::MAX))])
+}
+
 impl OpenFile {
     pub fn new(kind: FileKind, flags: u32) -> Self {
         Self {
@@ -100,6 +110,12 @@ impl OpenFile {
         self.status.store(flags & (O_APPEND | O_NONBLOCK), Ordering::Relaxed);
     }
 
+    /// Whether a read may block (pipes and terminals): transfers then move one
+    /// chunk, never waiting after data moved.
+    pub fn may_block(&self) -> bool {
+        matches!(self.kind, FileKind::Pipe(..)) || self.is_terminal()
+    }
+
     pub fn is_terminal(&self) -> bool {
         matches!(self.kind, FileKind::Device(d) if d.is_terminal())
     }
@@ -138,8 +154,10 @@ impl OpenFile {
         }
     }
 
-    /// write(2): at the shared offset, or at the end with O_APPEND.
-    pub fn write(&self, data: &[u8]) -> Result<usize, Errno> {
+    /// write(2): at the shared offset, or at the end with O_APPEND. A file may
+    /// not grow past `max_size` (RLIMIT_FSIZE): the write is cut there, and one
+    /// that starts there is EFBIG (the caller raises SIGXFSZ).
+    pub fn write(&self, data: &[u8], max_size: u64) -> Result<usize, Errno> {
         if !self.writable() {
             return Err(Errno::EBADF);
         }
@@ -151,7 +169,7 @@ impl OpenFile {
                 if self.status.load(Ordering::Relaxed) & O_APPEND != 0 {
                     *offset = vfs::size(node);
                 }
-                let n = vfs::write(node, *offset, data)?;
+                let n = vfs::write(node, *offset, within_size(data, *offset, max_size)?)?;
                 *offset += n as u64;
                 Ok(n)
             }
@@ -159,13 +177,13 @@ impl OpenFile {
         }
     }
 
-    /// pwrite(2).
-    pub fn write_at(&self, data: &[u8], offset: u64) -> Result<usize, Errno> {
+    /// pwrite(2), with write's `max_size`.
+    pub fn write_at(&self, data: &[u8], offset: u64, max_size: u64) -> Result<usize, Errno> {
         if !self.writable() {
             return Err(Errno::EBADF);
         }
         match &self.kind {
-            FileKind::Node(node) => vfs::write(node, offset, data),
+            FileKind::Node(node) => vfs::write(node, offset, within_size(data, offset, max_size)?),
             FileKind::Device(_) | FileKind::Pipe(..) => Err(Errno::ESPIPE),
             FileKind::Generated(..) => Err(Errno::EACCES),
         }

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use frame_bitmap::FreeError;
 
 use crate::arch::multiboot;
-use crate::arch::paging::Access;
+use crate::arch::paging::{Access, PAGE_SIZE};
 use crate::mm::address_space::AddressSpace;
 use crate::mm::{frames, phys};
 
@@ -19,7 +19,20 @@ pub fn all_frames() -> Result<(), String> {
     let before = frames::stats();
     let mut head = 0u64;
     let mut count = 0u64;
-    while let Some(frame) = frames::alloc() {
+    let mut user_count = None;
+    loop {
+        let frame = match frames::alloc() {
+            Some(frame) => frame,
+            None => {
+                // User-class allocations stop at the kernel's reserve; the heap
+                // takes the rest.
+                user_count.get_or_insert(count);
+                match frames::alloc_for_heap(1, 1) {
+                    Some(frame) => frame,
+                    None => break,
+                }
+            }
+        };
         if !usable.iter().any(|r| r.start <= frame && frame + 4096 <= r.end) || frame < 0x10_0000 {
             return Err(alloc::format!("frame {frame:#x} is outside usable memory"));
         }
@@ -31,6 +44,17 @@ pub fn all_frames() -> Result<(), String> {
         head = frame;
     }
     log::info!("allocated all {count} free frames ({} MiB)", count * 4 / 1024);
+    let user_count = user_count.unwrap_or(count);
+    log::info!(
+        "user allocations stopped at the reserve: {user_count} frames, {} kept for the heap",
+        count - user_count
+    );
+    if user_count != before.free - frames::reserve() {
+        return Err(alloc::format!(
+            "user allocations got {user_count} frames, expected {}",
+            before.free - frames::reserve()
+        ));
+    }
     if count != before.free {
         return Err(alloc::format!("allocated {count} frames, expected {}", before.free));
     }
@@ -86,7 +110,7 @@ pub fn address_spaces() -> Result<(), String> {
             phys::write(frame, 8 * i, &(round * 100 + i as u64).to_le_bytes());
         }
         let copy = space.clone_eager().map_err(|e| alloc::format!("clone: {e:?}"))?;
-        space.unmap(TEST_PAGES[0]).map_err(|e| alloc::format!("unmap: {e:?}"))?;
+        space.remove_region(TEST_PAGES[0], TEST_PAGES[0] + PAGE_SIZE);
         for (i, &virt) in TEST_PAGES.iter().enumerate() {
             let (frame, access) = copy.translate(virt).ok_or("page missing in the copy")?;
             let mut value = [0u8; 8];
@@ -132,4 +156,18 @@ pub fn out_of_memory() {
     let total = frames::stats().total as usize * 4096;
     let v: Vec<u8> = Vec::with_capacity(total);
     log::error!("allocated {} bytes, more than all memory", v.capacity());
+}
+
+/// Read a mapped, user-accessible page directly from the kernel, as no code may:
+/// with SMAP on this faults and the report names SMAP.
+pub fn touch_user_page() -> Result<(), String> {
+    const USER_PAGE: u64 = 0x40_0000;
+    let mut space = AddressSpace::new().map_err(|e| alloc::format!("new: {e:?}"))?;
+    space
+        .map_zeroed(USER_PAGE, Access { write: true, execute: false, user: true })
+        .map_err(|e| alloc::format!("map: {e:?}"))?;
+    space.activate();
+    let value = crate::arch::selftest::read_address(USER_PAGE);
+    crate::arch::paging::activate(crate::arch::paging::kernel_root());
+    Err(alloc::format!("read {value} from user memory in kernel mode without a fault (no SMAP?)"))
 }

@@ -24,6 +24,7 @@ pub fn run(name: &str) -> ! {
             let value = selftest::read_address(0xdead_b000);
             Err(alloc::format!("read {value} from an unmapped address without a fault"))
         }
+        "usertouch" => memory::touch_user_page(),
         "nullptr" => {
             let value = selftest::read_address(0);
             Err(alloc::format!("read {value} from address 0 without a fault"))

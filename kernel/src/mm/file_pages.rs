@@ -1,14 +1,11 @@
 //! Pages of tmpfs file data, each a physical frame (freed when the page is
-//! dropped). The allocator keeps a reserve of frames for the kernel itself, so
+//! dropped). The frame allocator keeps a reserve for the kernel itself, so
 //! filling the file system gives ENOSPC rather than starving the kernel.
 use alloc::boxed::Box;
 
 use ramfs::{Page, PageAllocator};
 
 use super::{frames, phys};
-
-/// Frames (4 MiB) that file data may not take.
-const KERNEL_RESERVE_FRAMES: u64 = 1024;
 
 /// One page of file data: an owned frame.
 #[derive(Debug)]
@@ -36,9 +33,6 @@ pub struct FramePages;
 
 impl PageAllocator for FramePages {
     fn allocate(&self) -> Option<Box<dyn Page>> {
-        if frames::stats().free <= KERNEL_RESERVE_FRAMES {
-            return None;
-        }
         let frame = frames::alloc()?;
         phys::zero_frame(frame);
         Some(Box::new(FramePage(frame)))

@@ -1,8 +1,16 @@
 //! The physical frame allocator: the `frame_bitmap` crate over the boot memory map,
 //! with everything the kernel must keep (first MiB, kernel image, boot information,
 //! modules, symbol table, the bitmap itself) reserved.
+//!
+//! A reserve of free frames is kept for the kernel heap: `alloc` (user pages, page
+//! tables, kernel stacks, file data, everything a process can make the kernel
+//! take) fails while only the reserve is left, so memory exhaustion is an error for
+//! the process (ENOMEM, EAGAIN) and the heap can still grow for the kernel's own
+//! needs. Only the heap draws on the reserve (`alloc_for_heap`).
+use core::sync::atomic::{AtomicU64, Ordering};
 use frame_bitmap::{FrameBitmap, FrameStats, PhysRange};
 use multiboot2::BootInformation;
+
 use spin::Mutex;
 
 use crate::arch::cpu::without_interrupts;
@@ -11,6 +19,10 @@ use crate::layout::phys_to_virt;
 pub use frame_bitmap::{FRAME_SIZE, FreeError};
 
 static FRAMES: Mutex<Option<FrameBitmap<'static>>> = Mutex::new(None);
+/// Free frames only the heap may take: 1/32 of memory, from 2 MiB to 32 MiB.
+static RESERVE: AtomicU64 = AtomicU64::new(0);
+const RESERVE_MIN: u64 = 512;
+const RESERVE_MAX: u64 = 8192;
 
 /// Memory the boot page tables reach through the direct map (the bitmap must lie
 /// there, as paging is set up after it).
@@ -50,6 +62,7 @@ pub fn init(
     let words_slice = unsafe { core::slice::from_raw_parts_mut(phys_to_virt(storage.start) as *mut u64, words) };
     let bitmap = FrameBitmap::new(words_slice, usable, reserved.chain([storage]));
     let stats = bitmap.stats();
+    RESERVE.store((stats.total / 32).clamp(RESERVE_MIN, RESERVE_MAX), Ordering::Relaxed);
     without_interrupts(|| *FRAMES.lock() = Some(bitmap));
     stats
 }
@@ -58,9 +71,16 @@ fn with<R>(f: impl FnOnce(&mut FrameBitmap<'static>) -> R) -> R {
     without_interrupts(|| f(FRAMES.lock().as_mut().expect("frame allocator not initialised")))
 }
 
-/// A free 4 KiB frame (its contents are whatever was there).
+/// A free 4 KiB frame (its contents are whatever was there), unless only the
+/// kernel's reserve is left.
 pub fn alloc() -> Option<u64> {
-    with(|f| f.alloc())
+    let reserve = RESERVE.load(Ordering::Relaxed);
+    with(|f| if f.stats().free > reserve { f.alloc() } else { None })
+}
+
+/// The frames kept for the kernel heap.
+pub fn reserve() -> u64 {
+    RESERVE.load(Ordering::Relaxed)
 }
 
 /// Give a frame back. A double free or a free of a reserved frame is a kernel bug.
@@ -70,8 +90,9 @@ pub fn free(addr: u64) {
     }
 }
 
-/// `count` physically contiguous frames aligned to `align` frames.
-pub fn alloc_contiguous(count: usize, align: usize) -> Option<u64> {
+/// `count` physically contiguous frames aligned to `align` frames, for the heap:
+/// it may use the reserve.
+pub fn alloc_for_heap(count: usize, align: usize) -> Option<u64> {
     with(|f| f.alloc_contiguous(count, align))
 }
 

@@ -47,14 +47,19 @@ pub struct FrameSource;
 unsafe impl Source for FrameSource {
     fn acquire<B: Binning>(talc: &mut Talc<Self, B>, layout: Layout) -> Result<(), ()> {
         let needed = (layout.size() + layout.align() + 4096).div_ceil(FRAME_SIZE as usize);
-        let count = needed.max(GROW_FRAMES);
-        let Some(phys) = frames::alloc_contiguous(count, 1) else {
+        // A big step when memory allows, else just what this request needs (free
+        // memory may be too fragmented for a big contiguous step).
+        let step = needed.max(GROW_FRAMES);
+        let grown = frames::alloc_for_heap(step, 1)
+            .map(|phys| (phys, step))
+            .or_else(|| frames::alloc_for_heap(needed, 1).map(|phys| (phys, needed)));
+        let Some((phys, count)) = grown else {
             if FALLIBLE.load(Ordering::Relaxed) {
                 return Err(());
             }
             let free = frames::stats().free;
             panic!(
-                "out of memory: the kernel heap cannot grow for {} bytes (align {}); {free} frames free, none {count} contiguous",
+                "out of memory: the kernel heap cannot grow for {} bytes (align {}); {free} frames free, none {needed} contiguous",
                 layout.size(),
                 layout.align()
             );

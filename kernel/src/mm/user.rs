@@ -1,100 +1,130 @@
-//! Copying to and from user memory. User addresses are never dereferenced: each
-//! page is looked up in the process's page table (present, user-accessible, and
-//! writable for stores), like xv6's copyin/copyout, and the bytes move through the
-//! direct map. A bad pointer gives EFAULT. Untouched stack pages are mapped on
-//! demand, as the page-fault handler would.
+//! Copying to and from user memory. User addresses are never dereferenced: a
+//! `UserSlice` is a range checked once to lie below USER_END (so canonical and
+//! user-owned), and its bytes move a page at a time between the page's frame
+//! (looked up in the process's page table, like xv6's copyin/copyout) and the
+//! kernel object, through the direct map. A page of a region that was not touched
+//! yet is mapped on the way; a page without access gives EFAULT.
 use alloc::vec::Vec;
 
 use kabi::Errno;
 
-use crate::arch::paging::{Access, PAGE_SIZE};
-use crate::layout::{USER_END, in_user_stack_region};
+use crate::arch::paging::PAGE_SIZE;
+use crate::layout::USER_END;
 
-use super::address_space::AddressSpace;
+use super::address_space::{AddressSpace, Fault};
 use super::phys;
 
-/// The frame behind user page `page`, checked for `write` permission.
-fn user_frame(space: &mut AddressSpace, page: u64, write: bool) -> Result<u64, Errno> {
-    match space.translate(page) {
-        Some((frame, access)) if access.user && (access.write || !write) => Ok(frame & !(PAGE_SIZE - 1)),
-        Some(_) => Err(Errno::EFAULT),
-        None if in_user_stack_region(page) => {
-            space.map_zeroed(page, Access { write: true, execute: false, user: true }).map_err(|_| Errno::ENOMEM)
-        }
-        None => Err(Errno::EFAULT),
-    }
+/// A user address range, validated once: `addr + len` neither wraps nor leaves
+/// user space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserSlice {
+    addr: u64,
+    len: usize,
 }
 
-/// Split `addr..addr+len` into (page, offset in page, chunk length) pieces.
-fn chunks(addr: u64, len: usize) -> Result<impl Iterator<Item = (u64, usize, usize)>, Errno> {
-    let end = addr.checked_add(len as u64).ok_or(Errno::EFAULT)?;
-    if end > USER_END {
-        return Err(Errno::EFAULT);
+impl UserSlice {
+    pub fn new(addr: u64, len: usize) -> Result<Self, Errno> {
+        match addr.checked_add(len as u64) {
+            Some(end) if end <= USER_END => Ok(Self { addr, len }),
+            _ => Err(Errno::EFAULT),
+        }
     }
-    let mut at = addr;
-    Ok(core::iter::from_fn(move || {
-        (at < end).then(|| {
-            let page = at & !(PAGE_SIZE - 1);
-            let chunk = (page + PAGE_SIZE).min(end) - at;
-            let piece = (page, (at - page) as usize, chunk as usize);
-            at += chunk;
-            piece
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The part `offset..offset+len` of this range (clamped to it).
+    pub fn part(&self, offset: usize, len: usize) -> Self {
+        let offset = offset.min(self.len);
+        Self { addr: self.addr + offset as u64, len: len.min(self.len - offset) }
+    }
+
+    /// (page, offset in page, length) pieces of the range.
+    fn pieces(&self) -> impl Iterator<Item = (u64, usize, usize)> {
+        let end = self.addr + self.len as u64;
+        let mut at = self.addr;
+        core::iter::from_fn(move || {
+            (at < end).then(|| {
+                let page = at & !(PAGE_SIZE - 1);
+                let chunk = (page + PAGE_SIZE).min(end) - at;
+                let piece = (page, (at - page) as usize, chunk as usize);
+                at += chunk;
+                piece
+            })
         })
-    }))
+    }
+
+    /// How many bytes from the start are accessible (for writing when `write`),
+    /// without mapping anything: calls that move data stop at the first bad page
+    /// and return a short count, as Linux's do.
+    pub fn accessible_len(&self, space: &AddressSpace, write: bool) -> usize {
+        let mut ok = 0;
+        for (page, _, chunk) in self.pieces() {
+            if !space.can_access(page, write) {
+                break;
+            }
+            ok += chunk;
+        }
+        ok
+    }
+
+    /// Fill `out` from the start of the range (`out` may be shorter).
+    pub fn read(&self, space: &mut AddressSpace, out: &mut [u8]) -> Result<(), Errno> {
+        let mut done = 0;
+        for (page, offset, len) in self.part(0, out.len()).pieces() {
+            let frame = space.fault_in(page, false, false).map_err(fault_errno)?;
+            phys::read(frame, offset, &mut out[done..done + len]);
+            done += len;
+        }
+        Ok(())
+    }
+
+    /// Store `data` at the start of the range (`data` may be shorter).
+    pub fn write(&self, space: &mut AddressSpace, data: &[u8]) -> Result<(), Errno> {
+        let mut done = 0;
+        for (page, offset, len) in self.part(0, data.len()).pieces() {
+            let frame = space.fault_in(page, true, false).map_err(fault_errno)?;
+            phys::write(frame, offset, &data[done..done + len]);
+            done += len;
+        }
+        Ok(())
+    }
 }
 
-/// How many bytes from `addr` on (up to `len`) are accessible user memory, for
-/// writing when `write`: calls that move data stop at the first bad page and return
-/// a short count, as Linux's do. EFAULT if the range leaves user space.
-pub fn accessible_len(space: &mut AddressSpace, addr: u64, len: usize, write: bool) -> Result<usize, Errno> {
-    let mut ok = 0;
-    for (page, _, chunk) in chunks(addr, len)? {
-        if user_frame(space, page, write).is_err() {
-            break;
-        }
-        ok += chunk;
+fn fault_errno(fault: Fault) -> Errno {
+    match fault {
+        Fault::NoAccess => Errno::EFAULT,
+        Fault::OutOfMemory => Errno::ENOMEM,
     }
-    Ok(ok)
 }
 
 pub fn copy_from_user(space: &mut AddressSpace, addr: u64, out: &mut [u8]) -> Result<(), Errno> {
-    let mut done = 0;
-    for (page, offset, len) in chunks(addr, out.len())? {
-        let frame = user_frame(space, page, false)?;
-        phys::read(frame, offset, &mut out[done..done + len]);
-        done += len;
-    }
-    Ok(())
+    UserSlice::new(addr, out.len())?.read(space, out)
 }
 
 pub fn copy_to_user(space: &mut AddressSpace, addr: u64, data: &[u8]) -> Result<(), Errno> {
-    let mut done = 0;
-    for (page, offset, len) in chunks(addr, data.len())? {
-        let frame = user_frame(space, page, true)?;
-        phys::write(frame, offset, &data[done..done + len]);
-        done += len;
-    }
-    Ok(())
+    UserSlice::new(addr, data.len())?.write(space, data)
 }
 
 /// A NUL-terminated string of at most `max` bytes (without the NUL); longer is
-/// `too_long`.
+/// `too_long`. Read a page at a time, so memory use follows the string, not `max`.
 pub fn read_cstr(space: &mut AddressSpace, addr: u64, max: usize, too_long: Errno) -> Result<Vec<u8>, Errno> {
     let mut out = Vec::new();
     let mut at = addr;
+    let mut chunk = [0u8; 256];
     loop {
-        let page_end = (at & !(PAGE_SIZE - 1)) + PAGE_SIZE;
-        let mut chunk = alloc::vec![0u8; (page_end - at) as usize];
-        copy_from_user(space, at, &mut chunk)?;
-        if let Some(nul) = chunk.iter().position(|&b| b == 0) {
+        let room = (PAGE_SIZE - at % PAGE_SIZE).min(chunk.len() as u64) as usize;
+        copy_from_user(space, at, &mut chunk[..room])?;
+        if let Some(nul) = chunk[..room].iter().position(|&b| b == 0) {
             out.extend_from_slice(&chunk[..nul]);
             return if out.len() > max { Err(too_long) } else { Ok(out) };
         }
-        out.extend_from_slice(&chunk);
+        out.extend_from_slice(&chunk[..room]);
         if out.len() > max {
             return Err(too_long);
         }
-        at = page_end;
+        at += room as u64;
     }
 }
 

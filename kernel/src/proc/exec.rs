@@ -26,11 +26,13 @@ pub struct Image {
 
 const LIMITS: Limits = Limits { user_min: USER_MIN, user_max: USER_STACK_TOP - (64 << 20), pie_base: USER_PIE_BASE };
 
-/// Build the image of `file` started with `argv` and `envp`.
-pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8]) -> Result<Image, Errno> {
+/// Build the image of `file` started with `argv` and `envp`, with a main stack
+/// of `stack_limit` bytes (RLIMIT_STACK).
+pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], stack_limit: u64) -> Result<Image, Errno> {
     let plan = elf_plan::plan(file, LIMITS).map_err(|e| e.errno())?;
     let mut space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
     load_segments(&mut space, &plan, file)?;
+    let memory = UserMemory::new(&mut space, plan.brk_start, stack_limit);
     let mut random_bytes = [0u8; 16];
     random::fill(&mut random_bytes);
     let auxv = [
@@ -54,7 +56,7 @@ pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8]) -> 
     let stack = user_stack::build(&input).map_err(|e| e.errno())?;
     let stack_start = USER_STACK_TOP - stack.bytes.len() as u64;
     user::copy_to_user(&mut space, stack_start, &stack.bytes)?;
-    Ok(Image { space, memory: UserMemory::new(plan.brk_start), entry: plan.entry, stack_pointer: stack.rsp })
+    Ok(Image { space, memory, entry: plan.entry, stack_pointer: stack.rsp })
 }
 
 /// Map every page the segments cover (zeroed, so .bss is zero) and copy the file
@@ -65,6 +67,7 @@ fn load_segments(space: &mut AddressSpace, plan: &LoadPlan, file: &[u8]) -> Resu
             return Err(Errno::ENOEXEC);
         }
         let access = Access { write: range.writable, execute: range.executable, user: true };
+        space.add_region(range.start, range.end, access);
         for page in (range.start..range.end).step_by(PAGE_SIZE as usize) {
             space.map_zeroed(page, access).map_err(|_| Errno::ENOMEM)?;
         }

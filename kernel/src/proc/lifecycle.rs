@@ -77,6 +77,7 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
             alarm_interval: 0,
             clear_child_tid: 0,
             vfork_parent: None,
+            limits: Default::default(),
         }));
         Ok(pid)
     })
@@ -117,13 +118,31 @@ fn release_vfork_parent(p: &mut Process) {
     }
 }
 
+/// Frames a copy of a process with `pages` pages and `tables` page tables needs,
+/// its kernel stack included.
+fn frames_for_copy(pages: usize, tables: usize) -> u64 {
+    (pages + tables) as u64 + crate::layout::KERNEL_STACK_SLOT / 4096
+}
+
+/// fork's copy. It fails with EAGAIN, as Linux's fork does when resources run
+/// out: at RLIMIT_NPROC (counted over every process, zombies included: everyone
+/// is the same user, and there are no capabilities to exempt root yet), when the
+/// process table is full, or when free memory outside the kernel's reserve cannot
+/// hold the copy (checked before copying, so a fork bomb stops early).
 fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> {
-    let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
+    let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
     with_table(|t| {
         let parent_pid = t.current().expect("fork from a process");
         let parent = t.procs.get(&parent_pid).expect("current process");
-        let space =
-            parent.space.as_ref().expect("a live process has memory").clone_eager().map_err(|_| Errno::ENOMEM)?;
+        if t.procs.len() as u64 >= parent.limits.soft(kabi::process::RLIMIT_NPROC) {
+            return Err(Errno::EAGAIN);
+        }
+        let space = parent.space.as_ref().ok_or(Errno::EAGAIN)?;
+        let (pages, tables) = space.usage();
+        if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(pages, tables) {
+            return Err(Errno::EAGAIN);
+        }
+        let space = space.clone_eager().map_err(|_| Errno::EAGAIN)?;
         let mut fpu = parent.fpu.clone();
         fpu.save(); // the parent's live registers
         let child = Process {
@@ -152,6 +171,7 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
             alarm_interval: 0,
             clear_child_tid: options.clear_child_tid,
             vfork_parent: options.vfork.then_some(parent_pid),
+            limits: parent.limits,
         };
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
         let mut child_frame = frame.clone();

@@ -1,166 +1,163 @@
-//! A process's user memory layout beyond the ELF image: the heap (brk), anonymous
-//! and private file mappings (mmap, munmap, mprotect), and the main stack, which
-//! grows on demand. Mappings are made eagerly, a page at a time; the mapped ranges
-//! are tracked so that freed address space is reused (placing each new mapping in
-//! the highest gap that fits, as Linux does).
-use alloc::collections::BTreeMap;
-
+//! A process's user memory beyond the ELF image: the heap (brk), anonymous and
+//! private file mappings (mmap, munmap, mprotect) and the main stack. Each is a
+//! region of the address space whose pages are mapped when first touched, so
+//! these calls cost the regions and pages they meet, never the size of a range.
+//! New mappings go in the highest gap that fits below the stack, as on Linux.
+//! RLIMIT_AS, RLIMIT_DATA and RLIMIT_STACK bound them, with Linux's errors.
 use kabi::Errno;
 
 use crate::arch::paging::{Access, PAGE_SIZE};
-use crate::layout::{USER_END, USER_MIN, USER_MMAP_TOP, USER_STACK_LIMIT, USER_STACK_TOP, in_user_stack_region};
-use crate::mm::address_space::AddressSpace;
+use crate::layout::{USER_END, USER_MIN, USER_MMAP_TOP, USER_STACK_TOP};
+use crate::mm::address_space::{AddressSpace, Fault};
 
-/// Where the heap is, and which ranges mmap has handed out.
+use super::limits::Limits;
+
+/// Where the heap is.
 #[derive(Debug, Clone)]
 pub struct UserMemory {
     pub brk_start: u64,
     pub brk: u64,
-    /// mmap'd ranges: start -> end (page aligned, not overlapping).
-    mappings: BTreeMap<u64, u64>,
-}
-
-impl UserMemory {
-    pub fn new(brk_start: u64) -> Self {
-        Self { brk_start, brk: brk_start, mappings: BTreeMap::new() }
-    }
-
-    /// The highest free range of `len` bytes below USER_MMAP_TOP and above the heap.
-    fn find_gap(&self, len: u64) -> Option<u64> {
-        let floor = page_ceil(self.brk).max(USER_MIN);
-        let mut top = USER_MMAP_TOP;
-        for (&start, &end) in self.mappings.range(..USER_MMAP_TOP).rev() {
-            if end <= top && top - end >= len {
-                return Some(top - len);
-            }
-            top = top.min(start);
-        }
-        top.checked_sub(len).filter(|&start| start >= floor)
-    }
-
-    /// Record `start..end` as mapped (after `forget` removed any overlap).
-    fn record(&mut self, start: u64, end: u64) {
-        self.mappings.insert(start, end);
-    }
-
-    /// Forget `start..end`, splitting ranges that straddle its edges.
-    fn forget(&mut self, start: u64, end: u64) {
-        let overlapping: alloc::vec::Vec<(u64, u64)> =
-            self.mappings.range(..end).filter(|&(_, &e)| e > start).map(|(&s, &e)| (s, e)).collect();
-        for (s, e) in overlapping {
-            self.mappings.remove(&s);
-            if s < start {
-                self.mappings.insert(s, start);
-            }
-            if e > end {
-                self.mappings.insert(end, e);
-            }
-        }
-    }
-
-    /// The lowest mapped address (the heap may not grow into it).
-    fn lowest_mapping(&self) -> u64 {
-        self.mappings.keys().next().copied().unwrap_or(USER_MMAP_TOP)
-    }
+    /// The lowest address of the main stack's region (its size is RLIMIT_STACK at
+    /// exec, capped below the mmap area).
+    pub stack_bottom: u64,
 }
 
 const fn page_ceil(x: u64) -> u64 {
     x.next_multiple_of(PAGE_SIZE)
 }
 
-fn rw() -> Access {
+pub fn rw() -> Access {
     Access { write: true, execute: false, user: true }
 }
 
-/// Map zeroed pages over `start..end` (page aligned), undoing all of them if one
-/// fails.
-fn map_range(space: &mut AddressSpace, start: u64, end: u64, access: Access) -> Result<(), Errno> {
-    for page in (start..end).step_by(PAGE_SIZE as usize) {
-        if space.translate(page).is_some() {
-            continue;
-        }
-        if space.map_zeroed(page, access).is_err() {
-            unmap_range(space, start, page);
-            return Err(Errno::ENOMEM);
-        }
-    }
-    Ok(())
+/// The main stack's region for a stack limit of `limit` bytes (at least a page,
+/// at most what fits above the mmap area).
+pub fn stack_bottom(limit: u64) -> u64 {
+    USER_STACK_TOP - page_ceil(limit.clamp(PAGE_SIZE, USER_STACK_TOP - USER_MMAP_TOP))
 }
 
-/// Unmap whatever is mapped in `start..end`.
-pub fn unmap_range(space: &mut AddressSpace, start: u64, end: u64) {
-    for page in (start..end).step_by(PAGE_SIZE as usize) {
-        let _ = space.unmap(page);
+impl UserMemory {
+    /// A new image's memory: the heap at `brk_start` and a stack of `limit` bytes,
+    /// whose region is added to `space`.
+    pub fn new(space: &mut AddressSpace, brk_start: u64, stack_limit: u64) -> Self {
+        let stack_bottom = stack_bottom(stack_limit);
+        space.add_region(stack_bottom, USER_STACK_TOP, rw());
+        Self { brk_start, brk: brk_start, stack_bottom }
     }
+}
+
+/// Private writable memory outside the stack (what RLIMIT_DATA counts, as Linux
+/// since 4.7 does).
+fn data_bytes(space: &AddressSpace, mem: &UserMemory) -> u64 {
+    let stack = mem.stack_bottom..USER_STACK_TOP;
+    space.regions().iter().filter(|r| r.access.write && !stack.contains(&r.start)).map(|r| r.end - r.start).sum()
+}
+
+/// Whether `grow` more bytes (of which `data` are writable) fit the limits.
+fn fits(space: &AddressSpace, mem: &UserMemory, limits: &Limits, grow: u64, data: u64) -> bool {
+    use kabi::process::{RLIMIT_AS, RLIMIT_DATA};
+    let total = space.regions().total().saturating_add(grow);
+    total <= limits.soft(RLIMIT_AS)
+        && (data == 0 || data_bytes(space, mem).saturating_add(data) <= limits.soft(RLIMIT_DATA))
 }
 
 /// brk(addr): move the program break; returns the new (or, on failure or for 0,
 /// the current) break, as Linux does.
-pub fn brk(space: &mut AddressSpace, mem: &mut UserMemory, addr: u64) -> u64 {
-    if addr < mem.brk_start || addr >= mem.lowest_mapping().min(USER_STACK_TOP - USER_STACK_LIMIT) {
+pub fn brk(space: &mut AddressSpace, mem: &mut UserMemory, limits: &Limits, addr: u64) -> u64 {
+    if addr < mem.brk_start || addr >= USER_MMAP_TOP {
         return mem.brk;
     }
     let (old_end, new_end) = (page_ceil(mem.brk), page_ceil(addr));
-    if new_end > old_end && map_range(space, old_end, new_end, rw()).is_err() {
-        return mem.brk;
-    }
-    if new_end < old_end {
-        unmap_range(space, new_end, old_end);
+    if new_end > old_end {
+        let grow = new_end - old_end;
+        if !space.regions().is_free(old_end, new_end) || !fits(space, mem, limits, grow, grow) {
+            return mem.brk;
+        }
+        space.add_region(old_end, new_end, rw());
+    } else if new_end < old_end {
+        space.remove_region(new_end, old_end);
     }
     mem.brk = addr;
     addr
 }
 
-/// mmap's placement: find room for `len` bytes (at `hint` when `fixed`) and map
-/// zeroed, writable pages there; the caller fills them (file mappings) and then
-/// applies the wanted protection with `protect`. Returns the address.
-pub fn mmap(space: &mut AddressSpace, mem: &mut UserMemory, hint: u64, len: u64, fixed: bool) -> Result<u64, Errno> {
+/// Where a mapping of `len` bytes goes: at `hint` when `fixed` (replacing what
+/// is there), else at `hint` if that range is free, else in the highest gap that
+/// fits. The region is added with `rw`
+/// access (the caller fills file mappings, then applies the wanted protection).
+pub fn mmap(
+    space: &mut AddressSpace,
+    mem: &UserMemory,
+    limits: &Limits,
+    hint: u64,
+    len: u64,
+    fixed: bool,
+    writable: bool,
+) -> Result<u64, Errno> {
     if len == 0 {
         return Err(Errno::EINVAL);
     }
-    let len = len.checked_next_multiple_of(PAGE_SIZE).ok_or(Errno::ENOMEM)?;
+    let len = len.checked_next_multiple_of(PAGE_SIZE).filter(|&l| l <= USER_END).ok_or(Errno::ENOMEM)?;
     let start = if fixed {
-        if !hint.is_multiple_of(PAGE_SIZE) || hint < USER_MIN || hint.checked_add(len).is_none_or(|end| end > USER_END)
-        {
+        // Linux's order: past user space ENOMEM, unaligned EINVAL, below the
+        // lowest mappable address EPERM (its mmap_min_addr).
+        if hint.checked_add(len).is_none_or(|end| end > USER_END) {
+            return Err(Errno::ENOMEM);
+        }
+        if !hint.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
-        unmap_range(space, hint, hint + len);
-        mem.forget(hint, hint + len);
+        if hint < USER_MIN {
+            return Err(Errno::EPERM);
+        }
         hint
     } else {
-        mem.find_gap(len).ok_or(Errno::ENOMEM)?
+        // A hint is taken when the range there is free, as Linux does.
+        let hint = hint & !(PAGE_SIZE - 1);
+        let usable_hint = hint >= USER_MIN
+            && hint.checked_add(len).is_some_and(|end| end <= USER_END && space.regions().is_free(hint, end));
+        if usable_hint {
+            hint
+        } else {
+            let floor = page_ceil(mem.brk).max(USER_MIN);
+            space.regions().find_gap(len, floor, USER_MMAP_TOP).ok_or(Errno::ENOMEM)?
+        }
     };
-    map_range(space, start, start + len, rw())?;
-    mem.record(start, start + len);
+    let replaced = space.regions().covered(start, start + len);
+    let grow = len - replaced;
+    // Linux's heuristic overcommit: one writable mapping larger than all of
+    // memory can never be backed.
+    if writable && grow > crate::mm::frames::stats().total * PAGE_SIZE {
+        return Err(Errno::ENOMEM);
+    }
+    if !fits(space, mem, limits, grow, if writable { grow } else { 0 }) {
+        return Err(Errno::ENOMEM);
+    }
+    space.add_region(start, start + len, rw());
     Ok(start)
 }
 
-/// mprotect over mapped pages; ENOMEM if part of the range is unmapped.
+/// mprotect: ENOMEM if part of the range has no region, EINVAL if unaligned.
 pub fn protect(space: &mut AddressSpace, start: u64, len: u64, access: Access) -> Result<(), Errno> {
     if !start.is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
     let end = start.checked_add(page_ceil(len)).filter(|&e| e <= USER_END).ok_or(Errno::ENOMEM)?;
-    for page in (start..end).step_by(PAGE_SIZE as usize) {
-        space.protect(page, access).map_err(|_| Errno::ENOMEM)?;
-    }
-    Ok(())
+    space.protect_region(start, end, access).map_err(|_| Errno::ENOMEM)
 }
 
 /// munmap: the range must be page aligned and in user space.
-pub fn munmap(space: &mut AddressSpace, mem: &mut UserMemory, start: u64, len: u64) -> Result<(), Errno> {
+pub fn munmap(space: &mut AddressSpace, start: u64, len: u64) -> Result<(), Errno> {
     let end = start.checked_add(page_ceil(len)).ok_or(Errno::EINVAL)?;
     if !start.is_multiple_of(PAGE_SIZE) || len == 0 || end > USER_END {
         return Err(Errno::EINVAL);
     }
-    unmap_range(space, start, end);
-    mem.forget(start, end);
+    space.remove_region(start, end);
     Ok(())
 }
 
-/// A page fault at `addr` that should be served rather than signalled: an untouched
-/// page of the main stack. Returns whether it was served.
-pub fn handle_fault(space: &mut AddressSpace, addr: u64) -> bool {
-    let page = addr & !(PAGE_SIZE - 1);
-    in_user_stack_region(addr) && space.translate(page).is_none() && space.map_zeroed(page, rw()).is_ok()
+/// A page fault at `addr` in user mode: map the page if its region allows the
+/// access (`write`, `execute` from the error code).
+pub fn handle_fault(space: &mut AddressSpace, addr: u64, write: bool, execute: bool) -> Result<(), Fault> {
+    space.fault_in(addr, write, execute).map(|_| ())
 }

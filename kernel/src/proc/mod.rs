@@ -4,7 +4,9 @@
 pub mod exec;
 pub mod info;
 pub mod lifecycle;
+pub mod limits;
 pub mod memory;
+pub mod oom;
 pub mod process;
 pub mod scheduler;
 pub mod signal;
@@ -50,14 +52,32 @@ fn signal_for(vector: u64) -> Signal {
     }
 }
 
-/// A CPU exception in user mode: serve a stack-growth page fault, otherwise
-/// force the matching signal (a handler may catch it; by default it kills the
-/// process) with one log line.
+/// Page-fault error code bits: a write, an instruction fetch.
+const PF_WRITE: u64 = 1 << 1;
+const PF_INSTRUCTION: u64 = 1 << 4;
+
+/// A CPU exception in user mode: map a page its region allows (first touch),
+/// otherwise force the matching signal (a handler may catch it; by default it
+/// kills the process) with one log line. With no frame free, the OOM policy kills
+/// the largest process; the faulting one retries if it was not that one.
 pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
     if let Some(addr) = fault_address {
-        let served = scheduler::with_current(|p| p.space.as_mut().is_some_and(|s| memory::handle_fault(s, addr)));
-        if served {
-            return;
+        let (write, execute) = (frame.error_code & PF_WRITE != 0, frame.error_code & PF_INSTRUCTION != 0);
+        let served = scheduler::with_current(|p| match p.space.as_mut() {
+            Some(space) => memory::handle_fault(space, addr, write, execute),
+            None => Err(crate::mm::address_space::Fault::NoAccess),
+        });
+        match served {
+            Ok(()) => return,
+            Err(crate::mm::address_space::Fault::OutOfMemory) => {
+                match oom::kill_largest() {
+                    Some(victim) if victim != scheduler::current_pid() => scheduler::schedule(),
+                    Some(_) => {} // our own SIGKILL is acted on before user mode
+                    None => lifecycle::exit_by_signal(Signal::SIGKILL),
+                }
+                return; // the access is retried
+            }
+            Err(crate::mm::address_space::Fault::NoAccess) => {}
         }
     }
     let signal = signal_for(frame.vector);

@@ -61,6 +61,8 @@ pub struct Process {
     pub clear_child_tid: u64,
     /// The parent of a vfork child, waiting until this one execs or exits.
     pub vfork_parent: Option<Pid>,
+    /// Resource limits.
+    pub limits: super::limits::Limits,
 }
 
 impl Process {
@@ -70,6 +72,11 @@ impl Process {
             self.state = State::Blocked; // the caller wakes it, which makes it runnable
             self.unreported_change = Some(kabi::process::wait_status_continued());
         }
+    }
+
+    /// How many descriptors it may have (RLIMIT_NOFILE's soft limit).
+    pub fn fd_limit(&self) -> usize {
+        usize::try_from(self.limits.soft(kabi::process::RLIMIT_NOFILE)).unwrap_or(usize::MAX)
     }
 
     /// The program name for log lines (argv[0]'s last component).

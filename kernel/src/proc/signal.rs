@@ -316,7 +316,7 @@ pub fn sigreturn(p: &mut Process, frame: &mut TrapFrame) -> Result<(), Errno> {
     let mut fpu = [0u8; FPU_STATE_SIZE as usize];
     if m.fpstate != 0 {
         user::copy_from_user(space, m.fpstate, &mut fpu)?;
-        p.fpu.load_bytes(&fpu);
+        p.fpu.load_bytes(&fpu).map_err(|_| Errno::EFAULT)?;
         p.fpu.restore();
     }
     *frame = TrapFrame {

@@ -8,18 +8,19 @@ use alloc::vec::Vec;
 use kabi::fs::*;
 use kabi::{Errno, PollFd, Termios, Winsize};
 
+use super::user::Flow;
 use super::{SysResult, user};
 use crate::fs::file::OpenFile;
+use crate::fs::tty;
 use crate::fs::vfs::{self, Node};
-use crate::fs::{fdtable, tty};
 use crate::proc::scheduler::with_current;
 use crate::proc::sleep;
 use crate::proc::wait_queue::WaitQueue;
 
 /// Most iovecs per readv/writev (IOV_MAX).
 const IOV_MAX: i32 = 1024;
-/// Largest single read or write done in one piece.
-const MAX_IO: usize = 1 << 20;
+/// Most bytes one read or write moves (Linux's MAX_RW_COUNT).
+const MAX_RW_COUNT: usize = 0x7fff_f000;
 
 pub fn file(fd: i32) -> Result<Arc<OpenFile>, Errno> {
     with_current(|p| p.files.get(fd))
@@ -44,7 +45,7 @@ pub fn resolve_at(dirfd: i32, path: &[u8], follow: bool) -> Result<Node, Errno> 
 }
 
 fn install(file: OpenFile, cloexec: bool) -> SysResult {
-    with_current(|p| p.files.insert(Arc::new(file), cloexec)).map(|fd| fd as usize)
+    with_current(|p| p.files.insert(p.fd_limit(), Arc::new(file), cloexec)).map(|fd| fd as usize)
 }
 
 pub fn openat(dirfd: i32, path: u64, flags: u32, mode: u32) -> SysResult {
@@ -59,11 +60,29 @@ pub fn close(fd: i32) -> SysResult {
     with_current(|p| p.files.close(fd)).map(|()| 0)
 }
 
+/// RLIMIT_FSIZE: how large the caller may make a file.
+fn max_file_size() -> u64 {
+    with_current(|p| p.limits.soft(kabi::process::RLIMIT_FSIZE))
+}
+
+/// A write past RLIMIT_FSIZE raises SIGXFSZ besides failing with EFBIG.
+fn file_size_signal(error: &Errno) {
+    if *error == Errno::EFBIG {
+        crate::proc::lifecycle::raise_on_current(kabi::signal::Signal::SIGXFSZ);
+    }
+}
+
+/// How transfers treat `file`: one chunk for pipes and terminals.
+fn flow(file: &OpenFile) -> Flow {
+    if file.may_block() { Flow::Stream } else { Flow::Whole }
+}
+
 pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
     let file = file(fd)?;
-    let mut data = alloc::vec![0u8; user::usable_buffer(buf, len, MAX_IO, true)?];
-    let n = file.read(&mut data)?;
-    user::copy_out(buf, &data[..n]).map(|()| n)
+    if !file.readable() {
+        return Err(Errno::EBADF);
+    }
+    user::transfer_out(buf, len.min(MAX_RW_COUNT), flow(&file), |chunk| file.read(chunk))
 }
 
 fn offset_arg(offset: i64) -> Result<u64, Errno> {
@@ -73,22 +92,40 @@ fn offset_arg(offset: i64) -> Result<u64, Errno> {
 pub fn pread(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
     let offset = offset_arg(offset)?;
     let file = file(fd)?;
-    let mut data = alloc::vec![0u8; user::usable_buffer(buf, len, MAX_IO, true)?];
-    let n = file.read_at(&mut data, offset)?;
-    user::copy_out(buf, &data[..n]).map(|()| n)
+    if !file.readable() {
+        return Err(Errno::EBADF);
+    }
+    let mut at = offset;
+    user::transfer_out(buf, len.min(MAX_RW_COUNT), Flow::Whole, |chunk| {
+        let n = file.read_at(chunk, at)?;
+        at += n as u64;
+        Ok(n)
+    })
 }
 
 pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
     let file = file(fd)?;
-    let data = user::copy_in(buf, user::usable_buffer(buf, len, MAX_IO, false)?)?;
-    file.write(&data)
+    if !file.writable() {
+        return Err(Errno::EBADF);
+    }
+    let max = max_file_size();
+    user::transfer_in(buf, len.min(MAX_RW_COUNT), |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
 }
 
 pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
     let offset = offset_arg(offset)?;
     let file = file(fd)?;
-    let data = user::copy_in(buf, user::usable_buffer(buf, len, MAX_IO, false)?)?;
-    file.write_at(&data, offset)
+    if !file.writable() {
+        return Err(Errno::EBADF);
+    }
+    let mut at = offset;
+    let max = max_file_size();
+    user::transfer_in(buf, len.min(MAX_RW_COUNT), |chunk| {
+        let n = file.write_at(chunk, at, max)?;
+        at += n as u64;
+        Ok(n)
+    })
+    .inspect_err(file_size_signal)
 }
 
 /// The (base, length) pairs of an iovec array.
@@ -125,17 +162,37 @@ pub fn readv(fd: i32, iov: u64, count: i32) -> SysResult {
     Ok(total)
 }
 
+/// writev: a vector small enough for one chunk is gathered and written at once
+/// (so a pipe gets it atomically, as Linux's does up to PIPE_BUF); a larger one is
+/// written iovec by iovec.
 pub fn writev(fd: i32, iov: u64, count: i32) -> SysResult {
     let file = file(fd)?;
-    let mut data = Vec::new();
-    for (base, len) in iovecs(iov, count)? {
-        let room = MAX_IO - data.len(); // one write moves at most MAX_IO bytes
-        data.extend_from_slice(&user::copy_in(base, len.min(room))?);
-        if data.len() == MAX_IO {
+    if !file.writable() {
+        return Err(Errno::EBADF);
+    }
+    let vectors = iovecs(iov, count)?;
+    let total = vectors.iter().try_fold(0usize, |sum, &(_, len)| sum.checked_add(len)).ok_or(Errno::EINVAL)?;
+    if total <= user::TRANSFER_CHUNK {
+        let mut data = Vec::new();
+        data.try_reserve_exact(total).map_err(|_| Errno::ENOMEM)?;
+        for (base, len) in vectors {
+            data.extend_from_slice(&user::copy_in(base, len)?);
+        }
+        return file.write(&data, max_file_size()).inspect_err(file_size_signal);
+    }
+    let mut done = 0;
+    for (base, len) in vectors {
+        let n = match write(fd, base, len) {
+            Ok(n) => n,
+            Err(_) if done > 0 => break,
+            Err(e) => return Err(e),
+        };
+        done += n;
+        if n < len {
             break;
         }
     }
-    file.write(&data)
+    Ok(done)
 }
 
 pub fn lseek(fd: i32, offset: i64, whence: u32) -> SysResult {
@@ -167,7 +224,7 @@ pub fn fstatat(dirfd: i32, path: u64, out: u64, flags: u32) -> SysResult {
 }
 
 pub fn getdents64(fd: i32, buf: u64, len: usize) -> SysResult {
-    let records = file(fd)?.read_dir(len.min(MAX_IO))?;
+    let records = file(fd)?.read_dir(len.min(user::TRANSFER_CHUNK))?;
     user::copy_out(buf, &records).map(|()| records.len())
 }
 
@@ -226,10 +283,12 @@ pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
 pub fn fcntl(fd: i32, command: u32, arg: u64) -> SysResult {
     let file = file(fd)?;
     match command {
-        F_DUPFD | F_DUPFD_CLOEXEC => {
-            let min = usize::try_from(arg).ok().filter(|&m| m < fdtable::MAX_FDS).ok_or(Errno::EINVAL)?;
-            with_current(|p| p.files.insert_from(min, file, command == F_DUPFD_CLOEXEC)).map(|fd| fd as usize)
-        }
+        F_DUPFD | F_DUPFD_CLOEXEC => with_current(|p| {
+            let limit = p.fd_limit();
+            let min = usize::try_from(arg).ok().filter(|&m| m < limit).ok_or(Errno::EINVAL)?;
+            p.files.insert_from(min, limit, file, command == F_DUPFD_CLOEXEC)
+        })
+        .map(|fd| fd as usize),
         F_GETFD => with_current(|p| p.files.cloexec(fd)).map(|c| if c { FD_CLOEXEC as usize } else { 0 }),
         F_SETFD => with_current(|p| p.files.set_cloexec(fd, arg as u32 & FD_CLOEXEC != 0)).map(|()| 0),
         F_GETFL => Ok(file.status_flags() as usize),
@@ -243,7 +302,7 @@ pub fn fcntl(fd: i32, command: u32, arg: u64) -> SysResult {
 
 pub fn dup(fd: i32) -> SysResult {
     let file = file(fd)?;
-    with_current(|p| p.files.insert(file, false)).map(|fd| fd as usize)
+    with_current(|p| p.files.insert(p.fd_limit(), file, false)).map(|fd| fd as usize)
 }
 
 /// dup3 (and dup2, which allows old == new and takes no flags).
@@ -255,7 +314,7 @@ pub fn dup3(old: i32, new: i32, flags: u32, is_dup2: bool) -> SysResult {
     if flags & !O_CLOEXEC != 0 {
         return Err(Errno::EINVAL);
     }
-    with_current(|p| p.files.install_at(new, file, flags & O_CLOEXEC != 0)).map(|()| new as usize)
+    with_current(|p| p.files.install_at(new, p.fd_limit(), file, flags & O_CLOEXEC != 0)).map(|()| new as usize)
 }
 
 pub fn pipe2(fds: u64, flags: u32) -> SysResult {
@@ -265,8 +324,9 @@ pub fn pipe2(fds: u64, flags: u32) -> SysResult {
     let (read_end, write_end) = OpenFile::pipe(flags);
     let cloexec = flags & O_CLOEXEC != 0;
     let (r, w) = with_current(|p| {
-        let r = p.files.insert(Arc::new(read_end), cloexec)?;
-        match p.files.insert(Arc::new(write_end), cloexec) {
+        let limit = p.fd_limit();
+        let r = p.files.insert(limit, Arc::new(read_end), cloexec)?;
+        match p.files.insert(limit, Arc::new(write_end), cloexec) {
             Ok(w) => Ok((r, w)),
             Err(e) => {
                 let _ = p.files.close(r);
@@ -345,24 +405,51 @@ pub fn fsync(fd: i32) -> SysResult {
 }
 
 /// sendfile: copy up to `count` bytes from `in_fd` (at `*offset` if given) to
-/// `out_fd`.
+/// `out_fd`. Data moves through one bounded buffer, a chunk at a time, while each
+/// chunk is read and written whole.
 pub fn sendfile(out_fd: i32, in_fd: i32, offset: u64, count: usize) -> SysResult {
     let (input, output) = (file(in_fd)?, file(out_fd)?);
-    let mut data = alloc::vec![0u8; count.min(MAX_IO)];
-    let n = if offset == 0 {
-        input.read(&mut data)?
-    } else {
-        let at = user::read_u64(offset)?;
-        let n = input.read_at(&mut data, at)?;
-        user::copy_out(offset, &(at + n as u64).to_le_bytes())?;
-        n
-    };
-    output.write(&data[..n])
+    if !input.readable() || !output.writable() {
+        return Err(Errno::EBADF);
+    }
+    let mut at = if offset == 0 { None } else { Some(user::read_u64(offset)?) };
+    let count = count.min(MAX_RW_COUNT);
+    let mut data = crate::mm::heap::try_zeroed_bytes(count.min(user::TRANSFER_CHUNK))?;
+    let mut done = 0;
+    while done < count {
+        let want = (count - done).min(data.len());
+        let read = match at {
+            None => input.read(&mut data[..want]),
+            Some(position) => input.read_at(&mut data[..want], position),
+        };
+        let n = match read {
+            Ok(n) => n,
+            Err(_) if done > 0 => break,
+            Err(e) => return Err(e),
+        };
+        let written = match output.write(&data[..n], max_file_size()).inspect_err(file_size_signal) {
+            Ok(w) => w,
+            Err(_) if done > 0 => break,
+            Err(e) => return Err(e),
+        };
+        done += written;
+        if let Some(position) = at.as_mut() {
+            *position += written as u64;
+        }
+        if written < want || flow(&input) == Flow::Stream {
+            break;
+        }
+    }
+    if let Some(position) = at {
+        user::copy_out(offset, &position.to_le_bytes())?;
+    }
+    Ok(done)
 }
 
 /// poll over `count` pollfds; `timeout_ms` None waits for ever.
 fn poll_fds(fds: u64, count: usize, timeout_ms: Option<u64>) -> SysResult {
-    if count > fdtable::MAX_FDS {
+    let limit = with_current(|p| p.limits.soft(kabi::process::RLIMIT_NOFILE));
+    if count as u64 > limit {
         return Err(Errno::EINVAL);
     }
     let raw = user::copy_in(fds, count * PollFd::SIZE)?;

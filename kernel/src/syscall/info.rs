@@ -80,11 +80,12 @@ pub fn uname(out: u64) -> SysResult {
     user::copy_out(out, &uts.to_bytes()).map(|()| 0)
 }
 
+/// getrandom: as Linux, at most 32 MiB - 1 per call, moved a chunk at a time.
 pub fn getrandom(buf: u64, len: usize) -> SysResult {
-    let len = len.min(1 << 20);
-    let mut bytes = alloc::vec![0u8; len];
-    crate::arch::random::fill(&mut bytes);
-    user::copy_out(buf, &bytes).map(|()| len)
+    user::transfer_out(buf, len.min((32 << 20) - 1), user::Flow::Whole, |chunk| {
+        crate::arch::random::fill(chunk);
+        Ok(chunk.len())
+    })
 }
 
 /// sysinfo: uptime, memory (in bytes: mem_unit 1) and the number of processes.
@@ -145,28 +146,37 @@ pub fn reboot(magic1: u32, magic2: u32, command: u32) -> SysResult {
     crate::arch::cpu::halt_forever()
 }
 
-const RLIMIT_STACK: u32 = 3;
-const RLIMIT_NOFILE: u32 = 7;
-const RLIM_INFINITY: u64 = u64::MAX;
+/// getrlimit: the caller's limit of `resource` (a NULL `out` is EFAULT here,
+/// while prlimit64 takes NULL as "not wanted").
+pub fn getrlimit(resource: u32, out: u64) -> SysResult {
+    let limit = crate::proc::scheduler::with_current(|p| p.limits.get(resource))?;
+    user::copy_out(out, &limit.to_bytes()).map(|()| 0)
+}
 
-/// prlimit64/getrlimit: the limits Kestrel enforces (stack 8 MiB, 1024 files;
-/// the rest unlimited). They are fixed: setting one is EPERM.
+/// setrlimit: change the caller's limit (a NULL pointer is EFAULT).
+pub fn setrlimit(resource: u32, new: u64) -> SysResult {
+    let limit = kabi::Rlimit::from_bytes(&user::read_array(new)?);
+    crate::proc::scheduler::with_current(|p| p.limits.set(resource, limit)).map(|()| 0)
+}
+
+/// prlimit64: read and change the limits of the caller or of another process. The new value is read and
+/// checked before anything changes; the old one is returned through `old`.
 pub fn prlimit(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
-    if pid != 0 && pid as u32 != crate::proc::scheduler::current_pid() {
-        return Err(Errno::ESRCH);
-    }
-    if resource > 15 {
-        return Err(Errno::EINVAL);
-    }
-    if new != 0 {
-        return Err(Errno::EPERM);
-    }
-    let limit = match resource {
-        RLIMIT_STACK => crate::layout::USER_STACK_LIMIT,
-        RLIMIT_NOFILE => crate::fs::fdtable::MAX_FDS as u64,
-        _ => RLIM_INFINITY,
+    let new = if new == 0 { None } else { Some(kabi::Rlimit::from_bytes(&user::read_array(new)?)) };
+    let target = match pid {
+        0 => crate::proc::scheduler::current_pid(),
+        p if p > 0 => p as u32,
+        _ => return Err(Errno::ESRCH),
     };
-    user::copy_out_optional(old, &kabi::Rlimit { rlim_cur: limit, rlim_max: limit }.to_bytes()).map(|()| 0)
+    let previous = crate::proc::scheduler::with_table(|t| {
+        let p = t.procs.get_mut(&target).ok_or(Errno::ESRCH)?;
+        let previous = p.limits.get(resource)?;
+        if let Some(limit) = new {
+            p.limits.set(resource, limit)?;
+        }
+        Ok(previous)
+    })?;
+    user::copy_out_optional(old, &previous.to_bytes()).map(|()| 0)
 }
 
 /// getrusage: user time from the ticks the process ran.

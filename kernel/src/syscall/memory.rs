@@ -17,7 +17,7 @@ fn access(prot: u32) -> Access {
 pub fn brk(addr: u64) -> SysResult {
     with_current(|p| {
         let space = p.space.as_mut().ok_or(Errno::ENOMEM)?;
-        Ok(mem::brk(space, &mut p.memory, addr) as usize)
+        Ok(mem::brk(space, &mut p.memory, &p.limits, addr) as usize)
     })
 }
 
@@ -37,10 +37,12 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
     };
     let start = with_current(|p| {
         let space = p.space.as_mut().ok_or(Errno::ENOMEM)?;
-        if flags & MAP_FIXED_NOREPLACE != 0 && space.translate(addr).is_some() {
+        if flags & MAP_FIXED_NOREPLACE != 0
+            && addr.checked_add(len).is_some_and(|end| !space.regions().is_free(addr, end))
+        {
             return Err(Errno::EEXIST);
         }
-        mem::mmap(space, &mut p.memory, addr, len, fixed)
+        mem::mmap(space, &p.memory, &p.limits, addr, len, fixed, prot & PROT_WRITE != 0)
     })?;
     // A private file mapping starts as a copy of the file, read a page at a time
     // straight into the new pages (past the end of the file they stay zero).
@@ -71,7 +73,7 @@ fn fill_from_file(file: &OpenFile, offset: u64, start: u64, len: u64) -> Result<
 }
 
 pub fn munmap(addr: u64, len: u64) -> SysResult {
-    with_current(|p| mem::munmap(p.space.as_mut().ok_or(Errno::EINVAL)?, &mut p.memory, addr, len)).map(|()| 0)
+    with_current(|p| mem::munmap(p.space.as_mut().ok_or(Errno::EINVAL)?, addr, len)).map(|()| 0)
 }
 
 pub fn mprotect(addr: u64, len: u64, prot: u32) -> SysResult {

@@ -1,39 +1,44 @@
 //! The current process's user memory, for syscalls: typed copies in and out
-//! (through mm::user's checked page walks), paths, and string arrays.
+//! (through mm::user's checked page walks), bounded transfers between user buffers
+//! and files, paths, and string arrays. No kernel buffer here grows with a
+//! user-supplied length: data moves through a bounce buffer of at most
+//! `TRANSFER_CHUNK` bytes, chunk by chunk.
 use alloc::vec::Vec;
 
 use kabi::Errno;
 use pathwalk::PATH_MAX;
 
-use crate::mm::user;
+use crate::mm::address_space::AddressSpace;
+use crate::mm::user::{self, UserSlice};
 use crate::proc::scheduler::with_current;
 
 /// Most argv or envp entries accepted (the byte limit is user_stack's).
 const MAX_STRINGS: usize = 32 * 1024;
+/// The largest piece a transfer moves at once (the pipe capacity).
+pub const TRANSFER_CHUNK: usize = 64 * 1024;
 
-fn with_space<R>(f: impl FnOnce(&mut crate::mm::address_space::AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
+fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
     with_current(|p| f(p.space.as_mut().ok_or(Errno::EFAULT)?))
 }
 
+/// A kernel buffer of `len` bytes (at most TRANSFER_CHUNK), or ENOMEM.
+fn bounce_buffer(len: usize) -> Result<Vec<u8>, Errno> {
+    crate::mm::heap::try_zeroed_bytes(len.min(TRANSFER_CHUNK))
+}
+
+/// `len` bytes of user memory at `addr`, for a fixed-size structure.
 pub fn copy_in(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
-    let mut buf = alloc::vec![0u8; len];
-    with_space(|s| user::copy_from_user(s, addr, &mut buf))?;
+    let slice = UserSlice::new(addr, len)?;
+    let mut buf = crate::mm::heap::try_zeroed_bytes(len)?;
+    with_space(|s| slice.read(s, &mut buf))?;
     Ok(buf)
 }
 
-/// The part of the user buffer `addr..addr+len` that is accessible (for writing
-/// when `write`), capped at `max`: reads and writes then move that much, and a
-/// buffer bad from its first byte is EFAULT before any data moves (a pipe keeps
-/// its bytes). A range that leaves user space is EFAULT.
-pub fn usable_buffer(addr: u64, len: usize, max: usize, write: bool) -> Result<usize, Errno> {
-    if addr.checked_add(len as u64).is_none_or(|end| end > crate::layout::USER_END) {
-        return Err(Errno::EFAULT);
-    }
-    let ok = with_space(|s| crate::mm::user::accessible_len(s, addr, len.min(max), write))?;
-    if ok == 0 && len > 0 {
-        return Err(Errno::EFAULT);
-    }
-    Ok(ok)
+/// A fixed-size value from user memory.
+pub fn read_array<const N: usize>(addr: u64) -> Result<[u8; N], Errno> {
+    let mut bytes = [0u8; N];
+    with_space(|s| user::copy_from_user(s, addr, &mut bytes))?;
+    Ok(bytes)
 }
 
 pub fn copy_out(addr: u64, data: &[u8]) -> Result<(), Errno> {
@@ -49,6 +54,80 @@ pub fn read_u64(addr: u64) -> Result<u64, Errno> {
     with_space(|s| user::read_u64(s, addr))
 }
 
+/// How a transfer treats its file: a stream (pipe, terminal) moves one chunk,
+/// since a second could block after data already moved; anything else moves
+/// chunk after chunk while each comes back full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Stream,
+    Whole,
+}
+
+/// The accessible part of `piece` (for writing when `write`), without mapping.
+fn accessible(piece: UserSlice, write: bool) -> Result<usize, Errno> {
+    with_current(|p| Ok(p.space.as_ref().map_or(0, |s| piece.accessible_len(s, write))))
+}
+
+/// read(2)'s data path: fill the user buffer `addr..addr+len` from `source`
+/// (called with a kernel chunk, returning how much it filled). A buffer bad from
+/// its first byte is EFAULT before any data moves (a pipe keeps its bytes); one
+/// that turns bad later gives a short count, as on Linux.
+pub fn transfer_out(
+    addr: u64,
+    len: usize,
+    flow: Flow,
+    mut source: impl FnMut(&mut [u8]) -> Result<usize, Errno>,
+) -> Result<usize, Errno> {
+    let dest = UserSlice::new(addr, len)?;
+    let mut buf = bounce_buffer(len)?;
+    let mut done = 0;
+    while done < len {
+        let piece = dest.part(done, TRANSFER_CHUNK);
+        let ok = accessible(piece, true)?;
+        if ok == 0 {
+            return if done == 0 { Err(Errno::EFAULT) } else { Ok(done) };
+        }
+        let n = match source(&mut buf[..ok]) {
+            Ok(n) => n,
+            Err(_) if done > 0 => return Ok(done),
+            Err(e) => return Err(e),
+        };
+        with_space(|s| piece.write(s, &buf[..n]))?;
+        done += n;
+        if flow == Flow::Stream || n < piece.len() {
+            break;
+        }
+    }
+    Ok(done)
+}
+
+/// write(2)'s data path: hand the user buffer `addr..addr+len` to `sink` a chunk
+/// at a time (it returns how much it took). Errors after some data moved give the
+/// count so far.
+pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>) -> Result<usize, Errno> {
+    let src = UserSlice::new(addr, len)?;
+    let mut buf = bounce_buffer(len)?;
+    let mut done = 0;
+    while done < len {
+        let piece = src.part(done, TRANSFER_CHUNK);
+        let ok = accessible(piece, false)?;
+        if ok == 0 {
+            return if done == 0 { Err(Errno::EFAULT) } else { Ok(done) };
+        }
+        with_space(|s| piece.read(s, &mut buf[..ok]))?;
+        let n = match sink(&buf[..ok]) {
+            Ok(n) => n,
+            Err(_) if done > 0 => return Ok(done),
+            Err(e) => return Err(e),
+        };
+        done += n;
+        if n < piece.len() {
+            break;
+        }
+    }
+    Ok(done)
+}
+
 /// A path argument: NUL-terminated, non-empty, below PATH_MAX (counting the NUL).
 pub fn read_path(addr: u64) -> Result<Vec<u8>, Errno> {
     let path = with_space(|s| user::read_cstr(s, addr, PATH_MAX - 1, Errno::ENAMETOOLONG))?;
@@ -59,7 +138,8 @@ pub fn read_path(addr: u64) -> Result<Vec<u8>, Errno> {
 }
 
 /// A NULL-terminated array of string pointers (argv, envp); NULL means empty.
-pub fn read_string_array(addr: u64) -> Result<Vec<Vec<u8>>, Errno> {
+/// At most `max_bytes` of strings in all (execve's limit), else E2BIG.
+pub fn read_string_array(addr: u64, max_bytes: usize) -> Result<Vec<Vec<u8>>, Errno> {
     let mut strings = Vec::new();
     if addr == 0 {
         return Ok(strings);
@@ -76,9 +156,10 @@ pub fn read_string_array(addr: u64) -> Result<Vec<Vec<u8>>, Errno> {
         }
         let s = with_space(|s| user::read_cstr(s, pointer, user_stack::MAX_ARG_STRLEN, Errno::E2BIG))?;
         total += s.len() + 1;
-        if total > user_stack::MAX_ARG_BYTES {
+        if total > max_bytes {
             return Err(Errno::E2BIG);
         }
+        strings.try_reserve(1).map_err(|_| Errno::ENOMEM)?;
         strings.push(s);
     }
 }

@@ -1,20 +1,22 @@
 //! Shared pieces of the kernel's boot-test programs (the `ktest-*` binaries): the
 //! verdict line, checks (errno values included), forking a child and waiting for it,
 //! a deliberate store, what the file tests share (a scratch directory, raw
-//! descriptors through libc, free memory, finding programs to execute), and signal
-//! actions, masks and sets through libc.
+//! descriptors through libc, free memory, finding programs to execute), signal
+//! actions, masks and sets through libc, resource limits, `--flag N` options, and
+//! whether the test runs on Kestrel.
 //!
 //! Each test prints what it does, then exactly `KTEST PASS <name>` and exits 0, or
 //! `KTEST FAIL <name>: <reason>` and exits 1. The tests pass on Linux too.
 use std::arch::asm;
 use std::borrow::Cow;
-use std::ffi::{CString, OsStr, c_int, c_uint, c_void};
+use std::ffi::{CStr, CString, OsStr, OsString, c_int, c_long, c_uint, c_void};
 use std::fmt::{self, Debug, Display};
 use std::fs::{self, File};
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::str::FromStr;
 use std::{env, io, mem, ptr};
 
 use ulib::diag::error_text;
@@ -156,6 +158,7 @@ pub fn errno_name(errno: c_int) -> String {
         libc::ENOSYS => "ENOSYS",
         libc::ENOTEMPTY => "ENOTEMPTY",
         libc::ELOOP => "ELOOP",
+        libc::ELIBBAD => "ELIBBAD",
         _ => return format!("errno {errno}"),
     };
     name.into()
@@ -510,8 +513,13 @@ impl Scratch {
     /// Creates the scratch directory of the test `name`.
     pub fn create(name: &str) -> Result<Self, String> {
         let base = env::args_os().skip(1).find(|arg| !arg.as_bytes().starts_with(b"--"));
-        let base = base.map_or_else(env::temp_dir, PathBuf::from);
-        let base = if base.is_absolute() { base } else { env::current_dir().context("getcwd")?.join(base) };
+        Self::create_in(name, &base.map_or_else(env::temp_dir, PathBuf::from))
+    }
+
+    /// Creates the scratch directory of the test `name` in `base`, for tests whose
+    /// arguments are not a directory.
+    pub fn create_in(name: &str, base: &Path) -> Result<Self, String> {
+        let base = if base.is_absolute() { base.to_owned() } else { env::current_dir().context("getcwd")?.join(base) };
         let path = base.join(format!("ktest-{name}-{}", std::process::id()));
         fs::create_dir(&path).context(format_args!("mkdir {}", path.display()))?;
         println!("scratch directory {}", path.display());
@@ -543,6 +551,109 @@ impl Drop for Scratch {
             let _ = fs::remove_dir_all(&self.path);
         }
     }
+}
+
+/// A resource limit as prlimit64(2) passes it: the soft limit, which the kernel
+/// enforces, and the hard one, its ceiling; `RLIM_INFINITY` is `u64::MAX`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub soft: u64,
+    pub hard: u64,
+}
+
+/// `soft 1024, hard 4096` (`unlimited` for RLIM_INFINITY).
+impl Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = |limit: u64| if limit == u64::MAX { "unlimited".to_string() } else { limit.to_string() };
+        write!(f, "soft {}, hard {}", value(self.soft), value(self.hard))
+    }
+}
+
+/// prlimit64(2), the raw system call: `resource` (an `RLIMIT_*`, whatever integer
+/// type the C library gives it) of process `pid` (0: this one) becomes `new` if it
+/// is given; returns the limit as it was.
+pub fn prlimit(pid: pid_t, resource: impl Into<c_long>, new: Option<Limit>) -> io::Result<Limit> {
+    let mut old = Limit { soft: 0, hard: 0 };
+    let new = new.as_ref().map_or(ptr::null(), ptr::from_ref);
+    // SAFETY: prlimit64 reads a `struct rlimit64` (two u64, as `Limit`) from `new`,
+    // which is null or a live `Limit`, and writes one into `old`.
+    let result = unsafe { libc::syscall(libc::SYS_prlimit64, c_long::from(pid), resource.into(), new, &raw mut old) };
+    check(result)?;
+    Ok(old)
+}
+
+/// This process's limit of `resource`.
+pub fn get_limit(resource: impl Into<c_long>) -> io::Result<Limit> {
+    prlimit(0, resource, None)
+}
+
+/// Sets this process's limit of `resource` to `soft` and `hard`.
+pub fn set_limit(resource: impl Into<c_long>, soft: u64, hard: u64) -> io::Result<()> {
+    prlimit(0, resource, Some(Limit { soft, hard })).map(drop)
+}
+
+/// Whether the kernel calls itself Kestrel (uname's sysname), for what Linux and
+/// Kestrel must do differently, such as a limit that Linux does not apply to root.
+pub fn on_kestrel() -> bool {
+    // SAFETY: struct utsname is arrays of C chars, so all-zero bytes are a valid value.
+    let mut names: libc::utsname = unsafe { mem::zeroed() };
+    // SAFETY: uname writes one struct utsname into the valid, writable `names`.
+    if unsafe { libc::uname(&mut names) } != 0 {
+        return false;
+    }
+    // SAFETY: uname stored a NUL-terminated string in the zeroed array `sysname`.
+    unsafe { CStr::from_ptr(names.sysname.as_ptr()) }.to_bytes() == b"Kestrel"
+}
+
+/// The value of the option `--NAME N` (or `--NAME=N`) in `args`, parsed; `default`
+/// when it is not given.
+pub fn option_value<T: FromStr>(args: &[OsString], name: &str, default: T) -> Result<T, String> {
+    let flag = format!("--{name}");
+    let mut value = None;
+    for (index, arg) in args.iter().enumerate() {
+        let arg = arg.to_string_lossy();
+        if arg == flag {
+            value = Some(args.get(index + 1).ok_or_else(|| format!("{flag} needs a value"))?.to_string_lossy());
+        } else if let Some(given) = arg.strip_prefix(&flag).and_then(|rest| rest.strip_prefix('=')) {
+            value = Some(given.to_owned().into());
+        }
+    }
+    match value {
+        Some(text) => text.parse().map_err(|_| format!("{flag}: bad value {text:?}")),
+        None => Ok(default),
+    }
+}
+
+/// The operands in `args` (without argv[0]): the arguments that are neither a
+/// `--flag` nor the value after one of the options `valued` (given as `--NAME N`).
+pub fn operands<'a>(args: &'a [OsString], valued: &[&str]) -> Vec<&'a OsString> {
+    let mut operands = Vec::new();
+    let mut rest = args.iter().skip(1);
+    while let Some(arg) = rest.next() {
+        match arg.to_str().and_then(|text| text.strip_prefix("--")) {
+            Some(name) if valued.contains(&name) => {
+                rest.next();
+            }
+            Some(_) => {}
+            None => operands.push(arg),
+        }
+    }
+    operands
+}
+
+/// The raw brk system call: the new program break, or the old one when the break
+/// cannot move there (0 asks for the break). Raw, because musl's sbrk refuses to
+/// grow the heap.
+///
+/// # Safety
+///
+/// Memory between a lower `address` and the break is unmapped: nothing in use may
+/// lie there (the C library's allocator may keep its heap below the break, so a
+/// test allocates nothing between moving the break up and moving it back).
+pub unsafe fn brk(address: usize) -> usize {
+    // SAFETY: the caller promises that nothing in use lies above a lower break.
+    unsafe { libc::syscall(libc::SYS_brk, address) as usize }
 }
 
 /// Stores a byte at `address` with one `mov`, which the compiler can neither check
@@ -632,6 +743,31 @@ mod tests {
     fn finds_sh() {
         assert!(find_executable("sh").is_some_and(|path| path.ends_with("sh")));
         assert_eq!(find_executable("ktest-no-such-program"), None);
+    }
+
+    #[test]
+    fn options_with_values() {
+        let args: Vec<OsString> = ["prog", "--count", "7", "--seed=3", "dir", "--count", "9"].map(Into::into).into();
+        assert_eq!(option_value(&args, "count", 1), Ok(9));
+        assert_eq!(option_value(&args, "seed", 1u64), Ok(3));
+        assert_eq!(option_value(&args, "depth", 5), Ok(5));
+        let bad: Vec<OsString> = ["prog", "--count", "x"].map(Into::into).into();
+        assert!(option_value(&bad, "count", 1).is_err());
+        let missing: Vec<OsString> = ["prog", "--count"].map(Into::into).into();
+        assert!(option_value(&missing, "count", 1).is_err());
+        assert_eq!(operands(&args, &["count", "seed"]), [&OsString::from("dir")]);
+        assert_eq!(operands(&args, &[]), ["7", "dir", "9"].map(OsString::from).iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn limits_read_back() {
+        let before = get_limit(libc::RLIMIT_CORE).unwrap();
+        assert!(before.soft <= before.hard);
+        set_limit(libc::RLIMIT_CORE, 0, before.hard).unwrap();
+        assert_eq!(get_limit(libc::RLIMIT_CORE).unwrap(), Limit { soft: 0, hard: before.hard });
+        assert_eq!(Limit { soft: 1024, hard: u64::MAX }.to_string(), "soft 1024, hard unlimited");
+        set_limit(libc::RLIMIT_CORE, before.soft, before.hard).unwrap();
+        assert!(!on_kestrel());
     }
 
     #[test]

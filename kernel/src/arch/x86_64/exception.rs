@@ -74,6 +74,11 @@ fn report(out: &mut impl core::fmt::Write, name: &str, f: &TrapFrame) -> core::f
         if stacks::is_guard(cr2) {
             writeln!(out, "  (the address is a stack guard page: kernel stack overflow)")?;
         }
+        if !f.is_from_user() && cr2 < crate::layout::USER_END && f.error_code & 1 != 0 {
+            let protection = if f.error_code & 0x10 != 0 { "SMEP" } else { "SMAP" };
+            let on = if super::protection::smap_enabled() { "" } else { " (off?)" };
+            writeln!(out, "  (the kernel touched user memory outside a user copy: {protection}{on})")?;
+        }
     }
     writeln!(out, "  RIP {:#018x} {}", f.rip, crate::symbols::Describe(f.rip))?;
     writeln!(out, "  RSP {:#018x}  RFLAGS {:#010x}  CS {:#x}  SS {:#x}", f.rsp, f.rflags, f.cs, f.ss)?;

@@ -3,6 +3,10 @@
 //! soft-float and never touches these registers.
 use x86_64::registers::control::{Cr0, Cr0Flags, Cr4, Cr4Flags};
 
+/// An FPU image the CPU would refuse (reserved MXCSR bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidFpuState;
+
 /// The 512-byte fxsave area.
 #[repr(C, align(16))]
 #[derive(Clone)]
@@ -15,6 +19,12 @@ impl core::fmt::Debug for FpuState {
 }
 
 static INITIAL: spin::Once<FpuState> = spin::Once::new();
+
+/// Offsets of MXCSR and MXCSR_MASK in the fxsave image.
+const MXCSR_AT: usize = 24;
+const MXCSR_MASK_AT: usize = 28;
+/// The mask to assume when the CPU reports 0 (Intel SDM: 0xffbf).
+const DEFAULT_MXCSR_MASK: u32 = 0xffbf;
 
 /// Turn on SSE (CR0.MP, no CR0.EM, CR4.OSFXSR and OSXMMEXCPT) and record the
 /// clean state new processes start with.
@@ -57,14 +67,24 @@ impl FpuState {
         &self.0
     }
 
-    /// Take an image from user memory (rt_sigreturn), clearing the MXCSR bits the
-    /// CPU reserves so fxrstor64 cannot fault.
-    pub fn load_bytes(&mut self, image: &[u8; 512]) {
+    /// Take an image from user memory (rt_sigreturn). An MXCSR with bits the
+    /// CPU reserves (outside its own MXCSR_MASK, recorded by the boot-time fxsave,
+    /// never the image's mask field, which the user wrote) would make fxrstor64
+    /// fault in the kernel: such an image is refused (Linux then kills with
+    /// SIGSEGV), and nothing changes.
+    pub fn load_bytes(&mut self, image: &[u8; 512]) -> Result<(), InvalidFpuState> {
+        let initial = INITIAL.get().expect("fpu::init runs first");
+        let cpu_mask: [u8; 4] = [0, 1, 2, 3].map(|i| initial.0[MXCSR_MASK_AT + i]);
+        let mask = match u32::from_le_bytes(cpu_mask) {
+            0 => DEFAULT_MXCSR_MASK,
+            m => m,
+        };
+        let mxcsr = u32::from_le_bytes([0, 1, 2, 3].map(|i| image[MXCSR_AT + i]));
+        if mxcsr & !mask != 0 {
+            return Err(InvalidFpuState);
+        }
         self.0 = *image;
-        let mask = u32::from_le_bytes([image[28], image[29], image[30], image[31]]);
-        let mask = if mask == 0 { 0xffbf } else { mask };
-        let mxcsr = u32::from_le_bytes([image[24], image[25], image[26], image[27]]) & mask;
-        self.0[24..28].copy_from_slice(&mxcsr.to_le_bytes());
+        Ok(())
     }
 
     /// Load the CPU's FPU/SSE registers from here.

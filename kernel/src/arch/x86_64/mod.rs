@@ -17,6 +17,7 @@ pub mod paging;
 pub mod pic;
 pub mod pit;
 pub mod power;
+pub mod protection;
 pub mod qemu;
 pub mod random;
 pub mod rtc;

@@ -6,6 +6,7 @@ use core::ops::Range;
 
 use x86_64::registers::control::{Cr3, Cr3Flags};
 use x86_64::structures::paging::mapper::{MappedFrame, TranslateResult};
+use x86_64::structures::paging::page_table::PageTableEntry;
 use x86_64::structures::paging::{
     FrameAllocator, Mapper, OffsetPageTable, Page, PageSize, PageTable, PageTableFlags as F, PhysFrame, Size2MiB,
     Size4KiB, Translate,
@@ -56,6 +57,14 @@ pub enum MapError {
     AlreadyMapped,
     /// The address is not mapped with a 4 KiB page.
     NotMapped,
+    /// The address is not canonical (bits 48..64 are not copies of bit 47).
+    NotCanonical,
+}
+
+/// The 4 KiB page holding `virt`, if the address is canonical: user numbers reach
+/// here, and the `x86_64` crate panics on a non-canonical address.
+fn page_of(virt: u64) -> Result<Page<Size4KiB>, MapError> {
+    VirtAddr::try_new(virt).map(Page::containing_address).map_err(|_| MapError::NotCanonical)
 }
 
 /// Hands the x86_64 crate page-table frames from the frame allocator.
@@ -155,7 +164,7 @@ pub fn activate(root: Root) {
 
 /// Map the 4 KiB page at `virt` to `frame`.
 pub fn map(root: Root, virt: u64, frame: u64, access: Access) -> Result<(), MapError> {
-    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(virt));
+    let page = page_of(virt)?;
     let frame = PhysFrame::containing_address(PhysAddr::new(frame));
     let mut parent = F::PRESENT | F::WRITABLE;
     parent.set(F::USER_ACCESSIBLE, access.user);
@@ -173,7 +182,7 @@ pub fn map(root: Root, virt: u64, frame: u64, access: Access) -> Result<(), MapE
 
 /// Remove the 4 KiB mapping at `virt`; returns the frame it mapped (the caller frees it).
 pub fn unmap(root: Root, virt: u64) -> Result<u64, MapError> {
-    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(virt));
+    let page = page_of(virt)?;
     let (frame, flush) = mapper(root).unmap(page).map_err(|_| MapError::NotMapped)?;
     flush.flush();
     Ok(frame.start_address().as_u64())
@@ -181,7 +190,7 @@ pub fn unmap(root: Root, virt: u64) -> Result<u64, MapError> {
 
 /// The frame and access of the page containing `virt`, if mapped (any page size).
 pub fn translate(root: Root, virt: u64) -> Option<(u64, Access)> {
-    match mapper(root).translate(VirtAddr::new(virt)) {
+    match mapper(root).translate(VirtAddr::try_new(virt).ok()?) {
         TranslateResult::Mapped { frame, offset, flags } => {
             let base = match frame {
                 MappedFrame::Size4KiB(f) => f.start_address().as_u64(),
@@ -194,13 +203,110 @@ pub fn translate(root: Root, virt: u64) -> Option<(u64, Access)> {
     }
 }
 
-/// Change the access of the 4 KiB page at `virt`.
-pub fn set_access(root: Root, virt: u64, access: Access) -> Result<(), MapError> {
-    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(virt));
-    // SAFETY: only permission bits change; the frame stays the same.
-    let flush = unsafe { mapper(root).update_flags(page, access.flags()) }.map_err(|_| MapError::NotMapped)?;
-    flush.flush();
-    Ok(())
+/// Remove every page mapped in `start..end` (user half, page aligned) and hand its
+/// frame to `free_page`; page tables left empty are freed. The walk skips absent
+/// tables, so it costs what is mapped, not the size of the range. Returns the
+/// number of pages removed.
+pub fn unmap_range(root: Root, start: u64, end: u64, mut free_page: impl FnMut(u64)) -> usize {
+    edit_range(root, start, end, &mut |_, entry| {
+        free_page(entry.addr().as_u64());
+        entry.set_unused();
+    })
+}
+
+/// Give every page mapped in `start..end` the access `access` (pages not mapped
+/// stay so). Costs what is mapped, like `unmap_range`.
+pub fn protect_range(root: Root, start: u64, end: u64, access: Access) -> usize {
+    edit_range(root, start, end, &mut |_, entry| {
+        let frame = PhysFrame::<Size4KiB>::containing_address(entry.addr());
+        entry.set_frame(frame, access.flags());
+    })
+}
+
+/// Apply `leaf(virt, entry)` to every present 4 KiB entry in `start..end` of the
+/// user half, free the tables that end up empty, and flush the TLB for what
+/// changed. Returns how many entries were visited.
+fn edit_range(root: Root, start: u64, end: u64, leaf: &mut dyn FnMut(u64, &mut PageTableEntry)) -> usize {
+    let end = end.min(USER_HALF_END);
+    if start >= end {
+        return 0;
+    }
+    let mut flush = Flush { count: 0, pages: [0; Flush::ONE_BY_ONE] };
+    edit_level(root.0, 4, 0, start, end, &mut |virt, entry| {
+        leaf(virt, entry);
+        flush.add(virt);
+    });
+    if active_root() == root {
+        flush.run();
+    }
+    flush.count
+}
+
+/// The end of the user half (PML4 slots 0..256).
+const USER_HALF_END: u64 = (KERNEL_HALF.start as u64) << 39;
+
+/// Edit the entries of the table at `table` (of `level`, 4 = PML4, covering from
+/// `base`) that lie in `start..end`; returns whether the table is empty after.
+fn edit_level(
+    table: u64,
+    level: u32,
+    base: u64,
+    start: u64,
+    end: u64,
+    leaf: &mut dyn FnMut(u64, &mut PageTableEntry),
+) -> bool {
+    let shift = 12 + 9 * (level - 1);
+    let entries = table_at(table);
+    let first = ((start - base) >> shift) as usize;
+    let last = ((end - 1 - base) >> shift) as usize;
+    for (i, entry) in entries.iter_mut().enumerate().take(last + 1).skip(first) {
+        if entry.is_unused() {
+            continue;
+        }
+        let at = base + ((i as u64) << shift);
+        if level == 1 {
+            leaf(at, entry);
+        } else if !entry.flags().contains(F::HUGE_PAGE) {
+            let child = entry.addr().as_u64();
+            let span_end = at + (1u64 << shift);
+            if edit_level(child, level - 1, at, start.max(at), end.min(span_end), leaf) {
+                entry.set_unused();
+                frames::free(child);
+            }
+        }
+    }
+    level < 4 && entries.iter().all(|e| e.is_unused())
+}
+
+/// TLB invalidation after a range edit: page by page for a few pages, else the
+/// whole (non-global) TLB by reloading CR3.
+struct Flush {
+    count: usize,
+    pages: [u64; Flush::ONE_BY_ONE],
+}
+
+impl Flush {
+    const ONE_BY_ONE: usize = 32;
+
+    fn add(&mut self, virt: u64) {
+        if let Some(slot) = self.pages.get_mut(self.count) {
+            *slot = virt;
+        }
+        self.count += 1;
+    }
+
+    fn run(&self) {
+        if self.count > Self::ONE_BY_ONE {
+            let (frame, flags) = Cr3::read();
+            // SAFETY: reloading the same root keeps every mapping; it only drops
+            // stale TLB entries.
+            unsafe { Cr3::write(frame, flags) };
+        } else {
+            for &virt in &self.pages[..self.count] {
+                x86_64::instructions::tlb::flush(VirtAddr::new_truncate(virt));
+            }
+        }
+    }
 }
 
 /// Call `f(virt, frame, access)` for every 4 KiB page of the user half.

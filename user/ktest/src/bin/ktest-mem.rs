@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::{ptr, slice};
 
-use ktest::{Outcome, ensure, expect_signal, fork_and_wait, store_byte};
+use ktest::{Outcome, brk, ensure, expect_signal, fork_and_wait, store_byte};
 
 const MIB: usize = 1 << 20;
 const PAGE_SIZE: usize = 4096;
@@ -27,24 +27,21 @@ fn fill_and_check(what: &str, region: &mut [u8]) -> Outcome {
     ensure(first_wrong.is_none(), || format!("{what}: byte {first_wrong:?} does not read back as written"))
 }
 
-/// The raw brk system call (musl's sbrk refuses to grow the heap).
-fn brk(address: usize) -> usize {
-    // SAFETY: brk moves only the program break; nothing the allocator handed out
-    // lies above the break the test starts from, and the test restores it.
-    unsafe { libc::syscall(libc::SYS_brk, address) as usize }
-}
-
 fn heap_by_brk() -> Outcome {
     // Nothing is allocated between moving the break up and back: the C library's
     // allocator may remember the break it last saw.
-    let start = brk(0);
-    let grown = brk(start + MIB);
+    // SAFETY: brk(0) only reads the break.
+    let start = unsafe { brk(0) };
+    // SAFETY: moving the break up frees nothing.
+    let grown = unsafe { brk(start + MIB) };
     ensure(grown == start + MIB, || format!("brk({:#x}) returned {grown:#x}", start + MIB))?;
     // SAFETY: brk just made [start, start + 1 MiB) readable and writable memory
     // that nothing else uses.
     let region = unsafe { slice::from_raw_parts_mut(start as *mut u8, MIB) };
     let checked = fill_and_check("brk", region);
-    let shrunk = brk(start);
+    // SAFETY: nothing the allocator handed out lies above `start`, where the break
+    // was when the test began; `region` is not used after this.
+    let shrunk = unsafe { brk(start) };
     checked?;
     ensure(shrunk == start, || format!("brk({start:#x}) back down returned {shrunk:#x}"))?;
     println!("brk: grew the heap by 1 MiB at {start:#x}, wrote and read it, shrank it");
