@@ -384,6 +384,44 @@ pub fn bochs_boot_until(marker: &str, timeout: Duration) -> Result<String, Strin
     outcome
 }
 
+/// Shell sessions over the serial console: boot to the prompt of the shell init
+/// starts, type command lines, wait for what they print.
+pub mod session {
+    use std::time::Duration;
+
+    use super::{Boot, Machine, OrLog};
+
+    /// How long one command line may take.
+    pub const TIMEOUT: Duration = Duration::from_secs(60);
+    /// How root's prompt ends.
+    pub const PROMPT: &str = "# ";
+
+    /// Boot the default image to the shell's first prompt.
+    pub fn shell() -> Machine {
+        let mut m = Boot::new("").start();
+        m.wait_for("/ # ", Duration::from_secs(90)).or_log(&m);
+        m
+    }
+
+    /// Type `keys` and wait until `expected` appears after them and a prompt follows.
+    pub fn type_and_expect(m: &mut Machine, keys: &str, expected: &str) {
+        let before = m.log().len();
+        m.send(keys);
+        let wanted = expected.to_string();
+        m.wait_until(TIMEOUT, |log| {
+            log.get(before..).is_some_and(|new| {
+                new.find(&wanted).is_some_and(|at| new[at + wanted.len()..].contains(PROMPT) || new.ends_with(PROMPT))
+            })
+        })
+        .or_log(m);
+    }
+
+    /// Run one command line.
+    pub fn run(m: &mut Machine, line: &str, expected: &str) {
+        type_and_expect(m, &format!("{line}\n"), expected);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::strip_escapes;

@@ -5,7 +5,8 @@
 //! exhaustion (ktest-exhaust) and a fork bomb, each ending with a working system.
 use std::time::Duration;
 
-use kestrel::{Boot, EXIT_FAILURE, OrLog, run_ktest};
+use kestrel::session::{run, shell};
+use kestrel::{Boot, EXIT_FAILURE, Machine, OrLog, run_ktest};
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -63,4 +64,72 @@ fn issue_9_failures_are_errors_or_signals() {
     assert_kernel_survived(&log);
     assert!(log.contains("munmap of 16 TiB of nothing: returned at once"), "{log}");
     assert!(log.contains("reserved MXCSR bits in a signal frame: SIGSEGV"), "{log}");
+}
+
+#[test]
+fn exhaustion_tests_each_end_with_a_working_shell() {
+    let mut m = shell();
+    for part in ["memory", "fds", "recursion", "argv", "rlimits"] {
+        run(&mut m, &format!("ktest-exhaust {part}"), "KTEST PASS exhaust");
+        run(&mut m, "uname -s", "Kestrel\n");
+    }
+    assert_kernel_survived(&m.log());
+}
+
+/// Start a fork bomb in the background with `options`, check it saturates with
+/// EAGAIN, that the shell still answers (its builtin `jobs` lists the bomb), then
+/// kill the bomb's group from the shell and wait for the starter's memory check.
+fn fork_bomb_round(m: &mut Machine, options: &str) {
+    let before = m.log().len();
+    m.send(&format!("ktest-forkbomb start {options} &\n"));
+    m.wait_until(Duration::from_secs(300), |log| {
+        log.get(before..).is_some_and(|new| new.contains("fork failed with EAGAIN") && new.contains("bomb pgid="))
+    })
+    .or_log(m);
+    let log = m.log();
+    let pgid: u32 = log[before..]
+        .split("bomb pgid=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no bomb pgid\n{log}"));
+    // The shell answers through a builtin (a program would need a fork, which may
+    // fail while memory is short).
+    run(m, "jobs", "Running");
+    let killed = m.log().len();
+    m.send(&format!("kill -9 -{pgid}\n"));
+    m.wait_until(Duration::from_secs(300), |log| {
+        log.get(killed..).is_some_and(|new| new.contains("KTEST PASS forkbomb"))
+    })
+    .or_log(m);
+}
+
+/// A bomb from the shell, twice (the second round must be as good as the first),
+/// then a program still runs.
+fn fork_bomb(options: &str) {
+    let mut m = shell();
+    fork_bomb_round(&mut m, options);
+    fork_bomb_round(&mut m, options);
+    run(&mut m, "uname -s", "Kestrel\n");
+    assert_kernel_survived(&m.log());
+}
+
+#[test]
+fn a_fork_bomb_stops_at_rlimit_nproc_and_the_shell_kills_it() {
+    fork_bomb("--nproc 60 --max-depth 12");
+}
+
+#[test]
+fn a_fork_bomb_that_exhausts_memory_leaves_the_shell_usable() {
+    fork_bomb("--max-depth 12");
+}
+
+/// As init (nothing else running, so the figures are exact): the bomb runs,
+/// is killed and reaped, and every frame and heap byte comes back; the first
+/// round lets the kernel's tables reach their size.
+#[test]
+fn killing_a_fork_bomb_returns_every_frame() {
+    let log = run_ktest("forkbomb", "-- start --kill --exact --rounds 2 --max-depth 12");
+    assert!(log.contains("fork failed with EAGAIN"), "{log}");
+    assert_kernel_survived(&log);
 }

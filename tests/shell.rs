@@ -2,34 +2,8 @@
 //! type commands (and control keys) and read what comes back, as a user would.
 use std::time::Duration;
 
-use kestrel::{Boot, Machine, OrLog};
-
-const TIMEOUT: Duration = Duration::from_secs(60);
-const PROMPT: &str = "# ";
-
-fn shell() -> Machine {
-    let mut m = Boot::new("").start();
-    m.wait_for("/ # ", Duration::from_secs(90)).or_log(&m);
-    m
-}
-
-/// Type `keys` and wait until `expected` appears after them and a prompt follows.
-fn type_and_expect(m: &mut Machine, keys: &str, expected: &str) {
-    let before = m.log().len();
-    m.send(keys);
-    let wanted = expected.to_string();
-    m.wait_until(TIMEOUT, |log| {
-        log.get(before..).is_some_and(|new| {
-            new.find(&wanted).is_some_and(|at| new[at + wanted.len()..].contains(PROMPT) || new.ends_with(PROMPT))
-        })
-    })
-    .or_log(m);
-}
-
-/// Run one command line.
-fn run(m: &mut Machine, line: &str, expected: &str) {
-    type_and_expect(m, &format!("{line}\n"), expected);
-}
+use kestrel::OrLog;
+use kestrel::session::{TIMEOUT, run, shell, type_and_expect};
 
 #[test]
 fn programs_builtins_and_errors() {

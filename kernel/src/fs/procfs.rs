@@ -1,5 +1,6 @@
 //! procfs, mounted at /proc: system files (meminfo, uptime, loadavg, cpuinfo,
-//! mounts, version, stat), `self`, and a directory per process with stat, status,
+//! mounts, version, stat, and Kestrel's kheap: the kernel heap's claimed and
+//! allocated bytes, for exact leak checks), `self`, and a directory per process with stat, status,
 //! cmdline, comm, and the exe link, in Linux's formats (enough for `ps` and
 //! `free`). A file's text is generated when it is opened.
 use alloc::format;
@@ -24,9 +25,10 @@ pub enum SystemFile {
     Mounts,
     Version,
     Stat,
+    KernelHeap,
 }
 
-const SYSTEM_FILES: [(&str, SystemFile); 7] = [
+const SYSTEM_FILES: [(&str, SystemFile); 8] = [
     ("meminfo", SystemFile::Meminfo),
     ("uptime", SystemFile::Uptime),
     ("loadavg", SystemFile::Loadavg),
@@ -34,6 +36,7 @@ const SYSTEM_FILES: [(&str, SystemFile); 7] = [
     ("mounts", SystemFile::Mounts),
     ("version", SystemFile::Version),
     ("stat", SystemFile::Stat),
+    ("kheap", SystemFile::KernelHeap),
 ];
 
 /// Files of a process directory.
@@ -202,6 +205,10 @@ fn system_file(file: SystemFile) -> String {
             ] {
                 let _ = writeln!(s, "{:<16}{kib:>8} kB", format!("{name}:"));
             }
+        }
+        SystemFile::KernelHeap => {
+            let heap = crate::mm::heap::stats();
+            let _ = writeln!(s, "claimed {}\nallocated {}", heap.claimed, heap.allocated);
         }
         SystemFile::Uptime => {
             let (up_s, up_c) = ticks_to_seconds(time::ticks());

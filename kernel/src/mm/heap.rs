@@ -38,6 +38,18 @@ pub fn try_zeroed_bytes(len: usize) -> Result<Vec<u8>, Errno> {
     Ok(buffer)
 }
 
+/// Bytes the heap holds (claimed from the frame allocator) and hands out now.
+#[derive(Debug, Clone, Copy)]
+pub struct HeapStats {
+    pub claimed: usize,
+    pub allocated: usize,
+}
+
+pub fn stats() -> HeapStats {
+    let counters = HEAP.lock().counters().clone();
+    HeapStats { claimed: counters.claimed_bytes, allocated: counters.allocated_bytes }
+}
+
 /// The heap's memory source: frames from the frame allocator.
 #[derive(Debug)]
 pub struct FrameSource;

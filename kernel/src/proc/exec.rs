@@ -51,8 +51,15 @@ pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], sta
         (AT_CLKTCK, 100),
         (AT_HWCAP, 0),
     ];
-    let input =
-        user_stack::StackInput { argv, envp, auxv: &auxv, execfn, random: random_bytes, stack_top: USER_STACK_TOP };
+    let input = user_stack::StackInput {
+        argv,
+        envp,
+        auxv: &auxv,
+        execfn,
+        random: random_bytes,
+        stack_top: USER_STACK_TOP,
+        arg_limit: user_stack::arg_limit(stack_limit),
+    };
     let stack = user_stack::build(&input).map_err(|e| e.errno())?;
     let stack_start = USER_STACK_TOP - stack.bytes.len() as u64;
     user::copy_to_user(&mut space, stack_start, &stack.bytes)?;

@@ -42,6 +42,12 @@ impl WaitQueue {
                     queue.waiters.lock().push(pid);
                 }
                 scheduler::block_current();
+                // Woken by a waker, a signal or a timeout: leave every queue, so
+                // none keeps the pid of a waiter that has gone (a process killed
+                // in pause() would stay on its queue for ever).
+                for queue in queues {
+                    queue.waiters.lock().retain(|&waiter| waiter != pid);
+                }
                 None
             });
             if let Some(outcome) = outcome {

@@ -61,13 +61,15 @@ pub fn clone(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64, 
 
 pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResult {
     let path = user::read_path(path)?;
-    let limit = user_stack::MAX_ARG_BYTES;
-    let argv = user::read_string_array(argv, limit)?;
+    let stack_limit = with_current(|p| p.limits.soft(kabi::process::RLIMIT_STACK));
+    // The strings are read within the room the stack limit gives (user_stack
+    // checks the exact count, pointers and file name included).
+    let room = user_stack::arg_limit(stack_limit);
+    let argv = user::read_string_array(argv, room)?;
     let used: usize = argv.iter().map(|a| a.len() + 1).sum();
-    let envp = user::read_string_array(envp, limit - used.min(limit))?;
+    let envp = user::read_string_array(envp, room - used.min(room))?;
     let cwd = with_current(|p| p.cwd.clone());
     let (file, exe) = crate::fs::vfs::read_executable(&cwd, &path)?;
-    let stack_limit = with_current(|p| p.limits.soft(kabi::process::RLIMIT_STACK));
     let image = crate::proc::exec::build(&file, &argv, &envp, &path, stack_limit)?;
     let cmdline: Vec<String> = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
     lifecycle::commit_exec(image, cmdline, String::from_utf8_lossy(&exe).into_owned(), frame);

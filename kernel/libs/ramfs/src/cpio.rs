@@ -53,6 +53,8 @@ const NEWC_MAGICS: [&[u8]; 2] = [b"070701", b"070702"];
 const NEWC_FILESIZE_FIELD: usize = 6;
 const NEWC_NAMESIZE_FIELD: usize = 11;
 const TRAILER_NAME: &[u8] = b"TRAILER!!!";
+/// The permission bits every symlink has, whatever its entry's mode says.
+const SYMLINK_PERMISSIONS: u32 = 0o777;
 
 impl Tree {
     /// Builds a tree from a cpio archive in newc format (`070701`, or `070702` with
@@ -64,7 +66,8 @@ impl Tree {
     /// Regular files with several links become one inode. Device nodes, FIFOs and
     /// sockets are left out: the kernel's devfs provides devices. After a trailer, zero
     /// padding and then another archive may follow. Inode numbers are the tree's own.
-    /// All three times of an entry are its mtime.
+    /// All three times of an entry are its mtime. Symlinks are `rwxrwxrwx` whatever
+    /// their entry's permission bits, as Linux makes them.
     ///
     /// The files are ordinary writable tmpfs files: their data is copied into pages from
     /// `pages`, which serves the tree from then on.
@@ -164,7 +167,11 @@ impl Loader {
                 _ => Inode::new_directory(self.tree.allocate_ino(), attributes),
             },
             S_IFREG => self.regular_file(entry, attributes).map_err(|_| LoadError::NoSpace { offset })?,
-            S_IFLNK => Inode::new_symlink(self.tree.allocate_ino(), attributes, entry.file()),
+            // Linux's initramfs makes symlinks with `symlink()`, so always rwxrwxrwx.
+            S_IFLNK => {
+                let attributes = Attributes { permissions: SYMLINK_PERMISSIONS, ..attributes };
+                Inode::new_symlink(self.tree.allocate_ino(), attributes, entry.file())
+            }
             _ => return Ok(()),
         };
         parent.put_child(name, inode).map_err(|_| LoadError::NotADirectory { offset })
@@ -303,6 +310,14 @@ mod tests {
         assert_eq!((link.mode, link.size, link.blocks), (S_IFLNK | 0o777, 8, 0));
         let root = tree.root().metadata();
         assert_eq!((root.ino, root.size), (crate::ROOT_INO, 4 * 20), "tmpfs counts 20 per entry");
+    }
+
+    #[test]
+    fn symlinks_are_rwxrwxrwx_whatever_their_mode() {
+        let link =
+            Header { name: "link", mode: S_IFLNK | 0o640, ino: 5, nlink: 1, uid: 0, gid: 0, mtime: 0, data: b"x" };
+        let tree = load(&Archive::new().entry(&link).finish()).unwrap();
+        assert_eq!(find(&tree, "/link").metadata().mode, S_IFLNK | 0o777);
     }
 
     #[test]
@@ -473,6 +488,25 @@ mod tests {
         assert_eq!(load(&below_file.finish()).unwrap_err(), LoadError::NotADirectory { offset });
         let root_file = Archive::new().file(".", 0o644, b"").finish();
         assert_eq!(load(&root_file).unwrap_err(), LoadError::NotADirectory { offset: 0 });
+    }
+
+    #[test]
+    fn deep_trees_are_dropped_without_recursion() {
+        // 5000 levels; in a thread with a kernel-sized stack, which one stack frame
+        // per level would overflow.
+        let deep = format!("{}f", "d/".repeat(5000));
+        let run = move || {
+            // A later entry replaces the deep directory: its subtree goes at once.
+            let replaced = Archive::new().file(&deep, 0o644, b"x").file("d", 0o644, b"file").finish();
+            let tree = load(&replaced).unwrap();
+            assert_eq!(find(&tree, "/d").file_type(), FileType::Regular);
+            // A bad entry after it: the partial tree goes.
+            let failing = Archive::new().file(&deep, 0o644, b"x").file("..", 0o644, b"").finish();
+            assert!(matches!(load(&failing), Err(LoadError::BadName { .. })));
+            // The whole tree goes.
+            drop(load(&Archive::new().file(&deep, 0o644, b"x").finish()).unwrap());
+        };
+        std::thread::Builder::new().stack_size(64 * 1024).spawn(run).unwrap().join().unwrap();
     }
 
     #[test]

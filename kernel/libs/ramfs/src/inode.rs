@@ -587,6 +587,27 @@ impl Directory {
     }
 }
 
+impl Drop for Directory {
+    /// Frees the subtree below with a work list, not by recursion: dropping a deep tree
+    /// at once (the partial tree of a failed initramfs load, or a directory an archive
+    /// entry replaces) would take stack frames per level, and a few hundred levels are
+    /// more than a kernel stack holds.
+    fn drop(&mut self) {
+        let mut orphans: Vec<InodeRef> =
+            core::mem::take(&mut self.entries).into_values().map(|entry| entry.inode).collect();
+        while let Some(inode) = orphans.pop() {
+            // For the last reference to a directory, its entries come out before it is
+            // dropped, so that its own drop finds nothing below it.
+            if let Some(mut inode) = Arc::into_inner(inode)
+                && let Content::Directory(directory) = &mut inode.content
+            {
+                orphans
+                    .extend(core::mem::take(&mut directory.get_mut().entries).into_values().map(|entry| entry.inode));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,10 +41,20 @@ use kabi::auxv::{AT_EXECFN, AT_NULL, AT_PLATFORM, AT_RANDOM};
 /// (Linux's `MAX_ARG_STRLEN`, 32 pages).
 pub const MAX_ARG_STRLEN: usize = 32 * 4096;
 
-/// The most bytes argv and envp may take: their strings with NULs plus one pointer each
-/// (Linux counts the same way against a quarter of the stack limit; this is the
-/// classic `ARG_MAX`).
+/// The least room argv and envp always get, whatever the stack limit (the classic
+/// `ARG_MAX`, 32 pages).
 pub const MAX_ARG_BYTES: usize = 128 * 1024;
+/// The most room they get with any stack limit: 3/4 of Linux's default 8 MiB.
+pub const ARG_BYTES_CEILING: usize = 6 << 20;
+
+/// How many bytes argv and envp may take under a stack limit of `stack_limit`
+/// bytes (RLIMIT_STACK), as Linux's `bprm_stack_limits`: a quarter of it, at
+/// least `MAX_ARG_BYTES` and at most `ARG_BYTES_CEILING`. Counted against it:
+/// every string with its NUL, the executed file name once more, and one pointer
+/// per string (argv counts as at least one).
+pub fn arg_limit(stack_limit: u64) -> usize {
+    usize::try_from(stack_limit / 4).unwrap_or(usize::MAX).clamp(MAX_ARG_BYTES, ARG_BYTES_CEILING)
+}
 
 /// The string `AT_PLATFORM` points at.
 pub const PLATFORM: &[u8] = b"x86_64";
@@ -65,6 +75,8 @@ pub struct StackInput<'a, S: AsRef<[u8]>> {
     pub random: [u8; 16],
     /// The user address just above the stack: the image ends here.
     pub stack_top: u64,
+    /// The room argv and envp may take (`arg_limit` of the stack limit).
+    pub arg_limit: usize,
 }
 
 /// The initial stack, ready to copy to user memory.
@@ -86,7 +98,7 @@ pub struct StackImage {
 pub enum StackError {
     /// One string is longer than `MAX_ARG_STRLEN` with its NUL.
     StringTooLong,
-    /// argv and envp together take more than `MAX_ARG_BYTES`.
+    /// argv and envp together take more than the `arg_limit`.
     ArgumentsTooLarge,
     /// A string contains a NUL byte (user strings end at their first NUL, so only a
     /// kernel bug gets here).
@@ -113,7 +125,7 @@ impl fmt::Display for StackError {
         match self {
             StackError::StringTooLong => write!(f, "a string is over {MAX_ARG_STRLEN} bytes"),
             StackError::ArgumentsTooLarge => {
-                write!(f, "argv and envp take over {MAX_ARG_BYTES} bytes")
+                write!(f, "argv and envp take more room than the stack limit allows")
             }
             StackError::StringContainsNul => write!(f, "a string contains a NUL byte"),
             StackError::ReservedAuxvKey(key) => write!(f, "auxv key {key} is placed here"),
@@ -148,8 +160,8 @@ pub fn build<S: AsRef<[u8]>>(input: &StackInput<'_, S>) -> Result<StackImage, St
     let argv_size = string_table_size(input.argv)?;
     let envp_size = string_table_size(input.envp)?;
     let execfn_size = checked_string_size(input.execfn)?;
-    let pointer_count = (input.argv.len() + input.envp.len()) as u64;
-    if argv_size + envp_size + pointer_count * WORD > MAX_ARG_BYTES as u64 {
+    let pointer_count = (input.argv.len().max(1) + input.envp.len()) as u64;
+    if execfn_size + argv_size + envp_size + pointer_count * WORD > input.arg_limit as u64 {
         return Err(StackError::ArgumentsTooLarge);
     }
     if let Some(&(key, _)) = input.auxv.iter().find(|(key, _)| RESERVED_AUXV_KEYS.contains(key)) {

@@ -3,7 +3,9 @@
 
 use kabi::Errno;
 use kabi::auxv::{AT_ENTRY, AT_EXECFN, AT_NULL, AT_PAGESZ, AT_PHDR, AT_PLATFORM, AT_RANDOM};
-use user_stack::{MAX_ARG_BYTES, MAX_ARG_STRLEN, PLATFORM, StackError, StackImage, StackInput, build};
+use user_stack::{
+    ARG_BYTES_CEILING, MAX_ARG_BYTES, MAX_ARG_STRLEN, PLATFORM, StackError, StackImage, StackInput, arg_limit, build,
+};
 
 const STACK_TOP: u64 = 0x7fff_ffff_f000;
 const RANDOM: [u8; 16] = *b"0123456789abcdef";
@@ -96,6 +98,7 @@ fn input<'a>(argv: &'a [&'a [u8]], envp: &'a [&'a [u8]]) -> StackInput<'a, &'a [
         execfn: b"/bin/sh",
         random: RANDOM,
         stack_top: STACK_TOP,
+        arg_limit: MAX_ARG_BYTES,
     }
 }
 
@@ -148,6 +151,7 @@ fn rsp_is_aligned_for_any_number_of_arguments() {
                         execfn: slices[argc],
                         random: RANDOM,
                         stack_top: top,
+                        arg_limit: MAX_ARG_BYTES,
                     };
                     let decoded = decode(&build(&input).unwrap(), top);
                     assert_eq!(decoded.argv, input.argv);
@@ -169,18 +173,34 @@ fn too_much_is_e2big() {
     assert_eq!(build(&input(&[b"a"], envp)), Err(StackError::StringTooLong));
     assert_eq!(StackError::StringTooLong.errno(), Errno::E2BIG);
 
-    // The longest string alone is within the total; one more pointer is not.
-    let argv: &[&[u8]] = &[&longest[..MAX_ARG_BYTES - 9]];
+    // Against the limit count each string with its NUL and its pointer, and the
+    // file name ("/bin/sh", 8 bytes with its NUL) once more, as Linux counts.
+    let execfn = b"/bin/sh\0".len();
+    let fits = MAX_ARG_BYTES - execfn - 9;
+    let argv: &[&[u8]] = &[&longest[..fits]];
     let image = build(&input(argv, &[])).unwrap();
-    assert_eq!(decode(&image, STACK_TOP).argv[0].len(), MAX_ARG_BYTES - 9);
-    let argv: &[&[u8]] = &[&longest[..MAX_ARG_BYTES - 8]];
+    assert_eq!(decode(&image, STACK_TOP).argv[0].len(), fits);
+    let argv: &[&[u8]] = &[&longest[..fits + 1]];
     assert_eq!(build(&input(argv, &[])), Err(StackError::ArgumentsTooLarge));
 
     // Many small strings: each counts with its NUL and its pointer.
-    let many = vec![b"0123456".as_slice(); MAX_ARG_BYTES / 16];
+    let many = vec![b"0123456".as_slice(); (MAX_ARG_BYTES - execfn) / 16];
     assert!(build(&input(&many, &[])).is_ok());
-    let too_many = vec![b"0123456".as_slice(); MAX_ARG_BYTES / 16 + 1];
-    assert_eq!(build(&input(&[b"env"], &too_many)), Err(StackError::ArgumentsTooLarge));
+    let too_many = vec![b"0123456".as_slice(); (MAX_ARG_BYTES - execfn) / 16 + 1];
+    assert_eq!(build(&input(&too_many, &[])), Err(StackError::ArgumentsTooLarge));
+
+    // A bigger stack limit gives more room, up to the ceiling.
+    assert_eq!(arg_limit(8 << 20), 2 << 20);
+    assert_eq!(arg_limit(1 << 20), 256 << 10);
+    assert_eq!(arg_limit(64 << 10), MAX_ARG_BYTES);
+    assert_eq!(arg_limit(u64::MAX), ARG_BYTES_CEILING);
+    let piece = vec![b'y'; MAX_ARG_STRLEN - 1];
+    let one_mib = vec![piece.as_slice(); 8];
+    let with_8mib_stack = |argv| StackInput { arg_limit: arg_limit(8 << 20), ..input(argv, &[]) };
+    assert!(build(&with_8mib_stack(&one_mib)).is_ok(), "1 MiB of arguments fits an 8 MiB stack");
+    assert_eq!(build(&input(&one_mib, &[])), Err(StackError::ArgumentsTooLarge));
+    let two_mib = vec![piece.as_slice(); 16];
+    assert_eq!(build(&with_8mib_stack(&two_mib)), Err(StackError::ArgumentsTooLarge));
     assert_eq!(StackError::ArgumentsTooLarge.errno(), Errno::E2BIG);
 }
 

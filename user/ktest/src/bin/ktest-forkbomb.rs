@@ -20,9 +20,14 @@
 //! `--exact` the figures must be equal, else `KTEST FAIL forkbomb: N bytes leaked`.
 //! A fork error other than EAGAIN or ENOMEM fails the test too.
 //!
+//! With `--kill` the starter kills the group itself once it is saturated (for a
+//! run as init, which then reaps the whole bomb), and `--rounds R` runs the bomb R
+//! times, the exact check applying to the last round only.
+//!
 //! Usage: `ktest-forkbomb start [--nproc N] [--max-depth D] [--children C]
-//! [--exact]`, run in the background (`&`). `--nproc N` makes the leader set
-//! RLIMIT_NPROC (soft and hard) to N first.
+//! [--rounds R] [--exact] [--kill]`, run in the background (`&`) from a shell, or
+//! as init with `--kill`. `--nproc N` makes the leader set RLIMIT_NPROC (soft and
+//! hard) to N first.
 use std::collections::BTreeSet;
 use std::env;
 use std::ffi::{OsString, c_int};
@@ -44,7 +49,8 @@ use ulib::process::{self, Fork, exit_immediately, pid_t};
 const NAME: &str = "forkbomb";
 const START: &str = "start";
 const EXACT_FLAG: &str = "--exact";
-const VALUED_OPTIONS: [&str; 3] = ["nproc", "max-depth", "children"];
+const KILL_FLAG: &str = "--kill";
+const VALUED_OPTIONS: [&str; 4] = ["nproc", "max-depth", "children", "rounds"];
 const DEFAULT_MAX_DEPTH: u32 = 5;
 const DEFAULT_CHILDREN: u32 = 3;
 /// The bomb counts as saturated when no fork has succeeded for this long.
@@ -58,11 +64,15 @@ const FORK_FAILED: u8 = b'E';
 const SETUP_FAILED: u8 = b'S';
 
 /// What the starter was told.
+#[derive(Clone, Copy)]
 struct Options {
     nproc: Option<u64>,
     max_depth: u32,
     children: u32,
     exact: bool,
+    /// Kill the group itself once it is saturated (`--kill`; as init).
+    kill: bool,
+    rounds: u32,
 }
 
 /// The most processes the shape allows: 1 + C + C^2 + ... + C^depth.
@@ -191,28 +201,50 @@ fn until_saturated(reader: &File, tally: &mut Tally) -> Outcome {
     Ok(())
 }
 
-/// Waits until the bomb's group `pgid` is gone, reaping the leader and draining the
-/// pipe as it goes.
+/// Waits until the bomb's group `pgid` is gone, reaping every child of this
+/// process (the leader; as init, the whole bomb) and draining the pipe as it goes.
+/// As init it also waits until nothing is left to reap, so that no zombie keeps
+/// memory when it measures.
 fn until_killed(reader: &File, tally: &mut Tally, pgid: pid_t) -> Outcome {
-    let mut leader_reaped = false;
+    let is_init = std::process::id() == 1;
     loop {
         tally.read(reader, POLL_EVERY)?;
-        if !leader_reaped {
-            match process::wait4(pgid, libc::WNOHANG) {
-                Ok(Some(_)) => leader_reaped = true,
-                Ok(None) => {}
-                Err(err) => return Err(format!("wait4({pgid}): {}", error_text(&err))),
+        let mut children_left = false;
+        loop {
+            match process::wait4(-1, libc::WNOHANG) {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    children_left = true;
+                    break;
+                }
+                Err(err) if err.raw_os_error() == Some(libc::ECHILD) => break,
+                Err(err) => return Err(format!("wait4: {}", error_text(&err))),
             }
         }
         match kill(-pgid, 0) {
             Ok(()) => {}
-            Err(err) if err.raw_os_error() == Some(libc::ESRCH) => return Ok(()),
+            Err(err) if err.raw_os_error() == Some(libc::ESRCH) => {
+                if !is_init || !children_left {
+                    return Ok(());
+                }
+            }
             Err(err) => return Err(format!("kill(-{pgid}, 0): {}", error_text(&err))),
         }
     }
 }
 
+/// Runs the bomb `--rounds` times; only the last round's memory figures must be
+/// equal with `--exact` (the first rounds let the kernel's tables reach their
+/// size, as ktest-forkloop's warm-up does).
 fn start(options: &Options) -> Outcome {
+    for round in 1..options.rounds {
+        round_of(&Options { exact: false, ..*options })?;
+        println!("forkbomb: round {round} of {} done", options.rounds);
+    }
+    round_of(options)
+}
+
+fn round_of(options: &Options) -> Outcome {
     let before = memory_outside_self()?;
     println!(
         "forkbomb: at most {} processes (depth {}, {} children each){}",
@@ -249,7 +281,12 @@ fn start(options: &Options) -> Outcome {
     if tally.ended {
         println!("forkbomb: the bomb's processes are gone already");
     }
-    println!("forkbomb: waiting for the group to be killed (kill -9 -{pgid})");
+    if options.kill {
+        println!("forkbomb: killing the group (kill -9 -{pgid})");
+        kill(-pgid, libc::SIGKILL).map_err(|e| format!("kill(-{pgid}, SIGKILL): {}", error_text(&e)))?;
+    } else {
+        println!("forkbomb: waiting for the group to be killed (kill -9 -{pgid})");
+    }
     until_killed(&reader, &mut tally, pgid)?;
     println!("forkbomb: the bomb group is gone ({} forks in all)", tally.forks);
     // The pipe was made after the first measurement: it must not count as a leak.
@@ -268,7 +305,8 @@ fn start(options: &Options) -> Outcome {
 }
 
 fn parse(args: &[OsString]) -> Result<Options, String> {
-    let usage = "usage: ktest-forkbomb start [--nproc N] [--max-depth D] [--children C] [--exact]";
+    let usage =
+        "usage: ktest-forkbomb start [--nproc N] [--max-depth D] [--children C] [--rounds R] [--exact] [--kill]";
     let words = operands(args, &VALUED_OPTIONS);
     ensure(words.len() == 1 && words[0] == START, || usage.into())?;
     let nproc = option_value(args, "nproc", 0)?;
@@ -277,6 +315,8 @@ fn parse(args: &[OsString]) -> Result<Options, String> {
         max_depth: option_value(args, "max-depth", DEFAULT_MAX_DEPTH)?,
         children: option_value(args, "children", DEFAULT_CHILDREN)?,
         exact: args.iter().any(|arg| arg == EXACT_FLAG),
+        kill: args.iter().any(|arg| arg == KILL_FLAG),
+        rounds: option_value(args, "rounds", 1u32)?.max(1),
     })
 }
 
