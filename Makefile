@@ -20,7 +20,7 @@ ifeq ($(KVM),1)
 QEMU_FLAGS += -enable-kvm -cpu host
 endif
 
-.PHONY: all deps kernel user initramfs iso run run-uefi debug bochs test test-host test-boot lint bench clean
+.PHONY: all deps kernel user initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
 .DELETE_ON_ERROR:
 
 all: iso
@@ -85,6 +85,16 @@ lint: deps
 
 bench: iso
 	cargo test -p kestrel --release --test bench -- --ignored --nocapture
+
+# The system-call fuzzer (user/sysfuzz) as init: SEEDS boots from seed SEED on,
+# MINUTES of fuzzing in all; fails on a kernel panic, a kernel-mode exception or
+# a hang (tests/fuzz.rs).
+SEED    ?= 1
+SEEDS   ?= 1
+MINUTES ?= 5
+fuzz: iso
+	KESTREL_FUZZ_SEED=$(SEED) KESTREL_FUZZ_SEEDS=$(SEEDS) KESTREL_FUZZ_MINUTES=$(MINUTES) \
+		cargo test -p kestrel --release --test fuzz -- --ignored --nocapture campaign
 
 clean:
 	cargo clean

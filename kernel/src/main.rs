@@ -48,7 +48,11 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
 
     let boot = match multiboot::load(boot_info_phys) {
         Ok(boot) => boot,
-        Err(e) => panic!("cannot read the Multiboot2 boot information at {boot_info_phys:#x}: {e:?}"),
+        Err(e) => {
+            log::error!("cannot read the Multiboot2 boot information at {boot_info_phys:#x}: {e:?}");
+            log::error!("the boot loader must load this kernel with Multiboot2; the system stops here");
+            fatal_stop();
+        }
     };
     let cmdline = boot.command_line_tag().and_then(|t| t.cmdline().ok()).unwrap_or("");
     let config = config::init(cmdline);

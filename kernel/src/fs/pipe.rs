@@ -97,6 +97,11 @@ impl Pipe {
                     let needed = if rest.len() <= PIPE_BUF { rest.len() } else { 1 };
                     if space >= needed {
                         let n = rest.len().min(space);
+                        // The contents are the writer's memory: ENOMEM rather
+                        // than the kernel's reserve (as Linux's pipe_write).
+                        if crate::mm::heap::for_user(|| s.buffer.try_reserve(n)).is_err() {
+                            return Some(Err(Errno::ENOMEM));
+                        }
                         s.buffer.extend(&rest[..n]);
                         Some(Ok(n))
                     } else if nonblocking {

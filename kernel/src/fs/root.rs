@@ -16,6 +16,18 @@ pub fn init(initramfs: &[u8]) -> Result<usize, ramfs::LoadError> {
     Ok(initramfs.len())
 }
 
+/// ENOSPC when a new name or inode would have to come out of the kernel's frame
+/// reserve: a tmpfs's names and inodes live on the kernel heap, so creating files
+/// stops where user memory does, as writing their data does (Linux's tmpfs
+/// bounds its inodes likewise).
+pub fn room_for_new_entry() -> Result<(), Errno> {
+    let free = crate::mm::frames::stats().free;
+    if free > crate::mm::frames::reserve() + NEW_ENTRY_SLACK_FRAMES { Ok(()) } else { Err(Errno::ENOSPC) }
+}
+
+/// Frames above the reserve a new entry needs free (a heap growth step's worth).
+const NEW_ENTRY_SLACK_FRAMES: u64 = 64;
+
 pub fn tree() -> &'static Tree {
     TREE.get().expect("root file system unpacked")
 }

@@ -345,7 +345,11 @@ pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile,
                     node
                 }
                 None => {
-                    let inode = tree.open(dir, &final_text(&parent), flags, mode, &root::credentials(), root::now())?;
+                    let name = final_text(&parent);
+                    if flags & O_CREAT != 0 && tree.lookup(dir, &name, false).is_err() {
+                        root::room_for_new_entry()?;
+                    }
+                    let inode = tree.open(dir, &name, flags, mode, &root::credentials(), root::now())?;
                     mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
                 }
             }
@@ -392,6 +396,7 @@ fn check_open(node: &Node, flags: u32) -> Result<(), Errno> {
 
 pub fn mkdir(base: &Node, path: &[u8], mode: u32) -> Result<(), Errno> {
     let at = tmpfs_parent(base, path)?;
+    root::room_for_new_entry()?;
     root::tree().mkdir(&at, mode, &root::credentials(), root::now()).map(drop)
 }
 
@@ -424,11 +429,13 @@ pub fn rename(from_base: &Node, from: &[u8], to_base: &Node, to: &[u8], flags: u
 pub fn link(existing: &Node, base: &Node, path: &[u8]) -> Result<(), Errno> {
     let Node::Tmpfs(inode) = existing else { return Err(Errno::EXDEV) };
     let at = tmpfs_parent(base, path)?;
+    root::room_for_new_entry()?;
     root::tree().link(inode, &at, &root::credentials(), root::now())
 }
 
 pub fn symlink(target: &[u8], base: &Node, path: &[u8]) -> Result<(), Errno> {
     let at = tmpfs_parent(base, path)?;
+    root::room_for_new_entry()?;
     root::tree().symlink(target, &at, &root::credentials(), root::now()).map(drop)
 }
 

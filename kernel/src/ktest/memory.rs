@@ -27,7 +27,7 @@ pub fn all_frames() -> Result<(), String> {
                 // User-class allocations stop at the kernel's reserve; the heap
                 // takes the rest.
                 user_count.get_or_insert(count);
-                match frames::alloc_for_heap(1, 1) {
+                match frames::alloc_for_heap(1, 1, false) {
                     Some(frame) => frame,
                     None => break,
                 }

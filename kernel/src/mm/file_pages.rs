@@ -1,11 +1,26 @@
 //! Pages of tmpfs file data, each a physical frame (freed when the page is
-//! dropped). The frame allocator keeps a reserve for the kernel itself, so
-//! filling the file system gives ENOSPC rather than starving the kernel.
+//! dropped). As Linux's tmpfs by default, file data may take at most half of
+//! memory, so filling /tmp gives ENOSPC while programs still have room; and the
+//! frame allocator keeps its reserve for the kernel besides.
 use alloc::boxed::Box;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use ramfs::{Page, PageAllocator};
 
 use super::{frames, phys};
+
+/// Frames holding file data now.
+static IN_USE: AtomicU64 = AtomicU64::new(0);
+
+/// The most frames file data may hold: half of memory (Linux's tmpfs `size`).
+pub fn limit() -> u64 {
+    frames::stats().total / 2
+}
+
+/// Frames of file data now.
+pub fn in_use() -> u64 {
+    IN_USE.load(Ordering::Relaxed)
+}
 
 /// One page of file data: an owned frame.
 #[derive(Debug)]
@@ -24,6 +39,7 @@ impl Page for FramePage {
 impl Drop for FramePage {
     fn drop(&mut self) {
         frames::free(self.0);
+        IN_USE.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -33,7 +49,11 @@ pub struct FramePages;
 
 impl PageAllocator for FramePages {
     fn allocate(&self) -> Option<Box<dyn Page>> {
+        if in_use() >= limit() {
+            return None;
+        }
         let frame = frames::alloc()?;
+        IN_USE.fetch_add(1, Ordering::Relaxed);
         phys::zero_frame(frame);
         Some(Box::new(FramePage(frame)))
     }

@@ -6,7 +6,8 @@
 //! tables, kernel stacks, file data, everything a process can make the kernel
 //! take) fails while only the reserve is left, so memory exhaustion is an error for
 //! the process (ENOMEM, EAGAIN) and the heap can still grow for the kernel's own
-//! needs. Only the heap draws on the reserve (`alloc_for_heap`).
+//! needs. Only the heap draws on the reserve (`alloc_for_heap`), and only for the
+//! kernel's own allocations.
 use core::sync::atomic::{AtomicU64, Ordering};
 use frame_bitmap::{FrameBitmap, FrameStats, PhysRange};
 use multiboot2::BootInformation;
@@ -56,7 +57,11 @@ pub fn init(
     let bytes = (words * 8) as u64;
     let storage = FrameBitmap::find_storage(usable.clone(), reserved.clone(), bytes, 0x10_0000)
         .filter(|r| r.start + bytes <= BOOT_DIRECT_MAP_END)
-        .unwrap_or_else(|| panic!("no room for the frame bitmap ({bytes} bytes) in the first GiB"));
+        .unwrap_or_else(|| {
+            log::error!("memory: no room for the frame bitmap ({bytes} bytes) in the first GiB of usable RAM");
+            log::error!("the machine has too little memory (or none the boot loader reports); the system stops here");
+            crate::fatal_stop()
+        });
     // SAFETY: `storage` is usable RAM reserved from now on (passed to `new` as reserved), below
     // the boot direct map's end, and nothing else refers to it.
     let words_slice = unsafe { core::slice::from_raw_parts_mut(phys_to_virt(storage.start) as *mut u64, words) };
@@ -91,9 +96,11 @@ pub fn free(addr: u64) {
 }
 
 /// `count` physically contiguous frames aligned to `align` frames, for the heap:
-/// it may use the reserve.
-pub fn alloc_for_heap(count: usize, align: usize) -> Option<u64> {
-    with(|f| f.alloc_contiguous(count, align))
+/// it may use the reserve, unless the growth is `for_user` (memory a process
+/// asked for), which must leave the reserve whole.
+pub fn alloc_for_heap(count: usize, align: usize, for_user: bool) -> Option<u64> {
+    let keep = if for_user { RESERVE.load(Ordering::Relaxed) } else { 0 };
+    with(|f| if f.stats().free >= keep + count as u64 { f.alloc_contiguous(count, align) } else { None })
 }
 
 pub fn stats() -> FrameStats {

@@ -1,6 +1,9 @@
 //! The kernel heap: talc, growing by claiming physically contiguous frames (seen
-//! through the direct map) whenever it runs out. A request that cannot be met
-//! panics with "out of memory" and the sizes, except through `try_zeroed_bytes`.
+//! through the direct map) whenever it runs out. The kernel's own requests may
+//! grow it into the frame allocator's reserve, and one that still cannot be met
+//! panics with "out of memory" and the sizes. Memory a process asks for (its
+//! buffers, pipe contents) is allocated `for_user`: the heap then grows only while
+//! the reserve stays untouched, and failure is an error (ENOMEM), never a panic.
 use alloc::vec::Vec;
 use core::alloc::Layout;
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -18,22 +21,27 @@ use crate::layout::phys_to_virt;
 /// Grow in steps of at least this much (256 KiB), more for big requests.
 const GROW_FRAMES: usize = 64;
 
-/// Set while `try_zeroed_bytes` allocates: the heap then reports failure instead
-/// of panicking when it cannot grow.
-static FALLIBLE: AtomicBool = AtomicBool::new(false);
+/// Set while an allocation runs `for_user`: the heap then reports failure instead
+/// of panicking when it cannot grow, and leaves the frame reserve alone.
+static FOR_USER: AtomicBool = AtomicBool::new(false);
 
-/// A zeroed buffer of `len` bytes, or ENOMEM when memory cannot hold it: for
-/// buffers whose size a user chose (an executable's bytes).
+/// Run `allocate` (fallible allocations: `try_reserve` and the like) as memory a
+/// process asked for: it fails rather than take the kernel's reserve.
+pub fn for_user<R>(allocate: impl FnOnce() -> R) -> R {
+    // Interrupts off: no other allocation can happen while FOR_USER is set.
+    without_interrupts(|| {
+        let outer = FOR_USER.swap(true, Ordering::Relaxed);
+        let result = allocate();
+        FOR_USER.store(outer, Ordering::Relaxed);
+        result
+    })
+}
+
+/// A zeroed buffer of `len` bytes, or ENOMEM when memory outside the kernel's
+/// reserve cannot hold it: for buffers whose size a user chose.
 pub fn try_zeroed_bytes(len: usize) -> Result<Vec<u8>, Errno> {
     let mut buffer = Vec::new();
-    // Interrupts off: no other allocation can happen while FALLIBLE is set.
-    without_interrupts(|| {
-        FALLIBLE.store(true, Ordering::Relaxed);
-        let reserved = buffer.try_reserve_exact(len);
-        FALLIBLE.store(false, Ordering::Relaxed);
-        reserved
-    })
-    .map_err(|_| Errno::ENOMEM)?;
+    for_user(|| buffer.try_reserve_exact(len)).map_err(|_| Errno::ENOMEM)?;
     buffer.resize(len, 0);
     Ok(buffer)
 }
@@ -46,7 +54,7 @@ pub struct HeapStats {
 }
 
 pub fn stats() -> HeapStats {
-    let counters = HEAP.lock().counters().clone();
+    let counters = *HEAP.lock().counters();
     HeapStats { claimed: counters.claimed_bytes, allocated: counters.allocated_bytes }
 }
 
@@ -62,11 +70,12 @@ unsafe impl Source for FrameSource {
         // A big step when memory allows, else just what this request needs (free
         // memory may be too fragmented for a big contiguous step).
         let step = needed.max(GROW_FRAMES);
-        let grown = frames::alloc_for_heap(step, 1)
+        let for_user = FOR_USER.load(Ordering::Relaxed);
+        let grown = frames::alloc_for_heap(step, 1, for_user)
             .map(|phys| (phys, step))
-            .or_else(|| frames::alloc_for_heap(needed, 1).map(|phys| (phys, needed)));
+            .or_else(|| frames::alloc_for_heap(needed, 1, for_user).map(|phys| (phys, needed)));
         let Some((phys, count)) = grown else {
-            if FALLIBLE.load(Ordering::Relaxed) {
+            if for_user {
                 return Err(());
             }
             let free = frames::stats().free;

@@ -82,6 +82,12 @@ fn apply_pending_wakes() {
 }
 
 /// Run `f` on the current process.
+///
+/// Invariant (why the `expect`s on "the current process" cannot fail): system
+/// calls, user faults, blocking waits and the return to user mode run only on
+/// behalf of a process, which `pick_next` made current; a process stays in the
+/// table until its parent reaps it, which happens only after it became a zombie
+/// and switched away for good (`schedule_away`), so never while it is current.
 pub fn with_current<R>(f: impl FnOnce(&mut Process) -> R) -> R {
     with_table(|t| {
         let pid = t.current.expect("no current process");

@@ -162,14 +162,18 @@ pub fn statx(dirfd: i32, path: u64, flags: u32, _mask: u32, out: u64) -> SysResu
 /// statfs/fstatfs: the tmpfs's figures (pages of file data; free memory).
 pub fn statfs(out: u64) -> SysResult {
     const TMPFS_MAGIC: i64 = 0x0102_1994;
-    let frames = crate::mm::frames::stats();
-    let used = crate::fs::root::tree().pages_in_use();
+    // The tmpfs's size is its limit; what it can still take is also bounded by the
+    // free frames outside the kernel's reserve.
+    use crate::mm::{file_pages, frames};
+    let (limit, used) = (file_pages::limit(), file_pages::in_use());
+    let free_frames = frames::stats().free.saturating_sub(frames::reserve());
+    let available = limit.saturating_sub(used).min(free_frames);
     let info = Statfs {
         f_type: TMPFS_MAGIC,
         f_bsize: 4096,
-        f_blocks: used + frames.free,
-        f_bfree: frames.free,
-        f_bavail: frames.free,
+        f_blocks: limit,
+        f_bfree: available,
+        f_bavail: available,
         f_namelen: 255,
         f_frsize: 4096,
         ..Statfs::default()

@@ -65,6 +65,15 @@ pub fn wait_for(pid: pid_t) -> Result<WaitStatus, String> {
     }
 }
 
+/// The status of the child `pid` if it has ended (wait4 with WNOHANG), else None.
+pub fn try_wait(pid: pid_t) -> Result<Option<WaitStatus>, String> {
+    match process::wait4(pid, libc::WNOHANG) {
+        Ok(Some((_, status))) => Ok(Some(status)),
+        Ok(None) => Ok(None),
+        Err(err) => Err(format!("wait4({pid}, WNOHANG): {}", error_text(&err))),
+    }
+}
+
 /// [`spawn`], then [`wait_for`].
 pub fn fork_and_wait(child: impl FnOnce() -> c_int) -> Result<WaitStatus, String> {
     wait_for(spawn(child)?)

@@ -2,64 +2,14 @@
 //! and static musl programs built with rustc when it is there), and a fuzz-style run
 //! over mutated and random inputs that must never panic.
 
-use elf_plan::{Limits, LoadPlan, PAGE_SIZE, PageRange, PlanError, Segment};
+mod common;
+
+use common::{
+    EHDR_SIZE, EM_X86_64, ET_DYN, ET_EXEC, ET_REL, IDENT, LIMITS, PF_R, PF_W, PF_X, PHDR_SIZE, PT_INTERP, PT_PHDR,
+    Phdr, elf, load,
+};
+use elf_plan::{LoadPlan, PAGE_SIZE, PageRange, PlanError, Segment};
 use kabi::Errno;
-
-const LIMITS: Limits = Limits { user_min: 0x40_0000, user_max: 0x7fff_ffff_f000, pie_base: 0x5555_5555_4000 };
-
-const PT_LOAD: u32 = 1;
-const PT_INTERP: u32 = 3;
-const PT_PHDR: u32 = 6;
-const PF_X: u32 = 1;
-const PF_W: u32 = 2;
-const PF_R: u32 = 4;
-const ET_REL: u16 = 1;
-const ET_EXEC: u16 = 2;
-const ET_DYN: u16 = 3;
-const EHDR_SIZE: usize = 64;
-const PHDR_SIZE: usize = 56;
-
-/// One program header of a hand-made ELF file.
-#[derive(Clone, Copy)]
-struct Phdr {
-    kind: u32,
-    flags: u32,
-    offset: u64,
-    vaddr: u64,
-    filesz: u64,
-    memsz: u64,
-    align: u64,
-}
-
-fn load(flags: u32, offset: u64, vaddr: u64, filesz: u64, memsz: u64) -> Phdr {
-    Phdr { kind: PT_LOAD, flags, offset, vaddr, filesz, memsz, align: PAGE_SIZE }
-}
-
-/// An x86-64 ELF64 file of `len` bytes (at least the headers) with the program
-/// headers right after the ELF header.
-fn elf(e_type: u16, entry: u64, phdrs: &[Phdr], len: usize) -> Vec<u8> {
-    let mut file = vec![0u8; len.max(EHDR_SIZE + PHDR_SIZE * phdrs.len())];
-    file[..8].copy_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
-    file[16..18].copy_from_slice(&e_type.to_le_bytes());
-    file[18..20].copy_from_slice(&62u16.to_le_bytes()); // EM_X86_64
-    file[20..24].copy_from_slice(&1u32.to_le_bytes());
-    file[24..32].copy_from_slice(&entry.to_le_bytes());
-    file[32..40].copy_from_slice(&(EHDR_SIZE as u64).to_le_bytes());
-    file[52..54].copy_from_slice(&(EHDR_SIZE as u16).to_le_bytes());
-    file[54..56].copy_from_slice(&(PHDR_SIZE as u16).to_le_bytes());
-    file[56..58].copy_from_slice(&(phdrs.len() as u16).to_le_bytes());
-    for (index, phdr) in phdrs.iter().enumerate() {
-        let at = EHDR_SIZE + index * PHDR_SIZE;
-        let fields = [phdr.offset, phdr.vaddr, phdr.vaddr, phdr.filesz, phdr.memsz, phdr.align];
-        file[at..at + 4].copy_from_slice(&phdr.kind.to_le_bytes());
-        file[at + 4..at + 8].copy_from_slice(&phdr.flags.to_le_bytes());
-        for (slot, value) in fields.iter().enumerate() {
-            let field = at + 8 + slot * 8;
-            file[field..field + 8].copy_from_slice(&value.to_le_bytes());
-        }
-    }
-    file
-}
 
 /// Text (with the headers) ending mid-page, and data + bss starting in that page.
 fn exec_phdrs() -> Vec<Phdr> {
@@ -414,10 +364,10 @@ fn never_panics_on_damaged_or_random_input() {
         let mut file: Vec<u8> = (0..random.below(400)).map(|_| random.next() as u8).collect();
         // Often a plausible identification, so that parsing goes further.
         if file.len() >= 20 && random.below(4) != 0 {
-            file[..8].copy_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
+            file[..8].copy_from_slice(&IDENT);
             file[16] = [ET_EXEC, ET_DYN][random.below(2)] as u8;
             file[17] = 0;
-            file[18..20].copy_from_slice(&62u16.to_le_bytes());
+            file[18..20].copy_from_slice(&EM_X86_64.to_le_bytes());
         }
         plan_or_error(&file);
     }

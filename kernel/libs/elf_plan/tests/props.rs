@@ -3,22 +3,15 @@
 //! limits and arbitrary bytes give an error or a plan that keeps every promise, never
 //! a panic.
 
+mod common;
+
+use common::{
+    EHDR_SIZE, EM_X86_64, ET_DYN, ET_EXEC, IDENT, LIMITS, PF_R, PF_W, PF_X, PHDR_SIZE, PT_LOAD, PT_NOTE, PT_PHDR, Phdr,
+    elf, load,
+};
 use elf_plan::{Limits, LoadPlan, PAGE_SIZE, PlanError, Segment};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm};
-
-const LIMITS: Limits = Limits { user_min: 0x40_0000, user_max: 0x7fff_ffff_f000, pie_base: 0x5555_5555_4000 };
-
-const PT_LOAD: u32 = 1;
-const PT_NOTE: u32 = 4;
-const PT_PHDR: u32 = 6;
-const PF_X: u32 = 1;
-const PF_W: u32 = 2;
-const PF_R: u32 = 4;
-const ET_EXEC: u16 = 2;
-const ET_DYN: u16 = 3;
-const EHDR_SIZE: usize = 64;
-const PHDR_SIZE: usize = 56;
 
 /// `cases` cases (`PROPTEST_CASES` sets another number, for a longer run), drawn
 /// with the XorShift generator (ChaCha dominates the run time in debug builds),
@@ -29,42 +22,10 @@ fn config(cases: u32) -> Config {
     Config { cases, failure_persistence: None, rng_algorithm: RngAlgorithm::XorShift, ..Config::default() }
 }
 
-/// One program header as written to the file.
-#[derive(Debug, Clone, Copy)]
-struct Phdr {
-    kind: u32,
-    flags: u32,
-    offset: u64,
-    vaddr: u64,
-    filesz: u64,
-    memsz: u64,
-    align: u64,
-}
-
-/// An x86-64 ELF64 file of `len` bytes (at least the headers) with the program
-/// headers right after the ELF header.
-fn elf(e_type: u16, entry: u64, phdrs: &[Phdr], len: usize) -> Vec<u8> {
-    let mut file = vec![0u8; len.max(EHDR_SIZE + PHDR_SIZE * phdrs.len())];
-    file[..8].copy_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
-    file[16..18].copy_from_slice(&e_type.to_le_bytes());
-    file[18..20].copy_from_slice(&62u16.to_le_bytes()); // EM_X86_64
-    file[20..24].copy_from_slice(&1u32.to_le_bytes());
-    file[24..32].copy_from_slice(&entry.to_le_bytes());
-    file[32..40].copy_from_slice(&(EHDR_SIZE as u64).to_le_bytes());
-    file[52..54].copy_from_slice(&(EHDR_SIZE as u16).to_le_bytes());
-    file[54..56].copy_from_slice(&(PHDR_SIZE as u16).to_le_bytes());
-    file[56..58].copy_from_slice(&(phdrs.len() as u16).to_le_bytes());
-    for (index, phdr) in phdrs.iter().enumerate() {
-        let at = EHDR_SIZE + index * PHDR_SIZE;
-        let fields = [phdr.offset, phdr.vaddr, phdr.vaddr, phdr.filesz, phdr.memsz, phdr.align];
-        file[at..at + 4].copy_from_slice(&phdr.kind.to_le_bytes());
-        file[at + 4..at + 8].copy_from_slice(&phdr.flags.to_le_bytes());
-        for (slot, value) in fields.iter().enumerate() {
-            let field = at + 8 + slot * 8;
-            file[field..field + 8].copy_from_slice(&value.to_le_bytes());
-        }
-    }
-    // Recognisable file contents, so that copied bytes can be told apart.
+/// [`elf`] with recognisable contents after the headers, so that copied bytes can
+/// be told apart.
+fn patterned_elf(e_type: u16, entry: u64, phdrs: &[Phdr], len: usize) -> Vec<u8> {
+    let mut file = elf(e_type, entry, phdrs, len);
     for (at, byte) in file.iter_mut().enumerate().skip(EHDR_SIZE + PHDR_SIZE * phdrs.len()) {
         *byte = (at % 251) as u8;
     }
@@ -131,7 +92,7 @@ fn valid_elf() -> impl Strategy<Value = Valid> {
                 let memsz = spec.filesz + spec.extra_memsz;
                 let offset = file_page + spec.in_page;
                 let flags = if index == 0 { spec.flags | PF_X | PF_R } else { spec.flags };
-                loads.push(Phdr { kind: PT_LOAD, flags, offset, vaddr, filesz: spec.filesz, memsz, align: PAGE_SIZE });
+                loads.push(load(flags, offset, vaddr, spec.filesz, memsz));
                 next_page = (vaddr + memsz).next_multiple_of(PAGE_SIZE);
                 file_page = (offset + spec.filesz).next_multiple_of(PAGE_SIZE);
             }
@@ -157,7 +118,7 @@ fn valid_elf() -> impl Strategy<Value = Valid> {
                 phdrs.push(Phdr { kind: PT_NOTE, flags: PF_R, offset: 0, vaddr: 0, filesz: 0, memsz: 0, align: 4 });
             }
             let phnum = phdrs.len() as u64;
-            Valid { file: elf(e_type, entry, &phdrs, len), e_type, loads, entry, phnum, pt_phdr }
+            Valid { file: patterned_elf(e_type, entry, &phdrs, len), e_type, loads, entry, phnum, pt_phdr }
         })
 }
 
@@ -236,6 +197,18 @@ fn apply(file: &mut Vec<u8>, damage: &Damage) {
             }
         }
     }
+}
+
+/// `file` with `damages` applied in turn, while it still holds an ELF header and a
+/// program header.
+fn damaged(mut file: Vec<u8>, damages: &[Damage]) -> Vec<u8> {
+    for damage in damages {
+        if file.len() < EHDR_SIZE + PHDR_SIZE {
+            break;
+        }
+        apply(&mut file, damage);
+    }
+    file
 }
 
 /// Checks what every plan promises for `file` within `limits`.
@@ -342,35 +315,21 @@ proptest! {
         valid in valid_elf(),
         damages in prop::collection::vec(damage(), 1..5),
     ) {
-        let mut file = valid.file;
-        for damage in &damages {
-            if file.len() < EHDR_SIZE + PHDR_SIZE {
-                break;
-            }
-            apply(&mut file, damage);
-        }
-        plan_or_error(&file, LIMITS)?;
+        plan_or_error(&damaged(valid.file, &damages), LIMITS)?;
     }
 
     #[test]
     fn any_limits_are_kept(valid in valid_elf(), damages in prop::collection::vec(damage(), 0..3), limits in limits()) {
-        let mut file = valid.file;
-        for damage in &damages {
-            if file.len() < EHDR_SIZE + PHDR_SIZE {
-                break;
-            }
-            apply(&mut file, damage);
-        }
-        plan_or_error(&file, limits)?;
+        plan_or_error(&damaged(valid.file, &damages), limits)?;
     }
 
     #[test]
     fn arbitrary_bytes_never_panic(mut file in prop::collection::vec(any::<u8>(), 0..600), ident in any::<bool>()) {
         if ident && file.len() >= 20 {
             // A plausible identification gets the parse past the magic.
-            file[..8].copy_from_slice(&[0x7f, b'E', b'L', b'F', 2, 1, 1, 0]);
+            file[..8].copy_from_slice(&IDENT);
             file[17] = 0;
-            file[18..20].copy_from_slice(&62u16.to_le_bytes());
+            file[18..20].copy_from_slice(&EM_X86_64.to_le_bytes());
         }
         plan_or_error(&file, LIMITS)?;
     }
@@ -392,7 +351,7 @@ proptest! {
             .iter()
             .map(|&(flags, offset, vaddr, filesz, memsz, align)| Phdr { kind: PT_LOAD, flags, offset, vaddr, filesz, memsz, align })
             .collect();
-        let file = elf(e_type, entry, &phdrs, len);
+        let file = patterned_elf(e_type, entry, &phdrs, len);
         let planned = plan_or_error(&file, LIMITS)?;
         if let Some(plan) = planned {
             prop_assert_eq!(plan.segments.len(), phdrs.iter().filter(|phdr| phdr.memsz > 0).count());
@@ -411,6 +370,6 @@ fn a_corrupt_file_is_an_error_value() {
         memsz: u64::MAX,
         align: 0,
     }];
-    let file = elf(ET_EXEC, 0x40_0000, &phdrs, 0x100);
+    let file = patterned_elf(ET_EXEC, 0x40_0000, &phdrs, 0x100);
     assert_eq!(elf_plan::plan(&file, LIMITS), Err(PlanError::BadSegment("address overflow")));
 }

@@ -38,6 +38,8 @@ extern crate alloc;
 
 mod walk;
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 #[cfg(test)]
 mod tests;
 

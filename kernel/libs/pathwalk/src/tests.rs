@@ -1,123 +1,9 @@
-//! Host tests: an in-memory mock namespace (a tmpfs-like tree with devfs mounted at
-//! `/dev` and procfs at `/proc`) and Linux's resolution rules checked against it.
+//! Host tests: a tmpfs-like tree in the mock namespace of [`crate::testing`] (with
+//! devfs mounted at `/dev` and procfs at `/proc`), and Linux's resolution rules
+//! checked against it.
 
 use super::*;
-
-/// A node of the mock: its index in [`Mock::nodes`].
-type Id = usize;
-
-const ROOT: Id = 0;
-
-enum Entry {
-    Dir { parent: Id, children: Vec<(Vec<u8>, Id)>, searchable: bool },
-    File,
-    Link(Vec<u8>),
-}
-
-/// A tree of nodes; `mounts` holds (mount point, mounted root) pairs, `removed` the
-/// directories [`Namespace::is_removed`] reports.
-struct Mock {
-    nodes: Vec<Entry>,
-    mounts: Vec<(Id, Id)>,
-    removed: Vec<Id>,
-}
-
-impl Mock {
-    fn new() -> Mock {
-        Mock {
-            nodes: vec![Entry::Dir { parent: ROOT, children: Vec::new(), searchable: true }],
-            mounts: Vec::new(),
-            removed: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, dir: Id, name: &str, entry: Entry) -> Id {
-        let id = self.nodes.len();
-        self.nodes.push(entry);
-        let Entry::Dir { children, .. } = &mut self.nodes[dir] else { panic!("{dir} is not a directory") };
-        children.push((name.as_bytes().to_vec(), id));
-        id
-    }
-
-    fn dir(&mut self, parent: Id, name: &str) -> Id {
-        self.add(parent, name, Entry::Dir { parent, children: Vec::new(), searchable: true })
-    }
-
-    fn file(&mut self, dir: Id, name: &str) -> Id {
-        self.add(dir, name, Entry::File)
-    }
-
-    fn link(&mut self, dir: Id, name: &str, target: &str) -> Id {
-        self.add(dir, name, Entry::Link(target.as_bytes().to_vec()))
-    }
-
-    /// A directory the caller may not search.
-    fn locked_dir(&mut self, parent: Id, name: &str) -> Id {
-        self.add(parent, name, Entry::Dir { parent, children: Vec::new(), searchable: false })
-    }
-
-    /// The root of a new file system, mounted over the directory `mount_point`. As a
-    /// file system's root, its own parent is itself; the mount makes `..` leave it.
-    fn mount(&mut self, mount_point: Id) -> Id {
-        let id = self.nodes.len();
-        self.nodes.push(Entry::Dir { parent: id, children: Vec::new(), searchable: true });
-        self.mounts.push((mount_point, id));
-        id
-    }
-
-    /// The node at `path` (absolute, plain names only), found without the resolver.
-    fn node(&self, path: &str) -> Id {
-        path.split('/')
-            .filter(|name| !name.is_empty())
-            .fold(ROOT, |dir, name| self.child(&dir, name.as_bytes()).unwrap_or_else(|_| panic!("no {name} in {path}")))
-    }
-}
-
-impl Namespace for Mock {
-    type Node = Id;
-
-    fn root(&self) -> Id {
-        ROOT
-    }
-
-    fn kind(&self, node: &Id) -> Kind {
-        match self.nodes[*node] {
-            Entry::Dir { .. } => Kind::Directory,
-            Entry::File => Kind::Other,
-            Entry::Link(_) => Kind::Symlink,
-        }
-    }
-
-    fn child(&self, dir: &Id, name: &[u8]) -> Result<Id, Errno> {
-        assert!(!name.is_empty() && name != b"." && name != b".." && !name.contains(&b'/'), "bad name {name:?}");
-        assert!(name.len() <= NAME_MAX, "name of {} bytes", name.len());
-        let Entry::Dir { children, .. } = &self.nodes[*dir] else { panic!("child of non-directory {dir}") };
-        let id = children.iter().find(|(entry, _)| entry == name).map(|&(_, id)| id).ok_or(Errno::ENOENT)?;
-        Ok(self.mounts.iter().find(|&&(point, _)| point == id).map_or(id, |&(_, root)| root))
-    }
-
-    fn parent(&self, dir: &Id) -> Id {
-        if let Some(&(point, _)) = self.mounts.iter().find(|&&(_, root)| root == *dir) {
-            return self.parent(&point);
-        }
-        let Entry::Dir { parent, .. } = self.nodes[*dir] else { panic!("parent of non-directory {dir}") };
-        parent
-    }
-
-    fn read_link(&self, link: &Id) -> Result<Vec<u8>, Errno> {
-        let Entry::Link(target) = &self.nodes[*link] else { panic!("read_link of non-link {link}") };
-        Ok(target.clone())
-    }
-
-    fn may_search(&self, dir: &Id) -> bool {
-        let Entry::Dir { searchable, .. } = self.nodes[*dir] else { panic!("may_search of non-directory {dir}") };
-        searchable
-    }
-
-    fn is_removed(&self, dir: &Id) -> bool {
-        self.removed.contains(dir)
-    }
-}
+use crate::testing::{Id, Mock, ROOT};
 
 /// ```text
 /// /bin/sh  /etc/motd  /usr/lib/libc/  /usr/lib/back -> ../../etc
@@ -134,7 +20,7 @@ impl Namespace for Mock {
 /// /proc: tmpfs dir under procfs: self -> 1, 1/fd/0 -> /dev/pts/0, 1/cwd -> /usr
 /// ```
 fn sample() -> Mock {
-    let mut ns = Mock::new();
+    let mut ns = Mock::default();
     let bin = ns.dir(ROOT, "bin");
     ns.file(bin, "sh");
     let etc = ns.dir(ROOT, "etc");
@@ -515,7 +401,7 @@ fn path_and_name_limits_are_linux_limits() {
 fn names_in_a_removed_directory_are_enoent_before_their_length_is_checked() {
     let mut ns = sample();
     let gone = ns.dir(ROOT, "gone");
-    ns.removed.push(gone);
+    ns.remove(gone);
     let long = format!("/gone/{}", "a".repeat(NAME_MAX + 1));
     assert_eq!(find(&ns, &long), Err(Errno::ENOENT));
     assert_eq!(find(&ns, &format!("{long}/x")), Err(Errno::ENOENT));

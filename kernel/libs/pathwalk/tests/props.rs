@@ -6,6 +6,7 @@
 //! `ENAMETOOLONG`, and nothing panics or hangs on any byte path.
 
 use kabi::Errno;
+use pathwalk::testing::{Id, Mock, Node, ROOT};
 use pathwalk::{FinalName, FinalWalk, Kind, MAX_SYMLINKS, NAME_MAX, Namespace, PATH_MAX, Parent};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -20,91 +21,10 @@ fn config(cases: u32) -> Config {
     Config { cases, failure_persistence: None, rng_algorithm: RngAlgorithm::XorShift, ..Config::default() }
 }
 
-/// A node of the mock: its index in [`Mock::nodes`].
-type Id = usize;
-
-const ROOT: Id = 0;
-
-#[derive(Debug, Clone)]
-enum Node {
-    Dir { parent: Id, children: Vec<(Vec<u8>, Id)>, searchable: bool, removed: bool },
-    File,
-    Link(Vec<u8>),
-}
-
-/// A namespace: nodes, and (mount point, mounted root) pairs. It asserts the
-/// resolver's side of the [`Namespace`] contract.
-#[derive(Debug, Clone)]
-struct Mock {
-    nodes: Vec<Node>,
-    mounts: Vec<(Id, Id)>,
-}
-
-impl Mock {
-    fn directories(&self) -> Vec<Id> {
-        (0..self.nodes.len()).filter(|&id| matches!(self.nodes[id], Node::Dir { .. })).collect()
-    }
-}
-
-impl Namespace for Mock {
-    type Node = Id;
-
-    fn root(&self) -> Id {
-        ROOT
-    }
-
-    fn kind(&self, node: &Id) -> Kind {
-        match self.nodes[*node] {
-            Node::Dir { .. } => Kind::Directory,
-            Node::File => Kind::Other,
-            Node::Link(_) => Kind::Symlink,
-        }
-    }
-
-    fn child(&self, dir: &Id, name: &[u8]) -> Result<Id, Errno> {
-        assert!(!name.is_empty() && name != b"." && name != b".." && !name.contains(&b'/'), "bad name {name:?}");
-        assert!(name.len() <= NAME_MAX, "name of {} bytes", name.len());
-        let Node::Dir { children, .. } = &self.nodes[*dir] else { panic!("child of non-directory {dir}") };
-        let id = children.iter().find(|(entry, _)| entry == name).map(|&(_, id)| id).ok_or(Errno::ENOENT)?;
-        Ok(self.mounts.iter().find(|&&(point, _)| point == id).map_or(id, |&(_, root)| root))
-    }
-
-    fn parent(&self, dir: &Id) -> Id {
-        if let Some(&(point, _)) = self.mounts.iter().find(|&&(_, root)| root == *dir) {
-            return self.parent(&point);
-        }
-        let Node::Dir { parent, .. } = self.nodes[*dir] else { panic!("parent of non-directory {dir}") };
-        parent
-    }
-
-    fn read_link(&self, link: &Id) -> Result<Vec<u8>, Errno> {
-        let Node::Link(target) = &self.nodes[*link] else { panic!("read_link of non-link {link}") };
-        Ok(target.clone())
-    }
-
-    fn may_search(&self, dir: &Id) -> bool {
-        let Node::Dir { searchable, .. } = self.nodes[*dir] else { panic!("may_search of non-directory {dir}") };
-        searchable
-    }
-
-    fn is_removed(&self, dir: &Id) -> bool {
-        let Node::Dir { removed, .. } = self.nodes[*dir] else { panic!("is_removed of non-directory {dir}") };
-        removed
-    }
-}
-
 // ---------------------------------------------------------------------------------
-// The reference: Linux's rules, written as directly as they are said.
-
-fn reference_check_path(path: &[u8]) -> Result<(), Errno> {
-    if path.is_empty() {
-        Err(Errno::ENOENT)
-    } else if path.len() >= PATH_MAX {
-        Err(Errno::ENAMETOOLONG)
-    } else {
-        Ok(())
-    }
-}
+// The reference: Linux's rules, written as directly as they are said. The limits on
+// the path text (empty, `PATH_MAX` bytes) are the crate's `check_path`, which its
+// unit tests pin at the edges.
 
 fn components(text: &[u8]) -> Vec<&[u8]> {
     text.split(|&byte| byte == b'/').filter(|component| !component.is_empty()).collect()
@@ -166,13 +86,13 @@ fn reference_walk(ns: &Mock, start: Id, text: &[u8], follow_final: bool, links: 
 }
 
 fn reference_resolve(ns: &Mock, cwd: Id, path: &[u8], follow_final: bool) -> Result<Id, Errno> {
-    reference_check_path(path)?;
+    pathwalk::check_path(path)?;
     reference_walk(ns, cwd, path, follow_final, &mut 0)
 }
 
 /// What `resolve_parent` gives, as (directory, final component, trailing slash).
 fn reference_parent(ns: &Mock, cwd: Id, path: &[u8]) -> Result<(Id, FinalName<'static>, Vec<u8>, bool), Errno> {
-    reference_check_path(path)?;
+    pathwalk::check_path(path)?;
     let mut current = if path.starts_with(b"/") { ns.root() } else { cwd };
     let names = components(path);
     let Some((&last, middle)) = names.split_last() else {
@@ -302,12 +222,8 @@ fn spec() -> impl Strategy<Value = Spec> {
 /// A namespace of up to 30 nodes: each one named in a directory made before it.
 fn namespace() -> impl Strategy<Value = Mock> {
     prop::collection::vec((any::<Index>(), prop::sample::select(NAMES.to_vec()), spec()), 0..30).prop_map(|specs| {
-        let mut ns = Mock {
-            nodes: vec![Node::Dir { parent: ROOT, children: Vec::new(), searchable: true, removed: false }],
-            mounts: Vec::new(),
-        };
+        let mut ns = Mock::default();
         for (parent, name, spec) in specs {
-            let id = ns.nodes.len();
             if let Spec::Mount(point) = spec {
                 let points: Vec<Id> = ns
                     .directories()
@@ -315,13 +231,15 @@ fn namespace() -> impl Strategy<Value = Mock> {
                     .filter(|&dir| dir != ROOT && !ns.mounts.iter().any(|&(p, r)| p == dir || r == dir))
                     .collect();
                 if !points.is_empty() {
-                    ns.nodes.push(Node::Dir { parent: id, children: Vec::new(), searchable: true, removed: false });
-                    ns.mounts.push((*point.get(&points), id));
+                    ns.mount(*point.get(&points));
                 }
                 continue;
             }
             let directories = ns.directories();
             let dir = *parent.get(&directories);
+            if ns.child(&dir, name.as_bytes()).is_ok() {
+                continue;
+            }
             let node = match spec {
                 Spec::Dir { searchable, removed } => {
                     Node::Dir { parent: dir, children: Vec::new(), searchable, removed }
@@ -330,12 +248,7 @@ fn namespace() -> impl Strategy<Value = Mock> {
                 Spec::Link(target) => Node::Link(target),
                 Spec::Mount(_) => unreachable!("handled above"),
             };
-            let Node::Dir { children, .. } = &mut ns.nodes[dir] else { unreachable!("a directory") };
-            if children.iter().any(|(existing, _)| existing == name.as_bytes()) {
-                continue;
-            }
-            children.push((name.as_bytes().to_vec(), id));
-            ns.nodes.push(node);
+            ns.add(dir, name, node);
         }
         ns
     })
@@ -464,21 +377,14 @@ proptest! {
     /// resolves when it follows at most 40 links, `ELOOP` otherwise, and terminates.
     #[test]
     fn link_chains_and_loops(length in 1usize..60, looped in any::<bool>(), nested in any::<bool>()) {
-        let mut ns = Mock {
-            nodes: vec![Node::Dir { parent: ROOT, children: Vec::new(), searchable: true, removed: false }],
-            mounts: Vec::new(),
-        };
-        let target = ns.nodes.len();
-        ns.nodes.push(Node::File);
-        let mut children = vec![(b"target".to_vec(), target)];
+        let mut ns = Mock::default();
+        let target = ns.file(ROOT, "target");
         for n in 0..length {
             let next = if n + 1 < length { format!("l{}", n + 1) } else if looped { "l0".into() } else { "target".into() };
             // Nested: each target ends in `/.`, pushing a new frame on every link.
             let text = if nested && n + 1 < length { format!("{next}/.") } else { next };
-            children.push((format!("l{n}").into_bytes(), ns.nodes.len()));
-            ns.nodes.push(Node::Link(text.into_bytes()));
+            ns.link(ROOT, &format!("l{n}"), &text);
         }
-        ns.nodes[ROOT] = Node::Dir { parent: ROOT, children, searchable: true, removed: false };
         let resolved = pathwalk::resolve(&ns, &ROOT, b"/l0", true);
         if looped || length > MAX_SYMLINKS {
             prop_assert_eq!(resolved, Err(Errno::ELOOP));

@@ -285,14 +285,14 @@ mod tests {
     fn metadata_comes_from_the_archive() {
         let archive = Archive::new()
             .entry(&Header {
-                name: "bin/prog",
+                name: "bin/prog".into(),
                 mode: S_IFREG | 0o4755,
                 ino: 7,
                 nlink: 1,
                 uid: 1000,
                 gid: 100,
                 mtime: 1_700_000_000,
-                data: &[1; 5000],
+                data: vec![1; 5000],
             })
             .symlink("link", "bin/prog")
             .finish();
@@ -314,8 +314,16 @@ mod tests {
 
     #[test]
     fn symlinks_are_rwxrwxrwx_whatever_their_mode() {
-        let link =
-            Header { name: "link", mode: S_IFLNK | 0o640, ino: 5, nlink: 1, uid: 0, gid: 0, mtime: 0, data: b"x" };
+        let link = Header {
+            name: "link".into(),
+            mode: S_IFLNK | 0o640,
+            ino: 5,
+            nlink: 1,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            data: b"x".into(),
+        };
         let tree = load(&Archive::new().entry(&link).finish()).unwrap();
         assert_eq!(find(&tree, "/link").metadata().mode, S_IFLNK | 0o777);
     }
@@ -341,8 +349,17 @@ mod tests {
     #[test]
     fn archives_too_big_for_the_pages_are_errors() {
         let archive = Archive::new().file("fits", 0o644, b"x").file("too big", 0o644, &[1; 5000]).finish();
-        let offset =
-            newc_entry(&Header { name: "fits", mode: 0, ino: 0, nlink: 0, uid: 0, gid: 0, mtime: 0, data: b"x" }).len();
+        let offset = newc_entry(&Header {
+            name: "fits".into(),
+            mode: 0,
+            ino: 0,
+            nlink: 0,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            data: b"x".into(),
+        })
+        .len();
         let pages = HeapPages::with_limit(2);
         assert_eq!(Tree::from_cpio(&archive, pages.clone()).unwrap_err(), LoadError::NoSpace { offset });
         assert_eq!(pages.live(), 0, "the partial tree is gone");
@@ -429,8 +446,16 @@ mod tests {
 
     #[test]
     fn hard_links_share_one_inode() {
-        let link =
-            |name, data| Header { name, mode: S_IFREG | 0o755, ino: 9, nlink: 2, uid: 0, gid: 0, mtime: 0, data };
+        let link = |name: &str, data: &[u8]| Header {
+            name: name.into(),
+            mode: S_IFREG | 0o755,
+            ino: 9,
+            nlink: 2,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            data: data.into(),
+        };
         let archive = Archive::new().entry(&link("a", b"")).entry(&link("b", b"shared")).finish();
         let tree = load(&archive).unwrap();
         let (a, b) = (find(&tree, "/a"), find(&tree, "/b"));
@@ -483,8 +508,17 @@ mod tests {
         let long = Archive::new().file(&"n".repeat(NAME_MAX + 1), 0o644, b"").finish();
         assert_eq!(load(&long).unwrap_err(), LoadError::BadName { offset: 0 });
         let below_file = Archive::new().file("f", 0o644, b"").file("f/g", 0o644, b"");
-        let offset =
-            newc_entry(&Header { name: "f", mode: 0, ino: 0, nlink: 0, uid: 0, gid: 0, mtime: 0, data: b"" }).len();
+        let offset = newc_entry(&Header {
+            name: "f".into(),
+            mode: 0,
+            ino: 0,
+            nlink: 0,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            data: Vec::new(),
+        })
+        .len();
         assert_eq!(load(&below_file.finish()).unwrap_err(), LoadError::NotADirectory { offset });
         let root_file = Archive::new().file(".", 0o644, b"").finish();
         assert_eq!(load(&root_file).unwrap_err(), LoadError::NotADirectory { offset: 0 });

@@ -28,10 +28,10 @@ mod namespace;
 mod time;
 mod tree;
 
-#[cfg(test)]
-mod test_archive;
-#[cfg(test)]
-mod test_pages;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_archive;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_pages;
 
 pub use access::{Access, Credentials};
 pub use cpio::LoadError;

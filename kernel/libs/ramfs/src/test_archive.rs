@@ -1,23 +1,28 @@
-//! A cpio newc writer for the tests: archives with exactly the entries, order and
-//! defects a test wants.
+//! A cpio newc writer for the tests (the crate's own, and others' with the
+//! `test-support` feature): archives with exactly the entries, order and defects a
+//! test wants.
+
+use alloc::format;
+use alloc::vec::Vec;
 
 use kabi::fs::{S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
 
 /// The fields of one newc header that the tests vary.
-pub struct Header<'a> {
-    pub name: &'a str,
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub name: Vec<u8>,
     pub mode: u32,
     pub ino: u32,
     pub nlink: u32,
     pub uid: u32,
     pub gid: u32,
     pub mtime: u32,
-    pub data: &'a [u8],
+    pub data: Vec<u8>,
 }
 
 /// The bytes of one newc entry: "070701", 13 fields of 8 hex digits, the name and its
 /// NUL padded to 4 bytes, then the data padded to 4 bytes.
-pub fn newc_entry(header: &Header<'_>) -> Vec<u8> {
+pub fn newc_entry(header: &Header) -> Vec<u8> {
     let namesize = header.name.len() as u32 + 1;
     let fields = [
         header.ino,
@@ -38,10 +43,10 @@ pub fn newc_entry(header: &Header<'_>) -> Vec<u8> {
     for field in fields {
         bytes.extend_from_slice(format!("{field:08X}").as_bytes());
     }
-    bytes.extend_from_slice(header.name.as_bytes());
+    bytes.extend_from_slice(&header.name);
     bytes.push(0);
     bytes.resize(bytes.len().next_multiple_of(4), 0);
-    bytes.extend_from_slice(header.data);
+    bytes.extend_from_slice(&header.data);
     bytes.resize(bytes.len().next_multiple_of(4), 0);
     bytes
 }
@@ -57,7 +62,7 @@ impl Archive {
         Archive { bytes: Vec::new(), next_ino: 100 }
     }
 
-    pub fn entry(mut self, header: &Header<'_>) -> Self {
+    pub fn entry(mut self, header: &Header) -> Self {
         self.bytes.extend(newc_entry(header));
         self
     }
@@ -66,7 +71,7 @@ impl Archive {
         let ino = self.next_ino;
         self.next_ino += 1;
         let nlink = if mode & S_IFMT == S_IFDIR { 2 } else { 1 };
-        self.entry(&Header { name, mode, ino, nlink, uid: 0, gid: 0, mtime: 0, data })
+        self.entry(&Header { name: name.into(), mode, ino, nlink, uid: 0, gid: 0, mtime: 0, data: data.into() })
     }
 
     pub fn directory(self, name: &str, permissions: u32) -> Self {
@@ -88,10 +93,16 @@ impl Archive {
     /// The entries so far and the `TRAILER!!!` entry.
     pub fn finish(self) -> Vec<u8> {
         let mut bytes = self.bytes;
-        let trailer = Header { name: "TRAILER!!!", mode: 0, ino: 0, nlink: 1, uid: 0, gid: 0, mtime: 0, data: b"" };
-        bytes.extend(newc_entry(&trailer));
+        bytes.extend(trailer());
         bytes
     }
+}
+
+/// The `TRAILER!!!` entry that ends an archive.
+pub fn trailer() -> Vec<u8> {
+    let header =
+        Header { name: b"TRAILER!!!".into(), mode: 0, ino: 0, nlink: 1, uid: 0, gid: 0, mtime: 0, data: Vec::new() };
+    newc_entry(&header)
 }
 
 /// Loads `archive` into a tree whose pages come from the heap, without limit.

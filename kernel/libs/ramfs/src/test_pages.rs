@@ -1,8 +1,10 @@
-//! A page allocator for the tests: pages on the heap, at most `limit` at a time, with a
-//! count of the pages alive (allocated and not yet dropped).
+//! A page allocator for the tests (the crate's own, and others' with the
+//! `test-support` feature): pages on the heap, at most `limit` at a time, with a count
+//! of the pages alive (allocated and not yet dropped).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::data::{PAGE_SIZE, Page, PageAllocator};
 

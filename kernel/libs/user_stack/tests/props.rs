@@ -3,6 +3,9 @@
 //! input, with rsp 16-byte aligned, or the error the input deserves (E2BIG for too
 //! much), never a panic or an arithmetic overflow.
 
+mod common;
+
+use common::{UserMemory, decode};
 use kabi::Errno;
 use kabi::auxv::{AT_EXECFN, AT_NULL, AT_PLATFORM, AT_RANDOM};
 use proptest::prelude::*;
@@ -16,82 +19,6 @@ use user_stack::{MAX_ARG_BYTES, MAX_ARG_STRLEN, PLATFORM, StackError, StackImage
 fn config(cases: u32) -> Config {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|value| value.parse().ok()).unwrap_or(cases);
     Config { cases, failure_persistence: None, rng_algorithm: RngAlgorithm::XorShift, ..Config::default() }
-}
-
-/// What user space sees at its entry point.
-#[derive(Debug)]
-struct Decoded {
-    argv: Vec<Vec<u8>>,
-    envp: Vec<Vec<u8>>,
-    /// Without the final `AT_NULL` pair.
-    auxv: Vec<(u64, u64)>,
-}
-
-/// The image read as user memory `rsp..top`; every read is checked to lie inside.
-struct UserMemory<'a> {
-    image: &'a StackImage,
-    top: u64,
-}
-
-impl UserMemory<'_> {
-    fn offset(&self, address: u64, len: u64) -> Result<usize, TestCaseError> {
-        let end = address.checked_add(len);
-        prop_assert!(address >= self.image.rsp && end.is_some_and(|end| end <= self.top), "{address:#x} is outside");
-        Ok((address - self.image.rsp) as usize)
-    }
-
-    fn word(&self, address: u64) -> Result<u64, TestCaseError> {
-        let offset = self.offset(address, 8)?;
-        Ok(u64::from_le_bytes(self.image.bytes[offset..offset + 8].try_into().unwrap()))
-    }
-
-    fn bytes(&self, address: u64, len: u64) -> Result<&[u8], TestCaseError> {
-        let offset = self.offset(address, len)?;
-        Ok(&self.image.bytes[offset..offset + len as usize])
-    }
-
-    fn string(&self, address: u64) -> Result<Vec<u8>, TestCaseError> {
-        let offset = self.offset(address, 1)?;
-        let rest = &self.image.bytes[offset..];
-        let len = rest.iter().position(|&byte| byte == 0);
-        prop_assert!(len.is_some(), "a string without its NUL");
-        Ok(rest[..len.unwrap_or_default()].to_vec())
-    }
-
-    /// NULL-terminated pointers to strings from `address`; also the address after
-    /// the NULL.
-    fn string_table(&self, mut address: u64) -> Result<(Vec<Vec<u8>>, u64), TestCaseError> {
-        let mut strings = Vec::new();
-        loop {
-            let pointer = self.word(address)?;
-            address += 8;
-            if pointer == 0 {
-                return Ok((strings, address));
-            }
-            strings.push(self.string(pointer)?);
-        }
-    }
-}
-
-fn decode(image: &StackImage, top: u64) -> Result<Decoded, TestCaseError> {
-    prop_assert_eq!(image.rsp % 16, 0, "rsp is 16-byte aligned");
-    prop_assert_eq!(image.rsp.checked_add(image.bytes.len() as u64), Some(top), "the image ends at the top");
-    let memory = UserMemory { image, top };
-    let argc = memory.word(image.rsp)?;
-    let (argv, envp_address) = memory.string_table(image.rsp + 8)?;
-    prop_assert_eq!(argv.len() as u64, argc);
-    let (envp, mut auxv_address) = memory.string_table(envp_address)?;
-    let mut auxv = Vec::new();
-    loop {
-        let (key, value) = (memory.word(auxv_address)?, memory.word(auxv_address + 8)?);
-        auxv_address += 16;
-        if key == AT_NULL {
-            prop_assert_eq!(value, 0);
-            break;
-        }
-        auxv.push((key, value));
-    }
-    Ok(Decoded { argv, envp, auxv })
 }
 
 /// The stack size the image needs, computed apart from the crate: the end marker,

@@ -1,6 +1,9 @@
 //! Host tests of the initial stack: decode the built image the way a libc's `_start`
 //! reads it (from rsp, following pointers into the image) and compare with the input.
 
+mod common;
+
+use common::{Decoded, UserMemory};
 use kabi::Errno;
 use kabi::auxv::{AT_ENTRY, AT_EXECFN, AT_NULL, AT_PAGESZ, AT_PHDR, AT_PLATFORM, AT_RANDOM};
 use user_stack::{
@@ -10,78 +13,9 @@ use user_stack::{
 const STACK_TOP: u64 = 0x7fff_ffff_f000;
 const RANDOM: [u8; 16] = *b"0123456789abcdef";
 
-/// What user space sees at its entry point.
-#[derive(Debug)]
-struct Decoded {
-    argv: Vec<Vec<u8>>,
-    envp: Vec<Vec<u8>>,
-    /// Without the final AT_NULL pair, which `decode` checks is there.
-    auxv: Vec<(u64, u64)>,
-}
-
-/// Reads the image as user memory `image.rsp..top`.
-struct UserMemory<'a> {
-    image: &'a StackImage,
-    top: u64,
-}
-
-impl UserMemory<'_> {
-    fn offset(&self, address: u64) -> usize {
-        assert!((self.image.rsp..self.top).contains(&address), "{address:#x} is outside the image");
-        (address - self.image.rsp) as usize
-    }
-
-    fn word(&self, address: u64) -> u64 {
-        let offset = self.offset(address);
-        u64::from_le_bytes(self.image.bytes[offset..offset + 8].try_into().unwrap())
-    }
-
-    fn bytes(&self, address: u64, len: usize) -> &[u8] {
-        let offset = self.offset(address);
-        &self.image.bytes[offset..offset + len]
-    }
-
-    fn string(&self, address: u64) -> Vec<u8> {
-        let offset = self.offset(address);
-        let rest = &self.image.bytes[offset..];
-        let len = rest.iter().position(|&b| b == 0).expect("string ends with NUL");
-        rest[..len].to_vec()
-    }
-
-    /// Reads NULL-terminated pointers to strings from `address`; returns them and the
-    /// address after the NULL.
-    fn string_table(&self, mut address: u64) -> (Vec<Vec<u8>>, u64) {
-        let mut strings = Vec::new();
-        loop {
-            let pointer = self.word(address);
-            address += 8;
-            if pointer == 0 {
-                return (strings, address);
-            }
-            strings.push(self.string(pointer));
-        }
-    }
-}
-
+/// The image as user space sees it.
 fn decode(image: &StackImage, top: u64) -> Decoded {
-    assert_eq!(image.rsp % 16, 0, "rsp is 16-byte aligned");
-    assert_eq!(image.rsp + image.bytes.len() as u64, top, "the image ends at the top");
-    let memory = UserMemory { image, top };
-    let argc = memory.word(image.rsp);
-    let (argv, envp_address) = memory.string_table(image.rsp + 8);
-    assert_eq!(argv.len() as u64, argc);
-    let (envp, mut auxv_address) = memory.string_table(envp_address);
-    let mut auxv = Vec::new();
-    loop {
-        let (key, value) = (memory.word(auxv_address), memory.word(auxv_address + 8));
-        auxv_address += 16;
-        if key == AT_NULL {
-            assert_eq!(value, 0);
-            break;
-        }
-        auxv.push((key, value));
-    }
-    Decoded { argv, envp, auxv }
+    common::decode(image, top).unwrap()
 }
 
 fn aux_value(decoded: &Decoded, key: u64) -> u64 {
@@ -116,11 +50,11 @@ fn decodes_to_the_given_arguments_environment_and_auxv() {
     assert_eq!(decoded.auxv.len(), 6);
 
     let memory = UserMemory { image: &image, top: STACK_TOP };
-    assert_eq!(memory.bytes(aux_value(&decoded, AT_RANDOM), 16), RANDOM);
-    assert_eq!(memory.string(aux_value(&decoded, AT_EXECFN)), b"/bin/sh");
-    assert_eq!(memory.string(aux_value(&decoded, AT_PLATFORM)), PLATFORM);
+    assert_eq!(memory.bytes(aux_value(&decoded, AT_RANDOM), 16).unwrap(), RANDOM);
+    assert_eq!(memory.string(aux_value(&decoded, AT_EXECFN)).unwrap(), b"/bin/sh");
+    assert_eq!(memory.string(aux_value(&decoded, AT_PLATFORM)).unwrap(), PLATFORM);
     // The 8 bytes under the top are the zero end marker.
-    assert_eq!(memory.word(STACK_TOP - 8), 0);
+    assert_eq!(memory.word(STACK_TOP - 8).unwrap(), 0);
 }
 
 #[test]
@@ -129,9 +63,9 @@ fn args_and_env_ranges_hold_the_strings() {
     let envp: &[&[u8]] = &[b"A=1", b"TERM=vt100"];
     let image = build(&input(argv, envp)).unwrap();
     let memory = UserMemory { image: &image, top: STACK_TOP };
-    let args = memory.bytes(image.args.start, (image.args.end - image.args.start) as usize);
+    let args = memory.bytes(image.args.start, image.args.end - image.args.start).unwrap();
     assert_eq!(args, b"ls\0-l\0/\0");
-    let env = memory.bytes(image.env.start, (image.env.end - image.env.start) as usize);
+    let env = memory.bytes(image.env.start, image.env.end - image.env.start).unwrap();
     assert_eq!(env, b"A=1\0TERM=vt100\0");
 }
 

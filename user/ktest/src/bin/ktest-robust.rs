@@ -5,11 +5,15 @@
 //! user half kills only the caller (SIGSEGV); a writable mapping larger than all
 //! memory is ENOMEM while a huge PROT_NONE reservation works; a signal handler
 //! that puts reserved MXCSR bits into its frame dies by SIGSEGV at rt_sigreturn;
-//! reads of 1 MiB from /dev/zero and of a file fill the buffer without a
-//! user-sized kernel buffer.
+//! reads of 1 MiB from /dev/zero fill the buffer without a user-sized kernel
+//! buffer, also while another process takes all memory until the OOM killer ends
+//! it (and pipe writes then fill the pipe or fail with ENOMEM); filling /tmp stops
+//! at half of memory with ENOSPC (where /tmp is a tmpfs: Kestrel's is; a host's
+//! /tmp on disk skips that part).
 //!
 //! Usage: `ktest-robust`.
 use std::ffi::{c_int, c_long, c_void};
+use std::os::fd::AsRawFd;
 use std::process::ExitCode;
 use std::ptr;
 use std::time::{Duration, Instant};
@@ -155,11 +159,103 @@ fn big_reads() -> Outcome {
     Ok(())
 }
 
+const TMPFS_MAGIC: i64 = 0x0102_1994;
+
+/// Whether `dir` is on a tmpfs (memory-backed).
+fn on_tmpfs(dir: &str) -> bool {
+    let path = std::ffi::CString::new(dir).unwrap_or_default();
+    // SAFETY: an all-zero statfs is a valid buffer for the call to fill.
+    let mut info: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a NUL-terminated path and a buffer of the right type.
+    unsafe { libc::statfs(path.as_ptr(), &mut info) == 0 && info.f_type as i64 == TMPFS_MAGIC }
+}
+
+/// Fill /tmp with a file until ENOSPC: a tmpfs takes at most half of memory (as
+/// Linux's by default), so programs keep room. Skipped where /tmp is on disk.
+fn full_tmpfs() -> Outcome {
+    if !on_tmpfs("/tmp") {
+        println!("/tmp is not a tmpfs: filling it is skipped");
+        return Ok(());
+    }
+    let path = format!("/tmp/ktest-robust-fill-{}", std::process::id());
+    let mut file = std::fs::File::create(&path).map_err(|e| format!("create {path}: {e}"))?;
+    let chunk = vec![0x5au8; 1 << 20];
+    let mut filled = 0u64;
+    let full = loop {
+        match std::io::Write::write(&mut file, &chunk) {
+            Ok(0) => break Err("a write of the filling file wrote nothing".to_string()),
+            Ok(n) => filled += n as u64,
+            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => break Ok(()),
+            Err(e) => break Err(format!("filling {path}: {e}")),
+        }
+    };
+    let total = ktest::sysinfo()?.totalram;
+    println!("the tmpfs took {} MiB of {} MiB, then ENOSPC", filled >> 20, total >> 20);
+    let forked = fork_and_wait(|| 0);
+    drop(file);
+    std::fs::remove_file(&path).map_err(|e| format!("remove {path}: {e}"))?;
+    full?;
+    ensure(filled <= total / 2, || format!("the tmpfs took {filled} bytes of {total}"))?;
+    expect_eq("fork with the tmpfs full", forked?.exit_code(), Some(0))
+}
+
+/// While a child takes memory until the OOM killer ends it (off Kestrel: until
+/// its RLIMIT_AS of 256 MiB), this process reads 1 MiB from /dev/zero into a
+/// buffer touched beforehand and writes 64 KiB into a pipe, again and again:
+/// every read gets 1 MiB, every write fills the pipe or fails with ENOMEM.
+fn reads_while_memory_runs_out() -> Outcome {
+    let mut buffer = vec![1u8; 1 << 20];
+    let zero = std::fs::File::open("/dev/zero").map_err(|e| format!("open /dev/zero: {e}"))?;
+    let (reader, writer) = ktest::pipe2(libc::O_NONBLOCK).map_err(|e| format!("pipe2: {e}"))?;
+    let hog = ktest::spawn(|| {
+        if !ktest::on_kestrel() {
+            let limit = libc::rlimit { rlim_cur: 256 << 20, rlim_max: 256 << 20 };
+            // SAFETY: setrlimit reads the struct.
+            unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
+        }
+        loop {
+            let Ok(at) = mmap_raw(0, 1 << 20, RW, ANON) else { return 0 };
+            for page in (0..1 << 20).step_by(PAGE) {
+                // SAFETY: the page was just mapped for this process.
+                unsafe { ptr::write_volatile((at as usize + page) as *mut u8, 1) };
+            }
+        }
+    })?;
+    let (mut reads, mut outcomes) = (0, [0usize; 2]);
+    let status = loop {
+        // SAFETY: reads into this process's own buffer of 1 MiB.
+        let n = unsafe { libc::read(zero.as_raw_fd(), buffer.as_mut_ptr().cast(), buffer.len()) };
+        ensure(n == 1 << 20, || format!("read {reads} of 1 MiB from /dev/zero gave {n}"))?;
+        reads += 1;
+        // SAFETY: writes from the buffer, which holds 1 MiB.
+        let w = unsafe { libc::write(writer.as_raw_fd(), buffer.as_ptr().cast(), 64 << 10) };
+        let errno = std::io::Error::last_os_error().raw_os_error();
+        match (w, errno) {
+            (n, _) if n >= 0 => outcomes[0] += 1,
+            (_, Some(libc::ENOMEM | libc::EAGAIN)) => outcomes[1] += 1,
+            (_, e) => return Err(format!("pipe write: errno {e:?}")),
+        }
+        // SAFETY: drains the pipe into the buffer (non-blocking).
+        unsafe { libc::read(reader.as_raw_fd(), buffer.as_mut_ptr().cast(), 64 << 10) };
+        if let Some(status) = ktest::try_wait(hog)? {
+            break status;
+        }
+    };
+    println!(
+        "while a child took memory until it ended ({status}): {reads} reads of 1 MiB from /dev/zero, pipe writes: {} went in, {} ENOMEM or full",
+        outcomes[0], outcomes[1]
+    );
+    let status = fork_and_wait(|| 0)?;
+    expect_eq("fork after the memory came back", status.exit_code(), Some(0))
+}
+
 fn main() -> ExitCode {
     ktest::run(NAME, || {
         bad_addresses()?;
         huge_ranges()?;
         bad_mxcsr()?;
-        big_reads()
+        big_reads()?;
+        full_tmpfs()?;
+        reads_while_memory_runs_out()
     })
 }
