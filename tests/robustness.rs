@@ -64,6 +64,11 @@ fn issue_9_failures_are_errors_or_signals() {
     assert_kernel_survived(&log);
     assert!(log.contains("munmap of 16 TiB of nothing: returned at once"), "{log}");
     assert!(log.contains("reserved MXCSR bits in a signal frame: SIGSEGV"), "{log}");
+    // 2 x 50 unknown calls, 5 s apart: 10 warnings a window, then the count of
+    // those suppressed.
+    let warnings = log.matches("syscall 600 (unknown) is not implemented").count();
+    assert_eq!(warnings, 20, "rate-limited warnings\n{log}");
+    assert!(log.contains("WARN  40 messages like the next one suppressed"), "{log}");
 }
 
 #[test]

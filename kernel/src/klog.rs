@@ -1,6 +1,63 @@
 //! The kernel log: `log` records printed on the console with the time since boot
 //! and the level, e.g. `[    1.042] INFO  memory: 126 MiB usable`.
+//!
+//! Warnings (what programs can make the kernel say: unknown system calls, faults,
+//! bad signal frames) are rate-limited per call site, as Linux's printk_ratelimit:
+//! at most `BURST` in a `WINDOW_MS` window, then a line says how many were
+//! suppressed.
 use log::{Level, LevelFilter, Log, Metadata, Record};
+use spin::Mutex;
+
+use crate::arch::cpu::without_interrupts;
+
+/// Warnings a call site may print per window.
+const BURST: u32 = 10;
+const WINDOW_MS: u64 = 5000;
+/// Call sites tracked at once (a site whose slot another takes starts afresh).
+const SITES: usize = 64;
+
+#[derive(Clone, Copy)]
+struct Site {
+    /// Which call site: file and line, hashed.
+    key: u64,
+    window_start: u64,
+    printed: u32,
+    suppressed: u32,
+}
+
+static RATE: Mutex<[Site; SITES]> = Mutex::new([Site { key: 0, window_start: 0, printed: 0, suppressed: 0 }; SITES]);
+
+/// What to do with a warning from `key` at `now`: print it (after a note of how
+/// many from the site were suppressed in the last window, if any) or drop it.
+fn admit(key: u64, now: u64) -> Option<u32> {
+    without_interrupts(|| {
+        // A log line from inside a log line (a fault while printing) is not limited.
+        let Some(mut sites) = RATE.try_lock() else { return Some(0) };
+        let site = &mut sites[(key % SITES as u64) as usize];
+        if site.key != key || now.saturating_sub(site.window_start) >= WINDOW_MS {
+            let suppressed = if site.key == key { site.suppressed } else { 0 };
+            *site = Site { key, window_start: now, printed: 1, suppressed: 0 };
+            return Some(suppressed);
+        }
+        if site.printed < BURST {
+            site.printed += 1;
+            Some(0)
+        } else {
+            site.suppressed += 1;
+            None
+        }
+    })
+}
+
+/// The call site of a record, as a number.
+fn site_key(record: &Record) -> u64 {
+    let file = record
+        .file()
+        .unwrap_or("")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    (file ^ u64::from(record.line().unwrap_or(0))).max(1)
+}
 
 struct KernelLog;
 
@@ -14,6 +71,17 @@ impl Log for KernelLog {
     fn log(&self, record: &Record) {
         if self.enabled(record.metadata()) {
             let ms = crate::time::uptime_ms();
+            if record.level() == Level::Warn {
+                match admit(site_key(record), ms) {
+                    None => return,
+                    Some(0) => {}
+                    Some(suppressed) => crate::console::write_fmt(format_args!(
+                        "[{:>5}.{:03}] WARN  {suppressed} messages like the next one suppressed\n",
+                        ms / 1000,
+                        ms % 1000
+                    )),
+                }
+            }
             crate::console::write_fmt(format_args!(
                 "[{:>5}.{:03}] {:<5} {}\n",
                 ms / 1000,

@@ -436,7 +436,7 @@ pub fn sendfile(out_fd: i32, in_fd: i32, offset: u64, count: usize) -> SysResult
         if let Some(position) = at.as_mut() {
             *position += written as u64;
         }
-        if written < want || flow(&input) == Flow::Stream {
+        if written < want || flow(&input) == Flow::Stream || user::interrupted() {
             break;
         }
     }

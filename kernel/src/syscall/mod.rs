@@ -195,6 +195,8 @@ static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
 fn unknown(number: usize) -> SysResult {
     let word = &REPORTED[(number / 64) % REPORTED.len()];
     let bit = 1 << (number % 64);
+    // Numbers Linux could have are reported once each; others every time (the log
+    // rate-limits them).
     if number >= 512 || word.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
         let name = nr::name(number).unwrap_or("unknown");
         log::warn!("syscall {number} ({name}) is not implemented: ENOSYS");

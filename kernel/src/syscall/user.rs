@@ -71,7 +71,7 @@ fn accessible(piece: UserSlice, write: bool) -> Result<usize, Errno> {
 /// read(2)'s data path: fill the user buffer `addr..addr+len` from `source`
 /// (called with a kernel chunk, returning how much it filled). A buffer bad from
 /// its first byte is EFAULT before any data moves (a pipe keeps its bytes); one
-/// that turns bad later gives a short count, as on Linux.
+/// that turns bad later, or a signal arriving, gives a short count, as on Linux.
 pub fn transfer_out(
     addr: u64,
     len: usize,
@@ -94,7 +94,7 @@ pub fn transfer_out(
         };
         with_space(|s| piece.write(s, &buf[..n]))?;
         done += n;
-        if flow == Flow::Stream || n < piece.len() {
+        if flow == Flow::Stream || n < piece.len() || interrupted() {
             break;
         }
     }
@@ -121,11 +121,18 @@ pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<
             Err(e) => return Err(e),
         };
         done += n;
-        if n < piece.len() {
+        if n < piece.len() || interrupted() {
             break;
         }
     }
     Ok(done)
+}
+
+/// Whether a long transfer should stop after the data it moved: a signal is
+/// pending (Linux's read of /dev/zero or /dev/urandom stops there too), so that
+/// SIGKILL or a handler never waits for gigabytes to move.
+pub fn interrupted() -> bool {
+    crate::proc::scheduler::current_has_pending_signal()
 }
 
 /// A path argument: NUL-terminated, non-empty, below PATH_MAX (counting the NUL).

@@ -2,8 +2,8 @@
 //! verdict line, checks (errno values included), forking a child and waiting for it,
 //! a deliberate store, what the file tests share (a scratch directory, raw
 //! descriptors through libc, free memory, finding programs to execute), signal
-//! actions, masks and sets through libc, resource limits, `--flag N` options, and
-//! whether the test runs on Kestrel.
+//! actions, masks and sets through libc, resource limits, `--flag N` options,
+//! anonymous mappings and the raw brk, and whether the test runs on Kestrel.
 //!
 //! Each test prints what it does, then exactly `KTEST PASS <name>` and exits 0, or
 //! `KTEST FAIL <name>: <reason>` and exits 1. The tests pass on Linux too.
@@ -662,6 +662,24 @@ pub fn operands<'a>(args: &'a [OsString], valued: &[&str]) -> Vec<&'a OsString> 
         }
     }
     operands
+}
+
+/// A private anonymous read-write mapping of `length` bytes, at an address the
+/// kernel chooses.
+pub fn map_anonymous(length: usize) -> io::Result<*mut u8> {
+    // SAFETY: a new private anonymous mapping at an address the kernel chooses
+    // touches no existing memory.
+    let address = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            length,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if address == libc::MAP_FAILED { Err(io::Error::last_os_error()) } else { Ok(address.cast()) }
 }
 
 /// The raw brk system call: the new program break, or the old one when the break

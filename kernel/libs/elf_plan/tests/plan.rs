@@ -272,23 +272,7 @@ fn check_plan(plan: &LoadPlan, file: &[u8]) {
     assert_eq!(plan.brk_start % PAGE_SIZE, 0);
     assert!((LIMITS.user_min..LIMITS.user_max).contains(&plan.entry));
 
-    let pages = plan.page_ranges();
-    assert!(pages.windows(2).all(|pair| pair[0].end <= pair[1].start));
-    for page in &pages {
-        assert!(page.start < page.end && page.start % PAGE_SIZE == 0 && page.end % PAGE_SIZE == 0);
-    }
-    for segment in &plan.segments {
-        // Every page of the segment is mapped, with at least its permissions.
-        let span = (segment.vaddr & !(PAGE_SIZE - 1))..end(segment).next_multiple_of(PAGE_SIZE);
-        let mut covered = 0;
-        for page in pages.iter().filter(|p| p.start < span.end && span.start < p.end) {
-            covered += page.end.min(span.end) - page.start.max(span.start);
-            assert!(page.readable >= segment.readable);
-            assert!(page.writable >= segment.writable);
-            assert!(page.executable >= segment.executable);
-        }
-        assert_eq!(covered, span.end - span.start);
-    }
+    common::check_page_ranges(plan).unwrap();
 }
 
 /// A small deterministic pseudo-random generator (xorshift64).

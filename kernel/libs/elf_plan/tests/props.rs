@@ -7,7 +7,7 @@ mod common;
 
 use common::{
     EHDR_SIZE, EM_X86_64, ET_DYN, ET_EXEC, IDENT, LIMITS, PF_R, PF_W, PF_X, PHDR_SIZE, PT_LOAD, PT_NOTE, PT_PHDR, Phdr,
-    elf, load,
+    check_page_ranges, elf, load,
 };
 use elf_plan::{Limits, LoadPlan, PAGE_SIZE, PlanError, Segment};
 use proptest::prelude::*;
@@ -233,23 +233,8 @@ fn check_plan(plan: &LoadPlan, file: &[u8], limits: Limits) -> Result<(), TestCa
     prop_assert_eq!(plan.phent, PHDR_SIZE as u64);
     prop_assert_eq!(plan.phnum, u64::from(u16::from_le_bytes([file[56], file[57]])));
 
-    let pages = plan.page_ranges();
-    prop_assert!(pages.windows(2).all(|pair| pair[0].end <= pair[1].start), "page ranges overlap");
-    for page in &pages {
-        prop_assert!(page.start < page.end && page.start % PAGE_SIZE == 0 && page.end % PAGE_SIZE == 0);
+    for page in check_page_ranges(plan)? {
         prop_assert!(page.start >= limits.user_min && page.end <= limits.user_max);
-    }
-    for segment in &plan.segments {
-        // Every page of the segment is mapped, with at least its permissions.
-        let span = (segment.vaddr & !(PAGE_SIZE - 1))..end(segment).next_multiple_of(PAGE_SIZE);
-        let mut covered = 0;
-        for page in pages.iter().filter(|page| page.start < span.end && span.start < page.end) {
-            covered += page.end.min(span.end) - page.start.max(span.start);
-            prop_assert!(page.readable >= segment.readable);
-            prop_assert!(page.writable >= segment.writable);
-            prop_assert!(page.executable >= segment.executable);
-        }
-        prop_assert_eq!(covered, span.end - span.start);
     }
     Ok(())
 }

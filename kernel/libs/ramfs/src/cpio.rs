@@ -229,7 +229,7 @@ impl Loader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::test_archive::{Archive, Header, load, newc_entry};
+    use crate::test_archive::{Archive, Header, entry_len, load};
     use crate::test_pages::HeapPages;
     use alloc::sync::Arc;
     use kabi::Errno;
@@ -349,17 +349,7 @@ mod tests {
     #[test]
     fn archives_too_big_for_the_pages_are_errors() {
         let archive = Archive::new().file("fits", 0o644, b"x").file("too big", 0o644, &[1; 5000]).finish();
-        let offset = newc_entry(&Header {
-            name: "fits".into(),
-            mode: 0,
-            ino: 0,
-            nlink: 0,
-            uid: 0,
-            gid: 0,
-            mtime: 0,
-            data: b"x".into(),
-        })
-        .len();
+        let offset = entry_len("fits", b"x");
         let pages = HeapPages::with_limit(2);
         assert_eq!(Tree::from_cpio(&archive, pages.clone()).unwrap_err(), LoadError::NoSpace { offset });
         assert_eq!(pages.live(), 0, "the partial tree is gone");
@@ -508,17 +498,7 @@ mod tests {
         let long = Archive::new().file(&"n".repeat(NAME_MAX + 1), 0o644, b"").finish();
         assert_eq!(load(&long).unwrap_err(), LoadError::BadName { offset: 0 });
         let below_file = Archive::new().file("f", 0o644, b"").file("f/g", 0o644, b"");
-        let offset = newc_entry(&Header {
-            name: "f".into(),
-            mode: 0,
-            ino: 0,
-            nlink: 0,
-            uid: 0,
-            gid: 0,
-            mtime: 0,
-            data: Vec::new(),
-        })
-        .len();
+        let offset = entry_len("f", b"");
         assert_eq!(load(&below_file.finish()).unwrap_err(), LoadError::NotADirectory { offset });
         let root_file = Archive::new().file(".", 0o644, b"").finish();
         assert_eq!(load(&root_file).unwrap_err(), LoadError::NotADirectory { offset: 0 });

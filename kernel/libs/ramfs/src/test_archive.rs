@@ -51,13 +51,28 @@ pub fn newc_entry(header: &Header) -> Vec<u8> {
     bytes
 }
 
+/// The length of a newc entry named `name` that holds `data`: where the entry after
+/// it starts.
+pub fn entry_len(name: &str, data: &[u8]) -> usize {
+    newc_entry(&Header { name: name.into(), mode: 0, ino: 0, nlink: 0, uid: 0, gid: 0, mtime: 0, data: data.into() })
+        .len()
+}
+
 /// Builds an archive entry by entry; `finish` adds the trailer.
 pub struct Archive {
     bytes: Vec<u8>,
     next_ino: u32,
 }
 
+impl Default for Archive {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Archive {
+    /// No entries yet; the inode numbers of [`Archive::directory`] and the like start
+    /// at 100.
     pub fn new() -> Self {
         Archive { bytes: Vec::new(), next_ino: 100 }
     }

@@ -6,13 +6,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use kabi::Errno;
 use kabi::fs::{O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDWR, O_TRUNC, S_IFDIR, S_IFLNK, S_IFREG};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm};
-use ramfs::{Credentials, FileType, InodeRef, PAGE_SIZE, Page, PageAllocator, RenameFlags, Timestamp, Tree};
+use ramfs::test_archive::{Header, newc_entry, trailer};
+use ramfs::test_pages::HeapPages;
+use ramfs::{Credentials, FileType, InodeRef, PAGE_SIZE, RenameFlags, Timestamp, Tree};
 
 /// `cases` cases (`PROPTEST_CASES` sets another number, for a longer run), drawn
 /// with the XorShift generator (ChaCha dominates the run time in debug builds),
@@ -23,103 +24,8 @@ fn config(cases: u32) -> Config {
     Config { cases, failure_persistence: None, rng_algorithm: RngAlgorithm::XorShift, ..Config::default() }
 }
 
-/// Pages on the heap, at most `limit` alive at once, counted so that leaks show.
-struct HeapPages {
-    limit: usize,
-    live: Arc<AtomicUsize>,
-}
-
-struct HeapPage {
-    bytes: Box<[u8; PAGE_SIZE]>,
-    live: Arc<AtomicUsize>,
-}
-
-impl HeapPages {
-    fn with_limit(limit: usize) -> Arc<HeapPages> {
-        Arc::new(HeapPages { limit, live: Arc::new(AtomicUsize::new(0)) })
-    }
-
-    fn live(&self) -> usize {
-        self.live.load(Ordering::SeqCst)
-    }
-}
-
-impl PageAllocator for HeapPages {
-    fn allocate(&self) -> Option<Box<dyn Page>> {
-        self.live
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |live| (live < self.limit).then_some(live + 1))
-            .ok()?;
-        Some(Box::new(HeapPage { bytes: Box::new([0; PAGE_SIZE]), live: self.live.clone() }))
-    }
-}
-
-impl Page for HeapPage {
-    fn read(&self, offset: usize, buffer: &mut [u8]) {
-        buffer.copy_from_slice(&self.bytes[offset..offset + buffer.len()]);
-    }
-
-    fn write(&mut self, offset: usize, data: &[u8]) {
-        self.bytes[offset..offset + data.len()].copy_from_slice(data);
-    }
-}
-
-impl Drop for HeapPage {
-    fn drop(&mut self) {
-        self.live.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 // ---------------------------------------------------------------------------------
 // Writing archives.
-
-/// The fields of one newc header.
-#[derive(Debug, Clone)]
-struct Header {
-    name: Vec<u8>,
-    mode: u32,
-    ino: u32,
-    nlink: u32,
-    uid: u32,
-    gid: u32,
-    mtime: u32,
-    data: Vec<u8>,
-}
-
-/// The bytes of one newc entry: "070701", 13 fields of 8 hex digits, the name and its
-/// NUL padded to 4 bytes, then the data padded to 4 bytes.
-fn newc_entry(header: &Header) -> Vec<u8> {
-    let fields = [
-        header.ino,
-        header.mode,
-        header.uid,
-        header.gid,
-        header.nlink,
-        header.mtime,
-        header.data.len() as u32,
-        0,
-        0,
-        0,
-        0,
-        header.name.len() as u32 + 1,
-        0,
-    ];
-    let mut bytes = b"070701".to_vec();
-    for field in fields {
-        bytes.extend_from_slice(format!("{field:08X}").as_bytes());
-    }
-    bytes.extend_from_slice(&header.name);
-    bytes.push(0);
-    bytes.resize(bytes.len().next_multiple_of(4), 0);
-    bytes.extend_from_slice(&header.data);
-    bytes.resize(bytes.len().next_multiple_of(4), 0);
-    bytes
-}
-
-fn trailer() -> Vec<u8> {
-    let header =
-        Header { name: b"TRAILER!!!".to_vec(), mode: 0, ino: 0, nlink: 1, uid: 0, gid: 0, mtime: 0, data: Vec::new() };
-    newc_entry(&header)
-}
 
 /// An archive of `headers` and a trailer; also where each entry starts.
 fn archive(headers: &[Header]) -> (Vec<u8>, Vec<usize>) {

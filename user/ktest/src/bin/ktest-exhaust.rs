@@ -39,6 +39,7 @@
 //! Usage: `ktest-exhaust [memory] [fds] [recursion] [argv] [rlimits]` (default: all).
 //! The program runs itself as `ktest-exhaust --noop` (exit 0 at once), `--recurse FD`
 //! and `--limits-are LIST`.
+use std::env;
 use std::ffi::{CStr, CString, OsString, c_int, c_long};
 use std::fs::{self, File};
 use std::hint::black_box;
@@ -46,12 +47,12 @@ use std::io::{self, Read};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::fs::MetadataExt;
 use std::process::ExitCode;
-use std::{env, ptr};
 
 use ktest::{
     Action, Context, Limit, Outcome, Scratch, WaitStatus, brk, c_string, check, child_check, ensure, errno_name,
-    expect_eq, expect_errno, expect_exit, expect_failure, expect_signal, fcntl, fork_and_wait, get_limit, on_kestrel,
-    open_fd, operands, own_path, pipe, prlimit, read_fd, set_action, set_limit, signal_name, spawn, wait_for, write_fd,
+    expect_eq, expect_errno, expect_exit, expect_failure, expect_signal, fcntl, fork_and_wait, get_limit,
+    map_anonymous, on_kestrel, open_fd, operands, own_path, pipe, prlimit, read_fd, set_action, set_limit, signal_name,
+    spawn, wait_for, write_fd,
 };
 use ulib::diag::error_text;
 use ulib::jobctl::kill;
@@ -81,23 +82,6 @@ fn child_with_pipe(child: impl FnOnce(&File) -> c_int) -> Result<(Vec<u8>, WaitS
     let mut report = Vec::new();
     reader.read_to_end(&mut report).context("read from the child's pipe")?;
     Ok((report, wait_for(pid)?))
-}
-
-/// A private anonymous read-write mapping of `length` bytes.
-fn map_anonymous(length: usize) -> io::Result<*mut u8> {
-    // SAFETY: a new private anonymous mapping at an address the kernel chooses
-    // touches no existing memory.
-    let address = unsafe {
-        libc::mmap(
-            ptr::null_mut(),
-            length,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    if address == libc::MAP_FAILED { Err(io::Error::last_os_error()) } else { Ok(address.cast()) }
 }
 
 /// Writes a byte to every page of `length` bytes at `start`.

@@ -4,9 +4,9 @@
 //! allocator serves a 16 MiB Vec.
 use std::hint::black_box;
 use std::process::ExitCode;
-use std::{ptr, slice};
+use std::slice;
 
-use ktest::{Outcome, brk, ensure, expect_signal, fork_and_wait, store_byte};
+use ktest::{Outcome, brk, ensure, expect_signal, fork_and_wait, map_anonymous, store_byte};
 
 const MIB: usize = 1 << 20;
 const PAGE_SIZE: usize = 4096;
@@ -50,24 +50,12 @@ fn heap_by_brk() -> Outcome {
 
 fn anonymous_mmap() -> Outcome {
     let length = 4 * MIB;
-    // SAFETY: a new private anonymous mapping at an address the kernel chooses
-    // touches no existing memory.
-    let address = unsafe {
-        libc::mmap(
-            ptr::null_mut(),
-            length,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
-    ensure(address != libc::MAP_FAILED, || format!("mmap 4 MiB: {}", std::io::Error::last_os_error()))?;
+    let address = map_anonymous(length).map_err(|e| format!("mmap 4 MiB: {e}"))?;
     // SAFETY: mmap returned `length` bytes of readable, writable memory for us alone.
-    let region = unsafe { slice::from_raw_parts_mut(address.cast::<u8>(), length) };
+    let region = unsafe { slice::from_raw_parts_mut(address, length) };
     fill_and_check("mmap", region)?;
     // SAFETY: the mapping is ours and `region` is not used after this.
-    let unmapped = unsafe { libc::munmap(address, length) };
+    let unmapped = unsafe { libc::munmap(address.cast(), length) };
     ensure(unmapped == 0, || format!("munmap: {}", std::io::Error::last_os_error()))?;
     println!("mmap: 4 MiB at {address:p}, every page written and read, unmapped");
     let status = fork_and_wait(|| {

@@ -7,9 +7,13 @@
 //! that puts reserved MXCSR bits into its frame dies by SIGSEGV at rt_sigreturn;
 //! reads of 1 MiB from /dev/zero fill the buffer without a user-sized kernel
 //! buffer, also while another process takes all memory until the OOM killer ends
-//! it (and pipe writes then fill the pipe or fail with ENOMEM); filling /tmp stops
+//! it (and pipe writes then fill the pipe or fail with ENOMEM); a 2 GiB sendfile
+//! ends at once on SIGKILL; filling /tmp stops
 //! at half of memory with ENOSPC (where /tmp is a tmpfs: Kestrel's is; a host's
 //! /tmp on disk skips that part).
+//!
+//! An unknown system call number called 100 times gives ENOSYS every time (the
+//! boot test checks Kestrel's log is rate-limited meanwhile).
 //!
 //! Usage: `ktest-robust`.
 use std::ffi::{c_int, c_long, c_void};
@@ -170,6 +174,54 @@ fn on_tmpfs(dir: &str) -> bool {
     unsafe { libc::statfs(path.as_ptr(), &mut info) == 0 && info.f_type as i64 == TMPFS_MAGIC }
 }
 
+/// A system call number x86-64 Linux does not have.
+const NO_SUCH_SYSCALL: c_long = 600;
+/// How many times it is called in a row, then once more after the kernel's log
+/// window (5 s): Kestrel prints at most 10 warnings a window per call site, then
+/// says how many it suppressed.
+const UNKNOWN_CALLS: usize = 50;
+const LOG_WINDOW: Duration = Duration::from_millis(5100);
+
+fn unknown_calls_are_enosys() -> Outcome {
+    let mut calls = || {
+        (0..UNKNOWN_CALLS).try_for_each(|_| {
+            // SAFETY: an unknown number has no effect but ENOSYS.
+            let result = check(unsafe { libc::syscall(NO_SUCH_SYSCALL) });
+            ensure(result.as_ref().err().and_then(|e| e.raw_os_error()) == Some(libc::ENOSYS), || {
+                format!("syscall {NO_SUCH_SYSCALL}: {result:?}")
+            })
+        })
+    };
+    calls()?;
+    std::thread::sleep(LOG_WINDOW);
+    calls()?;
+    println!("syscall {NO_SUCH_SYSCALL}, {} times: ENOSYS", 2 * UNKNOWN_CALLS);
+    Ok(())
+}
+
+/// A sendfile of 2 GiB from /dev/urandom to /dev/null in a child: SIGKILL after a
+/// moment ends it at once (the kernel stops between chunks for a signal, as
+/// Linux's splice loop does), instead of after gigabytes.
+fn long_transfers_stop_for_signals() -> Outcome {
+    let child = ktest::spawn(|| {
+        let (Ok(random), Ok(null)) = (std::fs::File::open("/dev/urandom"), std::fs::File::create("/dev/null")) else {
+            return 2;
+        };
+        // SAFETY: sendfile between two open descriptors, no user memory.
+        unsafe { libc::sendfile(null.as_raw_fd(), random.as_raw_fd(), ptr::null_mut(), 0x7fff_f000) };
+        0
+    })?;
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    // SAFETY: signals this process's own child.
+    unsafe { libc::kill(child, libc::SIGKILL) };
+    let status = ktest::wait_for(child)?;
+    let took = start.elapsed();
+    println!("a 2 GiB sendfile from /dev/urandom ended by SIGKILL after {} ms", took.as_millis());
+    ensure(took < PROMPT, || format!("SIGKILL took {took:?} to end a long sendfile"))?;
+    expect_signal(status, libc::SIGKILL)
+}
+
 /// Fill /tmp with a file until ENOSPC: a tmpfs takes at most half of memory (as
 /// Linux's by default), so programs keep room. Skipped where /tmp is on disk.
 fn full_tmpfs() -> Outcome {
@@ -252,9 +304,11 @@ fn reads_while_memory_runs_out() -> Outcome {
 fn main() -> ExitCode {
     ktest::run(NAME, || {
         bad_addresses()?;
+        unknown_calls_are_enosys()?;
         huge_ranges()?;
         bad_mxcsr()?;
         big_reads()?;
+        long_transfers_stop_for_signals()?;
         full_tmpfs()?;
         reads_while_memory_runs_out()
     })

@@ -1,10 +1,13 @@
 //! What the integration tests share: the limits they plan with, the ELF constants
-//! they use, and a writer of hand-made x86-64 ELF64 files.
+//! they use, a writer of hand-made x86-64 ELF64 files, and the checks of a plan's
+//! page ranges (a failed check is a `TestCaseError`: the property tests pass it on,
+//! the example tests unwrap it).
 
 // Each test file uses a part of this module; the rest is dead code there.
 #![allow(dead_code)]
 
-use elf_plan::{Limits, PAGE_SIZE};
+use elf_plan::{Limits, LoadPlan, PAGE_SIZE, PageRange};
+use proptest::prelude::*;
 
 pub const LIMITS: Limits = Limits { user_min: 0x40_0000, user_max: 0x7fff_ffff_f000, pie_base: 0x5555_5555_4000 };
 
@@ -65,4 +68,26 @@ pub fn elf(e_type: u16, entry: u64, phdrs: &[Phdr], len: usize) -> Vec<u8> {
         }
     }
     file
+}
+
+/// Checks the plan's page ranges and returns them: in order and disjoint, whole pages,
+/// and every page of every segment mapped with at least the segment's permissions.
+pub fn check_page_ranges(plan: &LoadPlan) -> Result<Vec<PageRange>, TestCaseError> {
+    let pages = plan.page_ranges();
+    prop_assert!(pages.windows(2).all(|pair| pair[0].end <= pair[1].start), "page ranges overlap");
+    for page in &pages {
+        prop_assert!(page.start < page.end && page.start % PAGE_SIZE == 0 && page.end % PAGE_SIZE == 0);
+    }
+    for segment in &plan.segments {
+        let span = (segment.vaddr & !(PAGE_SIZE - 1))..(segment.vaddr + segment.memsz).next_multiple_of(PAGE_SIZE);
+        let mut covered = 0;
+        for page in pages.iter().filter(|page| page.start < span.end && span.start < page.end) {
+            covered += page.end.min(span.end) - page.start.max(span.start);
+            prop_assert!(page.readable >= segment.readable);
+            prop_assert!(page.writable >= segment.writable);
+            prop_assert!(page.executable >= segment.executable);
+        }
+        prop_assert_eq!(covered, span.end - span.start);
+    }
+    Ok(pages)
 }
