@@ -183,7 +183,7 @@ const UNKNOWN_CALLS: usize = 50;
 const LOG_WINDOW: Duration = Duration::from_millis(5100);
 
 fn unknown_calls_are_enosys() -> Outcome {
-    let mut calls = || {
+    let calls = || {
         (0..UNKNOWN_CALLS).try_for_each(|_| {
             // SAFETY: an unknown number has no effect but ENOSYS.
             let result = check(unsafe { libc::syscall(NO_SUCH_SYSCALL) });

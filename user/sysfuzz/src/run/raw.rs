@@ -8,23 +8,21 @@ use std::ffi::c_int;
 
 use kabi::nr;
 
-/// syscall(nr, a0, ..., a5).
-///
-/// # Safety
-///
-/// The call may do to this process whatever the kernel lets it: the caller
-/// answers for what it means (for a fuzzed call, the rules in `sysfuzz::rules`
-/// keep it off the memory and descriptors the worker depends on).
-pub unsafe fn syscall6(nr: u64, args: [u64; 6]) -> i64 {
-    let result: i64;
-    // SAFETY: the x86-64 Linux convention: number in rax, arguments in rdi, rsi,
-    // rdx, r10, r8 and r9, result in rax; the instruction clobbers rcx and r11 and
-    // does not touch the stack. What the call does is the caller's to answer for.
-    unsafe {
+/// The `asm!` of one `syscall` instruction in the x86-64 Linux convention: the
+/// number (`$nr`) in rax, the six arguments (`$args`) in rdi, rsi, rdx, r10, r8 and
+/// r9, the result in rax; the instruction clobbers rcx and r11 and does not touch the
+/// stack. More instructions (`$code`, with their `$operands`) may follow it; they may
+/// clobber rdi. The value is the result.
+macro_rules! syscall_asm {
+    ($nr:expr, $args:expr $(, $code:literal)* $(; $($operands:tt)+)?) => {{
+        let result: i64;
+        let args: [u64; 6] = $args;
         asm!(
             "syscall",
-            inlateout("rax") nr => result,
-            in("rdi") args[0],
+            $($code,)*
+            $($($operands)+,)?
+            inlateout("rax") $nr => result,
+            inlateout("rdi") args[0] => _,
             in("rsi") args[1],
             in("rdx") args[2],
             in("r10") args[3],
@@ -34,8 +32,21 @@ pub unsafe fn syscall6(nr: u64, args: [u64; 6]) -> i64 {
             lateout("r11") _,
             options(nostack),
         );
-    }
-    result
+        result
+    }};
+}
+
+/// syscall(nr, a0, ..., a5).
+///
+/// # Safety
+///
+/// The call may do to this process whatever the kernel lets it: the caller
+/// answers for what it means (for a fuzzed call, the rules in `sysfuzz::rules`
+/// keep it off the memory and descriptors the worker depends on).
+pub unsafe fn syscall6(nr: u64, args: [u64; 6]) -> i64 {
+    // SAFETY: the instruction follows the kernel's convention (see syscall_asm);
+    // what the call does is the caller's to answer for.
+    unsafe { syscall_asm!(nr, args) }
 }
 
 /// For fork, vfork, clone and clone3: like [`syscall6`] in the parent, while a
@@ -48,34 +59,22 @@ pub unsafe fn syscall6(nr: u64, args: [u64; 6]) -> i64 {
 ///
 /// As for [`syscall6`].
 pub unsafe fn fork_like6(nr: u64, args: [u64; 6]) -> i64 {
-    let result: i64;
     // SAFETY: as in syscall6; the child's path ends in exit_group and never leaves
-    // the block, so only the parent's path (rdi as given back, rax the result)
-    // matters to the compiler.
+    // the block, so only the parent's path (rax the result) matters to the compiler.
     unsafe {
-        asm!(
-            "syscall",
+        syscall_asm!(
+            nr,
+            args,
             "test rax, rax",
             "jnz 2f",
             "mov eax, {exit_group}",
             "xor edi, edi",
             "syscall",
             "ud2",
-            "2:",
-            exit_group = const nr::EXIT_GROUP,
-            inlateout("rax") nr => result,
-            inlateout("rdi") args[0] => _,
-            in("rsi") args[1],
-            in("rdx") args[2],
-            in("r10") args[3],
-            in("r8") args[4],
-            in("r9") args[5],
-            lateout("rcx") _,
-            lateout("r11") _,
-            options(nostack),
-        );
+            "2:";
+            exit_group = const nr::EXIT_GROUP
+        )
     }
-    result
 }
 
 /// A call with fewer arguments, which touches no memory of this process except
