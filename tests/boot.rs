@@ -62,6 +62,21 @@ fn panic_prints_message_location_and_backtrace() {
 }
 
 #[test]
+fn a_panic_inside_a_system_call_backtraces_to_the_entry() {
+    // test=syscallpanic lets init run and makes uname(2) panic in its handler.
+    expect_report(
+        "syscallpanic init=/bin/uname",
+        &[
+            "KERNEL PANIC: test panic inside the uname system call",
+            "kernel::syscall::info::uname+0x",
+            "kernel::syscall::dispatch+0x",
+            "kernel::syscall::handle+0x",
+            "syscall_entry+0x",
+        ],
+    );
+}
+
+#[test]
 fn page_fault_is_reported() {
     expect_report(
         "pagefault",

@@ -69,6 +69,11 @@ fn issue_9_failures_are_errors_or_signals() {
     let warnings = log.matches("syscall 600 (unknown) is not implemented").count();
     assert_eq!(warnings, 20, "rate-limited warnings\n{log}");
     assert!(log.contains("WARN  40 messages like the next one suppressed"), "{log}");
+    // A non-canonical handler never reaches iretq (which would fault in kernel
+    // mode on real hardware): the kernel turns it into SIGSEGV itself.
+    assert!(log.contains("rip 0x800000000000, rsp"), "{log}");
+    assert!(log.contains("(not canonical): SIGSEGV"), "{log}");
+    assert!(log.contains("non-canonical handlers for the signal and for SIGSEGV: SIGSEGV"), "{log}");
 }
 
 #[test]
@@ -137,4 +142,13 @@ fn killing_a_fork_bomb_returns_every_frame() {
     let log = run_ktest("forkbomb", "-- start --kill --exact --rounds 2 --max-depth 12");
     assert!(log.contains("fork failed with EAGAIN"), "{log}");
     assert_kernel_survived(&log);
+}
+
+/// 2,036 pipes holding 133 MB, closed: every frame comes back (pipe contents
+/// live in frames freed as they are read or closed; the heap gives back what it
+/// grew by), exactly in the second round.
+#[test]
+fn memory_of_closed_pipes_comes_back() {
+    let log = run_ktest("pipefill", "-- --exact");
+    assert!(log.contains("2036 pipes hold 133 MB"), "{log}");
 }

@@ -14,6 +14,12 @@ pub const fn phys_to_virt(phys: u64) -> u64 {
     DIRECT_MAP_BASE + phys
 }
 
+/// Whether `addr` is in a kernel-stack slot, outside its guard page (whether the
+/// slot is in use is the page table's to say).
+pub fn is_kernel_stack(addr: u64) -> bool {
+    (KERNEL_STACKS_BASE..KERNEL_STACKS_END).contains(&addr) && !is_kernel_stack_guard(addr)
+}
+
 /// Whether `addr` is the guard page of a kernel-stack slot.
 pub fn is_kernel_stack_guard(addr: u64) -> bool {
     (KERNEL_STACKS_BASE..KERNEL_STACKS_END).contains(&addr)

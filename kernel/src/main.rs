@@ -90,7 +90,9 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     log::info!("timer: {} Hz", time::TIMER_HZ);
 
     mount_initramfs(boot);
-    if let Some(test) = config.test {
+    if let Some(test) = config.test
+        && !ktest::runs_with_init(test)
+    {
         ktest::run(test);
     }
     start_init(config);

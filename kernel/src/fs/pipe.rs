@@ -1,15 +1,15 @@
-//! Pipes: a 64 KiB buffer between a read end and a write end. Reads block while it
+//! Pipes: a 64 KiB buffer between a read end and a write end, its contents in
+//! frames that are freed as soon as they are read (mm/byte_queue.rs). Reads block while it
 //! is empty and a writer exists (EOF after the last writer closes); writes block
 //! while it is full, and writes of up to PIPE_BUF (4096) bytes are atomic. Writing
 //! with no reader left raises SIGPIPE and fails with EPIPE. O_NONBLOCK gives EAGAIN
 //! instead of blocking.
-use alloc::collections::VecDeque;
-
 use kabi::Errno;
 use kabi::fs::{POLLERR, POLLHUP, POLLIN, POLLOUT};
 use spin::Mutex;
 
 use crate::arch::cpu::without_interrupts;
+use crate::mm::byte_queue::ByteQueue;
 use crate::proc::wait_queue::WaitQueue;
 
 pub const CAPACITY: usize = 64 * 1024;
@@ -17,7 +17,8 @@ pub const PIPE_BUF: usize = 4096;
 
 #[derive(Debug)]
 struct State {
-    buffer: VecDeque<u8>,
+    /// The contents, in frames taken as data comes and freed as it is read.
+    buffer: ByteQueue,
     readers: usize,
     writers: usize,
 }
@@ -39,7 +40,10 @@ pub enum End {
 impl Pipe {
     /// A pipe with one reader and one writer (the two ends about to be opened).
     pub fn new() -> Self {
-        Self { state: Mutex::new(State { buffer: VecDeque::new(), readers: 1, writers: 1 }), changed: WaitQueue::new() }
+        Self {
+            state: Mutex::new(State { buffer: ByteQueue::new(), readers: 1, writers: 1 }),
+            changed: WaitQueue::new(),
+        }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
@@ -63,13 +67,7 @@ impl Pipe {
         let result = self.changed.wait_until(|| {
             self.with(|s| {
                 if !s.buffer.is_empty() {
-                    let n = buf.len().min(s.buffer.len());
-                    let (front, back) = s.buffer.as_slices();
-                    let from_front = n.min(front.len());
-                    buf[..from_front].copy_from_slice(&front[..from_front]);
-                    buf[from_front..n].copy_from_slice(&back[..n - from_front]);
-                    s.buffer.drain(..n);
-                    Some(Ok(n))
+                    Some(Ok(s.buffer.pop(buf)))
                 } else if s.writers == 0 {
                     Some(Ok(0))
                 } else if nonblocking {
@@ -99,11 +97,7 @@ impl Pipe {
                         let n = rest.len().min(space);
                         // The contents are the writer's memory: ENOMEM rather
                         // than the kernel's reserve (as Linux's pipe_write).
-                        if crate::mm::heap::for_user(|| s.buffer.try_reserve(n)).is_err() {
-                            return Some(Err(Errno::ENOMEM));
-                        }
-                        s.buffer.extend(&rest[..n]);
-                        Some(Ok(n))
+                        Some(s.buffer.push(&rest[..n]).map(|()| n))
                     } else if nonblocking {
                         Some(Err(Errno::EAGAIN))
                     } else {

@@ -6,6 +6,23 @@ mod memory;
 
 use crate::arch::{qemu, sections, selftest};
 
+/// The test mode that lets init run and makes the uname system call panic, for
+/// a backtrace through a system call.
+const SYSCALL_PANIC: &str = "syscallpanic";
+
+/// Whether the test named on the command line runs alongside init (it hooks a
+/// path init's programs take) rather than instead of it.
+pub fn runs_with_init(name: &str) -> bool {
+    name == SYSCALL_PANIC
+}
+
+/// In the `syscallpanic` test mode, panic here: inside a system call's handler.
+pub fn panic_in_syscall_if_asked(call: &str) {
+    if crate::config::get().test == Some(SYSCALL_PANIC) {
+        panic!("test panic inside the {call} system call");
+    }
+}
+
 /// Run the test named on the command line; it ends the machine.
 pub fn run(name: &str) -> ! {
     log::info!("test mode: {name}");

@@ -1,6 +1,7 @@
-//! Memory management: physical frames, the kernel heap, address spaces and kernel
-//! stacks.
+//! Memory management: physical frames, the kernel heap, address spaces, kernel
+//! stacks, and byte queues in frames (pipe contents).
 pub mod address_space;
+pub mod byte_queue;
 pub mod file_pages;
 pub mod frames;
 pub mod heap;

@@ -22,23 +22,49 @@ use crate::arch::trap::TrapFrame;
 /// stop until SIGCONT, or enter a handler. `restart` is the number of a syscall
 /// that was interrupted (returned EINTR): it runs again unless a handler without
 /// SA_RESTART ran.
-pub fn on_return_to_user(frame: &mut TrapFrame, restart: Option<signal::Restart>) {
+///
+/// The registers must then hold a canonical RIP and RSP, or `iretq` would fault
+/// in the kernel: a handler, restorer or rt_sigreturn frame that put a
+/// non-canonical address there gets SIGSEGV instead (as Linux's bad-iret path),
+/// with the default action if SIGSEGV's own handler is such an address.
+pub fn on_return_to_user(frame: &mut TrapFrame, mut restart: Option<signal::Restart>) {
     if scheduler::need_resched() {
         scheduler::schedule();
     }
+    let mut bad_returns = 0;
     loop {
         match scheduler::with_current(|p| signal::deliver_one(p, frame, restart)) {
             signal::Disposition::None => {
                 if let Some(r) = restart {
                     signal::rewind_syscall(frame, r.nr);
                 }
-                return;
             }
-            signal::Disposition::Handled => return,
+            signal::Disposition::Handled => {}
             signal::Disposition::Terminate(sig) => lifecycle::exit_by_signal(sig),
-            signal::Disposition::Stop(sig) => lifecycle::stop_current(sig),
+            signal::Disposition::Stop(sig) => {
+                lifecycle::stop_current(sig);
+                continue;
+            }
         }
+        if is_canonical(frame.rip) && is_canonical(frame.rsp) {
+            return;
+        }
+        restart = None;
+        bad_returns += 1;
+        let (pid, rip, rsp) = (scheduler::current_pid(), frame.rip, frame.rsp);
+        log::warn!("pid {pid}: return to user mode with rip {rip:#x}, rsp {rsp:#x} (not canonical): SIGSEGV");
+        scheduler::with_current(|p| {
+            if bad_returns > 1 {
+                p.signals.actions[Signal::SIGSEGV as usize - 1] = kabi::SigAction::default();
+            }
+            signal::force(p, Signal::SIGSEGV, signal::kernel_info(Signal::SIGSEGV, 0x80, 0));
+        });
     }
+}
+
+/// Whether `addr` is canonical (bits 48..64 copies of bit 47).
+fn is_canonical(addr: u64) -> bool {
+    matches!((addr as i64) >> 47, 0 | -1)
 }
 
 /// The Linux signal for a CPU exception in user mode.

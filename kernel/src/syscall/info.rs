@@ -68,6 +68,7 @@ pub fn clock_nanosleep(clock: i32, flags: i32, request: u64, _remaining: u64) ->
 }
 
 pub fn uname(out: u64) -> SysResult {
+    crate::ktest::panic_in_syscall_if_asked("uname");
     let field = Utsname::text_field;
     let uts = Utsname {
         sysname: field(b"Kestrel"),

@@ -79,6 +79,7 @@ fn restartable_by_handler(number: usize) -> bool {
     )
 }
 
+#[inline(never)] // named in backtraces, between the entry and each handler
 fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
     match number as usize {
         nr::READ => files::read(a.int(0), a.u64(1), a.usize(2)),

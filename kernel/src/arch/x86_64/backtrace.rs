@@ -1,9 +1,12 @@
 //! Kernel backtraces by walking the frame-pointer chain (the kernel is built with
 //! frame pointers), each return address with its function name. Repeated frames
-//! (deep recursion) are folded into one line.
+//! (deep recursion) are folded into one line. The chain is followed on the boot
+//! stack (in the kernel image) and on processes' kernel stacks (mapped slots of
+//! the kernel-stack region), through system calls and interrupts up to the entry
+//! stub, where it reaches a user frame pointer and stops.
 use core::fmt::Write;
 
-use crate::layout::is_kernel_address;
+use crate::layout::{is_kernel_address, is_kernel_stack};
 
 use super::sections::kernel_sections;
 
@@ -15,7 +18,7 @@ pub fn write(out: &mut impl Write, mut rbp: u64) -> core::fmt::Result {
     let text = kernel_sections().text;
     let mut last = (0u64, 0usize); // (return address, times repeated)
     for depth in 0..MAX_FRAMES {
-        if !rbp.is_multiple_of(8) || !is_kernel_address(rbp) || !is_kernel_address(rbp + 8) {
+        if !rbp.is_multiple_of(8) || !readable_frame(rbp) {
             break;
         }
         // SAFETY: rbp is an aligned address inside the mapped kernel image (checked
@@ -37,6 +40,16 @@ pub fn write(out: &mut impl Write, mut rbp: u64) -> core::fmt::Result {
         rbp = next;
     }
     fold(out, last.1)
+}
+
+/// Whether both words of a frame at `rbp` (saved rbp, return address) can be
+/// read: in the kernel image, or in a mapped page of a kernel stack.
+fn readable_frame(rbp: u64) -> bool {
+    let readable = |addr: u64| {
+        is_kernel_address(addr)
+            || (is_kernel_stack(addr) && super::paging::translate(super::paging::kernel_root(), addr).is_some())
+    };
+    readable(rbp) && readable(rbp + 8)
 }
 
 fn fold(out: &mut impl Write, repeats: usize) -> core::fmt::Result {

@@ -73,6 +73,7 @@ trap_stub_\vector:
     TRAP_STUB \v, 0
 .endr
 
+    .type trap_common, @function              /* named in backtraces */
 trap_common:
     cld
     testb $3, {FRAME_CS}(%rsp)                /* from user mode: switch GS bases */
@@ -89,6 +90,7 @@ trap_return:
     swapgs
 2:  add $16, %rsp                             /* vector and error code */
     iretq
+    .size trap_common, . - trap_common
 
 /* The `syscall` instruction's entry. The CPU leaves the user RIP in RCX and RFLAGS
  * in R11, masks IF (FMASK) and does not switch stacks, so the entry: swapgs (GS ->
@@ -97,6 +99,7 @@ trap_return:
  * through trap_return. Per-CPU offsets come from Rust (offset_of!).
  */
     .global syscall_entry
+    .type syscall_entry, @function
 syscall_entry:
     swapgs
     mov %rsp, %gs:{PERCPU_USER_RSP}
@@ -114,6 +117,7 @@ syscall_entry:
     mov %rsp, %rdi
     call syscall_dispatch
     jmp trap_return
+    .size syscall_entry, . - syscall_entry
 
     .section .rodata.trap, "a"
     .balign 8

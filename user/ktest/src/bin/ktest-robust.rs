@@ -5,6 +5,8 @@
 //! user half kills only the caller (SIGSEGV); a writable mapping larger than all
 //! memory is ENOMEM while a huge PROT_NONE reservation works; a signal handler
 //! that puts reserved MXCSR bits into its frame dies by SIGSEGV at rt_sigreturn;
+//! so does a process whose handler, SIGSEGV handler or restorer is at a
+//! non-canonical address;
 //! reads of 1 MiB from /dev/zero fill the buffer without a user-sized kernel
 //! buffer, also while another process takes all memory until the OOM killer ends
 //! it (and pipe writes then fill the pipe or fail with ENOMEM); a 2 GiB sendfile
@@ -174,6 +176,55 @@ fn on_tmpfs(dir: &str) -> bool {
     unsafe { libc::statfs(path.as_ptr(), &mut info) == 0 && info.f_type as i64 == TMPFS_MAGIC }
 }
 
+/// The kernel's `struct sigaction` for rt_sigaction (handler, flags, restorer,
+/// mask), set raw so that any address can be given.
+#[repr(C)]
+struct KernelSigaction {
+    handler: usize,
+    flags: u64,
+    restorer: usize,
+    mask: u64,
+}
+
+const SA_RESTORER: u64 = 0x0400_0000;
+
+fn set_raw_action(signal: c_int, handler: usize, restorer: usize) -> std::io::Result<c_long> {
+    let action = KernelSigaction { handler, flags: SA_RESTORER, restorer, mask: 0 };
+    // SAFETY: the kernel reads the struct; the addresses are only ever jumped to
+    // by the signal's delivery, in the child that is meant to die of it.
+    check(unsafe { libc::syscall(libc::SYS_rt_sigaction, signal, &action as *const KernelSigaction, 0usize, 8usize) })
+}
+
+extern "C" fn returns_at_once(_: c_int) {}
+
+/// A handler, SIGSEGV's handler, or a restorer at a non-canonical address: the
+/// child dies by SIGSEGV (the kernel never returns to such an address).
+fn bad_handler_addresses() -> Outcome {
+    let cases: [(&str, usize, usize, usize); 3] = [
+        ("a non-canonical handler", NON_CANONICAL[0], 0, 0),
+        ("non-canonical handlers for the signal and for SIGSEGV", NON_CANONICAL[1], NON_CANONICAL[0], 0),
+        ("a non-canonical restorer", returns_at_once as *const () as usize, 0, NON_CANONICAL[0]),
+    ];
+    for (what, handler, segv_handler, restorer) in cases {
+        let status = fork_and_wait(|| {
+            let segv = if segv_handler == 0 {
+                set_action(libc::SIGSEGV, Action::Default, 0, Signals::of(&[])).map(|()| 0)
+            } else {
+                set_raw_action(libc::SIGSEGV, segv_handler, segv_handler)
+            };
+            if segv.is_err() || set_raw_action(libc::SIGUSR1, handler, restorer).is_err() {
+                return 2;
+            }
+            // SAFETY: raising a signal whose delivery is the test.
+            unsafe { libc::raise(libc::SIGUSR1) };
+            0
+        })?;
+        expect_signal(status, libc::SIGSEGV)?;
+        println!("{what}: SIGSEGV");
+    }
+    Ok(())
+}
+
 /// A system call number x86-64 Linux does not have.
 const NO_SUCH_SYSCALL: c_long = 600;
 /// How many times it is called in a row, then once more after the kernel's log
@@ -307,6 +358,7 @@ fn main() -> ExitCode {
         unknown_calls_are_enosys()?;
         huge_ranges()?;
         bad_mxcsr()?;
+        bad_handler_addresses()?;
         big_reads()?;
         long_transfers_stop_for_signals()?;
         full_tmpfs()?;

@@ -1,0 +1,97 @@
+//! A byte FIFO kept in whole frames (a pipe's contents): frames are taken from
+//! the frame allocator as data is written (user-class allocations: never the
+//! kernel's reserve, so a full memory gives ENOMEM) and given back as soon as the
+//! data in them has been read, so an idle or drained pipe holds no memory.
+use alloc::collections::VecDeque;
+
+use kabi::Errno;
+
+use super::frames::{self, FRAME_SIZE};
+use super::phys;
+
+const PAGE: usize = FRAME_SIZE as usize;
+
+#[derive(Debug, Default)]
+pub struct ByteQueue {
+    /// The frames holding data, oldest first.
+    frames: VecDeque<u64>,
+    /// Where the data starts in the first frame.
+    head: usize,
+    len: usize,
+}
+
+impl ByteQueue {
+    pub const fn new() -> Self {
+        Self { frames: VecDeque::new(), head: 0, len: 0 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Where the next byte goes: (frame index, offset in it).
+    fn tail(&self) -> (usize, usize) {
+        let end = self.head + self.len;
+        (end / PAGE, end % PAGE)
+    }
+
+    /// Append all of `data`, taking frames as needed; ENOMEM (and nothing
+    /// appended) when a frame cannot be had.
+    pub fn push(&mut self, data: &[u8]) -> Result<(), Errno> {
+        let (index, offset) = self.tail();
+        let needed = (offset + data.len()).div_ceil(PAGE) + index;
+        let new_frames = needed.saturating_sub(self.frames.len());
+        self.frames.try_reserve(new_frames).map_err(|_| Errno::ENOMEM)?;
+        for taken in 0..new_frames {
+            match frames::alloc() {
+                Some(frame) => self.frames.push_back(frame),
+                None => {
+                    for _ in 0..taken {
+                        self.frames.pop_back().into_iter().for_each(frames::free);
+                    }
+                    return Err(Errno::ENOMEM);
+                }
+            }
+        }
+        let mut done = 0;
+        let (mut index, mut offset) = (index, offset);
+        while done < data.len() {
+            let n = (PAGE - offset).min(data.len() - done);
+            phys::write(self.frames[index], offset, &data[done..done + n]);
+            done += n;
+            (index, offset) = (index + 1, 0);
+        }
+        self.len += data.len();
+        Ok(())
+    }
+
+    /// Move up to `out.len()` bytes out, freeing the frames emptied; returns how
+    /// many moved.
+    pub fn pop(&mut self, out: &mut [u8]) -> usize {
+        let count = out.len().min(self.len);
+        let mut done = 0;
+        while done < count {
+            let Some(&frame) = self.frames.front() else { break };
+            let n = (PAGE - self.head).min(count - done);
+            phys::read(frame, self.head, &mut out[done..done + n]);
+            done += n;
+            self.head += n;
+            self.len -= n;
+            if self.head == PAGE || self.len == 0 {
+                self.frames.pop_front().into_iter().for_each(frames::free);
+                self.head = 0;
+            }
+        }
+        done
+    }
+}
+
+impl Drop for ByteQueue {
+    fn drop(&mut self) {
+        self.frames.drain(..).for_each(frames::free);
+    }
+}
