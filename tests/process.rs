@@ -71,3 +71,10 @@ fn bad_pointers_flags_and_syscall_numbers_get_linux_errors() {
 fn std_process_command_spawns_through_clone_vfork() {
     run_ktest("spawn", "");
 }
+
+#[test]
+fn clone_settid_vfork_and_cpu_affinity_behave_as_on_linux() {
+    let log = run_ktest("clone", "");
+    assert!(log.contains("1000 clones with CLONE_CHILD_SETTID: each child found its tid"), "{log}");
+    assert!(log.contains("vfork: the parent slept until the child exited"), "{log}");
+}

@@ -95,6 +95,9 @@ pub struct CloneOptions {
     pub tls: Option<u64>,
     /// Where the child's tid is cleared at exit (CLONE_CHILD_CLEARTID).
     pub clear_child_tid: u64,
+    /// Where the child's tid is stored in the child's memory before it first
+    /// runs (CLONE_CHILD_SETTID; glibc's fork reads it in the child at once).
+    pub set_child_tid: Option<u64>,
     /// The parent waits until the child execs or exits (CLONE_VFORK).
     pub vfork: bool,
 }
@@ -145,7 +148,7 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
         let space = space.clone_eager().map_err(|_| Errno::EAGAIN)?;
         let mut fpu = parent.fpu.clone();
         fpu.save(); // the parent's live registers
-        let child = Process {
+        let mut child = Process {
             pid: 0,
             parent: parent_pid,
             children: Vec::new(),
@@ -174,6 +177,10 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
             limits: parent.limits,
         };
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
+        if let (Some(addr), Some(space)) = (options.set_child_tid, child.space.as_mut()) {
+            // As Linux's schedule_tail, a bad address is ignored.
+            let _ = crate::mm::user::copy_to_user(space, addr, &(pid as i32).to_le_bytes());
+        }
         let mut child_frame = frame.clone();
         child_frame.rax = 0;
         if let Some(stack) = options.stack {
@@ -408,12 +415,4 @@ pub fn raise_on_current(signal: Signal) {
 /// The process group and session of a process (for the TTY and setpgid).
 pub fn group_of(pid: Pid) -> Option<(Pid, Pid)> {
     with_table(|t| t.procs.get(&pid).map(|p| (p.pgid, p.sid)))
-}
-
-/// Write into a child's memory (CLONE_CHILD_SETTID, before it first runs).
-pub fn write_child_memory(pid: Pid, addr: u64, data: &[u8]) -> Result<(), Errno> {
-    with_table(|t| {
-        let child = t.procs.get_mut(&pid).ok_or(Errno::ESRCH)?;
-        crate::mm::user::copy_to_user(child.space.as_mut().ok_or(Errno::EFAULT)?, addr, data)
-    })
 }

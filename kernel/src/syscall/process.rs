@@ -24,6 +24,11 @@ pub fn fork(frame: &TrapFrame) -> SysResult {
     lifecycle::fork(frame, CloneOptions::default()).map(|pid| pid as usize)
 }
 
+/// vfork: a copy whose parent sleeps until the child execs or exits, as Linux's.
+pub fn vfork(frame: &TrapFrame) -> SysResult {
+    lifecycle::fork(frame, CloneOptions { vfork: true, ..CloneOptions::default() }).map(|pid| pid as usize)
+}
+
 /// clone(flags, stack, parent_tid, child_tid, tls): a new process. Threads
 /// (CLONE_THREAD, CLONE_SIGHAND) do not exist here (EINVAL), and shared memory
 /// (CLONE_VM) only with CLONE_VFORK, where the parent waits until the child
@@ -44,6 +49,7 @@ pub fn clone(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64, 
         stack: (stack != 0).then_some(stack),
         tls: (flags & CLONE_SETTLS != 0).then_some(tls),
         clear_child_tid: if flags & CLONE_CHILD_CLEARTID != 0 { child_tid } else { 0 },
+        set_child_tid: (flags & CLONE_CHILD_SETTID != 0).then_some(child_tid),
         vfork: flags & CLONE_VFORK != 0,
     };
     if flags & CLONE_SETTLS != 0 && tls >= crate::layout::USER_END {
@@ -52,9 +58,6 @@ pub fn clone(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64, 
     let pid = lifecycle::fork(frame, options)?;
     if flags & CLONE_PARENT_SETTID != 0 {
         user::copy_out(parent_tid, &(pid as i32).to_le_bytes())?;
-    }
-    if flags & CLONE_CHILD_SETTID != 0 {
-        lifecycle::write_child_memory(pid, child_tid, &(pid as i32).to_le_bytes())?;
     }
     Ok(pid as usize)
 }
@@ -103,6 +106,50 @@ pub fn wait4(pid: i32, status: u64, options: i32, rusage: u64) -> SysResult {
 pub fn sched_yield() -> SysResult {
     scheduler::schedule();
     Ok(0)
+}
+
+/// Bytes of a CPU mask (Linux's cpumask_size(): one long for up to 64 CPUs).
+const CPU_MASK_BYTES: usize = 8;
+/// The CPUs Kestrel runs on: CPU 0.
+const ONLINE_CPUS: u64 = 1;
+
+/// The process `pid` names for the scheduling calls (0 is the caller).
+fn existing_process(pid: i32) -> Result<(), Errno> {
+    match pid {
+        0 => Ok(()),
+        p if p > 0 && with_table(|t| t.procs.contains_key(&(p as u32))) => Ok(()),
+        _ => Err(Errno::ESRCH),
+    }
+}
+
+/// sched_getaffinity: the CPUs a process may run on; returns the mask's size.
+/// A buffer too small for the mask, or not a whole number of longs, is EINVAL.
+pub fn sched_getaffinity(pid: i32, len: usize, mask: u64) -> SysResult {
+    if len < CPU_MASK_BYTES || !len.is_multiple_of(CPU_MASK_BYTES) {
+        return Err(Errno::EINVAL);
+    }
+    existing_process(pid)?;
+    user::copy_out(mask, &ONLINE_CPUS.to_le_bytes()).map(|()| CPU_MASK_BYTES)
+}
+
+/// sched_setaffinity: any mask that includes an online CPU is accepted (there is
+/// one CPU to run on); one with none is EINVAL.
+pub fn sched_setaffinity(pid: i32, len: usize, mask: u64) -> SysResult {
+    let mut bytes = [0u8; CPU_MASK_BYTES];
+    let n = len.min(CPU_MASK_BYTES);
+    let given = user::copy_in(mask, n)?;
+    bytes[..n].copy_from_slice(&given);
+    existing_process(pid)?;
+    if u64::from_le_bytes(bytes) & ONLINE_CPUS == 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok(0)
+}
+
+/// getcpu: CPU 0, NUMA node 0 (either pointer may be NULL).
+pub fn getcpu(cpu: u64, node: u64) -> SysResult {
+    user::copy_out_optional(cpu, &0u32.to_le_bytes())?;
+    user::copy_out_optional(node, &0u32.to_le_bytes()).map(|()| 0)
 }
 
 pub fn arch_prctl(code: i32, addr: u64) -> SysResult {
