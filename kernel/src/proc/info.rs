@@ -37,7 +37,7 @@ pub fn runnable_count() -> usize {
 pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
     with_table(|t| {
         let p = t.procs.get(&pid)?;
-        let usage = p.space.as_ref().map_or((0, 0), |s| s.usage());
+        let usage = p.memory().map_or((0, 0), |m| m.space.usage());
         Some(ProcessInfo {
             pid,
             ppid: p.parent,

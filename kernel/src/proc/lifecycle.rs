@@ -3,10 +3,12 @@
 //! and continues), stopping on a signal, and sending signals to processes and
 //! process groups.
 use alloc::boxed::Box;
+use alloc::sync::Arc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use kabi::Errno;
+use spin::Mutex;
 use kabi::process::{wait_status_exited, wait_status_signaled, wait_status_stopped};
 use kabi::signal::{SA_NOCLDSTOP, Signal};
 
@@ -17,7 +19,7 @@ use crate::fs::FdTable;
 use crate::mm::kstack::KernelStack;
 
 use super::exec::Image;
-use super::process::{Pid, Process, State};
+use super::process::{Pid, Process, ProcessMemory, State};
 use super::scheduler::{self, Table, with_table};
 use super::signal::{self, Signals};
 use super::wait_queue::WaitQueue;
@@ -56,13 +58,12 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
             parent: 0,
             children: Vec::new(),
             state: State::Runnable,
-            space: Some(image.space),
-            memory: image.memory,
+            memory: Some(ProcessMemory::new(image.space, image.memory)),
             kstack,
             context_slot: slot,
             fpu: Box::new(FpuState::initial()),
             fs_base: 0,
-            files: FdTable::with_console(),
+            files: Arc::new(Mutex::new(FdTable::with_console())),
             cwd: crate::fs::vfs::root(),
             umask: 0o022,
             cmdline,
@@ -140,26 +141,27 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
         if t.procs.len() as u64 >= parent.limits.soft(kabi::process::RLIMIT_NPROC) {
             return Err(Errno::EAGAIN);
         }
-        let space = parent.space.as_ref().ok_or(Errno::EAGAIN)?;
-        let (pages, tables) = space.usage();
-        if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(pages, tables) {
-            return Err(Errno::EAGAIN);
-        }
-        let space = space.clone_eager().map_err(|_| Errno::EAGAIN)?;
+        let memory = {
+            let memory = parent.memory().ok_or(Errno::EAGAIN)?;
+            let (pages, tables) = memory.space.usage();
+            if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(pages, tables) {
+                return Err(Errno::EAGAIN);
+            }
+            ProcessMemory::new(memory.space.clone_eager().map_err(|_| Errno::EAGAIN)?, memory.layout.clone())
+        };
         let mut fpu = parent.fpu.clone();
         fpu.save(); // the parent's live registers
-        let mut child = Process {
+        let child = Process {
             pid: 0,
             parent: parent_pid,
             children: Vec::new(),
             state: State::Runnable,
-            space: Some(space),
-            memory: parent.memory.clone(),
+            memory: Some(memory),
             kstack,
             context_slot: 0,
             fpu,
             fs_base: options.tls.unwrap_or(parent.fs_base),
-            files: parent.files.clone(),
+            files: Arc::new(Mutex::new(parent.files.lock().clone())),
             cwd: parent.cwd.clone(),
             umask: parent.umask,
             cmdline: parent.cmdline.clone(),
@@ -177,9 +179,9 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
             limits: parent.limits,
         };
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
-        if let (Some(addr), Some(space)) = (options.set_child_tid, child.space.as_mut()) {
+        if let (Some(addr), Some(mut memory)) = (options.set_child_tid, child.memory()) {
             // As Linux's schedule_tail, a bad address is ignored.
-            let _ = crate::mm::user::copy_to_user(space, addr, &(pid as i32).to_le_bytes());
+            let _ = crate::mm::user::copy_to_user(&mut memory.space, addr, &(pid as i32).to_le_bytes());
         }
         let mut child_frame = frame.clone();
         child_frame.rax = 0;
@@ -199,16 +201,19 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
 pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut TrapFrame) {
     *frame = entry_frame(&image);
     let old = scheduler::with_current(|p| {
-        let old = p.space.replace(image.space);
-        p.memory = image.memory;
-        if let Some(space) = &p.space {
-            space.activate();
+        let old = p.memory.replace(ProcessMemory::new(image.space, image.memory));
+        if let Some(memory) = p.memory() {
+            memory.space.activate();
         }
         p.fs_base = 0;
         crate::arch::set_fs_base(0);
         p.cmdline = cmdline;
         p.exe = exe;
-        p.files.close_on_exec();
+        // execve gives the program a table of its own (Linux's unshare_files),
+        // then closes the close-on-exec descriptors.
+        let table = p.files.lock().clone();
+        p.files = Arc::new(Mutex::new(table));
+        p.files.lock().close_on_exec();
         p.signals.reset_for_exec();
         p.clear_child_tid = 0;
         release_vfork_parent(p);
@@ -240,7 +245,7 @@ pub fn exit_current(status: i32) -> ! {
         let p = t.procs.get_mut(&pid).expect("current process");
         p.state = State::Zombie(status);
         release_vfork_parent(p);
-        let leftovers = (p.space.take(), core::mem::take(&mut p.files), core::mem::take(&mut p.children));
+        let leftovers = (p.memory.take(), core::mem::take(&mut p.files), core::mem::take(&mut p.children));
         let name = String::from(p.name());
         for &child in &leftovers.2 {
             if let Some(c) = t.procs.get_mut(&child) {

@@ -89,8 +89,8 @@ const PF_INSTRUCTION: u64 = 1 << 4;
 pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
     if let Some(addr) = fault_address {
         let (write, execute) = (frame.error_code & PF_WRITE != 0, frame.error_code & PF_INSTRUCTION != 0);
-        let served = scheduler::with_current(|p| match p.space.as_mut() {
-            Some(space) => memory::handle_fault(space, addr, write, execute),
+        let served = scheduler::with_current(|p| match p.memory() {
+            Some(mut memory) => memory::handle_fault(&mut memory.space, addr, write, execute),
             None => Err(crate::mm::address_space::Fault::NoAccess),
         });
         match served {

@@ -13,7 +13,7 @@ pub fn kill_largest() -> Option<Pid> {
         t.procs
             .values()
             .filter(|p| p.pid != INIT_PID && !matches!(p.state, State::Zombie(_)))
-            .filter_map(|p| Some((p.pid, alloc::string::String::from(p.name()), p.space.as_ref()?.usage().0)))
+            .filter_map(|p| Some((p.pid, alloc::string::String::from(p.name()), p.memory()?.space.usage().0)))
             .max_by_key(|&(_, _, pages)| pages)
     })?;
     log::error!("out of memory: killed process {pid} ({name}), {} KiB resident", pages * 4);

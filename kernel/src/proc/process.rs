@@ -3,12 +3,29 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use alloc::sync::Arc;
+
+use spin::{Mutex, MutexGuard};
+
 use crate::arch::fpu::FpuState;
 use crate::fs::FdTable;
 use crate::mm::address_space::AddressSpace;
 use crate::mm::kstack::KernelStack;
 
 use super::memory::UserMemory;
+
+/// A process's memory: its address space and where its heap and stack are.
+#[derive(Debug)]
+pub struct ProcessMemory {
+    pub space: AddressSpace,
+    pub layout: UserMemory,
+}
+
+impl ProcessMemory {
+    pub fn new(space: AddressSpace, layout: UserMemory) -> Arc<Mutex<Self>> {
+        Arc::new(Mutex::new(Self { space, layout }))
+    }
+}
 
 pub type Pid = u32;
 
@@ -30,15 +47,16 @@ pub struct Process {
     pub parent: Pid,
     pub children: Vec<Pid>,
     pub state: State,
-    /// None once the process has exited.
-    pub space: Option<AddressSpace>,
-    pub memory: UserMemory,
+    /// The memory it runs in (shared by the threads of a group, and by a
+    /// CLONE_VM child); None once the task has exited.
+    pub memory: Option<Arc<Mutex<ProcessMemory>>>,
     pub kstack: KernelStack,
     /// Index of its slot in the scheduler's context pool.
     pub context_slot: usize,
     pub fpu: alloc::boxed::Box<FpuState>,
     pub fs_base: u64,
-    pub files: FdTable,
+    /// Its descriptor table (shared with CLONE_FILES).
+    pub files: Arc<Mutex<FdTable>>,
     pub cwd: crate::fs::vfs::Node,
     /// File-creation mask.
     pub umask: u32,
@@ -72,6 +90,12 @@ impl Process {
             self.state = State::Blocked; // the caller wakes it, which makes it runnable
             self.unreported_change = Some(kabi::process::wait_status_continued());
         }
+    }
+
+    /// Its memory, locked (callers hold the process table, so the lock is never
+    /// contended); None once it has exited.
+    pub fn memory(&self) -> Option<MutexGuard<'_, ProcessMemory>> {
+        self.memory.as_ref().map(|m| m.lock())
     }
 
     /// How many descriptors it may have (RLIMIT_NOFILE's soft limit).

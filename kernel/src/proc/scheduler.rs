@@ -153,8 +153,8 @@ impl Table {
             if next.state != State::Runnable || Some(pid) == self.current {
                 continue;
             }
-            if let Some(space) = &next.space {
-                space.activate();
+            if let Some(memory) = next.memory() {
+                memory.space.activate();
             }
             next.fpu.restore();
             syscall::set_kernel_stack(next.kstack.top());

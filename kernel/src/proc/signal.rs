@@ -277,11 +277,14 @@ fn build_frame(
         uc_sigmask: restore_mask,
     };
     p.fpu.save();
-    let space = p.space.as_mut().ok_or(Errno::EFAULT)?;
-    user::copy_to_user(space, fpstate, p.fpu.as_bytes())?;
-    user::copy_to_user(space, sp, &action.sa_restorer.to_le_bytes())?;
-    user::copy_to_user(space, sp + 8, &context.to_bytes())?;
-    user::copy_to_user(space, sp + 8 + UContext::SIZE as u64, &info.to_bytes())?;
+    {
+        let mut memory = p.memory().ok_or(Errno::EFAULT)?;
+        let space = &mut memory.space;
+        user::copy_to_user(space, fpstate, p.fpu.as_bytes())?;
+        user::copy_to_user(space, sp, &action.sa_restorer.to_le_bytes())?;
+        user::copy_to_user(space, sp + 8, &context.to_bytes())?;
+        user::copy_to_user(space, sp + 8 + UContext::SIZE as u64, &info.to_bytes())?;
+    }
 
     let mut blocked = action.sa_mask;
     if action.sa_flags & SA_NODEFER == 0 {
@@ -305,17 +308,22 @@ fn build_frame(
 /// the user stack pointer. A frame with impossible values gets SIGSEGV.
 pub fn sigreturn(p: &mut Process, frame: &mut TrapFrame) -> Result<(), Errno> {
     let uc_addr = frame.rsp;
-    let space = p.space.as_mut().ok_or(Errno::EFAULT)?;
     let mut bytes = [0u8; UContext::SIZE];
-    user::copy_from_user(space, uc_addr, &mut bytes)?;
-    let uc = UContext::from_bytes(&bytes);
+    let mut fpu = [0u8; FPU_STATE_SIZE as usize];
+    let uc = {
+        let mut memory = p.memory().ok_or(Errno::EFAULT)?;
+        user::copy_from_user(&mut memory.space, uc_addr, &mut bytes)?;
+        let uc = UContext::from_bytes(&bytes);
+        if uc.uc_mcontext.fpstate != 0 {
+            user::copy_from_user(&mut memory.space, uc.uc_mcontext.fpstate, &mut fpu)?;
+        }
+        uc
+    };
     let m = uc.uc_mcontext;
     if m.rip >= USER_END || m.rsp >= USER_END {
         return Err(Errno::EFAULT);
     }
-    let mut fpu = [0u8; FPU_STATE_SIZE as usize];
     if m.fpstate != 0 {
-        user::copy_from_user(space, m.fpstate, &mut fpu)?;
         p.fpu.load_bytes(&fpu).map_err(|_| Errno::EFAULT)?;
         p.fpu.restore();
     }

@@ -23,7 +23,7 @@ const IOV_MAX: i32 = 1024;
 const MAX_RW_COUNT: usize = 0x7fff_f000;
 
 pub fn file(fd: i32) -> Result<Arc<OpenFile>, Errno> {
-    with_current(|p| p.files.get(fd))
+    with_current(|p| p.files.lock().get(fd))
 }
 
 /// The directory a *at() path is relative to: the cwd for AT_FDCWD or an absolute
@@ -45,7 +45,7 @@ pub fn resolve_at(dirfd: i32, path: &[u8], follow: bool) -> Result<Node, Errno> 
 }
 
 fn install(file: OpenFile, cloexec: bool) -> SysResult {
-    with_current(|p| p.files.insert(p.fd_limit(), Arc::new(file), cloexec)).map(|fd| fd as usize)
+    with_current(|p| p.files.lock().insert(p.fd_limit(), Arc::new(file), cloexec)).map(|fd| fd as usize)
 }
 
 pub fn openat(dirfd: i32, path: u64, flags: u32, mode: u32) -> SysResult {
@@ -57,7 +57,7 @@ pub fn openat(dirfd: i32, path: u64, flags: u32, mode: u32) -> SysResult {
 }
 
 pub fn close(fd: i32) -> SysResult {
-    with_current(|p| p.files.close(fd)).map(|()| 0)
+    with_current(|p| p.files.lock().close(fd)).map(|()| 0)
 }
 
 /// RLIMIT_FSIZE: how large the caller may make a file.
@@ -237,7 +237,7 @@ pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
             let n = if file.is_terminal() { tty::available() } else { file.bytes_ready() };
             return user::copy_out(arg, &(n as i32).to_le_bytes()).map(|()| 0);
         }
-        FIOCLEX | FIONCLEX => return with_current(|p| p.files.set_cloexec(fd, request == FIOCLEX)).map(|()| 0),
+        FIOCLEX | FIONCLEX => return with_current(|p| p.files.lock().set_cloexec(fd, request == FIOCLEX)).map(|()| 0),
         FIONBIO => {
             let on = u32::from_le_bytes(user::copy_in(arg, 4)?.try_into().map_err(|_| Errno::EFAULT)?) != 0;
             let flags = file.status_flags() & !O_NONBLOCK;
@@ -286,11 +286,11 @@ pub fn fcntl(fd: i32, command: u32, arg: u64) -> SysResult {
         F_DUPFD | F_DUPFD_CLOEXEC => with_current(|p| {
             let limit = p.fd_limit();
             let min = usize::try_from(arg).ok().filter(|&m| m < limit).ok_or(Errno::EINVAL)?;
-            p.files.insert_from(min, limit, file, command == F_DUPFD_CLOEXEC)
+            p.files.lock().insert_from(min, limit, file, command == F_DUPFD_CLOEXEC)
         })
         .map(|fd| fd as usize),
-        F_GETFD => with_current(|p| p.files.cloexec(fd)).map(|c| if c { FD_CLOEXEC as usize } else { 0 }),
-        F_SETFD => with_current(|p| p.files.set_cloexec(fd, arg as u32 & FD_CLOEXEC != 0)).map(|()| 0),
+        F_GETFD => with_current(|p| p.files.lock().cloexec(fd)).map(|c| if c { FD_CLOEXEC as usize } else { 0 }),
+        F_SETFD => with_current(|p| p.files.lock().set_cloexec(fd, arg as u32 & FD_CLOEXEC != 0)).map(|()| 0),
         F_GETFL => Ok(file.status_flags() as usize),
         F_SETFL => {
             file.set_status_flags(arg as u32);
@@ -302,7 +302,7 @@ pub fn fcntl(fd: i32, command: u32, arg: u64) -> SysResult {
 
 pub fn dup(fd: i32) -> SysResult {
     let file = file(fd)?;
-    with_current(|p| p.files.insert(p.fd_limit(), file, false)).map(|fd| fd as usize)
+    with_current(|p| p.files.lock().insert(p.fd_limit(), file, false)).map(|fd| fd as usize)
 }
 
 /// dup3 (and dup2, which allows old == new and takes no flags).
@@ -314,7 +314,7 @@ pub fn dup3(old: i32, new: i32, flags: u32, is_dup2: bool) -> SysResult {
     if flags & !O_CLOEXEC != 0 {
         return Err(Errno::EINVAL);
     }
-    with_current(|p| p.files.install_at(new, p.fd_limit(), file, flags & O_CLOEXEC != 0)).map(|()| new as usize)
+    with_current(|p| p.files.lock().install_at(new, p.fd_limit(), file, flags & O_CLOEXEC != 0)).map(|()| new as usize)
 }
 
 pub fn pipe2(fds: u64, flags: u32) -> SysResult {
@@ -325,11 +325,12 @@ pub fn pipe2(fds: u64, flags: u32) -> SysResult {
     let cloexec = flags & O_CLOEXEC != 0;
     let (r, w) = with_current(|p| {
         let limit = p.fd_limit();
-        let r = p.files.insert(limit, Arc::new(read_end), cloexec)?;
-        match p.files.insert(limit, Arc::new(write_end), cloexec) {
+        let mut files = p.files.lock();
+        let r = files.insert(limit, Arc::new(read_end), cloexec)?;
+        match files.insert(limit, Arc::new(write_end), cloexec) {
             Ok(w) => Ok((r, w)),
             Err(e) => {
-                let _ = p.files.close(r);
+                let _ = files.close(r);
                 Err(e)
             }
         }
@@ -339,8 +340,9 @@ pub fn pipe2(fds: u64, flags: u32) -> SysResult {
     out[4..].copy_from_slice(&w.to_le_bytes());
     if let Err(e) = user::copy_out(fds, &out) {
         with_current(|p| {
-            let _ = p.files.close(r);
-            let _ = p.files.close(w);
+            let mut files = p.files.lock();
+            let _ = files.close(r);
+            let _ = files.close(w);
         });
         return Err(e);
     }

@@ -16,8 +16,9 @@ fn access(prot: u32) -> Access {
 
 pub fn brk(addr: u64) -> SysResult {
     with_current(|p| {
-        let space = p.space.as_mut().ok_or(Errno::ENOMEM)?;
-        Ok(mem::brk(space, &mut p.memory, &p.limits, addr) as usize)
+        let mut memory = p.memory().ok_or(Errno::ENOMEM)?;
+        let memory = &mut *memory;
+        Ok(mem::brk(&mut memory.space, &mut memory.layout, &p.limits, addr) as usize)
     })
 }
 
@@ -32,23 +33,25 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
     let file = if flags & MAP_ANONYMOUS != 0 {
         None
     } else {
-        let file = with_current(|p| p.files.get(fd))?;
+        let file = with_current(|p| p.files.lock().get(fd))?;
         file.mapping_has_contents()?.then_some(file)
     };
     let start = with_current(|p| {
-        let space = p.space.as_mut().ok_or(Errno::ENOMEM)?;
+        let mut memory = p.memory().ok_or(Errno::ENOMEM)?;
+        let memory = &mut *memory;
+        let space = &mut memory.space;
         if flags & MAP_FIXED_NOREPLACE != 0
             && addr.checked_add(len).is_some_and(|end| !space.regions().is_free(addr, end))
         {
             return Err(Errno::EEXIST);
         }
-        mem::mmap(space, &p.memory, &p.limits, addr, len, fixed, prot & PROT_WRITE != 0)
+        mem::mmap(space, &memory.layout, &p.limits, addr, len, fixed, prot & PROT_WRITE != 0)
     })?;
     // A private file mapping starts as a copy of the file, read a page at a time
     // straight into the new pages (past the end of the file they stay zero).
     let filled = file.map_or(Ok(()), |file| fill_from_file(&file, offset, start, len));
     let result = filled.and_then(|()| {
-        with_current(|p| mem::protect(p.space.as_mut().ok_or(Errno::ENOMEM)?, start, len, access(prot)))
+        with_current(|p| mem::protect(&mut p.memory().ok_or(Errno::ENOMEM)?.space, start, len, access(prot)))
     });
     match result {
         Ok(()) => Ok(start as usize),
@@ -73,9 +76,9 @@ fn fill_from_file(file: &OpenFile, offset: u64, start: u64, len: u64) -> Result<
 }
 
 pub fn munmap(addr: u64, len: u64) -> SysResult {
-    with_current(|p| mem::munmap(p.space.as_mut().ok_or(Errno::EINVAL)?, addr, len)).map(|()| 0)
+    with_current(|p| mem::munmap(&mut p.memory().ok_or(Errno::EINVAL)?.space, addr, len)).map(|()| 0)
 }
 
 pub fn mprotect(addr: u64, len: u64, prot: u32) -> SysResult {
-    with_current(|p| mem::protect(p.space.as_mut().ok_or(Errno::ENOMEM)?, addr, len, access(prot))).map(|()| 0)
+    with_current(|p| mem::protect(&mut p.memory().ok_or(Errno::ENOMEM)?.space, addr, len, access(prot))).map(|()| 0)
 }

@@ -18,7 +18,7 @@ const MAX_STRINGS: usize = 32 * 1024;
 pub const TRANSFER_CHUNK: usize = 64 * 1024;
 
 fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
-    with_current(|p| f(p.space.as_mut().ok_or(Errno::EFAULT)?))
+    with_current(|p| f(&mut p.memory().ok_or(Errno::EFAULT)?.space))
 }
 
 /// A kernel buffer of `len` bytes (at most TRANSFER_CHUNK), or ENOMEM.
@@ -65,7 +65,7 @@ pub enum Flow {
 
 /// The accessible part of `piece` (for writing when `write`), without mapping.
 fn accessible(piece: UserSlice, write: bool) -> Result<usize, Errno> {
-    with_current(|p| Ok(p.space.as_ref().map_or(0, |s| piece.accessible_len(s, write))))
+    with_current(|p| Ok(p.memory().map_or(0, |m| piece.accessible_len(&m.space, write))))
 }
 
 /// read(2)'s data path: fill the user buffer `addr..addr+len` from `source`
