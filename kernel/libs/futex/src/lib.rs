@@ -20,8 +20,7 @@ mod wake_op;
 mod tests;
 
 pub use op::{
-    Command, FUTEX_CLOCK_REALTIME, FUTEX_PRIVATE_FLAG, Flags, Invalid, Timeout, Unsupported, requeue_limits,
-    wake_limit,
+    Command, FUTEX_CLOCK_REALTIME, FUTEX_PRIVATE_FLAG, Flags, Invalid, Timeout, Unsupported, requeue_limits, wake_limit,
 };
 pub use robust::{
     FUTEX_OWNER_DIED, FUTEX_TID_MASK, FUTEX_WAITERS, ROBUST_LIST_HEAD_LEN, ROBUST_LIST_LIMIT, RobustMemory,

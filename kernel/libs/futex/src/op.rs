@@ -96,8 +96,9 @@ impl Command {
     /// Splits futex(2)'s `op` into command and flags, checking in do_futex's order:
     /// first FUTEX_CLOCK_REALTIME, which Linux 6.x accepts only with FUTEX_WAIT_BITSET,
     /// FUTEX_WAIT_REQUEUE_PI and FUTEX_LOCK_PI2 (ENOSYS otherwise, unknown commands
-    /// included; 4.5's acceptance of FUTEX_WAIT | FUTEX_CLOCK_REALTIME was reverted in
-    /// 5.12, as FUTEX_WAIT's timeout is relative); then the command itself.
+    /// included: 4.5 had allowed FUTEX_WAIT | FUTEX_CLOCK_REALTIME, but tglx's April 2021
+    /// "Revert 337f13046ff0", also sent to stable, refused it again, FUTEX_WAIT's timeout
+    /// being relative); then the command itself.
     pub fn decode(op: u32) -> Result<(Command, Flags), Invalid> {
         let cmd = op & FUTEX_CMD_MASK;
         let flags = Flags { private: op & FUTEX_PRIVATE_FLAG != 0, clock_realtime: op & FUTEX_CLOCK_REALTIME != 0 };
