@@ -164,7 +164,7 @@ impl ProcNode {
     /// A symlink's target.
     pub fn read_link(self) -> Result<Vec<u8>, Errno> {
         match self {
-            ProcNode::SelfLink => Ok(format!("{}", scheduler::current_pid()).into_bytes()),
+            ProcNode::SelfLink => Ok(format!("{}", scheduler::with_current(|p| p.tgid)).into_bytes()),
             ProcNode::ProcessEntry(pid, ProcessFile::Exe) => {
                 info::snapshot(pid).map(|p| p.exe.into_bytes()).ok_or(Errno::ENOENT)
             }
@@ -289,11 +289,12 @@ fn process_file(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
             };
             let _ = write!(
                 s,
-                "Name:\t{}\nState:\t{state}\nTgid:\t{pid}\nPid:\t{pid}\nPPid:\t{}\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t1\n",
+                "Name:\t{}\nState:\t{state}\nTgid:\t{pid}\nPid:\t{pid}\nPPid:\t{}\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
                 p.name,
                 p.ppid,
                 p.resident_pages * 4,
                 p.table_frames * 4,
+                info::thread_count(p.pid),
                 pid = p.pid
             );
         }

@@ -24,9 +24,15 @@ pub struct ProcessInfo {
     pub start_ticks: u64,
 }
 
-/// Every live pid (zombies included), ascending.
+/// Every process's pid (zombies included; a thread group counts once, as its
+/// leader), ascending.
 pub fn pids() -> Vec<Pid> {
-    with_table(|t| t.procs.keys().copied().collect())
+    with_table(|t| t.procs.values().filter(|p| p.is_leader()).map(|p| p.pid).collect())
+}
+
+/// How many threads the process `pid` has running.
+pub fn thread_count(pid: Pid) -> usize {
+    with_table(|t| t.procs.values().filter(|p| p.tgid == pid && p.is_live()).count())
 }
 
 /// How many processes are runnable (for /proc/loadavg).
@@ -45,7 +51,7 @@ pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
                 State::Runnable => 'R',
                 State::Blocked => 'S',
                 State::Stopped(_) => 'T',
-                State::Zombie(_) => 'Z',
+                State::Zombie(_) | State::Exited => 'Z',
             },
             name: String::from(p.name()),
             cmdline: p.cmdline.clone(),

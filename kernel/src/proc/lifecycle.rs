@@ -3,14 +3,14 @@
 //! and continues), stopping on a signal, and sending signals to processes and
 //! process groups.
 use alloc::boxed::Box;
-use alloc::sync::Arc;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use kabi::Errno;
-use spin::Mutex;
 use kabi::process::{wait_status_exited, wait_status_signaled, wait_status_stopped};
 use kabi::signal::{SA_NOCLDSTOP, Signal};
+use spin::Mutex;
 
 use crate::arch::fpu::FpuState;
 use crate::arch::gdt::{USER_CODE_SELECTOR, USER_DATA_SELECTOR};
@@ -55,6 +55,7 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
         scheduler::context(slot).prepare_user(kstack.top(), &entry_frame(&image));
         t.insert_runnable(Box::new(Process {
             pid,
+            tgid: pid,
             parent: 0,
             children: Vec::new(),
             state: State::Runnable,
@@ -79,6 +80,9 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
             clear_child_tid: 0,
             vfork_parent: None,
             limits: Default::default(),
+            group_exit: None,
+            robust_list: 0,
+            ended_by_exec: false,
         }));
         Ok(pid)
     })
@@ -99,8 +103,20 @@ pub struct CloneOptions {
     /// Where the child's tid is stored in the child's memory before it first
     /// runs (CLONE_CHILD_SETTID; glibc's fork reads it in the child at once).
     pub set_child_tid: Option<u64>,
+    /// Where the child's tid is stored in the caller's memory before the child
+    /// can run (CLONE_PARENT_SETTID; pthread_join relies on the order).
+    pub set_parent_tid: Option<u64>,
     /// The parent waits until the child execs or exits (CLONE_VFORK).
     pub vfork: bool,
+    /// A thread of the caller's group (CLONE_THREAD; Linux requires CLONE_VM and
+    /// CLONE_SIGHAND with it).
+    pub thread: bool,
+    /// The caller's memory itself, not a copy (CLONE_VM).
+    pub share_memory: bool,
+    /// The caller's descriptor table itself (CLONE_FILES).
+    pub share_files: bool,
+    /// The child's parent is the caller's parent (CLONE_PARENT).
+    pub sibling: bool,
 }
 
 /// fork/clone: a copy of the current process whose call returns 0. Memory is
@@ -136,52 +152,72 @@ fn frames_for_copy(pages: usize, tables: usize) -> u64 {
 fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> {
     let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
     with_table(|t| {
-        let parent_pid = t.current().expect("fork from a process");
-        let parent = t.procs.get(&parent_pid).expect("current process");
-        if t.procs.len() as u64 >= parent.limits.soft(kabi::process::RLIMIT_NPROC) {
+        let caller_tid = t.current().expect("fork from a process");
+        let caller = t.procs.get(&caller_tid).expect("current process");
+        if t.procs.len() as u64 >= caller.limits.soft(kabi::process::RLIMIT_NPROC) {
             return Err(Errno::EAGAIN);
         }
-        let memory = {
-            let memory = parent.memory().ok_or(Errno::EAGAIN)?;
+        let memory = if options.share_memory {
+            caller.memory.clone().ok_or(Errno::EAGAIN)?
+        } else {
+            let memory = caller.memory().ok_or(Errno::EAGAIN)?;
             let (pages, tables) = memory.space.usage();
             if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(pages, tables) {
                 return Err(Errno::EAGAIN);
             }
             ProcessMemory::new(memory.space.clone_eager().map_err(|_| Errno::EAGAIN)?, memory.layout.clone())
         };
-        let mut fpu = parent.fpu.clone();
-        fpu.save(); // the parent's live registers
+        let files =
+            if options.share_files { caller.files.clone() } else { Arc::new(Mutex::new(caller.files.lock().clone())) };
+        // A new process's parent is the caller's group (any of its threads may
+        // wait for it), or the caller's parent with CLONE_PARENT; a thread's is
+        // its group's parent.
+        let parent = if options.thread || options.sibling { caller.parent } else { caller.tgid };
+        let mut fpu = caller.fpu.clone();
+        fpu.save(); // the caller's live registers
         let child = Process {
             pid: 0,
-            parent: parent_pid,
+            tgid: 0,
+            parent,
             children: Vec::new(),
             state: State::Runnable,
             memory: Some(memory),
             kstack,
             context_slot: 0,
             fpu,
-            fs_base: options.tls.unwrap_or(parent.fs_base),
-            files: Arc::new(Mutex::new(parent.files.lock().clone())),
-            cwd: parent.cwd.clone(),
-            umask: parent.umask,
-            cmdline: parent.cmdline.clone(),
-            exe: parent.exe.clone(),
+            fs_base: options.tls.unwrap_or(caller.fs_base),
+            files,
+            cwd: caller.cwd.clone(),
+            umask: caller.umask,
+            cmdline: caller.cmdline.clone(),
+            exe: caller.exe.clone(),
             cpu_ticks: 0,
             start_ticks: crate::time::ticks(),
-            signals: Signals { pending: 0, info: Default::default(), ..parent.signals.clone() },
-            pgid: parent.pgid,
-            sid: parent.sid,
+            signals: Signals { pending: 0, info: Default::default(), ..caller.signals.clone() },
+            pgid: caller.pgid,
+            sid: caller.sid,
             unreported_change: None,
             alarm_at: None,
             alarm_interval: 0,
             clear_child_tid: options.clear_child_tid,
-            vfork_parent: options.vfork.then_some(parent_pid),
-            limits: parent.limits,
+            vfork_parent: options.vfork.then_some(caller_tid),
+            limits: caller.limits,
+            group_exit: None,
+            robust_list: 0,
+            ended_by_exec: false,
         };
+        let caller_tgid = caller.tgid;
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
+        let tgid = if options.thread { caller_tgid } else { pid };
+        let tid_bytes = (pid as i32).to_le_bytes();
+        if let (Some(addr), Some(mut memory)) =
+            (options.set_parent_tid, t.procs.get(&caller_tid).and_then(|c| c.memory()))
+        {
+            let _ = crate::mm::user::copy_to_user(&mut memory.space, addr, &tid_bytes);
+        }
         if let (Some(addr), Some(mut memory)) = (options.set_child_tid, child.memory()) {
             // As Linux's schedule_tail, a bad address is ignored.
-            let _ = crate::mm::user::copy_to_user(&mut memory.space, addr, &(pid as i32).to_le_bytes());
+            let _ = crate::mm::user::copy_to_user(&mut memory.space, addr, &tid_bytes);
         }
         let mut child_frame = frame.clone();
         child_frame.rax = 0;
@@ -189,8 +225,12 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
             child_frame.rsp = stack;
         }
         scheduler::context(slot).prepare_user(child.kstack.top(), &child_frame);
-        t.procs.get_mut(&parent_pid).expect("current process").children.push(pid);
-        t.insert_runnable(Box::new(Process { pid, context_slot: slot, ..child }));
+        if !options.thread
+            && let Some(parent) = t.procs.get_mut(&parent)
+        {
+            parent.children.push(pid);
+        }
+        t.insert_runnable(Box::new(Process { pid, tgid, context_slot: slot, ..child }));
         Ok(pid)
     })
 }
@@ -228,46 +268,96 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
 /// of stops) and a wakeup of its wait4.
 fn notify_parent(t: &mut Table, child: Pid, code: i32, status: i32) {
     let Some(parent_pid) = t.procs.get(&child).map(|p| p.parent) else { return };
-    let wake = t.procs.get_mut(&parent_pid).is_some_and(|parent| {
+    // SIGCHLD goes to the parent process: to one of its live threads.
+    let Some(&receiver) = receivers(t, parent_pid, Some(Signal::SIGCHLD)).first() else { return };
+    let wake = t.procs.get_mut(&receiver).is_some_and(|parent| {
         let quiet = code == CLD_STOPPED && parent.signals.action(Signal::SIGCHLD).sa_flags & SA_NOCLDSTOP != 0;
         !quiet && signal::post(parent, Signal::SIGCHLD, signal::child_info(child, code, status))
     });
     if wake {
-        t.wake_locked(parent_pid);
+        t.wake_locked(receiver);
     }
 }
 
-/// End the current process with a Linux wait status. Never returns.
-pub fn exit_current(status: i32) -> ! {
+/// How much of its thread group a task's exit ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitScope {
+    /// exit(2): this thread; the group ends with its last thread.
+    Thread,
+    /// exit_group(2) or a fatal signal: every thread of the group.
+    Group,
+}
+
+/// End the current task with a Linux wait status. Never returns.
+///
+/// Before its memory goes, the thread's CLONE_CHILD_CLEARTID word is cleared and
+/// its waiters woken, and its robust futexes are marked as their owner's death
+/// (proc/futex.rs). A group exit makes every other thread of the group exit
+/// too (SIGKILL) with the status asked for. When the group's last thread ends,
+/// the leader becomes a zombie for its parent's wait4 and its children go to init;
+/// a thread that is not the leader is removed once the CPU has left its stack.
+pub fn exit_current(status: i32, scope: ExitScope) -> ! {
+    super::futex::release_on_exit();
     crate::arch::cpu::disable_interrupts();
-    let (pid, name, leftovers) = with_table(|t| {
-        let pid = t.current().expect("exit from a process");
-        let p = t.procs.get_mut(&pid).expect("current process");
-        p.state = State::Zombie(status);
+    let (tgid, name, leftovers) = with_table(|t| {
+        let tid = t.current().expect("exit from a process");
+        let tgid = t.procs.get(&tid).expect("current process").tgid;
+        if scope == ExitScope::Group {
+            end_group(t, tgid, tid, status);
+        }
+        let others_live = t.procs.values().any(|p| p.tgid == tgid && p.pid != tid && p.is_live());
+        let p = t.procs.get_mut(&tid).expect("current process");
         release_vfork_parent(p);
-        let leftovers = (p.memory.take(), core::mem::take(&mut p.files), core::mem::take(&mut p.children));
-        let name = String::from(p.name());
-        for &child in &leftovers.2 {
-            if let Some(c) = t.procs.get_mut(&child) {
-                c.parent = INIT_PID;
+        let mut leftovers = (p.memory.take(), core::mem::take(&mut p.files), Vec::new());
+        if tid != tgid {
+            p.state = State::Exited;
+            scheduler::reap_after_switch(tid);
+        }
+        if others_live {
+            if tid == tgid {
+                p.state = State::Exited; // the leader stays for its group
             }
+            return (tgid, None, leftovers);
+        }
+        let leader = t.procs.get_mut(&tgid).expect("a thread group keeps its leader");
+        let group_status = leader.group_exit.unwrap_or(status);
+        leader.state = State::Zombie(group_status);
+        leftovers.2 = core::mem::take(&mut leader.children);
+        let name = String::from(leader.name());
+        for task in t.procs.values_mut().filter(|task| leftovers.2.contains(&task.tgid)) {
+            task.parent = INIT_PID;
         }
         if let Some(init) = t.procs.get_mut(&INIT_PID) {
             init.children.extend_from_slice(&leftovers.2);
         }
-        let code = if status & 0x7f == 0 { CLD_EXITED } else { CLD_KILLED };
-        notify_parent(t, pid, code, status);
-        (pid, name, leftovers)
+        let code = if group_status & 0x7f == 0 { CLD_EXITED } else { CLD_KILLED };
+        notify_parent(t, tgid, code, group_status);
+        (tgid, Some((name, group_status)), leftovers)
     });
     drop(leftovers); // frees the memory (switching to the kernel's table first) and closes the files
-    if pid == INIT_PID {
-        init_ended(&name, status);
+    if let Some((name, group_status)) = name {
+        if tgid == INIT_PID {
+            init_ended(&name, group_status);
+        }
+        CHILD_CHANGED.wake_all();
     }
-    // Nothing this function owns may outlive the switch below: this stack is
-    // never resumed, so it would never be freed.
-    drop(name);
-    CHILD_CHANGED.wake_all();
     scheduler::schedule_away()
+}
+
+/// exit_group or a fatal signal in `tid`: the group `tgid` ends with `status`
+/// (the first such request wins); every other live thread gets SIGKILL.
+fn end_group(t: &mut Table, tgid: Pid, tid: Pid, status: i32) {
+    if let Some(leader) = t.procs.get_mut(&tgid) {
+        leader.group_exit.get_or_insert(status);
+    }
+    let others: Vec<Pid> =
+        t.procs.values().filter(|p| p.tgid == tgid && p.pid != tid && p.is_live()).map(|p| p.pid).collect();
+    for other in others {
+        let p = t.procs.get_mut(&other).expect("listed above");
+        if signal::post(p, Signal::SIGKILL, signal::kernel_info(Signal::SIGKILL, 0x80, 0)) {
+            t.wake_locked(other);
+        }
+    }
 }
 
 /// pid 1 is gone: report and stop the machine.
@@ -286,25 +376,72 @@ pub fn stop_without_init(success: bool) -> ! {
     crate::arch::cpu::halt_forever()
 }
 
-/// End the current process by `signal` (its default action).
+/// End the current process (its whole thread group) by `signal`; a thread that
+/// another's execve ended goes alone.
 pub fn exit_by_signal(signal: Signal) -> ! {
-    exit_current(wait_status_signaled(signal as u8, false))
+    let scope = if scheduler::with_current(|p| p.ended_by_exec) { ExitScope::Thread } else { ExitScope::Group };
+    exit_current(wait_status_signaled(signal as u8, false), scope)
 }
 
-/// exit/exit_group.
-pub fn exit_with_code(code: u8) -> ! {
-    exit_current(wait_status_exited(code))
+/// execve's point of no return in a thread group (Linux's de_thread): every other
+/// thread ends (SIGKILL) and the caller waits until they are gone; a caller that
+/// is not the leader then takes the leader's place, and its id.
+pub fn become_sole_thread() {
+    loop {
+        let others = with_table(|t| {
+            let me = t.current().expect("exec from a process");
+            let tgid = t.procs.get(&me).expect("current process").tgid;
+            let others: Vec<Pid> =
+                t.procs.values().filter(|p| p.tgid == tgid && p.pid != me && p.is_live()).map(|p| p.pid).collect();
+            for &other in &others {
+                let p = t.procs.get_mut(&other).expect("listed above");
+                p.ended_by_exec = true;
+                if signal::post(p, Signal::SIGKILL, signal::kernel_info(Signal::SIGKILL, 0x80, 0)) {
+                    t.wake_locked(other);
+                }
+            }
+            others.len()
+        });
+        if others == 0 {
+            break;
+        }
+        scheduler::schedule(); // let them run to their end
+    }
+    let old_leader = with_table(|t| {
+        let me = t.current().expect("exec from a process");
+        let tgid = t.procs.get(&me).expect("current process").tgid;
+        if me == tgid {
+            return None;
+        }
+        let leader = t.remove(tgid)?;
+        let mut task = t.procs.remove(&me).expect("current process");
+        task.pid = tgid;
+        task.parent = leader.parent;
+        task.children = leader.children.clone();
+        t.procs.insert(tgid, task);
+        t.set_current(tgid);
+        Some(leader)
+    });
+    drop(old_leader);
 }
 
-/// Stop the current process on `signal` until SIGCONT.
+/// exit (this thread) or exit_group (`scope`).
+pub fn exit_with_code(code: u8, scope: ExitScope) -> ! {
+    exit_current(wait_status_exited(code), scope)
+}
+
+/// Stop the current thread on `signal` until SIGCONT (a stop signal is posted to
+/// every thread of a group, each stops itself; the leader tells the parent).
 pub fn stop_current(signal: Signal) {
     crate::arch::cpu::without_interrupts(|| {
         with_table(|t| {
             let pid = t.current().expect("a process stops itself");
             let p = t.procs.get_mut(&pid).expect("current process");
             p.state = State::Stopped(signal);
-            p.unreported_change = Some(wait_status_stopped(signal as u8));
-            notify_parent(t, pid, CLD_STOPPED, signal as i32);
+            if p.is_leader() {
+                p.unreported_change = Some(wait_status_stopped(signal as u8));
+                notify_parent(t, pid, CLD_STOPPED, signal as i32);
+            }
         });
         CHILD_CHANGED.wake_all();
         scheduler::schedule();
@@ -337,9 +474,11 @@ pub fn wait(wanted: i64, options: WaitOptions) -> Result<Option<(Pid, i32)>, Err
     CHILD_CHANGED
         .wait_until(|| {
             with_table(|t| {
+                // Any thread waits for the children of its whole group (kept by
+                // the group's leader).
                 let me = t.current().expect("wait from a process");
-                let caller = t.procs.get(&me).expect("current process");
-                let group = caller.pgid;
+                let (group, leader) = t.procs.get(&me).map(|p| (p.pgid, p.tgid)).expect("current process");
+                let caller = t.procs.get(&leader).expect("a thread group keeps its leader");
                 let candidates: Vec<Pid> =
                     caller.children.iter().copied().filter(|&c| selects(t, wanted, group, c)).collect();
                 if candidates.is_empty() {
@@ -349,7 +488,8 @@ pub fn wait(wanted: i64, options: WaitOptions) -> Result<Option<(Pid, i32)>, Err
                     let c = t.procs.get_mut(&child)?;
                     match (c.state, c.unreported_change) {
                         (State::Zombie(status), _) => {
-                            t.procs.get_mut(&me).expect("current process").children.retain(|&x| x != child);
+                            let leader = t.procs.get_mut(&leader).expect("a thread group keeps its leader");
+                            leader.children.retain(|&x| x != child);
                             drop(t.remove(child));
                             return Some(Ok(Some((child, status))));
                         }
@@ -373,40 +513,77 @@ pub fn wait(wanted: i64, options: WaitOptions) -> Result<Option<(Pid, i32)>, Err
 /// Where kill sends a signal.
 #[derive(Debug, Clone, Copy)]
 pub enum Target {
+    /// The process (thread group) with this pid.
     Process(Pid),
+    /// One thread, in the group `group` if given (tgkill).
+    Thread {
+        tid: Pid,
+        group: Option<Pid>,
+    },
     Group(Pid),
     /// Every process but init and the sender (kill -1).
     All,
 }
 
-/// kill(2): post `signal` (None = existence and permission check only).
+/// kill(2): post `signal` (None = existence and permission check only). A signal
+/// for a process goes to one of its threads that does not block it (or to its
+/// first live thread); SIGKILL, SIGSTOP and SIGCONT act on every thread.
 pub fn kill(target: Target, signal: Option<Signal>) -> Result<(), Errno> {
     with_table(|t| {
-        let sender = t.current().unwrap_or(0);
-        let pids: Vec<Pid> = t
-            .procs
-            .values()
-            .filter(|p| !matches!(p.state, State::Zombie(_)))
-            .filter(|p| match target {
-                Target::Process(pid) => p.pid == pid,
-                Target::Group(group) => p.pgid == group,
-                Target::All => p.pid != INIT_PID && p.pid != sender,
-            })
-            .map(|p| p.pid)
-            .collect();
-        if pids.is_empty() {
+        let sender_tid = t.current().unwrap_or(0);
+        let sender = t.procs.get(&sender_tid).map_or(0, |p| p.tgid);
+        let live = |p: &&Box<Process>| p.is_live();
+        let tids: Vec<Pid> = match target {
+            Target::Thread { tid, group } => t
+                .procs
+                .get(&tid)
+                .filter(|p| p.is_live() && group.is_none_or(|g| g == p.tgid))
+                .map(|p| alloc::vec![p.pid])
+                .unwrap_or_default(),
+            _ => {
+                let groups: Vec<Pid> = t
+                    .procs
+                    .values()
+                    .filter(live)
+                    .filter(|p| match target {
+                        Target::Process(pid) => p.tgid == pid,
+                        Target::Group(group) => p.pgid == group,
+                        Target::All => p.tgid != INIT_PID && p.tgid != sender,
+                        Target::Thread { .. } => false,
+                    })
+                    .map(|p| p.tgid)
+                    .collect::<alloc::collections::BTreeSet<Pid>>()
+                    .into_iter()
+                    .collect();
+                groups.into_iter().flat_map(|g| receivers(t, g, signal)).collect()
+            }
+        };
+        if tids.is_empty() {
             return Err(Errno::ESRCH);
         }
         if let Some(signal) = signal {
-            for pid in pids {
-                let p = t.procs.get_mut(&pid).expect("listed above");
+            for tid in tids {
+                let p = t.procs.get_mut(&tid).expect("listed above");
                 if signal::post(p, signal, signal::user_info(signal, sender)) {
-                    t.wake_locked(pid);
+                    t.wake_locked(tid);
                 }
             }
         }
         Ok(())
     })
+}
+
+/// The threads of group `tgid` a process-directed `signal` is posted to: every
+/// live one for SIGKILL, SIGSTOP and SIGCONT (they act on the whole group); else
+/// the first that does not block it, or the first live one.
+fn receivers(t: &Table, tgid: Pid, signal: Option<Signal>) -> Vec<Pid> {
+    let live: Vec<&Process> = t.procs.values().filter(|p| p.tgid == tgid && p.is_live()).map(|p| &**p).collect();
+    let whole_group = matches!(signal, Some(Signal::SIGKILL | Signal::SIGSTOP | Signal::SIGCONT));
+    if whole_group {
+        return live.iter().map(|p| p.pid).collect();
+    }
+    let unblocked = signal.and_then(|s| live.iter().find(|p| p.signals.mask & s.mask_bit() == 0));
+    unblocked.or(live.first()).map(|p| alloc::vec![p.pid]).unwrap_or_default()
 }
 
 /// Raise `signal` on the current process (SIGPIPE from a write).

@@ -2,6 +2,7 @@
 //! memory, and what happens on every return to user mode (pending fatal signals,
 //! preemption) and on a fault in user mode.
 pub mod exec;
+pub mod futex;
 pub mod info;
 pub mod lifecycle;
 pub mod limits;

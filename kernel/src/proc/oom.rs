@@ -4,7 +4,7 @@
 use kabi::signal::Signal;
 
 use super::lifecycle::{self, INIT_PID, Target};
-use super::process::{Pid, State};
+use super::process::Pid;
 use super::scheduler::with_table;
 
 /// Kill the largest process; returns its pid (None when there is no candidate).
@@ -12,8 +12,8 @@ pub fn kill_largest() -> Option<Pid> {
     let (pid, name, pages) = with_table(|t| {
         t.procs
             .values()
-            .filter(|p| p.pid != INIT_PID && !matches!(p.state, State::Zombie(_)))
-            .filter_map(|p| Some((p.pid, alloc::string::String::from(p.name()), p.memory()?.space.usage().0)))
+            .filter(|p| p.tgid != INIT_PID && p.is_live())
+            .filter_map(|p| Some((p.tgid, alloc::string::String::from(p.name()), p.memory()?.space.usage().0)))
             .max_by_key(|&(_, _, pages)| pages)
     })?;
     log::error!("out of memory: killed process {pid} ({name}), {} KiB resident", pages * 4);

@@ -1,5 +1,10 @@
-//! A process: identity, family, state, address space, kernel stack and saved
-//! context, FPU state, files, working directory and command line.
+//! A task (a thread; Linux's task_struct): identity, family, state, memory,
+//! kernel stack and saved context, FPU state, files, working directory and
+//! command line. Tasks with the same `tgid` form a thread group, a process: they
+//! share its memory and descriptor table (Arc objects) and its signal handlers
+//! (kept equal in every task of the group); the group's leader (tid == tgid) holds
+//! its children and its exit status, and stays in the table until the group has
+//! ended and been reaped. See docs/ARCHITECTURE.md.
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -37,13 +42,21 @@ pub enum State {
     Blocked,
     /// Stopped by a signal until SIGCONT.
     Stopped(kabi::signal::Signal),
-    /// Exited; the wait status waits for the parent's wait4.
+    /// The thread group has ended (this is its leader); the wait status waits
+    /// for the parent's wait4.
     Zombie(i32),
+    /// This thread has ended while others of its group run on. A leader stays
+    /// so (its group's children and status live here); any other thread is
+    /// removed from the table at the next switch.
+    Exited,
 }
 
 #[derive(Debug)]
 pub struct Process {
+    /// This task's id (the thread id; the pid for a group's leader).
     pub pid: Pid,
+    /// The thread group's id: what getpid returns.
+    pub tgid: Pid,
     pub parent: Pid,
     pub children: Vec<Pid>,
     pub state: State,
@@ -81,6 +94,14 @@ pub struct Process {
     pub vfork_parent: Option<Pid>,
     /// Resource limits.
     pub limits: super::limits::Limits,
+    /// The status the whole group ends with, once exit_group or a fatal signal
+    /// has asked for it (kept by the leader).
+    pub group_exit: Option<i32>,
+    /// The robust futex list head (set_robust_list), walked at exit.
+    pub robust_list: u64,
+    /// Killed because another thread of its group execs: it ends alone, not
+    /// taking the group with it.
+    pub ended_by_exec: bool,
 }
 
 impl Process {
@@ -101,6 +122,16 @@ impl Process {
     /// How many descriptors it may have (RLIMIT_NOFILE's soft limit).
     pub fn fd_limit(&self) -> usize {
         usize::try_from(self.limits.soft(kabi::process::RLIMIT_NOFILE)).unwrap_or(usize::MAX)
+    }
+
+    /// Whether this task still runs (or can run): not ended.
+    pub fn is_live(&self) -> bool {
+        !matches!(self.state, State::Zombie(_) | State::Exited)
+    }
+
+    /// Whether it leads its thread group (its tid is the pid).
+    pub fn is_leader(&self) -> bool {
+        self.pid == self.tgid
     }
 
     /// The program name for log lines (argv[0]'s last component).

@@ -52,6 +52,27 @@ static TABLE: Mutex<Table> = Mutex::new(Table {
     need_resched: false,
 });
 
+/// Ended threads (not group leaders) to remove from the table once the CPU has
+/// left their kernel stacks: they are reaped by the next context that resumes.
+static DEAD_THREADS: Mutex<Vec<Pid>> = Mutex::new(Vec::new());
+
+/// Remove `tid` (an ended thread that is switching away for good) from the table
+/// after the switch.
+pub fn reap_after_switch(tid: Pid) {
+    without_interrupts(|| DEAD_THREADS.lock().push(tid));
+}
+
+/// Free the ended threads whose stacks are no longer in use (called on a stack
+/// that is not theirs, right after a switch).
+fn reap_dead_threads() {
+    let dead = without_interrupts(|| core::mem::take(&mut *DEAD_THREADS.lock()));
+    if dead.is_empty() {
+        return;
+    }
+    let removed: Vec<Box<Process>> = with_table(|t| dead.iter().filter_map(|&tid| t.remove(tid)).collect());
+    drop(removed);
+}
+
 /// Wakeups requested while the table was locked (by a drop or a waker running
 /// inside a table operation); applied as soon as the table is free.
 static PENDING_WAKES: Mutex<Vec<Pid>> = Mutex::new(Vec::new());
@@ -79,6 +100,15 @@ fn apply_pending_wakes() {
             table.wake_locked(pid);
         }
     }
+}
+
+/// Run `f` on every task of the current task's thread group (the state threads
+/// share but each task keeps a copy of: cwd, umask, signal handlers).
+pub fn with_current_group(mut f: impl FnMut(&mut Process)) {
+    with_table(|t| {
+        let tgid = t.current.and_then(|tid| t.procs.get(&tid)).map(|p| p.tgid).expect("no current process");
+        t.procs.values_mut().filter(|p| p.tgid == tgid).for_each(|p| f(p));
+    })
 }
 
 /// Run `f` on the current process.
@@ -133,6 +163,12 @@ impl Table {
 
     pub fn current(&self) -> Option<Pid> {
         self.current
+    }
+
+    /// The running task is now known by `tid` (execve in a thread takes its
+    /// group leader's id).
+    pub fn set_current(&mut self, tid: Pid) {
+        self.current = Some(tid);
     }
 
     /// Make a blocked process runnable (with the table already locked).
@@ -200,6 +236,7 @@ pub fn schedule() {
             context::switch(&CONTEXTS[from], &CONTEXTS[to]);
         }
     });
+    reap_dead_threads();
 }
 
 /// Leave the current process for good (it has become a zombie).

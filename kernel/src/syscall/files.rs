@@ -387,7 +387,7 @@ fn set_cwd(dir: Node) -> SysResult {
         return Err(Errno::ENOTDIR);
     }
     vfs::check_access(&dir, X_OK)?;
-    with_current(|p| p.cwd = dir);
+    crate::proc::scheduler::with_current_group(|p| p.cwd = dir.clone());
     Ok(0)
 }
 

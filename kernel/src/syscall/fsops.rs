@@ -126,8 +126,11 @@ pub fn utimensat(dirfd: i32, path: u64, times: u64, flags: u32) -> SysResult {
     vfs::set_times(&node, atime, mtime).map(|()| 0)
 }
 
+/// umask: the process's file-creation mask (every thread's), returning the old one.
 pub fn umask(mask: u32) -> SysResult {
-    Ok(with_current(|p| core::mem::replace(&mut p.umask, mask & 0o777)) as usize)
+    let old = with_current(|p| p.umask);
+    crate::proc::scheduler::with_current_group(|p| p.umask = mask & 0o777);
+    Ok(old as usize)
 }
 
 /// statx: the stat fields in statx's layout (all basic fields: STATX_BASIC_STATS).

@@ -4,6 +4,7 @@
 //! line per number.
 mod files;
 mod fsops;
+mod futex;
 mod info;
 mod memory;
 mod process;
@@ -165,16 +166,21 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::GETPGRP => process::getpgid(0),
         nr::SETSID => process::setsid(),
         nr::GETSID => process::getsid(a.int(0)),
-        nr::GETPID | nr::GETTID => process::getpid(),
+        nr::GETPID => process::getpid(),
+        nr::GETTID => process::gettid(),
         nr::GETPPID => process::getppid(),
         nr::GETUID | nr::GETEUID | nr::GETGID | nr::GETEGID => Ok(0),
         nr::FORK => process::fork(frame),
         nr::VFORK => process::vfork(frame),
         nr::CLONE => process::clone(a.u64(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4), frame),
         nr::EXECVE => process::execve(a.u64(0), a.u64(1), a.u64(2), frame),
-        nr::EXIT | nr::EXIT_GROUP => process::exit(a.int(0)),
+        nr::EXIT => process::exit(a.int(0)),
+        nr::EXIT_GROUP => process::exit_group(a.int(0)),
         nr::WAIT4 => process::wait4(a.int(0), a.u64(1), a.int(2), a.u64(3)),
         nr::SCHED_YIELD => process::sched_yield(),
+        nr::FUTEX => futex::futex(a.u64(0), a.u32(1), a.u32(2), a.u64(3), a.u64(4), a.u32(5)),
+        nr::SET_ROBUST_LIST => futex::set_robust_list(a.u64(0), a.usize(1)),
+        nr::GET_ROBUST_LIST => futex::get_robust_list(a.int(0), a.u64(1), a.u64(2)),
         nr::SCHED_GETAFFINITY => process::sched_getaffinity(a.int(0), a.usize(1), a.u64(2)),
         nr::SCHED_SETAFFINITY => process::sched_setaffinity(a.int(0), a.usize(1), a.u64(2)),
         nr::GETCPU => process::getcpu(a.u64(0), a.u64(1)),

@@ -12,7 +12,13 @@ use crate::arch::trap::TrapFrame;
 use crate::proc::lifecycle::{self, CloneOptions, WaitOptions};
 use crate::proc::scheduler::{self, with_current, with_table};
 
+/// getpid: the thread group's id.
 pub fn getpid() -> SysResult {
+    Ok(with_current(|p| p.tgid) as usize)
+}
+
+/// gettid: this thread's id.
+pub fn gettid() -> SysResult {
     Ok(scheduler::current_pid() as usize)
 }
 
@@ -29,37 +35,49 @@ pub fn vfork(frame: &TrapFrame) -> SysResult {
     lifecycle::fork(frame, CloneOptions { vfork: true, ..CloneOptions::default() }).map(|pid| pid as usize)
 }
 
-/// clone(flags, stack, parent_tid, child_tid, tls): a new process. Threads
-/// (CLONE_THREAD, CLONE_SIGHAND) do not exist here (EINVAL), and shared memory
-/// (CLONE_VM) only with CLONE_VFORK, where the parent waits until the child
-/// execs or exits, so the copy the child gets behaves as shared memory would.
+/// clone(flags, stack, parent_tid, child_tid, tls): a new process, or a thread
+/// of the caller's (CLONE_THREAD). Memory is copied eagerly unless CLONE_VM
+/// shares it; the descriptor table is shared with CLONE_FILES. Linux's rules for
+/// combinations: CLONE_THREAD needs CLONE_SIGHAND, which needs CLONE_VM.
 pub fn clone(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64, frame: &TrapFrame) -> SysResult {
     use kabi::process::*;
     let supported = CSIGNAL
         | CLONE_VM
+        | CLONE_FS
+        | CLONE_FILES
+        | CLONE_SIGHAND
+        | CLONE_THREAD
+        | CLONE_SYSVSEM
         | CLONE_VFORK
+        | CLONE_PARENT
         | CLONE_SETTLS
         | CLONE_PARENT_SETTID
         | CLONE_CHILD_SETTID
-        | CLONE_CHILD_CLEARTID;
-    if flags & !supported != 0 || (flags & CLONE_VM != 0 && flags & CLONE_VFORK == 0) {
+        | CLONE_CHILD_CLEARTID
+        | CLONE_DETACHED;
+    let thread = flags & CLONE_THREAD != 0;
+    if flags & !supported != 0
+        || (thread && flags & CLONE_SIGHAND == 0)
+        || (flags & CLONE_SIGHAND != 0 && flags & CLONE_VM == 0)
+    {
         return Err(Errno::EINVAL);
+    }
+    if flags & CLONE_SETTLS != 0 && tls >= crate::layout::USER_END {
+        return Err(Errno::EPERM);
     }
     let options = CloneOptions {
         stack: (stack != 0).then_some(stack),
         tls: (flags & CLONE_SETTLS != 0).then_some(tls),
         clear_child_tid: if flags & CLONE_CHILD_CLEARTID != 0 { child_tid } else { 0 },
         set_child_tid: (flags & CLONE_CHILD_SETTID != 0).then_some(child_tid),
+        set_parent_tid: (flags & CLONE_PARENT_SETTID != 0).then_some(parent_tid),
         vfork: flags & CLONE_VFORK != 0,
+        thread,
+        share_memory: flags & CLONE_VM != 0,
+        share_files: flags & CLONE_FILES != 0,
+        sibling: flags & CLONE_PARENT != 0,
     };
-    if flags & CLONE_SETTLS != 0 && tls >= crate::layout::USER_END {
-        return Err(Errno::EPERM);
-    }
-    let pid = lifecycle::fork(frame, options)?;
-    if flags & CLONE_PARENT_SETTID != 0 {
-        user::copy_out(parent_tid, &(pid as i32).to_le_bytes())?;
-    }
-    Ok(pid as usize)
+    lifecycle::fork(frame, options).map(|pid| pid as usize)
 }
 
 pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResult {
@@ -74,13 +92,20 @@ pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResu
     let cwd = with_current(|p| p.cwd.clone());
     let (file, exe) = crate::fs::vfs::read_executable(&cwd, &path)?;
     let image = crate::proc::exec::build(&file, &argv, &envp, &path, stack_limit)?;
+    lifecycle::become_sole_thread();
     let cmdline: Vec<String> = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
     lifecycle::commit_exec(image, cmdline, String::from_utf8_lossy(&exe).into_owned(), frame);
     Ok(0)
 }
 
+/// exit: this thread ends (the process with its last thread).
 pub fn exit(code: i32) -> SysResult {
-    lifecycle::exit_with_code(code as u8)
+    lifecycle::exit_with_code(code as u8, lifecycle::ExitScope::Thread)
+}
+
+/// exit_group: every thread of the process ends.
+pub fn exit_group(code: i32) -> SysResult {
+    lifecycle::exit_with_code(code as u8, lifecycle::ExitScope::Group)
 }
 
 pub fn wait4(pid: i32, status: u64, options: i32, rusage: u64) -> SysResult {

@@ -41,15 +41,21 @@ pub fn rt_sigaction(number: i32, act: u64, old: u64, sigset_size: usize) -> SysR
     if new.is_some() && UNBLOCKABLE_MASK & (1 << index) != 0 {
         return Err(Errno::EINVAL); // SIGKILL and SIGSTOP cannot be caught or ignored
     }
-    let previous = with_current(|p| {
-        let previous = p.signals.actions[index];
+    // The threads of a group share their handlers: each task keeps a copy, all
+    // changed together.
+    let previous = scheduler::with_table(|t| {
+        let me = t.current().expect("a process");
+        let tgid = t.procs.get(&me).expect("current process").tgid;
+        let previous = t.procs.get(&me).expect("current process").signals.actions[index];
         if let Some(new) = new {
-            p.signals.actions[index] = new;
-            // Setting SIG_IGN (or default-ignore) discards a pending instance.
-            if let Some(signal) = Signal::from_raw(number as u32)
-                && p.signals.ignores(signal)
-            {
-                p.signals.pending &= !signal.mask_bit();
+            for p in t.procs.values_mut().filter(|p| p.tgid == tgid) {
+                p.signals.actions[index] = new;
+                // Setting SIG_IGN (or default-ignore) discards a pending instance.
+                if let Some(signal) = Signal::from_raw(number as u32)
+                    && p.signals.ignores(signal)
+                {
+                    p.signals.pending &= !signal.mask_bit();
+                }
             }
         }
         previous
@@ -137,12 +143,15 @@ pub fn kill(pid: i32, number: i32) -> SysResult {
     lifecycle::kill(target, signal).map(|()| 0)
 }
 
-/// tgkill/tkill: every process is one thread, so the thread id is the pid.
+/// tgkill (and tkill, `tgid` -1): a signal for the thread `tid`, which must be
+/// in the group `tgid`.
 pub fn tgkill(tgid: i32, tid: i32, number: i32) -> SysResult {
-    if tid <= 0 || (tgid != -1 && tgid != tid) {
-        return Err(if tid <= 0 { Errno::EINVAL } else { Errno::ESRCH });
+    if tid <= 0 || (tgid != -1 && tgid <= 0) {
+        return Err(Errno::EINVAL);
     }
-    lifecycle::kill(Target::Process(tid as u32), signal_arg(number)?).map(|()| 0)
+    let signal = signal_arg(number)?;
+    let group = (tgid > 0).then_some(tgid as u32);
+    lifecycle::kill(Target::Thread { tid: tid as u32, group }, signal).map(|()| 0)
 }
 
 /// Nothing ever wakes this queue: pause and sigsuspend end only by signals.

@@ -1,0 +1,191 @@
+//! Futexes: threads sleeping on a word of user memory until another wakes them
+//! (futex(2)), and what a thread's exit does to them: its CLONE_CHILD_CLEARTID
+//! word is cleared and a waiter woken (pthread_join), and the robust mutexes it
+//! still holds are marked FUTEX_OWNER_DIED for their waiters. The wait table and
+//! the robust-list walk are the `futex` crate's; a futex is keyed by the memory
+//! object it lives in and its address, so the threads of a group (and CLONE_VM
+//! processes) meet on the same key.
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use futex::{FUTEX_BITSET_MATCH_ANY, FutexKey, FutexTable, RobustMemory, WakeOp};
+use kabi::Errno;
+use spin::Mutex;
+
+use crate::arch::cpu::without_interrupts;
+use crate::mm::address_space::AddressSpace;
+use crate::mm::user;
+
+use super::process::{Pid, Process};
+use super::scheduler::{self, with_current};
+use super::sleep;
+use super::wait_queue::WaitQueue;
+
+static TABLE: Mutex<FutexTable<Pid>> = Mutex::new(FutexTable::new());
+/// Where futex waiters sleep; each is woken by its own tid.
+static WAITERS: WaitQueue = WaitQueue::new();
+
+fn with_table<R>(f: impl FnOnce(&mut FutexTable<Pid>) -> R) -> R {
+    without_interrupts(|| f(&mut TABLE.lock()))
+}
+
+/// The key of the futex word at `addr` of `p`'s memory: 4-aligned (EINVAL). A
+/// shared (not FUTEX_PRIVATE_FLAG) futex must be in memory the task can read
+/// (EFAULT), as Linux looks its page up; a private one is just an address.
+fn key(p: &Process, addr: u64, private: bool) -> Result<FutexKey, Errno> {
+    if !addr.is_multiple_of(4) {
+        return Err(Errno::EINVAL);
+    }
+    let memory = p.memory.as_ref().ok_or(Errno::EFAULT)?;
+    if !private && !memory.lock().space.can_access(addr, false) {
+        return Err(Errno::EFAULT);
+    }
+    Ok(FutexKey { space: Arc::as_ptr(memory) as u64, addr })
+}
+
+fn read_word(p: &Process, addr: u64) -> Result<u32, Errno> {
+    let mut bytes = [0u8; 4];
+    user::copy_from_user(&mut p.memory().ok_or(Errno::EFAULT)?.space, addr, &mut bytes)?;
+    Ok(u32::from_le_bytes(bytes))
+}
+
+fn wake_all_of(tids: Vec<Pid>) -> usize {
+    let woken = tids.len();
+    for tid in tids {
+        scheduler::wake(tid);
+    }
+    woken
+}
+
+/// FUTEX_WAIT(_BITSET): sleep while the word at `addr` holds `expected`, until a
+/// wake that matches `bitset`, a signal (EINTR) or `deadline_ms` of uptime
+/// (ETIMEDOUT). The word is compared and the waiter queued with the process table
+/// held, so no wake can come between them.
+pub fn wait(addr: u64, expected: u32, bitset: u32, deadline_ms: Option<u64>) -> Result<(), Errno> {
+    if bitset == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let me = scheduler::current_pid();
+    with_current(|p| {
+        let key = key(p, addr, true)?;
+        if read_word(p, addr)? != expected {
+            return Err(Errno::EAGAIN);
+        }
+        with_table(|t| t.wait(key, me, bitset)).map_err(|_| Errno::EINVAL)
+    })?;
+    let outcome = WaitQueue::wait_until_any(&[&WAITERS, sleep::queue()], || {
+        if !with_table(|t| t.is_queued(me)) {
+            return Some(Ok(()));
+        }
+        match deadline_ms {
+            Some(deadline) if crate::time::uptime_ms() >= deadline => Some(Err(Errno::ETIMEDOUT)),
+            Some(deadline) => {
+                sleep::wake_at(deadline);
+                None
+            }
+            None => None,
+        }
+    });
+    let error = match outcome {
+        Ok(Ok(())) => return Ok(()),
+        Ok(Err(e)) => e,
+        Err(_) => Errno::EINTR,
+    };
+    // A wake that came at the same time counts: only a waiter still queued failed.
+    if with_table(|t| t.cancel(me)) { Err(error) } else { Ok(()) }
+}
+
+/// FUTEX_WAKE(_BITSET): wake up to `count` waiters on `addr` whose bitset meets
+/// `bitset`; returns how many.
+pub fn wake(addr: u64, count: u32, bitset: u32, private: bool) -> Result<usize, Errno> {
+    if bitset == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let key = with_current(|p| key(p, addr, private))?;
+    Ok(wake_all_of(with_table(|t| t.wake(key, count, bitset))))
+}
+
+/// FUTEX_REQUEUE and FUTEX_CMP_REQUEUE (`expected`: EAGAIN unless the word at
+/// `addr` holds it): wake `count`, move up to `requeue` more to `addr2`; returns
+/// how many were woken and moved.
+pub fn requeue(
+    addr: u64,
+    count: u32,
+    addr2: u64,
+    requeue: u32,
+    expected: Option<u32>,
+    private: bool,
+) -> Result<usize, Errno> {
+    let (woken, moved) = with_current(|p| {
+        let (from, to) = (key(p, addr, private)?, key(p, addr2, private)?);
+        if let Some(expected) = expected
+            && read_word(p, addr)? != expected
+        {
+            return Err(Errno::EAGAIN);
+        }
+        Ok(with_table(|t| t.requeue(from, to, count, requeue)))
+    })?;
+    Ok(wake_all_of(woken) + moved)
+}
+
+/// FUTEX_WAKE_OP: change the word at `addr2` by `op` (atomically: the process
+/// table is held), wake `count` on `addr`, and `count2` on `addr2` if the old
+/// value passes `op`'s comparison. Returns how many were woken.
+pub fn wake_op(addr: u64, count: u32, addr2: u64, count2: u32, op: WakeOp, private: bool) -> Result<usize, Errno> {
+    let woken = with_current(|p| {
+        let (first, second) = (key(p, addr, private)?, key(p, addr2, private)?);
+        let old = read_word(p, addr2)?;
+        user::copy_to_user(&mut p.memory().ok_or(Errno::EFAULT)?.space, addr2, &op.apply(old).to_le_bytes())?;
+        Ok(with_table(|t| t.wake_op(first, second, count, count2, op.compare(old))))
+    })?;
+    Ok(wake_all_of(woken))
+}
+
+/// The exiting thread's user memory as the robust-list walk reads and changes it.
+struct UserWords<'a>(&'a mut AddressSpace);
+
+impl RobustMemory for UserWords<'_> {
+    fn read_u64(&mut self, addr: u64) -> Option<u64> {
+        user::read_u64(self.0, addr).ok()
+    }
+
+    fn read_u32(&mut self, addr: u64) -> Option<u32> {
+        let mut bytes = [0u8; 4];
+        user::copy_from_user(self.0, addr, &mut bytes).ok().map(|()| u32::from_le_bytes(bytes))
+    }
+
+    fn compare_exchange_u32(&mut self, addr: u64, old: u32, new: u32) -> Option<Result<u32, u32>> {
+        let current = self.read_u32(addr)?;
+        if current != old {
+            return Some(Err(current));
+        }
+        user::copy_to_user(self.0, addr, &new.to_le_bytes()).ok().map(|()| Ok(old))
+    }
+}
+
+/// At a thread's exit, before its memory goes: clear its CLONE_CHILD_CLEARTID word
+/// and wake one waiter there (when others share the memory, as Linux), and mark
+/// the robust futexes it holds, waking one waiter of each.
+pub fn release_on_exit() {
+    let tid = scheduler::current_pid();
+    let wakes: Vec<FutexKey> = with_current(|p| {
+        let mut wakes = Vec::new();
+        let (clear, robust) = (core::mem::take(&mut p.clear_child_tid), core::mem::take(&mut p.robust_list));
+        let shared = p.memory.as_ref().is_some_and(|m| Arc::strong_count(m) > 1);
+        let Some(memory) = p.memory.clone() else { return wakes };
+        let space = Arc::as_ptr(&memory) as u64;
+        let mut memory = memory.lock();
+        if robust != 0 {
+            let words =
+                futex::walk_robust_list(robust, tid, &mut UserWords(&mut memory.space), futex::ROBUST_LIST_LIMIT);
+            wakes.extend(words.into_iter().map(|addr| FutexKey { space, addr }));
+        }
+        if clear != 0 && shared && user::copy_to_user(&mut memory.space, clear, &0u32.to_le_bytes()).is_ok() {
+            wakes.push(FutexKey { space, addr: clear });
+        }
+        wakes
+    });
+    for key in wakes {
+        wake_all_of(with_table(|t| t.wake(key, 1, FUTEX_BITSET_MATCH_ANY)));
+    }
+}
