@@ -3,7 +3,10 @@
 //! a deliberate store, what the file tests share (a scratch directory, raw
 //! descriptors through libc, free memory, finding programs to execute), signal
 //! actions, masks and sets through libc, resource limits, `--flag N` options,
-//! anonymous mappings and the raw brk, and whether the test runs on Kestrel.
+//! anonymous mappings and the raw brk, whether the test runs on Kestrel, and for
+//! the thread tests: threads started and joined with failures as errors, thread ids,
+//! tgkill, a handler that records its thread, bounded waits (for a condition, for a
+//! child), and turning core dumps off.
 //!
 //! Each test prints what it does, then exactly `KTEST PASS <name>` and exits 0, or
 //! `KTEST FAIL <name>: <reason>` and exits 1. The tests pass on Linux too.
@@ -17,7 +20,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
-use std::{env, io, mem, ptr};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::thread::{JoinHandle, Scope, ScopedJoinHandle};
+use std::time::{Duration, Instant};
+use std::{env, io, mem, ptr, thread};
 
 use ulib::diag::error_text;
 use ulib::process::{self, Fork};
@@ -72,6 +78,43 @@ pub fn try_wait(pid: pid_t) -> Result<Option<WaitStatus>, String> {
         Ok(None) => Ok(None),
         Err(err) => Err(format!("wait4({pid}, WNOHANG): {}", error_text(&err))),
     }
+}
+
+/// How often [`wait_until`] and [`wait_within`] look again.
+const POLL_INTERVAL: Duration = Duration::from_millis(1);
+
+/// Checks `done` every millisecond until it holds (true) or `limit` has passed (false).
+pub fn wait_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if done() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(POLL_INTERVAL);
+    }
+}
+
+/// Waits (wait4 with `options`, such as `WUNTRACED`) for the child `pid` for at most
+/// `limit`; after that it kills the child with SIGKILL, reaps it and fails, so that a
+/// test fails rather than hangs.
+pub fn wait_within(pid: pid_t, options: c_int, limit: Duration) -> Result<WaitStatus, String> {
+    let mut status = Ok(None);
+    if wait_until(limit, || {
+        status = process::wait4(pid, options | libc::WNOHANG);
+        !matches!(status, Ok(None))
+    }) {
+        return match status {
+            Ok(Some((_, status))) => Ok(status),
+            Ok(None) => Err(format!("wait4({pid}) returned 0 after all")),
+            Err(err) => Err(format!("wait4({pid}, {options:#x}): {}", error_text(&err))),
+        };
+    }
+    let _ = ulib::jobctl::kill(pid, libc::SIGKILL);
+    let status = wait_for(pid)?;
+    Err(format!("child {pid} was still running after {limit:?}: killed ({status})"))
 }
 
 /// [`spawn`], then [`wait_for`].
@@ -168,6 +211,7 @@ pub fn errno_name(errno: c_int) -> String {
         libc::ENOTEMPTY => "ENOTEMPTY",
         libc::ELOOP => "ELOOP",
         libc::ELIBBAD => "ELIBBAD",
+        libc::ETIMEDOUT => "ETIMEDOUT",
         _ => return format!("errno {errno}"),
     };
     name.into()
@@ -449,6 +493,78 @@ pub fn child_check(what: &str, check: impl FnOnce() -> Outcome) -> c_int {
     }
 }
 
+/// getpid(2): this process's id, the same in all of its threads.
+pub fn getpid() -> pid_t {
+    // SAFETY: getpid has no preconditions and cannot fail.
+    unsafe { libc::getpid() }
+}
+
+/// gettid(2), the raw system call (a C library may cache the id): the calling
+/// thread's id, which is the process id in the main thread.
+pub fn gettid() -> pid_t {
+    // SAFETY: gettid takes no arguments, touches no memory and cannot fail.
+    let tid = unsafe { libc::syscall(libc::SYS_gettid) };
+    tid as pid_t
+}
+
+/// tgkill(2): sends `signal` to the thread `tid` of the process `tgid` (signal 0
+/// only checks that the thread exists).
+pub fn tgkill(tgid: pid_t, tid: pid_t, signal: c_int) -> io::Result<()> {
+    // SAFETY: tgkill takes plain integers and touches no memory of ours.
+    check(unsafe { libc::syscall(libc::SYS_tgkill, c_long::from(tgid), c_long::from(tid), c_long::from(signal)) })
+        .map(drop)
+}
+
+/// Starts a thread running `body` (through std's Builder, so that a failure to create
+/// it is an error rather than a panic).
+pub fn start_thread<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Result<JoinHandle<T>, String> {
+    thread::Builder::new().spawn(body).context("spawning a thread")
+}
+
+/// Joins `handle`: the thread's value, or a failure if it panicked.
+pub fn join_thread<T>(handle: JoinHandle<T>) -> Result<T, String> {
+    handle.join().map_err(|_| "a thread panicked".to_string())
+}
+
+/// [`start_thread`] for a thread of `scope`, which may borrow from the caller.
+pub fn start_scoped<'scope, T: Send + 'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    body: impl FnOnce() -> T + Send + 'scope,
+) -> Result<ScopedJoinHandle<'scope, T>, String> {
+    thread::Builder::new().spawn_scoped(scope, body).context("spawning a thread")
+}
+
+/// [`join_thread`] for a scoped thread.
+pub fn join_scoped<T>(handle: ScopedJoinHandle<'_, T>) -> Result<T, String> {
+    handle.join().map_err(|_| "a thread panicked".to_string())
+}
+
+/// The thread that [`record_thread`] last ran in, 0 for none.
+static HANDLER_THREAD: AtomicI32 = AtomicI32::new(0);
+
+/// A signal handler that records the thread it runs in, for [`handler_thread`]
+/// (async-signal-safe: a system call and an atomic store).
+pub extern "C" fn record_thread(_signal: c_int) {
+    HANDLER_THREAD.store(gettid(), Ordering::SeqCst);
+}
+
+/// The thread id that [`record_thread`] recorded last (0: none since
+/// [`forget_handler_thread`]).
+pub fn handler_thread() -> pid_t {
+    HANDLER_THREAD.load(Ordering::SeqCst)
+}
+
+pub fn forget_handler_thread() {
+    HANDLER_THREAD.store(0, Ordering::SeqCst);
+}
+
+/// Sets the soft RLIMIT_CORE to 0, so that a child that is meant to die by a signal
+/// leaves no core file.
+pub fn disable_core_dumps() -> Outcome {
+    let limit = get_limit(libc::RLIMIT_CORE).context("getrlimit RLIMIT_CORE")?;
+    set_limit(libc::RLIMIT_CORE, 0, limit.hard).context("setrlimit RLIMIT_CORE")
+}
+
 /// sysinfo(2): uptime, memory sizes (in units of `mem_unit` bytes), process count.
 pub fn sysinfo() -> Result<libc::sysinfo, String> {
     // SAFETY: struct sysinfo is plain integers, so all-zero bytes are a valid value.
@@ -722,6 +838,28 @@ mod tests {
             0
         });
         expect_signal(status.unwrap(), libc::SIGSEGV).unwrap();
+    }
+
+    #[test]
+    fn thread_ids_and_bounded_waits() {
+        assert_eq!(gettid(), gettid());
+        let other = join_thread(start_thread(gettid).unwrap()).unwrap();
+        assert_ne!(other, gettid());
+        let scoped = thread::scope(|scope| join_scoped(start_scoped(scope, gettid).unwrap()).unwrap());
+        assert_ne!(scoped, gettid());
+        tgkill(getpid(), gettid(), 0).unwrap();
+        assert!(wait_until(Duration::from_secs(1), || true));
+        assert!(!wait_until(Duration::from_millis(5), || false));
+        expect_exit(wait_within(spawn(|| 4).unwrap(), 0, Duration::from_secs(10)).unwrap(), 4).unwrap();
+        forget_handler_thread();
+        set_action(libc::SIGURG, Action::Handle(record_thread), 0, Signals::EMPTY).unwrap();
+        // SAFETY: raise sends SIGURG to this thread, whose handler only records the thread.
+        assert_eq!(unsafe { libc::raise(libc::SIGURG) }, 0);
+        set_action(libc::SIGURG, Action::Default, 0, Signals::EMPTY).unwrap();
+        assert_eq!(handler_thread(), gettid());
+        // SAFETY: pause has no preconditions; the child waits for the SIGKILL.
+        let stuck = spawn(|| unsafe { libc::pause() }).unwrap();
+        assert!(wait_within(stuck, 0, Duration::from_millis(50)).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! fork+execve of `true`+wait4, pipe throughput from one process to another, tmpfs
 //! file write and read throughput, file create+unlink, the getpid system call, and a
 //! one-byte ping-pong over two pipes between two processes (a context switch each
-//! way). Times are means per operation; MB is 10^6 bytes. The figures are printed,
+//! way), thread create+join, and a futex ping-pong between two threads. Times are means per operation; MB is 10^6 bytes. The figures are printed,
 //! never judged, but every step's result is checked. Kestrel's clock ticks every
 //! millisecond, so each figure is taken over a run far longer than that.
 //!
@@ -36,6 +36,7 @@ const FILE_CHUNK: usize = 1 << 20;
 const CREATE_UNLINKS: u32 = 5_000;
 const GETPIDS: u32 = 1_000_000;
 const PING_PONGS: u32 = 20_000;
+const THREADS: u32 = 2_000;
 /// The byte that the pipe and file figures move (not 0, so no page stays blank).
 const FILL: u8 = 0x5a;
 
@@ -186,6 +187,51 @@ fn pipe_ping_pong() -> Outcome {
     Ok(())
 }
 
+/// std::thread::spawn of a thread that returns at once, and its join.
+fn thread_create_join() -> Outcome {
+    let seconds = seconds_each(THREADS, || {
+        std::thread::spawn(|| 7).join().map_err(|_| "a thread panicked".to_string())?;
+        Ok(())
+    })?;
+    report("thread_create_join", seconds * 1e6, "us");
+    Ok(())
+}
+
+/// Two threads hand a turn back and forth through one futex word: each waits
+/// (FUTEX_WAIT_PRIVATE) until the word says it is its turn, flips it and wakes the
+/// other.
+fn futex_ping_pong() -> Outcome {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static TURN: AtomicU32 = AtomicU32::new(0);
+    fn take_turns(me: u32, rounds: u32) {
+        for _ in 0..rounds {
+            while TURN.load(Ordering::Acquire) != me {
+                let seen = 1 - me;
+                // SAFETY: waits on a static word while it holds the other's turn.
+                unsafe {
+                    libc::syscall(
+                        libc::SYS_futex,
+                        TURN.as_ptr(),
+                        libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+                        seen,
+                        0usize,
+                    )
+                };
+            }
+            TURN.store(1 - me, Ordering::Release);
+            // SAFETY: wakes the other thread waiting on the static word.
+            unsafe { libc::syscall(libc::SYS_futex, TURN.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, 1) };
+        }
+    }
+    TURN.store(0, Ordering::Release);
+    let start = Instant::now();
+    let other = std::thread::spawn(|| take_turns(1, PING_PONGS));
+    take_turns(0, PING_PONGS);
+    other.join().map_err(|_| "the other thread panicked".to_string())?;
+    report("futex_ping_pong", start.elapsed().as_secs_f64() / f64::from(PING_PONGS) * 1e6, "us");
+    Ok(())
+}
+
 fn bench() -> Outcome {
     fork_exit_wait()?;
     fork_execve_wait()?;
@@ -195,7 +241,9 @@ fn bench() -> Outcome {
     create_unlink(&scratch)?;
     scratch.remove()?;
     getpid_round_trip()?;
-    pipe_ping_pong()
+    pipe_ping_pong()?;
+    thread_create_join()?;
+    futex_ping_pong()
 }
 
 fn main() -> ExitCode {
