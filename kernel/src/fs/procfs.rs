@@ -1,8 +1,9 @@
 //! procfs, mounted at /proc: system files (meminfo, uptime, loadavg, cpuinfo,
 //! mounts, version, stat, and Kestrel's kheap: the kernel heap's claimed and
-//! allocated bytes, for exact leak checks), `self`, and a directory per process with stat, status,
-//! cmdline, comm, and the exe link, in Linux's formats (enough for `ps` and
-//! `free`). A file's text is generated when it is opened.
+//! allocated bytes, for exact leak checks), `self`, and a directory per process
+//! with stat, status, cmdline, comm, the exe link and task/TID/{stat,status,comm}
+//! for each thread, in Linux's formats (enough for `ps` and `free`). A file's
+//! text is generated when it is opened.
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -67,6 +68,19 @@ pub enum ProcNode {
     System(SystemFile),
     Process(Pid),
     ProcessEntry(Pid, ProcessFile),
+    /// `PID/task`: a directory of the process's threads.
+    Tasks(Pid),
+    /// `PID/task/TID` (process, thread).
+    Task(Pid, Pid),
+    /// A file of `PID/task/TID`: stat, status or comm of that thread.
+    TaskEntry(Pid, Pid, ProcessFile),
+}
+
+/// The files a thread's directory has.
+const TASK_FILES: [ProcessFile; 3] = [ProcessFile::Stat, ProcessFile::Status, ProcessFile::Comm];
+
+fn process_file_name(file: ProcessFile) -> &'static str {
+    PROCESS_FILES.iter().find(|&&(_, f)| f == file).map_or("", |&(n, _)| n)
 }
 
 /// What kind of object a node is.
@@ -83,7 +97,7 @@ const ROOT_INO: u64 = 0x2_0000;
 impl ProcNode {
     pub fn kind(self) -> NodeKind {
         match self {
-            ProcNode::Root | ProcNode::Process(_) => NodeKind::Directory,
+            ProcNode::Root | ProcNode::Process(_) | ProcNode::Tasks(_) | ProcNode::Task(..) => NodeKind::Directory,
             ProcNode::SelfLink | ProcNode::ProcessEntry(_, ProcessFile::Exe) => NodeKind::Symlink,
             _ => NodeKind::File,
         }
@@ -99,6 +113,13 @@ impl ProcNode {
                 (u64::from(pid) << 8)
                     | 0x1_0000_0000
                     | (1 + PROCESS_FILES.iter().position(|&(_, p)| p == f).unwrap_or(0) as u64)
+            }
+            ProcNode::Tasks(pid) => (u64::from(pid) << 8) | 0x1_0000_0000 | 0xff,
+            ProcNode::Task(_, tid) => (u64::from(tid) << 8) | 0x2_0000_0000,
+            ProcNode::TaskEntry(_, tid, f) => {
+                (u64::from(tid) << 8)
+                    | 0x2_0000_0000
+                    | (1 + TASK_FILES.iter().position(|&t| t == f).unwrap_or(0) as u64)
             }
         }
     }
@@ -126,10 +147,20 @@ impl ProcNode {
                 let pid: Pid = name.parse().map_err(|_| Errno::ENOENT)?;
                 info::snapshot(pid).map(|_| ProcNode::Process(pid)).ok_or(Errno::ENOENT)
             }
+            ProcNode::Process(pid) if name == "task" => Ok(ProcNode::Tasks(pid)),
             ProcNode::Process(pid) => PROCESS_FILES
                 .iter()
                 .find(|(n, _)| *n == name)
                 .map(|&(_, f)| ProcNode::ProcessEntry(pid, f))
+                .ok_or(Errno::ENOENT),
+            ProcNode::Tasks(pid) => {
+                let tid: Pid = name.parse().map_err(|_| Errno::ENOENT)?;
+                info::threads(pid).contains(&tid).then_some(ProcNode::Task(pid, tid)).ok_or(Errno::ENOENT)
+            }
+            ProcNode::Task(pid, tid) => TASK_FILES
+                .iter()
+                .find(|&&f| process_file_name(f) == name)
+                .map(|&f| ProcNode::TaskEntry(pid, tid, f))
                 .ok_or(Errno::ENOENT),
             _ => Err(Errno::ENOTDIR),
         }
@@ -139,7 +170,9 @@ impl ProcNode {
     pub fn parent(self) -> Option<ProcNode> {
         match self {
             ProcNode::Root => None,
-            ProcNode::ProcessEntry(pid, _) => Some(ProcNode::Process(pid)),
+            ProcNode::ProcessEntry(pid, _) | ProcNode::Tasks(pid) => Some(ProcNode::Process(pid)),
+            ProcNode::Task(pid, _) => Some(ProcNode::Tasks(pid)),
+            ProcNode::TaskEntry(pid, tid, _) => Some(ProcNode::Task(pid, tid)),
             _ => Some(ProcNode::Root),
         }
     }
@@ -155,8 +188,18 @@ impl ProcNode {
                 Ok(out)
             }
             ProcNode::Process(pid) => {
-                Ok(PROCESS_FILES.iter().map(|&(n, f)| (String::from(n), ProcNode::ProcessEntry(pid, f))).collect())
+                let mut out: Vec<(String, ProcNode)> =
+                    PROCESS_FILES.iter().map(|&(n, f)| (String::from(n), ProcNode::ProcessEntry(pid, f))).collect();
+                out.push((String::from("task"), ProcNode::Tasks(pid)));
+                Ok(out)
             }
+            ProcNode::Tasks(pid) => {
+                Ok(info::threads(pid).into_iter().map(|tid| (format!("{tid}"), ProcNode::Task(pid, tid))).collect())
+            }
+            ProcNode::Task(pid, tid) => Ok(TASK_FILES
+                .iter()
+                .map(|&f| (String::from(process_file_name(f)), ProcNode::TaskEntry(pid, tid, f)))
+                .collect()),
             _ => Err(Errno::ENOTDIR),
         }
     }
@@ -176,11 +219,13 @@ impl ProcNode {
     pub fn contents(self) -> Result<Vec<u8>, Errno> {
         let text = match self {
             ProcNode::System(f) => system_file(f),
-            ProcNode::ProcessEntry(pid, f) => {
+            ProcNode::ProcessEntry(pid, f) | ProcNode::TaskEntry(_, pid, f) => {
                 let p = info::snapshot(pid).ok_or(Errno::ESRCH)?;
                 return Ok(process_file(&p, f));
             }
-            ProcNode::Root | ProcNode::Process(_) => return Err(Errno::EISDIR),
+            ProcNode::Root | ProcNode::Process(_) | ProcNode::Tasks(_) | ProcNode::Task(..) => {
+                return Err(Errno::EISDIR);
+            }
             ProcNode::SelfLink => return Err(Errno::EINVAL),
         };
         Ok(text.into_bytes())
@@ -289,12 +334,13 @@ fn process_file(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
             };
             let _ = write!(
                 s,
-                "Name:\t{}\nState:\t{state}\nTgid:\t{pid}\nPid:\t{pid}\nPPid:\t{}\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
+                "Name:\t{}\nState:\t{state}\nTgid:\t{}\nPid:\t{pid}\nPPid:\t{}\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
                 p.name,
+                p.tgid,
                 p.ppid,
                 p.resident_pages * 4,
                 p.table_frames * 4,
-                info::thread_count(p.pid),
+                info::thread_count(p.tgid),
                 pid = p.pid
             );
         }

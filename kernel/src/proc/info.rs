@@ -8,7 +8,10 @@ use super::scheduler::with_table;
 
 #[derive(Debug, Clone)]
 pub struct ProcessInfo {
+    /// The task's id (a thread id; the pid for a process's leader).
     pub pid: Pid,
+    /// The thread group's id (the process's pid).
+    pub tgid: Pid,
     pub ppid: Pid,
     /// Linux's state letter: R (runnable), S (sleeping), Z (zombie).
     pub state: char,
@@ -30,6 +33,11 @@ pub fn pids() -> Vec<Pid> {
     with_table(|t| t.procs.values().filter(|p| p.is_leader()).map(|p| p.pid).collect())
 }
 
+/// The thread ids of the process `pid` that still run, ascending.
+pub fn threads(pid: Pid) -> Vec<Pid> {
+    with_table(|t| t.procs.values().filter(|p| p.tgid == pid && p.is_live()).map(|p| p.pid).collect())
+}
+
 /// How many threads the process `pid` has running.
 pub fn thread_count(pid: Pid) -> usize {
     with_table(|t| t.procs.values().filter(|p| p.tgid == pid && p.is_live()).count())
@@ -46,6 +54,7 @@ pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
         let usage = p.memory().map_or((0, 0), |m| m.space.usage());
         Some(ProcessInfo {
             pid,
+            tgid: p.tgid,
             ppid: p.parent,
             state: match p.state {
                 State::Runnable => 'R',

@@ -83,6 +83,7 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
             group_exit: None,
             robust_list: 0,
             ended_by_exec: false,
+            thread_name: None,
         }));
         Ok(pid)
     })
@@ -205,6 +206,7 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
             group_exit: None,
             robust_list: 0,
             ended_by_exec: false,
+            thread_name: caller.thread_name.clone(),
         };
         let caller_tgid = caller.tgid;
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
@@ -249,6 +251,7 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
         crate::arch::set_fs_base(0);
         p.cmdline = cmdline;
         p.exe = exe;
+        p.thread_name = None;
         // execve gives the program a table of its own (Linux's unshare_files),
         // then closes the close-on-exec descriptors.
         let table = p.files.lock().clone();

@@ -99,6 +99,8 @@ pub struct Process {
     pub group_exit: Option<i32>,
     /// The robust futex list head (set_robust_list), walked at exit.
     pub robust_list: u64,
+    /// The name prctl(PR_SET_NAME) set (thread names; execve clears it).
+    pub thread_name: Option<String>,
     /// Killed because another thread of its group execs: it ends alone, not
     /// taking the group with it.
     pub ended_by_exec: bool,
@@ -134,8 +136,12 @@ impl Process {
         self.pid == self.tgid
     }
 
-    /// The program name for log lines (argv[0]'s last component).
+    /// The task's name (Linux's comm): the one prctl(PR_SET_NAME) gave it, else
+    /// its program's (argv[0]'s last component).
     pub fn name(&self) -> &str {
-        self.cmdline.first().map_or("?", |a| a.rsplit('/').next().unwrap_or(a))
+        match &self.thread_name {
+            Some(name) => name,
+            None => self.cmdline.first().map_or("?", |a| a.rsplit('/').next().unwrap_or(a)),
+        }
     }
 }

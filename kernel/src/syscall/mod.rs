@@ -146,6 +146,7 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::MMAP => memory::mmap(a.u64(0), a.u64(1), a.u32(2), a.u32(3), a.int(4), a.u64(5)),
         nr::MUNMAP => memory::munmap(a.u64(0), a.u64(1)),
         nr::MPROTECT => memory::mprotect(a.u64(0), a.u64(1), a.u32(2)),
+        nr::PRCTL => process::prctl(a.int(0), a.u64(1)),
         nr::ARCH_PRCTL => process::arch_prctl(a.int(0), a.u64(1)),
         nr::SET_TID_ADDRESS => process::set_tid_address(a.u64(0)),
         nr::RT_SIGACTION => signals::rt_sigaction(a.int(0), a.u64(1), a.u64(2), a.usize(3)),

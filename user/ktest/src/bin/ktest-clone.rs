@@ -99,22 +99,16 @@ fn affinity() -> Outcome {
     // SAFETY: the buffer holds 128 bytes.
     let size = check(unsafe { libc::syscall(libc::SYS_sched_getaffinity, 0, 128usize, mask.as_mut_ptr()) })
         .map_err(|e| format!("sched_getaffinity: {e}"))? as usize;
-    ensure(size >= 8 && size % 8 == 0, || format!("sched_getaffinity returned {size}"))?;
+    ensure(size >= 8 && size.is_multiple_of(8), || format!("sched_getaffinity returned {size}"))?;
     ensure(mask.iter().any(|&m| m != 0), || "sched_getaffinity: no CPU in the mask".into())?;
     println!("sched_getaffinity: a {size}-byte mask with {} CPUs", mask.iter().map(|m| m.count_ones()).sum::<u32>());
-    // SAFETY: a 4-byte buffer the kernel must refuse before writing.
-    expect_failure(
-        "sched_getaffinity into 4 bytes",
-        check(unsafe { libc::syscall(libc::SYS_sched_getaffinity, 0, 4usize, mask.as_mut_ptr()) }),
-        libc::EINVAL,
-    )?;
+    // SAFETY: a 4-byte length for a 128-byte buffer: the kernel refuses it.
+    let short = check(unsafe { libc::syscall(libc::SYS_sched_getaffinity, 0, 4usize, mask.as_mut_ptr()) });
+    expect_failure("sched_getaffinity into 4 bytes", short, libc::EINVAL)?;
     let none = [0u64; 16];
-    // SAFETY: the kernel reads the mask.
-    expect_failure(
-        "sched_setaffinity to no CPU",
-        check(unsafe { libc::syscall(libc::SYS_sched_setaffinity, 0, 128usize, none.as_ptr()) }),
-        libc::EINVAL,
-    )?;
+    // SAFETY: the kernel reads the 128-byte mask.
+    let empty = check(unsafe { libc::syscall(libc::SYS_sched_setaffinity, 0, 128usize, none.as_ptr()) });
+    expect_failure("sched_setaffinity to no CPU", empty, libc::EINVAL)?;
     // SAFETY: the kernel reads the mask it gave.
     check(unsafe { libc::syscall(libc::SYS_sched_setaffinity, 0, size, mask.as_ptr()) })
         .map_err(|e| format!("sched_setaffinity to the mask it had: {e}"))?;
