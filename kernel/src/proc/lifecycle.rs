@@ -535,7 +535,6 @@ pub fn kill(target: Target, signal: Option<Signal>) -> Result<(), Errno> {
     with_table(|t| {
         let sender_tid = t.current().unwrap_or(0);
         let sender = t.procs.get(&sender_tid).map_or(0, |p| p.tgid);
-        let live = |p: &&Box<Process>| p.is_live();
         let tids: Vec<Pid> = match target {
             Target::Thread { tid, group } => t
                 .procs
@@ -547,7 +546,7 @@ pub fn kill(target: Target, signal: Option<Signal>) -> Result<(), Errno> {
                 let groups: Vec<Pid> = t
                     .procs
                     .values()
-                    .filter(live)
+                    .filter(|p| p.is_live())
                     .filter(|p| match target {
                         Target::Process(pid) => p.tgid == pid,
                         Target::Group(group) => p.pgid == group,
