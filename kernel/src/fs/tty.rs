@@ -119,7 +119,7 @@ pub fn set_foreground_group(pgid: Pid) -> Result<(), Errno> {
 
 /// TIOCSCTTY: the caller, a session leader, makes the console its terminal.
 pub fn make_controlling() -> Result<(), Errno> {
-    let (pid, pgid, sid) = scheduler::with_current(|p| (p.pid, p.pgid, p.sid));
+    let (pid, pgid, sid) = scheduler::with_current(|p| (p.tgid, p.pgid, p.sid));
     if pid != sid {
         return Err(Errno::EPERM);
     }

@@ -240,7 +240,8 @@ pub fn setpgid(pid: i32, pgid: i32) -> SysResult {
         return Err(Errno::EINVAL);
     }
     with_table(|t| {
-        let me = t.current().expect("a process");
+        // Process ids here: the caller's and the target's thread groups.
+        let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.tgid).expect("a process");
         let target = if pid == 0 { me } else { pid as u32 };
         let caller_sid = t.procs.get(&me).map(|p| p.sid).unwrap_or(0);
         let group = if pgid == 0 { target } else { pgid as u32 };
@@ -255,13 +256,14 @@ pub fn setpgid(pid: i32, pgid: i32) -> SysResult {
         if !group_exists {
             return Err(Errno::EPERM);
         }
-        t.procs.get_mut(&target).expect("checked above").pgid = group;
+        t.procs.values_mut().filter(|p| p.tgid == target).for_each(|p| p.pgid = group);
         Ok(0)
     })
 }
 
 pub fn getpgid(pid: i32) -> SysResult {
     let target = if pid == 0 { scheduler::current_pid() } else { pid as u32 };
+    // Any thread's id names its process here, as on Linux.
     lifecycle::group_of(target).map(|(pgid, _)| pgid as usize).ok_or(Errno::ESRCH)
 }
 
@@ -273,13 +275,14 @@ pub fn getsid(pid: i32) -> SysResult {
 /// setsid: a new session and group led by the caller (EPERM for a group leader).
 pub fn setsid() -> SysResult {
     with_table(|t| {
-        let me = t.current().expect("a process");
+        let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.tgid).expect("a process");
         if t.procs.values().any(|p| p.pgid == me) {
             return Err(Errno::EPERM);
         }
-        let p = t.procs.get_mut(&me).expect("current process");
-        p.pgid = me;
-        p.sid = me;
+        for p in t.procs.values_mut().filter(|p| p.tgid == me) {
+            p.pgid = me;
+            p.sid = me;
+        }
         Ok(me as usize)
     })
 }
