@@ -6,6 +6,7 @@ BUILD         := build
 KERNEL_ELF    := target/$(KERNEL_TARGET)/kernel/kernel
 USER_BINDIR   := target/$(USER_TARGET)/release
 USER_PKGS     := $(notdir $(patsubst %/,%,$(wildcard user/*/)))
+CTEST_DIR     := $(BUILD)/ctests
 MEM           ?= 256M
 ARGS          ?=
 KVM           ?= 0
@@ -20,7 +21,7 @@ ifeq ($(KVM),1)
 QEMU_FLAGS += -enable-kvm -cpu host
 endif
 
-.PHONY: all deps kernel user initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
+.PHONY: all deps kernel user ctests initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
 .DELETE_ON_ERROR:
 
 all: iso
@@ -36,9 +37,13 @@ kernel: deps
 user: deps
 	cargo build --release --target $(USER_TARGET) $(addprefix -p ,$(USER_PKGS))
 
-initramfs: user
+# The C test programs (tests/guest-c/, musl and glibc, static) go to /bin as well.
+ctests: deps
+	./scripts/build-ctests.sh $(CTEST_DIR)
+
+initramfs: user ctests
 	@mkdir -p $(BUILD)
-	./scripts/mkinitramfs.sh $(USER_BINDIR) $(BUILD)/initramfs.cpio
+	./scripts/mkinitramfs.sh $(USER_BINDIR) $(BUILD)/initramfs.cpio $(CTEST_DIR)
 
 iso: kernel initramfs
 	./iso.sh $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/os.iso

@@ -1,13 +1,15 @@
 #!/bin/sh
-# scripts/mkinitramfs.sh BINDIR OUT: the initramfs (cpio, newc) holding initramfs/,
-# every user program built in BINDIR under /bin (their names come from user/*:
-# the package name for src/main.rs, the file name for each src/bin/*.rs), init at
-# /sbin/init, and a /bin/NAME -> kbox symlink for each applet of the multi-call
-# binary (the static binary runs on the build host too: `kbox --list`).
+# scripts/mkinitramfs.sh BINDIR OUT [EXTRADIR]: the initramfs (cpio, newc) holding
+# initramfs/, every user program built in BINDIR under /bin (their names come from
+# user/*: the package name for src/main.rs, the file name for each src/bin/*.rs),
+# every file of EXTRADIR under /bin too (the C test programs, build-ctests.sh),
+# init at /sbin/init, and a /bin/NAME -> kbox symlink for each applet of the
+# multi-call binary (the static binary runs on the build host too: `kbox --list`).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$1
 out=$(realpath -m "$2")
+extradir=${3:-}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp -a "$root/initramfs/." "$stage/"
@@ -22,6 +24,11 @@ for pkg in "$root"/user/*/; do
         cp "$bindir/$name" "$stage/bin/$name"
     done
 done
+if [ -n "$extradir" ]; then
+    for file in "$extradir"/*; do
+        [ -f "$file" ] && cp "$file" "$stage/bin/"
+    done
+fi
 if [ -f "$stage/bin/init" ]; then
     mv "$stage/bin/init" "$stage/sbin/init"
 fi

@@ -1,6 +1,10 @@
-//! `ps [-efA]` (also BSD-style `ps aux`): lists every process from /proc, as procps
+//! `ps [-efAT]` (also BSD-style `ps aux`): lists every process from /proc, as procps
 //! lays it out: `PID TTY TIME CMD`, or with `-f` (`u`) `UID PID PPID C STIME TTY TIME
-//! CMD` and the whole command line. Works on Kestrel's /proc and on Linux's.
+//! CMD` and the whole command line; with `-T`, one line per thread (from
+//! /proc/PID/task/TID/stat and comm) with its thread id in an `SPID` column after
+//! `PID`, its own times (the leader's line has the whole process's, as procps's
+//! does), and its name as the short format's CMD. Works on Kestrel's /proc and on
+//! Linux's.
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
@@ -16,16 +20,19 @@ use crate::users::Accounts;
 
 const PROGRAM: &str = "ps";
 
-pub const USAGE: &str = "Usage: ps [-efA] | ps [aux]
+pub const USAGE: &str = "Usage: ps [-efAT] | ps [aux]
 Report a snapshot of the processes (all of them: there is no selection).
   -e, -A, a, x   every process (the default here)
-  -f, u          full format: user, parent, start time and the command line";
+  -f, u          full format: user, parent, start time and the command line
+  -T             every thread: one line each, its thread id under SPID and
+                 (without -f) its name under CMD";
 
 /// Linux reports process times in clock ticks of 1/100 s (USER_HZ) on x86-64.
 const TICKS_PER_SECOND: u64 = 100;
 
-/// What /proc/PID/stat says about a process.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// What /proc/PID/stat says about a process (or /proc/PID/task/TID/stat about a
+/// thread: then `pid` is the thread id and `command` the thread's name).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Stat {
     pid: u32,
     command: String,
@@ -52,6 +59,110 @@ fn parse_stat(text: &str) -> Option<Stat> {
         ticks: number(11)? + number(12)?,
         start: number(19).unwrap_or(0),
     })
+}
+
+/// The stat file at `path`, parsed; None when it cannot be read (the process or
+/// thread has ended) or parsed.
+fn read_stat(path: &str) -> Option<Stat> {
+    parse_stat(&fs::read_to_string(path).ok()?)
+}
+
+/// A thread's name from its comm file (which ends in a newline); None when empty.
+fn thread_name(comm: &str) -> Option<String> {
+    let name = comm.strip_suffix('\n').unwrap_or(comm);
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// The threads of process `pid` (whose stat is `process`), by thread id: each one's
+/// /proc/PID/task/TID/stat, named as its comm file says; the leader's (TID = PID)
+/// is the process's own stat, as procps shows it, so its times are the whole
+/// process's. Threads that end meanwhile are left out; without a readable task
+/// directory the process is its only thread.
+fn threads(pid: u32, process: &Stat) -> Vec<Stat> {
+    let Ok(entries) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return vec![process.clone()];
+    };
+    let mut tids: Vec<u32> = entries.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok()).collect();
+    tids.sort_unstable();
+    tids.into_iter()
+        .filter_map(|tid| {
+            let mut stat =
+                if tid == pid { process.clone() } else { read_stat(&format!("/proc/{pid}/task/{tid}/stat"))? };
+            if let Some(name) =
+                fs::read_to_string(format!("/proc/{pid}/task/{tid}/comm")).ok().and_then(|comm| thread_name(&comm))
+            {
+                stat.command = name;
+            }
+            Some(stat)
+        })
+        .collect()
+}
+
+/// What the command line asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Options {
+    /// `-f` or `u`: the full format.
+    full: bool,
+    /// `-T`: a line per thread.
+    threads: bool,
+}
+
+/// The options in `args`: dash letters from `efAT`, or BSD letters from `aux`
+/// (without a dash); the first letter of neither is the error.
+fn parse_options<'a>(args: impl IntoIterator<Item = &'a str>) -> Result<Options, char> {
+    let mut options = Options::default();
+    for arg in args {
+        let (letters, allowed) = match arg.strip_prefix('-') {
+            Some(letters) => (letters, "efAT"),
+            None => (arg, "aux"),
+        };
+        if let Some(bad) = letters.chars().find(|letter| !allowed.contains(*letter)) {
+            return Err(bad);
+        }
+        options.full |= letters.contains(['f', 'u']);
+        options.threads |= letters.contains('T');
+    }
+    Ok(options)
+}
+
+/// The heading line: procps's columns, with SPID after PID for threads.
+fn heading(options: &Options) -> &'static str {
+    match (options.full, options.threads) {
+        (false, false) => "  PID TTY          TIME CMD\n",
+        (false, true) => "  PID  SPID TTY          TIME CMD\n",
+        (true, false) => "UID        PID  PPID  C STIME TTY          TIME CMD\n",
+        (true, true) => "UID        PID  SPID  PPID  C STIME TTY          TIME CMD\n",
+    }
+}
+
+/// The PID column, and the SPID column when the line is a thread's.
+fn ids(pid: u32, thread: Option<u32>) -> String {
+    match thread {
+        Some(tid) => format!("{pid:>5} {tid:>5}"),
+        None => format!("{pid:>5}"),
+    }
+}
+
+/// A line of the short format: `PID [SPID] TTY TIME CMD`.
+fn short_line(pid: u32, thread: Option<u32>, tty: &str, time: &str, command: &str) -> String {
+    format!("{} {tty:<8} {time:>8} {command}\n", ids(pid, thread))
+}
+
+/// The full format's own columns: UID before the IDs, PPID, C and STIME after them
+/// (TTY, TIME and CMD it shares with the short format).
+#[derive(Debug)]
+struct Full<'a> {
+    user: &'a str,
+    parent: u32,
+    /// CPU use in percent.
+    cpu: u32,
+    started: &'a str,
+}
+
+/// A line of the full format: `UID PID [SPID] PPID C STIME TTY TIME CMD`.
+fn full_line(pid: u32, thread: Option<u32>, full: &Full<'_>, tty: &str, time: &str, command: &str) -> String {
+    let Full { user, parent, cpu, started } = full;
+    format!("{user:<8} {} {parent:>5} {cpu:>2} {started:>5} {tty:<8} {time:>8} {command}\n", ids(pid, thread))
 }
 
 /// The terminal's name for a tty_nr, as procps shows it (`?` for none).
@@ -118,18 +229,11 @@ fn boot_time(now: i64) -> Option<i64> {
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let mut full = false;
-    for arg in &args {
-        let text = arg.to_string_lossy();
-        let (letters, allowed) = match text.strip_prefix('-') {
-            Some(letters) => (letters, "efA"),
-            None => (&text[..], "aux"),
-        };
-        if let Some(bad) = letters.chars().find(|letter| !allowed.contains(*letter)) {
-            return cli::usage_error(PROGRAM, format_args!("unsupported option (BSD syntax): {bad}"));
-        }
-        full |= letters.contains(['f', 'u']);
-    }
+    let texts: Vec<_> = args.iter().map(|arg| arg.to_string_lossy()).collect();
+    let options = match parse_options(texts.iter().map(|text| &text[..])) {
+        Ok(options) => options,
+        Err(bad) => return cli::usage_error(PROGRAM, format_args!("unsupported option (BSD syntax): {bad}")),
+    };
     let entries = match fs::read_dir("/proc") {
         Ok(entries) => entries,
         Err(err) => {
@@ -142,34 +246,36 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let now = clock::now();
     let boot = boot_time(now.epoch);
     let up = fs::read_to_string("/proc/uptime").ok().and_then(|text| parse_uptime(&text));
-    let accounts = if full { Accounts::load() } else { Accounts::default() };
-    let mut text =
-        if full { "UID        PID  PPID  C STIME TTY          TIME CMD\n" } else { "  PID TTY          TIME CMD\n" }
-            .to_owned();
+    let accounts = if options.full { Accounts::load() } else { Accounts::default() };
+    let mut text = heading(&options).to_owned();
     for pid in pids {
         // A process may end while ps looks at it: then it is left out.
-        let Some(stat) = fs::read_to_string(format!("/proc/{pid}/stat")).ok().and_then(|text| parse_stat(&text)) else {
+        let Some(process) = read_stat(&format!("/proc/{pid}/stat")) else {
             continue;
         };
-        let (tty, time) = (tty_name(stat.tty), cpu_time(stat.ticks));
-        if !full {
-            text.push_str(&format!("{:>5} {tty:<8} {time:>8} {}\n", stat.pid, stat.command));
-            continue;
+        let lines = if options.threads { threads(pid, &process) } else { vec![process.clone()] };
+        let full = options.full.then(|| {
+            let command = command_line(&fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default(), &process.command);
+            (accounts.user_or_number(owner(pid)), command)
+        });
+        for stat in lines {
+            let thread = options.threads.then_some(stat.pid);
+            let (tty, time) = (tty_name(stat.tty), cpu_time(stat.ticks));
+            let Some((user, command)) = &full else {
+                text.push_str(&short_line(process.pid, thread, &tty, &time, &stat.command));
+                continue;
+            };
+            let elapsed = up.map_or(0.0, |up| up - stat.start as f64 / TICKS_PER_SECOND as f64);
+            let cpu = if elapsed > 0.0 {
+                (stat.ticks as f64 / TICKS_PER_SECOND as f64 * 100.0 / elapsed).min(99.0) as u32
+            } else {
+                0
+            };
+            let started =
+                boot.map_or_else(|| "?".into(), |boot| start_time(boot + (stat.start / TICKS_PER_SECOND) as i64, &now));
+            let columns = Full { user, parent: process.parent, cpu, started: &started };
+            text.push_str(&full_line(process.pid, thread, &columns, &tty, &time, command));
         }
-        let user = accounts.user_or_number(owner(pid));
-        let elapsed = up.map_or(0.0, |up| up - stat.start as f64 / TICKS_PER_SECOND as f64);
-        let cpu = if elapsed > 0.0 {
-            (stat.ticks as f64 / TICKS_PER_SECOND as f64 * 100.0 / elapsed).min(99.0) as u32
-        } else {
-            0
-        };
-        let started =
-            boot.map_or_else(|| "?".into(), |boot| start_time(boot + (stat.start / TICKS_PER_SECOND) as i64, &now));
-        let command = command_line(&fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default(), &stat.command);
-        text.push_str(&format!(
-            "{user:<8} {:>5} {:>5} {cpu:>2} {started:>5} {tty:<8} {time:>8} {command}\n",
-            stat.pid, stat.parent
-        ));
     }
     let mut out = cli::stdout();
     let result = out.write_all(text.as_bytes()).map(|()| 0);
@@ -216,6 +322,81 @@ mod tests {
     fn command_lines() {
         assert_eq!(command_line(b"/bin/sh\0-c\0echo hi\0", "sh"), "/bin/sh -c echo hi");
         assert_eq!(command_line(b"", "kthreadd"), "[kthreadd]");
+    }
+
+    #[test]
+    fn options() {
+        let parse = |args: &[&str]| parse_options(args.iter().copied());
+        assert_eq!(parse(&[]), Ok(Options::default()));
+        assert_eq!(parse(&["-e"]), Ok(Options::default()));
+        assert_eq!(parse(&["aux"]), Ok(Options { full: true, threads: false }));
+        assert_eq!(parse(&["-T"]), Ok(Options { full: false, threads: true }));
+        assert_eq!(parse(&["-efT"]), Ok(Options { full: true, threads: true }));
+        assert_eq!(parse(&["-T", "-f"]), Ok(Options { full: true, threads: true }));
+        assert_eq!(parse(&["-x"]), Err('x'));
+        assert_eq!(parse(&["T"]), Err('T'));
+    }
+
+    #[test]
+    fn headings_and_lines() {
+        let short = Options::default();
+        let threads = Options { full: false, threads: true };
+        assert_eq!(heading(&short), "  PID TTY          TIME CMD\n");
+        assert_eq!(heading(&threads), "  PID  SPID TTY          TIME CMD\n");
+        assert_eq!(
+            heading(&Options { full: true, threads: false }),
+            "UID        PID  PPID  C STIME TTY          TIME CMD\n"
+        );
+        assert_eq!(
+            heading(&Options { full: true, threads: true }),
+            "UID        PID  SPID  PPID  C STIME TTY          TIME CMD\n"
+        );
+        assert_eq!(short_line(42, None, "ttyS0", "00:00:01", "sh"), "   42 ttyS0    00:00:01 sh\n");
+        assert_eq!(short_line(42, Some(43), "?", "00:00:00", "worker"), "   42    43 ?        00:00:00 worker\n");
+        let full = Full { user: "root", parent: 1, cpu: 3, started: "10:05" };
+        assert_eq!(
+            full_line(42, None, &full, "ttyS0", "00:00:01", "/bin/sh -i"),
+            "root        42     1  3 10:05 ttyS0    00:00:01 /bin/sh -i\n"
+        );
+        assert_eq!(
+            full_line(42, Some(1234), &full, "ttyS0", "00:00:01", "/bin/sh -i"),
+            "root        42  1234     1  3 10:05 ttyS0    00:00:01 /bin/sh -i\n"
+        );
+    }
+
+    #[test]
+    fn thread_names() {
+        assert_eq!(thread_name("tokio-runtime-w\n"), Some("tokio-runtime-w".into()));
+        assert_eq!(thread_name("no newline"), Some("no newline".into()));
+        assert_eq!(thread_name("\n"), None);
+        assert_eq!(thread_name(""), None);
+    }
+
+    #[test]
+    fn this_process_threads_are_listed() {
+        let pid = std::process::id();
+        let process = read_stat(&format!("/proc/{pid}/stat")).unwrap();
+        let (started, finish) = (std::sync::Barrier::new(2), std::sync::Barrier::new(2));
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("ps-test-thread".into())
+                .spawn_scoped(scope, || {
+                    started.wait();
+                    finish.wait();
+                })
+                .unwrap();
+            started.wait();
+            let listed = threads(pid, &process);
+            finish.wait();
+            worker.join().unwrap();
+            assert!(listed.is_sorted_by_key(|stat| stat.pid), "{listed:?}");
+            assert_eq!(listed.iter().find(|stat| stat.pid == pid), Some(&process), "{listed:?}");
+            let named = listed.iter().find(|stat| stat.command == "ps-test-thread").unwrap();
+            assert_ne!(named.pid, pid);
+            assert_eq!(named.parent, process.parent);
+        });
+        let gone = Stat { pid: u32::MAX, command: "gone".into(), ..Stat::default() };
+        assert_eq!(threads(u32::MAX, &gone), std::slice::from_ref(&gone));
     }
 
     #[test]

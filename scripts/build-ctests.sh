@@ -1,0 +1,24 @@
+#!/bin/sh
+# scripts/build-ctests.sh OUTDIR: build the C test programs in tests/guest-c/ into
+# OUTDIR, static, with -Wall -Wextra -Werror: ktest-cpthreads (pthreads.c, musl-gcc
+# -pthread) and ktest-glibcfork (glibcfork.c, gcc with glibc). mkinitramfs.sh puts
+# them in /bin; they run on the build host too.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$1
+src=$root/tests/guest-c
+cflags="-static -O2 -Wall -Wextra -Werror"
+
+if ! command -v musl-gcc >/dev/null 2>&1; then
+    echo "build-ctests: musl-gcc is missing: install musl-tools (scripts/deps.sh does)" >&2
+    exit 1
+fi
+if ! command -v gcc >/dev/null 2>&1 || [ "$(gcc -print-file-name=libc.a)" = libc.a ]; then
+    echo "build-ctests: gcc with glibc's static libc (libc.a) is missing: install gcc and" >&2
+    echo "              libc6-dev (scripts/deps.sh does)" >&2
+    exit 1
+fi
+
+mkdir -p "$out"
+musl-gcc $cflags -pthread -o "$out/ktest-cpthreads" "$src/pthreads.c"
+gcc $cflags -o "$out/ktest-glibcfork" "$src/glibcfork.c"
