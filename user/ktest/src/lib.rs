@@ -418,6 +418,17 @@ pub enum Action {
     HandleInfo(InfoHandler),
 }
 
+/// The kernel's struct sigaction for rt_sigaction(2) (handler, flags, restorer,
+/// mask), which the C library's differs from: for raw calls that set any address.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KernelSigaction {
+    pub handler: usize,
+    pub flags: u64,
+    pub restorer: usize,
+    pub mask: u64,
+}
+
 /// sigaction(2): sets `signal`'s action, with `flags` (`SA_SIGINFO` is added for
 /// [`Action::HandleInfo`]) and `mask`, the signals blocked while the handler runs
 /// (the C library supplies `SA_RESTORER`).

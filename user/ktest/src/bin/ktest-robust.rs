@@ -25,7 +25,8 @@ use std::ptr;
 use std::time::{Duration, Instant};
 
 use ktest::{
-    Action, Outcome, Signals, check, ensure, expect_eq, expect_failure, expect_signal, fork_and_wait, set_action,
+    Action, KernelSigaction, Outcome, Signals, check, ensure, expect_eq, expect_failure, expect_signal, fork_and_wait,
+    set_action,
 };
 
 const NAME: &str = "robust";
@@ -174,16 +175,6 @@ fn on_tmpfs(dir: &str) -> bool {
     let mut info: libc::statfs = unsafe { std::mem::zeroed() };
     // SAFETY: a NUL-terminated path and a buffer of the right type.
     unsafe { libc::statfs(path.as_ptr(), &mut info) == 0 && info.f_type as i64 == TMPFS_MAGIC }
-}
-
-/// The kernel's `struct sigaction` for rt_sigaction (handler, flags, restorer,
-/// mask), set raw so that any address can be given.
-#[repr(C)]
-struct KernelSigaction {
-    handler: usize,
-    flags: u64,
-    restorer: usize,
-    mask: u64,
 }
 
 const SA_RESTORER: u64 = 0x0400_0000;

@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 use std::{ptr, thread};
 
 use ktest::{
-    Action, Context, Outcome, Signals, blocked_signals, change_blocked, check, child_check, current_handler, ensure,
-    expect_eq, expect_exit, expect_failure, expect_signal, fork_and_wait, pending_signals, pid_t, pipe, read_fd,
-    set_action, signal_name, spawn, suspend_with, wait_for,
+    Action, Context, KernelSigaction, Outcome, Signals, blocked_signals, change_blocked, check, child_check,
+    current_handler, ensure, expect_eq, expect_exit, expect_failure, expect_signal, fork_and_wait, pending_signals,
+    pid_t, pipe, read_fd, set_action, signal_name, spawn, suspend_with, wait_for,
 };
 use ulib::jobctl::{getpgrp, kill, setpgid};
 
@@ -486,15 +486,6 @@ fn process_group() -> Outcome {
     }
     println!("kill(-pgid, SIGTERM): both children killed, the parent not");
     Ok(())
-}
-
-/// The kernel's struct sigaction for rt_sigaction(2), which the C library's differs from.
-#[repr(C)]
-struct KernelSigaction {
-    handler: usize,
-    flags: u64,
-    restorer: usize,
-    mask: u64,
 }
 
 /// rt_sigaction(2) itself: sets `signal` to SIG_DFL (or only reads its action).
