@@ -35,6 +35,12 @@ pub fn clock_gettime(clock: i32, out: u64) -> SysResult {
     user::copy_out(out, &timespec(ns).to_bytes()).map(|()| 0)
 }
 
+/// time(2): seconds since the epoch, also stored at `out` unless it is NULL.
+pub fn time(out: u64) -> SysResult {
+    let seconds = time::realtime_ns() / 1_000_000_000;
+    user::copy_out_optional(out, &seconds.to_le_bytes()).map(|()| seconds as usize)
+}
+
 pub fn gettimeofday(out: u64) -> SysResult {
     let ns = time::realtime_ns();
     let tv = Timeval { tv_sec: (ns / 1_000_000_000) as i64, tv_usec: (ns % 1_000_000_000 / 1000) as i64 };

@@ -2,7 +2,8 @@
 //! back, O_APPEND, O_TRUNC, O_EXCL, the creation mode under umask, lseek and holes,
 //! pread/pwrite, truncate/ftruncate, rename, unlink while open, hard links, times
 //! (utimensat, and plausible against the clock), and path errors (ENOTDIR, EISDIR,
-//! ENOENT, ENAMETOOLONG).
+//! ENOENT, ENAMETOOLONG), creat(2), and time(2) (plausible, EFAULT for a bad
+//! pointer).
 //!
 //! Usage: `ktest-files [DIR]`: works in DIR/ktest-files-PID (default under /tmp).
 use std::fs::{self, File, OpenOptions};
@@ -14,7 +15,8 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ktest::{
-    Context, Outcome, Scratch, c_path, check, ensure, expect_eq, expect_failure, open_fd, read_fd, set_umask, text,
+    Context, Outcome, Scratch, c_path, check, close_fd, ensure, expect_eq, expect_failure, open_fd, read_fd, set_umask,
+    text, write_fd,
 };
 
 const NAME: &str = "files";
@@ -315,6 +317,36 @@ fn private_mapping(scratch: &Scratch) -> Outcome {
     Ok(())
 }
 
+/// creat(2) is open with O_CREAT | O_WRONLY | O_TRUNC: it makes a file, empties
+/// an existing one, and gives a descriptor that cannot read.
+fn creat_and_time(scratch: &Scratch) -> Outcome {
+    let path = scratch.join("creat");
+    let name = c_path(&path).context("path")?;
+    let creat = |mode: libc::mode_t| {
+        // SAFETY: a NUL-terminated path; the kernel returns a descriptor or an error.
+        check(unsafe { libc::syscall(libc::SYS_creat, name.as_ptr(), mode) }).map(|fd| fd as i32)
+    };
+    let fd = creat(0o600).context("creat")?;
+    write_fd(fd, b"some text").context("write")?;
+    close_fd(fd).context("close")?;
+    let fd = creat(0o600).context("creat again")?;
+    let mut byte = [0u8; 1];
+    expect_failure("read from a creat descriptor", read_fd(fd, &mut byte), libc::EBADF)?;
+    close_fd(fd).context("close")?;
+    expect_eq("size after creat of an existing file", size_of(&File::open(&path).context("open")?, &path)?, 0)?;
+    let mut stored = 0i64;
+    // SAFETY: time(2) stores 8 bytes at the given pointer.
+    let returned = check(unsafe { libc::syscall(libc::SYS_time, &mut stored as *mut i64) }).context("time")?;
+    ensure(returned == stored, || format!("time returned {returned} but stored {stored}"))?;
+    expect_recent("time(2)", stored)?;
+    // SAFETY: time(NULL) stores nothing.
+    let plain = check(unsafe { libc::syscall(libc::SYS_time, 0usize) }).context("time(NULL)")?;
+    expect_recent("time(NULL)", plain)?;
+    // SAFETY: an address the kernel must refuse (a kernel address) without writing.
+    let bad = check(unsafe { libc::syscall(libc::SYS_time, 0xffff_8000_0000_0000usize) });
+    expect_failure("time into a kernel address", bad, libc::EFAULT)
+}
+
 fn files_test() -> Outcome {
     let scratch = Scratch::create(NAME)?;
     write_read_append_truncate(&scratch)?;
@@ -328,6 +360,7 @@ fn files_test() -> Outcome {
     times(&scratch)?;
     path_errors(&scratch)?;
     private_mapping(&scratch)?;
+    creat_and_time(&scratch)?;
     scratch.remove()
 }
 
