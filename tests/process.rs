@@ -78,3 +78,9 @@ fn clone_settid_vfork_and_cpu_affinity_behave_as_on_linux() {
     assert!(log.contains("1000 clones with CLONE_CHILD_SETTID: each child found its tid"), "{log}");
     assert!(log.contains("vfork: the parent slept until the child exited"), "{log}");
 }
+
+#[test]
+fn int3_handler_fpu_state_and_sigchld_status_behave_as_on_linux() {
+    let log = run_ktest("sigabi", "");
+    assert!(log.contains("int3 in user mode: SIGTRAP"), "{log}");
+}

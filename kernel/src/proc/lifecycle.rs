@@ -333,8 +333,13 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
         if let Some(init) = t.procs.get_mut(&INIT_PID) {
             init.children.extend_from_slice(&leftovers.2);
         }
-        let code = if group_status & 0x7f == 0 { CLD_EXITED } else { CLD_KILLED };
-        notify_parent(t, tgid, code, group_status);
+        // SIGCHLD's si_status: the exit code, or the signal that killed it.
+        let (code, si_status) = if group_status & 0x7f == 0 {
+            (CLD_EXITED, (group_status >> 8) & 0xff)
+        } else {
+            (CLD_KILLED, group_status & 0x7f)
+        };
+        notify_parent(t, tgid, code, si_status);
         (tgid, Some((name, group_status)), leftovers)
     });
     drop(leftovers); // frees the memory (switching to the kernel's table first) and closes the files

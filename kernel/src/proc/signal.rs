@@ -285,6 +285,10 @@ fn build_frame(
         user::copy_to_user(space, sp + 8, &context.to_bytes())?;
         user::copy_to_user(space, sp + 8 + UContext::SIZE as u64, &info.to_bytes())?;
     }
+    // The handler starts with a clean FPU (MXCSR 0x1f80), as on Linux; the
+    // interrupted code's state comes back through the frame.
+    *p.fpu = crate::arch::fpu::FpuState::initial();
+    p.fpu.restore();
 
     let mut blocked = action.sa_mask;
     if action.sa_flags & SA_NODEFER == 0 {

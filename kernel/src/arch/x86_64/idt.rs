@@ -1,5 +1,5 @@
 //! The IDT: the trap.S stub for each of the 32 exceptions and 16 PIC IRQs; the
-//! double fault runs on its own IST stack.
+//! double fault runs on its own IST stack, and int3 may come from user mode.
 use x86_64::VirtAddr;
 use x86_64::structures::idt::InterruptDescriptorTable;
 
@@ -46,6 +46,11 @@ pub fn init() {
             vmm_communication_exception = 29,
             security_exception = 30,
         );
+        // int3 is an instruction user code may run (Linux's gate is DPL 3): it
+        // gives SIGTRAP, not a #GP's SIGSEGV.
+        // SAFETY: as above (the same stub, now callable from ring 3).
+        unsafe { idt.breakpoint.set_handler_addr(VirtAddr::new(stub_address(3))) }
+            .set_privilege_level(x86_64::PrivilegeLevel::Ring3);
         // SAFETY: as above; the IST slot holds the double-fault stack (gdt.rs), so a
         // kernel stack overflow still gets a report.
         unsafe {
