@@ -514,11 +514,28 @@ pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Er
         }
     }
     data.truncate(done);
-    let parent = resolve_parent(cwd, path)?;
-    let mut exe = path_of(&parent.dir)?;
-    if exe != b"/" {
-        exe.push(b'/');
+    Ok((data, real_path(cwd, path)?))
+}
+
+/// The absolute path of the file `path` names, with every symbolic link on the
+/// way followed, the last included (what /proc/PID/exe shows, as Linux's
+/// d_path of the opened file).
+pub fn real_path(cwd: &Node, path: &[u8]) -> Result<Vec<u8>, Errno> {
+    let mut path = path.to_vec();
+    for _ in 0..=pathwalk::MAX_SYMLINKS {
+        let parent = resolve_parent(cwd, &path)?;
+        let mut dir = path_of(&parent.dir)?;
+        if dir != b"/" {
+            dir.push(b'/');
+        }
+        let name = final_text(&parent);
+        let target = resolve(&parent.dir, &name, false)?;
+        if !is_symlink(&target) {
+            dir.extend_from_slice(&name);
+            return Ok(dir);
+        }
+        let link = read_link(&target)?;
+        path = if link.first() == Some(&b'/') { link } else { [dir, link].concat() };
     }
-    exe.extend_from_slice(&final_text(&parent));
-    Ok((data, exe))
+    Err(Errno::ELOOP)
 }

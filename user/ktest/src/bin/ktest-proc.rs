@@ -4,7 +4,8 @@
 //! a blocked child's directory listed in /proc (state S, then Z once it exits) and
 //! gone after it is reaped, /proc/meminfo (MemTotal and MemFree in kB, agreeing with
 //! sysinfo), /proc/uptime (two numbers, agreeing with sysinfo), /proc/mounts (/ and
-//! /proc), /proc/cpuinfo, and /proc/self/exe.
+//! /proc), /proc/cpuinfo, and /proc/self/exe (also for a program run through a
+//! symbolic link, where it names the file the link leads to).
 //!
 //! Must run as a program called ktest-proc (the command name is checked).
 use std::cell::Cell;
@@ -213,12 +214,46 @@ fn system_files() -> Outcome {
     Ok(())
 }
 
+/// The flag that makes this program check its /proc/self/exe against the path
+/// that follows and exit 0 if they are equal.
+const EXE_IS_FLAG: &str = "--exe-is";
+
+/// A program run through a symbolic link: its /proc/self/exe names the file the
+/// link leads to, not the link.
+fn exe_through_a_link() -> Outcome {
+    let real = fs::read_link("/proc/self/exe").context("readlink /proc/self/exe")?;
+    let link = env::temp_dir().join(format!("ktest-proc-link-{}", process::id()));
+    std::os::unix::fs::symlink(&real, &link).context("symlink")?;
+    let argv = [link.as_os_str(), std::ffi::OsStr::new(EXE_IS_FLAG), real.as_os_str()]
+        .map(|a| std::ffi::CString::new(a.as_bytes()).unwrap_or_default());
+    let status = fork_and_wait(|| {
+        let error = ulib::process::execve(&argv[0], &argv, &[]);
+        eprintln!("execve {}: {error}", link.display());
+        127
+    });
+    fs::remove_file(&link).context("remove the link")?;
+    expect_exit(status?, 0)?;
+    println!("a program run through a link: /proc/self/exe is {}", real.display());
+    Ok(())
+}
+
 fn proc_test() -> Outcome {
+    exe_through_a_link()?;
     self_files()?;
     child_directory()?;
     system_files()
 }
 
 fn main() -> ExitCode {
+    let args: Vec<String> = env::args().collect();
+    if args.get(1).map(String::as_str) == Some(EXE_IS_FLAG) {
+        let exe = fs::read_link("/proc/self/exe").unwrap_or_default();
+        return if args.get(2).is_some_and(|expected| exe == std::path::Path::new(expected)) {
+            ExitCode::SUCCESS
+        } else {
+            eprintln!("/proc/self/exe is {}", exe.display());
+            ExitCode::FAILURE
+        };
+    }
     ktest::run(NAME, proc_test)
 }
