@@ -84,3 +84,9 @@ fn int3_handler_fpu_state_and_sigchld_status_behave_as_on_linux() {
     let log = run_ktest("sigabi", "");
     assert!(log.contains("int3 in user mode: SIGTRAP"), "{log}");
 }
+
+#[test]
+fn hash_bang_scripts_run_their_interpreter() {
+    let log = run_ktest("script", "");
+    assert!(log.contains("a script that names itself: ELOOP"), "{log}");
+}
