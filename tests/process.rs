@@ -90,3 +90,9 @@ fn hash_bang_scripts_run_their_interpreter() {
     let log = run_ktest("script", "");
     assert!(log.contains("a script that names itself: ELOOP"), "{log}");
 }
+
+#[test]
+fn groups_nice_values_and_interrupted_sleeps_behave_as_on_linux() {
+    let log = run_ktest("creds", "");
+    assert!(log.contains("nanosleep: EINTR with between 1 and 1.9 s left"), "{log}");
+}

@@ -84,6 +84,8 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
             robust_list: 0,
             ended_by_exec: false,
             thread_name: None,
+            groups: Vec::new(),
+            nice: 0,
         }));
         Ok(pid)
     })
@@ -207,6 +209,8 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
             robust_list: 0,
             ended_by_exec: false,
             thread_name: caller.thread_name.clone(),
+            groups: caller.groups.clone(),
+            nice: caller.nice,
         };
         let caller_tgid = caller.tgid;
         let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;

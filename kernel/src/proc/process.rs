@@ -99,6 +99,11 @@ pub struct Process {
     pub group_exit: Option<i32>,
     /// The robust futex list head (set_robust_list), walked at exit.
     pub robust_list: u64,
+    /// Supplementary group ids (setgroups; inherited, none at boot as on Linux).
+    pub groups: Vec<u32>,
+    /// The nice value, -20..=19 (getpriority/setpriority; the round-robin
+    /// scheduler does not weigh it yet).
+    pub nice: i32,
     /// The name prctl(PR_SET_NAME) set (thread names; execve clears it).
     pub thread_name: Option<String>,
     /// Killed because another thread of its group execs: it ends alone, not

@@ -56,21 +56,32 @@ fn read_timespec(addr: u64) -> Result<u64, Errno> {
     Ok((ts.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(ts.tv_nsec as u64))
 }
 
-/// Sleep until uptime nanosecond `deadline_ns`; EINTR if a signal ends it early.
-fn sleep_until_ns(deadline_ns: u64) -> SysResult {
-    sleep::sleep_until(deadline_ns.div_ceil(1_000_000)).map(|()| 0).map_err(|_| Errno::EINTR)
+/// Sleep until uptime nanosecond `deadline_ns`. A signal ends it early with
+/// EINTR, and the time left is stored at `remaining` (unless NULL), as Linux's
+/// relative sleeps do.
+fn sleep_until_ns(deadline_ns: u64, remaining: u64) -> SysResult {
+    match sleep::sleep_until(deadline_ns.div_ceil(1_000_000)) {
+        Ok(()) => Ok(0),
+        Err(_) => {
+            let left = deadline_ns.saturating_sub(time::uptime_ns());
+            user::copy_out_optional(remaining, &timespec(left).to_bytes())?;
+            Err(Errno::EINTR)
+        }
+    }
 }
 
-pub fn nanosleep(request: u64, _remaining: u64) -> SysResult {
+pub fn nanosleep(request: u64, remaining: u64) -> SysResult {
     let duration = read_timespec(request)?;
-    sleep_until_ns(time::uptime_ns().saturating_add(duration))
+    sleep_until_ns(time::uptime_ns().saturating_add(duration), remaining)
 }
 
-pub fn clock_nanosleep(clock: i32, flags: i32, request: u64, _remaining: u64) -> SysResult {
+pub fn clock_nanosleep(clock: i32, flags: i32, request: u64, remaining: u64) -> SysResult {
     let value = read_timespec(request)?;
     let now = now_ns(clock)?;
-    let wait = if flags & TIMER_ABSTIME != 0 { value.saturating_sub(now) } else { value };
-    sleep_until_ns(time::uptime_ns().saturating_add(wait))
+    let absolute = flags & TIMER_ABSTIME != 0;
+    let wait = if absolute { value.saturating_sub(now) } else { value };
+    // An absolute sleep leaves `remaining` alone, as on Linux.
+    sleep_until_ns(time::uptime_ns().saturating_add(wait), if absolute { 0 } else { remaining })
 }
 
 pub fn uname(out: u64) -> SysResult {

@@ -221,6 +221,83 @@ pub fn arch_prctl(code: i32, addr: u64) -> SysResult {
     }
 }
 
+/// The most supplementary groups (Linux's NGROUPS_MAX).
+const NGROUPS_MAX: usize = 65536;
+
+/// getgroups: the supplementary groups; a size of 0 asks only for the count, a
+/// smaller one than the count is EINVAL.
+pub fn getgroups(size: i32, list: u64) -> SysResult {
+    let groups = with_current(|p| p.groups.clone());
+    match usize::try_from(size) {
+        Err(_) => Err(Errno::EINVAL),
+        Ok(0) => Ok(groups.len()),
+        Ok(room) if room < groups.len() => Err(Errno::EINVAL),
+        Ok(_) => {
+            let bytes: Vec<u8> = groups.iter().flat_map(|g| g.to_le_bytes()).collect();
+            user::copy_out(list, &bytes).map(|()| groups.len())
+        }
+    }
+}
+
+/// setgroups: replace the supplementary groups of the process (every thread's,
+/// as C libraries make it); every process is privileged today.
+pub fn setgroups(size: i32, list: u64) -> SysResult {
+    let count = usize::try_from(size).ok().filter(|&n| n <= NGROUPS_MAX).ok_or(Errno::EINVAL)?;
+    let bytes = if count == 0 { Vec::new() } else { user::copy_in(list, count * 4)? };
+    let groups: Vec<u32> = bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    scheduler::with_current_group(|p| p.groups = groups.clone());
+    Ok(0)
+}
+
+const PRIO_PROCESS: i32 = 0;
+const PRIO_PGRP: i32 = 1;
+const PRIO_USER: i32 = 2;
+
+/// The tasks `which`/`who` name for getpriority/setpriority (everyone is the
+/// same user, so PRIO_USER names every process).
+fn priority_targets(t: &scheduler::Table, which: i32, who: i32) -> Result<Vec<u32>, Errno> {
+    let me = t.current().and_then(|tid| t.procs.get(&tid)).expect("a process");
+    let who = u32::try_from(who).map_err(|_| Errno::ESRCH)?;
+    let selected: Vec<u32> = match which {
+        PRIO_PROCESS => {
+            let target = if who == 0 { me.pid } else { who };
+            t.procs.get(&target).filter(|p| p.is_live()).map(|p| alloc::vec![p.pid]).unwrap_or_default()
+        }
+        PRIO_PGRP => {
+            let group = if who == 0 { me.pgid } else { who };
+            t.procs.values().filter(|p| p.is_live() && p.pgid == group).map(|p| p.pid).collect()
+        }
+        // Every process belongs to uid 0.
+        PRIO_USER if who == 0 => t.procs.values().filter(|p| p.is_live()).map(|p| p.pid).collect(),
+        PRIO_USER => Vec::new(),
+        _ => return Err(Errno::EINVAL),
+    };
+    if selected.is_empty() { Err(Errno::ESRCH) } else { Ok(selected) }
+}
+
+/// getpriority: 20 - nice of the highest-priority target (the raw system call's
+/// form; the C library turns it back into a nice value).
+pub fn getpriority(which: i32, who: i32) -> SysResult {
+    with_table(|t| {
+        let targets = priority_targets(t, which, who)?;
+        let nice = targets.iter().filter_map(|tid| t.procs.get(tid)).map(|p| p.nice).min().unwrap_or(0);
+        Ok((20 - nice) as usize)
+    })
+}
+
+/// setpriority: set the nice value (clamped to -20..=19) of every target.
+pub fn setpriority(which: i32, who: i32, nice: i32) -> SysResult {
+    with_table(|t| {
+        let targets = priority_targets(t, which, who)?;
+        for tid in targets {
+            if let Some(p) = t.procs.get_mut(&tid) {
+                p.nice = nice.clamp(-20, 19);
+            }
+        }
+        Ok(0)
+    })
+}
+
 const PR_SET_NAME: i32 = 15;
 const PR_GET_NAME: i32 = 16;
 /// Bytes of a task name with its NUL (Linux's TASK_COMM_LEN).
