@@ -80,7 +80,14 @@ pub fn clone(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64, 
     lifecycle::fork(frame, options).map(|pid| pid as usize)
 }
 
-/// The program execve runs for `path`: its bytes, its real path and its argv.
+/// What execve runs: the file's bytes, its real path (/proc/PID/exe) and argv.
+struct Program {
+    file: Vec<u8>,
+    exe: Vec<u8>,
+    argv: Vec<Vec<u8>>,
+}
+
+/// The program execve runs for `path`.
 /// A `#!` script runs its interpreter instead, with argv `interpreter [argument]
 /// path argv[1..]`, interpreters of interpreters up to Linux's depth (then ELOOP);
 /// a bad `#!` line is ENOEXEC, a missing interpreter ENOENT.
@@ -88,12 +95,12 @@ fn load_program(
     cwd: &crate::fs::vfs::Node,
     path: &[u8],
     mut argv: Vec<Vec<u8>>,
-) -> Result<(Vec<u8>, Vec<u8>, Vec<Vec<u8>>), Errno> {
+) -> Result<Program, Errno> {
     let (mut file, mut exe) = crate::fs::vfs::read_executable(cwd, path)?;
     let mut script = path.to_vec();
     for _ in 0..=shebang::MAX_DEPTH {
         let interpreter = match shebang::parse(&file) {
-            None => return Ok((file, exe, argv)),
+            None => return Ok(Program { file, exe, argv }),
             Some(Err(_)) => return Err(Errno::ENOEXEC),
             Some(Ok(line)) => (line.path.to_vec(), line.argument.map(<[u8]>::to_vec)),
         };
@@ -117,7 +124,7 @@ pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResu
     let used: usize = argv.iter().map(|a| a.len() + 1).sum();
     let envp = user::read_string_array(envp, room - used.min(room))?;
     let cwd = with_current(|p| p.cwd.clone());
-    let (file, exe, argv) = load_program(&cwd, &path, argv)?;
+    let Program { file, exe, argv } = load_program(&cwd, &path, argv)?;
     let image = crate::proc::exec::build(&file, &argv, &envp, &path, stack_limit)?;
     lifecycle::become_sole_thread();
     let cmdline: Vec<String> = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
