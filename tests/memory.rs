@@ -68,3 +68,9 @@ fn memory_totals_match_the_machine() {
         assert!(free + 32 >= total && free <= total, "-m {mem}: free {free} of {total} MiB\n{}", m.log());
     }
 }
+
+#[test]
+fn mremap_grows_shrinks_and_moves_as_on_linux() {
+    let log = kestrel::run_ktest("remap", "");
+    assert!(log.contains("the data at the fixed address: [1, 0, 0]"), "{log}");
+}

@@ -67,6 +67,25 @@ impl AddressSpace {
         self.regions.remove(start, end);
     }
 
+    /// Move the region `from..from+len` (page aligned, one region's part) to `to`,
+    /// its mapped pages with their frames (mremap): `to..to+len` is replaced.
+    /// Pages are moved one by one; on a lack of page-table frames the rest stay
+    /// unmapped in the new place (they come back zeroed when touched).
+    pub fn move_region(&mut self, from: u64, len: u64, to: u64) -> Result<(), Unmapped> {
+        let access = self.regions.find(from).filter(|r| r.end >= from + len).ok_or(Unmapped)?.access;
+        self.remove_region(to, to + len);
+        let mut pages = alloc::vec::Vec::new();
+        paging::take_range(self.root, from, from + len, |virt, frame, page_access| {
+            pages.push((virt, frame, page_access))
+        });
+        self.regions.remove(from, from + len);
+        self.regions.insert(to, to + len, access);
+        for (virt, frame, page_access) in pages {
+            let _ = self.map_frame(virt - from + to, frame, page_access);
+        }
+        Ok(())
+    }
+
     /// Give `start..end` (page aligned) `access`; Err if part of it has no region.
     pub fn protect_region(&mut self, start: u64, end: u64, access: Access) -> Result<(), Unmapped> {
         self.regions.protect(start, end, access)?;

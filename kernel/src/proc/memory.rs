@@ -137,6 +137,87 @@ pub fn mmap(
     Ok(start)
 }
 
+/// How mremap may place a resized mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remap {
+    /// Only where it is (MREMAP_MAYMOVE not given).
+    InPlace,
+    /// Where it is if it fits, else anywhere (MREMAP_MAYMOVE).
+    MayMove,
+    /// At this address (MREMAP_FIXED), replacing what is there.
+    Fixed(u64),
+}
+
+/// mremap: shrink a mapping in place, grow it in place when the pages after it
+/// are free, or move it (its pages with it) when allowed. The old range must lie
+/// in one region (EFAULT otherwise); growth counts against RLIMIT_AS/DATA.
+pub fn mremap(
+    space: &mut AddressSpace,
+    mem: &UserMemory,
+    limits: &Limits,
+    old: u64,
+    old_len: u64,
+    new_len: u64,
+    how: Remap,
+) -> Result<u64, Errno> {
+    if !old.is_multiple_of(PAGE_SIZE) || new_len == 0 || old_len == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let old_len = old_len.checked_next_multiple_of(PAGE_SIZE).ok_or(Errno::EINVAL)?;
+    let new_len = new_len.checked_next_multiple_of(PAGE_SIZE).filter(|&l| l <= USER_END).ok_or(Errno::ENOMEM)?;
+    let old_end = old.checked_add(old_len).filter(|&e| e <= USER_END).ok_or(Errno::EFAULT)?;
+    let region = space.regions().find(old).filter(|r| r.end >= old_end).ok_or(Errno::EFAULT)?;
+    let grow = new_len.saturating_sub(old_len);
+    if grow > 0 && !fits(space, mem, limits, grow, if region.access.write { grow } else { 0 }) {
+        return Err(Errno::ENOMEM);
+    }
+    if let Remap::Fixed(to) = how {
+        let to_end = to.checked_add(new_len).filter(|&e| e <= USER_END).ok_or(Errno::EINVAL)?;
+        if !to.is_multiple_of(PAGE_SIZE) || (to < old_end && old < to_end) {
+            return Err(Errno::EINVAL);
+        }
+        return move_mapping(space, old, old_len, new_len, to, region.access);
+    }
+    if new_len <= old_len {
+        space.remove_region(old + new_len, old_end);
+        return Ok(old);
+    }
+    if space.regions().is_free(old_end, old + new_len) && old + new_len <= USER_MMAP_TOP {
+        space.add_region(old_end, old + new_len, region.access);
+        return Ok(old);
+    }
+    if how == Remap::InPlace {
+        return Err(Errno::ENOMEM);
+    }
+    let floor = page_ceil(mem.brk).max(USER_MIN);
+    let to = space.regions().find_gap(new_len, floor, USER_MMAP_TOP).ok_or(Errno::ENOMEM)?;
+    move_mapping(space, old, old_len, new_len, to, region.access)
+}
+
+/// Move `old..old+old_len` to `to` and make it `new_len` long there.
+fn move_mapping(
+    space: &mut AddressSpace,
+    old: u64,
+    old_len: u64,
+    new_len: u64,
+    to: u64,
+    access: Access,
+) -> Result<u64, Errno> {
+    // Page tables for the new place come from the frames outside the reserve:
+    // check there are enough first, so no page is lost half way.
+    let tables = new_len.div_ceil(1 << 21) + 3;
+    if crate::mm::frames::stats().free < crate::mm::frames::reserve() + tables {
+        return Err(Errno::ENOMEM);
+    }
+    let kept = old_len.min(new_len);
+    space.move_region(old, kept, to).map_err(|_| Errno::EFAULT)?;
+    space.remove_region(old, old + old_len);
+    if new_len > kept {
+        space.add_region(to + kept, to + new_len, access);
+    }
+    Ok(to)
+}
+
 /// mprotect: ENOMEM if part of the range has no region, EINVAL if unaligned.
 pub fn protect(space: &mut AddressSpace, start: u64, len: u64, access: Access) -> Result<(), Errno> {
     if !start.is_multiple_of(PAGE_SIZE) {

@@ -1,5 +1,5 @@
 //! Memory syscalls: brk, mmap (anonymous and private file mappings), munmap,
-//! mprotect.
+//! mremap, mprotect.
 use kabi::Errno;
 use kabi::mm::{MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_WRITE};
 
@@ -73,6 +73,25 @@ fn fill_from_file(file: &OpenFile, offset: u64, start: u64, len: u64) -> Result<
         user::copy_out(start + at, &page[..n])?;
     }
     Ok(())
+}
+
+/// mremap(old, old_len, new_len, flags, new_addr): MREMAP_MAYMOVE and
+/// MREMAP_FIXED (which needs MAYMOVE); other flags are EINVAL.
+pub fn mremap(old: u64, old_len: u64, new_len: u64, flags: u32, new_addr: u64) -> SysResult {
+    use kabi::mm::{MREMAP_FIXED, MREMAP_MAYMOVE};
+    if flags & !(MREMAP_MAYMOVE | MREMAP_FIXED) != 0 || (flags & MREMAP_FIXED != 0 && flags & MREMAP_MAYMOVE == 0) {
+        return Err(Errno::EINVAL);
+    }
+    let how = match (flags & MREMAP_FIXED != 0, flags & MREMAP_MAYMOVE != 0) {
+        (true, _) => mem::Remap::Fixed(new_addr),
+        (false, true) => mem::Remap::MayMove,
+        (false, false) => mem::Remap::InPlace,
+    };
+    with_current(|p| {
+        let mut memory = p.memory().ok_or(Errno::EFAULT)?;
+        let memory = &mut *memory;
+        mem::mremap(&mut memory.space, &memory.layout, &p.limits, old, old_len, new_len, how).map(|a| a as usize)
+    })
 }
 
 pub fn munmap(addr: u64, len: u64) -> SysResult {

@@ -151,6 +151,7 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::BRK => memory::brk(a.u64(0)),
         nr::MMAP => memory::mmap(a.u64(0), a.u64(1), a.u32(2), a.u32(3), a.int(4), a.u64(5)),
         nr::MUNMAP => memory::munmap(a.u64(0), a.u64(1)),
+        nr::MREMAP => memory::mremap(a.u64(0), a.u64(1), a.u64(2), a.u32(3), a.u64(4)),
         nr::MPROTECT => memory::mprotect(a.u64(0), a.u64(1), a.u32(2)),
         nr::PRCTL => process::prctl(a.int(0), a.u64(1)),
         nr::GETGROUPS => process::getgroups(a.int(0), a.u64(1)),

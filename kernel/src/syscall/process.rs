@@ -91,11 +91,7 @@ struct Program {
 /// A `#!` script runs its interpreter instead, with argv `interpreter [argument]
 /// path argv[1..]`, interpreters of interpreters up to Linux's depth (then ELOOP);
 /// a bad `#!` line is ENOEXEC, a missing interpreter ENOENT.
-fn load_program(
-    cwd: &crate::fs::vfs::Node,
-    path: &[u8],
-    mut argv: Vec<Vec<u8>>,
-) -> Result<Program, Errno> {
+fn load_program(cwd: &crate::fs::vfs::Node, path: &[u8], mut argv: Vec<Vec<u8>>) -> Result<Program, Errno> {
     let (mut file, mut exe) = crate::fs::vfs::read_executable(cwd, path)?;
     let mut script = path.to_vec();
     for _ in 0..=shebang::MAX_DEPTH {

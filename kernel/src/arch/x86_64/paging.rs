@@ -208,8 +208,15 @@ pub fn translate(root: Root, virt: u64) -> Option<(u64, Access)> {
 /// tables, so it costs what is mapped, not the size of the range. Returns the
 /// number of pages removed.
 pub fn unmap_range(root: Root, start: u64, end: u64, mut free_page: impl FnMut(u64)) -> usize {
-    edit_range(root, start, end, &mut |_, entry| {
-        free_page(entry.addr().as_u64());
+    take_range(root, start, end, |_, frame, _| free_page(frame))
+}
+
+/// Remove every page mapped in `start..end` like `unmap_range`, handing
+/// `take(virt, frame, access)` each one's place, frame and access (the frame is
+/// the caller's from then on).
+pub fn take_range(root: Root, start: u64, end: u64, mut take: impl FnMut(u64, u64, Access)) -> usize {
+    edit_range(root, start, end, &mut |virt, entry| {
+        take(virt, entry.addr().as_u64(), Access::from_flags(entry.flags()));
         entry.set_unused();
     })
 }
