@@ -78,9 +78,10 @@ mod tests {
         assert!(copy.as_raw_fd() >= 10);
         // SAFETY: F_GETFD only reads the flags of a descriptor this test owns.
         assert_eq!(unsafe { libc::fcntl(copy.as_raw_fd(), libc::F_GETFD) }, libc::FD_CLOEXEC);
-        let closed = spare();
-        close(closed).unwrap();
-        assert_eq!(duplicate(closed).unwrap_err().raw_os_error(), Some(libc::EBADF));
+        // A number no descriptor of this process has (a closed one could be
+        // reused at once by a test running in parallel).
+        let never_open: RawFd = 999_999;
+        assert_eq!(duplicate(never_open).unwrap_err().raw_os_error(), Some(libc::EBADF));
     }
 
     #[test]
