@@ -1,4 +1,4 @@
-//! The kernel's virtual memory map and its limits, in one place (see DESIGN.md).
+//! The kernel's virtual memory map and its limits, in one place (docs/ARCHITECTURE.md, "Virtual memory map").
 
 /// Every physical address `p` is mapped at `DIRECT_MAP_BASE + p`.
 pub const DIRECT_MAP_BASE: u64 = 0xffff_8000_0000_0000;

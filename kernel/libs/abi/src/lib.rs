@@ -1,5 +1,5 @@
 //! The Linux x86-64 ABI as the kernel sees it: errno values, syscall numbers, struct
-//! layouts and flag constants, all with Linux's values (DESIGN.md, Decision 2).
+//! layouts and flag constants, all with Linux's values (docs/ARCHITECTURE.md, "System calls").
 //!
 //! Everything here is plain data: the kernel's syscall layer turns raw registers into
 //! these types, and its user-copy layer copies `to_bytes()` of the structs to user memory.

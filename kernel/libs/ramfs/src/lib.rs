@@ -1,5 +1,5 @@
 //! `ramfs`: the kernel's root file system, a writable tmpfs with Linux's semantics,
-//! first filled from the cpio (newc) initramfs (DESIGN.md, Decision 7).
+//! first filled from the cpio (newc) initramfs (docs/ARCHITECTURE.md, "Files").
 //!
 //! - [`Tree`] owns the root and resolves paths ([`Tree::lookup`], [`Tree::lookup_as`],
 //!   [`Tree::lookup_parent`]) the way Linux does, with the `pathwalk` crate: `.`, `..`
