@@ -6,12 +6,15 @@ set -eu
 kernel=$1 initramfs=$2 out=$3
 root=$(dirname "$0")
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+log=$(mktemp)
+trap 'rm -rf "$stage" "$log"' EXIT
 mkdir -p "$stage/boot/grub"
 objcopy --strip-debug "$kernel" "$stage/boot/kernel.elf"
 cp "$initramfs" "$stage/boot/initramfs.cpio"
 cp "$root/grub/grub.cfg" "$stage/boot/grub/grub.cfg"
-grub-mkrescue --fonts= --locales= --themes= --compress=xz -o "$out" "$stage" 2>"$stage/log" || {
-    cat "$stage/log" >&2
+# The log goes outside the folder being packed (a file that grows while xorriso
+# reads the folder makes it fail, and would land in the image).
+grub-mkrescue --fonts= --locales= --themes= --compress=xz -o "$out" "$stage" 2>"$log" || {
+    cat "$log" >&2
     exit 1
 }
