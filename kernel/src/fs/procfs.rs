@@ -1,7 +1,7 @@
 //! procfs, mounted at /proc: system files (meminfo, uptime, loadavg, cpuinfo,
 //! mounts, version, stat, and Kestrel's kheap: the kernel heap's claimed and
 //! allocated bytes, for exact leak checks), `self`, and a directory per process
-//! with stat, status, cmdline, comm, the exe link and task/TID/{stat,status,comm}
+//! with stat, status, cmdline, comm, maps, the exe link and task/TID/{stat,status,comm}
 //! for each thread, in Linux's formats (enough for `ps` and `free`). A file's
 //! text is generated when it is opened.
 use alloc::format;
@@ -49,14 +49,17 @@ pub enum ProcessFile {
     Comm,
     /// A symlink to the program.
     Exe,
+    /// The memory regions, in Linux's format.
+    Maps,
 }
 
-const PROCESS_FILES: [(&str, ProcessFile); 5] = [
+const PROCESS_FILES: [(&str, ProcessFile); 6] = [
     ("stat", ProcessFile::Stat),
     ("status", ProcessFile::Status),
     ("cmdline", ProcessFile::Cmdline),
     ("comm", ProcessFile::Comm),
     ("exe", ProcessFile::Exe),
+    ("maps", ProcessFile::Maps),
 ];
 
 /// A node of /proc.
@@ -354,6 +357,21 @@ fn process_file(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
         }
         ProcessFile::Comm => {
             let _ = writeln!(s, "{}", p.name);
+        }
+        ProcessFile::Maps => {
+            // start-end perms offset dev inode name (anonymous: offset, device and
+            // inode are 0, as Linux shows them).
+            for r in &p.regions {
+                let flag = |on: bool, c: char| if on { c } else { '-' };
+                let perms = [flag(r.read, 'r'), flag(r.write, 'w'), flag(r.execute, 'x'), 'p'];
+                let perms: String = perms.iter().collect();
+                let line = format!("{:08x}-{:08x} {perms} 00000000 00:00 0", r.start, r.end);
+                if r.name.is_empty() {
+                    let _ = writeln!(s, "{line}");
+                } else {
+                    let _ = writeln!(s, "{line:<73}{}", r.name);
+                }
+            }
         }
         ProcessFile::Exe => {}
     }

@@ -25,6 +25,45 @@ pub struct ProcessInfo {
     pub cpu_ticks: u64,
     /// Uptime in ticks when the process was created.
     pub start_ticks: u64,
+    /// Its memory regions, ascending: start, end, access, and `[heap]` or
+    /// `[stack]` for those.
+    pub regions: Vec<MapEntry>,
+}
+
+/// One line of /proc/PID/maps.
+#[derive(Debug, Clone)]
+pub struct MapEntry {
+    pub start: u64,
+    pub end: u64,
+    pub read: bool,
+    pub write: bool,
+    pub execute: bool,
+    pub name: &'static str,
+}
+
+/// The regions of `memory`, named as Linux names the heap and the stack.
+fn map_entries(memory: &super::process::ProcessMemory) -> Vec<MapEntry> {
+    let heap = memory.layout.brk_start.next_multiple_of(4096)..memory.layout.brk.next_multiple_of(4096);
+    let stack = memory.layout.stack_bottom;
+    memory
+        .space
+        .regions()
+        .iter()
+        .map(|r| MapEntry {
+            start: r.start,
+            end: r.end,
+            read: r.access.user,
+            write: r.access.write,
+            execute: r.access.execute,
+            name: if r.start >= stack {
+                "[stack]"
+            } else if heap.contains(&r.start) {
+                "[heap]"
+            } else {
+                ""
+            },
+        })
+        .collect()
 }
 
 /// Every process's pid (zombies included; a thread group counts once, as its
@@ -69,6 +108,7 @@ pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
             table_frames: usage.1,
             cpu_ticks: p.cpu_ticks,
             start_ticks: p.start_ticks,
+            regions: p.memory().map(|m| map_entries(&m)).unwrap_or_default(),
         })
     })
 }

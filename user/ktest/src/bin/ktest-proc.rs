@@ -5,7 +5,8 @@
 //! gone after it is reaped, /proc/meminfo (MemTotal and MemFree in kB, agreeing with
 //! sysinfo), /proc/uptime (two numbers, agreeing with sysinfo), /proc/mounts (/ and
 //! /proc), /proc/cpuinfo, and /proc/self/exe (also for a program run through a
-//! symbolic link, where it names the file the link leads to).
+//! symbolic link, where it names the file the link leads to), and /proc/self/maps
+//! (the main thread's stack as `[stack]`).
 //!
 //! Must run as a program called ktest-proc (the command name is checked).
 use std::cell::Cell;
@@ -237,8 +238,25 @@ fn exe_through_a_link() -> Outcome {
     Ok(())
 }
 
+/// /proc/self/maps lists this thread's stack as a read-write `[stack]` region
+/// holding the address of a local variable, in Linux's line format.
+fn stack_in_maps() -> Outcome {
+    let local = 7u64;
+    let at = std::hint::black_box(&local) as *const u64 as u64;
+    let maps = read_proc("/proc/self/maps")?;
+    let stack = maps.lines().find(|l| l.ends_with("[stack]")).ok_or_else(|| format!("no [stack] line in\n{maps}"))?;
+    let mut fields = stack.split_whitespace();
+    let (range, perms) = (fields.next().unwrap_or(""), fields.next().unwrap_or(""));
+    let (start, end) = range.split_once('-').ok_or_else(|| format!("bad range in {stack:?}"))?;
+    let parse = |hex: &str| u64::from_str_radix(hex, 16).map_err(|e| format!("{hex}: {e}"));
+    let (start, end) = (parse(start)?, parse(end)?);
+    ensure((start..end).contains(&at), || format!("a local at {at:#x} is not in the [stack] line {stack:?}"))?;
+    expect_eq("/proc/self/maps [stack] permissions", perms, "rw-p")
+}
+
 fn proc_test() -> Outcome {
     exe_through_a_link()?;
+    stack_in_maps()?;
     self_files()?;
     child_directory()?;
     system_files()
