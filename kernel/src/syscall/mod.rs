@@ -185,6 +185,7 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::FORK => process::fork(frame),
         nr::VFORK => process::vfork(frame),
         nr::CLONE => process::clone(a.u64(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4), frame),
+        nr::CLONE3 => process::clone3(a.u64(0), a.usize(1), frame),
         nr::EXECVE => process::execve(a.u64(0), a.u64(1), a.u64(2), frame),
         nr::EXIT => process::exit(a.int(0)),
         nr::EXIT_GROUP => process::exit_group(a.int(0)),

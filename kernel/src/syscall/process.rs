@@ -35,6 +35,42 @@ pub fn vfork(frame: &TrapFrame) -> SysResult {
     lifecycle::fork(frame, CloneOptions { vfork: true, ..CloneOptions::default() }).map(|pid| pid as usize)
 }
 
+/// Bytes of clone3's `struct clone_args` up to `tls` (CLONE_ARGS_SIZE_VER0).
+const CLONE_ARGS_SIZE_VER0: usize = 64;
+/// Its full size here (VER2: set_tid, set_tid_size and cgroup too).
+const CLONE_ARGS_SIZE_VER2: usize = 88;
+
+/// clone3(args, size): clone with its arguments in a struct, as Linux reads it:
+/// a size below the first version is EINVAL, one above a page E2BIG, unknown
+/// trailing bytes must be zero (E2BIG); the exit signal comes from its own field
+/// (flags holding one are EINVAL), the stack is a base and a size (both or
+/// neither); set_tid is not supported (EINVAL).
+pub fn clone3(args: u64, size: usize, frame: &TrapFrame) -> SysResult {
+    if size < CLONE_ARGS_SIZE_VER0 {
+        return Err(Errno::EINVAL);
+    }
+    if size > 4096 {
+        return Err(Errno::E2BIG);
+    }
+    let bytes = user::copy_in(args, size)?;
+    if bytes.get(CLONE_ARGS_SIZE_VER2..).is_some_and(|rest| rest.iter().any(|&b| b != 0)) {
+        return Err(Errno::E2BIG);
+    }
+    let field = |i: usize| {
+        bytes.get(i * 8..i * 8 + 8).map_or(0, |b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+    };
+    // pidfd and cgroup are read only with their flags (CLONE_PIDFD,
+    // CLONE_INTO_CGROUP), which clone refuses.
+    let (flags, child_tid, parent_tid, exit_signal) = (field(0), field(2), field(3), field(4));
+    let (stack, stack_size, tls, set_tid_size) = (field(5), field(6), field(7), field(9));
+    if flags & kabi::process::CSIGNAL != 0 || exit_signal > 64 || (stack == 0) != (stack_size == 0) || set_tid_size != 0
+    {
+        return Err(Errno::EINVAL);
+    }
+    let top = if stack == 0 { 0 } else { stack.checked_add(stack_size).ok_or(Errno::EINVAL)? };
+    clone(flags | exit_signal, top, parent_tid, child_tid, tls, frame)
+}
+
 /// clone(flags, stack, parent_tid, child_tid, tls): a new process, or a thread
 /// of the caller's (CLONE_THREAD). Memory is copied eagerly unless CLONE_VM
 /// shares it; the descriptor table is shared with CLONE_FILES. Linux's rules for

@@ -5,7 +5,7 @@
 //! its own tid there; vfork's parent sleeps until the child exits; and the
 //! scheduling calls of a one-CPU system: sched_getaffinity (a mask of whole
 //! longs, EINVAL for a shorter buffer), sched_setaffinity (EINVAL for an empty
-//! mask) and getcpu.
+//! mask) and getcpu; and clone3 as a fork, with its errors for bad structs.
 //!
 //! Usage: `ktest-clone`.
 use std::ffi::c_long;
@@ -37,6 +37,60 @@ fn glibc_like_fork(tid_word: &mut i32) -> std::io::Result<c_long> {
         }
     }
     Ok(pid)
+}
+
+/// clone3's `struct clone_args`, up to `tls` (CLONE_ARGS_SIZE_VER0).
+#[repr(C)]
+#[derive(Default)]
+struct CloneArgs {
+    flags: u64,
+    pidfd: u64,
+    child_tid: u64,
+    parent_tid: u64,
+    exit_signal: u64,
+    stack: u64,
+    stack_size: u64,
+    tls: u64,
+}
+
+/// clone3 as a fork (exit signal SIGCHLD, CLONE_CHILD_SETTID): the child finds
+/// its tid in the word and exits through raw system calls; bad argument structs
+/// give Linux's errors.
+fn clone3_forks() -> Outcome {
+    let mut tid_word = 0i32;
+    let word: *mut i32 = &mut tid_word;
+    let args = CloneArgs {
+        flags: libc::CLONE_CHILD_SETTID as u64,
+        child_tid: word as u64,
+        exit_signal: libc::SIGCHLD as u64,
+        ..CloneArgs::default()
+    };
+    let size = std::mem::size_of::<CloneArgs>();
+    // SAFETY: a fork-like clone3 (no CLONE_VM, no new stack); the child reads its
+    // copy of the word and exits without returning into Rust code.
+    let pid = check(unsafe { libc::syscall(libc::SYS_clone3, &args as *const CloneArgs, size) })
+        .map_err(|e| format!("clone3: {e}"))?;
+    if pid == 0 {
+        // SAFETY: raw reads and exits in the child.
+        unsafe {
+            let seen = ptr::read_volatile(word);
+            let tid = libc::syscall(libc::SYS_gettid) as i32;
+            libc::syscall(libc::SYS_exit_group, c_long::from(seen != tid));
+        }
+    }
+    expect_exit(wait_for(pid as libc::pid_t)?, 0).map_err(|e| format!("the clone3 child's tid word: {e}"))?;
+    println!("clone3 as fork: the child found its tid");
+    // SAFETY: the kernel only reads the struct, and refuses it before cloning.
+    let short = check(unsafe { libc::syscall(libc::SYS_clone3, &args as *const CloneArgs, 32usize) });
+    expect_failure("clone3 with a struct of 32 bytes", short, libc::EINVAL)?;
+    let signal_in_flags = CloneArgs { flags: libc::SIGCHLD as u64, ..CloneArgs::default() };
+    // SAFETY: as above.
+    let bad = check(unsafe { libc::syscall(libc::SYS_clone3, &signal_in_flags as *const CloneArgs, size) });
+    expect_failure("clone3 with the exit signal in flags", bad, libc::EINVAL)?;
+    let half_stack = CloneArgs { stack: 0x1000, exit_signal: libc::SIGCHLD as u64, ..CloneArgs::default() };
+    // SAFETY: as above.
+    let bad = check(unsafe { libc::syscall(libc::SYS_clone3, &half_stack as *const CloneArgs, size) });
+    expect_failure("clone3 with a stack but no size", bad, libc::EINVAL)
 }
 
 fn settid_forks() -> Outcome {
@@ -124,6 +178,7 @@ fn affinity() -> Outcome {
 fn main() -> ExitCode {
     ktest::run(NAME, || {
         settid_forks()?;
+        clone3_forks()?;
         vfork_waits()?;
         affinity()
     })
