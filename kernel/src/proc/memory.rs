@@ -8,7 +8,7 @@ use kabi::Errno;
 
 use crate::arch::paging::{Access, PAGE_SIZE};
 use crate::layout::{USER_END, USER_MIN, USER_MMAP_TOP, USER_STACK_TOP};
-use crate::mm::address_space::{AddressSpace, Fault};
+use crate::mm::address_space::AddressSpace;
 
 use super::limits::Limits;
 
@@ -235,10 +235,4 @@ pub fn munmap(space: &mut AddressSpace, start: u64, len: u64) -> Result<(), Errn
     }
     space.remove_region(start, end);
     Ok(())
-}
-
-/// A page fault at `addr` in user mode: map the page if its region allows the
-/// access (`write`, `execute` from the error code).
-pub fn handle_fault(space: &mut AddressSpace, addr: u64, write: bool, execute: bool) -> Result<(), Fault> {
-    space.fault_in(addr, write, execute).map(|_| ())
 }

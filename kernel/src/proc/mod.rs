@@ -91,7 +91,7 @@ pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
     if let Some(addr) = fault_address {
         let (write, execute) = (frame.error_code & PF_WRITE != 0, frame.error_code & PF_INSTRUCTION != 0);
         let served = scheduler::with_current(|p| match p.memory() {
-            Some(mut memory) => memory::handle_fault(&mut memory.space, addr, write, execute),
+            Some(mut memory) => memory.space.fault_in(addr, write, execute).map(|_| ()),
             None => Err(crate::mm::address_space::Fault::NoAccess),
         });
         match served {

@@ -41,25 +41,20 @@ pub fn rt_sigaction(number: i32, act: u64, old: u64, sigset_size: usize) -> SysR
     if new.is_some() && UNBLOCKABLE_MASK & (1 << index) != 0 {
         return Err(Errno::EINVAL); // SIGKILL and SIGSTOP cannot be caught or ignored
     }
+    let previous = with_current(|p| p.signals.actions[index]);
     // The threads of a group share their handlers: each task keeps a copy, all
     // changed together.
-    let previous = scheduler::with_table(|t| {
-        let me = t.current().expect("a process");
-        let tgid = t.procs.get(&me).expect("current process").tgid;
-        let previous = t.procs.get(&me).expect("current process").signals.actions[index];
-        if let Some(new) = new {
-            for p in t.procs.values_mut().filter(|p| p.tgid == tgid) {
-                p.signals.actions[index] = new;
-                // Setting SIG_IGN (or default-ignore) discards a pending instance.
-                if let Some(signal) = Signal::from_raw(number as u32)
-                    && p.signals.ignores(signal)
-                {
-                    p.signals.pending &= !signal.mask_bit();
-                }
+    if let Some(new) = new {
+        scheduler::with_current_group(|p| {
+            p.signals.actions[index] = new;
+            // Setting SIG_IGN (or default-ignore) discards a pending instance.
+            if let Some(signal) = Signal::from_raw(number as u32)
+                && p.signals.ignores(signal)
+            {
+                p.signals.pending &= !signal.mask_bit();
             }
-        }
-        previous
-    });
+        });
+    }
     user::copy_out_optional(old, &previous.to_bytes()).map(|()| 0)
 }
 
