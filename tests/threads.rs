@@ -27,6 +27,13 @@ fn threads_exit_exec_fork_and_take_signals_as_on_linux() {
     assert!(log.contains("exit_group(42) in a second thread"), "{log}");
 }
 
+/// Resource limits, the alarm, the umask, the working directory, the process group,
+/// signal handlers and process-directed pending signals belong to the whole process.
+#[test]
+fn threads_share_limits_alarms_cwd_and_process_signals() {
+    run_ktest("threadgroup", "");
+}
+
 #[test]
 fn two_hundred_threads_count_exactly_under_a_mutex() {
     run_ktest("threads", "-- stress");

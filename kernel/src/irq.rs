@@ -8,8 +8,9 @@ pub fn handle(irq: u8, _frame: &mut TrapFrame) {
     match irq {
         IRQ_TIMER => {
             crate::time::tick();
-            crate::proc::sleep::on_tick();
-            crate::proc::scheduler::on_tick();
+            crate::task::sleep::on_tick();
+            crate::task::scheduler::on_tick();
+            crate::proc::alarm::on_tick();
         }
         IRQ_COM1 => {
             while let Some(byte) = serial::try_read() {

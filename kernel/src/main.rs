@@ -22,6 +22,7 @@ mod panic;
 mod proc;
 mod symbols;
 mod syscall;
+mod task;
 mod time;
 
 use arch::{cpu, multiboot, paging, pic, pit, qemu};
@@ -65,6 +66,7 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     let kernel_phys = arch::sections::kernel_sections().phys;
     let stats = mm::frames::init(boot, boot_info::usable_ram(boot), kernel_phys);
     let ram_end = boot_info::usable_ram(boot).map(|r| r.end).max().unwrap_or(0);
+    paging::set_frame_source(paging::FrameSource { alloc: mm::frames::alloc, free: mm::frames::free });
     paging::init_kernel_table(ram_end.max(1 << 32));
     if !boot_info::has_vga_text(boot)
         && let Some(Ok(fb)) = boot.framebuffer_tag()
@@ -89,6 +91,7 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     cpu::enable_interrupts();
     log::info!("timer: {} Hz", time::TIMER_HZ);
 
+    proc::info::register();
     mount_initramfs(boot);
     if let Some(test) = config.test
         && !ktest::runs_with_init(test)
@@ -96,7 +99,7 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
         ktest::run(test);
     }
     start_init(config);
-    proc::scheduler::idle()
+    task::scheduler::idle()
 }
 
 /// Unpack the initramfs into the root file tree: the module named `initramfs`,

@@ -14,7 +14,7 @@ use spin::Mutex;
 use super::devfs::Device;
 use super::pipe::{End, Pipe};
 use super::vfs::{self, Node};
-use crate::proc::wait_queue::WaitQueue;
+use crate::task::wait_queue::WaitQueue;
 
 #[derive(Debug)]
 pub enum FileKind {

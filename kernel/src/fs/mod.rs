@@ -5,6 +5,7 @@ pub mod fdtable;
 pub mod file;
 pub mod mounts;
 pub mod pipe;
+pub mod processes;
 pub mod procfs;
 pub mod root;
 pub mod tty;

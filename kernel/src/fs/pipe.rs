@@ -10,7 +10,7 @@ use spin::Mutex;
 
 use crate::arch::cpu::without_interrupts;
 use crate::mm::byte_queue::ByteQueue;
-use crate::proc::wait_queue::WaitQueue;
+use crate::task::wait_queue::WaitQueue;
 
 pub const CAPACITY: usize = 64 * 1024;
 pub const PIPE_BUF: usize = 4096;
@@ -110,7 +110,7 @@ impl Pipe {
                 Ok(n) => written += n,
                 Err(e) => {
                     if e == Errno::EPIPE {
-                        crate::proc::lifecycle::raise_on_current(kabi::signal::Signal::SIGPIPE);
+                        super::processes::processes().raise(kabi::signal::Signal::SIGPIPE);
                     }
                     return if written > 0 { Ok(written) } else { Err(e) };
                 }

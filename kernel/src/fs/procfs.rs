@@ -11,10 +11,10 @@ use core::fmt::Write;
 
 use kabi::Errno;
 
-use crate::proc::info::{self, ProcessInfo};
-use crate::proc::process::Pid;
-use crate::proc::scheduler;
+use crate::task::{Pid, scheduler};
 use crate::time;
+
+use super::processes::{ProcessInfo, processes};
 
 /// System-wide files of /proc.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,7 +148,7 @@ impl ProcNode {
                     return Ok(ProcNode::System(f));
                 }
                 let pid: Pid = name.parse().map_err(|_| Errno::ENOENT)?;
-                info::snapshot(pid).map(|_| ProcNode::Process(pid)).ok_or(Errno::ENOENT)
+                processes().snapshot(pid).map(|_| ProcNode::Process(pid)).ok_or(Errno::ENOENT)
             }
             ProcNode::Process(pid) if name == "task" => Ok(ProcNode::Tasks(pid)),
             ProcNode::Process(pid) => PROCESS_FILES
@@ -158,7 +158,7 @@ impl ProcNode {
                 .ok_or(Errno::ENOENT),
             ProcNode::Tasks(pid) => {
                 let tid: Pid = name.parse().map_err(|_| Errno::ENOENT)?;
-                info::threads(pid).contains(&tid).then_some(ProcNode::Task(pid, tid)).ok_or(Errno::ENOENT)
+                processes().threads(pid).contains(&tid).then_some(ProcNode::Task(pid, tid)).ok_or(Errno::ENOENT)
             }
             ProcNode::Task(pid, tid) => TASK_FILES
                 .iter()
@@ -187,7 +187,7 @@ impl ProcNode {
                 let mut out: Vec<(String, ProcNode)> =
                     SYSTEM_FILES.iter().map(|&(n, f)| (String::from(n), ProcNode::System(f))).collect();
                 out.push((String::from("self"), ProcNode::SelfLink));
-                out.extend(info::pids().into_iter().map(|pid| (format!("{pid}"), ProcNode::Process(pid))));
+                out.extend(processes().pids().into_iter().map(|pid| (format!("{pid}"), ProcNode::Process(pid))));
                 Ok(out)
             }
             ProcNode::Process(pid) => {
@@ -196,9 +196,11 @@ impl ProcNode {
                 out.push((String::from("task"), ProcNode::Tasks(pid)));
                 Ok(out)
             }
-            ProcNode::Tasks(pid) => {
-                Ok(info::threads(pid).into_iter().map(|tid| (format!("{tid}"), ProcNode::Task(pid, tid))).collect())
-            }
+            ProcNode::Tasks(pid) => Ok(processes()
+                .threads(pid)
+                .into_iter()
+                .map(|tid| (format!("{tid}"), ProcNode::Task(pid, tid)))
+                .collect()),
             ProcNode::Task(pid, tid) => Ok(TASK_FILES
                 .iter()
                 .map(|&f| (String::from(process_file_name(f)), ProcNode::TaskEntry(pid, tid, f)))
@@ -210,9 +212,9 @@ impl ProcNode {
     /// A symlink's target.
     pub fn read_link(self) -> Result<Vec<u8>, Errno> {
         match self {
-            ProcNode::SelfLink => Ok(format!("{}", scheduler::with_current(|p| p.tgid)).into_bytes()),
+            ProcNode::SelfLink => Ok(format!("{}", processes().caller().pid).into_bytes()),
             ProcNode::ProcessEntry(pid, ProcessFile::Exe) => {
-                info::snapshot(pid).map(|p| p.exe.into_bytes()).ok_or(Errno::ENOENT)
+                processes().snapshot(pid).map(|p| p.exe.into_bytes()).ok_or(Errno::ENOENT)
             }
             _ => Err(Errno::EINVAL),
         }
@@ -223,7 +225,7 @@ impl ProcNode {
         let text = match self {
             ProcNode::System(f) => system_file(f),
             ProcNode::ProcessEntry(pid, f) | ProcNode::TaskEntry(_, pid, f) => {
-                let p = info::snapshot(pid).ok_or(Errno::ESRCH)?;
+                let p = processes().snapshot(pid).ok_or(Errno::ESRCH)?;
                 return Ok(process_file(&p, f));
             }
             ProcNode::Root | ProcNode::Process(_) | ProcNode::Tasks(_) | ProcNode::Task(..) => {
@@ -264,8 +266,8 @@ fn system_file(file: SystemFile) -> String {
             let _ = writeln!(s, "{up_s}.{up_c:02} {idle_s}.{idle_c:02}");
         }
         SystemFile::Loadavg => {
-            let pids = info::pids();
-            let running = info::runnable_count();
+            let pids = processes().pids();
+            let running = scheduler::runnable_count();
             let _ = writeln!(s, "0.00 0.00 0.00 {running}/{} {}", pids.len(), pids.last().copied().unwrap_or(0));
         }
         SystemFile::Cpuinfo => {
@@ -293,7 +295,7 @@ fn system_file(file: SystemFile) -> String {
             let _ = writeln!(s, "cpu  {busy} 0 0 {idle} 0 0 0 0 0 0");
             let _ = writeln!(s, "cpu0 {busy} 0 0 {idle} 0 0 0 0 0 0");
             let _ = writeln!(s, "btime {}", time::realtime_ns() / 1_000_000_000 - time::uptime_ns() / 1_000_000_000);
-            let _ = writeln!(s, "processes {}", scheduler::processes_created());
+            let _ = writeln!(s, "processes {}", scheduler::tasks_created());
             let _ = writeln!(s, "procs_running 1");
         }
     }
@@ -317,8 +319,8 @@ fn process_file(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
                 p.name,
                 p.state,
                 p.ppid,
-                p.pid,
-                p.pid,
+                p.pgid,
+                p.sid,
                 user_hz(p.cpu_ticks),
                 user_hz(p.start_ticks),
                 p.resident_pages * 4096,
@@ -332,6 +334,7 @@ fn process_file(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
         ProcessFile::Status => {
             let state = match p.state {
                 'R' => "R (running)",
+                'T' => "T (stopped)",
                 'Z' => "Z (zombie)",
                 _ => "S (sleeping)",
             };
@@ -343,7 +346,7 @@ fn process_file(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
                 p.ppid,
                 p.resident_pages * 4,
                 p.table_frames * 4,
-                info::thread_count(p.tgid),
+                p.threads,
                 pid = p.pid
             );
         }

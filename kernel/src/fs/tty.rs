@@ -9,10 +9,10 @@ use spin::Mutex;
 use ttyldisc::LineDiscipline;
 
 use crate::arch::cpu::without_interrupts;
-use crate::proc::lifecycle::{self, Target};
-use crate::proc::process::Pid;
-use crate::proc::scheduler;
-use crate::proc::wait_queue::WaitQueue;
+use crate::task::Pid;
+use crate::task::wait_queue::WaitQueue;
+
+use super::processes::processes;
 
 struct Tty {
     ldisc: LineDiscipline,
@@ -36,7 +36,7 @@ pub fn input(byte: u8) {
     let (signal, foreground) =
         with(|t| (t.ldisc.input(byte, &mut |echo: &[u8]| crate::console::write_bytes(echo)), t.foreground));
     if let Some(signal) = signal {
-        let _ = lifecycle::kill(Target::Group(foreground), Some(signal));
+        processes().signal_group(foreground, signal);
     }
     READERS.wake_all();
 }
@@ -44,18 +44,15 @@ pub fn input(byte: u8) {
 /// A background process may not read the terminal: its group gets SIGTTIN (EIO if
 /// it ignores or blocks that signal, as on Linux).
 fn check_foreground() -> Result<(), Errno> {
-    let (pgid, sid, ignores) = scheduler::with_current(|p| {
-        let ignores = p.signals.ignores(Signal::SIGTTIN) || p.signals.mask & Signal::SIGTTIN.mask_bit() != 0;
-        (p.pgid, p.sid, ignores)
-    });
+    let caller = processes().caller();
     let (session, foreground) = with(|t| (t.session, t.foreground));
-    if sid != session || pgid == foreground {
+    if caller.sid != session || caller.pgid == foreground {
         return Ok(());
     }
-    if ignores {
+    if !processes().caller_accepts(Signal::SIGTTIN) {
         return Err(Errno::EIO);
     }
-    let _ = lifecycle::kill(Target::Group(pgid), Some(Signal::SIGTTIN));
+    processes().signal_group(caller.pgid, Signal::SIGTTIN);
     Err(Errno::EINTR)
 }
 
@@ -104,13 +101,11 @@ pub fn session() -> Pid {
 /// TIOCSPGRP: the group must exist in the terminal's session, which must be the
 /// caller's.
 pub fn set_foreground_group(pgid: Pid) -> Result<(), Errno> {
-    let caller_sid = scheduler::with_current(|p| p.sid);
     let session = session();
-    if caller_sid != session {
+    if processes().caller().sid != session {
         return Err(Errno::ENOTTY);
     }
-    let exists = scheduler::with_table(|t| t.procs.values().any(|p| p.pgid == pgid && p.sid == session));
-    if !exists {
+    if !processes().group_in_session(pgid, session) {
         return Err(Errno::EPERM);
     }
     with(|t| t.foreground = pgid);
@@ -119,13 +114,13 @@ pub fn set_foreground_group(pgid: Pid) -> Result<(), Errno> {
 
 /// TIOCSCTTY: the caller, a session leader, makes the console its terminal.
 pub fn make_controlling() -> Result<(), Errno> {
-    let (pid, pgid, sid) = scheduler::with_current(|p| (p.tgid, p.pgid, p.sid));
-    if pid != sid {
+    let caller = processes().caller();
+    if caller.pid != caller.sid {
         return Err(Errno::EPERM);
     }
     with(|t| {
-        t.session = sid;
-        t.foreground = pgid;
+        t.session = caller.sid;
+        t.foreground = caller.pgid;
     });
     Ok(())
 }

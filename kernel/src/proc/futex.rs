@@ -16,10 +16,12 @@ use crate::arch::cpu::without_interrupts;
 use crate::mm::address_space::AddressSpace;
 use crate::mm::user;
 
-use super::process::{Pid, Process};
-use super::scheduler::{self, with_current};
-use super::sleep;
-use super::wait_queue::WaitQueue;
+use crate::task::scheduler as task;
+use crate::task::sleep;
+use crate::task::wait_queue::WaitQueue;
+
+use super::process::{Pid, SharedMemory};
+use super::table::{current_memory, current_pid, with_current};
 
 static TABLE: Mutex<FutexTable<Pid>> = Mutex::new(FutexTable::new());
 /// Where futex waiters sleep; each is woken by its own tid.
@@ -29,50 +31,59 @@ fn with_table<R>(f: impl FnOnce(&mut FutexTable<Pid>) -> R) -> R {
     without_interrupts(|| f(&mut TABLE.lock()))
 }
 
-/// The key of the futex word at `addr` of `p`'s memory: 4-aligned (EINVAL). A
-/// shared (not FUTEX_PRIVATE_FLAG) futex must be in memory the task can read
-/// (EFAULT), as Linux looks its page up; a private one is just an address.
-fn key(p: &Process, addr: u64, private: bool) -> Result<FutexKey, Errno> {
+/// The caller's memory (its lock is taken before the futex table's).
+fn memory() -> Result<SharedMemory, Errno> {
+    current_memory().ok_or(Errno::EFAULT)
+}
+
+/// The key of the futex word at `addr` of `memory`: 4-aligned (EINVAL). A shared
+/// (not FUTEX_PRIVATE_FLAG) futex must be in memory the task can read (EFAULT),
+/// as Linux looks its page up; a private one is just an address.
+fn key(memory: &SharedMemory, space: &AddressSpace, addr: u64, private: bool) -> Result<FutexKey, Errno> {
     if !addr.is_multiple_of(4) {
         return Err(Errno::EINVAL);
     }
-    let memory = p.memory.as_ref().ok_or(Errno::EFAULT)?;
-    if !private && !memory.lock().space.can_access(addr, false) {
+    if !private && !space.can_access(addr, false) {
         return Err(Errno::EFAULT);
     }
     Ok(FutexKey { space: Arc::as_ptr(memory) as u64, addr })
 }
 
-fn read_word(p: &Process, addr: u64) -> Result<u32, Errno> {
+fn read_word(space: &mut AddressSpace, addr: u64) -> Result<u32, Errno> {
     let mut bytes = [0u8; 4];
-    user::copy_from_user(&mut p.memory().ok_or(Errno::EFAULT)?.space, addr, &mut bytes)?;
+    user::copy_from_user(space, addr, &mut bytes)?;
     Ok(u32::from_le_bytes(bytes))
 }
 
 fn wake_all_of(tids: Vec<Pid>) -> usize {
     let woken = tids.len();
     for tid in tids {
-        scheduler::wake(tid);
+        task::wake(tid);
     }
     woken
 }
 
 /// FUTEX_WAIT(_BITSET): sleep while the word at `addr` holds `expected`, until a
 /// wake that matches `bitset`, a signal (EINTR) or `deadline_ms` of uptime
-/// (ETIMEDOUT). The word is compared and the waiter queued with the process table
-/// held, so no wake can come between them.
+/// (ETIMEDOUT). The word is compared and the waiter queued under the futex
+/// table's lock, which a waker takes after changing the word: either the waker
+/// finds the waiter queued, or the waiter sees the new value.
 pub fn wait(addr: u64, expected: u32, bitset: u32, deadline_ms: Option<u64>) -> Result<(), Errno> {
     if bitset == 0 {
         return Err(Errno::EINVAL);
     }
-    let me = scheduler::current_pid();
-    with_current(|p| {
-        let key = key(p, addr, true)?;
-        if read_word(p, addr)? != expected {
-            return Err(Errno::EAGAIN);
-        }
-        with_table(|t| t.wait(key, me, bitset)).map_err(|_| Errno::EINVAL)
-    })?;
+    let me = current_pid();
+    let memory = memory()?;
+    {
+        let mut guard = memory.lock();
+        let key = key(&memory, &guard.space, addr, true)?;
+        with_table(|t| {
+            if read_word(&mut guard.space, addr)? != expected {
+                return Err(Errno::EAGAIN);
+            }
+            t.wait(key, me, bitset).map_err(|_| Errno::EINVAL)
+        })?;
+    }
     let outcome = WaitQueue::wait_until_any(&[&WAITERS, sleep::queue()], || {
         if !with_table(|t| t.is_queued(me)) {
             return Some(Ok(()));
@@ -101,7 +112,8 @@ pub fn wake(addr: u64, count: u32, bitset: u32, private: bool) -> Result<usize, 
     if bitset == 0 {
         return Err(Errno::EINVAL);
     }
-    let key = with_current(|p| key(p, addr, private))?;
+    let memory = memory()?;
+    let key = key(&memory, &memory.lock().space, addr, private)?;
     Ok(wake_all_of(with_table(|t| t.wake(key, count, bitset))))
 }
 
@@ -116,28 +128,34 @@ pub fn requeue(
     expected: Option<u32>,
     private: bool,
 ) -> Result<usize, Errno> {
-    let (woken, moved) = with_current(|p| {
-        let (from, to) = (key(p, addr, private)?, key(p, addr2, private)?);
+    let memory = memory()?;
+    let mut guard = memory.lock();
+    let (from, to) = (key(&memory, &guard.space, addr, private)?, key(&memory, &guard.space, addr2, private)?);
+    let (woken, moved) = with_table(|t| {
         if let Some(expected) = expected
-            && read_word(p, addr)? != expected
+            && read_word(&mut guard.space, addr)? != expected
         {
             return Err(Errno::EAGAIN);
         }
-        Ok(with_table(|t| t.requeue(from, to, count, requeue)))
+        Ok(t.requeue(from, to, count, requeue))
     })?;
+    drop(guard);
     Ok(wake_all_of(woken) + moved)
 }
 
-/// FUTEX_WAKE_OP: change the word at `addr2` by `op` (atomically: the process
-/// table is held), wake `count` on `addr`, and `count2` on `addr2` if the old
-/// value passes `op`'s comparison. Returns how many were woken.
+/// FUTEX_WAKE_OP: change the word at `addr2` by `op` (atomically: under the futex
+/// table's lock, interrupts off), wake `count` on `addr`, and `count2` on `addr2`
+/// if the old value passes `op`'s comparison. Returns how many were woken.
 pub fn wake_op(addr: u64, count: u32, addr2: u64, count2: u32, op: WakeOp, private: bool) -> Result<usize, Errno> {
-    let woken = with_current(|p| {
-        let (first, second) = (key(p, addr, private)?, key(p, addr2, private)?);
-        let old = read_word(p, addr2)?;
-        user::copy_to_user(&mut p.memory().ok_or(Errno::EFAULT)?.space, addr2, &op.apply(old).to_le_bytes())?;
-        Ok(with_table(|t| t.wake_op(first, second, count, count2, op.compare(old))))
+    let memory = memory()?;
+    let mut guard = memory.lock();
+    let (first, second) = (key(&memory, &guard.space, addr, private)?, key(&memory, &guard.space, addr2, private)?);
+    let woken = with_table(|t| {
+        let old = read_word(&mut guard.space, addr2)?;
+        user::copy_to_user(&mut guard.space, addr2, &op.apply(old).to_le_bytes())?;
+        Ok(t.wake_op(first, second, count, count2, op.compare(old)))
     })?;
+    drop(guard);
     Ok(wake_all_of(woken))
 }
 
@@ -167,24 +185,25 @@ impl RobustMemory for UserWords<'_> {
 /// and wake one waiter there (when others share the memory, as Linux), and mark
 /// the robust futexes it holds, waking one waiter of each.
 pub fn release_on_exit() {
-    let tid = scheduler::current_pid();
-    let wakes: Vec<FutexKey> = with_current(|p| {
-        let mut wakes = Vec::new();
-        let (clear, robust) = (core::mem::take(&mut p.clear_child_tid), core::mem::take(&mut p.robust_list));
-        let shared = p.memory.as_ref().is_some_and(|m| Arc::strong_count(m) > 1);
-        let Some(memory) = p.memory.clone() else { return wakes };
-        let space = Arc::as_ptr(&memory) as u64;
-        let mut memory = memory.lock();
+    let tid = current_pid();
+    let (clear, robust) =
+        with_current(|p| (core::mem::take(&mut p.clear_child_tid), core::mem::take(&mut p.robust_list)));
+    let Some(memory) = current_memory() else { return };
+    // Two references: the task's and this one; more means others share it.
+    let shared = Arc::strong_count(&memory) > 2;
+    let space = Arc::as_ptr(&memory) as u64;
+    let mut wakes = Vec::new();
+    {
+        let mut guard = memory.lock();
         if robust != 0 {
             let words =
-                futex::walk_robust_list(robust, tid, &mut UserWords(&mut memory.space), futex::ROBUST_LIST_LIMIT);
+                futex::walk_robust_list(robust, tid, &mut UserWords(&mut guard.space), futex::ROBUST_LIST_LIMIT);
             wakes.extend(words.into_iter().map(|addr| FutexKey { space, addr }));
         }
-        if clear != 0 && shared && user::copy_to_user(&mut memory.space, clear, &0u32.to_le_bytes()).is_ok() {
+        if clear != 0 && shared && user::copy_to_user(&mut guard.space, clear, &0u32.to_le_bytes()).is_ok() {
             wakes.push(FutexKey { space, addr: clear });
         }
-        wakes
-    });
+    }
     for key in wakes {
         wake_all_of(with_table(|t| t.wake(key, 1, FUTEX_BITSET_MATCH_ANY)));
     }

@@ -1,48 +1,30 @@
-//! Snapshots of processes for /proc and ps: identity, state, command line,
-//! memory and CPU time, taken under the table lock and then formatted freely.
+//! What the process layer shows to files (the `fs::processes::Processes`
+//! interface, registered at boot): the caller's ids and signal state for the
+//! TTY, signals for the TTY and pipes, and snapshots of processes for /proc.
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::process::{Pid, State};
-use super::scheduler::with_table;
+use kabi::signal::Signal;
 
-#[derive(Debug, Clone)]
-pub struct ProcessInfo {
-    /// The task's id (a thread id; the pid for a process's leader).
-    pub pid: Pid,
-    /// The thread group's id (the process's pid).
-    pub tgid: Pid,
-    pub ppid: Pid,
-    /// Linux's state letter: R (runnable), S (sleeping), Z (zombie).
-    pub state: char,
-    pub name: String,
-    pub cmdline: Vec<String>,
-    pub exe: String,
-    /// User pages mapped, and page-table frames.
-    pub resident_pages: usize,
-    pub table_frames: usize,
-    /// Timer ticks spent running.
-    pub cpu_ticks: u64,
-    /// Uptime in ticks when the process was created.
-    pub start_ticks: u64,
-    /// Its memory regions, ascending: start, end, access, and `[heap]` or
-    /// `[stack]` for those.
-    pub regions: Vec<MapEntry>,
-}
+use crate::fs::processes::{Caller, MapEntry, ProcessInfo, Processes};
+use crate::task::scheduler::{self as task, RunState};
 
-/// One line of /proc/PID/maps.
-#[derive(Debug, Clone)]
-pub struct MapEntry {
-    pub start: u64,
-    pub end: u64,
-    pub read: bool,
-    pub write: bool,
-    pub execute: bool,
-    pub name: &'static str,
+use super::lifecycle::{self, Target};
+use super::process::{Pid, ProcessMemory, State};
+use super::table::{with_current, with_table};
+
+/// The process layer as files see it.
+struct ProcessView;
+
+static VIEW: ProcessView = ProcessView;
+
+/// Offer the process layer to files (once, at boot).
+pub fn register() {
+    crate::fs::processes::register(&VIEW);
 }
 
 /// The regions of `memory`, named as Linux names the heap and the stack.
-fn map_entries(memory: &super::process::ProcessMemory) -> Vec<MapEntry> {
+fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
     let heap = memory.layout.brk_start.next_multiple_of(4096)..memory.layout.brk.next_multiple_of(4096);
     let stack = memory.layout.stack_bottom;
     memory
@@ -66,49 +48,71 @@ fn map_entries(memory: &super::process::ProcessMemory) -> Vec<MapEntry> {
         .collect()
 }
 
-/// Every process's pid (zombies included; a thread group counts once, as its
-/// leader), ascending.
-pub fn pids() -> Vec<Pid> {
-    with_table(|t| t.procs.values().filter(|p| p.is_leader()).map(|p| p.pid).collect())
-}
+impl Processes for ProcessView {
+    fn caller(&self) -> Caller {
+        with_current(|p| Caller { pid: p.tgid, pgid: p.pgid(), sid: p.sid() })
+    }
 
-/// The thread ids of the process `pid` that still run, ascending.
-pub fn threads(pid: Pid) -> Vec<Pid> {
-    with_table(|t| t.procs.values().filter(|p| p.tgid == pid && p.is_live()).map(|p| p.pid).collect())
-}
+    fn caller_accepts(&self, signal: Signal) -> bool {
+        with_current(|p| !p.signals.ignores(signal) && p.signals.mask & signal.mask_bit() == 0)
+    }
 
-/// How many threads the process `pid` has running.
-pub fn thread_count(pid: Pid) -> usize {
-    with_table(|t| t.procs.values().filter(|p| p.tgid == pid && p.is_live()).count())
-}
+    fn raise(&self, signal: Signal) {
+        lifecycle::raise_on_current(signal);
+    }
 
-/// How many processes are runnable (for /proc/loadavg).
-pub fn runnable_count() -> usize {
-    with_table(|t| t.procs.values().filter(|p| p.state == State::Runnable).count())
-}
+    fn signal_group(&self, pgid: Pid, signal: Signal) {
+        let _ = lifecycle::kill(Target::Group(pgid), Some(signal));
+    }
 
-pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
-    with_table(|t| {
-        let p = t.procs.get(&pid)?;
-        let usage = p.memory().map_or((0, 0), |m| m.space.usage());
-        Some(ProcessInfo {
-            pid,
-            tgid: p.tgid,
-            ppid: p.parent,
-            state: match p.state {
-                State::Runnable => 'R',
-                State::Blocked => 'S',
-                State::Stopped(_) => 'T',
-                State::Zombie(_) | State::Exited => 'Z',
-            },
-            name: String::from(p.name()),
-            cmdline: p.cmdline.clone(),
-            exe: p.exe.clone(),
-            resident_pages: usage.0,
-            table_frames: usage.1,
-            cpu_ticks: p.cpu_ticks,
-            start_ticks: p.start_ticks,
-            regions: p.memory().map(|m| map_entries(&m)).unwrap_or_default(),
-        })
-    })
+    fn group_in_session(&self, pgid: Pid, sid: Pid) -> bool {
+        with_table(|t| t.procs.values().any(|p| p.pgid() == pgid && p.sid() == sid))
+    }
+
+    fn pids(&self) -> Vec<Pid> {
+        with_table(|t| t.procs.values().filter(|p| p.is_leader()).map(|p| p.pid).collect())
+    }
+
+    fn threads(&self, pid: Pid) -> Vec<Pid> {
+        with_table(|t| t.live_threads(pid).map(|p| p.pid).collect())
+    }
+
+    fn snapshot(&self, tid: Pid) -> Option<ProcessInfo> {
+        let (mut info, memory) = with_table(|t| {
+            let p = t.procs.get(&tid)?;
+            let info = ProcessInfo {
+                pid: tid,
+                tgid: p.tgid,
+                ppid: p.parent,
+                pgid: p.pgid(),
+                sid: p.sid(),
+                state: match p.state {
+                    State::Live => match task::run_state(tid) {
+                        Some(RunState::Runnable) => 'R',
+                        Some(RunState::Stopped) => 'T',
+                        _ => 'S',
+                    },
+                    State::Stopped(_) => 'T',
+                    State::Zombie(_) | State::Exited => 'Z',
+                },
+                name: String::from(p.name()),
+                cmdline: p.cmdline.clone(),
+                exe: p.exe.clone(),
+                resident_pages: 0,
+                table_frames: 0,
+                cpu_ticks: task::cpu_ticks(tid),
+                start_ticks: p.start_ticks,
+                threads: t.live_threads(p.tgid).count(),
+                regions: Vec::new(),
+            };
+            Some((info, p.memory.clone()))
+        })?;
+        // The memory's lock sleeps: taken after the table's is released.
+        if let Some(memory) = memory {
+            let memory = memory.lock();
+            (info.resident_pages, info.table_frames) = memory.space.usage();
+            info.regions = map_entries(&memory);
+        }
+        Some(info)
+    }
 }

@@ -19,10 +19,13 @@ use crate::fs::FdTable;
 use crate::mm::kstack::KernelStack;
 
 use super::exec::Image;
-use super::process::{Pid, Process, ProcessMemory, State};
-use super::scheduler::{self, Table, with_table};
+use crate::task::scheduler::{self as task, TaskStart};
+use crate::task::wait_queue::WaitQueue;
+
+use super::group::ThreadGroup;
+use super::process::{FsContext, Pid, Process, ProcessMemory, State};
 use super::signal::{self, Signals};
-use super::wait_queue::WaitQueue;
+use super::table::{Table, with_table};
 
 /// Waiters in wait4; woken whenever a child exits, stops or continues.
 static CHILD_CHANGED: WaitQueue = WaitQueue::new();
@@ -51,42 +54,40 @@ fn entry_frame(image: &Image) -> TrapFrame {
 pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid, Errno> {
     let kstack = KernelStack::new().map_err(|_| Errno::ENOMEM)?;
     with_table(|t| {
-        let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
-        scheduler::context(slot).prepare_user(kstack.top(), &entry_frame(&image));
-        t.insert_runnable(Box::new(Process {
-            pid,
-            tgid: pid,
-            parent: 0,
-            children: Vec::new(),
-            state: State::Runnable,
-            memory: Some(ProcessMemory::new(image.space, image.memory)),
+        let start = TaskStart {
             kstack,
-            context_slot: slot,
+            frame: &entry_frame(&image),
             fpu: Box::new(FpuState::initial()),
             fs_base: 0,
-            files: Arc::new(Mutex::new(FdTable::with_console())),
-            cwd: crate::fs::vfs::root(),
-            umask: 0o022,
-            cmdline,
-            exe,
-            cpu_ticks: 0,
-            start_ticks: crate::time::ticks(),
-            signals: Signals::default(),
-            pgid: pid,
-            sid: pid,
-            unreported_change: None,
-            alarm_at: None,
-            alarm_interval: 0,
-            clear_child_tid: 0,
-            vfork_parent: None,
-            limits: Default::default(),
-            group_exit: None,
-            robust_list: 0,
-            ended_by_exec: false,
-            thread_name: None,
-            groups: Vec::new(),
-            nice: 0,
-        }));
+            root: image.space.root(),
+        };
+        let pid = task::create(start).ok_or(Errno::EAGAIN)?;
+        t.procs.insert(
+            pid,
+            Box::new(Process {
+                pid,
+                tgid: pid,
+                parent: 0,
+                children: Vec::new(),
+                state: State::Live,
+                memory: Some(ProcessMemory::new(image.space, image.memory)),
+                files: Arc::new(Mutex::new(FdTable::with_console())),
+                fs: FsContext::new(crate::fs::vfs::root(), 0o022),
+                group: ThreadGroup::new(pid, pid),
+                cmdline,
+                exe,
+                start_ticks: crate::time::ticks(),
+                signals: Signals::default(),
+                unreported_change: None,
+                clear_child_tid: 0,
+                vfork_parent: None,
+                robust_list: 0,
+                ended_by_exec: false,
+                thread_name: None,
+                nice: 0,
+            }),
+        );
+        task::start(pid);
         Ok(pid)
     })
 }
@@ -118,6 +119,10 @@ pub struct CloneOptions {
     pub share_memory: bool,
     /// The caller's descriptor table itself (CLONE_FILES).
     pub share_files: bool,
+    /// The caller's working directory and umask (CLONE_FS).
+    pub share_fs: bool,
+    /// The caller's signal handlers (CLONE_SIGHAND).
+    pub share_handlers: bool,
     /// The child's parent is the caller's parent (CLONE_PARENT).
     pub sibling: bool,
 }
@@ -154,91 +159,90 @@ fn frames_for_copy(pages: usize, tables: usize) -> u64 {
 /// hold the copy (checked before copying, so a fork bomb stops early).
 fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> {
     let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
-    with_table(|t| {
-        let caller_tid = t.current().expect("fork from a process");
-        let caller = t.procs.get(&caller_tid).expect("current process");
-        if t.procs.len() as u64 >= caller.limits.soft(kabi::process::RLIMIT_NPROC) {
+    let caller_memory = with_table(|t| {
+        let caller = t.procs.get(&task::current()).expect("current process");
+        if t.procs.len() as u64 >= caller.limits().soft(kabi::process::RLIMIT_NPROC) {
             return Err(Errno::EAGAIN);
         }
-        let memory = if options.share_memory {
-            caller.memory.clone().ok_or(Errno::EAGAIN)?
-        } else {
-            let memory = caller.memory().ok_or(Errno::EAGAIN)?;
-            let (pages, tables) = memory.space.usage();
-            if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(pages, tables) {
-                return Err(Errno::EAGAIN);
-            }
-            ProcessMemory::new(memory.space.clone_eager().map_err(|_| Errno::EAGAIN)?, memory.layout.clone())
-        };
+        caller.memory.clone().ok_or(Errno::EAGAIN)
+    })?;
+    // The copy holds only the caller's memory (a sleeping lock), with interrupts
+    // on: the process table stays free however large the memory is.
+    let memory = if options.share_memory {
+        caller_memory.clone()
+    } else {
+        let source = caller_memory.lock();
+        let (pages, tables) = source.space.usage();
+        if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(pages, tables) {
+            return Err(Errno::EAGAIN);
+        }
+        ProcessMemory::new(source.space.clone_eager().map_err(|_| Errno::EAGAIN)?, source.layout.clone())
+    };
+    let root = memory.lock().space.root();
+    let pid = with_table(|t| {
+        let caller_tid = task::current();
+        let caller = t.procs.get(&caller_tid).expect("current process");
         let files =
             if options.share_files { caller.files.clone() } else { Arc::new(Mutex::new(caller.files.lock().clone())) };
         // A new process's parent is the caller's group (any of its threads may
         // wait for it), or the caller's parent with CLONE_PARENT; a thread's is
         // its group's parent.
         let parent = if options.thread || options.sibling { caller.parent } else { caller.tgid };
-        let mut fpu = caller.fpu.clone();
-        fpu.save(); // the caller's live registers
-        let child = Process {
-            pid: 0,
-            tgid: 0,
-            parent,
-            children: Vec::new(),
-            state: State::Runnable,
-            memory: Some(memory),
-            kstack,
-            context_slot: 0,
-            fpu,
-            fs_base: options.tls.unwrap_or(caller.fs_base),
-            files,
-            cwd: caller.cwd.clone(),
-            umask: caller.umask,
-            cmdline: caller.cmdline.clone(),
-            exe: caller.exe.clone(),
-            cpu_ticks: 0,
-            start_ticks: crate::time::ticks(),
-            signals: Signals { pending: 0, info: Default::default(), ..caller.signals.clone() },
-            pgid: caller.pgid,
-            sid: caller.sid,
-            unreported_change: None,
-            alarm_at: None,
-            alarm_interval: 0,
-            clear_child_tid: options.clear_child_tid,
-            vfork_parent: options.vfork.then_some(caller_tid),
-            limits: caller.limits,
-            group_exit: None,
-            robust_list: 0,
-            ended_by_exec: false,
-            thread_name: caller.thread_name.clone(),
-            groups: caller.groups.clone(),
-            nice: caller.nice,
-        };
-        let caller_tgid = caller.tgid;
-        let (pid, slot) = t.allocate_ids().ok_or(Errno::EAGAIN)?;
-        let tgid = if options.thread { caller_tgid } else { pid };
-        let tid_bytes = (pid as i32).to_le_bytes();
-        if let (Some(addr), Some(mut memory)) =
-            (options.set_parent_tid, t.procs.get(&caller_tid).and_then(|c| c.memory()))
-        {
-            let _ = crate::mm::user::copy_to_user(&mut memory.space, addr, &tid_bytes);
-        }
-        if let (Some(addr), Some(mut memory)) = (options.set_child_tid, child.memory()) {
-            // As Linux's schedule_tail, a bad address is ignored.
-            let _ = crate::mm::user::copy_to_user(&mut memory.space, addr, &tid_bytes);
-        }
         let mut child_frame = frame.clone();
         child_frame.rax = 0;
         if let Some(stack) = options.stack {
             child_frame.rsp = stack;
         }
-        scheduler::context(slot).prepare_user(child.kstack.top(), &child_frame);
+        let start = TaskStart {
+            kstack,
+            frame: &child_frame,
+            fpu: task::fpu_snapshot(),
+            fs_base: options.tls.unwrap_or_else(task::fs_base),
+            root,
+        };
+        let pid = task::create(start).ok_or(Errno::EAGAIN)?;
+        let child = Process {
+            pid,
+            tgid: if options.thread { caller.tgid } else { pid },
+            parent,
+            children: Vec::new(),
+            state: State::Live,
+            memory: Some(memory.clone()),
+            files,
+            fs: if options.share_fs { caller.fs.clone() } else { Arc::new(Mutex::new(caller.fs.lock().clone())) },
+            group: if options.thread { caller.group.clone() } else { caller.group().for_child() },
+            cmdline: caller.cmdline.clone(),
+            exe: caller.exe.clone(),
+            start_ticks: crate::time::ticks(),
+            signals: caller.signals.for_child(options.share_handlers, options.share_memory && !options.vfork),
+            unreported_change: None,
+            clear_child_tid: options.clear_child_tid,
+            vfork_parent: options.vfork.then_some(caller_tid),
+            robust_list: 0,
+            ended_by_exec: false,
+            thread_name: caller.thread_name.clone(),
+            nice: caller.nice,
+        };
         if !options.thread
             && let Some(parent) = t.procs.get_mut(&parent)
         {
             parent.children.push(pid);
         }
-        t.insert_runnable(Box::new(Process { pid, tgid, context_slot: slot, ..child }));
+        t.procs.insert(pid, Box::new(child));
         Ok(pid)
-    })
+    })?;
+    // The new task exists but cannot run yet: the tids are in place before it
+    // does (glibc's fork reads CLONE_CHILD_SETTID's word in the child at once).
+    let tid_bytes = (pid as i32).to_le_bytes();
+    if let Some(addr) = options.set_parent_tid {
+        let _ = crate::mm::user::copy_to_user(&mut caller_memory.lock().space, addr, &tid_bytes);
+    }
+    if let Some(addr) = options.set_child_tid {
+        // As Linux's schedule_tail, a bad address is ignored.
+        let _ = crate::mm::user::copy_to_user(&mut memory.lock().space, addr, &tid_bytes);
+    }
+    task::start(pid);
+    Ok(pid)
 }
 
 /// Replace the current program with `image` (execve's commit): the old memory is
@@ -246,13 +250,10 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
 /// the new entry point.
 pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut TrapFrame) {
     *frame = entry_frame(&image);
-    let old = scheduler::with_current(|p| {
+    let old = super::table::with_current(|p| {
+        task::set_page_table(image.space.root());
         let old = p.memory.replace(ProcessMemory::new(image.space, image.memory));
-        if let Some(memory) = p.memory() {
-            memory.space.activate();
-        }
-        p.fs_base = 0;
-        crate::arch::set_fs_base(0);
+        task::set_fs_base(0);
         p.cmdline = cmdline;
         p.exe = exe;
         p.thread_name = None;
@@ -264,8 +265,10 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
         p.signals.reset_for_exec();
         p.clear_child_tid = 0;
         release_vfork_parent(p);
-        *p.fpu = FpuState::initial();
-        p.fpu.restore();
+        task::with_current_fpu(|fpu| {
+            *fpu = FpuState::initial();
+            fpu.restore();
+        });
         old
     });
     drop(old);
@@ -275,14 +278,11 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
 /// of stops) and a wakeup of its wait4.
 fn notify_parent(t: &mut Table, child: Pid, code: i32, status: i32) {
     let Some(parent_pid) = t.procs.get(&child).map(|p| p.parent) else { return };
-    // SIGCHLD goes to the parent process: to one of its live threads.
-    let Some(&receiver) = receivers(t, parent_pid, Some(Signal::SIGCHLD)).first() else { return };
-    let wake = t.procs.get_mut(&receiver).is_some_and(|parent| {
-        let quiet = code == CLD_STOPPED && parent.signals.action(Signal::SIGCHLD).sa_flags & SA_NOCLDSTOP != 0;
-        !quiet && signal::post(parent, Signal::SIGCHLD, signal::child_info(child, code, status))
+    let quiet = t.procs.get(&parent_pid).is_none_or(|parent| {
+        code == CLD_STOPPED && parent.signals.action(Signal::SIGCHLD).sa_flags & SA_NOCLDSTOP != 0
     });
-    if wake {
-        t.wake_locked(receiver);
+    if !quiet {
+        signal_process(t, parent_pid, Signal::SIGCHLD, signal::child_info(child, code, status));
     }
 }
 
@@ -302,12 +302,13 @@ pub enum ExitScope {
 /// (proc/futex.rs). A group exit makes every other thread of the group exit
 /// too (SIGKILL) with the status asked for. When the group's last thread ends,
 /// the leader becomes a zombie for its parent's wait4 and its children go to init;
-/// a thread that is not the leader is removed once the CPU has left its stack.
+/// a thread that is not the leader leaves the table at once (the task layer frees
+/// its stack once the CPU has left it).
 pub fn exit_current(status: i32, scope: ExitScope) -> ! {
     super::futex::release_on_exit();
     crate::arch::cpu::disable_interrupts();
     let (tgid, name, leftovers) = with_table(|t| {
-        let tid = t.current().expect("exit from a process");
+        let tid = task::current();
         let tgid = t.procs.get(&tid).expect("current process").tgid;
         if scope == ExitScope::Group {
             end_group(t, tgid, tid, status);
@@ -315,19 +316,16 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
         let others_live = t.procs.values().any(|p| p.tgid == tgid && p.pid != tid && p.is_live());
         let p = t.procs.get_mut(&tid).expect("current process");
         release_vfork_parent(p);
+        p.state = State::Exited;
         let mut leftovers = (p.memory.take(), core::mem::take(&mut p.files), Vec::new());
         if tid != tgid {
-            p.state = State::Exited;
-            scheduler::reap_after_switch(tid);
+            drop(t.remove(tid));
         }
         if others_live {
-            if tid == tgid {
-                p.state = State::Exited; // the leader stays for its group
-            }
-            return (tgid, None, leftovers);
+            return (tgid, None, leftovers); // a leader stays for its group
         }
         let leader = t.procs.get_mut(&tgid).expect("a thread group keeps its leader");
-        let group_status = leader.group_exit.unwrap_or(status);
+        let group_status = leader.group().exit_status.unwrap_or(status);
         leader.state = State::Zombie(group_status);
         leftovers.2 = core::mem::take(&mut leader.children);
         let name = String::from(leader.name());
@@ -353,22 +351,20 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
         }
         CHILD_CHANGED.wake_all();
     }
-    scheduler::schedule_away()
+    task::end_current()
 }
 
 /// exit_group or a fatal signal in `tid`: the group `tgid` ends with `status`
 /// (the first such request wins); every other live thread gets SIGKILL.
 fn end_group(t: &mut Table, tgid: Pid, tid: Pid, status: i32) {
-    if let Some(leader) = t.procs.get_mut(&tgid) {
-        leader.group_exit.get_or_insert(status);
+    if let Some(leader) = t.procs.get(&tgid) {
+        leader.group().exit_status.get_or_insert(status);
     }
     let others: Vec<Pid> =
         t.procs.values().filter(|p| p.tgid == tgid && p.pid != tid && p.is_live()).map(|p| p.pid).collect();
     for other in others {
         let p = t.procs.get_mut(&other).expect("listed above");
-        if signal::post(p, Signal::SIGKILL, signal::kernel_info(Signal::SIGKILL, 0x80, 0)) {
-            t.wake_locked(other);
-        }
+        signal::post(p, Signal::SIGKILL, signal::kernel_info(Signal::SIGKILL, 0x80, 0));
     }
 }
 
@@ -391,7 +387,7 @@ pub fn stop_without_init(success: bool) -> ! {
 /// End the current process (its whole thread group) by `signal`; a thread that
 /// another's execve ended goes alone.
 pub fn exit_by_signal(signal: Signal) -> ! {
-    let scope = if scheduler::with_current(|p| p.ended_by_exec) { ExitScope::Thread } else { ExitScope::Group };
+    let scope = if super::table::with_current(|p| p.ended_by_exec) { ExitScope::Thread } else { ExitScope::Group };
     exit_current(wait_status_signaled(signal as u8, false), scope)
 }
 
@@ -401,37 +397,35 @@ pub fn exit_by_signal(signal: Signal) -> ! {
 pub fn become_sole_thread() {
     loop {
         let others = with_table(|t| {
-            let me = t.current().expect("exec from a process");
+            let me = task::current();
             let tgid = t.procs.get(&me).expect("current process").tgid;
             let others: Vec<Pid> =
                 t.procs.values().filter(|p| p.tgid == tgid && p.pid != me && p.is_live()).map(|p| p.pid).collect();
             for &other in &others {
                 let p = t.procs.get_mut(&other).expect("listed above");
                 p.ended_by_exec = true;
-                if signal::post(p, Signal::SIGKILL, signal::kernel_info(Signal::SIGKILL, 0x80, 0)) {
-                    t.wake_locked(other);
-                }
+                signal::post(p, Signal::SIGKILL, signal::kernel_info(Signal::SIGKILL, 0x80, 0));
             }
             others.len()
         });
         if others == 0 {
             break;
         }
-        scheduler::schedule(); // let them run to their end
+        task::schedule(); // let them run to their end
     }
     let old_leader = with_table(|t| {
-        let me = t.current().expect("exec from a process");
+        let me = task::current();
         let tgid = t.procs.get(&me).expect("current process").tgid;
         if me == tgid {
             return None;
         }
         let leader = t.remove(tgid)?;
-        let mut task = t.procs.remove(&me).expect("current process");
-        task.pid = tgid;
-        task.parent = leader.parent;
-        task.children = leader.children.clone();
-        t.procs.insert(tgid, task);
-        t.set_current(tgid);
+        let mut caller = t.procs.remove(&me).expect("current process");
+        caller.pid = tgid;
+        caller.parent = leader.parent;
+        caller.children = leader.children.clone();
+        t.procs.insert(tgid, caller);
+        task::rename_current(tgid);
         Some(leader)
     });
     drop(old_leader);
@@ -447,7 +441,7 @@ pub fn exit_with_code(code: u8, scope: ExitScope) -> ! {
 pub fn stop_current(signal: Signal) {
     crate::arch::cpu::without_interrupts(|| {
         with_table(|t| {
-            let pid = t.current().expect("a process stops itself");
+            let pid = task::current();
             let p = t.procs.get_mut(&pid).expect("current process");
             p.state = State::Stopped(signal);
             if p.is_leader() {
@@ -456,14 +450,14 @@ pub fn stop_current(signal: Signal) {
             }
         });
         CHILD_CHANGED.wake_all();
-        scheduler::schedule();
+        task::stop_current();
     });
 }
 
 /// Which children wait4's pid argument selects: -1 any, > 0 that one, 0 the
 /// caller's group, < -1 group -pid.
 fn selects(t: &Table, wanted: i64, caller_group: Pid, child: Pid) -> bool {
-    let group = t.procs.get(&child).map_or(0, |c| c.pgid);
+    let group = t.procs.get(&child).map_or(0, |c| c.pgid());
     match wanted {
         -1 => true,
         0 => group == caller_group,
@@ -488,8 +482,8 @@ pub fn wait(wanted: i64, options: WaitOptions) -> Result<Option<(Pid, i32)>, Err
             with_table(|t| {
                 // Any thread waits for the children of its whole group (kept by
                 // the group's leader).
-                let me = t.current().expect("wait from a process");
-                let (group, leader) = t.procs.get(&me).map(|p| (p.pgid, p.tgid)).expect("current process");
+                let me = task::current();
+                let (group, leader) = t.procs.get(&me).map(|p| (p.pgid(), p.tgid)).expect("current process");
                 let caller = t.procs.get(&leader).expect("a thread group keeps its leader");
                 let candidates: Vec<Pid> =
                     caller.children.iter().copied().filter(|&c| selects(t, wanted, group, c)).collect();
@@ -509,7 +503,7 @@ pub fn wait(wanted: i64, options: WaitOptions) -> Result<Option<(Pid, i32)>, Err
                             c.unreported_change = None;
                             return Some(Ok(Some((child, status))));
                         }
-                        (State::Runnable | State::Blocked, Some(status)) if options.continued => {
+                        (State::Live, Some(status)) if options.continued => {
                             c.unreported_change = None;
                             return Some(Ok(Some((child, status))));
                         }
@@ -537,69 +531,94 @@ pub enum Target {
     All,
 }
 
-/// kill(2): post `signal` (None = existence and permission check only). A signal
-/// for a process goes to one of its threads that does not block it (or to its
-/// first live thread); SIGKILL, SIGSTOP and SIGCONT act on every thread.
+/// kill(2): post `signal` (None = existence and permission check only), to one
+/// thread or to whole processes (`signal_process`).
 pub fn kill(target: Target, signal: Option<Signal>) -> Result<(), Errno> {
     with_table(|t| {
-        let sender_tid = t.current().unwrap_or(0);
+        let sender_tid = task::try_current().unwrap_or(0);
         let sender = t.procs.get(&sender_tid).map_or(0, |p| p.tgid);
-        let tids: Vec<Pid> = match target {
-            Target::Thread { tid, group } => t
-                .procs
-                .get(&tid)
-                .filter(|p| p.is_live() && group.is_none_or(|g| g == p.tgid))
-                .map(|p| alloc::vec![p.pid])
-                .unwrap_or_default(),
-            _ => {
-                let groups: Vec<Pid> = t
-                    .procs
-                    .values()
-                    .filter(|p| p.is_live())
-                    .filter(|p| match target {
-                        Target::Process(pid) => p.tgid == pid,
-                        Target::Group(group) => p.pgid == group,
-                        Target::All => p.tgid != INIT_PID && p.tgid != sender,
-                        Target::Thread { .. } => false,
-                    })
-                    .map(|p| p.tgid)
-                    .collect::<alloc::collections::BTreeSet<Pid>>()
-                    .into_iter()
-                    .collect();
-                groups.into_iter().flat_map(|g| receivers(t, g, signal)).collect()
+        if let Target::Thread { tid, group } = target {
+            let p = t.procs.get_mut(&tid).filter(|p| p.is_live() && group.is_none_or(|g| g == p.tgid));
+            let p = p.ok_or(Errno::ESRCH)?;
+            if let Some(signal) = signal {
+                signal::post(p, signal, signal::user_info(signal, sender));
             }
-        };
-        if tids.is_empty() {
+            return Ok(());
+        }
+        let processes: alloc::collections::BTreeSet<Pid> = t
+            .procs
+            .values()
+            .filter(|p| p.is_live())
+            .filter(|p| match target {
+                Target::Process(pid) => p.tgid == pid,
+                Target::Group(group) => p.pgid() == group,
+                Target::All => p.tgid != INIT_PID && p.tgid != sender,
+                Target::Thread { .. } => false,
+            })
+            .map(|p| p.tgid)
+            .collect();
+        if processes.is_empty() {
             return Err(Errno::ESRCH);
         }
         if let Some(signal) = signal {
-            for tid in tids {
-                let p = t.procs.get_mut(&tid).expect("listed above");
-                if signal::post(p, signal, signal::user_info(signal, sender)) {
-                    t.wake_locked(tid);
-                }
+            for pid in processes {
+                signal_process(t, pid, signal, signal::user_info(signal, sender));
             }
         }
         Ok(())
     })
 }
 
-/// The threads of group `tgid` a process-directed `signal` is posted to: every
-/// live one for SIGKILL, SIGSTOP and SIGCONT (they act on the whole group); else
-/// the first that does not block it, or the first live one.
-fn receivers(t: &Table, tgid: Pid, signal: Option<Signal>) -> Vec<Pid> {
-    let live: Vec<&Process> = t.procs.values().filter(|p| p.tgid == tgid && p.is_live()).map(|p| &**p).collect();
-    let whole_group = matches!(signal, Some(Signal::SIGKILL | Signal::SIGSTOP | Signal::SIGCONT));
-    if whole_group {
-        return live.iter().map(|p| p.pid).collect();
+/// Send `signal` to the process `tgid`: SIGKILL, SIGCONT and stops by default
+/// action act on every live thread (the whole group stops); any other waits in
+/// the thread group for a thread that does not block it (the first such one is
+/// told).
+pub fn signal_process(t: &mut Table, tgid: Pid, signal: Signal, info: kabi::SigInfo) {
+    let live: Vec<Pid> = t.live_threads(tgid).map(|p| p.pid).collect();
+    let default_stop = signal.default_action() == kabi::signal::DefaultAction::Stop
+        && t.procs.get(&tgid).is_some_and(|p| p.signals.action(signal).sa_handler == kabi::signal::SIG_DFL);
+    if matches!(signal, Signal::SIGKILL | Signal::SIGSTOP | Signal::SIGCONT) || default_stop {
+        for tid in live {
+            signal::post(t.procs.get_mut(&tid).expect("listed above"), signal, info);
+        }
+        return;
     }
-    let unblocked = signal.and_then(|s| live.iter().find(|p| p.signals.mask & s.mask_bit() == 0));
-    unblocked.or(live.first()).map(|p| alloc::vec![p.pid]).unwrap_or_default()
+    let receiver = live.iter().copied().find(|tid| t.procs[tid].signals.mask & signal.mask_bit() == 0);
+    // A process whose threads have all ended is still sent to (its leader
+    // holds the group), as Linux queues to a zombie-led group.
+    let Some(&any) = live.first().or(t.procs.contains_key(&tgid).then_some(&tgid)) else { return };
+    signal::post_to_group(t.procs.get_mut(&any).expect("listed above"), receiver, signal, info);
+}
+
+/// rt_sigaction's change: `new` (if any) becomes the action for signal `number`
+/// (1..=64) in the caller's handlers (shared by its threads); if that ignores the
+/// signal, the pending instances in the process go (as on Linux). Returns the old
+/// action.
+pub fn change_action(number: u32, new: Option<kabi::SigAction>) -> kabi::SigAction {
+    with_table(|t| {
+        let me = t.procs.get(&task::current()).expect("current process");
+        let previous = me.signals.action_of(number);
+        let Some(new) = new else { return previous };
+        me.signals.set_action_of(number, new);
+        let ignored = match Signal::from_raw(number) {
+            Some(signal) => me.signals.ignores(signal),
+            None => new.sa_handler == kabi::signal::SIG_IGN,
+        };
+        if ignored {
+            let bit = 1u64 << (number - 1);
+            let tgid = me.tgid;
+            me.group().pending &= !bit;
+            for p in t.procs.values_mut().filter(|p| p.tgid == tgid) {
+                p.signals.pending &= !bit;
+            }
+        }
+        previous
+    })
 }
 
 /// Raise `signal` on the current process (SIGPIPE from a write).
 pub fn raise_on_current(signal: Signal) {
-    scheduler::with_current(|p| {
+    super::table::with_current(|p| {
         let pid = p.pid;
         signal::post(p, signal, signal::user_info(signal, pid));
     });
@@ -607,5 +626,5 @@ pub fn raise_on_current(signal: Signal) {
 
 /// The process group and session of a process (for the TTY and setpgid).
 pub fn group_of(pid: Pid) -> Option<(Pid, Pid)> {
-    with_table(|t| t.procs.get(&pid).map(|p| (p.pgid, p.sid)))
+    with_table(|t| t.procs.get(&pid).map(|p| (p.pgid(), p.sid())))
 }

@@ -1,22 +1,25 @@
-//! Processes: the table and scheduler, wait queues, fork/exec/exit/wait, user
+//! Processes: the process table, fork/exec/exit/wait, signals, futexes, user
 //! memory, and what happens on every return to user mode (pending fatal signals,
 //! preemption) and on a fault in user mode.
+pub mod alarm;
 pub mod exec;
 pub mod futex;
+pub mod group;
 pub mod info;
 pub mod lifecycle;
 pub mod limits;
 pub mod memory;
 pub mod oom;
 pub mod process;
-pub mod scheduler;
 pub mod signal;
-pub mod sleep;
-pub mod wait_queue;
+pub mod table;
 
 use kabi::signal::Signal;
 
 use crate::arch::trap::TrapFrame;
+use crate::task::scheduler as task;
+
+use table::{current_pid, with_current};
 
 /// Last stop before user mode (after a syscall or a trap from user mode): give up
 /// the CPU if the time slice is over, then act on pending signals: terminate,
@@ -29,12 +32,21 @@ use crate::arch::trap::TrapFrame;
 /// non-canonical address there gets SIGSEGV instead (as Linux's bad-iret path),
 /// with the default action if SIGSEGV's own handler is such an address.
 pub fn on_return_to_user(frame: &mut TrapFrame, mut restart: Option<signal::Restart>) {
-    if scheduler::need_resched() {
-        scheduler::schedule();
+    if task::need_resched() {
+        task::schedule();
     }
     let mut bad_returns = 0;
     loop {
-        match scheduler::with_current(|p| signal::deliver_one(p, frame, restart)) {
+        let disposition = if task::current_signal_pending() {
+            // The memory lock sleeps: taken before the table's, dropped before
+            // acting (an exit never comes back to drop it).
+            let memory = table::current_memory();
+            let mut memory = memory.as_ref().map(|m| m.lock());
+            with_current(|p| signal::deliver_one(p, memory.as_deref_mut().map(|m| &mut m.space), frame, restart))
+        } else {
+            signal::Disposition::None
+        };
+        match disposition {
             signal::Disposition::None => {
                 if let Some(r) = restart {
                     signal::rewind_syscall(frame, r.nr);
@@ -52,11 +64,11 @@ pub fn on_return_to_user(frame: &mut TrapFrame, mut restart: Option<signal::Rest
         }
         restart = None;
         bad_returns += 1;
-        let (pid, rip, rsp) = (scheduler::current_pid(), frame.rip, frame.rsp);
+        let (pid, rip, rsp) = (current_pid(), frame.rip, frame.rsp);
         log::warn!("pid {pid}: return to user mode with rip {rip:#x}, rsp {rsp:#x} (not canonical): SIGSEGV");
-        scheduler::with_current(|p| {
+        with_current(|p| {
             if bad_returns > 1 {
-                p.signals.actions[Signal::SIGSEGV as usize - 1] = kabi::SigAction::default();
+                p.signals.set_action(Signal::SIGSEGV, kabi::SigAction::default());
             }
             signal::force(p, Signal::SIGSEGV, signal::kernel_info(Signal::SIGSEGV, 0x80, 0));
         });
@@ -90,15 +102,15 @@ const PF_INSTRUCTION: u64 = 1 << 4;
 pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
     if let Some(addr) = fault_address {
         let (write, execute) = (frame.error_code & PF_WRITE != 0, frame.error_code & PF_INSTRUCTION != 0);
-        let served = scheduler::with_current(|p| match p.memory() {
-            Some(mut memory) => memory.space.fault_in(addr, write, execute).map(|_| ()),
+        let served = match table::current_memory() {
+            Some(memory) => memory.lock().space.fault_in(addr, write, execute).map(|_| ()),
             None => Err(crate::mm::address_space::Fault::NoAccess),
-        });
+        };
         match served {
             Ok(()) => return,
             Err(crate::mm::address_space::Fault::OutOfMemory) => {
                 match oom::kill_largest() {
-                    Some(victim) if victim != scheduler::current_pid() => scheduler::schedule(),
+                    Some(victim) if victim != current_pid() => task::schedule(),
                     Some(_) => {} // our own SIGKILL is acted on before user mode
                     None => lifecycle::exit_by_signal(Signal::SIGKILL),
                 }
@@ -109,7 +121,7 @@ pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
     }
     let signal = signal_for(frame.vector);
     let info = signal::kernel_info(signal, 1, fault_address.unwrap_or(frame.rip));
-    let (pid, name, handled) = scheduler::with_current(|p| {
+    let (pid, name, handled) = with_current(|p| {
         signal::force(p, signal, info);
         let handled = p.signals.action(signal).sa_handler != kabi::signal::SIG_DFL;
         (p.pid, alloc::string::String::from(p.name()), handled)

@@ -1,10 +1,11 @@
-//! A task (a thread; Linux's task_struct): identity, family, state, memory,
-//! kernel stack and saved context, FPU state, files, working directory and
-//! command line. Tasks with the same `tgid` form a thread group, a process: they
-//! share its memory and descriptor table (Arc objects) and its signal handlers
-//! (kept equal in every task of the group); the group's leader (tid == tgid) holds
-//! its children and its exit status, and stays in the table until the group has
-//! ended and been reaped. See docs/ARCHITECTURE.md.
+//! A task's process-level state (Linux's task_struct without what the task layer
+//! keeps: registers, kernel stack, FPU, run state): identity, family, signal mask
+//! and pending set, command line, and references to the objects it shares with
+//! other tasks: memory, descriptor table, working directory (`FsContext`),
+//! signal handlers and the thread group's own state (`ThreadGroup`). Tasks with
+//! the same `tgid` form a thread group, a process; its leader (tid == tgid) holds
+//! its children, and stays in the table until the group has ended and been
+//! reaped. See docs/ARCHITECTURE.md.
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -12,12 +13,27 @@ use alloc::sync::Arc;
 
 use spin::{Mutex, MutexGuard};
 
-use crate::arch::fpu::FpuState;
 use crate::fs::FdTable;
 use crate::mm::address_space::AddressSpace;
-use crate::mm::kstack::KernelStack;
+use crate::task::mutex::SleepMutex;
 
+use super::group::ThreadGroup;
+use super::limits::Limits;
 use super::memory::UserMemory;
+
+/// The working directory and file-creation mask (Linux's fs_struct), shared by
+/// CLONE_FS tasks (the threads of a process).
+#[derive(Debug, Clone)]
+pub struct FsContext {
+    pub cwd: crate::fs::vfs::Node,
+    pub umask: u32,
+}
+
+impl FsContext {
+    pub fn new(cwd: crate::fs::vfs::Node, umask: u32) -> Arc<Mutex<Self>> {
+        Arc::new(Mutex::new(Self { cwd, umask }))
+    }
+}
 
 /// A process's memory: its address space and where its heap and stack are.
 #[derive(Debug)]
@@ -26,28 +42,29 @@ pub struct ProcessMemory {
     pub layout: UserMemory,
 }
 
+/// A process's memory as its tasks share it. Its lock sleeps, so fork's copy and
+/// user copies hold it with interrupts on; take it before any spin lock.
+pub type SharedMemory = Arc<SleepMutex<ProcessMemory>>;
+
 impl ProcessMemory {
-    pub fn new(space: AddressSpace, layout: UserMemory) -> Arc<Mutex<Self>> {
-        Arc::new(Mutex::new(Self { space, layout }))
+    pub fn new(space: AddressSpace, layout: UserMemory) -> SharedMemory {
+        Arc::new(SleepMutex::new(Self { space, layout }))
     }
 }
 
-pub type Pid = u32;
+pub use crate::task::Pid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
-    /// Running or waiting in the run queue.
-    Runnable,
-    /// Waiting on a wait queue.
-    Blocked,
+    /// Running, runnable or waiting (the task layer knows which).
+    Live,
     /// Stopped by a signal until SIGCONT.
     Stopped(kabi::signal::Signal),
     /// The thread group has ended (this is its leader); the wait status waits
     /// for the parent's wait4.
     Zombie(i32),
-    /// This thread has ended while others of its group run on. A leader stays
-    /// so (its group's children and status live here); any other thread is
-    /// removed from the table at the next switch.
+    /// This thread has ended while others of its group run on: a leader stays
+    /// so (its group's children and status live here).
     Exited,
 }
 
@@ -62,45 +79,26 @@ pub struct Process {
     pub state: State,
     /// The memory it runs in (shared by the threads of a group, and by a
     /// CLONE_VM child); None once the task has exited.
-    pub memory: Option<Arc<Mutex<ProcessMemory>>>,
-    pub kstack: KernelStack,
-    /// Index of its slot in the scheduler's context pool.
-    pub context_slot: usize,
-    pub fpu: alloc::boxed::Box<FpuState>,
-    pub fs_base: u64,
+    pub memory: Option<SharedMemory>,
     /// Its descriptor table (shared with CLONE_FILES).
     pub files: Arc<Mutex<FdTable>>,
-    pub cwd: crate::fs::vfs::Node,
-    /// File-creation mask.
-    pub umask: u32,
+    /// Working directory and umask (shared with CLONE_FS).
+    pub fs: Arc<Mutex<FsContext>>,
+    /// What its thread group shares (ids, limits, process-directed signals...).
+    pub group: Arc<Mutex<ThreadGroup>>,
     pub cmdline: Vec<String>,
     /// The program's path, as /proc/<pid>/exe shows it.
     pub exe: String,
-    /// Timer ticks spent running, and the uptime tick it was created at.
-    pub cpu_ticks: u64,
+    /// The uptime tick it was created at.
     pub start_ticks: u64,
     pub signals: super::signal::Signals,
-    /// Process group and session.
-    pub pgid: Pid,
-    pub sid: Pid,
     /// A stop or continue the parent's wait4 has not seen yet (a wait status).
     pub unreported_change: Option<i32>,
-    /// When SIGALRM is due (uptime ms), if an alarm is set, and the period after
-    /// which it fires again (setitimer's interval; 0 for a one-shot alarm).
-    pub alarm_at: Option<u64>,
-    pub alarm_interval: u64,
     pub clear_child_tid: u64,
     /// The parent of a vfork child, waiting until this one execs or exits.
     pub vfork_parent: Option<Pid>,
-    /// Resource limits.
-    pub limits: super::limits::Limits,
-    /// The status the whole group ends with, once exit_group or a fatal signal
-    /// has asked for it (kept by the leader).
-    pub group_exit: Option<i32>,
     /// The robust futex list head (set_robust_list), walked at exit.
     pub robust_list: u64,
-    /// Supplementary group ids (setgroups; inherited, none at boot as on Linux).
-    pub groups: Vec<u32>,
     /// The nice value, -20..=19 (getpriority/setpriority; the round-robin
     /// scheduler does not weigh it yet).
     pub nice: i32,
@@ -115,20 +113,40 @@ impl Process {
     /// SIGCONT (or SIGKILL) on a stopped process: it runs again.
     pub fn continue_if_stopped(&mut self) {
         if let State::Stopped(_) = self.state {
-            self.state = State::Blocked; // the caller wakes it, which makes it runnable
+            self.state = State::Live;
             self.unreported_change = Some(kabi::process::wait_status_continued());
+            crate::task::scheduler::resume(self.pid);
         }
-    }
-
-    /// Its memory, locked (callers hold the process table, so the lock is never
-    /// contended); None once it has exited.
-    pub fn memory(&self) -> Option<MutexGuard<'_, ProcessMemory>> {
-        self.memory.as_ref().map(|m| m.lock())
     }
 
     /// How many descriptors it may have (RLIMIT_NOFILE's soft limit).
     pub fn fd_limit(&self) -> usize {
-        usize::try_from(self.limits.soft(kabi::process::RLIMIT_NOFILE)).unwrap_or(usize::MAX)
+        usize::try_from(self.limits().soft(kabi::process::RLIMIT_NOFILE)).unwrap_or(usize::MAX)
+    }
+
+    /// Its thread group's shared state, locked.
+    pub fn group(&self) -> MutexGuard<'_, ThreadGroup> {
+        self.group.lock()
+    }
+
+    pub fn pgid(&self) -> Pid {
+        self.group().pgid
+    }
+
+    pub fn sid(&self) -> Pid {
+        self.group().sid
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.group().limits
+    }
+
+    pub fn cwd(&self) -> crate::fs::vfs::Node {
+        self.fs.lock().cwd.clone()
+    }
+
+    pub fn umask(&self) -> u32 {
+        self.fs.lock().umask
     }
 
     /// Whether this task still runs (or can run): not ended.

@@ -1,4 +1,6 @@
-//! Signals: per-process pending set, mask, actions and alternate stack; sending
+//! Signals: per-thread pending set, mask and alternate stack, handlers shared by
+//! the threads of a process, process-directed signals pending in its thread
+//! group; sending
 //! (kill, faults, the TTY, children's exits); delivery on the way back to user
 //! mode, either by default action (terminate, ignore, stop, continue) or through a
 //! Linux rt_sigframe to a user handler, which returns through rt_sigreturn.
@@ -13,17 +15,21 @@
 //! The handler starts with rdi = signal, rsi = &siginfo, rdx = &ucontext and
 //! rsp = sp, where (sp + 8) is 16-byte aligned, as after a call.
 use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
 
 use kabi::signal::{
     DefaultAction, SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, SS_DISABLE, SS_ONSTACK, Signal,
     UNBLOCKABLE_MASK,
 };
 use kabi::{Errno, SigAction, SigAltStack, SigContext, SigInfo, UContext};
+use spin::Mutex;
 
 use crate::arch::gdt::{USER_CODE_SELECTOR, USER_DATA_SELECTOR};
 use crate::arch::trap::TrapFrame;
 use crate::layout::USER_END;
+use crate::mm::address_space::AddressSpace;
 use crate::mm::user;
+use crate::task::scheduler as task;
 
 use super::process::{Pid, Process};
 
@@ -40,12 +46,17 @@ const RED_ZONE: u64 = 128;
 const USER_RFLAGS: u64 = 0x0000_0001 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x4_0000 | 0x1_0000;
 const RFLAGS_IF: u64 = 0x200;
 
-/// A process's signal state.
-#[derive(Debug, Clone)]
+/// The signal handlers (actions) of a process: shared by CLONE_SIGHAND tasks.
+pub type Handlers = Arc<Mutex<[SigAction; SIGNALS]>>;
+
+/// A thread's signal state.
+#[derive(Debug)]
 pub struct Signals {
+    /// Signals sent to this thread (tgkill, faults); those sent to the process
+    /// wait in its `ThreadGroup`.
     pub pending: u64,
     pub mask: u64,
-    pub actions: [SigAction; SIGNALS],
+    handlers: Handlers,
     pub alt_stack: SigAltStack,
     /// Details of pending signals that carry them (faults, SIGCHLD).
     pub info: BTreeMap<u8, SigInfo>,
@@ -58,7 +69,7 @@ impl Default for Signals {
         Self {
             pending: 0,
             mask: 0,
-            actions: [SigAction::default(); SIGNALS],
+            handlers: Arc::new(Mutex::new([SigAction::default(); SIGNALS])),
             alt_stack: SigAltStack { ss_flags: SS_DISABLE, ..SigAltStack::default() },
             info: BTreeMap::new(),
             saved_mask: None,
@@ -72,7 +83,31 @@ fn bit(signal: Signal) -> u64 {
 
 impl Signals {
     pub fn action(&self, signal: Signal) -> SigAction {
-        self.actions[signal as usize - 1]
+        self.action_of(signal as u32)
+    }
+
+    /// The action for signal `number` (1..=64, real-time ones included).
+    pub fn action_of(&self, number: u32) -> SigAction {
+        self.handlers.lock()[number as usize - 1]
+    }
+
+    /// Change the action for `signal` (for every task sharing the handlers).
+    pub fn set_action(&self, signal: Signal, action: SigAction) {
+        self.set_action_of(signal as u32, action);
+    }
+
+    pub fn set_action_of(&self, number: u32, action: SigAction) {
+        self.handlers.lock()[number as usize - 1] = action;
+    }
+
+    /// A new task's signal state: the caller's mask; its handlers shared
+    /// (CLONE_SIGHAND) or copied; nothing pending. A thread sharing the
+    /// caller's memory starts without an alternate stack, as on Linux.
+    pub fn for_child(&self, share_handlers: bool, share_memory: bool) -> Self {
+        let handlers = if share_handlers { self.handlers.clone() } else { Arc::new(Mutex::new(*self.handlers.lock())) };
+        let alt_stack =
+            if share_memory { SigAltStack { ss_flags: SS_DISABLE, ..SigAltStack::default() } } else { self.alt_stack };
+        Self { pending: 0, mask: self.mask, handlers, alt_stack, info: BTreeMap::new(), saved_mask: None }
     }
 
     /// Whether `signal` would be thrown away on arrival (SIG_IGN, or ignored by
@@ -88,44 +123,87 @@ impl Signals {
         }
     }
 
-    /// The next pending, unblocked signal.
-    pub fn next_deliverable(&self) -> Option<Signal> {
-        let ready = self.pending & (!self.mask | UNBLOCKABLE_MASK);
+    /// The first signal of `pending` this thread does not block.
+    pub fn first_unblocked(&self, pending: u64) -> Option<Signal> {
+        let ready = pending & (!self.mask | UNBLOCKABLE_MASK);
         (ready != 0).then(|| Signal::from_raw(ready.trailing_zeros() + 1)).flatten()
     }
 
-    /// execve: caught signals go back to their default action; the mask, ignored
-    /// signals and pending signals stay (as on Linux).
+    /// execve: the handlers become the process's own (no longer shared), caught
+    /// signals go back to their default action; the mask, ignored signals and
+    /// pending signals stay (as on Linux).
     pub fn reset_for_exec(&mut self) {
-        for action in &mut self.actions {
+        let mut actions = *self.handlers.lock();
+        for action in &mut actions {
             if action.sa_handler != SIG_IGN {
                 *action = SigAction::default();
             }
         }
+        self.handlers = Arc::new(Mutex::new(actions));
         self.alt_stack = SigAltStack { ss_flags: SS_DISABLE, ..SigAltStack::default() };
     }
 }
 
-/// Mark `signal` pending on `p` (unless it is ignored), with `info`. Returns
-/// whether the process must be woken to notice it.
+/// The next signal `p` would act on: its own pending ones first, then those sent
+/// to its process, that it does not block.
+pub fn next_deliverable(p: &Process) -> Option<Signal> {
+    p.signals.first_unblocked(p.signals.pending).or_else(|| p.signals.first_unblocked(p.group().pending))
+}
+
+/// Signals pending for `p` (its own and its process's).
+pub fn pending_set(p: &Process) -> u64 {
+    p.signals.pending | p.group().pending
+}
+
+/// Mark `signal` pending on `p` (unless it is ignored), with `info`. If it can be
+/// delivered, the task's signal-pending flag is set (which wakes it from a
+/// blocking wait). Returns whether it was.
 pub fn post(p: &mut Process, signal: Signal, info: SigInfo) -> bool {
     if signal == Signal::SIGCONT || signal == Signal::SIGKILL {
         p.continue_if_stopped();
     }
-    match signal.default_action() {
-        DefaultAction::Stop => p.signals.pending &= !bit(Signal::SIGCONT),
-        DefaultAction::Continue => {
-            let stops = [Signal::SIGSTOP, Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU];
-            p.signals.pending &= !stops.iter().fold(0, |m, &s| m | bit(s));
-        }
-        _ => {}
-    }
+    let cancelled = cancelled_by(signal);
+    p.signals.pending &= !cancelled;
+    p.group().pending &= !cancelled;
     if p.signals.ignores(signal) {
         return false;
     }
     p.signals.pending |= bit(signal);
     p.signals.info.insert(signal as u8, info);
-    p.signals.mask & bit(signal) == 0 || signal == Signal::SIGKILL
+    let deliverable = p.signals.mask & bit(signal) == 0 || signal == Signal::SIGKILL;
+    if deliverable {
+        task::set_signal_pending(p.pid, true);
+    }
+    deliverable
+}
+
+/// The pending signals a new `signal` cancels: a stop cancels SIGCONT, SIGCONT
+/// cancels the stops.
+fn cancelled_by(signal: Signal) -> u64 {
+    match signal.default_action() {
+        DefaultAction::Stop => bit(Signal::SIGCONT),
+        DefaultAction::Continue => {
+            [Signal::SIGSTOP, Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU].iter().fold(0, |m, &s| m | bit(s))
+        }
+        _ => 0,
+    }
+}
+
+/// Mark `signal`, sent to the process `p` belongs to, pending in its thread group
+/// (unless ignored), with `info`; `receiver` is a thread of the group that does
+/// not block it (if any), whose signal-pending flag is set. SIGKILL, SIGSTOP and
+/// SIGCONT are posted to every thread instead (kill does so).
+pub fn post_to_group(p: &mut Process, receiver: Option<Pid>, signal: Signal, info: SigInfo) {
+    let mut group = p.group();
+    group.pending &= !cancelled_by(signal);
+    if p.signals.ignores(signal) {
+        return;
+    }
+    group.pending |= bit(signal);
+    group.pending_info.insert(signal as u8, info);
+    if let Some(tid) = receiver {
+        task::set_signal_pending(tid, true);
+    }
 }
 
 /// siginfo for a signal sent by process `sender` (kill, the shell).
@@ -156,7 +234,7 @@ pub fn child_info(pid: Pid, code: i32, status: i32) -> SigInfo {
 pub fn force(p: &mut Process, signal: Signal, info: SigInfo) {
     let action = p.signals.action(signal);
     if p.signals.mask & bit(signal) != 0 || action.sa_handler == SIG_IGN {
-        p.signals.actions[signal as usize - 1] = SigAction::default();
+        p.signals.set_action(signal, SigAction::default());
         p.signals.mask &= !bit(signal);
     }
     post(p, signal, info);
@@ -187,15 +265,26 @@ pub enum Disposition {
 /// Take the next deliverable signal of `p` and act on it: ignore it, report a
 /// default action to the caller, or build the handler's frame into `frame`.
 /// `restart` describes an interrupted syscall.
-pub fn deliver_one(p: &mut Process, frame: &mut TrapFrame, restart: Option<Restart>) -> Disposition {
+/// `space` is the task's memory (locked by the caller), where a handler's frame
+/// goes.
+pub fn deliver_one(
+    p: &mut Process,
+    mut space: Option<&mut AddressSpace>,
+    frame: &mut TrapFrame,
+    restart: Option<Restart>,
+) -> Disposition {
     loop {
-        let Some(signal) = p.signals.next_deliverable() else { return Disposition::None };
-        p.signals.pending &= !bit(signal);
-        let info = p.signals.info.remove(&(signal as u8)).unwrap_or(SigInfo {
-            si_signo: signal as i32,
-            si_code: SI_KERNEL,
-            ..SigInfo::default()
-        });
+        let Some(signal) = next_deliverable(p) else { return Disposition::None };
+        let own = p.signals.pending & bit(signal) != 0;
+        let info = if own {
+            p.signals.pending &= !bit(signal);
+            p.signals.info.remove(&(signal as u8))
+        } else {
+            let mut group = p.group();
+            group.pending &= !bit(signal);
+            group.pending_info.remove(&(signal as u8))
+        };
+        let info = info.unwrap_or(SigInfo { si_signo: signal as i32, si_code: SI_KERNEL, ..SigInfo::default() });
         let action = p.signals.action(signal);
         match action.sa_handler {
             SIG_IGN => {}
@@ -211,7 +300,8 @@ pub fn deliver_one(p: &mut Process, frame: &mut TrapFrame, restart: Option<Resta
                 {
                     rewind_syscall(frame, r.nr);
                 }
-                return match build_frame(p, frame, signal, action, handler, &info) {
+                let Some(space) = space.as_deref_mut() else { return Disposition::Terminate(Signal::SIGSEGV) };
+                return match build_frame(p, space, frame, signal, action, handler, &info) {
                     Ok(()) => Disposition::Handled,
                     Err(_) => Disposition::Terminate(Signal::SIGSEGV), // no room for the frame
                 };
@@ -228,6 +318,7 @@ pub fn rewind_syscall(frame: &mut TrapFrame, nr: u64) {
 
 fn build_frame(
     p: &mut Process,
+    space: &mut AddressSpace,
     frame: &mut TrapFrame,
     signal: Signal,
     action: SigAction,
@@ -276,19 +367,22 @@ fn build_frame(
         },
         uc_sigmask: restore_mask,
     };
-    p.fpu.save();
+    let fpu_image = task::with_current_fpu(|fpu| {
+        fpu.save();
+        *fpu.as_bytes()
+    });
     {
-        let mut memory = p.memory().ok_or(Errno::EFAULT)?;
-        let space = &mut memory.space;
-        user::copy_to_user(space, fpstate, p.fpu.as_bytes())?;
+        user::copy_to_user(space, fpstate, &fpu_image)?;
         user::copy_to_user(space, sp, &action.sa_restorer.to_le_bytes())?;
         user::copy_to_user(space, sp + 8, &context.to_bytes())?;
         user::copy_to_user(space, sp + 8 + UContext::SIZE as u64, &info.to_bytes())?;
     }
     // The handler starts with a clean FPU (MXCSR 0x1f80), as on Linux; the
     // interrupted code's state comes back through the frame.
-    *p.fpu = crate::arch::fpu::FpuState::initial();
-    p.fpu.restore();
+    task::with_current_fpu(|fpu| {
+        *fpu = crate::arch::fpu::FpuState::initial();
+        fpu.restore();
+    });
 
     let mut blocked = action.sa_mask;
     if action.sa_flags & SA_NODEFER == 0 {
@@ -296,7 +390,7 @@ fn build_frame(
     }
     p.signals.mask = (p.signals.mask | blocked) & !UNBLOCKABLE_MASK;
     if action.sa_flags & SA_RESETHAND != 0 {
-        p.signals.actions[signal as usize - 1] = SigAction::default();
+        p.signals.set_action(signal, SigAction::default());
     }
     frame.rip = handler;
     frame.rsp = sp;
@@ -310,16 +404,15 @@ fn build_frame(
 
 /// rt_sigreturn: restore the registers, mask and FPU state saved in the frame at
 /// the user stack pointer. A frame with impossible values gets SIGSEGV.
-pub fn sigreturn(p: &mut Process, frame: &mut TrapFrame) -> Result<(), Errno> {
+pub fn sigreturn(p: &mut Process, space: &mut AddressSpace, frame: &mut TrapFrame) -> Result<(), Errno> {
     let uc_addr = frame.rsp;
     let mut bytes = [0u8; UContext::SIZE];
     let mut fpu = [0u8; FPU_STATE_SIZE as usize];
     let uc = {
-        let mut memory = p.memory().ok_or(Errno::EFAULT)?;
-        user::copy_from_user(&mut memory.space, uc_addr, &mut bytes)?;
+        user::copy_from_user(space, uc_addr, &mut bytes)?;
         let uc = UContext::from_bytes(&bytes);
         if uc.uc_mcontext.fpstate != 0 {
-            user::copy_from_user(&mut memory.space, uc.uc_mcontext.fpstate, &mut fpu)?;
+            user::copy_from_user(space, uc.uc_mcontext.fpstate, &mut fpu)?;
         }
         uc
     };
@@ -328,8 +421,12 @@ pub fn sigreturn(p: &mut Process, frame: &mut TrapFrame) -> Result<(), Errno> {
         return Err(Errno::EFAULT);
     }
     if m.fpstate != 0 {
-        p.fpu.load_bytes(&fpu).map_err(|_| Errno::EFAULT)?;
-        p.fpu.restore();
+        task::with_current_fpu(|state| -> Result<(), crate::arch::fpu::InvalidFpuState> {
+            state.load_bytes(&fpu)?;
+            state.restore();
+            Ok(())
+        })
+        .map_err(|_| Errno::EFAULT)?;
     }
     *frame = TrapFrame {
         r8: m.r8,

@@ -13,9 +13,9 @@ use super::{SysResult, user};
 use crate::fs::file::OpenFile;
 use crate::fs::tty;
 use crate::fs::vfs::{self, Node};
-use crate::proc::scheduler::with_current;
-use crate::proc::sleep;
-use crate::proc::wait_queue::WaitQueue;
+use crate::proc::table::with_current;
+use crate::task::sleep;
+use crate::task::wait_queue::WaitQueue;
 
 /// Most iovecs per readv/writev (IOV_MAX).
 const IOV_MAX: i32 = 1024;
@@ -30,7 +30,7 @@ pub fn file(fd: i32) -> Result<Arc<OpenFile>, Errno> {
 /// path, else the directory open as `dirfd`.
 pub fn base_dir(dirfd: i32, path: &[u8]) -> Result<Node, Errno> {
     if path.first() == Some(&b'/') || dirfd == AT_FDCWD {
-        return Ok(with_current(|p| p.cwd.clone()));
+        return Ok(with_current(|p| p.cwd().clone()));
     }
     let node = file(dirfd)?.node().cloned().ok_or(Errno::ENOTDIR)?;
     if !vfs::is_directory(&node) {
@@ -51,7 +51,7 @@ fn install(file: OpenFile, cloexec: bool) -> SysResult {
 pub fn openat(dirfd: i32, path: u64, flags: u32, mode: u32) -> SysResult {
     let path = user::read_path(path)?;
     let base = base_dir(dirfd, &path)?;
-    let umask = with_current(|p| p.umask);
+    let umask = with_current(|p| p.umask());
     let file = vfs::open(&base, &path, flags, mode & !umask & 0o7777)?;
     install(file, flags & O_CLOEXEC != 0)
 }
@@ -62,7 +62,7 @@ pub fn close(fd: i32) -> SysResult {
 
 /// RLIMIT_FSIZE: how large the caller may make a file.
 fn max_file_size() -> u64 {
-    with_current(|p| p.limits.soft(kabi::process::RLIMIT_FSIZE))
+    with_current(|p| p.limits().soft(kabi::process::RLIMIT_FSIZE))
 }
 
 /// A write past RLIMIT_FSIZE raises SIGXFSZ besides failing with EFBIG.
@@ -210,7 +210,7 @@ pub fn stat_target(dirfd: i32, path: u64, flags: u32) -> Result<kabi::Stat, Errn
     let path = user::copy_in_path_or_empty(path, flags)?;
     if path.is_empty() {
         return if dirfd == AT_FDCWD {
-            Ok(vfs::stat(&with_current(|p| p.cwd.clone())))
+            Ok(vfs::stat(&with_current(|p| p.cwd().clone())))
         } else {
             Ok(file(dirfd)?.stat())
         };
@@ -373,7 +373,7 @@ pub fn readlinkat(dirfd: i32, path: u64, buf: u64, size: usize) -> SysResult {
 }
 
 pub fn getcwd(buf: u64, size: usize) -> SysResult {
-    let cwd = with_current(|p| p.cwd.clone());
+    let cwd = with_current(|p| p.cwd().clone());
     let mut path = vfs::path_of(&cwd)?;
     path.push(0);
     if path.len() > size {
@@ -387,7 +387,7 @@ fn set_cwd(dir: Node) -> SysResult {
         return Err(Errno::ENOTDIR);
     }
     vfs::check_access(&dir, X_OK)?;
-    crate::proc::scheduler::with_current_group(|p| p.cwd = dir.clone());
+    with_current(|p| p.fs.lock().cwd = dir);
     Ok(0)
 }
 
@@ -450,7 +450,7 @@ pub fn sendfile(out_fd: i32, in_fd: i32, offset: u64, count: usize) -> SysResult
 
 /// poll over `count` pollfds; `timeout_ms` None waits for ever.
 fn poll_fds(fds: u64, count: usize, timeout_ms: Option<u64>) -> SysResult {
-    let limit = with_current(|p| p.limits.soft(kabi::process::RLIMIT_NOFILE));
+    let limit = with_current(|p| p.limits().soft(kabi::process::RLIMIT_NOFILE));
     if count as u64 > limit {
         return Err(Errno::EINVAL);
     }

@@ -8,7 +8,7 @@ use ramfs::{SetTime, Timestamp};
 use super::files::{base_dir, file, resolve_at, stat_target};
 use super::{SysResult, user};
 use crate::fs::vfs::{self, Node};
-use crate::proc::scheduler::with_current;
+use crate::proc::table::with_current;
 
 fn at_path(dirfd: i32, path: u64) -> Result<(Node, alloc::vec::Vec<u8>), Errno> {
     let path = user::read_path(path)?;
@@ -17,7 +17,7 @@ fn at_path(dirfd: i32, path: u64) -> Result<(Node, alloc::vec::Vec<u8>), Errno> 
 
 pub fn mkdirat(dirfd: i32, path: u64, mode: u32) -> SysResult {
     let (base, path) = at_path(dirfd, path)?;
-    let umask = with_current(|p| p.umask);
+    let umask = with_current(|p| p.umask());
     vfs::mkdir(&base, &path, mode & !umask & 0o7777).map(|()| 0)
 }
 
@@ -128,8 +128,7 @@ pub fn utimensat(dirfd: i32, path: u64, times: u64, flags: u32) -> SysResult {
 
 /// umask: the process's file-creation mask (every thread's), returning the old one.
 pub fn umask(mask: u32) -> SysResult {
-    let old = with_current(|p| p.umask);
-    crate::proc::scheduler::with_current_group(|p| p.umask = mask & 0o777);
+    let old = with_current(|p| core::mem::replace(&mut p.fs.lock().umask, mask & 0o777));
     Ok(old as usize)
 }
 

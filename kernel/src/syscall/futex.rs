@@ -5,7 +5,7 @@ use futex::{Command, FUTEX_BITSET_MATCH_ANY, Invalid, ROBUST_LIST_HEAD_LEN, Wake
 use kabi::Errno;
 
 use super::{SysResult, user};
-use crate::proc::scheduler::{with_current, with_table};
+use crate::proc::table::{with_current, with_table};
 use crate::time;
 
 /// The uptime millisecond a futex wait times out at: `timeout` is relative

@@ -3,7 +3,7 @@
 use kabi::{Errno, Sysinfo, Timespec, Timeval, Utsname};
 
 use super::{SysResult, user};
-use crate::proc::sleep;
+use crate::task::sleep;
 use crate::time;
 
 const CLOCK_REALTIME: i32 = 0;
@@ -113,7 +113,7 @@ pub fn sysinfo(out: u64) -> SysResult {
         uptime: (time::uptime_ns() / 1_000_000_000) as i64,
         totalram: frames.total * 4096,
         freeram: frames.free * 4096,
-        procs: crate::proc::scheduler::with_table(|t| t.procs.len()) as u16,
+        procs: crate::proc::table::with_table(|t| t.procs.len()) as u16,
         mem_unit: 1,
         ..Sysinfo::default()
     };
@@ -167,14 +167,14 @@ pub fn reboot(magic1: u32, magic2: u32, command: u32) -> SysResult {
 /// getrlimit: the caller's limit of `resource` (a NULL `out` is EFAULT here,
 /// while prlimit64 takes NULL as "not wanted").
 pub fn getrlimit(resource: u32, out: u64) -> SysResult {
-    let limit = crate::proc::scheduler::with_current(|p| p.limits.get(resource))?;
+    let limit = crate::proc::table::with_current(|p| p.limits().get(resource))?;
     user::copy_out(out, &limit.to_bytes()).map(|()| 0)
 }
 
 /// setrlimit: change the caller's limit (a NULL pointer is EFAULT).
 pub fn setrlimit(resource: u32, new: u64) -> SysResult {
     let limit = kabi::Rlimit::from_bytes(&user::read_array(new)?);
-    crate::proc::scheduler::with_current(|p| p.limits.set(resource, limit)).map(|()| 0)
+    crate::proc::table::with_current(|p| p.group().limits.set(resource, limit)).map(|()| 0)
 }
 
 /// prlimit64: read and change the limits of the caller or of another process. The new value is read and
@@ -182,15 +182,15 @@ pub fn setrlimit(resource: u32, new: u64) -> SysResult {
 pub fn prlimit(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
     let new = if new == 0 { None } else { Some(kabi::Rlimit::from_bytes(&user::read_array(new)?)) };
     let target = match pid {
-        0 => crate::proc::scheduler::current_pid(),
+        0 => crate::proc::table::current_pid(),
         p if p > 0 => p as u32,
         _ => return Err(Errno::ESRCH),
     };
-    let previous = crate::proc::scheduler::with_table(|t| {
+    let previous = crate::proc::table::with_table(|t| {
         let p = t.procs.get_mut(&target).ok_or(Errno::ESRCH)?;
-        let previous = p.limits.get(resource)?;
+        let previous = p.limits().get(resource)?;
         if let Some(limit) = new {
-            p.limits.set(resource, limit)?;
+            p.group().limits.set(resource, limit)?;
         }
         Ok(previous)
     })?;
@@ -199,7 +199,7 @@ pub fn prlimit(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
 
 /// getrusage: user time from the ticks the process ran.
 pub fn getrusage(out: u64) -> SysResult {
-    let ticks = crate::proc::scheduler::with_current(|p| p.cpu_ticks);
+    let ticks = crate::task::scheduler::cpu_ticks(crate::task::scheduler::current());
     let us = ticks * 1_000_000 / u64::from(time::TIMER_HZ);
     let usage = kabi::Rusage {
         ru_utime: Timeval { tv_sec: (us / 1_000_000) as i64, tv_usec: (us % 1_000_000) as i64 },

@@ -7,19 +7,25 @@ use super::SysResult;
 use super::user;
 use crate::arch::paging::Access;
 use crate::fs::file::OpenFile;
+use crate::proc::limits::Limits;
 use crate::proc::memory as mem;
-use crate::proc::scheduler::with_current;
+use crate::proc::process::ProcessMemory;
+use crate::proc::table::{current_memory, with_current};
 
 fn access(prot: u32) -> Access {
     Access { write: prot & PROT_WRITE != 0, execute: prot & PROT_EXEC != 0, user: prot != 0 }
 }
 
+/// The caller's memory, locked, and its limits.
+fn with_memory<R>(f: impl FnOnce(&mut ProcessMemory, &Limits) -> Result<R, Errno>) -> Result<R, Errno> {
+    let limits = with_current(|p| p.limits());
+    let memory = current_memory().ok_or(Errno::ENOMEM)?;
+    let mut memory = memory.lock();
+    f(&mut memory, &limits)
+}
+
 pub fn brk(addr: u64) -> SysResult {
-    with_current(|p| {
-        let mut memory = p.memory().ok_or(Errno::ENOMEM)?;
-        let memory = &mut *memory;
-        Ok(mem::brk(&mut memory.space, &mut memory.layout, &p.limits, addr) as usize)
-    })
+    with_memory(|memory, limits| Ok(mem::brk(&mut memory.space, &mut memory.layout, limits, addr) as usize))
 }
 
 pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) -> SysResult {
@@ -36,23 +42,20 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
         let file = with_current(|p| p.files.lock().get(fd))?;
         file.mapping_has_contents()?.then_some(file)
     };
-    let start = with_current(|p| {
-        let mut memory = p.memory().ok_or(Errno::ENOMEM)?;
-        let memory = &mut *memory;
+    let start = with_memory(|memory, limits| {
         let space = &mut memory.space;
         if flags & MAP_FIXED_NOREPLACE != 0
             && addr.checked_add(len).is_some_and(|end| !space.regions().is_free(addr, end))
         {
             return Err(Errno::EEXIST);
         }
-        mem::mmap(space, &memory.layout, &p.limits, addr, len, fixed, prot & PROT_WRITE != 0)
+        mem::mmap(space, &memory.layout, limits, addr, len, fixed, prot & PROT_WRITE != 0)
     })?;
     // A private file mapping starts as a copy of the file, read a page at a time
     // straight into the new pages (past the end of the file they stay zero).
     let filled = file.map_or(Ok(()), |file| fill_from_file(&file, offset, start, len));
-    let result = filled.and_then(|()| {
-        with_current(|p| mem::protect(&mut p.memory().ok_or(Errno::ENOMEM)?.space, start, len, access(prot)))
-    });
+    let result =
+        filled.and_then(|()| with_memory(|memory, _| mem::protect(&mut memory.space, start, len, access(prot))));
     match result {
         Ok(()) => Ok(start as usize),
         Err(e) => {
@@ -87,17 +90,15 @@ pub fn mremap(old: u64, old_len: u64, new_len: u64, flags: u32, new_addr: u64) -
         (false, true) => mem::Remap::MayMove,
         (false, false) => mem::Remap::InPlace,
     };
-    with_current(|p| {
-        let mut memory = p.memory().ok_or(Errno::EFAULT)?;
-        let memory = &mut *memory;
-        mem::mremap(&mut memory.space, &memory.layout, &p.limits, old, old_len, new_len, how).map(|a| a as usize)
+    with_memory(|memory, limits| {
+        mem::mremap(&mut memory.space, &memory.layout, limits, old, old_len, new_len, how).map(|a| a as usize)
     })
 }
 
 pub fn munmap(addr: u64, len: u64) -> SysResult {
-    with_current(|p| mem::munmap(&mut p.memory().ok_or(Errno::EINVAL)?.space, addr, len)).map(|()| 0)
+    with_memory(|memory, _| mem::munmap(&mut memory.space, addr, len)).map(|()| 0)
 }
 
 pub fn mprotect(addr: u64, len: u64, prot: u32) -> SysResult {
-    with_current(|p| mem::protect(&mut p.memory().ok_or(Errno::ENOMEM)?.space, addr, len, access(prot))).map(|()| 0)
+    with_memory(|memory, _| mem::protect(&mut memory.space, addr, len, access(prot))).map(|()| 0)
 }

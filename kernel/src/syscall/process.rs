@@ -10,7 +10,8 @@ use kabi::process::{ARCH_GET_FS, ARCH_SET_FS, WCONTINUED, WNOHANG, WUNTRACED};
 use super::{SysResult, user};
 use crate::arch::trap::TrapFrame;
 use crate::proc::lifecycle::{self, CloneOptions, WaitOptions};
-use crate::proc::scheduler::{self, with_current, with_table};
+use crate::proc::table::{Table, current_pid, with_current, with_table};
+use crate::task::scheduler;
 
 /// getpid: the thread group's id.
 pub fn getpid() -> SysResult {
@@ -19,7 +20,7 @@ pub fn getpid() -> SysResult {
 
 /// gettid: this thread's id.
 pub fn gettid() -> SysResult {
-    Ok(scheduler::current_pid() as usize)
+    Ok(current_pid() as usize)
 }
 
 pub fn getppid() -> SysResult {
@@ -111,6 +112,8 @@ pub fn clone(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64, 
         thread,
         share_memory: flags & CLONE_VM != 0,
         share_files: flags & CLONE_FILES != 0,
+        share_fs: flags & CLONE_FS != 0,
+        share_handlers: flags & CLONE_SIGHAND != 0,
         sibling: flags & CLONE_PARENT != 0,
     };
     lifecycle::fork(frame, options).map(|pid| pid as usize)
@@ -148,14 +151,14 @@ fn load_program(cwd: &crate::fs::vfs::Node, path: &[u8], mut argv: Vec<Vec<u8>>)
 
 pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResult {
     let path = user::read_path(path)?;
-    let stack_limit = with_current(|p| p.limits.soft(kabi::process::RLIMIT_STACK));
+    let stack_limit = with_current(|p| p.limits().soft(kabi::process::RLIMIT_STACK));
     // The strings are read within the room the stack limit gives (user_stack
     // checks the exact count, pointers and file name included).
     let room = user_stack::arg_limit(stack_limit);
     let argv = user::read_string_array(argv, room)?;
     let used: usize = argv.iter().map(|a| a.len() + 1).sum();
     let envp = user::read_string_array(envp, room - used.min(room))?;
-    let cwd = with_current(|p| p.cwd.clone());
+    let cwd = with_current(|p| p.cwd().clone());
     let Program { file, exe, argv } = load_program(&cwd, &path, argv)?;
     let image = crate::proc::exec::build(&file, &argv, &envp, &path, stack_limit)?;
     lifecycle::become_sole_thread();
@@ -249,11 +252,11 @@ pub fn arch_prctl(code: i32, addr: u64) -> SysResult {
             if addr >= crate::layout::USER_END || !crate::arch::set_fs_base(addr) {
                 return Err(Errno::EPERM);
             }
-            with_current(|p| p.fs_base = addr);
+            scheduler::set_fs_base(addr);
             Ok(0)
         }
         ARCH_GET_FS => {
-            let base = with_current(|p| p.fs_base);
+            let base = scheduler::fs_base();
             user::copy_out(addr, &base.to_le_bytes()).map(|()| 0)
         }
         _ => Err(Errno::EINVAL),
@@ -266,7 +269,7 @@ const NGROUPS_MAX: usize = 65536;
 /// getgroups: the supplementary groups; a size of 0 asks only for the count, a
 /// smaller one than the count is EINVAL.
 pub fn getgroups(size: i32, list: u64) -> SysResult {
-    let groups = with_current(|p| p.groups.clone());
+    let groups = with_current(|p| p.group().groups.clone());
     match usize::try_from(size) {
         Err(_) => Err(Errno::EINVAL),
         Ok(0) => Ok(groups.len()),
@@ -284,7 +287,7 @@ pub fn setgroups(size: i32, list: u64) -> SysResult {
     let count = usize::try_from(size).ok().filter(|&n| n <= NGROUPS_MAX).ok_or(Errno::EINVAL)?;
     let bytes = if count == 0 { Vec::new() } else { user::copy_in(list, count * 4)? };
     let groups: Vec<u32> = bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-    scheduler::with_current_group(|p| p.groups = groups.clone());
+    with_current(|p| p.group().groups = groups);
     Ok(0)
 }
 
@@ -294,7 +297,7 @@ const PRIO_USER: i32 = 2;
 
 /// The tasks `which`/`who` name for getpriority/setpriority (everyone is the
 /// same user, so PRIO_USER names every process).
-fn priority_targets(t: &scheduler::Table, which: i32, who: i32) -> Result<Vec<u32>, Errno> {
+fn priority_targets(t: &Table, which: i32, who: i32) -> Result<Vec<u32>, Errno> {
     let me = t.current().and_then(|tid| t.procs.get(&tid)).expect("a process");
     let who = u32::try_from(who).map_err(|_| Errno::ESRCH)?;
     let selected: Vec<u32> = match which {
@@ -303,8 +306,8 @@ fn priority_targets(t: &scheduler::Table, which: i32, who: i32) -> Result<Vec<u3
             t.procs.get(&target).filter(|p| p.is_live()).map(|p| alloc::vec![p.pid]).unwrap_or_default()
         }
         PRIO_PGRP => {
-            let group = if who == 0 { me.pgid } else { who };
-            t.procs.values().filter(|p| p.is_live() && p.pgid == group).map(|p| p.pid).collect()
+            let group = if who == 0 { me.pgid() } else { who };
+            t.procs.values().filter(|p| p.is_live() && p.pgid() == group).map(|p| p.pid).collect()
         }
         // Every process belongs to uid 0.
         PRIO_USER if who == 0 => t.procs.values().filter(|p| p.is_live()).map(|p| p.pid).collect(),
@@ -386,32 +389,32 @@ pub fn setpgid(pid: i32, pgid: i32) -> SysResult {
         // Process ids here: the caller's and the target's thread groups.
         let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.tgid).expect("a process");
         let target = if pid == 0 { me } else { pid as u32 };
-        let caller_sid = t.procs.get(&me).map(|p| p.sid).unwrap_or(0);
+        let caller_sid = t.procs.get(&me).map(|p| p.sid()).unwrap_or(0);
         let group = if pgid == 0 { target } else { pgid as u32 };
         let p = t.procs.get(&target).ok_or(Errno::ESRCH)?;
         if target != me && p.parent != me {
             return Err(Errno::ESRCH);
         }
-        if p.sid != caller_sid || p.sid == target {
+        if p.sid() != caller_sid || p.sid() == target {
             return Err(Errno::EPERM); // another session, or a session leader
         }
-        let group_exists = group == target || t.procs.values().any(|q| q.pgid == group && q.sid == caller_sid);
+        let group_exists = group == target || t.procs.values().any(|q| q.pgid() == group && q.sid() == caller_sid);
         if !group_exists {
             return Err(Errno::EPERM);
         }
-        t.procs.values_mut().filter(|p| p.tgid == target).for_each(|p| p.pgid = group);
+        p.group().pgid = group;
         Ok(0)
     })
 }
 
 pub fn getpgid(pid: i32) -> SysResult {
-    let target = if pid == 0 { scheduler::current_pid() } else { pid as u32 };
+    let target = if pid == 0 { current_pid() } else { pid as u32 };
     // Any thread's id names its process here, as on Linux.
     lifecycle::group_of(target).map(|(pgid, _)| pgid as usize).ok_or(Errno::ESRCH)
 }
 
 pub fn getsid(pid: i32) -> SysResult {
-    let target = if pid == 0 { scheduler::current_pid() } else { pid as u32 };
+    let target = if pid == 0 { current_pid() } else { pid as u32 };
     lifecycle::group_of(target).map(|(_, sid)| sid as usize).ok_or(Errno::ESRCH)
 }
 
@@ -419,13 +422,12 @@ pub fn getsid(pid: i32) -> SysResult {
 pub fn setsid() -> SysResult {
     with_table(|t| {
         let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.tgid).expect("a process");
-        if t.procs.values().any(|p| p.pgid == me) {
+        if t.procs.values().any(|p| p.pgid() == me) {
             return Err(Errno::EPERM);
         }
-        for p in t.procs.values_mut().filter(|p| p.tgid == me) {
-            p.pgid = me;
-            p.sid = me;
-        }
+        let p = t.procs.get(&me).expect("the caller's process");
+        let mut group = p.group();
+        (group.pgid, group.sid) = (me, me);
         Ok(me as usize)
     })
 }

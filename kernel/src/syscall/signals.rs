@@ -8,9 +8,9 @@ use kabi::{Errno, SigAction, SigAltStack, Timeval};
 use super::{SysResult, user};
 use crate::arch::trap::TrapFrame;
 use crate::proc::lifecycle::{self, Target};
-use crate::proc::scheduler::{self, with_current};
 use crate::proc::signal;
-use crate::proc::wait_queue::WaitQueue;
+use crate::proc::table::{current_memory, current_pid, with_current};
+use crate::task::wait_queue::WaitQueue;
 
 /// A signal argument: 0 (probe only) or a valid signal.
 fn signal_arg(number: i32) -> Result<Option<Signal>, Errno> {
@@ -41,20 +41,7 @@ pub fn rt_sigaction(number: i32, act: u64, old: u64, sigset_size: usize) -> SysR
     if new.is_some() && UNBLOCKABLE_MASK & (1 << index) != 0 {
         return Err(Errno::EINVAL); // SIGKILL and SIGSTOP cannot be caught or ignored
     }
-    let previous = with_current(|p| p.signals.actions[index]);
-    // The threads of a group share their handlers: each task keeps a copy, all
-    // changed together.
-    if let Some(new) = new {
-        scheduler::with_current_group(|p| {
-            p.signals.actions[index] = new;
-            // Setting SIG_IGN (or default-ignore) discards a pending instance.
-            if let Some(signal) = Signal::from_raw(number as u32)
-                && p.signals.ignores(signal)
-            {
-                p.signals.pending &= !signal.mask_bit();
-            }
-        });
-    }
+    let previous = lifecycle::change_action(number as u32, new);
     user::copy_out_optional(old, &previous.to_bytes()).map(|()| 0)
 }
 
@@ -79,7 +66,7 @@ pub fn rt_sigpending(out: u64, sigset_size: usize) -> SysResult {
     if sigset_size != 8 {
         return Err(Errno::EINVAL);
     }
-    let pending = with_current(|p| p.signals.pending & p.signals.mask);
+    let pending = with_current(|p| signal::pending_set(p) & p.signals.mask);
     user::copy_out(out, &pending.to_le_bytes()).map(|()| 0)
 }
 
@@ -116,10 +103,14 @@ pub fn sigaltstack(new: u64, old: u64, frame: &TrapFrame) -> SysResult {
 /// rt_sigreturn: back from a handler to the interrupted code. Returns the restored
 /// RAX, so the dispatcher leaves it as it was.
 pub fn rt_sigreturn(frame: &mut TrapFrame) -> SysResult {
-    match with_current(|p| signal::sigreturn(p, frame)) {
+    let memory = current_memory().ok_or(Errno::EFAULT)?;
+    let mut memory = memory.lock();
+    let restored = with_current(|p| signal::sigreturn(p, &mut memory.space, frame));
+    drop(memory);
+    match restored {
         Ok(()) => Ok(frame.rax as usize),
         Err(_) => {
-            log::warn!("pid {}: bad signal frame in rt_sigreturn", scheduler::current_pid());
+            log::warn!("pid {}: bad signal frame in rt_sigreturn", current_pid());
             lifecycle::exit_by_signal(Signal::SIGSEGV)
         }
     }
@@ -131,7 +122,7 @@ pub fn kill(pid: i32, number: i32) -> SysResult {
     let signal = signal_arg(number)?;
     let target = match pid {
         1.. => Target::Process(pid as u32),
-        0 => Target::Group(with_current(|p| p.pgid)),
+        0 => Target::Group(with_current(|p| p.pgid())),
         -1 => Target::All,
         _ => Target::Group(pid.unsigned_abs()),
     };
@@ -168,7 +159,7 @@ pub fn rt_sigsuspend(mask: u64, sigset_size: usize) -> SysResult {
     });
     let _ = NEVER.wait_until(|| None::<()>);
     with_current(|p| {
-        if p.signals.next_deliverable().is_none() {
+        if signal::next_deliverable(p).is_none() {
             p.signals.mask = old;
             p.signals.saved_mask = None;
         }
@@ -181,11 +172,12 @@ pub fn alarm(seconds: u32) -> SysResult {
     let now = crate::time::uptime_ms();
     let at = (seconds > 0).then(|| now + u64::from(seconds) * 1000);
     let previous = with_current(|p| {
-        p.alarm_interval = 0;
-        core::mem::replace(&mut p.alarm_at, at)
+        let mut group = p.group();
+        group.alarm_interval = 0;
+        core::mem::replace(&mut group.alarm_at, at)
     });
     if let Some(at) = at {
-        scheduler::alarm_due_at(at);
+        crate::proc::alarm::due_at(at);
     }
     Ok(previous.map_or(0, |p| p.saturating_sub(now).div_ceil(1000)) as usize)
 }
@@ -213,7 +205,10 @@ pub fn getitimer(which: i32, out: u64) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let now = crate::time::uptime_ms();
-    let (interval, remaining) = with_current(|p| (p.alarm_interval, p.alarm_at.map_or(0, |a| a.saturating_sub(now))));
+    let (interval, remaining) = with_current(|p| {
+        let group = p.group();
+        (group.alarm_interval, group.alarm_at.map_or(0, |a| a.saturating_sub(now)))
+    });
     user::copy_out(out, &itimer_bytes(interval, remaining)).map(|()| 0)
 }
 
@@ -235,10 +230,11 @@ pub fn setitimer(which: i32, new: u64, old: u64) -> SysResult {
     let at = (delay > 0).then(|| now.saturating_add(delay));
     let new_interval = if at.is_some() { timeval_ms(&interval) } else { 0 };
     let (previous, previous_interval) = with_current(|p| {
-        (core::mem::replace(&mut p.alarm_at, at), core::mem::replace(&mut p.alarm_interval, new_interval))
+        let mut group = p.group();
+        (core::mem::replace(&mut group.alarm_at, at), core::mem::replace(&mut group.alarm_interval, new_interval))
     });
     if let Some(at) = at {
-        scheduler::alarm_due_at(at);
+        crate::proc::alarm::due_at(at);
     }
     let remaining = previous.map_or(0, |p| p.saturating_sub(now));
     user::copy_out_optional(old, &itimer_bytes(previous_interval, remaining))?;

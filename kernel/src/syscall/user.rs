@@ -10,7 +10,7 @@ use pathwalk::PATH_MAX;
 
 use crate::mm::address_space::AddressSpace;
 use crate::mm::user::{self, UserSlice};
-use crate::proc::scheduler::with_current;
+use crate::proc::table::current_memory;
 
 /// Most argv or envp entries accepted (the byte limit is user_stack's).
 const MAX_STRINGS: usize = 32 * 1024;
@@ -18,7 +18,9 @@ const MAX_STRINGS: usize = 32 * 1024;
 pub const TRANSFER_CHUNK: usize = 64 * 1024;
 
 fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
-    with_current(|p| f(&mut p.memory().ok_or(Errno::EFAULT)?.space))
+    let memory = current_memory().ok_or(Errno::EFAULT)?;
+    let mut memory = memory.lock();
+    f(&mut memory.space)
 }
 
 /// A kernel buffer of `len` bytes (at most TRANSFER_CHUNK), or ENOMEM.
@@ -65,7 +67,7 @@ pub enum Flow {
 
 /// The accessible part of `piece` (for writing when `write`), without mapping.
 fn accessible(piece: UserSlice, write: bool) -> Result<usize, Errno> {
-    with_current(|p| Ok(p.memory().map_or(0, |m| piece.accessible_len(&m.space, write))))
+    Ok(current_memory().map_or(0, |m| piece.accessible_len(&m.lock().space, write)))
 }
 
 /// read(2)'s data path: fill the user buffer `addr..addr+len` from `source`
@@ -132,7 +134,7 @@ pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<
 /// pending (Linux's read of /dev/zero or /dev/urandom stops there too), so that
 /// SIGKILL or a handler never waits for gigabytes to move.
 pub fn interrupted() -> bool {
-    crate::proc::scheduler::current_has_pending_signal()
+    crate::task::scheduler::current_signal_pending()
 }
 
 /// A path argument: NUL-terminated, non-empty, below PATH_MAX (counting the NUL).

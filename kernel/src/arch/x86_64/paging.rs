@@ -14,7 +14,6 @@ use x86_64::structures::paging::{
 use x86_64::{PhysAddr, VirtAddr};
 
 use crate::layout::{DIRECT_MAP_BASE, KERNEL_VMA, phys_to_virt};
-use crate::mm::frames;
 
 use super::sections::kernel_sections;
 use super::stacks;
@@ -67,13 +66,35 @@ fn page_of(virt: u64) -> Result<Page<Size4KiB>, MapError> {
     VirtAddr::try_new(virt).map(Page::containing_address).map_err(|_| MapError::NotCanonical)
 }
 
+/// Where page-table frames come from and go back to: the memory layer's frame
+/// allocator, handed down at boot (`set_frame_source`) so this layer does not
+/// reach up to it.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameSource {
+    /// A free frame's physical address, each at most once until freed.
+    pub alloc: fn() -> Option<u64>,
+    pub free: fn(u64),
+}
+
+static FRAME_SOURCE: spin::Once<FrameSource> = spin::Once::new();
+
+/// Install the frame allocator (before the first page table is built).
+pub fn set_frame_source(source: FrameSource) {
+    FRAME_SOURCE.call_once(|| source);
+}
+
+fn frames() -> FrameSource {
+    *FRAME_SOURCE.get().expect("the frame source is set before paging starts")
+}
+
 /// Hands the x86_64 crate page-table frames from the frame allocator.
 struct TableFrames;
 
-// SAFETY: frames::alloc returns each free frame once; the mapper zeroes new tables.
+// SAFETY: the frame source returns each free frame once; the mapper zeroes new
+// tables.
 unsafe impl FrameAllocator<Size4KiB> for TableFrames {
     fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
-        frames::alloc().map(|addr| PhysFrame::containing_address(PhysAddr::new(addr)))
+        (frames().alloc)().map(|addr| PhysFrame::containing_address(PhysAddr::new(addr)))
     }
 }
 
@@ -96,7 +117,7 @@ fn mapper(root: Root) -> OffsetPageTable<'static> {
 }
 
 fn new_table_frame() -> Result<u64, MapError> {
-    let frame = frames::alloc().ok_or(MapError::OutOfFrames)?;
+    let frame = (frames().alloc)().ok_or(MapError::OutOfFrames)?;
     table_at(frame).zero();
     Ok(frame)
 }
@@ -278,7 +299,7 @@ fn edit_level(
             let span_end = at + (1u64 << shift);
             if edit_level(child, level - 1, at, start.max(at), end.min(span_end), leaf) {
                 entry.set_unused();
-                frames::free(child);
+                (frames().free)(child);
             }
         }
     }
@@ -331,7 +352,7 @@ pub fn count_user_half(root: Root) -> (usize, usize) {
 /// Free the user half: `free_page(frame)` for each mapped page, and every page-table
 /// frame below the root. The root itself stays (the caller frees it).
 pub fn release_user_half(root: Root, mut free_page: impl FnMut(u64)) {
-    walk_user_half(root, &mut |_, frame, _| free_page(frame), &mut frames::free);
+    walk_user_half(root, &mut |_, frame, _| free_page(frame), &mut frames().free);
     let pml4 = table_at(root.0);
     for slot in 0..KERNEL_HALF.start {
         pml4[slot].set_unused();
@@ -341,7 +362,7 @@ pub fn release_user_half(root: Root, mut free_page: impl FnMut(u64)) {
 /// Free a root frame (after `release_user_half`).
 pub fn free_root(root: Root) {
     assert_ne!(root, kernel_root(), "freeing the kernel's page table");
-    frames::free(root.0);
+    (frames().free)(root.0);
 }
 
 /// Visit the user half: `leaf` for each 4 KiB page, then `table` for each page-table

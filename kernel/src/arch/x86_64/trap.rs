@@ -85,8 +85,8 @@ extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
             crate::irq::handle(irq, frame);
             if frame.is_from_user() {
                 crate::proc::on_return_to_user(frame, None);
-            } else if crate::proc::scheduler::need_resched() {
-                crate::proc::scheduler::schedule();
+            } else if crate::task::scheduler::need_resched() {
+                crate::task::scheduler::schedule();
             }
         }
         v => panic!("trap on vector {v} without a handler"),

@@ -1,18 +1,17 @@
-//! Wait queues: a process blocks on one until something it waits for happens
-//! (a child exits, console input arrives, a pipe changes); wakers make every
-//! waiter runnable again, and each re-checks its condition.
+//! Wait queues: a task blocks on one until something it waits for happens (a
+//! child exits, console input arrives, a pipe changes); wakers make every waiter
+//! runnable again, and each re-checks its condition.
 use alloc::vec::Vec;
 
 use spin::Mutex;
 
 use crate::arch::cpu::without_interrupts;
 
-use super::process::Pid;
-use super::scheduler;
+use super::{Tid, scheduler};
 
 #[derive(Debug)]
 pub struct WaitQueue {
-    waiters: Mutex<Vec<Pid>>,
+    waiters: Mutex<Vec<Tid>>,
 }
 
 impl WaitQueue {
@@ -20,7 +19,7 @@ impl WaitQueue {
         Self { waiters: Mutex::new(Vec::new()) }
     }
 
-    /// Block the current process until `ready()` returns Some, or a signal is
+    /// Block the current task until `ready()` returns Some, or a signal is
     /// pending (then `Err(Interrupted)`). `ready` runs with interrupts disabled, so a wakeup
     /// from an interrupt cannot slip between the check and the sleep.
     pub fn wait_until<T>(&self, ready: impl FnMut() -> Option<T>) -> Result<T, Interrupted> {
@@ -28,25 +27,42 @@ impl WaitQueue {
     }
 
     /// Like `wait_until`, woken by any of `queues`.
-    pub fn wait_until_any<T>(queues: &[&WaitQueue], mut ready: impl FnMut() -> Option<T>) -> Result<T, Interrupted> {
+    pub fn wait_until_any<T>(queues: &[&WaitQueue], ready: impl FnMut() -> Option<T>) -> Result<T, Interrupted> {
+        Self::wait(queues, true, ready)
+    }
+
+    /// Block the current task until `ready()` returns Some, whatever signals
+    /// arrive meanwhile (for short waits the task cannot give up: a lock).
+    pub fn wait_uninterruptible<T>(&self, ready: impl FnMut() -> Option<T>) -> T {
+        match Self::wait(&[self], false, ready) {
+            Ok(value) => value,
+            Err(Interrupted) => unreachable!("an uninterruptible wait ends only when ready"),
+        }
+    }
+
+    fn wait<T>(
+        queues: &[&WaitQueue],
+        interruptible: bool,
+        mut ready: impl FnMut() -> Option<T>,
+    ) -> Result<T, Interrupted> {
         loop {
             let outcome = without_interrupts(|| {
                 if let Some(value) = ready() {
                     return Some(Ok(value));
                 }
-                if scheduler::current_has_pending_signal() {
+                if interruptible && scheduler::current_signal_pending() {
                     return Some(Err(Interrupted));
                 }
-                let pid = scheduler::current_pid();
+                let tid = scheduler::current();
                 for queue in queues {
-                    queue.waiters.lock().push(pid);
+                    queue.waiters.lock().push(tid);
                 }
                 scheduler::block_current();
                 // Woken by a waker, a signal or a timeout: leave every queue, so
-                // none keeps the pid of a waiter that has gone (a process killed
-                // in pause() would stay on its queue for ever).
+                // none keeps the id of a waiter that has gone (a task killed in
+                // pause() would stay on its queue for ever).
                 for queue in queues {
-                    queue.waiters.lock().retain(|&waiter| waiter != pid);
+                    queue.waiters.lock().retain(|&waiter| waiter != tid);
                 }
                 None
             });
@@ -59,8 +75,8 @@ impl WaitQueue {
     /// Make every waiter runnable.
     pub fn wake_all(&self) {
         let waiters = without_interrupts(|| core::mem::take(&mut *self.waiters.lock()));
-        for pid in waiters {
-            scheduler::wake(pid);
+        for tid in waiters {
+            scheduler::wake(tid);
         }
     }
 }

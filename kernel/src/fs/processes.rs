@@ -1,0 +1,92 @@
+//! The narrow interface through which files reach the processes above them: the
+//! caller's ids and signal state for the TTY's job control, signals for the TTY
+//! and pipes, and snapshots of processes for /proc. The process layer registers
+//! its implementation at boot, so fs/ never imports proc/.
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use kabi::signal::Signal;
+
+use crate::task::Pid;
+
+/// Who is calling: its process, process group and session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    pub pid: Pid,
+    pub pgid: Pid,
+    pub sid: Pid,
+}
+
+/// A snapshot of one task, taken under the process table's lock and then
+/// formatted freely.
+#[derive(Debug, Clone)]
+pub struct ProcessInfo {
+    /// The task's id (a thread id; the pid for a process's leader).
+    pub pid: Pid,
+    /// The thread group's id (the process's pid).
+    pub tgid: Pid,
+    pub ppid: Pid,
+    pub pgid: Pid,
+    pub sid: Pid,
+    /// Linux's state letter: R (runnable), S (sleeping), T (stopped), Z (zombie).
+    pub state: char,
+    pub name: String,
+    pub cmdline: Vec<String>,
+    pub exe: String,
+    /// User pages mapped, and page-table frames.
+    pub resident_pages: usize,
+    pub table_frames: usize,
+    /// Timer ticks spent running.
+    pub cpu_ticks: u64,
+    /// Uptime in ticks when the task was created.
+    pub start_ticks: u64,
+    /// Threads its process has running.
+    pub threads: usize,
+    /// Its memory regions, ascending.
+    pub regions: Vec<MapEntry>,
+}
+
+/// One line of /proc/PID/maps.
+#[derive(Debug, Clone)]
+pub struct MapEntry {
+    pub start: u64,
+    pub end: u64,
+    pub read: bool,
+    pub write: bool,
+    pub execute: bool,
+    /// `[heap]`, `[stack]`, or empty.
+    pub name: &'static str,
+}
+
+/// What the process layer offers to files.
+pub trait Processes: Sync {
+    /// The calling process.
+    fn caller(&self) -> Caller;
+    /// Whether `signal` would reach the calling thread (neither blocked nor
+    /// ignored).
+    fn caller_accepts(&self, signal: Signal) -> bool;
+    /// Raise `signal` on the calling thread (SIGPIPE).
+    fn raise(&self, signal: Signal);
+    /// Send `signal` to every process of group `pgid` (the TTY's ^C, SIGTTIN).
+    fn signal_group(&self, pgid: Pid, signal: Signal);
+    /// Whether process group `pgid` has a member in session `sid`.
+    fn group_in_session(&self, pgid: Pid, sid: Pid) -> bool;
+    /// Every process's pid (zombies included), ascending.
+    fn pids(&self) -> Vec<Pid>;
+    /// The thread ids of process `pid` that still run, ascending.
+    fn threads(&self, pid: Pid) -> Vec<Pid>;
+    /// A snapshot of task `tid`.
+    fn snapshot(&self, tid: Pid) -> Option<ProcessInfo>;
+}
+
+static PROCESSES: spin::Once<&'static dyn Processes> = spin::Once::new();
+
+/// The process layer's implementation (registered once, before the first process).
+pub fn register(processes: &'static dyn Processes) {
+    PROCESSES.call_once(|| processes);
+}
+
+/// The registered process layer.
+pub fn processes() -> &'static dyn Processes {
+    *PROCESSES.get().expect("the process layer registers itself at boot")
+}
