@@ -22,3 +22,4 @@ fi
 mkdir -p "$out"
 musl-gcc $cflags -pthread -o "$out/ktest-cpthreads" "$src/pthreads.c"
 gcc $cflags -o "$out/ktest-glibcfork" "$src/glibcfork.c"
+musl-gcc $cflags -pthread -o "$out/ktest-eventfd" "$src/eventfd.c"

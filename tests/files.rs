@@ -55,3 +55,10 @@ fn filling_the_file_system_gives_enospc_and_deleting_frees_it() {
     let log = run_ktest("enospc", "");
     assert!(log.contains("before the file system filled up"), "{log}");
 }
+
+/// eventfd's counter, semaphore mode, limits, poll readiness and a blocked
+/// reader woken from another thread (tests/guest-c/eventfd.c, musl).
+#[test]
+fn eventfd_counts_blocks_and_polls_as_on_linux() {
+    run_ktest("eventfd", "");
+}

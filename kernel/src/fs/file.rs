@@ -12,6 +12,7 @@ use kabi::{Errno, Stat};
 use spin::Mutex;
 
 use super::devfs::Device;
+use super::ops::FileOps;
 use super::pipe::{End, Pipe};
 use super::vfs::{self, Node};
 use crate::task::wait_queue::WaitQueue;
@@ -25,6 +26,8 @@ pub enum FileKind {
     /// A /proc file, its text generated at open.
     Generated(Node, Vec<u8>),
     Pipe(Arc<Pipe>, End),
+    /// A kind defined in a file of its own (fs/ops.rs).
+    Other(Arc<dyn FileOps>),
 }
 
 #[derive(Debug)]
@@ -39,8 +42,10 @@ pub struct OpenFile {
 
 impl Drop for OpenFile {
     fn drop(&mut self) {
-        if let FileKind::Pipe(pipe, end) = &self.kind {
-            pipe.close(*end);
+        match &self.kind {
+            FileKind::Pipe(pipe, end) => pipe.close(*end),
+            FileKind::Other(ops) => ops.release(),
+            _ => {}
         }
     }
 }
@@ -80,6 +85,11 @@ impl OpenFile {
         )
     }
 
+    /// A file of a kind defined elsewhere (`flags`: the access mode and O_NONBLOCK).
+    pub fn other(ops: Arc<dyn FileOps>, flags: u32) -> Self {
+        Self::new(FileKind::Other(ops), flags)
+    }
+
     /// The file-system node behind this file, if any (fchdir, *at() calls).
     pub fn node(&self) -> Option<&Node> {
         match &self.kind {
@@ -96,7 +106,7 @@ impl OpenFile {
         self.access_mode == O_WRONLY || self.access_mode == O_RDWR
     }
 
-    fn nonblocking(&self) -> bool {
+    pub fn nonblocking(&self) -> bool {
         self.status.load(Ordering::Relaxed) & O_NONBLOCK != 0
     }
 
@@ -113,11 +123,19 @@ impl OpenFile {
     /// Whether a read may block (pipes and terminals): transfers then move one
     /// chunk, never waiting after data moved.
     pub fn may_block(&self) -> bool {
-        matches!(self.kind, FileKind::Pipe(..)) || self.is_terminal()
+        match &self.kind {
+            FileKind::Pipe(..) => true,
+            FileKind::Other(ops) => ops.may_block(),
+            _ => self.is_terminal(),
+        }
     }
 
     pub fn is_terminal(&self) -> bool {
-        matches!(self.kind, FileKind::Device(d) if d.is_terminal())
+        match &self.kind {
+            FileKind::Device(d) => d.is_terminal(),
+            FileKind::Other(ops) => ops.is_terminal(),
+            _ => false,
+        }
     }
 
     /// read(2) at the shared offset.
@@ -128,6 +146,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Device(device) => device.read(buf),
             FileKind::Pipe(pipe, _) => pipe.read(buf, self.nonblocking()),
+            FileKind::Other(ops) => ops.read(buf, self.nonblocking()),
             _ => {
                 let mut offset = self.offset.lock();
                 let n = self.read_at(buf, *offset)?;
@@ -150,7 +169,7 @@ impl OpenFile {
                 buf[..n].copy_from_slice(&text[start..start + n]);
                 Ok(n)
             }
-            FileKind::Device(_) | FileKind::Pipe(..) => Err(Errno::ESPIPE),
+            FileKind::Device(_) | FileKind::Pipe(..) | FileKind::Other(_) => Err(Errno::ESPIPE),
         }
     }
 
@@ -164,6 +183,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Device(device) => device.write(data),
             FileKind::Pipe(pipe, _) => pipe.write(data, self.nonblocking()),
+            FileKind::Other(ops) => ops.write(data, self.nonblocking()),
             FileKind::Node(node) => {
                 let mut offset = self.offset.lock();
                 if self.status.load(Ordering::Relaxed) & O_APPEND != 0 {
@@ -184,7 +204,7 @@ impl OpenFile {
         }
         match &self.kind {
             FileKind::Node(node) => vfs::write(node, offset, within_size(data, offset, max_size)?),
-            FileKind::Device(_) | FileKind::Pipe(..) => Err(Errno::ESPIPE),
+            FileKind::Device(_) | FileKind::Pipe(..) | FileKind::Other(_) => Err(Errno::ESPIPE),
             FileKind::Generated(..) => Err(Errno::EACCES),
         }
     }
@@ -194,7 +214,7 @@ impl OpenFile {
             FileKind::Node(node) => vfs::size(node),
             FileKind::Generated(_, text) => text.len() as u64,
             FileKind::Device(_) => return Ok(0), // like Linux's null/zero/tty: seeking does nothing
-            FileKind::Pipe(..) => return Err(Errno::ESPIPE),
+            FileKind::Pipe(..) | FileKind::Other(_) => return Err(Errno::ESPIPE),
         };
         let mut current = self.offset.lock();
         let base = match whence {
@@ -215,6 +235,7 @@ impl OpenFile {
             FileKind::Pipe(..) => {
                 Stat { st_mode: kabi::fs::S_IFIFO | 0o600, st_nlink: 1, st_blksize: 4096, ..Stat::default() }
             }
+            FileKind::Other(ops) => ops.stat(),
         }
     }
 
@@ -252,6 +273,7 @@ impl OpenFile {
     pub fn poll_ready(&self, events: i16) -> i16 {
         match &self.kind {
             FileKind::Pipe(pipe, end) => pipe.poll(*end, events),
+            FileKind::Other(ops) => ops.poll(events),
             FileKind::Device(d) if d.is_terminal() => {
                 ((if super::tty::readable() { POLLIN } else { 0 }) | POLLOUT) & events
             }
@@ -266,6 +288,7 @@ impl OpenFile {
             FileKind::Node(node) => (vfs::size(node).saturating_sub(*self.offset.lock())) as usize,
             FileKind::Generated(_, text) => text.len().saturating_sub(*self.offset.lock() as usize),
             FileKind::Device(_) => 0,
+            FileKind::Other(ops) => ops.bytes_ready(),
         }
     }
 
@@ -273,6 +296,7 @@ impl OpenFile {
     pub fn wait_queue(&self) -> Option<&WaitQueue> {
         match &self.kind {
             FileKind::Pipe(pipe, _) => Some(pipe.queue()),
+            FileKind::Other(ops) => ops.wait_queue(),
             FileKind::Device(d) if d.is_terminal() => Some(super::tty::readers()),
             _ => None,
         }

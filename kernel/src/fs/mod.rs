@@ -1,9 +1,11 @@
 //! Files: the VFS (tmpfs root from the initramfs, devfs at /dev, procfs at
 //! /proc), open files and descriptor tables, pipes, and the console TTY.
 pub mod devfs;
+pub mod eventfd;
 pub mod fdtable;
 pub mod file;
 pub mod mounts;
+pub mod ops;
 pub mod pipe;
 pub mod processes;
 pub mod procfs;

@@ -44,7 +44,8 @@ pub fn resolve_at(dirfd: i32, path: &[u8], follow: bool) -> Result<Node, Errno> 
     vfs::resolve(&base_dir(dirfd, path)?, path, follow)
 }
 
-fn install(file: OpenFile, cloexec: bool) -> SysResult {
+/// Put `file` in the lowest free descriptor (EMFILE at RLIMIT_NOFILE).
+pub(super) fn install(file: OpenFile, cloexec: bool) -> SysResult {
     with_current(|p| p.files.lock().insert(p.fd_limit(), Arc::new(file), cloexec)).map(|fd| fd as usize)
 }
 

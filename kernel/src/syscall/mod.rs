@@ -2,6 +2,7 @@
 //! returning `Result<usize, Errno>`, and the result becomes RAX (`-errno` on error)
 //! in one place, `kabi::to_syscall_return`. Unknown numbers give ENOSYS and one log
 //! line per number.
+mod events;
 mod files;
 mod fsops;
 mod futex;
@@ -211,6 +212,8 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::PRLIMIT64 => info::prlimit(a.int(0), a.u32(1), a.u64(2), a.u64(3)),
         nr::GETRUSAGE => info::getrusage(a.u64(1)),
         nr::GETRANDOM => info::getrandom(a.u64(0), a.usize(1)),
+        nr::EVENTFD => events::eventfd2(a.u32(0), 0),
+        nr::EVENTFD2 => events::eventfd2(a.u32(0), a.u32(1)),
         other => unknown(other),
     }
 }
