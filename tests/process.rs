@@ -96,3 +96,10 @@ fn groups_nice_values_and_interrupted_sleeps_behave_as_on_linux() {
     let log = run_ktest("creds", "");
     assert!(log.contains("nanosleep: EINTR with between 1 and 1.9 s left"), "{log}");
 }
+
+/// vfork's child runs in the parent's memory until it execs or exits
+/// (tests/guest-c/vfork.c, musl).
+#[test]
+fn vfork_children_share_the_parents_memory() {
+    run_ktest("vfork", "");
+}

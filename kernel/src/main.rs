@@ -11,6 +11,7 @@ mod arch;
 mod boot_info;
 mod config;
 mod console;
+mod enosys;
 mod fs;
 mod irq;
 mod klog;
@@ -24,6 +25,7 @@ mod symbols;
 mod syscall;
 mod task;
 mod time;
+mod uts;
 
 use arch::{cpu, multiboot, paging, pic, pit, qemu};
 

@@ -33,6 +33,11 @@ impl Device {
         DEVICES.iter().find(|(n, _)| n.as_bytes() == name).map(|&(_, d)| d)
     }
 
+    /// Its name under /dev.
+    pub fn name(self) -> &'static str {
+        DEVICES.iter().find(|&&(_, d)| d == self).map_or("?", |&(n, _)| n)
+    }
+
     /// Linux's (major, minor).
     pub fn number(self) -> (u32, u32) {
         match self {

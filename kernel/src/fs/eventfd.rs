@@ -2,6 +2,8 @@
 //! would pass u64::MAX - 1); read returns it and resets it to 0, or with
 //! EFD_SEMAPHORE returns 1 and subtracts 1 (blocking while it is 0). Reads and
 //! writes move exactly 8 bytes (EINVAL for a shorter buffer).
+use alloc::vec::Vec;
+
 use kabi::fs::{POLLIN, POLLOUT};
 use kabi::{Errno, Stat};
 use spin::Mutex;
@@ -98,5 +100,9 @@ impl FileOps for EventFd {
 
     fn bytes_ready(&self) -> usize {
         8
+    }
+
+    fn link_target(&self) -> Vec<u8> {
+        b"anon_inode:[eventfd]".to_vec()
     }
 }

@@ -24,6 +24,12 @@ pub struct FdTable {
 }
 
 impl FdTable {
+    /// Every open descriptor and its file, ascending.
+    pub fn open_files(&self) -> Vec<(i32, Arc<OpenFile>)> {
+        let slots = self.slots.iter().enumerate();
+        slots.filter_map(|(fd, slot)| Some((fd as i32, slot.as_ref()?.file.clone()))).collect()
+    }
+
     /// stdin, stdout and stderr on the console, as init gets them.
     pub fn with_console() -> Self {
         let console = Arc::new(OpenFile::console());

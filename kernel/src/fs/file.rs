@@ -30,9 +30,19 @@ pub enum FileKind {
     Other(Arc<dyn FileOps>),
 }
 
+/// The name a file was opened by, for /proc/PID/fd: the directory and the entry
+/// (its path is found when asked, so renames of the directory show), or the
+/// whole path when a symbolic link led to it.
+#[derive(Debug)]
+pub enum Origin {
+    Entry(Node, Vec<u8>),
+    Path(Vec<u8>),
+}
+
 #[derive(Debug)]
 pub struct OpenFile {
     kind: FileKind,
+    origin: Option<Origin>,
     /// O_RDONLY, O_WRONLY or O_RDWR.
     access_mode: u32,
     /// O_APPEND and O_NONBLOCK (fcntl F_SETFL changes them).
@@ -64,9 +74,41 @@ impl OpenFile {
     pub fn new(kind: FileKind, flags: u32) -> Self {
         Self {
             kind,
+            origin: None,
             access_mode: flags & O_ACCMODE,
             status: AtomicU32::new(flags & (O_APPEND | O_NONBLOCK)),
             offset: Mutex::new(0),
+        }
+    }
+
+    /// A file opened by name.
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+
+    /// What /proc/PID/fd/N links to: the path a file was opened by (with
+    /// " (deleted)" once that name is gone), a directory's path, `/dev/NAME`, or
+    /// Linux's `pipe:[INO]` and `anon_inode:[KIND]` for files without a name.
+    pub fn link_target(&self) -> Vec<u8> {
+        match (&self.kind, &self.origin) {
+            (_, Some(Origin::Path(path))) => path.clone(),
+            (FileKind::Node(node) | FileKind::Generated(node, _), Some(Origin::Entry(dir, name))) => {
+                let mut path = vfs::path_of(dir).unwrap_or_default();
+                if path != b"/" {
+                    path.push(b'/');
+                }
+                path.extend_from_slice(name);
+                if !vfs::entry_is(dir, name, node) {
+                    path.extend_from_slice(b" (deleted)");
+                }
+                path
+            }
+            (FileKind::Node(node), None) => vfs::path_of(node).unwrap_or_default(),
+            (FileKind::Device(device), _) => alloc::format!("/dev/{}", device.name()).into_bytes(),
+            (FileKind::Pipe(..), _) => alloc::format!("pipe:[{}]", self.stat().st_ino).into_bytes(),
+            (FileKind::Other(ops), _) => ops.link_target(),
+            (FileKind::Generated(node, _), None) => vfs::path_of(node).unwrap_or_default(),
         }
     }
 
@@ -232,9 +274,13 @@ impl OpenFile {
         match &self.kind {
             FileKind::Node(node) | FileKind::Generated(node, _) => vfs::stat(node),
             FileKind::Device(device) => vfs::stat(&Node::Dev(super::vfs::DevNode::Device(*device))),
-            FileKind::Pipe(..) => {
-                Stat { st_mode: kabi::fs::S_IFIFO | 0o600, st_nlink: 1, st_blksize: 4096, ..Stat::default() }
-            }
+            FileKind::Pipe(pipe, _) => Stat {
+                st_ino: pipe.ino(),
+                st_mode: kabi::fs::S_IFIFO | 0o600,
+                st_nlink: 1,
+                st_blksize: 4096,
+                ..Stat::default()
+            },
             FileKind::Other(ops) => ops.stat(),
         }
     }

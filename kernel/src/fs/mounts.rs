@@ -22,12 +22,14 @@ pub struct MountInfo {
     pub source: &'static str,
     pub path: &'static str,
     pub fs_type: &'static str,
+    /// The minor of its st_dev (the major is 0, as Linux's in-memory file systems).
+    pub device: u64,
 }
 
 const MOUNTS: [MountInfo; 3] = [
-    MountInfo { source: "rootfs", path: "/", fs_type: "tmpfs" },
-    MountInfo { source: "devtmpfs", path: "/dev", fs_type: "devtmpfs" },
-    MountInfo { source: "proc", path: "/proc", fs_type: "proc" },
+    MountInfo { source: "rootfs", path: "/", fs_type: "tmpfs", device: super::vfs::TMPFS_DEV },
+    MountInfo { source: "devtmpfs", path: "/dev", fs_type: "devtmpfs", device: super::vfs::DEVFS_DEV },
+    MountInfo { source: "proc", path: "/proc", fs_type: "proc", device: super::vfs::PROCFS_DEV },
 ];
 
 /// Mount devfs and procfs on the root's /dev and /proc (made if missing).

@@ -32,4 +32,6 @@ pub trait FileOps: Debug + Send + Sync {
     }
     /// The last descriptor to it has closed.
     fn release(&self) {}
+    /// What /proc/PID/fd/N links to (Linux's `anon_inode:[eventfd]`, `socket:[INO]`).
+    fn link_target(&self) -> alloc::vec::Vec<u8>;
 }

@@ -4,6 +4,8 @@
 //! while it is full, and writes of up to PIPE_BUF (4096) bytes are atomic. Writing
 //! with no reader left raises SIGPIPE and fails with EPIPE. O_NONBLOCK gives EAGAIN
 //! instead of blocking.
+use core::sync::atomic::{AtomicU64, Ordering};
+
 use kabi::Errno;
 use kabi::fs::{POLLERR, POLLHUP, POLLIN, POLLOUT};
 use spin::Mutex;
@@ -13,6 +15,8 @@ use crate::mm::byte_queue::ByteQueue;
 use crate::task::wait_queue::WaitQueue;
 
 pub const CAPACITY: usize = 64 * 1024;
+/// Pipe inode numbers, counted from Linux's first.
+static NEXT_INO: AtomicU64 = AtomicU64::new(4096);
 pub const PIPE_BUF: usize = 4096;
 
 #[derive(Debug)]
@@ -25,6 +29,9 @@ struct State {
 
 #[derive(Debug)]
 pub struct Pipe {
+    /// Its inode number (as Linux's pipefs, one per pipe; fstat and
+    /// /proc/PID/fd show it).
+    ino: u64,
     state: Mutex<State>,
     /// Readers and writers waiting for a change (data, space, or a closed end).
     changed: WaitQueue,
@@ -41,9 +48,14 @@ impl Pipe {
     /// A pipe with one reader and one writer (the two ends about to be opened).
     pub fn new() -> Self {
         Self {
+            ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
             state: Mutex::new(State { buffer: ByteQueue::new(), readers: 1, writers: 1 }),
             changed: WaitQueue::new(),
         }
+    }
+
+    pub fn ino(&self) -> u64 {
+        self.ino
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {

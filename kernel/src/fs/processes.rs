@@ -3,11 +3,14 @@
 //! and pipes, and snapshots of processes for /proc. The process layer registers
 //! its implementation at boot, so fs/ never imports proc/.
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use kabi::signal::Signal;
 
 use crate::task::Pid;
+
+use super::file::OpenFile;
 
 /// Who is calling: its process, process group and session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +45,8 @@ pub struct ProcessInfo {
     pub start_ticks: u64,
     /// Threads its process has running.
     pub threads: usize,
+    /// Its nice value (-20..=19).
+    pub nice: i32,
     /// Its memory regions, ascending.
     pub regions: Vec<MapEntry>,
 }
@@ -77,6 +82,11 @@ pub trait Processes: Sync {
     fn threads(&self, pid: Pid) -> Vec<Pid>;
     /// A snapshot of task `tid`.
     fn snapshot(&self, tid: Pid) -> Option<ProcessInfo>;
+    /// The environment strings of process `pid` as its memory holds them now
+    /// (NUL-separated, as /proc/PID/environ gives them).
+    fn environ(&self, pid: Pid) -> Option<Vec<u8>>;
+    /// The open descriptors of process `pid` and their files.
+    fn open_files(&self, pid: Pid) -> Option<Vec<(i32, Arc<OpenFile>)>>;
 }
 
 static PROCESSES: spin::Once<&'static dyn Processes> = spin::Once::new();

@@ -13,7 +13,7 @@ use pathwalk::{FinalName, Kind, Namespace};
 use ramfs::{Access, FileType, InodeRef, LastComponent, ParentPath, RenameFlags, SetTime};
 
 use super::devfs::{self, Device};
-use super::file::{FileKind, OpenFile};
+use super::file::{FileKind, OpenFile, Origin};
 use super::procfs::{NodeKind, ProcNode};
 use super::{mounts, root};
 
@@ -33,9 +33,9 @@ pub enum Node {
 }
 
 /// Device numbers (st_dev) of the three file systems.
-const TMPFS_DEV: u64 = 1;
-const DEVFS_DEV: u64 = 5;
-const PROCFS_DEV: u64 = 4;
+pub const TMPFS_DEV: u64 = 1;
+pub const DEVFS_DEV: u64 = 5;
+pub const PROCFS_DEV: u64 = 4;
 
 /// The namespace the path walker walks.
 struct Vfs;
@@ -324,12 +324,13 @@ fn not_a_mount_point(at: &ParentPath) -> Result<(), Errno> {
 pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile, Errno> {
     let follow = flags & O_NOFOLLOW == 0;
     let parent = resolve_parent(base, path)?;
+    let mut via_link = false;
     let node = match &parent.dir {
         Node::Tmpfs(dir) => {
             let tree = root::tree();
             let final_is_link = matches!(parent.last, FinalName::Name(name)
                 if tree.lookup(dir, name, false).is_ok_and(|i| i.file_type() == FileType::Symlink));
-            let via_link = if final_is_link && follow {
+            let via_link_to = if final_is_link && follow {
                 match resolve(base, path, true) {
                     Ok(_) if flags & O_CREAT != 0 && flags & O_EXCL != 0 => return Err(Errno::EEXIST),
                     Ok(node) => Some(node),
@@ -339,9 +340,10 @@ pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile,
             } else {
                 None
             };
-            match via_link {
+            match via_link_to {
                 Some(node) => {
                     check_open(&node, flags)?;
+                    via_link = true;
                     node
                 }
                 None => {
@@ -359,16 +361,38 @@ pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile,
             if flags & O_CREAT != 0 && flags & O_EXCL != 0 {
                 return Err(Errno::EEXIST);
             }
+            via_link = follow && resolve(base, path, false).is_ok_and(|n| is_symlink(&n));
             check_open(&node, flags)?;
             node
         }
+    };
+    let origin = if is_directory(&node) {
+        None // its own path is known
+    } else if via_link {
+        Some(Origin::Path(real_path(base, path)?))
+    } else {
+        Some(Origin::Entry(parent.dir.clone(), final_text(&parent)))
     };
     let kind = match node {
         Node::Dev(DevNode::Device(device)) => FileKind::Device(device),
         Node::Proc(p) if p.kind() == NodeKind::File => FileKind::Generated(node.clone(), p.contents()?),
         node => FileKind::Node(node),
     };
-    Ok(OpenFile::new(kind, flags))
+    let file = OpenFile::new(kind, flags);
+    Ok(match origin {
+        Some(origin) => file.with_origin(origin),
+        None => file,
+    })
+}
+
+/// Whether the entry `name` of `dir` is still `node` (an open file's name has not
+/// been unlinked or replaced).
+pub fn entry_is(dir: &Node, name: &[u8], node: &Node) -> bool {
+    match (resolve(dir, name, false), node) {
+        (Ok(Node::Tmpfs(found)), Node::Tmpfs(inode)) => alloc::sync::Arc::ptr_eq(&found, inode),
+        (Ok(found), _) => stat(&found).st_ino == stat(node).st_ino,
+        (Err(_), _) => false,
+    }
 }
 
 /// Linux's checks on an existing node being opened (the tmpfs makes them itself for

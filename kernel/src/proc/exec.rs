@@ -32,7 +32,7 @@ pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], sta
     let plan = elf_plan::plan(file, LIMITS).map_err(|e| e.errno())?;
     let mut space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
     load_segments(&mut space, &plan, file)?;
-    let memory = UserMemory::new(&mut space, plan.brk_start, stack_limit);
+    let mut memory = UserMemory::new(&mut space, plan.brk_start, stack_limit);
     let mut random_bytes = [0u8; 16];
     random::fill(&mut random_bytes);
     let auxv = [
@@ -63,6 +63,7 @@ pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], sta
     let stack = user_stack::build(&input).map_err(|e| e.errno())?;
     let stack_start = USER_STACK_TOP - stack.bytes.len() as u64;
     user::copy_to_user(&mut space, stack_start, &stack.bytes)?;
+    memory.env = stack.env;
     Ok(Image { space, memory, entry: plan.entry, stack_pointer: stack.rsp })
 }
 

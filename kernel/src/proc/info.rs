@@ -2,16 +2,21 @@
 //! interface, registered at boot): the caller's ids and signal state for the
 //! TTY, signals for the TTY and pipes, and snapshots of processes for /proc.
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use kabi::signal::Signal;
 
+use crate::fs::file::OpenFile;
 use crate::fs::processes::{Caller, MapEntry, ProcessInfo, Processes};
 use crate::task::scheduler::{self as task, RunState};
 
 use super::lifecycle::{self, Target};
 use super::process::{Pid, ProcessMemory, State};
 use super::table::{with_current, with_table};
+
+/// The most of a process's environment /proc/PID/environ shows.
+const ENVIRON_MAX: usize = 256 * 1024;
 
 /// The process layer as files see it.
 struct ProcessView;
@@ -77,6 +82,20 @@ impl Processes for ProcessView {
         with_table(|t| t.live_threads(pid).map(|p| p.pid).collect())
     }
 
+    fn environ(&self, pid: Pid) -> Option<Vec<u8>> {
+        let memory = with_table(|t| t.procs.get(&pid)?.memory.clone())?;
+        let mut memory = memory.lock();
+        let env = memory.layout.env.clone();
+        let len = usize::try_from(env.end.saturating_sub(env.start)).ok()?.min(ENVIRON_MAX);
+        let mut bytes = crate::mm::heap::try_zeroed_bytes(len).ok()?;
+        crate::mm::user::copy_from_user(&mut memory.space, env.start, &mut bytes).ok()?;
+        Some(bytes)
+    }
+
+    fn open_files(&self, pid: Pid) -> Option<Vec<(i32, Arc<OpenFile>)>> {
+        with_table(|t| Some(t.procs.get(&pid)?.files.lock().open_files()))
+    }
+
     fn snapshot(&self, tid: Pid) -> Option<ProcessInfo> {
         let (mut info, memory) = with_table(|t| {
             let p = t.procs.get(&tid)?;
@@ -103,6 +122,7 @@ impl Processes for ProcessView {
                 cpu_ticks: task::cpu_ticks(tid),
                 start_ticks: p.start_ticks,
                 threads: t.live_threads(p.tgid).count(),
+                nice: p.nice,
                 regions: Vec::new(),
             };
             Some((info, p.memory.clone()))

@@ -20,6 +20,8 @@ pub struct UserMemory {
     /// The lowest address of the main stack's region (its size is RLIMIT_STACK at
     /// exec, capped below the mmap area).
     pub stack_bottom: u64,
+    /// Where the environment strings lie on the stack (/proc/PID/environ).
+    pub env: core::ops::Range<u64>,
 }
 
 const fn page_ceil(x: u64) -> u64 {
@@ -42,7 +44,7 @@ impl UserMemory {
     pub fn new(space: &mut AddressSpace, brk_start: u64, stack_limit: u64) -> Self {
         let stack_bottom = stack_bottom(stack_limit);
         space.add_region(stack_bottom, USER_STACK_TOP, rw());
-        Self { brk_start, brk: brk_start, stack_bottom }
+        Self { brk_start, brk: brk_start, stack_bottom, env: 0..0 }
     }
 }
 

@@ -161,24 +161,45 @@ pub fn statx(dirfd: i32, path: u64, flags: u32, _mask: u32, out: u64) -> SysResu
     user::copy_out(out, &statx.to_bytes()).map(|()| 0)
 }
 
-/// statfs/fstatfs: the tmpfs's figures (pages of file data; free memory).
-pub fn statfs(out: u64) -> SysResult {
-    const TMPFS_MAGIC: i64 = 0x0102_1994;
-    // The tmpfs's size is its limit; what it can still take is also bounded by the
-    // free frames outside the kernel's reserve.
+/// Linux's f_type values (linux/magic.h).
+const TMPFS_MAGIC: i64 = 0x0102_1994;
+const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+const PIPEFS_MAGIC: i64 = 0x5049_5045;
+const SOCKFS_MAGIC: i64 = 0x534f_434b;
+const ANON_INODE_FS_MAGIC: i64 = 0x0904_1934;
+
+/// What statfs reports for the file system of a file whose stat is `stat`: the
+/// tmpfs its size (its limit, and what it can still take, also bounded by the
+/// free frames outside the kernel's reserve); devtmpfs is a tmpfs, as on Linux;
+/// proc, pipes, sockets and anonymous inodes have no blocks.
+fn statfs_of(stat: &kabi::Stat) -> Statfs {
     use crate::mm::{file_pages, frames};
-    let (limit, used) = (file_pages::limit(), file_pages::in_use());
-    let free_frames = frames::stats().free.saturating_sub(frames::reserve());
-    let available = limit.saturating_sub(used).min(free_frames);
-    let info = Statfs {
-        f_type: TMPFS_MAGIC,
-        f_bsize: 4096,
-        f_blocks: limit,
-        f_bfree: available,
-        f_bavail: available,
-        f_namelen: 255,
-        f_frsize: 4096,
-        ..Statfs::default()
-    };
-    user::copy_out(out, &info.to_bytes()).map(|()| 0)
+    let empty = |f_type| Statfs { f_type, f_bsize: 4096, f_namelen: 255, f_frsize: 4096, ..Statfs::default() };
+    match stat.st_dev {
+        vfs::TMPFS_DEV | vfs::DEVFS_DEV => {
+            let (limit, used) = (file_pages::limit(), file_pages::in_use());
+            let free_frames = frames::stats().free.saturating_sub(frames::reserve());
+            let available = limit.saturating_sub(used).min(free_frames);
+            Statfs { f_blocks: limit, f_bfree: available, f_bavail: available, ..empty(TMPFS_MAGIC) }
+        }
+        vfs::PROCFS_DEV => empty(PROC_SUPER_MAGIC),
+        _ => match stat.st_mode & kabi::fs::S_IFMT {
+            kabi::fs::S_IFIFO => empty(PIPEFS_MAGIC),
+            kabi::fs::S_IFSOCK => empty(SOCKFS_MAGIC),
+            _ => empty(ANON_INODE_FS_MAGIC),
+        },
+    }
+}
+
+/// statfs(path): the file system holding `path`.
+pub fn statfs(path: u64, out: u64) -> SysResult {
+    let path = user::read_path(path)?;
+    let node = resolve_at(AT_FDCWD, &path, true)?;
+    user::copy_out(out, &statfs_of(&vfs::stat(&node)).to_bytes()).map(|()| 0)
+}
+
+/// fstatfs(fd): the file system of an open file.
+pub fn fstatfs(fd: i32, out: u64) -> SysResult {
+    let stat = file(fd)?.stat();
+    user::copy_out(out, &statfs_of(&stat).to_bytes()).map(|()| 0)
 }

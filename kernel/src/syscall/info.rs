@@ -4,7 +4,7 @@ use kabi::{Errno, Sysinfo, Timespec, Timeval, Utsname};
 
 use super::{SysResult, user};
 use crate::task::sleep;
-use crate::time;
+use crate::{time, uts};
 
 const CLOCK_REALTIME: i32 = 0;
 const CLOCK_MONOTONIC: i32 = 1;
@@ -88,11 +88,11 @@ pub fn uname(out: u64) -> SysResult {
     crate::ktest::panic_in_syscall_if_asked("uname");
     let field = Utsname::text_field;
     let uts = Utsname {
-        sysname: field(b"Kestrel"),
-        nodename: field(&hostname()),
-        release: field(env!("CARGO_PKG_VERSION").as_bytes()),
-        version: field(b"#1"),
-        machine: field(b"x86_64"),
+        sysname: field(uts::SYSNAME.as_bytes()),
+        nodename: field(&uts::hostname()),
+        release: field(uts::RELEASE.as_bytes()),
+        version: field(uts::VERSION.as_bytes()),
+        machine: field(uts::MACHINE.as_bytes()),
         domainname: field(b"(none)"),
     };
     user::copy_out(out, &uts.to_bytes()).map(|()| 0)
@@ -120,20 +120,12 @@ pub fn sysinfo(out: u64) -> SysResult {
     user::copy_out(out, &info.to_bytes()).map(|()| 0)
 }
 
-/// The host name (sethostname changes it; uname reports it).
-static HOSTNAME: spin::Mutex<alloc::vec::Vec<u8>> = spin::Mutex::new(alloc::vec::Vec::new());
-
-fn hostname() -> alloc::vec::Vec<u8> {
-    let name = crate::arch::cpu::without_interrupts(|| HOSTNAME.lock().clone());
-    if name.is_empty() { b"kestrel".to_vec() } else { name }
-}
-
+/// sethostname: the name uname and /proc/sys/kernel/hostname report.
 pub fn sethostname(name: u64, len: usize) -> SysResult {
-    if len > 64 {
+    if len > uts::HOST_NAME_MAX {
         return Err(Errno::EINVAL);
     }
-    let name = user::copy_in(name, len)?;
-    crate::arch::cpu::without_interrupts(|| *HOSTNAME.lock() = name);
+    uts::set_hostname(user::copy_in(name, len)?);
     Ok(0)
 }
 

@@ -12,8 +12,6 @@ mod process;
 mod signals;
 mod user;
 
-use core::sync::atomic::{AtomicU64, Ordering};
-
 use kabi::{Errno, nr};
 
 use crate::proc::signal::Restart;
@@ -116,8 +114,8 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::UTIMENSAT => fsops::utimensat(a.int(0), a.u64(1), a.u64(2), a.u32(3)),
         nr::UMASK => fsops::umask(a.u32(0)),
         nr::STATX => fsops::statx(a.int(0), a.u64(1), a.u32(2), a.u32(3), a.u64(4)),
-        nr::STATFS => fsops::statfs(a.u64(1)),
-        nr::FSTATFS => fsops::statfs(a.u64(1)),
+        nr::STATFS => fsops::statfs(a.u64(0), a.u64(1)),
+        nr::FSTATFS => fsops::fstatfs(a.int(0), a.u64(1)),
         nr::SYNC | nr::SYNCFS => Ok(0), // tmpfs: memory is the storage
         nr::FSYNC | nr::FDATASYNC => files::fsync(a.int(0)),
         nr::SENDFILE => files::sendfile(a.int(0), a.int(1), a.u64(2), a.usize(3)),
@@ -218,14 +216,9 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
     }
 }
 
-static REPORTED: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
-
+/// An unknown number: ENOSYS, counted (/proc/enosys) and logged the first time.
 fn unknown(number: usize) -> SysResult {
-    let word = &REPORTED[(number / 64) % REPORTED.len()];
-    let bit = 1 << (number % 64);
-    // Numbers Linux could have are reported once each; others every time (the log
-    // rate-limits them).
-    if number >= 512 || word.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
+    if crate::enosys::record(number) {
         let name = nr::name(number).unwrap_or("unknown");
         log::warn!("syscall {number} ({name}) is not implemented: ENOSYS");
     }

@@ -31,9 +31,12 @@ pub fn fork(frame: &TrapFrame) -> SysResult {
     lifecycle::fork(frame, CloneOptions::default()).map(|pid| pid as usize)
 }
 
-/// vfork: a copy whose parent sleeps until the child execs or exits, as Linux's.
+/// vfork: a child in the parent's memory, the parent asleep until it execs or exits.
 pub fn vfork(frame: &TrapFrame) -> SysResult {
-    lifecycle::fork(frame, CloneOptions { vfork: true, ..CloneOptions::default() }).map(|pid| pid as usize)
+    // Linux's vfork is clone(CLONE_VM | CLONE_VFORK): the child borrows the
+    // parent's memory (what it writes there, the parent sees) while the parent sleeps.
+    let options = CloneOptions { vfork: true, share_memory: true, ..CloneOptions::default() };
+    lifecycle::fork(frame, options).map(|pid| pid as usize)
 }
 
 /// Bytes of clone3's `struct clone_args` up to `tls` (CLONE_ARGS_SIZE_VER0).

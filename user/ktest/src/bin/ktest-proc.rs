@@ -5,8 +5,13 @@
 //! gone after it is reaped, /proc/meminfo (MemTotal and MemFree in kB, agreeing with
 //! sysinfo), /proc/uptime (two numbers, agreeing with sysinfo), /proc/mounts (/ and
 //! /proc), /proc/cpuinfo, and /proc/self/exe (also for a program run through a
-//! symbolic link, where it names the file the link leads to), and /proc/self/maps
-//! (the main thread's stack as `[stack]`).
+//! symbolic link, where it names the file the link leads to), /proc/self/maps
+//! (the main thread's stack as `[stack]`), /proc/self/fd (a link per descriptor:
+//! a file's path, " (deleted)" once unlinked, `pipe:[INO]` with the pipe's
+//! inode, /dev/null), /proc/PID/environ (a child's environment as execve gave
+//! it), /proc/self/mountinfo and /proc/filesystems (proc), /proc/sys/kernel
+//! (ostype, osrelease and hostname agreeing with uname), /proc/PID/stat's process
+//! group and session, and statfs/fstatfs's f_type for /proc, /dev and a pipe.
 //!
 //! Must run as a program called ktest-proc (the command name is checked).
 use std::cell::Cell;
@@ -20,8 +25,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use ktest::{
-    Context, Outcome, child_check, ensure, expect_eq, expect_exit, expect_failure, fork_and_wait, pid_t, pipe, spawn,
-    sysinfo, text, wait_for,
+    Context, Outcome, child_check, ensure, expect_eq, expect_exit, expect_failure, fork_and_wait, pid_t, pipe, pipe2,
+    spawn, sysinfo, text, wait_for,
 };
 
 const NAME: &str = "proc";
@@ -254,7 +259,163 @@ fn stack_in_maps() -> Outcome {
     expect_eq("/proc/self/maps [stack] permissions", perms, "rw-p")
 }
 
+/// /proc/self/fd: the links name what each descriptor is open on.
+fn descriptor_links() -> Outcome {
+    let path = env::temp_dir().join(format!("ktest-proc-fd-{}", process::id()));
+    let file = fs::File::create(&path).context("create a file")?;
+    let null = fs::File::open("/dev/null").context("open /dev/null")?;
+    let (read_end, _write_end) = pipe().context("pipe")?;
+    let link = |fd: i32| fs::read_link(format!("/proc/self/fd/{fd}")).context(format_args!("readlink fd {fd}"));
+    use std::os::fd::AsRawFd;
+    expect_eq("/proc/self/fd of a file", link(file.as_raw_fd())?, path.clone())?;
+    expect_eq("/proc/self/fd of /dev/null", link(null.as_raw_fd())?, std::path::PathBuf::from("/dev/null"))?;
+    let ino_of = |end: &fs::File| {
+        use std::os::unix::fs::MetadataExt;
+        end.metadata().context("fstat a pipe").map(|m| m.ino())
+    };
+    let pipe_ino = ino_of(&read_end)?;
+    let (other_pipe, _other_write_end) = pipe().context("pipe")?;
+    ensure(ino_of(&other_pipe)? != pipe_ino, || format!("two pipes share inode number {pipe_ino}"))?;
+    expect_eq(
+        "/proc/self/fd of a pipe",
+        link(read_end.as_raw_fd())?,
+        std::path::PathBuf::from(format!("pipe:[{pipe_ino}]")),
+    )?;
+    let listed: Vec<i32> = fs::read_dir("/proc/self/fd")
+        .context("list /proc/self/fd")?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    for fd in [0, file.as_raw_fd(), null.as_raw_fd(), read_end.as_raw_fd()] {
+        ensure(listed.contains(&fd), || format!("fd {fd} is not listed in /proc/self/fd: {listed:?}"))?;
+    }
+    fs::remove_file(&path).context("unlink the file")?;
+    let deleted = format!("{} (deleted)", path.display());
+    expect_eq("/proc/self/fd of an unlinked file", link(file.as_raw_fd())?, std::path::PathBuf::from(deleted))?;
+    println!("/proc/self/fd: a file, /dev/null, a pipe, an unlinked file");
+    Ok(())
+}
+
+/// /proc/PID/environ of a child holds the environment execve gave it.
+fn child_environment() -> Outcome {
+    // Close-on-exec: only the child's stdin (a dup) stays open in cat, so
+    // closing the write end here gives it end of file.
+    let (read_end, write_end) = pipe2(libc::O_CLOEXEC).context("pipe")?;
+    let argv = [c"/bin/cat"].map(std::ffi::CString::from);
+    let envp = [c"KTEST_PROC_ENV=kestrel-42", c"SECOND=2"].map(std::ffi::CString::from);
+    use std::os::fd::IntoRawFd;
+    let input = read_end.into_raw_fd();
+    let pid = spawn(move || {
+        // SAFETY: dup2 on descriptors this child owns; the shell then reads stdin.
+        unsafe { libc::dup2(input, 0) };
+        let error = ulib::process::execve(&argv[0], &argv, &envp);
+        eprintln!("execve /bin/cat: {error}");
+        127
+    })?;
+    let path = format!("/proc/{pid}/environ");
+    let deadline = Instant::now() + STATE_TIMEOUT;
+    let environ = loop {
+        let bytes = fs::read(&path).context(format_args!("read {path}"))?;
+        if bytes.starts_with(b"KTEST_PROC_ENV") || Instant::now() > deadline {
+            break bytes;
+        }
+        thread::sleep(Duration::from_millis(10));
+    };
+    drop(write_end);
+    expect_exit(wait_for(pid)?, 0)?;
+    expect_eq(
+        "a child's /proc/PID/environ",
+        text(&environ).into_owned(),
+        "KTEST_PROC_ENV=kestrel-42\0SECOND=2\0".into(),
+    )?;
+    println!("/proc/PID/environ: the child's two variables");
+    Ok(())
+}
+
+/// The file-system magic numbers statfs reports (linux/magic.h).
+/// (i128: glibc's f_type is signed, musl's unsigned.)
+const TMPFS_MAGIC: i128 = 0x0102_1994;
+const PROC_SUPER_MAGIC: i128 = 0x9fa0;
+const PIPEFS_MAGIC: i128 = 0x5049_5045;
+
+/// mountinfo, filesystems, sys/kernel, stat's groups, and statfs.
+fn mounts_and_kernel_files() -> Outcome {
+    let mountinfo = read_proc("/proc/self/mountinfo")?;
+    let proc_line = mountinfo.lines().find(|l| l.split(' ').nth(4) == Some("/proc"));
+    let proc_line = proc_line.ok_or_else(|| format!("no /proc in mountinfo:\n{mountinfo}"))?;
+    let after_dash = proc_line.split(" - ").nth(1).unwrap_or("");
+    ensure(after_dash.starts_with("proc proc "), || format!("mountinfo's /proc line is {proc_line:?}"))?;
+    let filesystems = read_proc("/proc/filesystems")?;
+    ensure(filesystems.lines().any(|l| l == "nodev\tproc"), || format!("/proc/filesystems: {filesystems:?}"))?;
+
+    // SAFETY: uname fills the zeroed structure.
+    let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: as above; `uts` is valid for writes.
+    ensure(unsafe { libc::uname(&mut uts) } == 0, || "uname failed".into())?;
+    let field = |f: &[libc::c_char]| f.iter().take_while(|&&c| c != 0).map(|&c| c as u8 as char).collect::<String>();
+    let kernel = |name: &str| read_proc(&format!("/proc/sys/kernel/{name}")).map(|t| t.trim_end().to_string());
+    expect_eq("/proc/sys/kernel/ostype against uname", kernel("ostype")?, field(&uts.sysname))?;
+    expect_eq("/proc/sys/kernel/osrelease against uname", kernel("osrelease")?, field(&uts.release))?;
+    expect_eq("/proc/sys/kernel/hostname against uname", kernel("hostname")?, field(&uts.nodename))?;
+    let pid_max: u64 = kernel("pid_max")?.parse().map_err(|e| format!("pid_max: {e}"))?;
+    ensure(pid_max >= 32768, || format!("pid_max {pid_max}"))?;
+
+    let stat = read_proc("/proc/self/stat")?;
+    let after_comm = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_comm.split(' ').collect();
+    // SAFETY: getpgrp and getsid(0) have no preconditions.
+    let (pgrp, session) = unsafe { (libc::getpgrp(), libc::getsid(0)) };
+    expect_eq("/proc/self/stat pgrp", fields.get(2).copied(), Some(pgrp.to_string().as_str()))?;
+    expect_eq("/proc/self/stat session", fields.get(3).copied(), Some(session.to_string().as_str()))?;
+
+    let magic_of = |path: &std::ffi::CStr| {
+        // SAFETY: statfs fills the zeroed structure from a NUL-terminated path.
+        let mut buf: libc::statfs = unsafe { std::mem::zeroed() };
+        // SAFETY: as above.
+        let r = unsafe { libc::statfs(path.as_ptr(), &mut buf) };
+        (r == 0).then_some(i128::from(buf.f_type))
+    };
+    expect_eq("statfs(/proc).f_type", magic_of(c"/proc"), Some(PROC_SUPER_MAGIC))?;
+    expect_eq("statfs(/dev).f_type", magic_of(c"/dev"), Some(TMPFS_MAGIC))?;
+    expect_failure(
+        "statfs of a missing path",
+        magic_of(c"/no/such/path").ok_or(std::io::Error::last_os_error()),
+        libc::ENOENT,
+    )?;
+    let (read_end, _write_end) = pipe().context("pipe")?;
+    use std::os::fd::AsRawFd;
+    // SAFETY: fstatfs fills the zeroed structure for an open descriptor.
+    let mut buf: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    ensure(unsafe { libc::fstatfs(read_end.as_raw_fd(), &mut buf) } == 0, || "fstatfs of a pipe failed".into())?;
+    expect_eq("fstatfs(pipe).f_type", i128::from(buf.f_type), PIPEFS_MAGIC)?;
+    println!("mountinfo, filesystems, sys/kernel, stat's pgrp and session, statfs: as Linux");
+    Ok(())
+}
+
+/// A system call neither Linux nor Kestrel has (nfsservctl, removed from Linux)
+/// gives ENOSYS; Kestrel counts it in /proc/enosys ("NUMBER NAME COUNT").
+fn unknown_calls_are_counted() -> Outcome {
+    const NFSSERVCTL: libc::c_long = 180;
+    for _ in 0..2 {
+        // SAFETY: a system call that only returns ENOSYS.
+        let r = unsafe { libc::syscall(NFSSERVCTL, 0, 0, 0) };
+        expect_failure("nfsservctl", if r == -1 { Err(std::io::Error::last_os_error()) } else { Ok(r) }, libc::ENOSYS)?;
+    }
+    let Ok(counts) = fs::read_to_string("/proc/enosys") else {
+        println!("no /proc/enosys (not Kestrel): the count is not checked");
+        return Ok(());
+    };
+    let count = counts.lines().find_map(|l| l.strip_prefix("180 nfsservctl ")).and_then(|n| n.parse::<u64>().ok());
+    ensure(count.is_some_and(|n| n >= 2), || format!("/proc/enosys does not count nfsservctl twice:\n{counts}"))?;
+    println!("/proc/enosys: nfsservctl counted {}", count.unwrap_or(0));
+    Ok(())
+}
+
 fn proc_test() -> Outcome {
+    unknown_calls_are_counted()?;
+    descriptor_links()?;
+    child_environment()?;
+    mounts_and_kernel_files()?;
     exe_through_a_link()?;
     stack_in_maps()?;
     self_files()?;

@@ -1,0 +1,98 @@
+//! The text of a process's files under /proc/PID (and of its threads' under
+//! task/TID): stat, status, cmdline, comm, maps, environ, mounts, mountinfo, in
+//! Linux's formats (enough for `ps` and `free`).
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use crate::time;
+
+use super::super::processes::{ProcessInfo, processes};
+use super::ProcessFile;
+
+/// Clock ticks (USER_HZ, 100 a second) from timer ticks.
+fn user_hz(ticks: u64) -> u64 {
+    ticks * 100 / u64::from(time::TIMER_HZ)
+}
+
+/// The text of process file `file` of `p`.
+pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
+    let mut s = String::new();
+    match file {
+        ProcessFile::Stat => {
+            // Linux's 52 fields; those Kestrel does not track are 0.
+            let _ = write!(
+                s,
+                "{} ({}) {} {} {} {} 0 -1 0 0 0 0 0 {} 0 0 0 {} {} {} 0 {} {} {}",
+                p.pid,
+                p.name,
+                p.state,
+                p.ppid,
+                p.pgid,
+                p.sid,
+                user_hz(p.cpu_ticks),
+                20 + p.nice,
+                p.nice,
+                p.threads,
+                user_hz(p.start_ticks),
+                p.resident_pages * 4096,
+                p.resident_pages
+            );
+            for _ in 0..28 {
+                s.push_str(" 0");
+            }
+            s.push('\n');
+        }
+        ProcessFile::Status => {
+            let state = match p.state {
+                'R' => "R (running)",
+                'T' => "T (stopped)",
+                'Z' => "Z (zombie)",
+                _ => "S (sleeping)",
+            };
+            let _ = write!(
+                s,
+                "Name:\t{}\nState:\t{state}\nTgid:\t{}\nPid:\t{pid}\nPPid:\t{}\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
+                p.name,
+                p.tgid,
+                p.ppid,
+                p.resident_pages * 4,
+                p.table_frames * 4,
+                p.threads,
+                pid = p.pid
+            );
+        }
+        ProcessFile::Cmdline => {
+            let mut bytes = Vec::new();
+            for arg in &p.cmdline {
+                bytes.extend_from_slice(arg.as_bytes());
+                bytes.push(0);
+            }
+            return bytes;
+        }
+        ProcessFile::Comm => {
+            let _ = writeln!(s, "{}", p.name);
+        }
+        ProcessFile::Maps => {
+            // start-end perms offset dev inode name (anonymous: offset, device and
+            // inode are 0, as Linux shows them).
+            for r in &p.regions {
+                let flag = |on: bool, c: char| if on { c } else { '-' };
+                let perms = [flag(r.read, 'r'), flag(r.write, 'w'), flag(r.execute, 'x'), 'p'];
+                let perms: String = perms.iter().collect();
+                let line = format!("{:08x}-{:08x} {perms} 00000000 00:00 0", r.start, r.end);
+                if r.name.is_empty() {
+                    let _ = writeln!(s, "{line}");
+                } else {
+                    let _ = writeln!(s, "{line:<73}{}", r.name);
+                }
+            }
+        }
+        ProcessFile::Environ => return processes().environ(p.tgid).unwrap_or_default(),
+        ProcessFile::Mounts => super::system::mounts(&mut s),
+        ProcessFile::Mountinfo => super::system::mountinfo(&mut s),
+        ProcessFile::Exe => {}
+    }
+    s.into_bytes()
+}
