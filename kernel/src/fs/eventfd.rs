@@ -2,8 +2,8 @@
 //! would pass u64::MAX - 1); read returns it and resets it to 0, or with
 //! EFD_SEMAPHORE returns 1 and subtracts 1 (blocking while it is 0). Reads and
 //! writes move exactly 8 bytes (EINVAL for a shorter buffer).
+use kabi::Errno;
 use kabi::fs::{POLLIN, POLLOUT};
-use kabi::{Errno, Stat};
 use spin::Mutex;
 
 use crate::arch::cpu::without_interrupts;
@@ -89,11 +89,6 @@ impl FileOps for EventFd {
 
     fn wait_queue(&self) -> Option<&WaitQueue> {
         Some(&self.changed)
-    }
-
-    /// An anonymous inode, as Linux's: mode 0600 with no file type.
-    fn stat(&self) -> Stat {
-        Stat { st_mode: 0o600, st_nlink: 1, st_blksize: 4096, ..Stat::default() }
     }
 
     fn bytes_ready(&self) -> usize {
