@@ -79,6 +79,9 @@ fn restartable_by_handler(number: usize) -> bool {
             | nr::CLOCK_NANOSLEEP
             | nr::SELECT
             | nr::PSELECT6
+            | nr::EPOLL_WAIT
+            | nr::EPOLL_PWAIT
+            | nr::EPOLL_PWAIT2
     )
 }
 
