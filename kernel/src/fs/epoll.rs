@@ -16,7 +16,7 @@ use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
 
 use kabi::Errno;
-use kabi::events::{EPOLLERR, EPOLLET, EPOLLHUP, EPOLLONESHOT};
+use kabi::events::{EPOLLERR, EPOLLET, EPOLLEXCLUSIVE, EPOLLHUP, EPOLLONESHOT};
 use kabi::fs::POLLIN;
 use spin::Mutex;
 
@@ -137,7 +137,7 @@ impl Epoll {
     pub fn modify(&self, fd: i32, file: &Arc<OpenFile>, events: u32, data: u64) -> Result<(), Errno> {
         self.with(|interest| {
             let entry = interest.iter_mut().find(|i| i.is(fd, file)).ok_or(Errno::ENOENT)?;
-            if entry.events & kabi::events::EPOLLEXCLUSIVE != 0 {
+            if entry.events & EPOLLEXCLUSIVE != 0 {
                 return Err(Errno::EINVAL);
             }
             *entry = Interest { events, data, disarmed: false, seen: None, fd, file: entry.file.clone() };

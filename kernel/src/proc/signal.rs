@@ -177,9 +177,10 @@ pub fn take_pending(p: &mut Process, mask: u64) -> Option<SigInfo> {
     Some(info.unwrap_or(SigInfo { si_signo: i32::from(number), si_code: SI_KERNEL, ..SigInfo::default() }))
 }
 
-/// Mark `signal` pending on `p` (unless it is ignored), with `info`. If it can be
-/// delivered, the task's signal-pending flag is set (which wakes it from a
-/// blocking wait). Returns whether it was.
+/// Mark `signal` pending on `p` (unless `discards` says it goes), with `info`,
+/// and wake signalfd readers. If it can be delivered, the task's
+/// signal-pending flag is set (which wakes it from a blocking wait). Returns
+/// whether it was.
 pub fn post(p: &mut Process, signal: Signal, info: SigInfo) -> bool {
     if signal == Signal::SIGCONT || signal == Signal::SIGKILL {
         p.continue_if_stopped();
@@ -219,10 +220,11 @@ fn cancelled_by(signal: Signal) -> u64 {
     }
 }
 
-/// Mark `signal`, sent to the process `p` belongs to, pending in its thread group
-/// (unless ignored), with `info`; `receiver` is a thread of the group that does
-/// not block it (if any), whose signal-pending flag is set. SIGKILL, SIGSTOP and
-/// SIGCONT are posted to every thread instead (kill does so).
+/// Mark `signal`, sent to the process `p` belongs to, pending in its thread
+/// group (unless `discards` says it goes), with `info`, and wake signalfd
+/// readers; `receiver` is a thread of the group that does not block it (if
+/// any), whose signal-pending flag is set. SIGKILL, SIGSTOP and SIGCONT are
+/// posted to every thread instead (kill does so).
 pub fn post_to_group(p: &mut Process, receiver: Option<Pid>, signal: Signal, info: SigInfo) {
     let mut group = p.group();
     group.pending &= !cancelled_by(signal);
