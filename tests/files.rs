@@ -62,3 +62,10 @@ fn filling_the_file_system_gives_enospc_and_deleting_frees_it() {
 fn eventfd_counts_blocks_and_polls_as_on_linux() {
     run_ktest("eventfd", "");
 }
+
+/// select/pselect6, epoll, timerfd and signalfd as event loops use them
+/// (tests/guest-c/events.c, musl; the same program passes on Linux).
+#[test]
+fn select_epoll_timerfd_signalfd_as_on_linux() {
+    run_ktest("events", "");
+}

@@ -4,8 +4,8 @@
 //! writes move exactly 8 bytes (EINVAL for a shorter buffer).
 use alloc::vec::Vec;
 
+use kabi::Errno;
 use kabi::fs::{POLLIN, POLLOUT};
-use kabi::{Errno, Stat};
 use spin::Mutex;
 
 use crate::arch::cpu::without_interrupts;
@@ -91,11 +91,6 @@ impl FileOps for EventFd {
 
     fn wait_queue(&self) -> Option<&WaitQueue> {
         Some(&self.changed)
-    }
-
-    /// An anonymous inode, as Linux's: mode 0600 with no file type.
-    fn stat(&self) -> Stat {
-        Stat { st_mode: 0o600, st_nlink: 1, st_blksize: 4096, ..Stat::default() }
     }
 
     fn bytes_ready(&self) -> usize {

@@ -338,6 +338,22 @@ impl OpenFile {
         }
     }
 
+    /// The files a poller of this one waits on as well (fs/ops.rs, `watched`).
+    pub fn watched(&self) -> Vec<Arc<OpenFile>> {
+        match &self.kind {
+            FileKind::Other(ops) => ops.watched(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The object behind a file of kind `T` (fs/ops.rs), None for other files.
+    pub fn downcast<T: FileOps>(&self) -> Option<&T> {
+        match &self.kind {
+            FileKind::Other(ops) => (&**ops as &dyn core::any::Any).downcast_ref(),
+            _ => None,
+        }
+    }
+
     /// The queue a poller waits on for this file to change, if it can change.
     pub fn wait_queue(&self) -> Option<&WaitQueue> {
         match &self.kind {

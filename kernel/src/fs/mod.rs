@@ -1,6 +1,8 @@
 //! Files: the VFS (tmpfs root from the initramfs, devfs at /dev, procfs at
-//! /proc), open files and descriptor tables, pipes, and the console TTY.
+//! /proc), open files and descriptor tables, pipes, the console TTY, and event
+//! files (eventfd, epoll, timerfd, signalfd).
 pub mod devfs;
+pub mod epoll;
 pub mod eventfd;
 pub mod fdtable;
 pub mod file;
@@ -10,6 +12,8 @@ pub mod pipe;
 pub mod processes;
 pub mod procfs;
 pub mod root;
+pub mod signalfd;
+pub mod timerfd;
 pub mod tty;
 pub mod vfs;
 

@@ -1,23 +1,37 @@
 //! Kinds of open file defined in files of their own (sockets, event counters,
 //! timers, epoll instances, pseudo-terminals): what an `OpenFile` asks of them,
 //! as Linux's file_operations. Each implements `FileOps`.
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::any::Any;
 use core::fmt::Debug;
 
 use kabi::{Errno, Stat};
 
+use super::file::OpenFile;
 use crate::task::wait_queue::WaitQueue;
 
-pub trait FileOps: Debug + Send + Sync {
-    /// read(2); `nonblocking` is O_NONBLOCK (EAGAIN instead of waiting).
-    fn read(&self, buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno>;
-    /// write(2).
-    fn write(&self, data: &[u8], nonblocking: bool) -> Result<usize, Errno>;
+/// `Any` lets a system call find the object behind a file of its kind
+/// (`OpenFile::downcast`: epoll_ctl's instance, signalfd4's file).
+pub trait FileOps: Any + Debug + Send + Sync {
+    /// read(2); `nonblocking` is O_NONBLOCK (EAGAIN instead of waiting). EINVAL
+    /// for a kind that cannot be read, as Linux's.
+    fn read(&self, _buf: &mut [u8], _nonblocking: bool) -> Result<usize, Errno> {
+        Err(Errno::EINVAL)
+    }
+    /// write(2); EINVAL for a kind that cannot be written.
+    fn write(&self, _data: &[u8], _nonblocking: bool) -> Result<usize, Errno> {
+        Err(Errno::EINVAL)
+    }
     /// The poll events among `events` that are ready now.
     fn poll(&self, events: i16) -> i16;
     /// The queue a poller or blocked reader waits on for this file to change.
     fn wait_queue(&self) -> Option<&WaitQueue>;
-    /// fstat's answer (the file type in st_mode: S_IFSOCK, anonymous inodes...).
-    fn stat(&self) -> Stat;
+    /// fstat's answer (the file type in st_mode: S_IFSOCK...); by default an
+    /// anonymous inode, as Linux's event files: mode 0600 with no file type.
+    fn stat(&self) -> Stat {
+        Stat { st_mode: 0o600, st_nlink: 1, st_blksize: 4096, ..Stat::default() }
+    }
     /// Bytes a read would return now (FIONREAD).
     fn bytes_ready(&self) -> usize {
         0
@@ -29,6 +43,11 @@ pub trait FileOps: Debug + Send + Sync {
     /// Whether it is a terminal (isatty, job control).
     fn is_terminal(&self) -> bool {
         false
+    }
+    /// Other files whose queues a poller of this one waits on too (the files an
+    /// epoll instance watches).
+    fn watched(&self) -> Vec<Arc<OpenFile>> {
+        Vec::new()
     }
     /// The last descriptor to it has closed.
     fn release(&self) {}

@@ -1,11 +1,13 @@
 //! The narrow interface through which files reach the processes above them: the
 //! caller's ids and signal state for the TTY's job control, signals for the TTY
-//! and pipes, and snapshots of processes for /proc. The process layer registers
+//! and pipes, the caller's pending signals for signalfd, and snapshots of
+//! processes for /proc. The process layer registers
 //! its implementation at boot, so fs/ never imports proc/.
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use kabi::SigInfo;
 use kabi::signal::Signal;
 
 use crate::task::Pid;
@@ -70,6 +72,12 @@ pub trait Processes: Sync {
     /// Whether `signal` would reach the calling thread (neither blocked nor
     /// ignored).
     fn caller_accepts(&self, signal: Signal) -> bool;
+    /// The signals pending for the calling thread: its own and its process's
+    /// (signalfd's readiness).
+    fn pending_signals(&self) -> u64;
+    /// Take the lowest pending signal in `mask` from the calling thread (its
+    /// own first, then its process's), with its details (a signalfd read).
+    fn take_signal(&self, mask: u64) -> Option<SigInfo>;
     /// Raise `signal` on the calling thread (SIGPIPE).
     fn raise(&self, signal: Signal);
     /// Send `signal` to every process of group `pgid` (the TTY's ^C, SIGTTIN).

@@ -1,10 +1,12 @@
 //! What the process layer shows to files (the `fs::processes::Processes`
 //! interface, registered at boot): the caller's ids and signal state for the
-//! TTY, signals for the TTY and pipes, and snapshots of processes for /proc.
+//! TTY, signals for the TTY and pipes, pending signals for signalfd, and
+//! snapshots of processes for /proc.
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use kabi::SigInfo;
 use kabi::signal::Signal;
 
 use crate::fs::file::OpenFile;
@@ -13,6 +15,7 @@ use crate::task::scheduler::{self as task, RunState};
 
 use super::lifecycle::{self, Target};
 use super::process::{Pid, ProcessMemory, State};
+use super::signal;
 use super::table::{with_current, with_table};
 
 /// The most of a process's environment /proc/PID/environ shows.
@@ -60,6 +63,14 @@ impl Processes for ProcessView {
 
     fn caller_accepts(&self, signal: Signal) -> bool {
         with_current(|p| !p.signals.ignores(signal) && p.signals.mask & signal.mask_bit() == 0)
+    }
+
+    fn pending_signals(&self) -> u64 {
+        with_current(|p| signal::pending_set(p))
+    }
+
+    fn take_signal(&self, mask: u64) -> Option<SigInfo> {
+        with_current(|p| signal::take_pending(p, mask))
     }
 
     fn raise(&self, signal: Signal) {

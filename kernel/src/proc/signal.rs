@@ -26,6 +26,7 @@ use spin::Mutex;
 
 use crate::arch::gdt::{USER_CODE_SELECTOR, USER_DATA_SELECTOR};
 use crate::arch::trap::TrapFrame;
+use crate::fs::signalfd;
 use crate::layout::USER_END;
 use crate::mm::address_space::AddressSpace;
 use crate::mm::user;
@@ -155,9 +156,31 @@ pub fn pending_set(p: &Process) -> u64 {
     p.signals.pending | p.group().pending
 }
 
-/// Mark `signal` pending on `p` (unless it is ignored), with `info`. If it can be
-/// delivered, the task's signal-pending flag is set (which wakes it from a
-/// blocking wait). Returns whether it was.
+/// Take the lowest pending signal of `p` in `mask`, its own before its
+/// process's (Linux's dequeue_signal), with its details.
+pub fn take_pending(p: &mut Process, mask: u64) -> Option<SigInfo> {
+    let own = p.signals.pending & mask;
+    let (number, info) = if own != 0 {
+        let number = own.trailing_zeros() as u8 + 1;
+        p.signals.pending &= !(1 << (number - 1));
+        (number, p.signals.info.remove(&number))
+    } else {
+        let mut group = p.group();
+        let shared = group.pending & mask;
+        if shared == 0 {
+            return None;
+        }
+        let number = shared.trailing_zeros() as u8 + 1;
+        group.pending &= !(1 << (number - 1));
+        (number, group.pending_info.remove(&number))
+    };
+    Some(info.unwrap_or(SigInfo { si_signo: i32::from(number), si_code: SI_KERNEL, ..SigInfo::default() }))
+}
+
+/// Mark `signal` pending on `p` (unless `discards` says it goes), with `info`,
+/// and wake signalfd readers. If it can be delivered, the task's
+/// signal-pending flag is set (which wakes it from a blocking wait). Returns
+/// whether it was.
 pub fn post(p: &mut Process, signal: Signal, info: SigInfo) -> bool {
     if signal == Signal::SIGCONT || signal == Signal::SIGKILL {
         p.continue_if_stopped();
@@ -165,16 +188,24 @@ pub fn post(p: &mut Process, signal: Signal, info: SigInfo) -> bool {
     let cancelled = cancelled_by(signal);
     p.signals.pending &= !cancelled;
     p.group().pending &= !cancelled;
-    if p.signals.ignores(signal) {
+    if discards(p, signal) {
         return false;
     }
     p.signals.pending |= bit(signal);
     p.signals.info.insert(signal as u8, info);
+    signalfd::signal_posted();
     let deliverable = p.signals.mask & bit(signal) == 0 || signal == Signal::SIGKILL;
     if deliverable {
         task::set_signal_pending(p.pid, true);
     }
     deliverable
+}
+
+/// Whether `signal` is thrown away on arrival at `p`: ignored and not blocked
+/// (a blocked signal stays pending, as on Linux, for a signalfd to read or
+/// until the action changes).
+fn discards(p: &Process, signal: Signal) -> bool {
+    p.signals.ignores(signal) && p.signals.mask & bit(signal) == 0
 }
 
 /// The pending signals a new `signal` cancels: a stop cancels SIGCONT, SIGCONT
@@ -189,18 +220,20 @@ fn cancelled_by(signal: Signal) -> u64 {
     }
 }
 
-/// Mark `signal`, sent to the process `p` belongs to, pending in its thread group
-/// (unless ignored), with `info`; `receiver` is a thread of the group that does
-/// not block it (if any), whose signal-pending flag is set. SIGKILL, SIGSTOP and
-/// SIGCONT are posted to every thread instead (kill does so).
+/// Mark `signal`, sent to the process `p` belongs to, pending in its thread
+/// group (unless `discards` says it goes), with `info`, and wake signalfd
+/// readers; `receiver` is a thread of the group that does not block it (if
+/// any), whose signal-pending flag is set. SIGKILL, SIGSTOP and SIGCONT are
+/// posted to every thread instead (kill does so).
 pub fn post_to_group(p: &mut Process, receiver: Option<Pid>, signal: Signal, info: SigInfo) {
     let mut group = p.group();
     group.pending &= !cancelled_by(signal);
-    if p.signals.ignores(signal) {
+    if discards(p, signal) {
         return;
     }
     group.pending |= bit(signal);
     group.pending_info.insert(signal as u8, info);
+    signalfd::signal_posted();
     if let Some(tid) = receiver {
         task::set_signal_pending(tid, true);
     }
@@ -274,17 +307,14 @@ pub fn deliver_one(
     restart: Option<Restart>,
 ) -> Disposition {
     loop {
-        let Some(signal) = next_deliverable(p) else { return Disposition::None };
-        let own = p.signals.pending & bit(signal) != 0;
-        let info = if own {
-            p.signals.pending &= !bit(signal);
-            p.signals.info.remove(&(signal as u8))
-        } else {
-            let mut group = p.group();
-            group.pending &= !bit(signal);
-            group.pending_info.remove(&(signal as u8))
+        let Some((signal, info)) = next_deliverable(p).and_then(|s| Some((s, take_pending(p, bit(s))?))) else {
+            // No handler runs: a mask set for a wait (sigsuspend, pselect6)
+            // goes back now instead of when a handler returns.
+            if let Some(mask) = p.signals.saved_mask.take() {
+                p.signals.mask = mask;
+            }
+            return Disposition::None;
         };
-        let info = info.unwrap_or(SigInfo { si_signo: signal as i32, si_code: SI_KERNEL, ..SigInfo::default() });
         let action = p.signals.action(signal);
         match action.sa_handler {
             SIG_IGN => {}

@@ -1,12 +1,12 @@
 //! File-descriptor syscalls: open/openat, close, read/write and their vector and
 //! positional forms, lseek, the stat family, getdents64, ioctl, fcntl, the dup
-//! family, pipe/pipe2, access, readlink, poll/ppoll, getcwd, chdir/fchdir, fsync
-//! and sendfile.
+//! family, pipe/pipe2, access, readlink, getcwd, chdir/fchdir, fsync and
+//! sendfile.
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use kabi::fs::*;
-use kabi::{Errno, PollFd, Termios, Winsize};
+use kabi::{Errno, Termios, Winsize};
 
 use super::user::Flow;
 use super::{SysResult, user};
@@ -14,8 +14,6 @@ use crate::fs::file::OpenFile;
 use crate::fs::tty;
 use crate::fs::vfs::{self, Node};
 use crate::proc::table::with_current;
-use crate::task::sleep;
-use crate::task::wait_queue::WaitQueue;
 
 /// Most iovecs per readv/writev (IOV_MAX).
 const IOV_MAX: i32 = 1024;
@@ -447,59 +445,4 @@ pub fn sendfile(out_fd: i32, in_fd: i32, offset: u64, count: usize) -> SysResult
         user::copy_out(offset, &position.to_le_bytes())?;
     }
     Ok(done)
-}
-
-/// poll over `count` pollfds; `timeout_ms` None waits for ever.
-fn poll_fds(fds: u64, count: usize, timeout_ms: Option<u64>) -> SysResult {
-    let limit = with_current(|p| p.limits().soft(kabi::process::RLIMIT_NOFILE));
-    if count as u64 > limit {
-        return Err(Errno::EINVAL);
-    }
-    let raw = user::copy_in(fds, count * PollFd::SIZE)?;
-    let mut entries: Vec<PollFd> =
-        raw.chunks_exact(PollFd::SIZE).map(|c| PollFd::from_bytes(c.try_into().unwrap_or(&[0; 8]))).collect();
-    let files: Vec<Option<Arc<OpenFile>>> =
-        entries.iter().map(|e| if e.fd < 0 { None } else { file(e.fd).ok() }).collect();
-    let mut queues: Vec<&WaitQueue> = files.iter().flatten().filter_map(|f| f.wait_queue()).collect();
-    queues.push(sleep::queue());
-    let deadline = timeout_ms.map(|t| crate::time::uptime_ms().saturating_add(t));
-    let ready = WaitQueue::wait_until_any(&queues, || {
-        let mut ready = 0;
-        for (entry, file) in entries.iter_mut().zip(&files) {
-            entry.revents = match file {
-                _ if entry.fd < 0 => 0,
-                Some(f) => f.poll_ready(entry.events),
-                None => POLLNVAL,
-            };
-            ready += usize::from(entry.revents != 0);
-        }
-        if ready > 0 || deadline.is_some_and(|d| crate::time::uptime_ms() >= d) {
-            return Some(ready);
-        }
-        if let Some(d) = deadline {
-            sleep::wake_at(d);
-        }
-        None
-    })
-    .map_err(|_| Errno::EINTR)?;
-    let out: Vec<u8> = entries.iter().flat_map(|e| e.to_bytes()).collect();
-    user::copy_out(fds, &out).map(|()| ready)
-}
-
-pub fn poll(fds: u64, count: usize, timeout_ms: i32) -> SysResult {
-    poll_fds(fds, count, u64::try_from(timeout_ms).ok())
-}
-
-pub fn ppoll(fds: u64, count: usize, timeout: u64) -> SysResult {
-    let timeout_ms = if timeout == 0 {
-        None
-    } else {
-        let bytes = user::copy_in(timeout, kabi::Timespec::SIZE)?;
-        let ts = kabi::Timespec::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?);
-        if ts.tv_sec < 0 || !(0..1_000_000_000).contains(&ts.tv_nsec) {
-            return Err(Errno::EINVAL);
-        }
-        Some((ts.tv_sec as u64).saturating_mul(1000).saturating_add((ts.tv_nsec as u64).div_ceil(1_000_000)))
-    };
-    poll_fds(fds, count, timeout_ms)
 }

@@ -8,6 +8,7 @@ mod fsops;
 mod futex;
 mod info;
 mod memory;
+mod poll;
 mod process;
 mod signals;
 mod user;
@@ -76,6 +77,9 @@ fn restartable_by_handler(number: usize) -> bool {
             | nr::CLOCK_NANOSLEEP
             | nr::SELECT
             | nr::PSELECT6
+            | nr::EPOLL_WAIT
+            | nr::EPOLL_PWAIT
+            | nr::EPOLL_PWAIT2
     )
 }
 
@@ -143,8 +147,10 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::FACCESSAT | nr::FACCESSAT2 => files::faccessat(a.int(0), a.u64(1), a.u32(2)),
         nr::READLINK => files::readlinkat(kabi::fs::AT_FDCWD, a.u64(0), a.u64(1), a.usize(2)),
         nr::READLINKAT => files::readlinkat(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
-        nr::POLL => files::poll(a.u64(0), a.usize(1), a.int(2)),
-        nr::PPOLL => files::ppoll(a.u64(0), a.usize(1), a.u64(2)),
+        nr::POLL => poll::poll(a.u64(0), a.usize(1), a.int(2)),
+        nr::PPOLL => poll::ppoll(a.u64(0), a.usize(1), a.u64(2), a.u64(3), a.usize(4)),
+        nr::SELECT => poll::select(a.int(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4)),
+        nr::PSELECT6 => poll::pselect6(a.int(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4), a.u64(5)),
         nr::GETCWD => files::getcwd(a.u64(0), a.usize(1)),
         nr::CHDIR => files::chdir(a.u64(0)),
         nr::BRK => memory::brk(a.u64(0)),
@@ -212,6 +218,17 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::GETRANDOM => info::getrandom(a.u64(0), a.usize(1)),
         nr::EVENTFD => events::eventfd2(a.u32(0), 0),
         nr::EVENTFD2 => events::eventfd2(a.u32(0), a.u32(1)),
+        nr::EPOLL_CREATE => events::epoll_create(a.int(0)),
+        nr::EPOLL_CREATE1 => events::epoll_create1(a.u32(0)),
+        nr::EPOLL_CTL => events::epoll_ctl(a.int(0), a.int(1), a.int(2), a.u64(3)),
+        nr::EPOLL_WAIT => events::epoll_pwait(a.int(0), a.u64(1), a.int(2), a.int(3), 0, 0),
+        nr::EPOLL_PWAIT => events::epoll_pwait(a.int(0), a.u64(1), a.int(2), a.int(3), a.u64(4), a.usize(5)),
+        nr::EPOLL_PWAIT2 => events::epoll_pwait2(a.int(0), a.u64(1), a.int(2), a.u64(3), a.u64(4), a.usize(5)),
+        nr::TIMERFD_CREATE => events::timerfd_create(a.u32(0), a.u32(1)),
+        nr::TIMERFD_SETTIME => events::timerfd_settime(a.int(0), a.u32(1), a.u64(2), a.u64(3)),
+        nr::TIMERFD_GETTIME => events::timerfd_gettime(a.int(0), a.u64(1)),
+        nr::SIGNALFD => events::signalfd4(a.int(0), a.u64(1), a.usize(2), 0),
+        nr::SIGNALFD4 => events::signalfd4(a.int(0), a.u64(1), a.usize(2), a.u32(3)),
         other => unknown(other),
     }
 }

@@ -1,5 +1,6 @@
 //! Signal syscalls: rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigreturn, kill,
-//! tgkill, pause, rt_sigsuspend, rt_sigpending, alarm, setitimer and getitimer.
+//! tgkill, pause, rt_sigsuspend, rt_sigpending, alarm, setitimer and getitimer;
+//! the signal mask the waiting calls put in place for their wait.
 use kabi::signal::{
     MINSIGSTKSZ, NSIG, SIG_BLOCK, SIG_SETMASK, SIG_UNBLOCK, SS_DISABLE, SS_ONSTACK, Signal, UNBLOCKABLE_MASK,
 };
@@ -151,20 +152,31 @@ pub fn pause() -> SysResult {
 /// when the handler returns (it is what the signal frame saves).
 pub fn rt_sigsuspend(mask: u64, sigset_size: usize) -> SysResult {
     let mask = read_sigset(mask, sigset_size)?.ok_or(Errno::EFAULT)?;
-    let old = with_current(|p| {
-        let old = p.signals.mask;
-        p.signals.mask = mask & !UNBLOCKABLE_MASK;
-        p.signals.saved_mask = Some(old);
-        old
-    });
-    let _ = NEVER.wait_until(|| None::<()>);
+    with_sigmask(Some(mask), pause)
+}
+
+/// The signal mask a waiting call (ppoll, pselect6, epoll_pwait) puts in
+/// place: a sigset of `size` bytes at `addr`, or none for NULL.
+pub(super) fn read_wait_mask(addr: u64, size: usize) -> Result<Option<u64>, Errno> {
+    if addr == 0 { Ok(None) } else { read_sigset(addr, size) }
+}
+
+/// Run `wait` with `mask` (if any) as the caller's signal mask. If a signal
+/// the mask lets through ends the wait, the mask stays for that signal's
+/// handler and the old one comes back when the handler returns (the signal
+/// frame saves it); otherwise it comes back at once.
+pub(super) fn with_sigmask(mask: Option<u64>, wait: impl FnOnce() -> SysResult) -> SysResult {
+    let Some(mask) = mask else { return wait() };
+    let old = with_current(|p| core::mem::replace(&mut p.signals.mask, mask & !UNBLOCKABLE_MASK));
+    let result = wait();
     with_current(|p| {
-        if signal::next_deliverable(p).is_none() {
+        if result == Err(Errno::EINTR) && signal::next_deliverable(p).is_some() {
+            p.signals.saved_mask = Some(old);
+        } else {
             p.signals.mask = old;
-            p.signals.saved_mask = None;
         }
     });
-    Err(Errno::EINTR)
+    result
 }
 
 /// alarm(seconds): SIGALRM after that long; returns the seconds left of the old one.

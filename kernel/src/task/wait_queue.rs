@@ -2,6 +2,7 @@
 //! child exits, console input arrives, a pipe changes); wakers make every waiter
 //! runnable again, and each re-checks its condition.
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use spin::Mutex;
 
@@ -12,11 +13,14 @@ use super::{Tid, scheduler};
 #[derive(Debug)]
 pub struct WaitQueue {
     waiters: Mutex<Vec<Tid>>,
+    /// How many times it has been woken (epoll's edge-triggered mode tells
+    /// from it whether something happened since it last looked).
+    wakes: AtomicU64,
 }
 
 impl WaitQueue {
     pub const fn new() -> Self {
-        Self { waiters: Mutex::new(Vec::new()) }
+        Self { waiters: Mutex::new(Vec::new()), wakes: AtomicU64::new(0) }
     }
 
     /// Block the current task until `ready()` returns Some, or a signal is
@@ -74,10 +78,16 @@ impl WaitQueue {
 
     /// Make every waiter runnable.
     pub fn wake_all(&self) {
+        self.wakes.fetch_add(1, Ordering::Relaxed);
         let waiters = without_interrupts(|| core::mem::take(&mut *self.waiters.lock()));
         for tid in waiters {
             scheduler::wake(tid);
         }
+    }
+
+    /// The number of wakeups so far.
+    pub fn wakes(&self) -> u64 {
+        self.wakes.load(Ordering::Relaxed)
     }
 }
 

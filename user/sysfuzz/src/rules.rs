@@ -204,8 +204,10 @@ pub fn confine(nr: u64, args: &mut [u64; 6], context: &Context) {
         // The calls that wait with a signal mask of their own would, with SIGALRM
         // in a random mask, sleep through the worker's alarm until the hang timeout
         // (a worker lost for two seconds): a mask read from the scratch buffer is
-        // the empty one there instead; null and bad pointers stay.
+        // the empty one there instead (pselect6's argument, which points at the
+        // mask, then points at a null one); null and bad pointers stay.
         nr::RT_SIGSUSPEND => empty_mask(args, 0),
+        nr::PSELECT6 => empty_mask(args, 5),
         nr::PPOLL => empty_mask(args, 3),
         nr::EPOLL_PWAIT | nr::EPOLL_PWAIT2 => empty_mask(args, 4),
         // Descriptors 0, 1 and 2 are /dev/null in a worker, but a call may have put

@@ -11,6 +11,7 @@ mod encode;
 
 pub mod auxv;
 pub mod errno;
+pub mod events;
 pub mod fs;
 pub mod mm;
 pub mod nr;

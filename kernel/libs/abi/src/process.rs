@@ -91,6 +91,8 @@ pub const CLOCK_MONOTONIC_RAW: u32 = 4;
 pub const CLOCK_REALTIME_COARSE: u32 = 5;
 pub const CLOCK_MONOTONIC_COARSE: u32 = 6;
 pub const CLOCK_BOOTTIME: u32 = 7;
+pub const CLOCK_REALTIME_ALARM: u32 = 8;
+pub const CLOCK_BOOTTIME_ALARM: u32 = 9;
 /// `clock_nanosleep` flag: the time is absolute.
 pub const TIMER_ABSTIME: u32 = 1;
 
@@ -144,6 +146,8 @@ mod tests {
             (CLOCK_REALTIME_COARSE, libc::CLOCK_REALTIME_COARSE, "REALTIME_COARSE"),
             (CLOCK_MONOTONIC_COARSE, libc::CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE"),
             (CLOCK_BOOTTIME, libc::CLOCK_BOOTTIME, "CLOCK_BOOTTIME"),
+            (CLOCK_REALTIME_ALARM, libc::CLOCK_REALTIME_ALARM, "CLOCK_REALTIME_ALARM"),
+            (CLOCK_BOOTTIME_ALARM, libc::CLOCK_BOOTTIME_ALARM, "CLOCK_BOOTTIME_ALARM"),
             (TIMER_ABSTIME, libc::TIMER_ABSTIME, "TIMER_ABSTIME"),
             (RLIMIT_CPU, libc::RLIMIT_CPU as libc::c_int, "RLIMIT_CPU"),
             (RLIMIT_FSIZE, libc::RLIMIT_FSIZE as libc::c_int, "RLIMIT_FSIZE"),
