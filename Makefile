@@ -7,6 +7,8 @@ KERNEL_ELF    := target/$(KERNEL_TARGET)/kernel/kernel
 USER_BINDIR   := target/$(USER_TARGET)/release
 USER_PKGS     := $(notdir $(patsubst %/,%,$(wildcard user/*/)))
 CTEST_DIR     := $(BUILD)/ctests
+DEBS_DIR      := $(BUILD)/debs
+DEBS          := busybox-static bash-static
 MEM           ?= 256M
 ARGS          ?=
 KVM           ?= 0
@@ -21,7 +23,7 @@ ifeq ($(KVM),1)
 QEMU_FLAGS += -enable-kvm -cpu host
 endif
 
-.PHONY: all deps kernel user ctests initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
+.PHONY: all deps kernel user ctests debs initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
 .DELETE_ON_ERROR:
 
 all: iso
@@ -41,9 +43,16 @@ user: deps
 ctests: deps
 	./scripts/build-ctests.sh $(CTEST_DIR)
 
-initramfs: user ctests
+# Debian packages for the differential tests (tests/differential.rs), downloaded
+# once into $(DEBS_DIR); without them (no apt, offline) the image lacks them and
+# that test says so.
+debs: deps
+	@./scripts/fetch-debs.sh $(DEBS_DIR) $(DEBS) || \
+		echo "warning: could not fetch $(DEBS); the image will not have them" >&2
+
+initramfs: user ctests debs
 	@mkdir -p $(BUILD)
-	./scripts/mkinitramfs.sh $(USER_BINDIR) $(BUILD)/initramfs.cpio $(CTEST_DIR)
+	./scripts/mkinitramfs.sh $(USER_BINDIR) $(BUILD)/initramfs.cpio $(CTEST_DIR) $(DEBS_DIR)
 
 iso: kernel initramfs
 	./iso.sh $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/os.iso

@@ -1,15 +1,20 @@
 #!/bin/sh
-# scripts/mkinitramfs.sh BINDIR OUT [EXTRADIR]: the initramfs (cpio, newc) holding
-# initramfs/, every user program built in BINDIR under /bin (their names come from
-# user/*: the package name for src/main.rs, the file name for each src/bin/*.rs),
-# every file of EXTRADIR under /bin too (the C test programs, build-ctests.sh),
-# init at /sbin/init, and a /bin/NAME -> kbox symlink for each applet of the
-# multi-call binary (the static binary runs on the build host too: `kbox --list`).
+# scripts/mkinitramfs.sh BINDIR OUT [EXTRADIR [DEBSDIR]]: the initramfs (cpio, newc)
+# holding initramfs/, every user program built in BINDIR under /bin (their names
+# come from user/*: the package name for src/main.rs, the file name for each
+# src/bin/*.rs), every file of EXTRADIR under /bin too (the C test programs,
+# build-ctests.sh), init at /sbin/init, and a /bin/NAME -> kbox symlink for each
+# applet of the multi-call binary (the static binary runs on the build host too:
+# `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
+# there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
+# applet links: /bin is Kestrel's) with the script they run in the differential
+# tests at /usr/share/tests/busybox.sh.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$1
 out=$(realpath -m "$2")
 extradir=${3:-}
+debsdir=${4:-}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp -a "$root/initramfs/." "$stage/"
@@ -29,6 +34,13 @@ if [ -n "$extradir" ]; then
         [ -f "$file" ] && cp "$file" "$stage/bin/"
     done
 fi
+for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
+    if [ -n "$debsdir" ] && [ -f "$debsdir/$deb" ]; then
+        mkdir -p "$stage/usr/bin" "$stage/usr/share/tests"
+        cp "$debsdir/$deb" "$stage/usr/bin/"
+        cp "$root/tests/differential/busybox.sh" "$stage/usr/share/tests/"
+    fi
+done
 if [ -f "$stage/bin/init" ]; then
     mv "$stage/bin/init" "$stage/sbin/init"
 fi
