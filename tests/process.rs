@@ -96,3 +96,10 @@ fn groups_nice_values_and_interrupted_sleeps_behave_as_on_linux() {
     let log = run_ktest("creds", "");
     assert!(log.contains("nanosleep: EINTR with between 1 and 1.9 s left"), "{log}");
 }
+
+#[test]
+fn users_and_permissions_behave_as_on_linux() {
+    let log = run_ktest("users", "");
+    assert!(log.contains("user: unlink root's file in /tmp: EPERM"), "{log}");
+    assert!(log.contains("set-user-ID probe: getresuid Ok((1000, 0, 0)), AT_SECURE 1"), "{log}");
+}
