@@ -9,6 +9,11 @@
 # there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
 # applet links: /bin is Kestrel's) with the script they run in the differential
 # tests at /usr/share/tests/busybox.sh.
+# Everything is root's, but for the home directories of the users etc/passwd
+# names: each is packed once more, owned by its user, in an archive of its own
+# after the first (the kernel unpacks concatenated archives as Linux does, a
+# later entry setting the attributes of a directory already made). /tmp is
+# drwxrwxrwt, as on Linux.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 bindir=$1
@@ -49,4 +54,19 @@ if [ -x "$stage/bin/kbox" ]; then
         [ -e "$stage/bin/$applet" ] || ln -s kbox "$stage/bin/$applet"
     done
 fi
+# Each user's home directory: uid, gid, path.
+homes() {
+    [ -f "$stage/etc/passwd" ] || return 0
+    while IFS=: read -r _ _ uid gid _ home _; do
+        case $home in /?*) echo "$uid $gid $home" ;; esac
+    done <"$stage/etc/passwd"
+}
+homes | while read -r _ _ home; do
+    mkdir -p "$stage$home" && chmod 0755 "$stage$home"
+done
+chmod 1777 "$stage/tmp"
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 >"$out")
+homes | while read -r uid gid home; do
+    [ "$uid" = 0 ] && continue
+    (cd "$stage" && find ".$home" | LC_ALL=C sort | cpio --quiet -o -H newc -R "$uid:$gid" >>"$out")
+done

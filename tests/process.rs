@@ -103,3 +103,10 @@ fn groups_nice_values_and_interrupted_sleeps_behave_as_on_linux() {
 fn vfork_children_share_the_parents_memory() {
     run_ktest("vfork", "");
 }
+
+#[test]
+fn users_and_permissions_behave_as_on_linux() {
+    let log = run_ktest("users", "");
+    assert!(log.contains("user: unlink root's file in /tmp: EPERM"), "{log}");
+    assert!(log.contains("set-user-ID probe: getresuid Ok((1000, 0, 0)), AT_SECURE 1"), "{log}");
+}

@@ -82,6 +82,15 @@ fn up_arrow_recalls_and_tab_completes() {
 }
 
 #[test]
+fn id_whoami_and_ls_show_names_from_etc_passwd() {
+    let mut m = shell();
+    run(&mut m, "id", "uid=0(root) gid=0(root) groups=0(root)\n");
+    run(&mut m, "whoami", "\nroot\n");
+    run(&mut m, "ls -ld /home/user", "drwxr-xr-x 2 user user ");
+    run(&mut m, "grep -E 'Uid|Groups' /proc/self/status", "Uid:\t0\t0\t0\t0\nGroups:\t \n");
+}
+
+#[test]
 fn a_script_file_runs_with_sh_file() {
     let mut m = shell();
     run(&mut m, "echo 'echo from script' > /tmp/s.sh; echo 'echo second line' >> /tmp/s.sh", "");

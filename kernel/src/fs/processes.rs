@@ -1,12 +1,13 @@
 //! The narrow interface through which files reach the processes above them: the
-//! caller's ids and signal state for the TTY's job control, signals for the TTY
-//! and pipes, the caller's pending signals for signalfd, and snapshots of
-//! processes for /proc. The process layer registers
-//! its implementation at boot, so fs/ never imports proc/.
+//! caller's ids, credentials and signal state for the TTY's job control and
+//! permission checks, signals for the TTY and pipes, the caller's pending
+//! signals for signalfd, and snapshots of processes for /proc. The process layer
+//! registers its implementation at boot, so fs/ never imports proc/.
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use creds::Credentials;
 use kabi::SigInfo;
 use kabi::signal::Signal;
 
@@ -33,6 +34,8 @@ pub struct ProcessInfo {
     pub ppid: Pid,
     pub pgid: Pid,
     pub sid: Pid,
+    /// Its user and group ids and supplementary groups.
+    pub creds: Credentials,
     /// Linux's state letter: R (runnable), S (sleeping), T (stopped), Z (zombie).
     pub state: char,
     pub name: String,
@@ -69,6 +72,8 @@ pub struct MapEntry {
 pub trait Processes: Sync {
     /// The calling process.
     fn caller(&self) -> Caller;
+    /// The calling process's credentials.
+    fn credentials(&self) -> Credentials;
     /// Whether `signal` would reach the calling thread (neither blocked nor
     /// ignored).
     fn caller_accepts(&self, signal: Signal) -> bool;

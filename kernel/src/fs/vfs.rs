@@ -1,20 +1,23 @@
 //! The VFS: one namespace made of the tmpfs root with devfs mounted at /dev and
 //! procfs at /proc. Paths are resolved by the `pathwalk` crate over this
 //! namespace (mounts are crossed in `child` and `parent`); the operations here
-//! dispatch on the node's file system.
+//! dispatch on the node's file system. Each acts as the calling process's
+//! file-system identity (`root::Identity`): the tmpfs checks its own nodes, and
+//! devfs and procfs nodes are checked here by the same rules (`ramfs::permitted`).
 use alloc::vec::Vec;
 
 use kabi::fs::{
-    DT_CHR, DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_TRUNC, R_OK,
-    S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
+    DT_CHR, DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC,
+    O_WRONLY, R_OK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
 };
 use kabi::{Errno, Stat};
 use pathwalk::{FinalName, Kind, Namespace};
-use ramfs::{Access, FileType, InodeRef, LastComponent, ParentPath, RenameFlags, SetTime};
+use ramfs::{Access, Credentials, FileType, InodeRef, LastComponent, ParentPath, RenameFlags, SetTime};
 
 use super::devfs::{self, Device};
 use super::file::{FileKind, OpenFile, Origin};
 use super::procfs::{NodeKind, ProcNode};
+use super::root::Identity;
 use super::{mounts, root};
 
 /// A node of devfs.
@@ -37,31 +40,21 @@ pub const TMPFS_DEV: u64 = 1;
 pub const DEVFS_DEV: u64 = 5;
 pub const PROCFS_DEV: u64 = 4;
 
-/// The namespace the path walker walks.
-struct Vfs;
+/// The namespace the path walker walks, for a caller with `credentials`, who
+/// must be able to search every directory on the way.
+struct Vfs<'c> {
+    credentials: &'c Credentials<'c>,
+}
 
-impl Namespace for Vfs {
+impl Namespace for Vfs<'_> {
     type Node = Node;
 
     fn root(&self) -> Node {
-        Node::Tmpfs(root::tree().root().clone())
+        root()
     }
 
     fn kind(&self, node: &Node) -> Kind {
-        match node {
-            Node::Tmpfs(inode) => match inode.file_type() {
-                FileType::Directory => Kind::Directory,
-                FileType::Symlink => Kind::Symlink,
-                FileType::Regular => Kind::Other,
-            },
-            Node::Dev(DevNode::Root) => Kind::Directory,
-            Node::Dev(DevNode::Device(_)) => Kind::Other,
-            Node::Proc(p) => match p.kind() {
-                NodeKind::Directory => Kind::Directory,
-                NodeKind::Symlink => Kind::Symlink,
-                NodeKind::File => Kind::Other,
-            },
-        }
+        kind(node)
     }
 
     fn child(&self, dir: &Node, name: &[u8]) -> Result<Node, Errno> {
@@ -79,55 +72,111 @@ impl Namespace for Vfs {
     }
 
     fn parent(&self, dir: &Node) -> Node {
-        let tmpfs_parent = |inode: &InodeRef| {
-            let parent = root::tree().lookup(inode, b"..", false).unwrap_or_else(|_| inode.clone());
-            Node::Tmpfs(parent)
-        };
-        match dir {
-            Node::Tmpfs(inode) => tmpfs_parent(inode),
-            Node::Dev(_) | Node::Proc(ProcNode::Root) => tmpfs_parent(&mounts::mount_point(dir)),
-            Node::Proc(p) => p.parent().map_or_else(|| tmpfs_parent(&mounts::mount_point(dir)), Node::Proc),
-        }
+        parent(dir)
     }
 
     fn read_link(&self, link: &Node) -> Result<Vec<u8>, Errno> {
-        match link {
-            Node::Tmpfs(inode) => inode.read_link().map(<[u8]>::to_vec),
-            Node::Proc(p) => p.read_link(),
-            Node::Dev(_) => Err(Errno::EINVAL),
-        }
+        read_link(link)
     }
 
-    fn may_search(&self, _dir: &Node) -> bool {
-        true // every process runs as root, which may search any directory
+    fn may_search(&self, dir: &Node) -> bool {
+        may(dir, Access::EXECUTE, self.credentials)
     }
+}
+
+/// What a node is, for the path walker.
+fn kind(node: &Node) -> Kind {
+    match node {
+        Node::Tmpfs(inode) => match inode.file_type() {
+            FileType::Directory => Kind::Directory,
+            FileType::Symlink => Kind::Symlink,
+            FileType::Regular => Kind::Other,
+        },
+        Node::Dev(DevNode::Root) => Kind::Directory,
+        Node::Dev(DevNode::Device(_)) => Kind::Other,
+        Node::Proc(p) => match p.kind() {
+            NodeKind::Directory => Kind::Directory,
+            NodeKind::Symlink => Kind::Symlink,
+            NodeKind::File => Kind::Other,
+        },
+    }
+}
+
+/// The directory holding `dir` (across mounts; the root's is the root).
+fn parent(dir: &Node) -> Node {
+    let tmpfs_parent = |inode: &InodeRef| {
+        let parent = root::tree().lookup(inode, b"..", false).unwrap_or_else(|_| inode.clone());
+        Node::Tmpfs(parent)
+    };
+    match dir {
+        Node::Tmpfs(inode) => tmpfs_parent(inode),
+        Node::Dev(_) | Node::Proc(ProcNode::Root) => tmpfs_parent(&mounts::mount_point(dir)),
+        Node::Proc(p) => p.parent().map_or_else(|| tmpfs_parent(&mounts::mount_point(dir)), Node::Proc),
+    }
+}
+
+/// Run `f` as the calling process's file-system identity.
+fn as_caller<R>(f: impl FnOnce(&Credentials<'_>) -> R) -> R {
+    f(&Identity::caller().credentials())
+}
+
+/// Whether `credentials` may have `want` on `node`: the tmpfs's rules for its
+/// inodes, the same rules on the owner and mode devfs and procfs nodes show;
+/// nothing in /proc is writable.
+fn may(node: &Node, want: Access, credentials: &Credentials<'_>) -> bool {
+    match node {
+        Node::Tmpfs(inode) => inode.may_access(credentials, want),
+        Node::Proc(_) if want.write => false,
+        other => {
+            let s = stat(other);
+            ramfs::permitted(credentials, want, s.st_mode & 0o7777, s.st_uid, s.st_gid, is_directory(other))
+        }
+    }
+}
+
+/// [`may`], or EACCES.
+fn check(node: &Node, want: Access, credentials: &Credentials<'_>) -> Result<(), Errno> {
+    if may(node, want, credentials) { Ok(()) } else { Err(Errno::EACCES) }
 }
 
 pub fn root() -> Node {
-    Vfs.root()
+    Node::Tmpfs(root::tree().root().clone())
 }
 
-/// Resolve `path` from `cwd` (following a final symlink when `follow`).
+/// Resolve `path` from `cwd` (following a final symlink when `follow`) as the
+/// calling process.
 pub fn resolve(cwd: &Node, path: &[u8], follow: bool) -> Result<Node, Errno> {
-    pathwalk::resolve(&Vfs, cwd, path, follow)
+    as_caller(|me| resolve_as(cwd, path, follow, me))
+}
+
+fn resolve_as(cwd: &Node, path: &[u8], follow: bool, credentials: &Credentials<'_>) -> Result<Node, Errno> {
+    pathwalk::resolve(&Vfs { credentials }, cwd, path, follow)
 }
 
 /// The directory holding `path`'s final component, and that component.
-pub fn resolve_parent<'p>(cwd: &Node, path: &'p [u8]) -> Result<pathwalk::Parent<'p, Node>, Errno> {
-    pathwalk::resolve_parent(&Vfs, cwd, path)
+fn resolve_parent<'p>(
+    cwd: &Node,
+    path: &'p [u8],
+    credentials: &Credentials<'_>,
+) -> Result<pathwalk::Parent<'p, Node>, Errno> {
+    pathwalk::resolve_parent(&Vfs { credentials }, cwd, path)
 }
 
 pub fn is_directory(node: &Node) -> bool {
-    Vfs.kind(node) == Kind::Directory
+    kind(node) == Kind::Directory
 }
 
 pub fn is_symlink(node: &Node) -> bool {
-    Vfs.kind(node) == Kind::Symlink
+    kind(node) == Kind::Symlink
 }
 
 /// readlink(2).
 pub fn read_link(node: &Node) -> Result<Vec<u8>, Errno> {
-    Vfs.read_link(node)
+    match node {
+        Node::Tmpfs(inode) => inode.read_link().map(<[u8]>::to_vec),
+        Node::Proc(p) => p.read_link(),
+        Node::Dev(_) => Err(Errno::EINVAL),
+    }
 }
 
 /// The absolute path of a directory (getcwd).
@@ -139,7 +188,7 @@ pub fn path_of(dir: &Node) -> Result<Vec<u8>, Errno> {
             let mut at = other.clone();
             while let Node::Proc(ProcNode::Process(pid)) = at {
                 names.push(alloc::format!("{pid}").into_bytes());
-                at = Vfs.parent(&at);
+                at = parent(&at);
             }
             let mount = mounts::mount_point(&at);
             let mut path = root::tree().path_of(&mount)?;
@@ -252,7 +301,7 @@ pub fn read_dir(node: &Node, offset: u64, max_len: usize) -> Result<(Vec<u8>, u6
             }
         }
         other => {
-            let parent_ino = stat(&Vfs.parent(other)).st_ino;
+            let parent_ino = stat(&parent(other)).st_ino;
             let mut entries: Vec<(Vec<u8>, u64, u8)> =
                 alloc::vec![(b".".to_vec(), stat(other).st_ino, DT_DIR), (b"..".to_vec(), parent_ino, DT_DIR)];
             match other {
@@ -300,10 +349,10 @@ fn final_text(parent: &pathwalk::Parent<'_, Node>) -> Vec<u8> {
 
 /// The tmpfs directory `path`'s final component belongs to, as the tmpfs's own
 /// ParentPath; devfs and procfs take no new names (EACCES).
-fn tmpfs_parent(base: &Node, path: &[u8]) -> Result<ParentPath, Errno> {
-    let parent = resolve_parent(base, path)?;
+fn tmpfs_parent(base: &Node, path: &[u8], credentials: &Credentials<'_>) -> Result<ParentPath, Errno> {
+    let parent = resolve_parent(base, path, credentials)?;
     let Node::Tmpfs(dir) = &parent.dir else { return Err(Errno::EACCES) };
-    root::tree().lookup_parent(dir, &final_text(&parent), &root::credentials())
+    root::tree().lookup_parent(dir, &final_text(&parent), credentials)
 }
 
 /// EBUSY if the final component of `at` is a mount point (it cannot be removed or
@@ -322,8 +371,12 @@ fn not_a_mount_point(at: &ParentPath) -> Result<(), Errno> {
 /// O_DIRECTORY and O_NOFOLLOW as Linux has them; a /proc file's text is generated
 /// now; devices open as devices.
 pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile, Errno> {
+    as_caller(|me| open_as(base, path, flags, mode, me))
+}
+
+fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Credentials<'_>) -> Result<OpenFile, Errno> {
     let follow = flags & O_NOFOLLOW == 0;
-    let parent = resolve_parent(base, path)?;
+    let parent = resolve_parent(base, path, credentials)?;
     let mut via_link = false;
     let node = match &parent.dir {
         Node::Tmpfs(dir) => {
@@ -331,7 +384,7 @@ pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile,
             let final_is_link = matches!(parent.last, FinalName::Name(name)
                 if tree.lookup(dir, name, false).is_ok_and(|i| i.file_type() == FileType::Symlink));
             let via_link_to = if final_is_link && follow {
-                match resolve(base, path, true) {
+                match resolve_as(base, path, true, credentials) {
                     Ok(_) if flags & O_CREAT != 0 && flags & O_EXCL != 0 => return Err(Errno::EEXIST),
                     Ok(node) => Some(node),
                     Err(Errno::ENOENT) if flags & O_CREAT != 0 => None, // dangling: create its target
@@ -342,7 +395,7 @@ pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile,
             };
             match via_link_to {
                 Some(node) => {
-                    check_open(&node, flags)?;
+                    check_open(&node, flags, credentials)?;
                     via_link = true;
                     node
                 }
@@ -351,25 +404,25 @@ pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile,
                     if flags & O_CREAT != 0 && tree.lookup(dir, &name, false).is_err() {
                         root::room_for_new_entry()?;
                     }
-                    let inode = tree.open(dir, &name, flags, mode, &root::credentials(), root::now())?;
+                    let inode = tree.open(dir, &name, flags, mode, credentials, root::now())?;
                     mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
                 }
             }
         }
         _ => {
-            let node = resolve(base, path, follow)?;
+            let node = resolve_as(base, path, follow, credentials)?;
             if flags & O_CREAT != 0 && flags & O_EXCL != 0 {
                 return Err(Errno::EEXIST);
             }
-            via_link = follow && resolve(base, path, false).is_ok_and(|n| is_symlink(&n));
-            check_open(&node, flags)?;
+            via_link = follow && resolve_as(base, path, false, credentials).is_ok_and(|n| is_symlink(&n));
+            check_open(&node, flags, credentials)?;
             node
         }
     };
     let origin = if is_directory(&node) {
         None // its own path is known
     } else if via_link {
-        Some(Origin::Path(real_path(base, path)?))
+        Some(Origin::Path(real_path(base, path, credentials)?))
     } else {
         Some(Origin::Entry(parent.dir.clone(), final_text(&parent)))
     };
@@ -396,71 +449,88 @@ pub fn entry_is(dir: &Node, name: &[u8], node: &Node) -> bool {
 }
 
 /// Linux's checks on an existing node being opened (the tmpfs makes them itself for
-/// its own names): O_NOFOLLOW on a link, O_DIRECTORY, writing a directory, O_TRUNC.
-fn check_open(node: &Node, flags: u32) -> Result<(), Errno> {
+/// its own names): O_NOFOLLOW on a link, O_DIRECTORY, writing a directory, read
+/// and write permission (none for O_PATH), O_TRUNC.
+fn check_open(node: &Node, flags: u32, credentials: &Credentials<'_>) -> Result<(), Errno> {
     if is_symlink(node) {
         return Err(Errno::ELOOP);
     }
-    let writing = flags & O_ACCMODE != O_RDONLY;
+    let access_mode = flags & O_ACCMODE;
+    let truncate = flags & O_TRUNC != 0;
     if is_directory(node) {
-        if writing || flags & O_CREAT != 0 {
+        if access_mode != O_RDONLY || flags & O_CREAT != 0 {
             return Err(Errno::EISDIR);
         }
     } else if flags & O_DIRECTORY != 0 {
         return Err(Errno::ENOTDIR);
     }
+    if flags & O_PATH != 0 {
+        return Ok(());
+    }
+    let want = Access { read: access_mode != O_WRONLY, write: access_mode != O_RDONLY || truncate, execute: false };
+    check(node, want, credentials)?;
     match node {
-        Node::Tmpfs(inode) if flags & O_TRUNC != 0 && writing && inode.file_type() == FileType::Regular => {
-            inode.truncate(0, root::now())
-        }
-        Node::Proc(_) if writing => Err(Errno::EACCES),
+        Node::Tmpfs(inode) if truncate && inode.file_type() == FileType::Regular => inode.truncate(0, root::now()),
         _ => Ok(()),
     }
 }
 
 pub fn mkdir(base: &Node, path: &[u8], mode: u32) -> Result<(), Errno> {
-    let at = tmpfs_parent(base, path)?;
-    root::room_for_new_entry()?;
-    root::tree().mkdir(&at, mode, &root::credentials(), root::now()).map(drop)
+    as_caller(|me| {
+        let at = tmpfs_parent(base, path, me)?;
+        root::room_for_new_entry()?;
+        root::tree().mkdir(&at, mode, me, root::now()).map(drop)
+    })
 }
 
 pub fn unlink(base: &Node, path: &[u8]) -> Result<(), Errno> {
-    let at = tmpfs_parent(base, path)?;
-    not_a_mount_point(&at)?;
-    root::tree().unlink(&at, &root::credentials(), root::now())
+    as_caller(|me| {
+        let at = tmpfs_parent(base, path, me)?;
+        not_a_mount_point(&at)?;
+        root::tree().unlink(&at, me, root::now())
+    })
 }
 
 pub fn rmdir(base: &Node, path: &[u8]) -> Result<(), Errno> {
-    let at = tmpfs_parent(base, path)?;
-    not_a_mount_point(&at)?;
-    root::tree().rmdir(&at, &root::credentials(), root::now())
+    as_caller(|me| {
+        let at = tmpfs_parent(base, path, me)?;
+        not_a_mount_point(&at)?;
+        root::tree().rmdir(&at, me, root::now())
+    })
 }
 
 /// rename/renameat2; across file systems is EXDEV.
 pub fn rename(from_base: &Node, from: &[u8], to_base: &Node, to: &[u8], flags: u32) -> Result<(), Errno> {
     let flags = RenameFlags::from_raw(flags)?;
-    let (Node::Tmpfs(_), Node::Tmpfs(_)) = (&resolve_parent(from_base, from)?.dir, &resolve_parent(to_base, to)?.dir)
-    else {
-        return Err(Errno::EXDEV);
-    };
-    let (source, target) = (tmpfs_parent(from_base, from)?, tmpfs_parent(to_base, to)?);
-    not_a_mount_point(&source)?;
-    not_a_mount_point(&target)?;
-    root::tree().rename(&source, &target, flags, &root::credentials(), root::now())
+    as_caller(|me| {
+        let (Node::Tmpfs(_), Node::Tmpfs(_)) =
+            (&resolve_parent(from_base, from, me)?.dir, &resolve_parent(to_base, to, me)?.dir)
+        else {
+            return Err(Errno::EXDEV);
+        };
+        let (source, target) = (tmpfs_parent(from_base, from, me)?, tmpfs_parent(to_base, to, me)?);
+        not_a_mount_point(&source)?;
+        not_a_mount_point(&target)?;
+        root::tree().rename(&source, &target, flags, me, root::now())
+    })
 }
 
 /// link(2): a new name for `existing` (a tmpfs node; else EXDEV).
 pub fn link(existing: &Node, base: &Node, path: &[u8]) -> Result<(), Errno> {
     let Node::Tmpfs(inode) = existing else { return Err(Errno::EXDEV) };
-    let at = tmpfs_parent(base, path)?;
-    root::room_for_new_entry()?;
-    root::tree().link(inode, &at, &root::credentials(), root::now())
+    as_caller(|me| {
+        let at = tmpfs_parent(base, path, me)?;
+        root::room_for_new_entry()?;
+        root::tree().link(inode, &at, me, root::now())
+    })
 }
 
 pub fn symlink(target: &[u8], base: &Node, path: &[u8]) -> Result<(), Errno> {
-    let at = tmpfs_parent(base, path)?;
-    root::room_for_new_entry()?;
-    root::tree().symlink(target, &at, &root::credentials(), root::now()).map(drop)
+    as_caller(|me| {
+        let at = tmpfs_parent(base, path, me)?;
+        root::room_for_new_entry()?;
+        root::tree().symlink(target, &at, me, root::now()).map(drop)
+    })
 }
 
 /// The inode behind a node that attribute changes apply to; devfs and procfs
@@ -472,26 +542,43 @@ fn tmpfs_inode(node: &Node) -> Result<&InodeRef, Errno> {
     }
 }
 
+/// chmod: only the owner or root (EPERM), as the tmpfs checks.
 pub fn chmod(node: &Node, mode: u32) -> Result<(), Errno> {
-    tmpfs_inode(node)?.chmod(mode, &root::credentials(), root::now())
+    as_caller(|me| tmpfs_inode(node)?.chmod(mode, me, root::now()))
 }
 
+/// chown: only root gives a file away; its owner may change its group to one of
+/// their own (EPERM otherwise), as the tmpfs checks.
 pub fn chown(node: &Node, uid: Option<u32>, gid: Option<u32>) -> Result<(), Errno> {
-    tmpfs_inode(node)?.chown(uid, gid, &root::credentials(), root::now())
+    as_caller(|me| tmpfs_inode(node)?.chown(uid, gid, me, root::now()))
 }
 
+/// utimensat: the tmpfs's rules (the owner or root; "now" with write permission).
 pub fn set_times(node: &Node, atime: SetTime, mtime: SetTime) -> Result<(), Errno> {
-    tmpfs_inode(node)?.set_times(atime, mtime, &root::credentials(), root::now())
+    as_caller(|me| tmpfs_inode(node)?.set_times(atime, mtime, me, root::now()))
 }
 
-/// truncate/ftruncate of a regular tmpfs file.
-pub fn truncate(node: &Node, len: u64) -> Result<(), Errno> {
+/// The regular tmpfs file truncate and ftruncate may change (EISDIR for a
+/// directory, EINVAL for anything else).
+fn truncatable(node: &Node) -> Result<&InodeRef, Errno> {
     let inode = tmpfs_inode(node).map_err(|_| Errno::EINVAL)?;
     match inode.file_type() {
-        FileType::Regular => inode.truncate(len, root::now()),
+        FileType::Regular => Ok(inode),
         FileType::Directory => Err(Errno::EISDIR),
         FileType::Symlink => Err(Errno::EINVAL),
     }
+}
+
+/// ftruncate of a file open for writing.
+pub fn truncate(node: &Node, len: u64) -> Result<(), Errno> {
+    truncatable(node)?.truncate(len, root::now())
+}
+
+/// truncate(2) by path: the caller needs write permission (EACCES).
+pub fn truncate_path(node: &Node, len: u64) -> Result<(), Errno> {
+    let inode = truncatable(node)?;
+    as_caller(|me| check(node, Access::WRITE, me))?;
+    inode.truncate(len, root::now())
 }
 
 /// Write file bytes at `offset`.
@@ -507,53 +594,73 @@ pub fn size(node: &Node) -> u64 {
     stat(node).st_size as u64
 }
 
-/// access(2) with R_OK, W_OK, X_OK (F_OK is 0: existence only). Everyone is root:
-/// reading and writing are allowed (except on the read-only /proc), executing
-/// needs an execute bit (or a directory, which root may always search).
-pub fn check_access(node: &Node, mode: u32) -> Result<(), Errno> {
-    let want = Access { read: mode & R_OK != 0, write: mode & W_OK != 0, execute: mode & X_OK != 0 };
-    let allowed = match node {
-        Node::Tmpfs(inode) => inode.may_access(&root::credentials(), want),
-        Node::Proc(_) if want.write => false,
-        other => !want.execute || is_directory(other) || stat(other).st_mode & 0o111 != 0,
-    };
-    if allowed { Ok(()) } else { Err(Errno::EACCES) }
+/// The access(2) bits R_OK, W_OK and X_OK as the access they ask for (F_OK is 0:
+/// existence only).
+fn wanted(mode: u32) -> Access {
+    Access { read: mode & R_OK != 0, write: mode & W_OK != 0, execute: mode & X_OK != 0 }
 }
 
-/// An executable's bytes and its absolute path, for execve: EACCES for a directory
-/// or a file without an execute bit.
-pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<(Vec<u8>, Vec<u8>), Errno> {
-    let node = resolve(cwd, path, true)?;
-    let Node::Tmpfs(inode) = &node else { return Err(Errno::EACCES) };
-    if inode.file_type() != FileType::Regular {
-        return Err(Errno::EACCES);
-    }
-    check_access(&node, X_OK)?;
-    let mut data = crate::mm::heap::try_zeroed_bytes(inode.metadata().size as usize)?;
-    let mut done = 0;
-    while done < data.len() {
-        match inode.read(done as u64, &mut data[done..])? {
-            0 => break,
-            n => done += n,
+/// access/faccessat: whether the caller may have `mode` (R_OK, W_OK, X_OK) on
+/// what `path` names, looked up and checked as its real uid and gid, or as its
+/// file-system ones with `effective` (AT_EACCESS), as Linux's do_faccessat.
+pub fn access(base: &Node, path: &[u8], follow: bool, mode: u32, effective: bool) -> Result<(), Errno> {
+    let identity = if effective { Identity::caller() } else { Identity::caller_real() };
+    let me = identity.credentials();
+    check(&resolve_as(base, path, follow, &me)?, wanted(mode), &me)
+}
+
+/// chdir's check: search permission on `dir` (EACCES).
+pub fn check_search(dir: &Node) -> Result<(), Errno> {
+    as_caller(|me| check(dir, Access::EXECUTE, me))
+}
+
+/// What execve reads: the file's bytes, its absolute path, and its attributes
+/// (whose set-user-ID and set-group-ID bits and owner may change the caller's
+/// credentials).
+#[derive(Debug)]
+pub struct Executable {
+    pub data: Vec<u8>,
+    pub path: Vec<u8>,
+    pub metadata: ramfs::Metadata,
+}
+
+/// The executable `path` names, for execve: EACCES for anything but a regular
+/// file, or one the caller may not execute (root too needs an execute bit).
+pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<Executable, Errno> {
+    as_caller(|me| {
+        let node = resolve_as(cwd, path, true, me)?;
+        let Node::Tmpfs(inode) = &node else { return Err(Errno::EACCES) };
+        if inode.file_type() != FileType::Regular {
+            return Err(Errno::EACCES);
         }
-    }
-    data.truncate(done);
-    Ok((data, real_path(cwd, path)?))
+        check(&node, Access::EXECUTE, me)?;
+        let metadata = inode.metadata();
+        let mut data = crate::mm::heap::try_zeroed_bytes(metadata.size as usize)?;
+        let mut done = 0;
+        while done < data.len() {
+            match inode.read(done as u64, &mut data[done..])? {
+                0 => break,
+                n => done += n,
+            }
+        }
+        data.truncate(done);
+        Ok(Executable { data, path: real_path(cwd, path, me)?, metadata })
+    })
 }
 
 /// The absolute path of the file `path` names, with every symbolic link on the
 /// way followed, the last included (what /proc/PID/exe shows, as Linux's
 /// d_path of the opened file).
-pub fn real_path(cwd: &Node, path: &[u8]) -> Result<Vec<u8>, Errno> {
+fn real_path(cwd: &Node, path: &[u8], credentials: &Credentials<'_>) -> Result<Vec<u8>, Errno> {
     let mut path = path.to_vec();
     for _ in 0..=pathwalk::MAX_SYMLINKS {
-        let parent = resolve_parent(cwd, &path)?;
+        let parent = resolve_parent(cwd, &path, credentials)?;
         let mut dir = path_of(&parent.dir)?;
         if dir != b"/" {
             dir.push(b'/');
         }
         let name = final_text(&parent);
-        let target = resolve(&parent.dir, &name, false)?;
+        let target = resolve_as(&parent.dir, &name, false, credentials)?;
         if !is_symlink(&target) {
             dir.extend_from_slice(&name);
             return Ok(dir);

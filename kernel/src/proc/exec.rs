@@ -1,11 +1,14 @@
-//! execve's image building: validate the ELF (elf_plan), map its segments into a
-//! new address space, build the initial stack (user_stack), and only then let the
-//! caller commit. A bad file leaves the calling process untouched (as xv6's exec).
+//! execve's image building: the credentials the program runs with, validate the
+//! ELF (elf_plan), map its segments into a new address space, build the initial
+//! stack (user_stack), and only then let the caller commit. A bad file leaves the
+//! calling process untouched (as xv6's exec).
 use alloc::vec::Vec;
 
+use creds::Credentials;
 use elf_plan::{Limits, LoadPlan};
 use kabi::Errno;
 use kabi::auxv::*;
+use kabi::fs::{S_ISGID, S_ISUID, S_IXGRP};
 
 use crate::arch::paging::{Access, PAGE_SIZE};
 use crate::arch::random;
@@ -22,13 +25,36 @@ pub struct Image {
     pub memory: UserMemory,
     pub entry: u64,
     pub stack_pointer: u64,
+    /// The credentials the program runs with.
+    pub creds: Credentials,
+}
+
+/// The credentials a program runs with (Linux's bprm_fill_uid): the caller's,
+/// with the file's owner as effective uid if it is set-user-ID, and its group as
+/// effective gid if it is set-group-ID and group-executable; the saved and
+/// file-system ids take the effective ones.
+pub fn credentials_for(caller: &Credentials, file: &ramfs::Metadata) -> Credentials {
+    let mut creds = caller.clone();
+    let set_uid = (file.mode & S_ISUID != 0).then_some(file.uid);
+    let set_gid = (file.mode & (S_ISGID | S_IXGRP) == S_ISGID | S_IXGRP).then_some(file.gid);
+    creds.exec(set_uid, set_gid);
+    creds
 }
 
 const LIMITS: Limits = Limits { user_min: USER_MIN, user_max: USER_STACK_TOP - (64 << 20), pie_base: USER_PIE_BASE };
 
 /// Build the image of `file` started with `argv` and `envp`, with a main stack
-/// of `stack_limit` bytes (RLIMIT_STACK).
-pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], stack_limit: u64) -> Result<Image, Errno> {
+/// of `stack_limit` bytes (RLIMIT_STACK), to run with `creds` (which the
+/// auxiliary vector tells the C library: ids, and AT_SECURE for a set-user-ID or
+/// set-group-ID program).
+pub fn build(
+    file: &[u8],
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+    execfn: &[u8],
+    stack_limit: u64,
+    creds: Credentials,
+) -> Result<Image, Errno> {
     let plan = elf_plan::plan(file, LIMITS).map_err(|e| e.errno())?;
     let mut space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
     load_segments(&mut space, &plan, file)?;
@@ -43,11 +69,11 @@ pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], sta
         (AT_BASE, 0),
         (AT_FLAGS, 0),
         (AT_ENTRY, plan.entry),
-        (AT_UID, 0),
-        (AT_EUID, 0),
-        (AT_GID, 0),
-        (AT_EGID, 0),
-        (AT_SECURE, 0),
+        (AT_UID, u64::from(creds.user.real)),
+        (AT_EUID, u64::from(creds.user.effective)),
+        (AT_GID, u64::from(creds.group.real)),
+        (AT_EGID, u64::from(creds.group.effective)),
+        (AT_SECURE, u64::from(creds.is_set_id())),
         (AT_CLKTCK, 100),
         (AT_HWCAP, 0),
     ];
@@ -64,7 +90,7 @@ pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], sta
     let stack_start = USER_STACK_TOP - stack.bytes.len() as u64;
     user::copy_to_user(&mut space, stack_start, &stack.bytes)?;
     memory.env = stack.env;
-    Ok(Image { space, memory, entry: plan.entry, stack_pointer: stack.rsp })
+    Ok(Image { space, memory, entry: plan.entry, stack_pointer: stack.rsp, creds })
 }
 
 /// Map every page the segments cover (zeroed, so .bss is zero) and copy the file

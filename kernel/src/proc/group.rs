@@ -1,13 +1,13 @@
 //! What the threads of a process share beyond memory and files (Linux's
 //! signal_struct with the ids and credentials): process group and session,
-//! resource limits, supplementary groups, the real-time alarm, the signals sent
-//! to the process as a whole, and the status it ends with. One object per
-//! process, referenced by each of its tasks; its lock is taken only under the
-//! process table's (interrupts off).
+//! resource limits, credentials (user and group ids, supplementary groups), the
+//! real-time alarm, the signals sent to the process as a whole, and the status it
+//! ends with. One object per process, referenced by each of its tasks; its lock is
+//! taken only under the process table's (interrupts off).
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
-use alloc::vec::Vec;
 
+use creds::Credentials;
 use kabi::SigInfo;
 use spin::Mutex;
 
@@ -20,8 +20,9 @@ pub struct ThreadGroup {
     pub pgid: Pid,
     pub sid: Pid,
     pub limits: Limits,
-    /// Supplementary group ids (setgroups; inherited, none at boot as on Linux).
-    pub groups: Vec<u32>,
+    /// User and group ids and supplementary groups (root's at boot; copied by
+    /// fork, kept by execve but for set-user-ID and set-group-ID files).
+    pub creds: Credentials,
     /// When SIGALRM is due (uptime ms), if an alarm is set, and the period after
     /// which it fires again (setitimer's interval; 0 for a one-shot alarm).
     pub alarm_at: Option<u64>,
@@ -36,18 +37,19 @@ pub struct ThreadGroup {
 }
 
 impl ThreadGroup {
-    /// A new group in process group `pgid` of session `sid`.
-    pub fn new(pgid: Pid, sid: Pid) -> Arc<Mutex<Self>> {
-        Arc::new(Mutex::new(Self { pgid, sid, ..Self::default() }))
+    /// A new group in process group `pgid` of session `sid`, with `creds`.
+    pub fn new(pgid: Pid, sid: Pid, creds: Credentials) -> Arc<Mutex<Self>> {
+        Arc::new(Mutex::new(Self { pgid, sid, creds, ..Self::default() }))
     }
 
-    /// fork's copy: the same ids, limits and groups; no alarm, nothing pending.
+    /// fork's copy: the same ids, limits and credentials; no alarm, nothing
+    /// pending.
     pub fn for_child(&self) -> Arc<Mutex<Self>> {
         Arc::new(Mutex::new(Self {
             pgid: self.pgid,
             sid: self.sid,
             limits: self.limits,
-            groups: self.groups.clone(),
+            creds: self.creds.clone(),
             ..Self::default()
         }))
     }

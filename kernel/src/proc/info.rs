@@ -1,7 +1,7 @@
 //! What the process layer shows to files (the `fs::processes::Processes`
 //! interface, registered at boot): the caller's ids and signal state for the
-//! TTY, signals for the TTY and pipes, pending signals for signalfd, and
-//! snapshots of processes for /proc.
+//! TTY, its credentials, signals for the TTY and pipes, pending signals for
+//! signalfd, and snapshots of processes for /proc.
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -13,7 +13,7 @@ use crate::fs::file::OpenFile;
 use crate::fs::processes::{Caller, MapEntry, ProcessInfo, Processes};
 use crate::task::scheduler::{self as task, RunState};
 
-use super::lifecycle::{self, Target};
+use super::lifecycle::{self, Origin, Target};
 use super::process::{Pid, ProcessMemory, State};
 use super::signal;
 use super::table::{with_current, with_table};
@@ -61,6 +61,11 @@ impl Processes for ProcessView {
         with_current(|p| Caller { pid: p.tgid, pgid: p.pgid(), sid: p.sid() })
     }
 
+    /// Root's for the kernel's own work, when no process calls (starting init).
+    fn credentials(&self) -> creds::Credentials {
+        with_table(|t| t.current().and_then(|tid| t.procs.get(&tid)).map_or(creds::Credentials::ROOT, |p| p.creds()))
+    }
+
     fn caller_accepts(&self, signal: Signal) -> bool {
         with_current(|p| !p.signals.ignores(signal) && p.signals.mask & signal.mask_bit() == 0)
     }
@@ -78,7 +83,7 @@ impl Processes for ProcessView {
     }
 
     fn signal_group(&self, pgid: Pid, signal: Signal) {
-        let _ = lifecycle::kill(Target::Group(pgid), Some(signal));
+        let _ = lifecycle::kill(Target::Group(pgid), Some(signal), Origin::Kernel);
     }
 
     fn group_in_session(&self, pgid: Pid, sid: Pid) -> bool {
@@ -116,6 +121,7 @@ impl Processes for ProcessView {
                 ppid: p.parent,
                 pgid: p.pgid(),
                 sid: p.sid(),
+                creds: p.creds(),
                 state: match p.state {
                     State::Live => match task::run_state(tid) {
                         Some(RunState::Runnable) => 'R',

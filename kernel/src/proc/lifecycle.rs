@@ -73,7 +73,7 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
                 memory: Some(ProcessMemory::new(image.space, image.memory)),
                 files: Arc::new(Mutex::new(FdTable::with_console())),
                 fs: FsContext::new(crate::fs::vfs::root(), 0o022),
-                group: ThreadGroup::new(pid, pid),
+                group: ThreadGroup::new(pid, pid, image.creds),
                 cmdline,
                 exe,
                 start_ticks: crate::time::ticks(),
@@ -153,15 +153,17 @@ fn frames_for_copy(pages: usize, tables: usize) -> u64 {
 }
 
 /// fork's copy. It fails with EAGAIN, as Linux's fork does when resources run
-/// out: at RLIMIT_NPROC (counted over every process, zombies included: everyone
-/// is the same user, and there are no capabilities to exempt root yet), when the
-/// process table is full, or when free memory outside the kernel's reserve cannot
-/// hold the copy (checked before copying, so a fork bomb stops early).
+/// out: at RLIMIT_NPROC (the tasks of the caller's real uid, zombies included;
+/// unlike Linux, root is not exempt), when the process table is full, or when
+/// free memory outside the kernel's reserve cannot hold the copy (checked before
+/// copying, so a fork bomb stops early).
 fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> {
     let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
     let caller_memory = with_table(|t| {
         let caller = t.procs.get(&task::current()).expect("current process");
-        if t.procs.len() as u64 >= caller.limits().soft(kabi::process::RLIMIT_NPROC) {
+        let uid = caller.group().creds.user.real;
+        let tasks = t.procs.values().filter(|p| p.group().creds.user.real == uid).count();
+        if tasks as u64 >= caller.limits().soft(kabi::process::RLIMIT_NPROC) {
             return Err(Errno::EAGAIN);
         }
         caller.memory.clone().ok_or(Errno::EAGAIN)
@@ -253,6 +255,7 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
     let old = super::table::with_current(|p| {
         task::set_page_table(image.space.root());
         let old = p.memory.replace(ProcessMemory::new(image.space, image.memory));
+        p.group().creds = image.creds;
         task::set_fs_base(0);
         p.cmdline = cmdline;
         p.exe = exe;
@@ -531,17 +534,42 @@ pub enum Target {
     All,
 }
 
+/// Who sends a signal: a process by kill(2) and tgkill(2), whose permission is
+/// checked, or the kernel (the terminal's ^C, the OOM killer), which may signal
+/// anyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Caller,
+    Kernel,
+}
+
 /// kill(2): post `signal` (None = existence and permission check only), to one
-/// thread or to whole processes (`signal_process`).
-pub fn kill(target: Target, signal: Option<Signal>) -> Result<(), Errno> {
+/// thread or to whole processes (`signal_process`). A calling process may signal
+/// the processes it may (Linux's check_kill_permission: its own, those its
+/// credentials allow, SIGCONT within its session); for one process or thread
+/// that it may not, EPERM; for a group, EPERM if it may signal none of them;
+/// kill -1 passes over those it may not signal.
+pub fn kill(target: Target, signal: Option<Signal>, origin: Origin) -> Result<(), Errno> {
     with_table(|t| {
-        let sender_tid = task::try_current().unwrap_or(0);
-        let sender = t.procs.get(&sender_tid).map_or(0, |p| p.tgid);
+        let sender = task::try_current().and_then(|tid| t.procs.get(&tid)).map(|p| (p.tgid, p.sid(), p.creds()));
+        let sender_pid = sender.as_ref().map_or(0, |&(tgid, _, _)| tgid);
+        let sender_uid = sender.as_ref().map_or(0, |(_, _, creds)| creds.user.real);
+        let permitted = |p: &Process| match (&sender, origin) {
+            (Some((tgid, sid, creds)), Origin::Caller) => {
+                p.tgid == *tgid
+                    || creds.may_signal(&p.group().creds)
+                    || (signal == Some(Signal::SIGCONT) && p.sid() == *sid)
+            }
+            _ => true,
+        };
         if let Target::Thread { tid, group } = target {
             let p = t.procs.get_mut(&tid).filter(|p| p.is_live() && group.is_none_or(|g| g == p.tgid));
             let p = p.ok_or(Errno::ESRCH)?;
+            if !permitted(p) {
+                return Err(Errno::EPERM);
+            }
             if let Some(signal) = signal {
-                signal::post(p, signal, signal::user_info(signal, sender));
+                signal::post(p, signal, signal::user_info(signal, sender_pid, sender_uid));
             }
             return Ok(());
         }
@@ -552,7 +580,7 @@ pub fn kill(target: Target, signal: Option<Signal>) -> Result<(), Errno> {
             .filter(|p| match target {
                 Target::Process(pid) => p.tgid == pid,
                 Target::Group(group) => p.pgid() == group,
-                Target::All => p.tgid != INIT_PID && p.tgid != sender,
+                Target::All => p.tgid != INIT_PID && p.tgid != sender_pid,
                 Target::Thread { .. } => false,
             })
             .map(|p| p.tgid)
@@ -560,12 +588,17 @@ pub fn kill(target: Target, signal: Option<Signal>) -> Result<(), Errno> {
         if processes.is_empty() {
             return Err(Errno::ESRCH);
         }
+        let allowed: Vec<Pid> =
+            processes.into_iter().filter(|pid| t.procs.get(pid).is_some_and(|p| permitted(p))).collect();
         if let Some(signal) = signal {
-            for pid in processes {
-                signal_process(t, pid, signal, signal::user_info(signal, sender));
+            for &pid in &allowed {
+                signal_process(t, pid, signal, signal::user_info(signal, sender_pid, sender_uid));
             }
         }
-        Ok(())
+        match target {
+            Target::Process(_) | Target::Group(_) if allowed.is_empty() => Err(Errno::EPERM),
+            _ => Ok(()),
+        }
     })
 }
 
@@ -619,8 +652,8 @@ pub fn change_action(number: u32, new: Option<kabi::SigAction>) -> kabi::SigActi
 /// Raise `signal` on the current process (SIGPIPE from a write).
 pub fn raise_on_current(signal: Signal) {
     super::table::with_current(|p| {
-        let pid = p.pid;
-        signal::post(p, signal, signal::user_info(signal, pid));
+        let info = signal::user_info(signal, p.pid, p.group().creds.user.real);
+        signal::post(p, signal, info);
     });
 }
 

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use kabi::signal::Signal;
 
-use super::lifecycle::{self, INIT_PID, Target};
+use super::lifecycle::{self, INIT_PID, Origin, Target};
 use super::process::{Pid, SharedMemory};
 use super::table::with_table;
 
@@ -25,6 +25,6 @@ pub fn kill_largest() -> Option<Pid> {
         .map(|(pid, name, memory)| (pid, name, memory.lock().space.usage().0))
         .max_by_key(|&(_, _, pages)| pages)?;
     log::error!("out of memory: killed process {pid} ({name}), {} KiB resident", pages * 4);
-    lifecycle::kill(Target::Process(pid), Some(Signal::SIGKILL)).ok()?;
+    lifecycle::kill(Target::Process(pid), Some(Signal::SIGKILL), Origin::Kernel).ok()?;
     Some(pid)
 }

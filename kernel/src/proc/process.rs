@@ -141,6 +141,11 @@ impl Process {
         self.group().limits
     }
 
+    /// Its thread group's credentials.
+    pub fn creds(&self) -> creds::Credentials {
+        self.group().creds.clone()
+    }
+
     pub fn cwd(&self) -> crate::fs::vfs::Node {
         self.fs.lock().cwd.clone()
     }

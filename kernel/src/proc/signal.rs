@@ -239,10 +239,11 @@ pub fn post_to_group(p: &mut Process, receiver: Option<Pid>, signal: Signal, inf
     }
 }
 
-/// siginfo for a signal sent by process `sender` (kill, the shell).
-pub fn user_info(signal: Signal, sender: Pid) -> SigInfo {
+/// siginfo for a signal sent by process `sender` run by real uid `uid` (kill,
+/// the shell).
+pub fn user_info(signal: Signal, sender: Pid, uid: u32) -> SigInfo {
     let mut info = SigInfo { si_signo: signal as i32, si_code: SI_USER, ..SigInfo::default() };
-    info.fields[0] = u64::from(sender); // si_pid, si_uid 0
+    info.fields[0] = u64::from(sender) | (u64::from(uid) << 32); // si_pid, si_uid
     info
 }
 

@@ -348,13 +348,16 @@ pub fn pipe2(fds: u64, flags: u32) -> SysResult {
     Ok(0)
 }
 
-pub fn faccessat(dirfd: i32, path: u64, mode: u32) -> SysResult {
-    if mode & !(R_OK | W_OK | X_OK) != 0 {
+/// access, faccessat and faccessat2: checked as the caller's real uid and gid,
+/// or its effective (file-system) ones with AT_EACCESS; AT_SYMLINK_NOFOLLOW
+/// checks a final link itself. AT_EMPTY_PATH is not supported (EINVAL).
+pub fn faccessat(dirfd: i32, path: u64, mode: u32, flags: u32) -> SysResult {
+    if mode & !(R_OK | W_OK | X_OK) != 0 || flags & !(AT_EACCESS | AT_SYMLINK_NOFOLLOW) != 0 {
         return Err(Errno::EINVAL);
     }
     let path = user::read_path(path)?;
-    let node = resolve_at(dirfd, &path, true)?;
-    vfs::check_access(&node, mode).map(|()| 0)
+    let (follow, effective) = (flags & AT_SYMLINK_NOFOLLOW == 0, flags & AT_EACCESS != 0);
+    vfs::access(&base_dir(dirfd, &path)?, &path, follow, mode, effective).map(|()| 0)
 }
 
 pub fn readlinkat(dirfd: i32, path: u64, buf: u64, size: usize) -> SysResult {
@@ -385,7 +388,7 @@ fn set_cwd(dir: Node) -> SysResult {
     if !vfs::is_directory(&dir) {
         return Err(Errno::ENOTDIR);
     }
-    vfs::check_access(&dir, X_OK)?;
+    vfs::check_search(&dir)?;
     with_current(|p| p.fs.lock().cwd = dir);
     Ok(0)
 }

@@ -58,7 +58,7 @@ pub fn symlinkat(target: u64, dirfd: i32, path: u64) -> SysResult {
 pub fn truncate(path: u64, len: i64) -> SysResult {
     let len = u64::try_from(len).map_err(|_| Errno::EINVAL)?;
     let path = user::read_path(path)?;
-    vfs::truncate(&resolve_at(AT_FDCWD, &path, true)?, len).map(|()| 0)
+    vfs::truncate_path(&resolve_at(AT_FDCWD, &path, true)?, len).map(|()| 0)
 }
 
 pub fn ftruncate(fd: i32, len: i64) -> SysResult {

@@ -120,8 +120,12 @@ pub fn sysinfo(out: u64) -> SysResult {
     user::copy_out(out, &info.to_bytes()).map(|()| 0)
 }
 
-/// sethostname: the name uname and /proc/sys/kernel/hostname report.
+/// sethostname: root only (EPERM), at most 64 bytes (EINVAL); the name uname
+/// and /proc/sys/kernel/hostname report.
 pub fn sethostname(name: u64, len: usize) -> SysResult {
+    if !super::ids::caller_is_privileged() {
+        return Err(Errno::EPERM);
+    }
     if len > uts::HOST_NAME_MAX {
         return Err(Errno::EINVAL);
     }
@@ -135,8 +139,11 @@ const REBOOT_CMD_RESTART: u32 = 0x0123_4567;
 const REBOOT_CMD_HALT: u32 = 0xcdef_0123;
 const REBOOT_CMD_POWER_OFF: u32 = 0x4321_fedc;
 
-/// reboot(2): restart, halt or power off (root only, as everyone is).
+/// reboot(2): restart, halt or power off (root only: EPERM).
 pub fn reboot(magic1: u32, magic2: u32, command: u32) -> SysResult {
+    if !super::ids::caller_is_privileged() {
+        return Err(Errno::EPERM);
+    }
     if magic1 != REBOOT_MAGIC1 || !REBOOT_MAGIC2.contains(&magic2) {
         return Err(Errno::EINVAL);
     }
@@ -166,10 +173,16 @@ pub fn getrlimit(resource: u32, out: u64) -> SysResult {
 /// setrlimit: change the caller's limit (a NULL pointer is EFAULT).
 pub fn setrlimit(resource: u32, new: u64) -> SysResult {
     let limit = kabi::Rlimit::from_bytes(&user::read_array(new)?);
-    crate::proc::table::with_current(|p| p.group().limits.set(resource, limit)).map(|()| 0)
+    crate::proc::table::with_current(|p| {
+        let mut group = p.group();
+        let privileged = group.creds.is_privileged();
+        group.limits.set(resource, limit, privileged)
+    })
+    .map(|()| 0)
 }
 
-/// prlimit64: read and change the limits of the caller or of another process. The new value is read and
+/// prlimit64: read and change the limits of the caller or of another process
+/// (EPERM for another user's, without privilege). The new value is read and
 /// checked before anything changes; the old one is returned through `old`.
 pub fn prlimit(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
     let new = if new == 0 { None } else { Some(kabi::Rlimit::from_bytes(&user::read_array(new)?)) };
@@ -179,10 +192,14 @@ pub fn prlimit(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
         _ => return Err(Errno::ESRCH),
     };
     let previous = crate::proc::table::with_table(|t| {
+        let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.creds()).expect("a process");
         let p = t.procs.get_mut(&target).ok_or(Errno::ESRCH)?;
+        if !me.may_change_limits_of(&p.creds()) {
+            return Err(Errno::EPERM);
+        }
         let previous = p.limits().get(resource)?;
         if let Some(limit) = new {
-            p.group().limits.set(resource, limit)?;
+            p.group().limits.set(resource, limit, me.is_privileged())?;
         }
         Ok(previous)
     })?;

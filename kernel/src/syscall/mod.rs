@@ -6,6 +6,7 @@ mod events;
 mod files;
 mod fsops;
 mod futex;
+mod ids;
 mod info;
 mod memory;
 mod poll;
@@ -143,8 +144,9 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::DUP => files::dup(a.int(0)),
         nr::DUP2 => files::dup3(a.int(0), a.int(1), 0, true),
         nr::DUP3 => files::dup3(a.int(0), a.int(1), a.u32(2), false),
-        nr::ACCESS => files::faccessat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1)),
-        nr::FACCESSAT | nr::FACCESSAT2 => files::faccessat(a.int(0), a.u64(1), a.u32(2)),
+        nr::ACCESS => files::faccessat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1), 0),
+        nr::FACCESSAT => files::faccessat(a.int(0), a.u64(1), a.u32(2), 0),
+        nr::FACCESSAT2 => files::faccessat(a.int(0), a.u64(1), a.u32(2), a.u32(3)),
         nr::READLINK => files::readlinkat(kabi::fs::AT_FDCWD, a.u64(0), a.u64(1), a.usize(2)),
         nr::READLINKAT => files::readlinkat(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
         nr::POLL => poll::poll(a.u64(0), a.usize(1), a.int(2)),
@@ -159,8 +161,22 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::MREMAP => memory::mremap(a.u64(0), a.u64(1), a.u64(2), a.u32(3), a.u64(4)),
         nr::MPROTECT => memory::mprotect(a.u64(0), a.u64(1), a.u32(2)),
         nr::PRCTL => process::prctl(a.int(0), a.u64(1)),
-        nr::GETGROUPS => process::getgroups(a.int(0), a.u64(1)),
-        nr::SETGROUPS => process::setgroups(a.int(0), a.u64(1)),
+        nr::GETGROUPS => ids::getgroups(a.int(0), a.u64(1)),
+        nr::SETGROUPS => ids::setgroups(a.int(0), a.u64(1)),
+        nr::GETUID => ids::getuid(),
+        nr::GETEUID => ids::geteuid(),
+        nr::GETGID => ids::getgid(),
+        nr::GETEGID => ids::getegid(),
+        nr::SETUID => ids::setuid(a.u32(0)),
+        nr::SETGID => ids::setgid(a.u32(0)),
+        nr::SETREUID => ids::setreuid(a.u32(0), a.u32(1)),
+        nr::SETREGID => ids::setregid(a.u32(0), a.u32(1)),
+        nr::SETRESUID => ids::setresuid(a.u32(0), a.u32(1), a.u32(2)),
+        nr::SETRESGID => ids::setresgid(a.u32(0), a.u32(1), a.u32(2)),
+        nr::GETRESUID => ids::getresuid(a.u64(0), a.u64(1), a.u64(2)),
+        nr::GETRESGID => ids::getresgid(a.u64(0), a.u64(1), a.u64(2)),
+        nr::SETFSUID => ids::setfsuid(a.u32(0)),
+        nr::SETFSGID => ids::setfsgid(a.u32(0)),
         nr::GETPRIORITY => process::getpriority(a.int(0), a.int(1)),
         nr::SETPRIORITY => process::setpriority(a.int(0), a.int(1), a.int(2)),
         nr::ARCH_PRCTL => process::arch_prctl(a.int(0), a.u64(1)),
@@ -186,7 +202,6 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::GETPID => process::getpid(),
         nr::GETTID => process::gettid(),
         nr::GETPPID => process::getppid(),
-        nr::GETUID | nr::GETEUID | nr::GETGID | nr::GETEGID => Ok(0),
         nr::FORK => process::fork(frame),
         nr::VFORK => process::vfork(frame),
         nr::CLONE => process::clone(a.u64(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4), frame),

@@ -9,6 +9,8 @@ use kabi::process::{ARCH_GET_FS, ARCH_SET_FS, WCONTINUED, WNOHANG, WUNTRACED};
 
 use super::{SysResult, user};
 use crate::arch::trap::TrapFrame;
+use crate::fs::vfs::Executable;
+use crate::proc::exec;
 use crate::proc::lifecycle::{self, CloneOptions, WaitOptions};
 use crate::proc::table::{Table, current_pid, with_current, with_table};
 use crate::task::scheduler;
@@ -122,10 +124,10 @@ pub fn clone(flags: u64, stack: u64, parent_tid: u64, child_tid: u64, tls: u64, 
     lifecycle::fork(frame, options).map(|pid| pid as usize)
 }
 
-/// What execve runs: the file's bytes, its real path (/proc/PID/exe) and argv.
+/// What execve runs: the file (its bytes, real path for /proc/PID/exe, and
+/// attributes) and argv.
 struct Program {
-    file: Vec<u8>,
-    exe: Vec<u8>,
+    file: Executable,
     argv: Vec<Vec<u8>>,
 }
 
@@ -134,11 +136,11 @@ struct Program {
 /// path argv[1..]`, interpreters of interpreters up to Linux's depth (then ELOOP);
 /// a bad `#!` line is ENOEXEC, a missing interpreter ENOENT.
 fn load_program(cwd: &crate::fs::vfs::Node, path: &[u8], mut argv: Vec<Vec<u8>>) -> Result<Program, Errno> {
-    let (mut file, mut exe) = crate::fs::vfs::read_executable(cwd, path)?;
+    let mut file = crate::fs::vfs::read_executable(cwd, path)?;
     let mut script = path.to_vec();
     for _ in 0..=shebang::MAX_DEPTH {
-        let interpreter = match shebang::parse(&file) {
-            None => return Ok(Program { file, exe, argv }),
+        let interpreter = match shebang::parse(&file.data) {
+            None => return Ok(Program { file, argv }),
             Some(Err(_)) => return Err(Errno::ENOEXEC),
             Some(Ok(line)) => (line.path.to_vec(), line.argument.map(<[u8]>::to_vec)),
         };
@@ -146,7 +148,7 @@ fn load_program(cwd: &crate::fs::vfs::Node, path: &[u8], mut argv: Vec<Vec<u8>>)
         let rest = argv.into_iter().skip(1);
         argv =
             core::iter::once(interpreter.clone()).chain(argument).chain(core::iter::once(script)).chain(rest).collect();
-        (file, exe) = crate::fs::vfs::read_executable(cwd, &interpreter)?;
+        file = crate::fs::vfs::read_executable(cwd, &interpreter)?;
         script = interpreter;
     }
     Err(Errno::ELOOP)
@@ -161,12 +163,13 @@ pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResu
     let argv = user::read_string_array(argv, room)?;
     let used: usize = argv.iter().map(|a| a.len() + 1).sum();
     let envp = user::read_string_array(envp, room - used.min(room))?;
-    let cwd = with_current(|p| p.cwd().clone());
-    let Program { file, exe, argv } = load_program(&cwd, &path, argv)?;
-    let image = crate::proc::exec::build(&file, &argv, &envp, &path, stack_limit)?;
+    let (cwd, caller) = with_current(|p| (p.cwd().clone(), p.creds()));
+    let Program { file, argv } = load_program(&cwd, &path, argv)?;
+    let creds = exec::credentials_for(&caller, &file.metadata);
+    let image = exec::build(&file.data, &argv, &envp, &path, stack_limit, creds)?;
     lifecycle::become_sole_thread();
     let cmdline: Vec<String> = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
-    lifecycle::commit_exec(image, cmdline, String::from_utf8_lossy(&exe).into_owned(), frame);
+    lifecycle::commit_exec(image, cmdline, String::from_utf8_lossy(&file.path).into_owned(), frame);
     Ok(0)
 }
 
@@ -266,40 +269,13 @@ pub fn arch_prctl(code: i32, addr: u64) -> SysResult {
     }
 }
 
-/// The most supplementary groups (Linux's NGROUPS_MAX).
-const NGROUPS_MAX: usize = 65536;
-
-/// getgroups: the supplementary groups; a size of 0 asks only for the count, a
-/// smaller one than the count is EINVAL.
-pub fn getgroups(size: i32, list: u64) -> SysResult {
-    let groups = with_current(|p| p.group().groups.clone());
-    match usize::try_from(size) {
-        Err(_) => Err(Errno::EINVAL),
-        Ok(0) => Ok(groups.len()),
-        Ok(room) if room < groups.len() => Err(Errno::EINVAL),
-        Ok(_) => {
-            let bytes: Vec<u8> = groups.iter().flat_map(|g| g.to_le_bytes()).collect();
-            user::copy_out(list, &bytes).map(|()| groups.len())
-        }
-    }
-}
-
-/// setgroups: replace the supplementary groups of the process (every thread's,
-/// as C libraries make it); every process is privileged today.
-pub fn setgroups(size: i32, list: u64) -> SysResult {
-    let count = usize::try_from(size).ok().filter(|&n| n <= NGROUPS_MAX).ok_or(Errno::EINVAL)?;
-    let bytes = if count == 0 { Vec::new() } else { user::copy_in(list, count * 4)? };
-    let groups: Vec<u32> = bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-    with_current(|p| p.group().groups = groups);
-    Ok(0)
-}
-
 const PRIO_PROCESS: i32 = 0;
 const PRIO_PGRP: i32 = 1;
 const PRIO_USER: i32 = 2;
 
-/// The tasks `which`/`who` name for getpriority/setpriority (everyone is the
-/// same user, so PRIO_USER names every process).
+/// The tasks `which`/`who` name for getpriority/setpriority: a process (0: the
+/// caller), a process group (0: the caller's), or every process of a user, by
+/// real uid (0: the caller's).
 fn priority_targets(t: &Table, which: i32, who: i32) -> Result<Vec<u32>, Errno> {
     let me = t.current().and_then(|tid| t.procs.get(&tid)).expect("a process");
     let who = u32::try_from(who).map_err(|_| Errno::ESRCH)?;
@@ -312,9 +288,10 @@ fn priority_targets(t: &Table, which: i32, who: i32) -> Result<Vec<u32>, Errno> 
             let group = if who == 0 { me.pgid() } else { who };
             t.procs.values().filter(|p| p.is_live() && p.pgid() == group).map(|p| p.pid).collect()
         }
-        // Every process belongs to uid 0.
-        PRIO_USER if who == 0 => t.procs.values().filter(|p| p.is_live()).map(|p| p.pid).collect(),
-        PRIO_USER => Vec::new(),
+        PRIO_USER => {
+            let uid = if who == 0 { me.group().creds.user.real } else { who };
+            t.procs.values().filter(|p| p.is_live() && p.group().creds.user.real == uid).map(|p| p.pid).collect()
+        }
         _ => return Err(Errno::EINVAL),
     };
     if selected.is_empty() { Err(Errno::ESRCH) } else { Ok(selected) }
@@ -330,16 +307,32 @@ pub fn getpriority(which: i32, who: i32) -> SysResult {
     })
 }
 
-/// setpriority: set the nice value (clamped to -20..=19) of every target.
+/// setpriority: set the nice value (clamped to -20..=19) of every target the
+/// caller may renice (EPERM for another user's process, without privilege);
+/// lowering it takes privilege or the target's RLIMIT_NICE (EACCES). As Linux,
+/// the last refusal is the result, else success.
 pub fn setpriority(which: i32, who: i32, nice: i32) -> SysResult {
+    let nice = nice.clamp(-20, 19);
     with_table(|t| {
         let targets = priority_targets(t, which, who)?;
+        let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.creds()).expect("a process");
+        let mut result = Err(Errno::ESRCH);
         for tid in targets {
-            if let Some(p) = t.procs.get_mut(&tid) {
-                p.nice = nice.clamp(-20, 19);
+            let Some(p) = t.procs.get_mut(&tid) else { continue };
+            // Linux's can_nice: 20 - nice within the target's RLIMIT_NICE.
+            let may_lower = me.is_privileged() || (20 - nice) as u64 <= p.limits().soft(kabi::process::RLIMIT_NICE);
+            if !me.may_renice(&p.creds()) {
+                result = Err(Errno::EPERM);
+            } else if nice < p.nice && !may_lower {
+                result = Err(Errno::EACCES);
+            } else {
+                p.nice = nice;
+                if result == Err(Errno::ESRCH) {
+                    result = Ok(0);
+                }
             }
         }
-        Ok(0)
+        result
     })
 }
 

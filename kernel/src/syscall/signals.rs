@@ -8,7 +8,7 @@ use kabi::{Errno, SigAction, SigAltStack, Timeval};
 
 use super::{SysResult, user};
 use crate::arch::trap::TrapFrame;
-use crate::proc::lifecycle::{self, Target};
+use crate::proc::lifecycle::{self, Origin, Target};
 use crate::proc::signal;
 use crate::proc::table::{current_memory, current_pid, with_current};
 use crate::task::wait_queue::WaitQueue;
@@ -127,7 +127,7 @@ pub fn kill(pid: i32, number: i32) -> SysResult {
         -1 => Target::All,
         _ => Target::Group(pid.unsigned_abs()),
     };
-    lifecycle::kill(target, signal).map(|()| 0)
+    lifecycle::kill(target, signal, Origin::Caller).map(|()| 0)
 }
 
 /// tgkill (and tkill, `tgid` -1): a signal for the thread `tid`, which must be
@@ -138,7 +138,7 @@ pub fn tgkill(tgid: i32, tid: i32, number: i32) -> SysResult {
     }
     let signal = signal_arg(number)?;
     let group = (tgid > 0).then_some(tgid as u32);
-    lifecycle::kill(Target::Thread { tid: tid as u32, group }, signal).map(|()| 0)
+    lifecycle::kill(Target::Thread { tid: tid as u32, group }, signal, Origin::Caller).map(|()| 0)
 }
 
 /// Nothing ever wakes this queue: pause and sigsuspend end only by signals.

@@ -64,7 +64,7 @@ impl Access {
 /// (even if the group's or others' would allow more), else the group's for a member,
 /// else the others'. Root may read and write anything, and execute a directory or a
 /// file with any execute bit.
-pub(crate) fn permitted(
+pub fn permitted(
     credentials: &Credentials<'_>,
     want: Access,
     permissions: u32,

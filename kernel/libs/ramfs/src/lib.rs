@@ -33,7 +33,7 @@ pub mod test_archive;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_pages;
 
-pub use access::{Access, Credentials};
+pub use access::{Access, Credentials, permitted};
 pub use cpio::LoadError;
 pub use data::{MAX_FILE_SIZE, PAGE_SIZE, Page, PageAllocator};
 pub use inode::{DirEntry, FileType, Inode, InodeRef, Metadata};

@@ -51,12 +51,25 @@ pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
                 'Z' => "Z (zombie)",
                 _ => "S (sleeping)",
             };
+            let (user, group) = (p.creds.user, p.creds.group);
+            // Linux ends the Groups line with a space (kept for compatibility).
+            let mut groups = p.creds.groups.iter().map(|g| format!("{g}")).collect::<Vec<_>>().join(" ");
+            groups.push(' ');
             let _ = write!(
                 s,
-                "Name:\t{}\nState:\t{state}\nTgid:\t{}\nPid:\t{pid}\nPPid:\t{}\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
+                "Name:\t{}\nState:\t{state}\nTgid:\t{}\nPid:\t{pid}\nPPid:\t{}\nUid:\t{}\t{}\t{}\t{}\nGid:\t{}\t{}\t{}\t{}\nGroups:\t{}\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
                 p.name,
                 p.tgid,
                 p.ppid,
+                user.real,
+                user.effective,
+                user.saved,
+                user.fs,
+                group.real,
+                group.effective,
+                group.saved,
+                group.fs,
+                groups,
                 p.resident_pages * 4,
                 p.table_frames * 4,
                 p.threads,

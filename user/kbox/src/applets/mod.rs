@@ -46,6 +46,7 @@ mod uname;
 mod uniq;
 mod uptime;
 mod wc;
+mod whoami;
 mod xxd;
 mod yes;
 
@@ -112,6 +113,7 @@ pub const ALL: &[Applet] = &[
     applet!("uniq", uniq),
     applet!("uptime", uptime),
     applet!("wc", wc),
+    applet!("whoami", whoami),
     applet!("xxd", xxd),
     applet!("yes", yes),
 ];
