@@ -52,7 +52,7 @@ impl Namespace for Vfs {
             Node::Tmpfs(inode) => match inode.file_type() {
                 FileType::Directory => Kind::Directory,
                 FileType::Symlink => Kind::Symlink,
-                FileType::Regular => Kind::Other,
+                FileType::Regular | FileType::Socket => Kind::Other,
             },
             Node::Dev(DevNode::Root) => Kind::Directory,
             Node::Dev(DevNode::Device(_)) => Kind::Other,
@@ -400,6 +400,14 @@ pub fn mkdir(base: &Node, path: &[u8], mode: u32) -> Result<(), Errno> {
     root::tree().mkdir(&at, mode, &root::credentials(), root::now()).map(drop)
 }
 
+/// bind(2) of a Unix-domain socket to `path`: a socket inode with permission bits
+/// `mode` (umask applied); EEXIST if the name exists.
+pub fn make_socket(base: &Node, path: &[u8], mode: u32) -> Result<InodeRef, Errno> {
+    let at = tmpfs_parent(base, path)?;
+    root::room_for_new_entry()?;
+    root::tree().create(&at, FileType::Socket, mode, &root::credentials(), root::now())
+}
+
 pub fn unlink(base: &Node, path: &[u8]) -> Result<(), Errno> {
     let at = tmpfs_parent(base, path)?;
     not_a_mount_point(&at)?;
@@ -466,7 +474,7 @@ pub fn truncate(node: &Node, len: u64) -> Result<(), Errno> {
     match inode.file_type() {
         FileType::Regular => inode.truncate(len, root::now()),
         FileType::Directory => Err(Errno::EISDIR),
-        FileType::Symlink => Err(Errno::EINVAL),
+        FileType::Symlink | FileType::Socket => Err(Errno::EINVAL),
     }
 }
 
