@@ -99,4 +99,8 @@ impl FileOps for EventFd {
     fn bytes_ready(&self) -> usize {
         8
     }
+
+    fn as_any(&self) -> &dyn core::any::Any {
+        self
+    }
 }

@@ -90,6 +90,14 @@ impl OpenFile {
         Self::new(FileKind::Other(ops), flags)
     }
 
+    /// The object behind a file of a kind defined elsewhere, if it is a `T`.
+    pub fn downcast<T: 'static>(&self) -> Option<&T> {
+        match &self.kind {
+            FileKind::Other(ops) => ops.as_any().downcast_ref(),
+            _ => None,
+        }
+    }
+
     /// The file-system node behind this file, if any (fchdir, *at() calls).
     pub fn node(&self) -> Option<&Node> {
         match &self.kind {

@@ -10,6 +10,7 @@ pub mod pipe;
 pub mod processes;
 pub mod procfs;
 pub mod root;
+pub mod socket;
 pub mod tty;
 pub mod vfs;
 

@@ -1,6 +1,7 @@
 //! Kinds of open file defined in files of their own (sockets, event counters,
 //! timers, epoll instances, pseudo-terminals): what an `OpenFile` asks of them,
 //! as Linux's file_operations. Each implements `FileOps`.
+use core::any::Any;
 use core::fmt::Debug;
 
 use kabi::{Errno, Stat};
@@ -32,4 +33,7 @@ pub trait FileOps: Debug + Send + Sync {
     }
     /// The last descriptor to it has closed.
     fn release(&self) {}
+    /// The object itself, for calls that work on one kind only (the socket calls
+    /// find the socket behind a descriptor through `OpenFile::downcast`).
+    fn as_any(&self) -> &dyn Any;
 }
