@@ -62,3 +62,11 @@ fn filling_the_file_system_gives_enospc_and_deleting_frees_it() {
 fn eventfd_counts_blocks_and_polls_as_on_linux() {
     run_ktest("eventfd", "");
 }
+
+/// AF_UNIX sockets: socketpair, paths and abstract names, listen/connect/accept,
+/// stream, datagram and seqpacket data, SCM_RIGHTS and SCM_CREDENTIALS,
+/// shutdown, options and poll (tests/guest-c/unix.c, musl).
+#[test]
+fn unix_sockets_behave_as_on_linux() {
+    run_ktest("unix", "");
+}
