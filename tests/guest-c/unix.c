@@ -263,6 +263,9 @@ static void paths(void) {
     CHECK(connect(c3, (struct sockaddr *)&a, len) == 0, "a connect waits for room, then succeeds");
     int status;
     waitpid(child, &status, 0);
+    int c4 = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(connect(c4, (struct sockaddr *)&a, len) == 0, "accepted connections closed, the listener still takes more");
+    close(c4);
     close(c1);
     close(c3);
     close(server);

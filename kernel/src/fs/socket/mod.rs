@@ -381,7 +381,7 @@ impl Endpoint {
             .rights
             .iter()
             .filter_map(|file| file.downcast::<Socket>())
-            .map(|socket| socket.endpoint.depth.load(Ordering::Relaxed))
+            .map(|socket| socket.endpoint.nesting())
             .max();
         if level.is_some_and(|l| l > MAX_DEPTH) {
             return Err(Errno::ETOOMANYREFS);
@@ -568,6 +568,14 @@ impl Endpoint {
         Ok(())
     }
 
+    /// How deep sockets nest in flight below this one: its own depth, and a
+    /// listener's pending connections' (closing it closes them).
+    fn nesting(&self) -> usize {
+        let pending: Vec<Arc<Endpoint>> =
+            self.with(|s| s.listener.as_ref().map(|l| l.pending.iter().cloned().collect()).unwrap_or_default());
+        pending.iter().map(|e| e.depth.load(Ordering::Relaxed)).fold(self.depth.load(Ordering::Relaxed), usize::max)
+    }
+
     /// The options, and whether it listens (SO_ACCEPTCONN).
     pub fn options(&self) -> (Options, bool) {
         self.with(|s| (s.options, s.listener.is_some()))
@@ -631,7 +639,7 @@ impl Endpoint {
             (s.peer.take(), s.inbox.drain(), s.listener.take(), s.name.clone())
         });
         if let Some(name) = &name {
-            names::release(self.kind, name);
+            names::release(self, name);
         }
         if let Some(peer) = peer.filter(|_| self.kind.connection_oriented()) {
             let reset = !inbox.is_empty() || embryo;

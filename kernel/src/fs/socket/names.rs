@@ -80,14 +80,21 @@ pub fn bind_automatic(endpoint: &Arc<Endpoint>) -> Result<Arc<Name>, Errno> {
     Err(Errno::ENOSPC)
 }
 
-/// Forget `name` (its socket has closed).
-pub fn release(kind: SocketType, name: &Name) {
+/// Forget `name` if `endpoint` is the socket bound to it (it has closed; a
+/// connection accept gave shares its listener's name and leaves it alone).
+pub fn release(endpoint: &Endpoint, name: &Name) {
+    let bound_here = |entry: &Weak<Endpoint>| core::ptr::eq(entry.as_ptr(), endpoint);
     with(|t| match (&name.address, &name.inode) {
         (UnixAddress::Abstract(bytes), _) => {
-            t.abstract_names.remove(&(kind, bytes.clone()));
+            let key = (endpoint.kind, bytes.clone());
+            if t.abstract_names.get(&key).is_some_and(bound_here) {
+                t.abstract_names.remove(&key);
+            }
         }
         (UnixAddress::Path(_), Some(inode)) => {
-            t.inodes.remove(&inode.ino());
+            if t.inodes.get(&inode.ino()).is_some_and(bound_here) {
+                t.inodes.remove(&inode.ino());
+            }
         }
         (UnixAddress::Path(_), None) => {}
     });
