@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/build-ctests.sh OUTDIR: build the C test programs in tests/guest-c/ into
 # OUTDIR, static, with -Wall -Wextra -Werror: ktest-cpthreads (pthreads.c, musl-gcc
-# -pthread) and ktest-glibcfork (glibcfork.c, gcc with glibc). mkinitramfs.sh puts
+# -pthread), ktest-glibcfork (glibcfork.c, gcc with glibc), ktest-eventfd and
+# ktest-unix (eventfd.c, unix.c, musl-gcc). mkinitramfs.sh puts
 # them in /bin; they run on the build host too.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,3 +26,4 @@ gcc $cflags -o "$out/ktest-glibcfork" "$src/glibcfork.c"
 musl-gcc $cflags -pthread -o "$out/ktest-eventfd" "$src/eventfd.c"
 musl-gcc $cflags -o "$out/ktest-vfork" "$src/vfork.c"
 musl-gcc $cflags -pthread -o "$out/ktest-events" "$src/events.c"
+musl-gcc $cflags -o "$out/ktest-unix" "$src/unix.c"

@@ -69,3 +69,11 @@ fn eventfd_counts_blocks_and_polls_as_on_linux() {
 fn select_epoll_timerfd_signalfd_as_on_linux() {
     run_ktest("events", "");
 }
+
+/// AF_UNIX sockets: socketpair, paths and abstract names, listen/connect/accept,
+/// stream, datagram and seqpacket data, SCM_RIGHTS and SCM_CREDENTIALS,
+/// shutdown, options and poll (tests/guest-c/unix.c, musl).
+#[test]
+fn unix_sockets_behave_as_on_linux() {
+    run_ktest("unix", "");
+}

@@ -13,6 +13,7 @@ pub mod processes;
 pub mod procfs;
 pub mod root;
 pub mod signalfd;
+pub mod socket;
 pub mod timerfd;
 pub mod tty;
 pub mod vfs;

@@ -90,7 +90,7 @@ fn kind(node: &Node) -> Kind {
         Node::Tmpfs(inode) => match inode.file_type() {
             FileType::Directory => Kind::Directory,
             FileType::Symlink => Kind::Symlink,
-            FileType::Regular => Kind::Other,
+            FileType::Regular | FileType::Socket => Kind::Other,
         },
         Node::Dev(DevNode::Root) => Kind::Directory,
         Node::Dev(DevNode::Device(_)) => Kind::Other,
@@ -483,6 +483,16 @@ pub fn mkdir(base: &Node, path: &[u8], mode: u32) -> Result<(), Errno> {
     })
 }
 
+/// bind(2) of a Unix-domain socket to `path`: a socket inode with permission bits
+/// `mode` (umask applied); EEXIST if the name exists.
+pub fn make_socket(base: &Node, path: &[u8], mode: u32) -> Result<InodeRef, Errno> {
+    as_caller(|me| {
+        let at = tmpfs_parent(base, path, me)?;
+        root::room_for_new_entry()?;
+        root::tree().create(&at, FileType::Socket, mode, me, root::now())
+    })
+}
+
 pub fn unlink(base: &Node, path: &[u8]) -> Result<(), Errno> {
     as_caller(|me| {
         let at = tmpfs_parent(base, path, me)?;
@@ -565,7 +575,7 @@ fn truncatable(node: &Node) -> Result<&InodeRef, Errno> {
     match inode.file_type() {
         FileType::Regular => Ok(inode),
         FileType::Directory => Err(Errno::EISDIR),
-        FileType::Symlink => Err(Errno::EINVAL),
+        FileType::Symlink | FileType::Socket => Err(Errno::EINVAL),
     }
 }
 

@@ -1,4 +1,4 @@
-//! A byte FIFO kept in whole frames (a pipe's contents): frames are taken from
+//! A byte FIFO kept in whole frames (a pipe's or a socket's contents): frames are taken from
 //! the frame allocator as data is written (user-class allocations: never the
 //! kernel's reserve, so a full memory gives ENOMEM) and given back as soon as the
 //! data in them has been read, so an idle or drained pipe holds no memory.
@@ -69,23 +69,35 @@ impl ByteQueue {
         Ok(())
     }
 
+    /// Copy up to `out.len()` bytes from `skip` bytes in, leaving them queued
+    /// (MSG_PEEK); returns how many were copied.
+    pub fn peek(&self, skip: usize, out: &mut [u8]) -> usize {
+        let count = out.len().min(self.len.saturating_sub(skip));
+        let mut done = 0;
+        while done < count {
+            let at = self.head + skip + done;
+            let n = (PAGE - at % PAGE).min(count - done);
+            phys::read(self.frames[at / PAGE], at % PAGE, &mut out[done..done + n]);
+            done += n;
+        }
+        done
+    }
+
+    /// Drop the first `count` bytes (at most all), freeing the frames emptied.
+    pub fn discard(&mut self, count: usize) {
+        let count = count.min(self.len);
+        self.head += count;
+        self.len -= count;
+        let emptied = if self.len == 0 { self.frames.len() } else { self.head / PAGE };
+        self.frames.drain(..emptied).for_each(frames::free);
+        self.head = if self.len == 0 { 0 } else { self.head % PAGE };
+    }
+
     /// Move up to `out.len()` bytes out, freeing the frames emptied; returns how
     /// many moved.
     pub fn pop(&mut self, out: &mut [u8]) -> usize {
-        let count = out.len().min(self.len);
-        let mut done = 0;
-        while done < count {
-            let Some(&frame) = self.frames.front() else { break };
-            let n = (PAGE - self.head).min(count - done);
-            phys::read(frame, self.head, &mut out[done..done + n]);
-            done += n;
-            self.head += n;
-            self.len -= n;
-            if self.head == PAGE || self.len == 0 {
-                self.frames.pop_front().into_iter().for_each(frames::free);
-                self.head = 0;
-            }
-        }
+        let done = self.peek(0, out);
+        self.discard(done);
         done
     }
 }

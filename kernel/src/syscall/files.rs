@@ -1,7 +1,7 @@
 //! File-descriptor syscalls: open/openat, close, read/write and their vector and
 //! positional forms, lseek, the stat family, getdents64, ioctl, fcntl, the dup
 //! family, pipe/pipe2, access, readlink, getcwd, chdir/fchdir, fsync and
-//! sendfile.
+//! sendfile. Reads and writes of sockets go to socket.rs.
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -9,7 +9,7 @@ use kabi::fs::*;
 use kabi::{Errno, Termios, Winsize};
 
 use super::user::Flow;
-use super::{SysResult, user};
+use super::{SysResult, socket, user};
 use crate::fs::file::OpenFile;
 use crate::fs::tty;
 use crate::fs::vfs::{self, Node};
@@ -71,6 +71,12 @@ fn file_size_signal(error: &Errno) {
     }
 }
 
+/// Sockets keep message boundaries: their reads and writes, vectored or not,
+/// go through the socket calls' paths.
+fn is_socket(file: &OpenFile) -> bool {
+    socket::endpoint_of(file).is_ok()
+}
+
 /// How transfers treat `file`: one chunk for pipes and terminals.
 fn flow(file: &OpenFile) -> Flow {
     if file.may_block() { Flow::Stream } else { Flow::Whole }
@@ -80,6 +86,9 @@ pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
     let file = file(fd)?;
     if !file.readable() {
         return Err(Errno::EBADF);
+    }
+    if is_socket(&file) {
+        return socket::read_socket(&file, alloc::vec![(buf, len.min(MAX_RW_COUNT))]);
     }
     user::transfer_out(buf, len.min(MAX_RW_COUNT), flow(&file), |chunk| file.read(chunk))
 }
@@ -107,6 +116,9 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
     if !file.writable() {
         return Err(Errno::EBADF);
     }
+    if is_socket(&file) {
+        return socket::write_socket(&file, alloc::vec![(buf, len.min(MAX_RW_COUNT))]);
+    }
     let max = max_file_size();
     user::transfer_in(buf, len.min(MAX_RW_COUNT), |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
 }
@@ -128,7 +140,7 @@ pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
 }
 
 /// The (base, length) pairs of an iovec array.
-fn iovecs(iov: u64, count: i32) -> Result<Vec<(u64, usize)>, Errno> {
+pub(super) fn iovecs(iov: u64, count: i32) -> Result<Vec<(u64, usize)>, Errno> {
     if !(0..=IOV_MAX).contains(&count) {
         return Err(Errno::EINVAL);
     }
@@ -143,8 +155,13 @@ fn iovecs(iov: u64, count: i32) -> Result<Vec<(u64, usize)>, Errno> {
 }
 
 pub fn readv(fd: i32, iov: u64, count: i32) -> SysResult {
+    let vectors = iovecs(iov, count)?;
+    let file = file(fd)?;
+    if is_socket(&file) {
+        return socket::read_socket(&file, vectors);
+    }
     let mut total = 0;
-    for (base, len) in iovecs(iov, count)? {
+    for (base, len) in vectors {
         if len == 0 {
             continue;
         }
@@ -170,6 +187,9 @@ pub fn writev(fd: i32, iov: u64, count: i32) -> SysResult {
         return Err(Errno::EBADF);
     }
     let vectors = iovecs(iov, count)?;
+    if is_socket(&file) {
+        return socket::write_socket(&file, vectors);
+    }
     let total = vectors.iter().try_fold(0usize, |sum, &(_, len)| sum.checked_add(len)).ok_or(Errno::EINVAL)?;
     if total <= user::TRANSFER_CHUNK {
         let mut data = Vec::new();
@@ -321,12 +341,17 @@ pub fn pipe2(fds: u64, flags: u32) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let (read_end, write_end) = OpenFile::pipe(flags);
-    let cloexec = flags & O_CLOEXEC != 0;
+    install_pair(read_end, write_end, flags & O_CLOEXEC != 0, fds)
+}
+
+/// Put two new files in the lowest free descriptors and their numbers in the
+/// int[2] at `fds` (pipe2, socketpair); on any failure neither stays open.
+pub(super) fn install_pair(first: OpenFile, second: OpenFile, cloexec: bool, fds: u64) -> SysResult {
     let (r, w) = with_current(|p| {
         let limit = p.fd_limit();
         let mut files = p.files.lock();
-        let r = files.insert(limit, Arc::new(read_end), cloexec)?;
-        match files.insert(limit, Arc::new(write_end), cloexec) {
+        let r = files.insert(limit, Arc::new(first), cloexec)?;
+        match files.insert(limit, Arc::new(second), cloexec) {
             Ok(w) => Ok((r, w)),
             Err(e) => {
                 let _ = files.close(r);

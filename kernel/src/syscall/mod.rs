@@ -12,6 +12,7 @@ mod memory;
 mod poll;
 mod process;
 mod signals;
+mod socket;
 mod user;
 
 use kabi::{Errno, nr};
@@ -244,6 +245,22 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::TIMERFD_GETTIME => events::timerfd_gettime(a.int(0), a.u64(1)),
         nr::SIGNALFD => events::signalfd4(a.int(0), a.u64(1), a.usize(2), 0),
         nr::SIGNALFD4 => events::signalfd4(a.int(0), a.u64(1), a.usize(2), a.u32(3)),
+        nr::SOCKET => socket::socket(a.int(0), a.u32(1), a.int(2)),
+        nr::SOCKETPAIR => socket::socketpair(a.int(0), a.u32(1), a.int(2), a.u64(3)),
+        nr::BIND => socket::bind(a.int(0), a.u64(1), a.u32(2)),
+        nr::LISTEN => socket::listen(a.int(0), a.int(1)),
+        nr::ACCEPT => socket::accept4(a.int(0), a.u64(1), a.u64(2), 0),
+        nr::ACCEPT4 => socket::accept4(a.int(0), a.u64(1), a.u64(2), a.u32(3)),
+        nr::CONNECT => socket::connect(a.int(0), a.u64(1), a.u32(2)),
+        nr::GETSOCKNAME => socket::getsockname(a.int(0), a.u64(1), a.u64(2)),
+        nr::GETPEERNAME => socket::getpeername(a.int(0), a.u64(1), a.u64(2)),
+        nr::SHUTDOWN => socket::shutdown(a.int(0), a.int(1)),
+        nr::SENDTO => socket::sendto(a.int(0), a.u64(1), a.usize(2), a.u32(3), a.u64(4), a.u32(5)),
+        nr::RECVFROM => socket::recvfrom(a.int(0), a.u64(1), a.usize(2), a.u32(3), a.u64(4), a.u64(5)),
+        nr::SENDMSG => socket::sendmsg(a.int(0), a.u64(1), a.u32(2)),
+        nr::RECVMSG => socket::recvmsg(a.int(0), a.u64(1), a.u32(2)),
+        nr::GETSOCKOPT => socket::getsockopt(a.int(0), a.int(1), a.int(2), a.u64(3), a.u64(4)),
+        nr::SETSOCKOPT => socket::setsockopt(a.int(0), a.int(1), a.int(2), a.u64(3), a.u32(4)),
         other => unknown(other),
     }
 }

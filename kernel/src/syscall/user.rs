@@ -30,10 +30,15 @@ fn bounce_buffer(len: usize) -> Result<Vec<u8>, Errno> {
 
 /// `len` bytes of user memory at `addr`, for a fixed-size structure.
 pub fn copy_in(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
-    let slice = UserSlice::new(addr, len)?;
     let mut buf = crate::mm::heap::try_zeroed_bytes(len)?;
-    with_space(|s| slice.read(s, &mut buf))?;
+    read_into(addr, &mut buf)?;
     Ok(buf)
+}
+
+/// Fill `buf` from user memory at `addr`.
+pub fn read_into(addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
+    let slice = UserSlice::new(addr, buf.len())?;
+    with_space(|s| slice.read(s, buf))
 }
 
 /// A fixed-size value from user memory.

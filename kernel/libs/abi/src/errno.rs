@@ -87,12 +87,20 @@ errnos! {
     EOVERFLOW = 75, "Value too large for defined data type";
     EILSEQ = 84, "Invalid or incomplete multibyte or wide character";
     ENOTSOCK = 88, "Socket operation on non-socket";
+    EDESTADDRREQ = 89, "Destination address required";
+    EMSGSIZE = 90, "Message too long";
+    EPROTOTYPE = 91, "Protocol wrong type for socket";
+    ENOPROTOOPT = 92, "Protocol not available";
     EPROTONOSUPPORT = 93, "Protocol not supported";
+    ESOCKTNOSUPPORT = 94, "Socket type not supported";
     EOPNOTSUPP = 95, "Operation not supported";
     EAFNOSUPPORT = 97, "Address family not supported by protocol";
     EADDRINUSE = 98, "Address already in use";
     ECONNRESET = 104, "Connection reset by peer";
+    ENOBUFS = 105, "No buffer space available";
+    EISCONN = 106, "Transport endpoint is already connected";
     ENOTCONN = 107, "Transport endpoint is not connected";
+    ETOOMANYREFS = 109, "Too many references: cannot splice";
     ETIMEDOUT = 110, "Connection timed out";
     ECONNREFUSED = 111, "Connection refused";
     ECANCELED = 125, "Operation canceled";
@@ -179,12 +187,20 @@ mod tests {
             (Errno::EOVERFLOW, libc::EOVERFLOW),
             (Errno::EILSEQ, libc::EILSEQ),
             (Errno::ENOTSOCK, libc::ENOTSOCK),
+            (Errno::EDESTADDRREQ, libc::EDESTADDRREQ),
+            (Errno::EMSGSIZE, libc::EMSGSIZE),
+            (Errno::EPROTOTYPE, libc::EPROTOTYPE),
+            (Errno::ENOPROTOOPT, libc::ENOPROTOOPT),
             (Errno::EPROTONOSUPPORT, libc::EPROTONOSUPPORT),
+            (Errno::ESOCKTNOSUPPORT, libc::ESOCKTNOSUPPORT),
             (Errno::EOPNOTSUPP, libc::EOPNOTSUPP),
             (Errno::EAFNOSUPPORT, libc::EAFNOSUPPORT),
             (Errno::EADDRINUSE, libc::EADDRINUSE),
             (Errno::ECONNRESET, libc::ECONNRESET),
+            (Errno::ENOBUFS, libc::ENOBUFS),
+            (Errno::EISCONN, libc::EISCONN),
             (Errno::ENOTCONN, libc::ENOTCONN),
+            (Errno::ETOOMANYREFS, libc::ETOOMANYREFS),
             (Errno::ETIMEDOUT, libc::ETIMEDOUT),
             (Errno::ECONNREFUSED, libc::ECONNREFUSED),
             (Errno::ECANCELED, libc::ECANCELED),

@@ -128,6 +128,8 @@ pub const POLLRDNORM: i16 = 0x40;
 pub const POLLRDBAND: i16 = 0x80;
 pub const POLLWRNORM: i16 = 0x100;
 pub const POLLWRBAND: i16 = 0x200;
+/// The peer shut down writing, or closed (sockets).
+pub const POLLRDHUP: i16 = 0x2000;
 
 #[cfg(test)]
 mod tests {
@@ -230,6 +232,7 @@ mod tests {
             (POLLRDBAND, libc::POLLRDBAND),
             (POLLWRNORM, libc::POLLWRNORM),
             (POLLWRBAND, libc::POLLWRBAND),
+            (POLLRDHUP, libc::POLLRDHUP),
         ];
         for (ours, linux) in events {
             assert_eq!(ours, linux);

@@ -17,6 +17,7 @@ pub mod mm;
 pub mod nr;
 pub mod process;
 pub mod signal;
+pub mod socket;
 pub mod structs;
 pub mod tty;
 

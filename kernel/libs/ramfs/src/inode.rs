@@ -1,4 +1,5 @@
-//! Inodes: the objects of the file tree (directories, regular files, symbolic links),
+//! Inodes: the objects of the file tree (directories, regular files, symbolic links,
+//! socket names),
 //! their attributes, times and link counts, reading and writing them, and the entries
 //! of directories.
 //!
@@ -16,7 +17,7 @@ use core::fmt;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kabi::Errno;
-use kabi::fs::{DT_DIR, DT_LNK, DT_REG, S_IFDIR, S_IFLNK, S_IFREG, S_ISGID, S_ISUID, S_IXGRP};
+use kabi::fs::{DT_DIR, DT_LNK, DT_REG, DT_SOCK, S_IFDIR, S_IFLNK, S_IFREG, S_IFSOCK, S_ISGID, S_ISUID, S_IXGRP};
 use spin::Mutex;
 
 use crate::access::{self, Access, Credentials};
@@ -51,24 +52,30 @@ pub enum FileType {
     Directory,
     Regular,
     Symlink,
+    /// The name a Unix-domain socket was bound to (`bind`); the kernel finds the
+    /// socket by the inode. It holds no data and cannot be opened.
+    Socket,
 }
 
 impl FileType {
-    /// The type bits of `st_mode` (`S_IFDIR`, `S_IFREG`, `S_IFLNK`).
+    /// The type bits of `st_mode` (`S_IFDIR`, `S_IFREG`, `S_IFLNK`, `S_IFSOCK`).
     pub const fn mode_bits(self) -> u32 {
         match self {
             FileType::Directory => S_IFDIR,
             FileType::Regular => S_IFREG,
             FileType::Symlink => S_IFLNK,
+            FileType::Socket => S_IFSOCK,
         }
     }
 
-    /// The `d_type` of a `linux_dirent64` record (`DT_DIR`, `DT_REG`, `DT_LNK`).
+    /// The `d_type` of a `linux_dirent64` record (`DT_DIR`, `DT_REG`, `DT_LNK`,
+    /// `DT_SOCK`).
     pub const fn dirent_type(self) -> u8 {
         match self {
             FileType::Directory => DT_DIR,
             FileType::Regular => DT_REG,
             FileType::Symlink => DT_LNK,
+            FileType::Socket => DT_SOCK,
         }
     }
 }
@@ -138,6 +145,7 @@ enum Content {
     Regular(Mutex<FileData>),
     /// A symlink's target never changes (Linux has no call that changes it).
     Symlink(Box<[u8]>),
+    Socket,
 }
 
 /// The entries of a directory. Each name gets an offset when it is linked, in
@@ -189,6 +197,10 @@ impl Inode {
         Self::new(ino, attributes, Content::Symlink(target.into()), 0)
     }
 
+    pub(crate) fn new_socket(ino: u64, attributes: Attributes) -> InodeRef {
+        Self::new(ino, attributes, Content::Socket, 0)
+    }
+
     fn new(ino: u64, attributes: Attributes, content: Content, nlink: u32) -> InodeRef {
         Arc::new(Inode { ino, nlink: AtomicU32::new(nlink), attributes: Mutex::new(attributes), content })
     }
@@ -202,6 +214,7 @@ impl Inode {
             Content::Directory(_) => FileType::Directory,
             Content::Regular(_) => FileType::Regular,
             Content::Symlink(_) => FileType::Symlink,
+            Content::Socket => FileType::Socket,
         }
     }
 
@@ -216,6 +229,7 @@ impl Inode {
                 (data.size(), data.pages() * (PAGE_SIZE as u64 / BLOCK_SIZE))
             }
             Content::Symlink(target) => (target.len() as u64, 0),
+            Content::Socket => (0, 0),
         };
         let attributes = *self.attributes.lock();
         Metadata {
@@ -243,7 +257,7 @@ impl Inode {
 
     /// Copies file data from `offset` into `buffer`; returns the bytes copied, 0 at or
     /// past the end. Holes read as zeros. `EISDIR` for a directory, `EINVAL` for a
-    /// symlink. Times are left alone: see [`Inode::accessed`].
+    /// symlink or a socket. Times are left alone: see [`Inode::accessed`].
     pub fn read(&self, offset: u64, buffer: &mut [u8]) -> Result<usize, Errno> {
         Ok(self.file_data()?.lock().read(offset, buffer))
     }
@@ -281,7 +295,7 @@ impl Inode {
         match &self.content {
             Content::Regular(data) => Ok(data),
             Content::Directory(_) => Err(Errno::EISDIR),
-            Content::Symlink(_) => Err(Errno::EINVAL),
+            Content::Symlink(_) | Content::Socket => Err(Errno::EINVAL),
         }
     }
 

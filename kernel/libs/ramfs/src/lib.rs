@@ -5,7 +5,8 @@
 //!   [`Tree::lookup_parent`]) the way Linux does, with the `pathwalk` crate: `.`, `..`
 //!   (physical, root's `..` is root), repeated and trailing slashes, symbolic links (at
 //!   most 40 per lookup), search permission, and Linux's errors.
-//! - The tree's namespace calls ([`Tree::open`], [`Tree::mkdir`], [`Tree::unlink`],
+//! - The tree's namespace calls ([`Tree::open`], [`Tree::create`] (regular files and
+//!   socket names), [`Tree::mkdir`], [`Tree::unlink`],
 //!   [`Tree::rename`], ...) check permissions and fail as Linux's tmpfs does; the
 //!   kernel's syscalls map to them one to one.
 //! - [`Inode`]s are shared through [`InodeRef`] (`Arc<Inode>`): an open file keeps its

@@ -137,6 +137,9 @@ impl Tree {
         if !inode.may_access(credentials, want) {
             return Err(Errno::EACCES);
         }
+        if inode.file_type() == FileType::Socket {
+            return Err(Errno::ENXIO); // sockets are reached by connect, never opened
+        }
         if flags & O_NOATIME != 0 && !credentials.owns(inode.attributes().uid) {
             return Err(Errno::EPERM);
         }
@@ -166,23 +169,34 @@ impl Tree {
         Ok((file, true))
     }
 
-    /// `mknod` of a regular file (or `open` with `O_CREAT | O_EXCL`, less the opening):
-    /// an empty file with permission bits `mode` (umask already applied). Errors as
-    /// [`Tree::mkdir`], and `ENOENT` for a trailing slash on a missing name.
-    pub fn create_file(
+    /// `mknod` of a regular file (or `open` with `O_CREAT | O_EXCL`, less the
+    /// opening) or of a socket (`bind` of a Unix-domain socket to a path): an empty
+    /// inode with permission bits `mode` (umask already applied). Errors as
+    /// [`Tree::mkdir`] (`EEXIST` if the name exists, which `bind` reports as
+    /// `EADDRINUSE`), `ENOENT` for a trailing slash on a missing name, `EINVAL` for
+    /// other kinds.
+    pub fn create(
         &self,
         at: &ParentPath,
+        kind: FileType,
         mode: u32,
         credentials: &Credentials<'_>,
         now: Timestamp,
     ) -> Result<InodeRef, Errno> {
+        if !matches!(kind, FileType::Regular | FileType::Socket) {
+            return Err(Errno::EINVAL);
+        }
         let _namespace = self.namespace.lock();
         let name = name_to_create(at, false)?;
         may_create(&at.directory, credentials)?;
-        let attributes = new_attributes(&at.directory, FileType::Regular, mode, credentials, now);
-        let file = Inode::new_regular(self.allocate_ino(), attributes, self.store.clone());
-        add(&at.directory, name, &file, now);
-        Ok(file)
+        let attributes = new_attributes(&at.directory, kind, mode, credentials, now);
+        let ino = self.allocate_ino();
+        let inode = match kind {
+            FileType::Socket => Inode::new_socket(ino, attributes),
+            _ => Inode::new_regular(ino, attributes, self.store.clone()),
+        };
+        add(&at.directory, name, &inode, now);
+        Ok(inode)
     }
 
     /// `mkdir`: an empty directory with permission bits `mode` (umask already applied;
@@ -208,7 +222,7 @@ impl Tree {
 
     /// `symlink`: a link to `target` (stored as given, never checked). `ENOENT` for an
     /// empty target, `ENAMETOOLONG` for one of `PATH_MAX` bytes or more; otherwise
-    /// errors as [`Tree::create_file`].
+    /// errors as [`Tree::create`].
     pub fn symlink(
         &self,
         target: &[u8],
@@ -227,7 +241,7 @@ impl Tree {
     }
 
     /// `link`: a new name for `inode` (which the caller looked up, following a final
-    /// symlink or not). Errors as [`Tree::create_file`], then `EPERM` for a directory
+    /// symlink or not). Errors as [`Tree::create`], then `EPERM` for a directory
     /// and `ENOENT` for an inode with no names left.
     pub fn link(
         &self,
@@ -510,7 +524,7 @@ fn new_attributes(
     let mut permissions = mode
         & match kind {
             FileType::Directory => 0o1777,
-            FileType::Regular => 0o7777,
+            FileType::Regular | FileType::Socket => 0o7777,
             FileType::Symlink => 0o777,
         };
     let mut gid = credentials.gid;

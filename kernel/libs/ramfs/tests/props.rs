@@ -581,7 +581,9 @@ fn run(tree: &Tree, cwd: &mut InodeRef, call: &Call, user: bool) -> Result<(), T
     let parent = |path: &[u8]| tree.lookup_parent(cwd, path, &credentials);
     let _ = match call {
         Call::Mkdir(path, mode) => parent(path).and_then(|at| tree.mkdir(&at, *mode, &credentials, now)).map(drop),
-        Call::Create(path) => parent(path).and_then(|at| tree.create_file(&at, 0o644, &credentials, now)).map(drop),
+        Call::Create(path) => {
+            parent(path).and_then(|at| tree.create(&at, ramfs::FileType::Regular, 0o644, &credentials, now)).map(drop)
+        }
         Call::Symlink(target, path) => {
             parent(path).and_then(|at| tree.symlink(target, &at, &credentials, now)).map(drop)
         }

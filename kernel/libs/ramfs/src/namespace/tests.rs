@@ -6,7 +6,7 @@ use super::*;
 use crate::data::PAGE_SIZE;
 use crate::test_pages::HeapPages;
 use alloc::vec::Vec;
-use kabi::fs::{O_RDWR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG};
+use kabi::fs::{O_RDWR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK};
 use pathwalk::PATH_MAX;
 
 const ROOT: Credentials<'static> = Credentials::ROOT;
@@ -46,7 +46,7 @@ fn mkdir(tree: &Tree, path: &str) -> Result<InodeRef, Errno> {
 }
 
 fn touch(tree: &Tree, path: &str) -> Result<InodeRef, Errno> {
-    tree.create_file(&at(tree, path), 0o644, &ROOT, now(1))
+    tree.create(&at(tree, path), FileType::Regular, 0o644, &ROOT, now(1))
 }
 
 fn symlink(tree: &Tree, target: &str, path: &str) -> Result<InodeRef, Errno> {
@@ -115,7 +115,7 @@ fn same(a: &InodeRef, b: &InodeRef) -> bool {
 #[test]
 fn creating_files_directories_and_symlinks() {
     let tree = open_tree();
-    let file = tree.create_file(&at(&tree, "/f"), 0o640, &ALICE, now(5)).unwrap();
+    let file = tree.create(&at(&tree, "/f"), FileType::Regular, 0o640, &ALICE, now(5)).unwrap();
     let metadata = file.metadata();
     assert_eq!((metadata.mode, metadata.uid, metadata.gid, metadata.nlink), (S_IFREG | 0o640, 1000, 1000, 1));
     assert_eq!((metadata.atime, metadata.mtime, metadata.ctime), (now(5), now(5), now(5)));
@@ -280,7 +280,7 @@ fn rmdir_rules() {
     // A removed directory held as a cwd: no listing, no new entries, `..` still works.
     assert_eq!(directory.dir_entry_at(0), Err(Errno::ENOENT));
     let inside = tree.lookup_parent(&directory, b"new", &ROOT).unwrap();
-    assert_eq!(tree.create_file(&inside, 0o644, &ROOT, now(31)).unwrap_err(), Errno::ENOENT);
+    assert_eq!(tree.create(&inside, FileType::Regular, 0o644, &ROOT, now(31)).unwrap_err(), Errno::ENOENT);
     assert_eq!(tree.mkdir(&inside, 0o755, &ROOT, now(31)).unwrap_err(), Errno::ENOENT);
     let created = tree.open(&directory, b"new", O_CREAT | O_RDWR, 0o644, &ROOT, now(31));
     assert_eq!(created.unwrap_err(), Errno::ENOENT);
@@ -539,7 +539,7 @@ fn open_with_create() {
 #[test]
 fn open_checks_permissions() {
     let tree = open_tree();
-    let file = tree.create_file(&at(&tree, "/f"), 0o640, &ALICE, now(1)).unwrap();
+    let file = tree.create(&at(&tree, "/f"), FileType::Regular, 0o640, &ALICE, now(1)).unwrap();
     let open_as =
         |credentials: &Credentials<'_>, flags: u32| tree.open(tree.root(), b"/f", flags, 0, credentials, now(2));
     open_as(&ALICE, O_RDWR).unwrap();
@@ -562,7 +562,7 @@ fn open_checks_permissions() {
 fn search_and_write_permission_on_directories() {
     let tree = open_tree();
     let private = tree.mkdir(&at(&tree, "/private"), 0o700, &ALICE, now(1)).unwrap();
-    tree.create_file(&at(&tree, "/private/f"), 0o666, &ALICE, now(1)).unwrap();
+    tree.create(&at(&tree, "/private/f"), FileType::Regular, 0o666, &ALICE, now(1)).unwrap();
     let lookup = |credentials: &Credentials<'_>, path: &[u8]| tree.lookup_as(tree.root(), path, true, credentials);
     lookup(&ALICE, b"/private/f").unwrap();
     lookup(&ROOT, b"/private/f").unwrap();
@@ -574,7 +574,7 @@ fn search_and_write_permission_on_directories() {
     // Readable and searchable but not writable: no new names, no removals.
     private.chmod(0o755, &ALICE, now(2)).unwrap();
     let inside = tree.lookup_parent(tree.root(), b"/private/new", &BOB).unwrap();
-    assert_eq!(tree.create_file(&inside, 0o644, &BOB, now(3)).unwrap_err(), Errno::EACCES);
+    assert_eq!(tree.create(&inside, FileType::Regular, 0o644, &BOB, now(3)).unwrap_err(), Errno::EACCES);
     assert_eq!(tree.mkdir(&inside, 0o755, &BOB, now(3)).unwrap_err(), Errno::EACCES);
     let existing = tree.lookup_parent(tree.root(), b"/private/f", &BOB).unwrap();
     assert_eq!(tree.mkdir(&existing, 0o755, &BOB, now(3)).unwrap_err(), Errno::EEXIST, "EEXIST comes first");
@@ -591,8 +591,14 @@ fn sticky_directories_protect_other_users_files() {
     let tmp = mkdir(&tree, "/tmp").unwrap();
     tmp.chmod(0o1777, &ROOT, now(1)).unwrap();
     for (user, name) in [(&ALICE, "/tmp/alice"), (&BOB, "/tmp/bob")] {
-        tree.create_file(&tree.lookup_parent(tree.root(), name.as_bytes(), user).unwrap(), 0o666, user, now(1))
-            .unwrap();
+        tree.create(
+            &tree.lookup_parent(tree.root(), name.as_bytes(), user).unwrap(),
+            FileType::Regular,
+            0o666,
+            user,
+            now(1),
+        )
+        .unwrap();
     }
     let bob_file = tree.lookup_parent(tree.root(), b"/tmp/bob", &ALICE).unwrap();
     assert_eq!(tree.unlink(&bob_file, &ALICE, now(2)).unwrap_err(), Errno::EPERM);
@@ -603,7 +609,8 @@ fn sticky_directories_protect_other_users_files() {
     tree.unlink(&bob_file, &ROOT, now(2)).unwrap();
     // The directory's owner may remove anything in it.
     tmp.chown(Some(1000), None, &ROOT, now(3)).unwrap();
-    tree.create_file(&tree.lookup_parent(tree.root(), b"/tmp/bob", &BOB).unwrap(), 0o666, &BOB, now(3)).unwrap();
+    tree.create(&tree.lookup_parent(tree.root(), b"/tmp/bob", &BOB).unwrap(), FileType::Regular, 0o666, &BOB, now(3))
+        .unwrap();
     tree.unlink(&tree.lookup_parent(tree.root(), b"/tmp/bob", &ALICE).unwrap(), &ALICE, now(4)).unwrap();
 }
 
@@ -630,12 +637,12 @@ fn set_group_id_directories_pass_on_their_group() {
     shared.chmod(0o2777, &ROOT, now(1)).unwrap();
     let sub = tree.mkdir(&at(&tree, "/shared/sub"), 0o755, &ALICE, now(2)).unwrap();
     assert_eq!((sub.metadata().mode, sub.metadata().gid), (S_IFDIR | 0o2755, 50));
-    let file = tree.create_file(&at(&tree, "/shared/f"), 0o2755, &ALICE, now(2)).unwrap();
+    let file = tree.create(&at(&tree, "/shared/f"), FileType::Regular, 0o2755, &ALICE, now(2)).unwrap();
     assert_eq!((file.metadata().mode & !S_IFMT, file.metadata().gid), (0o755, 50), "an outsider's setgid goes");
     let member = Credentials { uid: 1000, gid: 1000, groups: &[50] };
-    let kept = tree.create_file(&at(&tree, "/shared/g"), 0o2755, &member, now(2)).unwrap();
+    let kept = tree.create(&at(&tree, "/shared/g"), FileType::Regular, 0o2755, &member, now(2)).unwrap();
     assert_eq!(kept.metadata().mode & !S_IFMT, 0o2755);
-    let plain = tree.create_file(&at(&tree, "/h"), 0o644, &ALICE, now(2)).unwrap();
+    let plain = tree.create(&at(&tree, "/h"), FileType::Regular, 0o644, &ALICE, now(2)).unwrap();
     assert_eq!(plain.metadata().gid, 1000);
 }
 
@@ -667,4 +674,18 @@ fn many_threads_share_one_tree() {
     let shared = get(&tree, "/shared").unwrap();
     assert_eq!(names(&shared).len(), 2 + 4 * 100);
     assert_eq!((pages.live(), tree.pages_in_use()), (4 * 100 * 2, 4 * 100 * 2));
+}
+
+#[test]
+fn socket_names_are_inodes_that_cannot_be_opened() {
+    let tree = open_tree();
+    let socket = tree.create(&at(&tree, "/sock"), FileType::Socket, 0o755, &ALICE, now(1)).unwrap();
+    let metadata = socket.metadata();
+    assert_eq!((metadata.mode, metadata.size, metadata.nlink), (S_IFSOCK | 0o755, 0, 1));
+    assert_eq!(socket.file_type().dirent_type(), kabi::fs::DT_SOCK);
+    assert_eq!(tree.create(&at(&tree, "/sock"), FileType::Socket, 0o755, &ALICE, now(2)).unwrap_err(), Errno::EEXIST);
+    assert_eq!(tree.open(tree.root(), b"/sock", O_RDWR, 0, &ROOT, now(2)).unwrap_err(), Errno::ENXIO);
+    assert_eq!(socket.read(0, &mut [0; 4]).unwrap_err(), Errno::EINVAL);
+    unlink(&tree, "/sock").unwrap();
+    assert_eq!(socket.metadata().nlink, 0);
 }
