@@ -77,3 +77,10 @@ fn select_epoll_timerfd_signalfd_as_on_linux() {
 fn unix_sockets_behave_as_on_linux() {
     run_ktest("unix", "");
 }
+
+/// Named pipes: mkfifo and mknod, opens that wait for the other end in either
+/// order, O_NONBLOCK and O_RDWR (tests/guest-c/fifo.c, musl).
+#[test]
+fn named_pipes_behave_as_on_linux() {
+    run_ktest("fifo", "");
+}

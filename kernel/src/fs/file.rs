@@ -26,6 +26,8 @@ pub enum FileKind {
     /// A /proc file, its text generated at open.
     Generated(Node, Vec<u8>),
     Pipe(Arc<Pipe>, End),
+    /// A named pipe: its inode (for fstat) and the pipe attached to it.
+    Fifo(Node, Arc<Pipe>, End),
     /// A kind defined in a file of its own (fs/ops.rs).
     Other(Arc<dyn FileOps>),
 }
@@ -53,7 +55,7 @@ pub struct OpenFile {
 impl Drop for OpenFile {
     fn drop(&mut self) {
         match &self.kind {
-            FileKind::Pipe(pipe, end) => pipe.close(*end),
+            FileKind::Pipe(pipe, end) | FileKind::Fifo(_, pipe, end) => pipe.close(*end),
             FileKind::Other(ops) => ops.release(),
             _ => {}
         }
@@ -93,7 +95,10 @@ impl OpenFile {
     pub fn link_target(&self) -> Vec<u8> {
         match (&self.kind, &self.origin) {
             (_, Some(Origin::Path(path))) => path.clone(),
-            (FileKind::Node(node) | FileKind::Generated(node, _), Some(Origin::Entry(dir, name))) => {
+            (
+                FileKind::Node(node) | FileKind::Generated(node, _) | FileKind::Fifo(node, ..),
+                Some(Origin::Entry(dir, name)),
+            ) => {
                 let mut path = vfs::path_of(dir).unwrap_or_default();
                 if path != b"/" {
                     path.push(b'/');
@@ -104,7 +109,7 @@ impl OpenFile {
                 }
                 path
             }
-            (FileKind::Node(node), None) => vfs::path_of(node).unwrap_or_default(),
+            (FileKind::Node(node) | FileKind::Fifo(node, ..), None) => vfs::path_of(node).unwrap_or_default(),
             (FileKind::Device(device), _) => alloc::format!("/dev/{}", device.name()).into_bytes(),
             (FileKind::Pipe(..), _) => alloc::format!("pipe:[{}]", self.stat().st_ino).into_bytes(),
             (FileKind::Other(ops), _) => ops.link_target(),
@@ -166,7 +171,7 @@ impl OpenFile {
     /// chunk, never waiting after data moved.
     pub fn may_block(&self) -> bool {
         match &self.kind {
-            FileKind::Pipe(..) => true,
+            FileKind::Pipe(..) | FileKind::Fifo(..) => true,
             FileKind::Other(ops) => ops.may_block(),
             _ => self.is_terminal(),
         }
@@ -187,7 +192,7 @@ impl OpenFile {
         }
         match &self.kind {
             FileKind::Device(device) => device.read(buf),
-            FileKind::Pipe(pipe, _) => pipe.read(buf, self.nonblocking()),
+            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => pipe.read(buf, self.nonblocking()),
             FileKind::Other(ops) => ops.read(buf, self.nonblocking()),
             _ => {
                 let mut offset = self.offset.lock();
@@ -211,7 +216,7 @@ impl OpenFile {
                 buf[..n].copy_from_slice(&text[start..start + n]);
                 Ok(n)
             }
-            FileKind::Device(_) | FileKind::Pipe(..) | FileKind::Other(_) => Err(Errno::ESPIPE),
+            FileKind::Device(_) | FileKind::Pipe(..) | FileKind::Fifo(..) | FileKind::Other(_) => Err(Errno::ESPIPE),
         }
     }
 
@@ -224,7 +229,7 @@ impl OpenFile {
         }
         match &self.kind {
             FileKind::Device(device) => device.write(data),
-            FileKind::Pipe(pipe, _) => pipe.write(data, self.nonblocking()),
+            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => pipe.write(data, self.nonblocking()),
             FileKind::Other(ops) => ops.write(data, self.nonblocking()),
             FileKind::Node(node) => {
                 let mut offset = self.offset.lock();
@@ -246,7 +251,7 @@ impl OpenFile {
         }
         match &self.kind {
             FileKind::Node(node) => vfs::write(node, offset, within_size(data, offset, max_size)?),
-            FileKind::Device(_) | FileKind::Pipe(..) | FileKind::Other(_) => Err(Errno::ESPIPE),
+            FileKind::Device(_) | FileKind::Pipe(..) | FileKind::Fifo(..) | FileKind::Other(_) => Err(Errno::ESPIPE),
             FileKind::Generated(..) => Err(Errno::EACCES),
         }
     }
@@ -256,7 +261,7 @@ impl OpenFile {
             FileKind::Node(node) => vfs::size(node),
             FileKind::Generated(_, text) => text.len() as u64,
             FileKind::Device(_) => return Ok(0), // like Linux's null/zero/tty: seeking does nothing
-            FileKind::Pipe(..) | FileKind::Other(_) => return Err(Errno::ESPIPE),
+            FileKind::Pipe(..) | FileKind::Fifo(..) | FileKind::Other(_) => return Err(Errno::ESPIPE),
         };
         let mut current = self.offset.lock();
         let base = match whence {
@@ -272,7 +277,7 @@ impl OpenFile {
 
     pub fn stat(&self) -> Stat {
         match &self.kind {
-            FileKind::Node(node) | FileKind::Generated(node, _) => vfs::stat(node),
+            FileKind::Node(node) | FileKind::Generated(node, _) | FileKind::Fifo(node, ..) => vfs::stat(node),
             FileKind::Device(device) => vfs::stat(&Node::Dev(super::vfs::DevNode::Device(*device))),
             FileKind::Pipe(pipe, _) => Stat {
                 st_ino: pipe.ino(),
@@ -318,7 +323,7 @@ impl OpenFile {
     /// The poll events among `events` that are ready now.
     pub fn poll_ready(&self, events: i16) -> i16 {
         match &self.kind {
-            FileKind::Pipe(pipe, end) => pipe.poll(*end, events),
+            FileKind::Pipe(pipe, end) | FileKind::Fifo(_, pipe, end) => pipe.poll(*end, events),
             FileKind::Other(ops) => ops.poll(events),
             FileKind::Device(d) if d.is_terminal() => {
                 ((if super::tty::readable() { POLLIN } else { 0 }) | POLLOUT) & events
@@ -330,7 +335,7 @@ impl OpenFile {
     /// Bytes a read would return now without blocking (FIONREAD).
     pub fn bytes_ready(&self) -> usize {
         match &self.kind {
-            FileKind::Pipe(pipe, _) => pipe.available(),
+            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => pipe.available(),
             FileKind::Node(node) => (vfs::size(node).saturating_sub(*self.offset.lock())) as usize,
             FileKind::Generated(_, text) => text.len().saturating_sub(*self.offset.lock() as usize),
             FileKind::Device(_) => 0,
@@ -357,7 +362,7 @@ impl OpenFile {
     /// The queue a poller waits on for this file to change, if it can change.
     pub fn wait_queue(&self) -> Option<&WaitQueue> {
         match &self.kind {
-            FileKind::Pipe(pipe, _) => Some(pipe.queue()),
+            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => Some(pipe.queue()),
             FileKind::Other(ops) => ops.wait_queue(),
             FileKind::Device(d) if d.is_terminal() => Some(super::tty::readers()),
             _ => None,

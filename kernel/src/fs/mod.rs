@@ -5,6 +5,7 @@ pub mod devfs;
 pub mod epoll;
 pub mod eventfd;
 pub mod fdtable;
+pub mod fifo;
 pub mod file;
 pub mod mounts;
 pub mod ops;

@@ -25,6 +25,10 @@ struct State {
     buffer: ByteQueue,
     readers: usize,
     writers: usize,
+    /// Opens of each end so far (a named pipe's opener waits for the other end's
+    /// count to move, even if that opener has closed again since).
+    reads_opened: u64,
+    writes_opened: u64,
 }
 
 #[derive(Debug)]
@@ -42,15 +46,71 @@ pub struct Pipe {
 pub enum End {
     Read,
     Write,
+    /// A named pipe opened for reading and writing.
+    Both,
+}
+
+impl End {
+    fn reads(self) -> bool {
+        self != End::Write
+    }
+
+    fn writes(self) -> bool {
+        self != End::Read
+    }
 }
 
 impl Pipe {
     /// A pipe with one reader and one writer (the two ends about to be opened).
     pub fn new() -> Self {
-        Self {
-            ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
-            state: Mutex::new(State { buffer: ByteQueue::new(), readers: 1, writers: 1 }),
-            changed: WaitQueue::new(),
+        Self::with_ends(1, 1)
+    }
+
+    /// A named pipe's, before anyone has opened it.
+    pub fn unopened() -> Self {
+        Self::with_ends(0, 0)
+    }
+
+    fn with_ends(readers: usize, writers: usize) -> Self {
+        let (reads_opened, writes_opened) = (readers as u64, writers as u64);
+        let state = State { buffer: ByteQueue::new(), readers, writers, reads_opened, writes_opened };
+        Self { ino: NEXT_INO.fetch_add(1, Ordering::Relaxed), state: Mutex::new(state), changed: WaitQueue::new() }
+    }
+
+    /// open(2) of a named pipe (fifo(7)): for reading it waits until a writer
+    /// has opened it (not with O_NONBLOCK); for writing, until a reader has
+    /// (ENXIO with O_NONBLOCK and no reader); for both, never. EINTR if a signal
+    /// comes first (the open is undone).
+    pub fn open(&self, end: End, nonblocking: bool) -> Result<(), Errno> {
+        let seen = self.with(|s| {
+            if end == End::Write && nonblocking && s.readers == 0 {
+                return Err(Errno::ENXIO);
+            }
+            if end.reads() {
+                s.readers += 1;
+                s.reads_opened += 1;
+            }
+            if end.writes() {
+                s.writers += 1;
+                s.writes_opened += 1;
+            }
+            Ok((s.reads_opened, s.writes_opened))
+        })?;
+        self.changed.wake_all();
+        let partner = |s: &State| match end {
+            End::Read => s.writers > 0 || s.writes_opened != seen.1,
+            End::Write => s.readers > 0 || s.reads_opened != seen.0,
+            End::Both => true,
+        };
+        if nonblocking || self.with(|s| partner(s)) {
+            return Ok(());
+        }
+        match self.changed.wait_until(|| self.with(|s| partner(s).then_some(()))) {
+            Ok(()) => Ok(()),
+            Err(_) => {
+                self.close(end);
+                Err(Errno::EINTR)
+            }
         }
     }
 
@@ -65,9 +125,13 @@ impl Pipe {
     /// One end's open file is gone (the counts are of open file descriptions,
     /// which dup and fork share, so this runs when the last descriptor closes).
     pub fn close(&self, end: End) {
-        self.with(|s| match end {
-            End::Read => s.readers -= 1,
-            End::Write => s.writers -= 1,
+        self.with(|s| {
+            if end.reads() {
+                s.readers -= 1;
+            }
+            if end.writes() {
+                s.writers -= 1;
+            }
         });
         self.changed.wake_all();
     }
@@ -133,17 +197,22 @@ impl Pipe {
 
     /// poll events for `end` among `events`.
     pub fn poll(&self, end: End, events: i16) -> i16 {
-        let ready = self.with(|s| match end {
-            End::Read => (if s.buffer.is_empty() { 0 } else { POLLIN }) | if s.writers == 0 { POLLHUP } else { 0 },
-            End::Write => {
-                if s.readers == 0 {
-                    POLLOUT | POLLERR // a write would not block: it fails with EPIPE
-                } else if CAPACITY - s.buffer.len() >= PIPE_BUF {
-                    POLLOUT
-                } else {
-                    0
-                }
-            }
+        let ready = self.with(|s| {
+            let readable = if end.reads() {
+                (if s.buffer.is_empty() { 0 } else { POLLIN }) | if s.writers == 0 { POLLHUP } else { 0 }
+            } else {
+                0
+            };
+            let writable = if !end.writes() {
+                0
+            } else if s.readers == 0 {
+                POLLOUT | POLLERR // a write would not block: it fails with EPIPE
+            } else if CAPACITY - s.buffer.len() >= PIPE_BUF {
+                POLLOUT
+            } else {
+                0
+            };
+            readable | writable
         });
         ready & (events | POLLHUP | POLLERR)
     }

@@ -7,8 +7,8 @@
 use alloc::vec::Vec;
 
 use kabi::fs::{
-    DT_CHR, DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_TRUNC,
-    O_WRONLY, R_OK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
+    DT_CHR, DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
+    O_TRUNC, O_WRONLY, R_OK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
 };
 use kabi::{Errno, Stat};
 use pathwalk::{FinalName, Kind, Namespace};
@@ -16,6 +16,7 @@ use ramfs::{Access, Credentials, FileType, InodeRef, LastComponent, ParentPath, 
 
 use super::devfs::{self, Device};
 use super::file::{FileKind, OpenFile, Origin};
+use super::pipe::End;
 use super::procfs::{NodeKind, ProcNode};
 use super::root::Identity;
 use super::{mounts, root};
@@ -90,7 +91,7 @@ fn kind(node: &Node) -> Kind {
         Node::Tmpfs(inode) => match inode.file_type() {
             FileType::Directory => Kind::Directory,
             FileType::Symlink => Kind::Symlink,
-            FileType::Regular | FileType::Socket => Kind::Other,
+            FileType::Regular | FileType::Socket | FileType::Fifo => Kind::Other,
         },
         Node::Dev(DevNode::Root) => Kind::Directory,
         Node::Dev(DevNode::Device(_)) => Kind::Other,
@@ -427,6 +428,15 @@ fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Creden
         Some(Origin::Entry(parent.dir.clone(), final_text(&parent)))
     };
     let kind = match node {
+        Node::Tmpfs(ref inode) if inode.file_type() == FileType::Fifo && flags & O_PATH == 0 => {
+            let end = match flags & O_ACCMODE {
+                O_RDONLY => End::Read,
+                O_WRONLY => End::Write,
+                _ => End::Both,
+            };
+            let pipe = super::fifo::open(inode, end, flags & O_NONBLOCK != 0)?;
+            FileKind::Fifo(node, pipe, end)
+        }
         Node::Dev(DevNode::Device(device)) => FileKind::Device(device),
         Node::Proc(p) if p.kind() == NodeKind::File => FileKind::Generated(node.clone(), p.contents()?),
         node => FileKind::Node(node),
@@ -480,6 +490,16 @@ pub fn mkdir(base: &Node, path: &[u8], mode: u32) -> Result<(), Errno> {
         let at = tmpfs_parent(base, path, me)?;
         root::room_for_new_entry()?;
         root::tree().mkdir(&at, mode, me, root::now()).map(drop)
+    })
+}
+
+/// mknod(2) of a regular file, a named pipe or a socket inode with permission
+/// bits `mode` (umask applied); EEXIST if the name exists.
+pub fn mknod(base: &Node, path: &[u8], kind: FileType, mode: u32) -> Result<(), Errno> {
+    as_caller(|me| {
+        let at = tmpfs_parent(base, path, me)?;
+        root::room_for_new_entry()?;
+        root::tree().create(&at, kind, mode, me, root::now()).map(drop)
     })
 }
 
@@ -575,7 +595,7 @@ fn truncatable(node: &Node) -> Result<&InodeRef, Errno> {
     match inode.file_type() {
         FileType::Regular => Ok(inode),
         FileType::Directory => Err(Errno::EISDIR),
-        FileType::Symlink | FileType::Socket => Err(Errno::EINVAL),
+        FileType::Symlink | FileType::Socket | FileType::Fifo => Err(Errno::EINVAL),
     }
 }
 

@@ -21,6 +21,24 @@ pub fn mkdirat(dirfd: i32, path: u64, mode: u32) -> SysResult {
     vfs::mkdir(&base, &path, mode & !umask & 0o7777).map(|()| 0)
 }
 
+/// mknodat: a regular file (type 0 or S_IFREG), a named pipe (S_IFIFO) or a
+/// socket inode (S_IFSOCK). Device nodes live in /dev only: S_IFCHR and
+/// S_IFBLK are EPERM, as for a process without CAP_MKNOD; S_IFDIR is EPERM as on
+/// Linux; any other type EINVAL.
+pub fn mknodat(dirfd: i32, path: u64, mode: u32) -> SysResult {
+    use kabi::fs::{S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK};
+    let kind = match mode & S_IFMT {
+        0 | S_IFREG => ramfs::FileType::Regular,
+        S_IFIFO => ramfs::FileType::Fifo,
+        S_IFSOCK => ramfs::FileType::Socket,
+        S_IFCHR | S_IFBLK | S_IFDIR => return Err(Errno::EPERM),
+        _ => return Err(Errno::EINVAL),
+    };
+    let (base, path) = at_path(dirfd, path)?;
+    let umask = with_current(|p| p.umask());
+    vfs::mknod(&base, &path, kind, mode & !umask & 0o7777).map(|()| 0)
+}
+
 pub fn unlinkat(dirfd: i32, path: u64, flags: u32) -> SysResult {
     if flags & !AT_REMOVEDIR != 0 {
         return Err(Errno::EINVAL);

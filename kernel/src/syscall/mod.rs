@@ -99,6 +99,8 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::FCHDIR => files::fchdir(a.int(0)),
         nr::MKDIR => fsops::mkdirat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1)),
         nr::MKDIRAT => fsops::mkdirat(a.int(0), a.u64(1), a.u32(2)),
+        nr::MKNOD => fsops::mknodat(kabi::fs::AT_FDCWD, a.u64(0), a.u32(1)),
+        nr::MKNODAT => fsops::mknodat(a.int(0), a.u64(1), a.u32(2)),
         nr::RMDIR => fsops::unlinkat(kabi::fs::AT_FDCWD, a.u64(0), kabi::fs::AT_REMOVEDIR),
         nr::UNLINK => fsops::unlinkat(kabi::fs::AT_FDCWD, a.u64(0), 0),
         nr::UNLINKAT => fsops::unlinkat(a.int(0), a.u64(1), a.u32(2)),

@@ -210,7 +210,7 @@ impl Loader {
                 Ok(child) => match child.file_type() {
                     FileType::Directory => child,
                     FileType::Symlink => self.tree.lookup(&directory, name, true).ok()?,
-                    FileType::Regular | FileType::Socket => return None,
+                    FileType::Regular | FileType::Socket | FileType::Fifo => return None,
                 },
                 Err(_) => {
                     let made = Inode::new_directory(self.tree.allocate_ino(), DEFAULT_DIRECTORY_ATTRIBUTES);

@@ -17,7 +17,9 @@ use core::fmt;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use kabi::Errno;
-use kabi::fs::{DT_DIR, DT_LNK, DT_REG, DT_SOCK, S_IFDIR, S_IFLNK, S_IFREG, S_IFSOCK, S_ISGID, S_ISUID, S_IXGRP};
+use kabi::fs::{
+    DT_DIR, DT_FIFO, DT_LNK, DT_REG, DT_SOCK, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, S_ISGID, S_ISUID, S_IXGRP,
+};
 use spin::Mutex;
 
 use crate::access::{self, Access, Credentials};
@@ -55,27 +57,33 @@ pub enum FileType {
     /// The name a Unix-domain socket was bound to (`bind`); the kernel finds the
     /// socket by the inode. It holds no data and cannot be opened.
     Socket,
+    /// A named pipe (`mkfifo`): the kernel attaches a pipe to the inode while it
+    /// is open; the inode holds no data.
+    Fifo,
 }
 
 impl FileType {
-    /// The type bits of `st_mode` (`S_IFDIR`, `S_IFREG`, `S_IFLNK`, `S_IFSOCK`).
+    /// The type bits of `st_mode` (`S_IFDIR`, `S_IFREG`, `S_IFLNK`, `S_IFSOCK`,
+    /// `S_IFIFO`).
     pub const fn mode_bits(self) -> u32 {
         match self {
             FileType::Directory => S_IFDIR,
             FileType::Regular => S_IFREG,
             FileType::Symlink => S_IFLNK,
             FileType::Socket => S_IFSOCK,
+            FileType::Fifo => S_IFIFO,
         }
     }
 
     /// The `d_type` of a `linux_dirent64` record (`DT_DIR`, `DT_REG`, `DT_LNK`,
-    /// `DT_SOCK`).
+    /// `DT_SOCK`, `DT_FIFO`).
     pub const fn dirent_type(self) -> u8 {
         match self {
             FileType::Directory => DT_DIR,
             FileType::Regular => DT_REG,
             FileType::Symlink => DT_LNK,
             FileType::Socket => DT_SOCK,
+            FileType::Fifo => DT_FIFO,
         }
     }
 }
@@ -146,6 +154,7 @@ enum Content {
     /// A symlink's target never changes (Linux has no call that changes it).
     Symlink(Box<[u8]>),
     Socket,
+    Fifo,
 }
 
 /// The entries of a directory. Each name gets an offset when it is linked, in
@@ -201,6 +210,10 @@ impl Inode {
         Self::new(ino, attributes, Content::Socket, 0)
     }
 
+    pub(crate) fn new_fifo(ino: u64, attributes: Attributes) -> InodeRef {
+        Self::new(ino, attributes, Content::Fifo, 0)
+    }
+
     fn new(ino: u64, attributes: Attributes, content: Content, nlink: u32) -> InodeRef {
         Arc::new(Inode { ino, nlink: AtomicU32::new(nlink), attributes: Mutex::new(attributes), content })
     }
@@ -215,6 +228,7 @@ impl Inode {
             Content::Regular(_) => FileType::Regular,
             Content::Symlink(_) => FileType::Symlink,
             Content::Socket => FileType::Socket,
+            Content::Fifo => FileType::Fifo,
         }
     }
 
@@ -229,7 +243,7 @@ impl Inode {
                 (data.size(), data.pages() * (PAGE_SIZE as u64 / BLOCK_SIZE))
             }
             Content::Symlink(target) => (target.len() as u64, 0),
-            Content::Socket => (0, 0),
+            Content::Socket | Content::Fifo => (0, 0),
         };
         let attributes = *self.attributes.lock();
         Metadata {
@@ -295,7 +309,7 @@ impl Inode {
         match &self.content {
             Content::Regular(data) => Ok(data),
             Content::Directory(_) => Err(Errno::EISDIR),
-            Content::Symlink(_) | Content::Socket => Err(Errno::EINVAL),
+            Content::Symlink(_) | Content::Socket | Content::Fifo => Err(Errno::EINVAL),
         }
     }
 

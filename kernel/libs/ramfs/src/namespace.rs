@@ -170,7 +170,8 @@ impl Tree {
     }
 
     /// `mknod` of a regular file (or `open` with `O_CREAT | O_EXCL`, less the
-    /// opening) or of a socket (`bind` of a Unix-domain socket to a path): an empty
+    /// opening), of a named pipe, or of a socket (`bind` of a Unix-domain socket
+    /// to a path): an empty
     /// inode with permission bits `mode` (umask already applied). Errors as
     /// [`Tree::mkdir`] (`EEXIST` if the name exists, which `bind` reports as
     /// `EADDRINUSE`), `ENOENT` for a trailing slash on a missing name, `EINVAL` for
@@ -183,7 +184,7 @@ impl Tree {
         credentials: &Credentials<'_>,
         now: Timestamp,
     ) -> Result<InodeRef, Errno> {
-        if !matches!(kind, FileType::Regular | FileType::Socket) {
+        if !matches!(kind, FileType::Regular | FileType::Socket | FileType::Fifo) {
             return Err(Errno::EINVAL);
         }
         let _namespace = self.namespace.lock();
@@ -193,6 +194,7 @@ impl Tree {
         let ino = self.allocate_ino();
         let inode = match kind {
             FileType::Socket => Inode::new_socket(ino, attributes),
+            FileType::Fifo => Inode::new_fifo(ino, attributes),
             _ => Inode::new_regular(ino, attributes, self.store.clone()),
         };
         add(&at.directory, name, &inode, now);
@@ -524,7 +526,7 @@ fn new_attributes(
     let mut permissions = mode
         & match kind {
             FileType::Directory => 0o1777,
-            FileType::Regular | FileType::Socket => 0o7777,
+            FileType::Regular | FileType::Socket | FileType::Fifo => 0o7777,
             FileType::Symlink => 0o777,
         };
     let mut gid = credentials.gid;

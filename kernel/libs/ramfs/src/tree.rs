@@ -231,7 +231,7 @@ impl Namespace for Names<'_, '_> {
         match node.as_ref().map(|inode| inode.file_type()) {
             None | Some(FileType::Directory) => Kind::Directory,
             Some(FileType::Symlink) => Kind::Symlink,
-            Some(FileType::Regular | FileType::Socket) => Kind::Other,
+            Some(FileType::Regular | FileType::Socket | FileType::Fifo) => Kind::Other,
         }
     }
 
