@@ -17,6 +17,7 @@ pub mod nr;
 pub mod process;
 pub mod signal;
 pub mod structs;
+pub mod time;
 pub mod tty;
 
 pub use errno::{Errno, to_syscall_return};
