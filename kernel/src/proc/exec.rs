@@ -33,6 +33,7 @@ pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], sta
     let mut space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
     load_segments(&mut space, &plan, file)?;
     let memory = UserMemory::new(&mut space, plan.brk_start, stack_limit);
+    let vdso = crate::time::vdso::map_into(&mut space)?;
     let mut random_bytes = [0u8; 16];
     random::fill(&mut random_bytes);
     let auxv = [
@@ -50,6 +51,7 @@ pub fn build(file: &[u8], argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8], sta
         (AT_SECURE, 0),
         (AT_CLKTCK, 100),
         (AT_HWCAP, 0),
+        (AT_SYSINFO_EHDR, vdso),
     ];
     let input = user_stack::StackInput {
         argv,

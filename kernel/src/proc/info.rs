@@ -25,8 +25,8 @@ pub struct ProcessInfo {
     pub cpu_ticks: u64,
     /// Uptime in ticks when the process was created.
     pub start_ticks: u64,
-    /// Its memory regions, ascending: start, end, access, and `[heap]` or
-    /// `[stack]` for those.
+    /// Its memory regions, ascending: start, end, access, and `[heap]`,
+    /// `[stack]`, `[vvar]` or `[vdso]` for those.
     pub regions: Vec<MapEntry>,
 }
 
@@ -41,7 +41,8 @@ pub struct MapEntry {
     pub name: &'static str,
 }
 
-/// The regions of `memory`, named as Linux names the heap and the stack.
+/// The regions of `memory`, named as Linux names the heap, the stack and the
+/// vDSO's pages.
 fn map_entries(memory: &super::process::ProcessMemory) -> Vec<MapEntry> {
     let heap = memory.layout.brk_start.next_multiple_of(4096)..memory.layout.brk.next_multiple_of(4096);
     let stack = memory.layout.stack_bottom;
@@ -55,7 +56,9 @@ fn map_entries(memory: &super::process::ProcessMemory) -> Vec<MapEntry> {
             read: r.access.user,
             write: r.access.write,
             execute: r.access.execute,
-            name: if r.start >= stack {
+            name: if let Some(shared) = memory.space.shared_name(r.start) {
+                shared
+            } else if r.start >= stack {
                 "[stack]"
             } else if heap.contains(&r.start) {
                 "[heap]"
