@@ -109,7 +109,7 @@ pub fn snapshot(pid: Pid) -> Option<ProcessInfo> {
             exe: p.exe.clone(),
             resident_pages: usage.0,
             table_frames: usage.1,
-            cpu_ticks: p.cpu_ticks,
+            cpu_ticks: p.cpu.ticks(),
             start_ticks: p.start_ticks,
             regions: p.memory().map(|m| map_entries(&m)).unwrap_or_default(),
         })

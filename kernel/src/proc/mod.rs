@@ -12,6 +12,7 @@ pub mod process;
 pub mod scheduler;
 pub mod signal;
 pub mod sleep;
+pub mod usage;
 pub mod wait_queue;
 
 use kabi::signal::Signal;

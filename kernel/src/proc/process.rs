@@ -76,8 +76,8 @@ pub struct Process {
     pub cmdline: Vec<String>,
     /// The program's path, as /proc/<pid>/exe shows it.
     pub exe: String,
-    /// Timer ticks spent running, and the uptime tick it was created at.
-    pub cpu_ticks: u64,
+    /// CPU time used, and the uptime tick it was created at.
+    pub cpu: crate::time::cputime::CpuTime,
     pub start_ticks: u64,
     pub signals: super::signal::Signals,
     /// Process group and session.

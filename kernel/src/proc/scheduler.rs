@@ -157,6 +157,7 @@ impl Table {
     /// Remove a reaped process; its slot becomes free.
     pub fn remove(&mut self, pid: Pid) -> Option<Box<Process>> {
         let process = self.procs.remove(&pid)?;
+        super::usage::account_removed(self, &process);
         self.free_slots.push(process.context_slot);
         Some(process)
     }
@@ -185,7 +186,7 @@ impl Table {
     /// (FPU state, kernel stack, address space, FS base). Returns its context slot.
     fn pick_next(&mut self) -> usize {
         while let Some(pid) = self.run_queue.pop_front() {
-            let Some(next) = self.procs.get(&pid) else { continue };
+            let Some(next) = self.procs.get_mut(&pid) else { continue };
             if next.state != State::Runnable || Some(pid) == self.current {
                 continue;
             }
@@ -195,6 +196,7 @@ impl Table {
             next.fpu.restore();
             syscall::set_kernel_stack(next.kstack.top());
             crate::arch::set_fs_base(next.fs_base);
+            next.cpu.switch_in();
             self.current = Some(pid);
             self.slice_left = TIME_SLICE_TICKS;
             return next.context_slot;
@@ -217,6 +219,7 @@ pub fn schedule() {
                 Some(pid) => {
                     let p = t.procs.get_mut(&pid).expect("current process in the table");
                     p.fpu.save();
+                    p.cpu.charge();
                     let (slot, runnable) = (p.context_slot, p.state == State::Runnable);
                     if runnable && t.run_queue.is_empty() {
                         t.slice_left = TIME_SLICE_TICKS;
@@ -245,6 +248,9 @@ pub fn schedule_away() -> ! {
     apply_pending_wakes();
     let to = {
         let mut t = TABLE.lock();
+        if let Some(p) = t.current.and_then(|pid| t.procs.get_mut(&pid)) {
+            p.cpu.charge();
+        }
         t.current = None;
         t.pick_next()
     };
@@ -272,14 +278,14 @@ pub fn context(slot: usize) -> &'static SavedContext {
     &CONTEXTS[slot]
 }
 
-/// Timer tick: charge the tick to the running process (or idle), count down its
-/// time slice, and raise SIGALRM for alarms that are due.
-pub fn on_tick() {
+/// Timer tick: charge the tick to the running process (or idle), in user mode or
+/// not, count down its time slice, and raise SIGALRM for alarms that are due.
+pub fn on_tick(user_mode: bool) {
     with_table(|t| {
         match t.current {
             Some(pid) => {
                 if let Some(p) = t.procs.get_mut(&pid) {
-                    p.cpu_ticks += 1;
+                    p.cpu.tick(user_mode);
                 }
                 t.slice_left = t.slice_left.saturating_sub(1);
                 if t.slice_left == 0 && !t.run_queue.is_empty() {

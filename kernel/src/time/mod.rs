@@ -3,6 +3,7 @@
 //! mult/shift pair, Linux-style (the `timekeeping` crate); the timer tick that
 //! folds the TSC into the clocks' base times and publishes them in the data page
 //! (`vvar`) the vDSO reads; the vDSO itself; and a task's CPU time.
+pub mod cputime;
 pub mod vdso;
 mod vvar;
 
