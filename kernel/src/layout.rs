@@ -53,3 +53,7 @@ pub const USER_MMAP_TOP: u64 = USER_STACK_TOP - USER_STACK_LIMIT - (1 << 20);
 /// the mmap area and the main stack of the default limit, touching neither (with
 /// a larger stack limit, at the top of the mmap area).
 pub const USER_VDSO_BASE: u64 = USER_MMAP_TOP + (512 << 10);
+
+/// The legacy vsyscall page (Linux's VSYSCALL_ADDR): never mapped; a call into it
+/// is emulated (`syscall::vsyscall`).
+pub const VSYSCALL_PAGE: u64 = 0xffff_ffff_ff60_0000;

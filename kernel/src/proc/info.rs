@@ -26,7 +26,7 @@ pub struct ProcessInfo {
     /// Uptime in ticks when the process was created.
     pub start_ticks: u64,
     /// Its memory regions, ascending: start, end, access, and `[heap]`,
-    /// `[stack]`, `[vvar]` or `[vdso]` for those.
+    /// `[stack]`, `[vvar]` or `[vdso]` for those; then the vsyscall page.
     pub regions: Vec<MapEntry>,
 }
 
@@ -42,7 +42,7 @@ pub struct MapEntry {
 }
 
 /// The regions of `memory`, named as Linux names the heap, the stack and the
-/// vDSO's pages.
+/// vDSO's pages, and the vsyscall page, last as on Linux.
 fn map_entries(memory: &super::process::ProcessMemory) -> Vec<MapEntry> {
     let heap = memory.layout.brk_start.next_multiple_of(4096)..memory.layout.brk.next_multiple_of(4096);
     let stack = memory.layout.stack_bottom;
@@ -66,7 +66,14 @@ fn map_entries(memory: &super::process::ProcessMemory) -> Vec<MapEntry> {
                 ""
             },
         })
+        .chain([vsyscall_entry()])
         .collect()
+}
+
+/// The vsyscall page, in every process's maps as on Linux (execute only).
+fn vsyscall_entry() -> MapEntry {
+    let start = crate::layout::VSYSCALL_PAGE;
+    MapEntry { start, end: start + 4096, read: false, write: false, execute: true, name: "[vsyscall]" }
 }
 
 /// Every process's pid (zombies included; a thread group counts once, as its

@@ -11,6 +11,7 @@ mod process;
 mod signals;
 mod time;
 mod user;
+pub mod vsyscall;
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
