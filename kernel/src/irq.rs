@@ -4,12 +4,12 @@ use crate::arch::pic::{IRQ_COM1, IRQ_KEYBOARD, IRQ_TIMER};
 use crate::arch::trap::TrapFrame;
 use crate::arch::{keyboard, serial};
 
-pub fn handle(irq: u8, _frame: &mut TrapFrame) {
+pub fn handle(irq: u8, frame: &mut TrapFrame) {
     match irq {
         IRQ_TIMER => {
             crate::time::tick();
             crate::task::sleep::on_tick();
-            crate::task::scheduler::on_tick();
+            crate::task::scheduler::on_tick(frame.is_from_user());
             crate::proc::alarm::on_tick();
         }
         IRQ_COM1 => {

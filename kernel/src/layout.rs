@@ -49,3 +49,11 @@ pub const USER_STACK_LIMIT: u64 = 8 << 20;
 /// Anonymous and file mappings are placed downwards from here, below the stack's
 /// limit and a gap.
 pub const USER_MMAP_TOP: u64 = USER_STACK_TOP - USER_STACK_LIMIT - (1 << 20);
+/// The vDSO's data page and image (`time::vdso`): halfway into the gap between
+/// the mmap area and the main stack of the default limit, touching neither (with
+/// a larger stack limit, at the top of the mmap area).
+pub const USER_VDSO_BASE: u64 = USER_MMAP_TOP + (512 << 10);
+
+/// The legacy vsyscall page (Linux's VSYSCALL_ADDR): never mapped; a call into it
+/// is emulated (`syscall::vsyscall`).
+pub const VSYSCALL_PAGE: u64 = 0xffff_ffff_ff60_0000;

@@ -38,13 +38,15 @@ use arch::{cpu, multiboot, paging, pic, pit, qemu};
 /// 4. memory: the frame allocator, then the kernel's own page table (W^X, guard
 ///    pages, no identity map); the heap works from here on,
 /// 5. the framebuffer console (UEFI), then the banner,
-/// 6. PIC and PIT (timer, keyboard, COM1), then interrupts on,
+/// 6. PIC and PIT (timer, keyboard, COM1), then interrupts on, then the clocks
+///    (the TSC calibrated against the PIT, the real-time clock read),
 /// 7. the root file system from the initramfs,
 /// 8. a test mode if the command line names one, else init as pid 1 and the
 ///    scheduler's idle loop.
 #[allow(unsafe_code)] // no_mangle: boot.S calls it by name
 #[unsafe(no_mangle)]
 extern "C" fn kmain(boot_info_phys: u64) -> ! {
+    let boot_tsc = cpu::timestamp_ordered();
     console::init_serial();
     klog::init();
     arch::init_traps();
@@ -87,11 +89,11 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
         stats.reserved * 4
     );
 
-    time::init_realtime();
     pic::init(1 << pic::IRQ_TIMER | 1 << pic::IRQ_KEYBOARD | 1 << pic::IRQ_COM1);
     pit::init(time::TIMER_HZ);
     cpu::enable_interrupts();
     log::info!("timer: {} Hz", time::TIMER_HZ);
+    time::init(boot_tsc);
 
     proc::info::register();
     mount_initramfs(boot);

@@ -5,18 +5,17 @@ use crate::mm::address_space::AddressSpace;
 use crate::mm::frames;
 
 /// Nanoseconds per iteration of `f`, run `n` times.
-fn measure(n: u64, tsc_per_us: u64, mut f: impl FnMut(u64)) -> u64 {
+fn measure(n: u64, mut f: impl FnMut(u64)) -> u64 {
     let start = timestamp();
     for i in 0..n {
         f(i);
     }
-    (timestamp() - start) * 1000 / tsc_per_us / n
+    crate::time::cycles_to_ns(timestamp() - start) / n
 }
 
 pub fn run() -> Result<(), alloc::string::String> {
-    let tsc = crate::time::tsc_per_microsecond();
-    log::info!("BENCH tsc {} MHz", tsc);
-    let ns = measure(200_000, tsc, |_| {
+    log::info!("BENCH tsc {} MHz", crate::time::tsc_hz() / 1_000_000);
+    let ns = measure(200_000, |_| {
         if let Some(frame) = frames::alloc() {
             frames::free(frame);
         }
@@ -24,7 +23,7 @@ pub fn run() -> Result<(), alloc::string::String> {
     log::info!("BENCH frame_alloc_free {ns} ns");
     // Hold half of memory, then measure again: the cost must not grow as memory fills.
     let held: alloc::vec::Vec<u64> = (0..frames::stats().free / 2).map_while(|_| frames::alloc()).collect();
-    let ns_full = measure(200_000, tsc, |_| {
+    let ns_full = measure(200_000, |_| {
         if let Some(frame) = frames::alloc() {
             frames::free(frame);
         }
@@ -37,7 +36,7 @@ pub fn run() -> Result<(), alloc::string::String> {
     let base = 0x1000_0000;
     space.map_zeroed(base, rw).map_err(|e| alloc::format!("{e:?}"))?; // page tables exist from here
     let frame = frames::alloc().ok_or("no frame")?;
-    let ns = measure(100_000, tsc, |i| {
+    let ns = measure(100_000, |i| {
         let virt = base + 0x1000 * (1 + i % 500);
         let _ = crate::arch::paging::map(space.root(), virt, frame, rw);
         let _ = crate::arch::paging::unmap(space.root(), virt);

@@ -4,6 +4,13 @@
 //! (`fault_in`), so creating or removing a region costs what is mapped, never the
 //! size of the range. `clone_eager` copies every mapped page (fork); dropping it
 //! frees everything it owns.
+//!
+//! Some pages map frames the space does not own: the vDSO and its data page,
+//! one set of frames for every process (`map_shared`). Those are never freed
+//! here, fork maps the same frames again, and a page that mprotect would make
+//! writable gets a private copy first, so that no process writes them.
+use alloc::vec::Vec;
+
 use regions::{Regions, Unmapped};
 
 use crate::arch::paging::{self, Access, MapError, PAGE_SIZE};
@@ -14,6 +21,16 @@ use super::{frames, phys};
 pub struct AddressSpace {
     root: paging::Root,
     regions: Regions<Access>,
+    shared: Vec<SharedPage>,
+}
+
+/// A page mapped to a frame the space does not own, and its name in
+/// /proc/PID/maps.
+#[derive(Debug, Clone, Copy)]
+struct SharedPage {
+    page: u64,
+    frame: u64,
+    name: &'static str,
 }
 
 /// Why a user page could not be had.
@@ -28,7 +45,37 @@ pub enum Fault {
 impl AddressSpace {
     /// An empty user half over the shared kernel half.
     pub fn new() -> Result<Self, MapError> {
-        Ok(Self { root: paging::new_root()?, regions: Regions::new() })
+        Ok(Self { root: paging::new_root()?, regions: Regions::new(), shared: Vec::new() })
+    }
+
+    /// Declare `start..` user memory with `access` and map `shared_frames` there,
+    /// frames of the kernel's that every process shares (never freed or written
+    /// through this space); `name` is what /proc/PID/maps calls the pages.
+    pub fn map_shared(
+        &mut self,
+        start: u64,
+        shared_frames: &[u64],
+        access: Access,
+        name: &'static str,
+    ) -> Result<(), MapError> {
+        self.add_region(start, start + shared_frames.len() as u64 * PAGE_SIZE, access);
+        for (page, &frame) in (start..).step_by(PAGE_SIZE as usize).zip(shared_frames) {
+            paging::map(self.root, page, frame, access)?;
+            self.shared.push(SharedPage { page, frame, name });
+        }
+        Ok(())
+    }
+
+    /// The name of the shared page at `addr` (a page boundary), if there is one.
+    pub fn shared_name(&self, addr: u64) -> Option<&'static str> {
+        self.shared.iter().find(|s| s.page == addr).map(|s| s.name)
+    }
+
+    /// Free `frame` unless it is one of the shared frames.
+    fn release(shared: &[SharedPage], frame: u64) {
+        if !shared.iter().any(|s| s.frame == frame) {
+            frames::free(frame);
+        }
     }
 
     /// Map a fresh zeroed frame at `virt`; returns the frame.
@@ -63,7 +110,9 @@ impl AddressSpace {
 
     /// Remove `start..end` (page aligned): its regions and every page mapped there.
     pub fn remove_region(&mut self, start: u64, end: u64) {
-        paging::unmap_range(self.root, start, end, frames::free);
+        let shared = &self.shared;
+        paging::unmap_range(self.root, start, end, |frame| Self::release(shared, frame));
+        self.shared.retain(|s| !(start..end).contains(&s.page));
         self.regions.remove(start, end);
     }
 
@@ -81,15 +130,46 @@ impl AddressSpace {
         self.regions.remove(from, from + len);
         self.regions.insert(to, to + len, access);
         for (virt, frame, page_access) in pages {
-            let _ = self.map_frame(virt - from + to, frame, page_access);
+            let new = virt - from + to;
+            match self.shared.iter().position(|s| s.frame == frame) {
+                Some(i) => match paging::map(self.root, new, frame, page_access) {
+                    Ok(()) => self.shared[i].page = new,
+                    Err(_) => {
+                        self.shared.swap_remove(i);
+                    }
+                },
+                None => {
+                    let _ = self.map_frame(new, frame, page_access);
+                }
+            }
         }
         Ok(())
     }
 
-    /// Give `start..end` (page aligned) `access`; Err if part of it has no region.
+    /// Give `start..end` (page aligned) `access`; Err if part of it has no region,
+    /// or if a shared page there that would become writable finds no frame for
+    /// its private copy (both ENOMEM to mprotect).
     pub fn protect_region(&mut self, start: u64, end: u64, access: Access) -> Result<(), Unmapped> {
+        if access.write {
+            self.unshare(start, end)?;
+        }
         self.regions.protect(start, end, access)?;
         paging::protect_range(self.root, start, end, access);
+        Ok(())
+    }
+
+    /// Replace each shared page in `start..end` by a private copy (with the same
+    /// access, for now).
+    fn unshare(&mut self, start: u64, end: u64) -> Result<(), Unmapped> {
+        while let Some(i) = self.shared.iter().position(|s| (start..end).contains(&s.page)) {
+            let SharedPage { page, frame, .. } = self.shared[i];
+            let (_, access) = self.translate(page).ok_or(Unmapped)?;
+            let copy = frames::alloc().ok_or(Unmapped)?;
+            phys::copy_frame(copy, frame);
+            let _ = paging::unmap(self.root, page);
+            self.shared.swap_remove(i);
+            self.map_frame(page, copy, access).map_err(|_| Unmapped)?;
+        }
         Ok(())
     }
 
@@ -118,18 +198,22 @@ impl AddressSpace {
     }
 
     /// A copy with every mapped user page duplicated into a new frame (fork's
-    /// eager copy) and the same regions.
+    /// eager copy), the shared pages mapped again, and the same regions.
     pub fn clone_eager(&self) -> Result<Self, MapError> {
         let mut copy = Self::new()?;
         copy.regions = self.regions.clone();
         let mut result = Ok(());
         paging::for_each_user_page(self.root, |virt, frame, access| {
-            if result.is_ok() {
-                result = frames::alloc().ok_or(MapError::OutOfFrames).and_then(|new| {
+            if result.is_err() {
+                return;
+            }
+            result = match self.shared.iter().find(|s| s.frame == frame) {
+                Some(&shared) => paging::map(copy.root, virt, frame, access).map(|()| copy.shared.push(shared)),
+                None => frames::alloc().ok_or(MapError::OutOfFrames).and_then(|new| {
                     phys::copy_frame(new, frame);
                     copy.map_frame(virt, new, access)
-                });
-            }
+                }),
+            };
         });
         result.map(|()| copy)
     }
@@ -157,7 +241,8 @@ impl Drop for AddressSpace {
         if paging::active_root() == self.root {
             paging::activate(paging::kernel_root());
         }
-        paging::release_user_half(self.root, frames::free);
+        let shared = &self.shared;
+        paging::release_user_half(self.root, |frame| Self::release(shared, frame));
         paging::free_root(self.root);
     }
 }

@@ -59,6 +59,7 @@ pub fn build(
     let mut space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
     load_segments(&mut space, &plan, file)?;
     let mut memory = UserMemory::new(&mut space, plan.brk_start, stack_limit);
+    let vdso = crate::time::vdso::map_into(&mut space)?;
     let mut random_bytes = [0u8; 16];
     random::fill(&mut random_bytes);
     let auxv = [
@@ -76,6 +77,7 @@ pub fn build(
         (AT_SECURE, u64::from(creds.is_set_id())),
         (AT_CLKTCK, 100),
         (AT_HWCAP, 0),
+        (AT_SYSINFO_EHDR, vdso),
     ];
     let input = user_stack::StackInput {
         argv,

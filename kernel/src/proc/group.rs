@@ -11,6 +11,8 @@ use creds::Credentials;
 use kabi::SigInfo;
 use spin::Mutex;
 
+use crate::time::cputime::GroupTime;
+
 use super::limits::Limits;
 use super::process::Pid;
 
@@ -34,6 +36,8 @@ pub struct ThreadGroup {
     /// The status the whole group ends with, once exit_group or a fatal signal
     /// has asked for it.
     pub exit_status: Option<i32>,
+    /// CPU time of its ended threads and its reaped children (proc/usage.rs).
+    pub times: GroupTime,
 }
 
 impl ThreadGroup {

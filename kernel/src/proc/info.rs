@@ -31,7 +31,8 @@ pub fn register() {
     crate::fs::processes::register(&VIEW);
 }
 
-/// The regions of `memory`, named as Linux names the heap and the stack.
+/// The regions of `memory`, named as Linux names the heap, the stack and the
+/// vDSO's pages, and the vsyscall page, last as on Linux.
 fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
     let heap = memory.layout.brk_start.next_multiple_of(4096)..memory.layout.brk.next_multiple_of(4096);
     let stack = memory.layout.stack_bottom;
@@ -45,7 +46,9 @@ fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
             read: r.access.user,
             write: r.access.write,
             execute: r.access.execute,
-            name: if r.start >= stack {
+            name: if let Some(shared) = memory.space.shared_name(r.start) {
+                shared
+            } else if r.start >= stack {
                 "[stack]"
             } else if heap.contains(&r.start) {
                 "[heap]"
@@ -53,7 +56,14 @@ fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
                 ""
             },
         })
+        .chain([vsyscall_entry()])
         .collect()
+}
+
+/// The vsyscall page, in every process's maps as on Linux (execute only).
+fn vsyscall_entry() -> MapEntry {
+    let start = crate::layout::VSYSCALL_PAGE;
+    MapEntry { start, end: start + 4096, read: false, write: false, execute: true, name: "[vsyscall]" }
 }
 
 impl Processes for ProcessView {

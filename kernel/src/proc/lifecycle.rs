@@ -320,6 +320,7 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
         let p = t.procs.get_mut(&tid).expect("current process");
         release_vfork_parent(p);
         p.state = State::Exited;
+        super::usage::account_ending(p, task::cpu_sample(tid).unwrap_or_default());
         let mut leftovers = (p.memory.take(), core::mem::take(&mut p.files), Vec::new());
         if tid != tgid {
             drop(t.remove(tid));
@@ -497,9 +498,10 @@ pub fn wait(wanted: i64, options: WaitOptions) -> Result<Option<(Pid, i32)>, Err
                     let c = t.procs.get_mut(&child)?;
                     match (c.state, c.unreported_change) {
                         (State::Zombie(status), _) => {
+                            let zombie = t.remove(child).expect("listed above");
                             let leader = t.procs.get_mut(&leader).expect("a thread group keeps its leader");
                             leader.children.retain(|&x| x != child);
-                            drop(t.remove(child));
+                            super::usage::account_reaped(&zombie, leader);
                             return Some(Ok(Some((child, status))));
                         }
                         (State::Stopped(_), Some(status)) if options.untraced => {

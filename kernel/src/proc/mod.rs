@@ -13,6 +13,7 @@ pub mod oom;
 pub mod process;
 pub mod signal;
 pub mod table;
+pub mod usage;
 
 use kabi::signal::Signal;
 

@@ -1,88 +1,9 @@
-//! Time and system information: clock_gettime, gettimeofday, nanosleep, uname,
-//! getrandom.
-use kabi::{Errno, Sysinfo, Timespec, Timeval, Utsname};
+//! System information and control: uname, sysinfo, getrandom, the host name,
+//! reboot and resource limits.
+use kabi::{Errno, Sysinfo, Utsname};
 
 use super::{SysResult, user};
-use crate::task::sleep;
 use crate::{time, uts};
-
-const CLOCK_REALTIME: i32 = 0;
-const CLOCK_MONOTONIC: i32 = 1;
-const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
-const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-const CLOCK_MONOTONIC_RAW: i32 = 4;
-const CLOCK_REALTIME_COARSE: i32 = 5;
-const CLOCK_MONOTONIC_COARSE: i32 = 6;
-const CLOCK_BOOTTIME: i32 = 7;
-const TIMER_ABSTIME: i32 = 1;
-
-/// Nanoseconds on `clock`.
-fn now_ns(clock: i32) -> Result<u64, Errno> {
-    match clock {
-        CLOCK_REALTIME | CLOCK_REALTIME_COARSE => Ok(time::realtime_ns()),
-        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => Ok(time::uptime_ns()),
-        CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID => Ok(time::uptime_ns()),
-        _ => Err(Errno::EINVAL),
-    }
-}
-
-fn timespec(ns: u64) -> Timespec {
-    Timespec { tv_sec: (ns / 1_000_000_000) as i64, tv_nsec: (ns % 1_000_000_000) as i64 }
-}
-
-pub fn clock_gettime(clock: i32, out: u64) -> SysResult {
-    let ns = now_ns(clock)?;
-    user::copy_out(out, &timespec(ns).to_bytes()).map(|()| 0)
-}
-
-/// time(2): seconds since the epoch, also stored at `out` unless it is NULL.
-pub fn time(out: u64) -> SysResult {
-    let seconds = time::realtime_ns() / 1_000_000_000;
-    user::copy_out_optional(out, &seconds.to_le_bytes()).map(|()| seconds as usize)
-}
-
-pub fn gettimeofday(out: u64) -> SysResult {
-    let ns = time::realtime_ns();
-    let tv = Timeval { tv_sec: (ns / 1_000_000_000) as i64, tv_usec: (ns % 1_000_000_000 / 1000) as i64 };
-    user::copy_out_optional(out, &tv.to_bytes()).map(|()| 0)
-}
-
-fn read_timespec(addr: u64) -> Result<u64, Errno> {
-    let bytes = user::copy_in(addr, 16)?;
-    let ts = Timespec::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?);
-    if ts.tv_sec < 0 || !(0..1_000_000_000).contains(&ts.tv_nsec) {
-        return Err(Errno::EINVAL);
-    }
-    Ok((ts.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(ts.tv_nsec as u64))
-}
-
-/// Sleep until uptime nanosecond `deadline_ns`. A signal ends it early with
-/// EINTR, and the time left is stored at `remaining` (unless NULL), as Linux's
-/// relative sleeps do.
-fn sleep_until_ns(deadline_ns: u64, remaining: u64) -> SysResult {
-    match sleep::sleep_until(deadline_ns.div_ceil(1_000_000)) {
-        Ok(()) => Ok(0),
-        Err(_) => {
-            let left = deadline_ns.saturating_sub(time::uptime_ns());
-            user::copy_out_optional(remaining, &timespec(left).to_bytes())?;
-            Err(Errno::EINTR)
-        }
-    }
-}
-
-pub fn nanosleep(request: u64, remaining: u64) -> SysResult {
-    let duration = read_timespec(request)?;
-    sleep_until_ns(time::uptime_ns().saturating_add(duration), remaining)
-}
-
-pub fn clock_nanosleep(clock: i32, flags: i32, request: u64, remaining: u64) -> SysResult {
-    let value = read_timespec(request)?;
-    let now = now_ns(clock)?;
-    let absolute = flags & TIMER_ABSTIME != 0;
-    let wait = if absolute { value.saturating_sub(now) } else { value };
-    // An absolute sleep leaves `remaining` alone, as on Linux.
-    sleep_until_ns(time::uptime_ns().saturating_add(wait), if absolute { 0 } else { remaining })
-}
 
 pub fn uname(out: u64) -> SysResult {
     crate::ktest::panic_in_syscall_if_asked("uname");
@@ -204,15 +125,4 @@ pub fn prlimit(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
         Ok(previous)
     })?;
     user::copy_out_optional(old, &previous.to_bytes()).map(|()| 0)
-}
-
-/// getrusage: user time from the ticks the process ran.
-pub fn getrusage(out: u64) -> SysResult {
-    let ticks = crate::task::scheduler::cpu_ticks(crate::task::scheduler::current());
-    let us = ticks * 1_000_000 / u64::from(time::TIMER_HZ);
-    let usage = kabi::Rusage {
-        ru_utime: Timeval { tv_sec: (us / 1_000_000) as i64, tv_usec: (us % 1_000_000) as i64 },
-        ..kabi::Rusage::default()
-    };
-    user::copy_out(out, &usage.to_bytes()).map(|()| 0)
 }

@@ -13,7 +13,9 @@ mod poll;
 mod process;
 mod signals;
 mod socket;
+mod time;
 mod user;
+pub mod vsyscall;
 
 use kabi::{Errno, nr};
 
@@ -220,11 +222,15 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::SCHED_GETAFFINITY => process::sched_getaffinity(a.int(0), a.usize(1), a.u64(2)),
         nr::SCHED_SETAFFINITY => process::sched_setaffinity(a.int(0), a.usize(1), a.u64(2)),
         nr::GETCPU => process::getcpu(a.u64(0), a.u64(1)),
-        nr::NANOSLEEP => info::nanosleep(a.u64(0), a.u64(1)),
-        nr::CLOCK_NANOSLEEP => info::clock_nanosleep(a.int(0), a.int(1), a.u64(2), a.u64(3)),
-        nr::CLOCK_GETTIME => info::clock_gettime(a.int(0), a.u64(1)),
-        nr::GETTIMEOFDAY => info::gettimeofday(a.u64(0)),
-        nr::TIME => info::time(a.u64(0)),
+        nr::NANOSLEEP => time::nanosleep(a.u64(0), a.u64(1)),
+        nr::CLOCK_NANOSLEEP => time::clock_nanosleep(a.int(0), a.int(1), a.u64(2), a.u64(3)),
+        nr::CLOCK_GETTIME => time::clock_gettime(a.int(0), a.u64(1)),
+        nr::CLOCK_GETRES => time::clock_getres(a.int(0), a.u64(1)),
+        nr::CLOCK_SETTIME => time::clock_settime(a.int(0), a.u64(1)),
+        nr::GETTIMEOFDAY => time::gettimeofday(a.u64(0), a.u64(1)),
+        nr::SETTIMEOFDAY => time::settimeofday(a.u64(0), a.u64(1)),
+        nr::TIME => time::time(a.u64(0)),
+        nr::TIMES => time::times(a.u64(0)),
         nr::UNAME => info::uname(a.u64(0)),
         nr::SYSINFO => info::sysinfo(a.u64(0)),
         nr::SETHOSTNAME => info::sethostname(a.u64(0), a.usize(1)),
@@ -232,7 +238,7 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::GETRLIMIT => info::getrlimit(a.u32(0), a.u64(1)),
         nr::SETRLIMIT => info::setrlimit(a.u32(0), a.u64(1)),
         nr::PRLIMIT64 => info::prlimit(a.int(0), a.u32(1), a.u64(2), a.u64(3)),
-        nr::GETRUSAGE => info::getrusage(a.u64(1)),
+        nr::GETRUSAGE => time::getrusage(a.int(0), a.u64(1)),
         nr::GETRANDOM => info::getrandom(a.u64(0), a.usize(1)),
         nr::EVENTFD => events::eventfd2(a.u32(0), 0),
         nr::EVENTFD2 => events::eventfd2(a.u32(0), a.u32(1)),

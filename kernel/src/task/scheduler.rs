@@ -15,6 +15,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use spin::Mutex;
+use timekeeping::{Sample, Split};
 
 use crate::arch::context::{self, SavedContext};
 use crate::arch::cpu::without_interrupts;
@@ -23,6 +24,7 @@ use crate::arch::paging::{self, Root};
 use crate::arch::syscall;
 use crate::arch::trap::TrapFrame;
 use crate::mm::kstack::KernelStack;
+use crate::time::cputime::CpuTime;
 
 use super::Tid;
 
@@ -61,7 +63,7 @@ struct Task {
     root: Root,
     /// A signal waits that should end blocking waits (set by the signal code).
     signal_pending: bool,
-    cpu_ticks: u64,
+    cpu: CpuTime,
 }
 
 struct Scheduler {
@@ -120,7 +122,7 @@ pub fn create(start: TaskStart<'_>) -> Option<Tid> {
             fs_base: start.fs_base,
             root: start.root,
             signal_pending: false,
-            cpu_ticks: 0,
+            cpu: CpuTime::default(),
         };
         s.tasks.insert(tid, task);
         Some(tid)
@@ -222,7 +224,8 @@ pub fn end_current() -> ! {
     let to = {
         let mut s = SCHEDULER.lock();
         let tid = s.current.take().expect("a task is running");
-        let task = s.tasks.remove(&tid).expect("the current task exists");
+        let mut task = s.tasks.remove(&tid).expect("the current task exists");
+        task.cpu.charge();
         s.ended.push(task);
         s.pick_next()
     };
@@ -265,9 +268,22 @@ pub fn run_state(tid: Tid) -> Option<RunState> {
     with(|s| s.tasks.get(&tid).map(|t| t.state))
 }
 
-/// Timer ticks `tid` has spent running (0 once it has ended).
+/// Timer ticks that found `tid` running (0 once it has ended).
 pub fn cpu_ticks(tid: Tid) -> u64 {
-    with(|s| s.tasks.get(&tid).map_or(0, |t| t.cpu_ticks))
+    with(|s| s.tasks.get(&tid).map_or(0, |t| t.cpu.ticks()))
+}
+
+/// The CPU time `tid` has used so far (None once it has ended).
+pub fn cpu_sample(tid: Tid) -> Option<Sample> {
+    with(|s| {
+        let running = s.current == Some(tid);
+        s.tasks.get(&tid).map(|t| t.cpu.sample(running))
+    })
+}
+
+/// The current task's user and system time (never less than reported before).
+pub fn cpu_split_current() -> Split {
+    with(|s| s.current_task().cpu.split(true))
 }
 
 /// Tasks waiting for the CPU or on it (/proc/loadavg).
@@ -294,12 +310,13 @@ impl Scheduler {
     /// (FPU state, kernel stack, address space, FS base). Returns its context slot.
     fn pick_next(&mut self) -> usize {
         while let Some(tid) = self.run_queue.pop_front() {
-            let Some(next) = self.tasks.get(&tid) else { continue };
+            let Some(next) = self.tasks.get_mut(&tid) else { continue };
             if next.state != RunState::Runnable || Some(tid) == self.current {
                 continue;
             }
             paging::activate(next.root);
             next.fpu.restore();
+            next.cpu.switch_in();
             syscall::set_kernel_stack(next.kstack.top());
             crate::arch::set_fs_base(next.fs_base);
             self.current = Some(tid);
@@ -333,6 +350,7 @@ pub fn schedule() {
                 Some(tid) => {
                     let task = s.tasks.get_mut(&tid).expect("the current task exists");
                     task.fpu.save();
+                    task.cpu.charge();
                     let (slot, runnable) = (task.slot, task.state == RunState::Runnable);
                     if runnable && s.run_queue.is_empty() {
                         s.slice_left = TIME_SLICE_TICKS;
@@ -355,13 +373,13 @@ pub fn schedule() {
     });
 }
 
-/// Timer tick: charge the tick to the running task (or idle) and count down its
-/// time slice.
-pub fn on_tick() {
+/// Timer tick: charge the tick to the running task (or idle), in user mode or
+/// not, and count down its time slice.
+pub fn on_tick(user_mode: bool) {
     with(|s| match s.current {
         Some(tid) => {
             if let Some(task) = s.tasks.get_mut(&tid) {
-                task.cpu_ticks += 1;
+                task.cpu.tick(user_mode);
             }
             s.slice_left = s.slice_left.saturating_sub(1);
             if s.slice_left == 0 && !s.run_queue.is_empty() {

@@ -161,6 +161,27 @@ linux_struct! {
 }
 
 linux_struct! {
+    /// `struct timezone`: `gettimeofday` and `settimeofday` (minutes west of
+    /// Greenwich, and an obsolete daylight-saving kind).
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Timezone (8 bytes) {
+        pub tz_minuteswest: i32,
+        pub tz_dsttime: i32,
+    }
+}
+
+linux_struct! {
+    /// `struct tms`: `times`, in clock ticks (`time::USER_HZ`).
+    #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+    pub struct Tms (32 bytes) {
+        pub tms_utime: i64,
+        pub tms_stime: i64,
+        pub tms_cutime: i64,
+        pub tms_cstime: i64,
+    }
+}
+
+linux_struct! {
     /// `struct rusage`: `wait4`, `getrusage`.
     #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
     pub struct Rusage (144 bytes) {
@@ -342,6 +363,7 @@ mod tests {
         assert_eq!(size_of::<SigAltStack>(), size_of::<libc::stack_t>());
         assert_eq!(size_of::<Rlimit>(), size_of::<libc::rlimit>());
         assert_eq!(size_of::<Rusage>(), size_of::<libc::rusage>());
+        assert_eq!(size_of::<Tms>(), size_of::<libc::tms>());
         assert_eq!(size_of::<Sysinfo>(), size_of::<libc::sysinfo>());
         assert_eq!(size_of::<SigInfo>(), size_of::<libc::siginfo_t>());
         assert_eq!(size_of::<Statx>(), size_of::<libc::statx>());

@@ -1,4 +1,4 @@
-//! CPU control: halting and interrupt enabling.
+//! CPU control: halting and interrupt enabling, and the time-stamp counter.
 use x86_64::instructions::interrupts;
 
 /// Stop this CPU for good (interrupts off).
@@ -25,6 +25,15 @@ pub fn disable_interrupts() {
 
 pub fn enable_interrupts() {
     interrupts::enable();
+}
+
+/// The CPU's time-stamp counter, read when the instructions before it have
+/// completed (`lfence; rdtsc`, Linux's rdtsc_ordered): for clocks.
+pub fn timestamp_ordered() -> u64 {
+    let (low, high): (u32, u32);
+    // SAFETY: lfence and rdtsc only read the counter; every x86-64 CPU has both.
+    unsafe { core::arch::asm!("lfence", "rdtsc", out("eax") low, out("edx") high, options(nostack, preserves_flags)) };
+    u64::from(high) << 32 | u64::from(low)
 }
 
 /// The CPU's time-stamp counter.

@@ -45,7 +45,10 @@ pub const PAGE_FAULT: u64 = 14;
 pub fn handle(frame: &mut TrapFrame) {
     if frame.is_from_user() {
         let fault_address = (frame.vector == PAGE_FAULT).then(Cr2::read_raw);
-        crate::proc::user_fault(frame, fault_address);
+        // A call into the vsyscall page is a system call in disguise.
+        if !fault_address.is_some_and(|address| crate::syscall::vsyscall::emulate(frame, address)) {
+            crate::proc::user_fault(frame, fault_address);
+        }
         crate::proc::on_return_to_user(frame, None);
         return;
     }
