@@ -110,3 +110,10 @@ fn users_and_permissions_behave_as_on_linux() {
     assert!(log.contains("user: unlink root's file in /tmp: EPERM"), "{log}");
     assert!(log.contains("set-user-ID probe: getresuid Ok((1000, 0, 0)), AT_SECURE 1"), "{log}");
 }
+
+/// prctl: the parent-death signal, the child subreaper, no-new-privileges and
+/// the other flags programs set (tests/guest-c/prctl.c, musl).
+#[test]
+fn prctl_options_behave_as_on_linux() {
+    run_ktest("prctl", "");
+}

@@ -31,12 +31,13 @@ pub struct Image {
 
 /// The credentials a program runs with (Linux's bprm_fill_uid): the caller's,
 /// with the file's owner as effective uid if it is set-user-ID, and its group as
-/// effective gid if it is set-group-ID and group-executable; the saved and
-/// file-system ids take the effective ones.
-pub fn credentials_for(caller: &Credentials, file: &ramfs::Metadata) -> Credentials {
+/// effective gid if it is set-group-ID and group-executable (only when `grant`:
+/// not under PR_SET_NO_NEW_PRIVS); the saved and file-system ids take the
+/// effective ones.
+pub fn credentials_for(caller: &Credentials, file: &ramfs::Metadata, grant: bool) -> Credentials {
     let mut creds = caller.clone();
-    let set_uid = (file.mode & S_ISUID != 0).then_some(file.uid);
-    let set_gid = (file.mode & (S_ISGID | S_IXGRP) == S_ISGID | S_IXGRP).then_some(file.gid);
+    let set_uid = (grant && file.mode & S_ISUID != 0).then_some(file.uid);
+    let set_gid = (grant && file.mode & (S_ISGID | S_IXGRP) == S_ISGID | S_IXGRP).then_some(file.gid);
     creds.exec(set_uid, set_gid);
     creds
 }

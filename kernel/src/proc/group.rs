@@ -38,6 +38,11 @@ pub struct ThreadGroup {
     pub exit_status: Option<i32>,
     /// CPU time of its ended threads and its reaped children (proc/usage.rs).
     pub times: GroupTime,
+    /// PR_SET_DUMPABLE 0 (execve makes it dumpable again).
+    pub undumpable: bool,
+    /// PR_SET_CHILD_SUBREAPER: orphaned descendants are reparented to it rather
+    /// than to init.
+    pub child_subreaper: bool,
 }
 
 impl ThreadGroup {

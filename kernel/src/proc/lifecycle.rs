@@ -85,6 +85,10 @@ pub fn spawn_init(image: Image, cmdline: Vec<String>, exe: String) -> Result<Pid
                 ended_by_exec: false,
                 thread_name: None,
                 nice: 0,
+                pdeath_signal: 0,
+                no_new_privs: false,
+                keep_caps: false,
+                timer_slack: super::process::DEFAULT_TIMER_SLACK,
             }),
         );
         task::start(pid);
@@ -224,6 +228,10 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
             ended_by_exec: false,
             thread_name: caller.thread_name.clone(),
             nice: caller.nice,
+            pdeath_signal: 0,
+            no_new_privs: caller.no_new_privs,
+            keep_caps: caller.keep_caps,
+            timer_slack: caller.timer_slack,
         };
         if !options.thread
             && let Some(parent) = t.procs.get_mut(&parent)
@@ -266,6 +274,7 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
         p.files = Arc::new(Mutex::new(table));
         p.files.lock().close_on_exec();
         p.signals.reset_for_exec();
+        p.group().undumpable = false;
         p.clear_child_tid = 0;
         release_vfork_parent(p);
         task::with_current_fpu(|fpu| {
@@ -333,11 +342,21 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
         leader.state = State::Zombie(group_status);
         leftovers.2 = core::mem::take(&mut leader.children);
         let name = String::from(leader.name());
+        let reaper = reaper_for(t, tgid);
+        let mut death_signals = Vec::new();
         for task in t.procs.values_mut().filter(|task| leftovers.2.contains(&task.tgid)) {
-            task.parent = INIT_PID;
+            task.parent = reaper;
+            if task.pdeath_signal != 0 && task.is_live() {
+                death_signals.push((task.tgid, task.pdeath_signal));
+            }
         }
-        if let Some(init) = t.procs.get_mut(&INIT_PID) {
-            init.children.extend_from_slice(&leftovers.2);
+        if let Some(reaper) = t.procs.get_mut(&reaper) {
+            reaper.children.extend_from_slice(&leftovers.2);
+        }
+        for (child, number) in death_signals {
+            if let Some(signal) = Signal::from_raw(number) {
+                signal_process(t, child, signal, signal::kernel_info(signal, 0x80, 0));
+            }
         }
         // SIGCHLD's si_status: the exit code, or the signal that killed it.
         let (code, si_status) = if group_status & 0x7f == 0 {
@@ -370,6 +389,20 @@ fn end_group(t: &mut Table, tgid: Pid, tid: Pid, status: i32) {
         let p = t.procs.get_mut(&other).expect("listed above");
         signal::post(p, Signal::SIGKILL, signal::kernel_info(Signal::SIGKILL, 0x80, 0));
     }
+}
+
+/// Who adopts the children of the ending process `tgid`: its nearest living
+/// ancestor that is a child subreaper (PR_SET_CHILD_SUBREAPER), else init.
+fn reaper_for(t: &Table, tgid: Pid) -> Pid {
+    let mut at = t.procs.get(&tgid).map_or(0, |p| p.parent);
+    while at != 0 && at != INIT_PID {
+        match t.procs.get(&at) {
+            Some(p) if p.group().child_subreaper && !matches!(p.state, State::Zombie(_)) => return at,
+            Some(p) => at = p.parent,
+            None => break,
+        }
+    }
+    INIT_PID
 }
 
 /// pid 1 is gone: report and stop the machine.

@@ -54,6 +54,9 @@ impl ProcessMemory {
 
 pub use crate::task::Pid;
 
+/// Linux's default timer slack, in nanoseconds (PR_GET_TIMERSLACK).
+pub const DEFAULT_TIMER_SLACK: u64 = 50_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Running, runnable or waiting (the task layer knows which).
@@ -102,6 +105,17 @@ pub struct Process {
     /// The nice value, -20..=19 (getpriority/setpriority; the round-robin
     /// scheduler does not weigh it yet).
     pub nice: i32,
+    /// The signal it gets when its parent ends (PR_SET_PDEATHSIG; 0 for none;
+    /// not inherited by fork).
+    pub pdeath_signal: u32,
+    /// PR_SET_NO_NEW_PRIVS: execve grants no privilege (set-user-ID bits are
+    /// ignored); inherited and never cleared.
+    pub no_new_privs: bool,
+    /// PR_SET_KEEPCAPS (kept and reported; there are no capabilities to keep).
+    pub keep_caps: bool,
+    /// PR_SET_TIMERSLACK, in nanoseconds (kept and reported; timers are not
+    /// coalesced).
+    pub timer_slack: u64,
     /// The name prctl(PR_SET_NAME) set (thread names; execve clears it).
     pub thread_name: Option<String>,
     /// Killed because another thread of its group execs: it ends alone, not

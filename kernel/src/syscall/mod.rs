@@ -10,6 +10,7 @@ mod ids;
 mod info;
 mod memory;
 mod poll;
+mod prctl;
 mod process;
 mod signals;
 mod socket;
@@ -165,7 +166,7 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::MUNMAP => memory::munmap(a.u64(0), a.u64(1)),
         nr::MREMAP => memory::mremap(a.u64(0), a.u64(1), a.u64(2), a.u32(3), a.u64(4)),
         nr::MPROTECT => memory::mprotect(a.u64(0), a.u64(1), a.u32(2)),
-        nr::PRCTL => process::prctl(a.int(0), a.u64(1)),
+        nr::PRCTL => prctl::prctl(a.int(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4)),
         nr::GETGROUPS => ids::getgroups(a.int(0), a.u64(1)),
         nr::SETGROUPS => ids::setgroups(a.int(0), a.u64(1)),
         nr::GETUID => ids::getuid(),

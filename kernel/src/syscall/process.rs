@@ -163,9 +163,9 @@ pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResu
     let argv = user::read_string_array(argv, room)?;
     let used: usize = argv.iter().map(|a| a.len() + 1).sum();
     let envp = user::read_string_array(envp, room - used.min(room))?;
-    let (cwd, caller) = with_current(|p| (p.cwd().clone(), p.creds()));
+    let (cwd, caller, no_new_privs) = with_current(|p| (p.cwd().clone(), p.creds(), p.no_new_privs));
     let Program { file, argv } = load_program(&cwd, &path, argv)?;
-    let creds = exec::credentials_for(&caller, &file.metadata);
+    let creds = exec::credentials_for(&caller, &file.metadata, !no_new_privs);
     let image = exec::build(&file.data, &argv, &envp, &path, stack_limit, creds)?;
     lifecycle::become_sole_thread();
     let cmdline: Vec<String> = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
@@ -334,38 +334,6 @@ pub fn setpriority(which: i32, who: i32, nice: i32) -> SysResult {
         }
         result
     })
-}
-
-const PR_SET_NAME: i32 = 15;
-const PR_GET_NAME: i32 = 16;
-/// Bytes of a task name with its NUL (Linux's TASK_COMM_LEN).
-const TASK_COMM_LEN: usize = 16;
-
-/// prctl: PR_SET_NAME and PR_GET_NAME (the calling thread's name, at most 15
-/// bytes); other options are EINVAL, as Linux gives for unknown ones.
-pub fn prctl(option: i32, arg2: u64) -> SysResult {
-    match option {
-        PR_SET_NAME => {
-            let mut name = alloc::vec::Vec::new();
-            for at in 0..TASK_COMM_LEN as u64 - 1 {
-                let byte = user::read_array::<1>(arg2.checked_add(at).ok_or(Errno::EFAULT)?)?[0];
-                if byte == 0 {
-                    break;
-                }
-                name.push(byte);
-            }
-            with_current(|p| p.thread_name = Some(String::from_utf8_lossy(&name).into_owned()));
-            Ok(0)
-        }
-        PR_GET_NAME => {
-            let mut out = [0u8; TASK_COMM_LEN];
-            let name = with_current(|p| String::from(p.name()));
-            let n = name.len().min(TASK_COMM_LEN - 1);
-            out[..n].copy_from_slice(&name.as_bytes()[..n]);
-            user::copy_out(arg2, &out).map(|()| 0)
-        }
-        _ => Err(Errno::EINVAL),
-    }
 }
 
 pub fn set_tid_address(addr: u64) -> SysResult {
