@@ -151,9 +151,12 @@ fn release_vfork_parent(p: &mut Process) {
 }
 
 /// Frames a copy of a process with `pages` pages and `tables` page tables needs,
-/// its kernel stack included.
+/// its kernel stack included, and room (1 MiB) left for the processes already
+/// running to grow: a fork bomb stops while the shell that is to kill it can
+/// still take a page.
 fn frames_for_copy(pages: usize, tables: usize) -> u64 {
-    (pages + tables) as u64 + crate::layout::KERNEL_STACK_SLOT / 4096
+    const HEADROOM_FRAMES: u64 = 256;
+    (pages + tables) as u64 + crate::layout::KERNEL_STACK_SLOT / 4096 + HEADROOM_FRAMES
 }
 
 /// fork's copy. It fails with EAGAIN, as Linux's fork does when resources run
