@@ -369,6 +369,11 @@ pub fn schedule() {
         drop(ended);
         if from != to {
             context::switch(&CONTEXTS[from], &CONTEXTS[to]);
+            // Back on this task's stack: a task that ended while it was away
+            // (the child a waiting parent was woken by) is freed now, not at
+            // some later switch.
+            let ended = SCHEDULER.lock().reap_ended();
+            drop(ended);
         }
     });
 }
