@@ -72,6 +72,10 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     let ram_end = boot_info::usable_ram(boot).map(|r| r.end).max().unwrap_or(0);
     paging::set_frame_source(paging::FrameSource { alloc: mm::frames::alloc, free: mm::frames::free });
     paging::init_kernel_table(ram_end.max(1 << 32));
+    if mm::kstack::init().is_err() {
+        log::error!("no memory for the kernel stacks' page tables");
+        fatal_stop();
+    }
     if !boot_info::has_vga_text(boot)
         && let Some(Ok(fb)) = boot.framebuffer_tag()
         && !console::enable_framebuffer(fb)
