@@ -73,7 +73,7 @@ impl Processes for ProcessView {
 
     /// Root's for the kernel's own work, when no process calls (starting init).
     fn credentials(&self) -> creds::Credentials {
-        with_table(|t| t.current().and_then(|tid| t.procs.get(&tid)).map_or(creds::Credentials::ROOT, |p| p.creds()))
+        with_table(|t| t.current_process().map_or(creds::Credentials::ROOT, |p| p.creds()))
     }
 
     fn caller_accepts(&self, signal: Signal) -> bool {

@@ -62,9 +62,9 @@ pub fn current_pid() -> Pid {
 }
 
 impl Table {
-    /// The calling task's id (None in the idle loop).
-    pub fn current(&self) -> Option<Pid> {
-        task::try_current()
+    /// The calling task's process state (None in the idle loop).
+    pub fn current_process(&self) -> Option<&Process> {
+        self.procs.get(&task::try_current()?).map(|p| &**p)
     }
 
     /// Remove a reaped process (or an ended thread).

@@ -113,7 +113,7 @@ pub fn prlimit(pid: i32, resource: u32, new: u64, old: u64) -> SysResult {
         _ => return Err(Errno::ESRCH),
     };
     let previous = crate::proc::table::with_table(|t| {
-        let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.creds()).expect("a process");
+        let me = t.current_process().map(|p| p.creds()).expect("a process");
         let p = t.procs.get_mut(&target).ok_or(Errno::ESRCH)?;
         if !me.may_change_limits_of(&p.creds()) {
             return Err(Errno::EPERM);

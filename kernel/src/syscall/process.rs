@@ -277,7 +277,7 @@ const PRIO_USER: i32 = 2;
 /// caller), a process group (0: the caller's), or every process of a user, by
 /// real uid (0: the caller's).
 fn priority_targets(t: &Table, which: i32, who: i32) -> Result<Vec<u32>, Errno> {
-    let me = t.current().and_then(|tid| t.procs.get(&tid)).expect("a process");
+    let me = t.current_process().expect("a process");
     let who = u32::try_from(who).map_err(|_| Errno::ESRCH)?;
     let selected: Vec<u32> = match which {
         PRIO_PROCESS => {
@@ -315,7 +315,7 @@ pub fn setpriority(which: i32, who: i32, nice: i32) -> SysResult {
     let nice = nice.clamp(-20, 19);
     with_table(|t| {
         let targets = priority_targets(t, which, who)?;
-        let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.creds()).expect("a process");
+        let me = t.current_process().map(|p| p.creds()).expect("a process");
         let mut result = Err(Errno::ESRCH);
         for tid in targets {
             let Some(p) = t.procs.get_mut(&tid) else { continue };
@@ -351,7 +351,7 @@ pub fn setpgid(pid: i32, pgid: i32) -> SysResult {
     }
     with_table(|t| {
         // Process ids here: the caller's and the target's thread groups.
-        let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.tgid).expect("a process");
+        let me = t.current_process().map(|p| p.tgid).expect("a process");
         let target = if pid == 0 { me } else { pid as u32 };
         let caller_sid = t.procs.get(&me).map(|p| p.sid()).unwrap_or(0);
         let group = if pgid == 0 { target } else { pgid as u32 };
@@ -385,7 +385,7 @@ pub fn getsid(pid: i32) -> SysResult {
 /// setsid: a new session and group led by the caller (EPERM for a group leader).
 pub fn setsid() -> SysResult {
     with_table(|t| {
-        let me = t.current().and_then(|tid| t.procs.get(&tid)).map(|p| p.tgid).expect("a process");
+        let me = t.current_process().map(|p| p.tgid).expect("a process");
         if t.procs.values().any(|p| p.pgid() == me) {
             return Err(Errno::EPERM);
         }
