@@ -252,7 +252,7 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
 /// the new entry point.
 pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut TrapFrame) {
     *frame = entry_frame(&image);
-    let old = super::table::with_current(|p| {
+    let (old, closed) = super::table::with_current(|p| {
         task::set_page_table(image.space.root());
         let old = p.memory.replace(ProcessMemory::new(image.space, image.memory));
         p.group().creds = image.creds;
@@ -264,7 +264,7 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
         // then closes the close-on-exec descriptors.
         let table = p.files.lock().clone();
         p.files = Arc::new(Mutex::new(table));
-        p.files.lock().close_on_exec();
+        let closed = p.files.lock().close_on_exec();
         p.signals.reset_for_exec();
         p.clear_child_tid = 0;
         release_vfork_parent(p);
@@ -272,9 +272,10 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
             *fpu = FpuState::initial();
             fpu.restore();
         });
-        old
+        (old, closed)
     });
     drop(old);
+    drop(closed); // with the table's lock released: a last close may signal processes
 }
 
 /// Tell the parent of `child` about a change: SIGCHLD (unless it asked not to hear

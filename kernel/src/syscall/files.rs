@@ -56,7 +56,9 @@ pub fn openat(dirfd: i32, path: u64, flags: u32, mode: u32) -> SysResult {
 }
 
 pub fn close(fd: i32) -> SysResult {
-    with_current(|p| p.files.lock().close(fd)).map(|()| 0)
+    let file = with_current(|p| p.files.lock().close(fd))?;
+    drop(file); // with no lock held: a last close may signal processes
+    Ok(0)
 }
 
 /// RLIMIT_FSIZE: how large the caller may make a file.
@@ -333,7 +335,9 @@ pub fn dup3(old: i32, new: i32, flags: u32, is_dup2: bool) -> SysResult {
     if flags & !O_CLOEXEC != 0 {
         return Err(Errno::EINVAL);
     }
-    with_current(|p| p.files.lock().install_at(new, p.fd_limit(), file, flags & O_CLOEXEC != 0)).map(|()| new as usize)
+    let replaced = with_current(|p| p.files.lock().install_at(new, p.fd_limit(), file, flags & O_CLOEXEC != 0))?;
+    drop(replaced); // with no lock held, as close's
+    Ok(new as usize)
 }
 
 pub fn pipe2(fds: u64, flags: u32) -> SysResult {
