@@ -11,9 +11,10 @@ use kabi::fs::{
 use kabi::{Errno, Stat};
 use spin::Mutex;
 
-use super::devfs::Device;
+use super::devfs::{DevNode, Device};
 use super::ops::FileOps;
 use super::pipe::{End, Pipe};
+use super::tty::{self, Terminal};
 use super::vfs::{self, Node};
 use crate::task::wait_queue::WaitQueue;
 
@@ -173,10 +174,16 @@ impl OpenFile {
     }
 
     pub fn is_terminal(&self) -> bool {
+        self.terminal().is_some()
+    }
+
+    /// The terminal it reads and writes: the console for /dev/console (and
+    /// /dev/tty on it), a pty's for its master and slave.
+    pub fn terminal(&self) -> Option<&Terminal> {
         match &self.kind {
-            FileKind::Device(d) => d.is_terminal(),
-            FileKind::Other(ops) => ops.is_terminal(),
-            _ => false,
+            FileKind::Device(d) if d.is_terminal() => Some(tty::console()),
+            FileKind::Other(ops) => ops.terminal(),
+            _ => None,
         }
     }
 
@@ -186,7 +193,7 @@ impl OpenFile {
             return Err(Errno::EBADF);
         }
         match &self.kind {
-            FileKind::Device(device) => device.read(buf),
+            FileKind::Device(device) => device.read(buf, self.nonblocking()),
             FileKind::Pipe(pipe, _) => pipe.read(buf, self.nonblocking()),
             FileKind::Other(ops) => ops.read(buf, self.nonblocking()),
             _ => {
@@ -273,7 +280,7 @@ impl OpenFile {
     pub fn stat(&self) -> Stat {
         match &self.kind {
             FileKind::Node(node) | FileKind::Generated(node, _) => vfs::stat(node),
-            FileKind::Device(device) => vfs::stat(&Node::Dev(super::vfs::DevNode::Device(*device))),
+            FileKind::Device(device) => vfs::stat(&Node::Dev(DevNode::Device(*device))),
             FileKind::Pipe(pipe, _) => Stat {
                 st_ino: pipe.ino(),
                 st_mode: kabi::fs::S_IFIFO | 0o600,
@@ -320,9 +327,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Pipe(pipe, end) => pipe.poll(*end, events),
             FileKind::Other(ops) => ops.poll(events),
-            FileKind::Device(d) if d.is_terminal() => {
-                ((if super::tty::readable() { POLLIN } else { 0 }) | POLLOUT) & events
-            }
+            FileKind::Device(d) if d.is_terminal() => (tty::console().poll_input() | POLLOUT) & events,
             _ => (POLLIN | POLLOUT) & events,
         }
     }
@@ -333,6 +338,7 @@ impl OpenFile {
             FileKind::Pipe(pipe, _) => pipe.available(),
             FileKind::Node(node) => (vfs::size(node).saturating_sub(*self.offset.lock())) as usize,
             FileKind::Generated(_, text) => text.len().saturating_sub(*self.offset.lock() as usize),
+            FileKind::Device(d) if d.is_terminal() => tty::console().available(),
             FileKind::Device(_) => 0,
             FileKind::Other(ops) => ops.bytes_ready(),
         }
@@ -359,7 +365,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Pipe(pipe, _) => Some(pipe.queue()),
             FileKind::Other(ops) => ops.wait_queue(),
-            FileKind::Device(d) if d.is_terminal() => Some(super::tty::readers()),
+            FileKind::Device(d) if d.is_terminal() => Some(tty::console().queue()),
             _ => None,
         }
     }

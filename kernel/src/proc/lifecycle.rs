@@ -333,6 +333,7 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
         leader.state = State::Zombie(group_status);
         leftovers.2 = core::mem::take(&mut leader.children);
         let name = String::from(leader.name());
+        let leads_session = leader.sid() == tgid;
         for task in t.procs.values_mut().filter(|task| leftovers.2.contains(&task.tgid)) {
             task.parent = INIT_PID;
         }
@@ -346,12 +347,15 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
             (CLD_KILLED, group_status & 0x7f)
         };
         notify_parent(t, tgid, code, si_status);
-        (tgid, Some((name, group_status)), leftovers)
+        (tgid, Some((name, group_status, leads_session)), leftovers)
     });
     drop(leftovers); // frees the memory (switching to the kernel's table first) and closes the files
-    if let Some((name, group_status)) = name {
+    if let Some((name, group_status, leads_session)) = name {
         if tgid == INIT_PID {
             init_ended(&name, group_status);
+        }
+        if leads_session {
+            crate::fs::tty::session_ended(tgid);
         }
         CHILD_CHANGED.wake_all();
     }

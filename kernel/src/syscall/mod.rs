@@ -13,6 +13,7 @@ mod poll;
 mod process;
 mod signals;
 mod socket;
+mod terminal;
 mod user;
 
 use kabi::{Errno, nr};
