@@ -1,8 +1,9 @@
 #!/bin/sh
 # scripts/build-ctests.sh OUTDIR: build the C test programs in tests/guest-c/ into
 # OUTDIR, static, with -Wall -Wextra -Werror: ktest-cpthreads (pthreads.c, musl-gcc
-# -pthread), ktest-glibcfork (glibcfork.c, gcc with glibc), ktest-eventfd and
-# ktest-unix (eventfd.c, unix.c, musl-gcc). mkinitramfs.sh puts
+# -pthread), ktest-glibcfork (glibcfork.c, gcc with glibc), ktest-eventfd,
+# ktest-unix and ktest-pty (eventfd.c, unix.c, pty.c, musl-gcc), and pty.c with
+# glibc as ktest-ptyglibc. mkinitramfs.sh puts
 # them in /bin; they run on the build host too.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,3 +30,5 @@ musl-gcc $cflags -pthread -o "$out/ktest-events" "$src/events.c"
 musl-gcc $cflags -o "$out/ktest-unix" "$src/unix.c"
 musl-gcc $cflags -o "$out/ktest-fifo" "$src/fifo.c"
 musl-gcc $cflags -o "$out/ktest-prctl" "$src/prctl.c"
+musl-gcc $cflags -o "$out/ktest-pty" "$src/pty.c"
+gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"

@@ -84,3 +84,18 @@ fn unix_sockets_behave_as_on_linux() {
 fn named_pipes_behave_as_on_linux() {
     run_ktest("fifo", "");
 }
+
+/// Pseudo-terminals: /dev/ptmx and devpts, the slave's lock, canonical and raw
+/// mode, echo, ^C to the foreground group, SIGTTIN, the window size and SIGWINCH,
+/// /dev/tty, hang-ups both ways, poll, and a shell on a slave
+/// (tests/guest-c/pty.c, musl; the same program passes on Linux).
+#[test]
+fn pseudo_terminals_behave_as_on_linux() {
+    run_ktest("pty", "");
+}
+
+/// The same with glibc's posix_openpt, grantpt, unlockpt and ptsname.
+#[test]
+fn pseudo_terminals_with_glibc() {
+    run_ktest("ptyglibc", "");
+}

@@ -14,13 +14,13 @@ pub fn handle(irq: u8, frame: &mut TrapFrame) {
         }
         IRQ_COM1 => {
             while let Some(byte) = serial::try_read() {
-                crate::fs::tty::input(byte);
+                crate::fs::tty::console_input(byte);
             }
         }
         IRQ_KEYBOARD => {
             if let Some(text) = keyboard::read() {
                 for &byte in text.as_bytes() {
-                    crate::fs::tty::input(byte);
+                    crate::fs::tty::console_input(byte);
                 }
             }
         }

@@ -1,6 +1,17 @@
 //! devfs, mounted at /dev: the console and the memory-like devices (null, zero,
-//! full, random, urandom), each a character device with Linux's numbers.
-use kabi::Errno;
+//! full, random, urandom), each a character device with Linux's numbers; /dev/tty,
+//! which opens the caller's controlling terminal; /dev/ptmx, which makes a
+//! pseudo-terminal; and /dev/pts, devpts (its own file system on Linux, with its own
+//! device number and line in /proc/mounts here too), listing the ptys' slaves.
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use kabi::fs::{DT_CHR, DT_DIR, S_IFCHR, S_IFDIR};
+use kabi::{Errno, Stat};
+
+use super::file::FileKind;
+use super::pty::{self, Pty};
+use super::vfs::{self, DEVFS_DEV, DEVPTS_DEV, Node};
 
 /// A device node of /dev.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +36,32 @@ pub const DEVICES: [(&str, Device); 7] = [
     ("urandom", Device::Urandom),
 ];
 
-/// The inode number of /dev itself; devices follow it.
+/// A node of devfs (and of devpts under it).
+#[derive(Debug, Clone)]
+pub enum DevNode {
+    Root,
+    Device(Device),
+    /// /dev/ptmx: opening it makes a pseudo-terminal and gives its master.
+    Ptmx,
+    /// /dev/pts, devpts's root.
+    PtsRoot,
+    /// /dev/pts/N, a pseudo-terminal's slave.
+    Pts(Arc<Pty>),
+}
+
+/// The inode number of /dev itself; devices follow it, then ptmx and pts.
 pub const ROOT_INO: u64 = 0x1_0000;
+const PTMX_INO: u64 = ROOT_INO + 1 + DEVICES.len() as u64;
+const PTS_INO: u64 = PTMX_INO + 1;
+
+/// st_rdev as glibc/musl's makedev encodes Linux's (major, minor).
+pub const fn makedev(major: u32, minor: u32) -> u64 {
+    let (major, minor) = (major as u64, minor as u64);
+    (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & !0xff) << 12) | ((major & !0xfff) << 32)
+}
+
+/// The console's device number (5, 1).
+pub const CONSOLE_RDEV: u64 = makedev(5, 1);
 
 impl Device {
     pub fn by_name(name: &[u8]) -> Option<Device> {
@@ -51,13 +86,6 @@ impl Device {
         }
     }
 
-    /// st_rdev as glibc/musl's makedev encodes it.
-    pub fn rdev(self) -> u64 {
-        let (major, minor) = self.number();
-        let (major, minor) = (u64::from(major), u64::from(minor));
-        (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & !0xff) << 12) | ((major & !0xfff) << 32)
-    }
-
     pub fn ino(self) -> u64 {
         ROOT_INO + 1 + DEVICES.iter().position(|&(_, d)| d == self).unwrap_or(0) as u64
     }
@@ -70,13 +98,14 @@ impl Device {
         }
     }
 
-    /// Whether reads and writes go to the terminal.
+    /// Whether reads and writes go to the console's terminal (an open /dev/tty is
+    /// a device only when the console is the caller's terminal).
     pub fn is_terminal(self) -> bool {
         matches!(self, Device::Console | Device::Tty)
     }
 
-    /// read(2) on a non-terminal device.
-    pub fn read(self, buf: &mut [u8]) -> Result<usize, Errno> {
+    /// read(2); `nonblocking` is O_NONBLOCK (the console's EAGAIN).
+    pub fn read(self, buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno> {
         match self {
             Device::Null => Ok(0),
             Device::Zero | Device::Full => {
@@ -87,7 +116,7 @@ impl Device {
                 crate::arch::random::fill(buf);
                 Ok(buf.len())
             }
-            Device::Console | Device::Tty => super::tty::read(buf),
+            Device::Console | Device::Tty => super::tty::console().read(buf, nonblocking),
         }
     }
 
@@ -101,5 +130,95 @@ impl Device {
             }
             Device::Null | Device::Zero | Device::Random | Device::Urandom => Ok(data.len()),
         }
+    }
+}
+
+/// The entry `name` of directory `dir`.
+pub fn child(dir: &DevNode, name: &[u8]) -> Result<DevNode, Errno> {
+    match dir {
+        DevNode::Root => match name {
+            b"ptmx" => Ok(DevNode::Ptmx),
+            b"pts" => Ok(DevNode::PtsRoot),
+            _ => Device::by_name(name).map(DevNode::Device).ok_or(Errno::ENOENT),
+        },
+        DevNode::PtsRoot => {
+            let index = core::str::from_utf8(name).ok().and_then(|n| n.parse().ok()).ok_or(Errno::ENOENT)?;
+            pty::lookup(index).map(DevNode::Pts).ok_or(Errno::ENOENT)
+        }
+        _ => Err(Errno::ENOTDIR),
+    }
+}
+
+pub fn is_directory(node: &DevNode) -> bool {
+    matches!(node, DevNode::Root | DevNode::PtsRoot)
+}
+
+/// The directory holding `dir` within devfs (None for /dev itself).
+pub fn parent(dir: &DevNode) -> Option<DevNode> {
+    match dir {
+        DevNode::Root => None,
+        DevNode::Pts(_) => Some(DevNode::PtsRoot),
+        _ => Some(DevNode::Root),
+    }
+}
+
+/// The entries of a directory but `.` and `..`: name, inode number, d_type.
+pub fn entries(dir: &DevNode) -> Result<Vec<(Vec<u8>, u64, u8)>, Errno> {
+    match dir {
+        DevNode::Root => {
+            let mut entries: Vec<_> = DEVICES.iter().map(|&(n, d)| (n.as_bytes().to_vec(), d.ino(), DT_CHR)).collect();
+            entries.push((b"ptmx".to_vec(), PTMX_INO, DT_CHR));
+            entries.push((b"pts".to_vec(), PTS_INO, DT_DIR));
+            Ok(entries)
+        }
+        DevNode::PtsRoot => Ok(pty::visible()
+            .iter()
+            .map(|pty| (alloc::format!("{}", pty.index()).into_bytes(), pty.ino(), DT_CHR))
+            .collect()),
+        _ => Err(Errno::ENOTDIR),
+    }
+}
+
+/// stat(2) of a node: owned by root with the boot time, but for a pty's slave,
+/// its opener's, made when it was.
+pub fn stat(node: &DevNode) -> Stat {
+    let device = |ino, mode, rdev| Stat {
+        st_dev: DEVFS_DEV,
+        st_ino: ino,
+        st_nlink: 1,
+        st_mode: S_IFCHR | mode,
+        st_rdev: rdev,
+        st_blksize: 4096,
+        ..vfs::boot_times()
+    };
+    let directory = |dev, ino| Stat {
+        st_dev: dev,
+        st_ino: ino,
+        st_nlink: 2,
+        st_mode: S_IFDIR | 0o755,
+        st_blksize: 4096,
+        ..vfs::boot_times()
+    };
+    match node {
+        DevNode::Root => directory(DEVFS_DEV, ROOT_INO),
+        DevNode::Device(d) => {
+            let (major, minor) = d.number();
+            device(d.ino(), d.permissions(), makedev(major, minor))
+        }
+        DevNode::Ptmx => device(PTMX_INO, 0o666, makedev(5, 2)),
+        DevNode::PtsRoot => directory(DEVPTS_DEV, 1),
+        DevNode::Pts(pty) => pty.node_stat(),
+    }
+}
+
+/// open(2) of a node whose permissions have been checked: a device, /dev/tty's
+/// controlling terminal, a new pseudo-terminal's master, a slave, or a directory.
+pub fn open(node: DevNode, flags: u32) -> Result<FileKind, Errno> {
+    match node {
+        DevNode::Device(Device::Tty) => super::tty::open_controlling(flags),
+        DevNode::Device(device) => Ok(FileKind::Device(device)),
+        DevNode::Ptmx => pty::open_master(),
+        DevNode::Pts(pty) => pty::open_slave(&pty, flags, false),
+        dir @ (DevNode::Root | DevNode::PtsRoot) => Ok(FileKind::Node(Node::Dev(dir))),
     }
 }

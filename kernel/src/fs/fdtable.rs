@@ -1,6 +1,8 @@
 //! A process's file-descriptor table: small integers naming shared open files,
 //! each with its close-on-exec flag. fork copies the table (the files are shared,
-//! offsets too, as on Linux).
+//! offsets too, as on Linux). What closing takes out is handed back, for the
+//! caller to drop once it holds no lock: the last close of a file may signal
+//! processes (a pty's master hangs up its slave).
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -62,20 +64,25 @@ impl FdTable {
     }
 
     /// Put `file` at exactly `fd`, below `limit`, closing what was there
-    /// (dup2/dup3); EBADF past the limit.
-    pub fn install_at(&mut self, fd: i32, limit: usize, file: Arc<OpenFile>, cloexec: bool) -> Result<(), Errno> {
+    /// (dup2/dup3; returned); EBADF past the limit.
+    pub fn install_at(
+        &mut self,
+        fd: i32,
+        limit: usize,
+        file: Arc<OpenFile>,
+        cloexec: bool,
+    ) -> Result<Option<Arc<OpenFile>>, Errno> {
         let index = usize::try_from(fd).ok().filter(|&i| i < limit.min(MAX_FDS)).ok_or(Errno::EBADF)?;
         if index >= self.slots.len() {
             self.slots.resize(index + 1, None);
         }
-        self.slots[index] = Some(Slot { file, cloexec });
-        Ok(())
+        Ok(self.slots[index].replace(Slot { file, cloexec }).map(|slot| slot.file))
     }
 
-    pub fn close(&mut self, fd: i32) -> Result<(), Errno> {
+    /// Closes `fd`, returning its file.
+    pub fn close(&mut self, fd: i32) -> Result<Arc<OpenFile>, Errno> {
         self.slot(fd)?;
-        self.slots[fd as usize] = None;
-        Ok(())
+        self.slots[fd as usize].take().map(|slot| slot.file).ok_or(Errno::EBADF)
     }
 
     pub fn cloexec(&self, fd: i32) -> Result<bool, Errno> {
@@ -90,12 +97,9 @@ impl FdTable {
         Ok(())
     }
 
-    /// execve: close every descriptor marked close-on-exec.
-    pub fn close_on_exec(&mut self) {
-        for slot in &mut self.slots {
-            if slot.as_ref().is_some_and(|s| s.cloexec) {
-                *slot = None;
-            }
-        }
+    /// execve: close every descriptor marked close-on-exec, returning their files.
+    pub fn close_on_exec(&mut self) -> Vec<Arc<OpenFile>> {
+        let closing = self.slots.iter_mut().filter(|slot| slot.as_ref().is_some_and(|s| s.cloexec));
+        closing.filter_map(|slot| slot.take()).map(|slot| slot.file).collect()
     }
 }

@@ -11,9 +11,10 @@ use kabi::fs::{
 use kabi::{Errno, Stat};
 use spin::Mutex;
 
-use super::devfs::Device;
+use super::devfs::{DevNode, Device};
 use super::ops::FileOps;
 use super::pipe::{End, Pipe};
+use super::tty::{self, Terminal};
 use super::vfs::{self, Node};
 use crate::task::wait_queue::WaitQueue;
 
@@ -178,10 +179,16 @@ impl OpenFile {
     }
 
     pub fn is_terminal(&self) -> bool {
+        self.terminal().is_some()
+    }
+
+    /// The terminal it reads and writes: the console for /dev/console (and
+    /// /dev/tty on it), a pty's for its master and slave.
+    pub fn terminal(&self) -> Option<&Terminal> {
         match &self.kind {
-            FileKind::Device(d) => d.is_terminal(),
-            FileKind::Other(ops) => ops.is_terminal(),
-            _ => false,
+            FileKind::Device(d) if d.is_terminal() => Some(tty::console()),
+            FileKind::Other(ops) => ops.terminal(),
+            _ => None,
         }
     }
 
@@ -191,7 +198,7 @@ impl OpenFile {
             return Err(Errno::EBADF);
         }
         match &self.kind {
-            FileKind::Device(device) => device.read(buf),
+            FileKind::Device(device) => device.read(buf, self.nonblocking()),
             FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => pipe.read(buf, self.nonblocking()),
             FileKind::Other(ops) => ops.read(buf, self.nonblocking()),
             _ => {
@@ -278,7 +285,7 @@ impl OpenFile {
     pub fn stat(&self) -> Stat {
         match &self.kind {
             FileKind::Node(node) | FileKind::Generated(node, _) | FileKind::Fifo(node, ..) => vfs::stat(node),
-            FileKind::Device(device) => vfs::stat(&Node::Dev(super::vfs::DevNode::Device(*device))),
+            FileKind::Device(device) => vfs::stat(&Node::Dev(DevNode::Device(*device))),
             FileKind::Pipe(pipe, _) => Stat {
                 st_ino: pipe.ino(),
                 st_mode: kabi::fs::S_IFIFO | 0o600,
@@ -325,9 +332,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Pipe(pipe, end) | FileKind::Fifo(_, pipe, end) => pipe.poll(*end, events),
             FileKind::Other(ops) => ops.poll(events),
-            FileKind::Device(d) if d.is_terminal() => {
-                ((if super::tty::readable() { POLLIN } else { 0 }) | POLLOUT) & events
-            }
+            FileKind::Device(d) if d.is_terminal() => (tty::console().poll_input() | POLLOUT) & events,
             _ => (POLLIN | POLLOUT) & events,
         }
     }
@@ -338,6 +343,7 @@ impl OpenFile {
             FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => pipe.available(),
             FileKind::Node(node) => (vfs::size(node).saturating_sub(*self.offset.lock())) as usize,
             FileKind::Generated(_, text) => text.len().saturating_sub(*self.offset.lock() as usize),
+            FileKind::Device(d) if d.is_terminal() => tty::console().available(),
             FileKind::Device(_) => 0,
             FileKind::Other(ops) => ops.bytes_ready(),
         }
@@ -364,7 +370,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => Some(pipe.queue()),
             FileKind::Other(ops) => ops.wait_queue(),
-            FileKind::Device(d) if d.is_terminal() => Some(super::tty::readers()),
+            FileKind::Device(d) if d.is_terminal() => Some(tty::console().queue()),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
-//! Files: the VFS (tmpfs root from the initramfs, devfs at /dev, procfs at
-//! /proc), open files and descriptor tables, pipes, the console TTY, and event
-//! files (eventfd, epoll, timerfd, signalfd).
+//! Files: the VFS (tmpfs root from the initramfs, devfs at /dev with devpts at
+//! /dev/pts, procfs at /proc), open files and descriptor tables, pipes, terminals
+//! (the console and pseudo-terminals), and event files (eventfd, epoll, timerfd,
+//! signalfd).
 pub mod devfs;
 pub mod epoll;
 pub mod eventfd;
@@ -12,6 +13,7 @@ pub mod ops;
 pub mod pipe;
 pub mod processes;
 pub mod procfs;
+pub mod pty;
 pub mod root;
 pub mod signalfd;
 pub mod socket;

@@ -1,13 +1,15 @@
 //! The mount table: devfs on /dev and procfs on /proc, each covering a directory of
-//! the tmpfs root. The VFS asks it when a walk enters a mount point or leaves a
+//! the tmpfs root, and devpts on /dev/pts (a directory devfs shows, listed here for
+//! /proc/mounts). The VFS asks it when a walk enters a mount point or leaves a
 //! mounted file system through `..`.
 use alloc::sync::Arc;
 
 use kabi::Errno;
 use ramfs::InodeRef;
 
+use super::devfs::DevNode;
 use super::procfs::ProcNode;
-use super::vfs::{DevNode, Node};
+use super::vfs::Node;
 
 struct Table {
     dev: InodeRef,
@@ -24,12 +26,45 @@ pub struct MountInfo {
     pub fs_type: &'static str,
     /// The minor of its st_dev (the major is 0, as Linux's in-memory file systems).
     pub device: u64,
+    /// Its options as /proc/mounts shows them.
+    pub options: &'static str,
+    /// The index of the mount it is on (itself for the root).
+    pub parent: usize,
 }
 
-const MOUNTS: [MountInfo; 3] = [
-    MountInfo { source: "rootfs", path: "/", fs_type: "tmpfs", device: super::vfs::TMPFS_DEV },
-    MountInfo { source: "devtmpfs", path: "/dev", fs_type: "devtmpfs", device: super::vfs::DEVFS_DEV },
-    MountInfo { source: "proc", path: "/proc", fs_type: "proc", device: super::vfs::PROCFS_DEV },
+const MOUNTS: [MountInfo; 4] = [
+    MountInfo {
+        source: "rootfs",
+        path: "/",
+        fs_type: "tmpfs",
+        device: super::vfs::TMPFS_DEV,
+        options: "rw",
+        parent: 0,
+    },
+    MountInfo {
+        source: "devtmpfs",
+        path: "/dev",
+        fs_type: "devtmpfs",
+        device: super::vfs::DEVFS_DEV,
+        options: "rw",
+        parent: 0,
+    },
+    MountInfo {
+        source: "proc",
+        path: "/proc",
+        fs_type: "proc",
+        device: super::vfs::PROCFS_DEV,
+        options: "rw",
+        parent: 0,
+    },
+    MountInfo {
+        source: "devpts",
+        path: "/dev/pts",
+        fs_type: "devpts",
+        device: super::vfs::DEVPTS_DEV,
+        options: "rw,gid=5,mode=620,ptmxmode=000",
+        parent: 1,
+    },
 ];
 
 /// Mount devfs and procfs on the root's /dev and /proc (made if missing).

@@ -9,6 +9,7 @@ use core::fmt::Debug;
 use kabi::{Errno, Stat};
 
 use super::file::OpenFile;
+use super::tty::Terminal;
 use crate::task::wait_queue::WaitQueue;
 
 /// `Any` lets a system call find the object behind a file of its kind
@@ -40,9 +41,10 @@ pub trait FileOps: Any + Debug + Send + Sync {
     fn may_block(&self) -> bool {
         true
     }
-    /// Whether it is a terminal (isatty, job control).
-    fn is_terminal(&self) -> bool {
-        false
+    /// The terminal it is a side of (a pty's master or slave), for isatty and
+    /// the terminal requests.
+    fn terminal(&self) -> Option<&Terminal> {
+        None
     }
     /// Other files whose queues a poller of this one waits on too (the files an
     /// epoll instance watches).

@@ -1,6 +1,6 @@
 //! The narrow interface through which files reach the processes above them: the
-//! caller's ids, credentials and signal state for the TTY's job control and
-//! permission checks, signals for the TTY and pipes, the caller's pending
+//! caller's ids, credentials and signal state for terminals' job control and
+//! permission checks, signals for terminals and pipes, the caller's pending
 //! signals for signalfd, and snapshots of processes for /proc. The process layer
 //! registers its implementation at boot, so fs/ never imports proc/.
 use alloc::string::String;
@@ -85,8 +85,10 @@ pub trait Processes: Sync {
     fn take_signal(&self, mask: u64) -> Option<SigInfo>;
     /// Raise `signal` on the calling thread (SIGPIPE).
     fn raise(&self, signal: Signal);
-    /// Send `signal` to every process of group `pgid` (the TTY's ^C, SIGTTIN).
+    /// Send `signal` to every process of group `pgid` (a terminal's ^C, SIGTTIN).
     fn signal_group(&self, pgid: Pid, signal: Signal);
+    /// Send `signal` to process `pid` (a hung-up terminal's session leader).
+    fn signal_process(&self, pid: Pid, signal: Signal);
     /// Whether process group `pgid` has a member in session `sid`.
     fn group_in_session(&self, pgid: Pid, sid: Pid) -> bool;
     /// Every process's pid (zombies included), ascending.

@@ -7,26 +7,19 @@
 use alloc::vec::Vec;
 
 use kabi::fs::{
-    DT_CHR, DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
-    O_TRUNC, O_WRONLY, R_OK, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
+    DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_TRUNC,
+    O_WRONLY, R_OK, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
 };
 use kabi::{Errno, Stat};
 use pathwalk::{FinalName, Kind, Namespace};
 use ramfs::{Access, Credentials, FileType, InodeRef, LastComponent, ParentPath, RenameFlags, SetTime};
 
-use super::devfs::{self, Device};
+use super::devfs::{self, DevNode};
 use super::file::{FileKind, OpenFile, Origin};
 use super::pipe::End;
 use super::procfs::{NodeKind, ProcNode};
 use super::root::Identity;
 use super::{mounts, root};
-
-/// A node of devfs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DevNode {
-    Root,
-    Device(Device),
-}
 
 /// Anything a path can name.
 #[derive(Debug, Clone)]
@@ -36,10 +29,11 @@ pub enum Node {
     Proc(ProcNode),
 }
 
-/// Device numbers (st_dev) of the three file systems.
+/// Device numbers (st_dev) of the file systems.
 pub const TMPFS_DEV: u64 = 1;
 pub const DEVFS_DEV: u64 = 5;
 pub const PROCFS_DEV: u64 = 4;
+pub const DEVPTS_DEV: u64 = 6;
 
 /// The namespace the path walker walks, for a caller with `credentials`, who
 /// must be able to search every directory on the way.
@@ -64,10 +58,7 @@ impl Namespace for Vfs<'_> {
                 let child = root::tree().lookup(inode, name, false)?;
                 Ok(mounts::mounted_on(&child).unwrap_or(Node::Tmpfs(child)))
             }
-            Node::Dev(DevNode::Root) => {
-                Device::by_name(name).map(|d| Node::Dev(DevNode::Device(d))).ok_or(Errno::ENOENT)
-            }
-            Node::Dev(DevNode::Device(_)) => Err(Errno::ENOTDIR),
+            Node::Dev(d) => devfs::child(d, name).map(Node::Dev),
             Node::Proc(p) => p.child(name).map(Node::Proc),
         }
     }
@@ -93,8 +84,8 @@ fn kind(node: &Node) -> Kind {
             FileType::Symlink => Kind::Symlink,
             FileType::Regular | FileType::Socket | FileType::Fifo => Kind::Other,
         },
-        Node::Dev(DevNode::Root) => Kind::Directory,
-        Node::Dev(DevNode::Device(_)) => Kind::Other,
+        Node::Dev(d) if devfs::is_directory(d) => Kind::Directory,
+        Node::Dev(_) => Kind::Other,
         Node::Proc(p) => match p.kind() {
             NodeKind::Directory => Kind::Directory,
             NodeKind::Symlink => Kind::Symlink,
@@ -111,7 +102,8 @@ fn parent(dir: &Node) -> Node {
     };
     match dir {
         Node::Tmpfs(inode) => tmpfs_parent(inode),
-        Node::Dev(_) | Node::Proc(ProcNode::Root) => tmpfs_parent(&mounts::mount_point(dir)),
+        Node::Dev(d) => devfs::parent(d).map_or_else(|| tmpfs_parent(&mounts::mount_point(dir)), Node::Dev),
+        Node::Proc(ProcNode::Root) => tmpfs_parent(&mounts::mount_point(dir)),
         Node::Proc(p) => p.parent().map_or_else(|| tmpfs_parent(&mounts::mount_point(dir)), Node::Proc),
     }
 }
@@ -187,8 +179,12 @@ pub fn path_of(dir: &Node) -> Result<Vec<u8>, Errno> {
         other => {
             let mut names = Vec::new();
             let mut at = other.clone();
-            while let Node::Proc(ProcNode::Process(pid)) = at {
-                names.push(alloc::format!("{pid}").into_bytes());
+            loop {
+                match &at {
+                    Node::Proc(ProcNode::Process(pid)) => names.push(alloc::format!("{pid}").into_bytes()),
+                    Node::Dev(DevNode::PtsRoot) => names.push(b"pts".to_vec()),
+                    _ => break,
+                }
                 at = parent(&at);
             }
             let mount = mounts::mount_point(&at);
@@ -226,23 +222,7 @@ pub fn stat(node: &Node) -> Stat {
                 ..Stat::default()
             }
         }
-        Node::Dev(DevNode::Root) => Stat {
-            st_dev: DEVFS_DEV,
-            st_ino: devfs::ROOT_INO,
-            st_nlink: 2,
-            st_mode: S_IFDIR | 0o755,
-            st_blksize: 4096,
-            ..boot_times()
-        },
-        Node::Dev(DevNode::Device(d)) => Stat {
-            st_dev: DEVFS_DEV,
-            st_ino: d.ino(),
-            st_nlink: 1,
-            st_mode: S_IFCHR | d.permissions(),
-            st_rdev: d.rdev(),
-            st_blksize: 4096,
-            ..boot_times()
-        },
+        Node::Dev(d) => devfs::stat(d),
         Node::Proc(p) => {
             let type_bits = match p.kind() {
                 NodeKind::Directory => S_IFDIR,
@@ -262,7 +242,7 @@ pub fn stat(node: &Node) -> Stat {
 }
 
 /// Timestamps of the synthetic file systems: the boot time.
-fn boot_times() -> Stat {
+pub fn boot_times() -> Stat {
     let boot = (crate::time::realtime_ns() - crate::time::uptime_ns()) / 1_000_000_000;
     Stat { st_atime: boot as i64, st_mtime: boot as i64, st_ctime: boot as i64, ..Stat::default() }
 }
@@ -306,9 +286,7 @@ pub fn read_dir(node: &Node, offset: u64, max_len: usize) -> Result<(Vec<u8>, u6
             let mut entries: Vec<(Vec<u8>, u64, u8)> =
                 alloc::vec![(b".".to_vec(), stat(other).st_ino, DT_DIR), (b"..".to_vec(), parent_ino, DT_DIR)];
             match other {
-                Node::Dev(DevNode::Root) => {
-                    entries.extend(devfs::DEVICES.iter().map(|&(n, d)| (n.as_bytes().to_vec(), d.ino(), DT_CHR)));
-                }
+                Node::Dev(d) => entries.extend(devfs::entries(d)?),
                 Node::Proc(p) => {
                     for (name, child) in p.entries()? {
                         let d_type = match child.kind() {
@@ -437,7 +415,7 @@ fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Creden
             let pipe = super::fifo::open(inode, end, flags & O_NONBLOCK != 0)?;
             FileKind::Fifo(node, pipe, end)
         }
-        Node::Dev(DevNode::Device(device)) => FileKind::Device(device),
+        Node::Dev(dev) => devfs::open(dev, flags)?,
         Node::Proc(p) if p.kind() == NodeKind::File => FileKind::Generated(node.clone(), p.contents()?),
         node => FileKind::Node(node),
     };

@@ -1,6 +1,6 @@
 //! What the process layer shows to files (the `fs::processes::Processes`
-//! interface, registered at boot): the caller's ids and signal state for the
-//! TTY, its credentials, signals for the TTY and pipes, pending signals for
+//! interface, registered at boot): the caller's ids and signal state for
+//! terminals, its credentials, signals for terminals and pipes, pending signals for
 //! signalfd, and snapshots of processes for /proc.
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -94,6 +94,10 @@ impl Processes for ProcessView {
 
     fn signal_group(&self, pgid: Pid, signal: Signal) {
         let _ = lifecycle::kill(Target::Group(pgid), Some(signal), Origin::Kernel);
+    }
+
+    fn signal_process(&self, pid: Pid, signal: Signal) {
+        let _ = lifecycle::kill(Target::Process(pid), Some(signal), Origin::Kernel);
     }
 
     fn group_in_session(&self, pgid: Pid, sid: Pid) -> bool {

@@ -263,7 +263,7 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
 /// the new entry point.
 pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut TrapFrame) {
     *frame = entry_frame(&image);
-    let old = super::table::with_current(|p| {
+    let (old, closed) = super::table::with_current(|p| {
         task::set_page_table(image.space.root());
         let old = p.memory.replace(ProcessMemory::new(image.space, image.memory));
         p.group().creds = image.creds;
@@ -275,7 +275,7 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
         // then closes the close-on-exec descriptors.
         let table = p.files.lock().clone();
         p.files = Arc::new(Mutex::new(table));
-        p.files.lock().close_on_exec();
+        let closed = p.files.lock().close_on_exec();
         p.signals.reset_for_exec();
         p.group().undumpable = false;
         p.clear_child_tid = 0;
@@ -284,9 +284,10 @@ pub fn commit_exec(image: Image, cmdline: Vec<String>, exe: String, frame: &mut 
             *fpu = FpuState::initial();
             fpu.restore();
         });
-        old
+        (old, closed)
     });
     drop(old);
+    drop(closed); // with the table's lock released: a last close may signal processes
 }
 
 /// Tell the parent of `child` about a change: SIGCHLD (unless it asked not to hear
@@ -345,6 +346,7 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
         leader.state = State::Zombie(group_status);
         leftovers.2 = core::mem::take(&mut leader.children);
         let name = String::from(leader.name());
+        let leads_session = leader.sid() == tgid;
         let reaper = reaper_for(t, tgid);
         let mut death_signals = Vec::new();
         for task in t.procs.values_mut().filter(|task| leftovers.2.contains(&task.tgid)) {
@@ -368,12 +370,15 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
             (CLD_KILLED, group_status & 0x7f)
         };
         notify_parent(t, tgid, code, si_status);
-        (tgid, Some((name, group_status)), leftovers)
+        (tgid, Some((name, group_status, leads_session)), leftovers)
     });
     drop(leftovers); // frees the memory (switching to the kernel's table first) and closes the files
-    if let Some((name, group_status)) = name {
+    if let Some((name, group_status, leads_session)) = name {
         if tgid == INIT_PID {
             init_ended(&name, group_status);
+        }
+        if leads_session {
+            crate::fs::tty::session_ended(tgid);
         }
         CHILD_CHANGED.wake_all();
     }

@@ -1,17 +1,17 @@
 //! File-descriptor syscalls: open/openat, close, read/write and their vector and
 //! positional forms, lseek, the stat family, getdents64, ioctl, fcntl, the dup
 //! family, pipe/pipe2, access, readlink, getcwd, chdir/fchdir, fsync and
-//! sendfile. Reads and writes of sockets go to socket.rs.
+//! sendfile. Reads and writes of sockets go to socket.rs, terminal ioctls to
+//! terminal.rs.
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use kabi::Errno;
 use kabi::fs::*;
-use kabi::{Errno, Termios, Winsize};
 
 use super::user::Flow;
 use super::{SysResult, socket, user};
 use crate::fs::file::OpenFile;
-use crate::fs::tty;
 use crate::fs::vfs::{self, Node};
 use crate::proc::table::with_current;
 
@@ -56,7 +56,9 @@ pub fn openat(dirfd: i32, path: u64, flags: u32, mode: u32) -> SysResult {
 }
 
 pub fn close(fd: i32) -> SysResult {
-    with_current(|p| p.files.lock().close(fd)).map(|()| 0)
+    let file = with_current(|p| p.files.lock().close(fd))?;
+    drop(file); // with no lock held: a last close may signal processes
+    Ok(0)
 }
 
 /// RLIMIT_FSIZE: how large the caller may make a file.
@@ -248,54 +250,19 @@ pub fn getdents64(fd: i32, buf: u64, len: usize) -> SysResult {
 }
 
 pub fn ioctl(fd: i32, request: u32, arg: u64) -> SysResult {
-    use kabi::tty::*;
+    use kabi::tty::{FIOCLEX, FIONBIO, FIONCLEX, FIONREAD};
     let file = file(fd)?;
-    // The requests every kind of file takes.
+    // The requests every kind of file takes; the rest are terminals'.
     match request {
-        FIONREAD => {
-            let n = if file.is_terminal() { tty::available() } else { file.bytes_ready() };
-            return user::copy_out(arg, &(n as i32).to_le_bytes()).map(|()| 0);
-        }
-        FIOCLEX | FIONCLEX => return with_current(|p| p.files.lock().set_cloexec(fd, request == FIOCLEX)).map(|()| 0),
+        FIONREAD => user::copy_out(arg, &(file.bytes_ready() as i32).to_le_bytes()).map(|()| 0),
+        FIOCLEX | FIONCLEX => with_current(|p| p.files.lock().set_cloexec(fd, request == FIOCLEX)).map(|()| 0),
         FIONBIO => {
-            let on = u32::from_le_bytes(user::copy_in(arg, 4)?.try_into().map_err(|_| Errno::EFAULT)?) != 0;
+            let on = user::read_array::<4>(arg)? != [0; 4];
             let flags = file.status_flags() & !O_NONBLOCK;
             file.set_status_flags(if on { flags | O_NONBLOCK } else { flags });
-            return Ok(0);
-        }
-        _ => {}
-    }
-    if !file.is_terminal() {
-        return Err(Errno::ENOTTY);
-    }
-    match request {
-        TCGETS => user::copy_out(arg, &tty::termios().to_bytes()).map(|()| 0),
-        TCSETS | TCSETSW | TCSETSF => {
-            let bytes = user::copy_in(arg, Termios::SIZE)?;
-            let termios = Termios::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?);
-            tty::set_termios(&termios, request == TCSETSF);
             Ok(0)
         }
-        TIOCGWINSZ => {
-            let size = Winsize {
-                ws_row: crate::arch::vga::HEIGHT as u16,
-                ws_col: crate::arch::vga::WIDTH as u16,
-                ..Winsize::default()
-            };
-            user::copy_out(arg, &size.to_bytes()).map(|()| 0)
-        }
-        TIOCSWINSZ => Ok(0), // the console's size is fixed
-        TIOCGPGRP => user::copy_out(arg, &(tty::foreground_group() as i32).to_le_bytes()).map(|()| 0),
-        TIOCSPGRP => {
-            let bytes = user::copy_in(arg, 4)?;
-            let pgid = i32::from_le_bytes(bytes.try_into().map_err(|_| Errno::EFAULT)?);
-            let pgid = u32::try_from(pgid).map_err(|_| Errno::EINVAL)?;
-            tty::set_foreground_group(pgid).map(|()| 0)
-        }
-        TIOCGSID => user::copy_out(arg, &(tty::session() as i32).to_le_bytes()).map(|()| 0),
-        TIOCSCTTY => tty::make_controlling().map(|()| 0),
-        TCFLSH | TCSBRK | TCXONC => Ok(0),
-        _ => Err(Errno::EINVAL),
+        _ => super::terminal::ioctl(&file, request, arg),
     }
 }
 
@@ -333,7 +300,9 @@ pub fn dup3(old: i32, new: i32, flags: u32, is_dup2: bool) -> SysResult {
     if flags & !O_CLOEXEC != 0 {
         return Err(Errno::EINVAL);
     }
-    with_current(|p| p.files.lock().install_at(new, p.fd_limit(), file, flags & O_CLOEXEC != 0)).map(|()| new as usize)
+    let replaced = with_current(|p| p.files.lock().install_at(new, p.fd_limit(), file, flags & O_CLOEXEC != 0))?;
+    drop(replaced); // with no lock held, as close's
+    Ok(new as usize)
 }
 
 pub fn pipe2(fds: u64, flags: u32) -> SysResult {

@@ -14,6 +14,7 @@ mod prctl;
 mod process;
 mod signals;
 mod socket;
+mod terminal;
 mod time;
 mod user;
 pub mod vsyscall;

@@ -26,6 +26,11 @@ pub const TIOCNOTTY: u32 = 0x5422;
 pub const TIOCGSID: u32 = 0x5429;
 pub const FIONCLEX: u32 = 0x5450;
 pub const FIOCLEX: u32 = 0x5451;
+// Pseudo-terminal masters: the slave's number, its lock, and opening it.
+pub const TIOCGPTN: u32 = 0x8004_5430;
+pub const TIOCSPTLCK: u32 = 0x4004_5431;
+pub const TIOCGPTLCK: u32 = 0x8004_5439;
+pub const TIOCGPTPEER: u32 = 0x5441;
 
 // TCFLSH arguments.
 pub const TCIFLUSH: u32 = 0;
@@ -164,6 +169,10 @@ mod tests {
             (TIOCGSID, libc::TIOCGSID, "TIOCGSID"),
             (FIONCLEX, libc::FIONCLEX, "FIONCLEX"),
             (FIOCLEX, libc::FIOCLEX, "FIOCLEX"),
+            (TIOCGPTN, libc::TIOCGPTN, "TIOCGPTN"),
+            (TIOCSPTLCK, libc::TIOCSPTLCK, "TIOCSPTLCK"),
+            (TIOCGPTLCK, libc::TIOCGPTLCK, "TIOCGPTLCK"),
+            (TIOCGPTPEER, libc::TIOCGPTPEER, "TIOCGPTPEER"),
         ];
         for &(ours, linux, name) in pairs {
             assert_eq!(libc::Ioctl::from(ours), linux, "{name}");

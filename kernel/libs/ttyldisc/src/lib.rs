@@ -20,7 +20,12 @@
 //!
 //! Input beyond [`INPUT_CAPACITY`] bytes is dropped, as Linux drops input it has no
 //! room for; in canonical mode the last byte of room is kept for a line's end, so
-//! Enter always completes an overlong line.
+//! Enter always completes an overlong line. A writer that can wait (a
+//! pseudo-terminal's master) asks [`LineDiscipline::has_room`] first.
+//!
+//! [`process_output`] is the output side for terminals whose output is bytes for
+//! another program (a pseudo-terminal's master): with `OPOST`, `ONLCR` writes NL as
+//! CR NL and `OCRNL` CR as NL; the other output flags are not done.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
@@ -31,7 +36,7 @@ use kabi::Termios;
 use kabi::signal::Signal;
 use kabi::tty::{
     ECHO, ECHOCTL, ECHOE, ECHOK, ECHOKE, ECHONL, ICANON, ICRNL, IEXTEN, IGNCR, INLCR, ISIG, ISTRIP, IUTF8, NOFLSH,
-    VEOF, VEOL, VEOL2, VERASE, VINTR, VKILL, VLNEXT, VQUIT, VSUSP, VWERASE,
+    OCRNL, ONLCR, OPOST, VEOF, VEOL, VEOL2, VERASE, VINTR, VKILL, VLNEXT, VQUIT, VSUSP, VWERASE,
 };
 
 /// How many received bytes wait for readers at most (Linux's `N_TTY_BUF_SIZE`).
@@ -75,9 +80,14 @@ impl Default for LineDiscipline {
 
 impl LineDiscipline {
     /// An empty line discipline with the settings a Linux console starts with.
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
+        Self::with_termios(Termios::linux_default())
+    }
+
+    /// An empty line discipline with `termios`.
+    pub const fn with_termios(termios: Termios) -> Self {
         LineDiscipline {
-            termios: Termios::linux_default(),
+            termios,
             buffer: VecDeque::new(),
             completed_lines: VecDeque::new(),
             completed_len: 0,
@@ -119,6 +129,19 @@ impl LineDiscipline {
     /// file is complete, otherwise any byte has arrived.
     pub fn readable(&self) -> bool {
         if self.canonical() { !self.completed_lines.is_empty() } else { !self.buffer.is_empty() }
+    }
+
+    /// Whether [`Self::input`] would keep another byte rather than drop it for want
+    /// of room: in canonical mode an overlong line being edited drops bytes but
+    /// still takes its end, so only completed lines filling the buffer leave none.
+    pub fn has_room(&self) -> bool {
+        self.buffer.len() < self.storable() || (self.canonical() && self.completed_lines.is_empty())
+    }
+
+    /// How many bytes the buffer holds before [`Self::store`] drops them: in
+    /// canonical mode the last byte is kept for a line's end.
+    fn storable(&self) -> usize {
+        if self.canonical() { INPUT_CAPACITY - 1 } else { INPUT_CAPACITY }
     }
 
     /// The bytes a reader could take now (`FIONREAD`): those of the completed lines in
@@ -229,8 +252,7 @@ impl LineDiscipline {
 
     /// Appends a byte to the pending input with its echo, unless there is no room.
     fn store(&mut self, byte: u8, echo: &mut impl FnMut(&[u8])) {
-        let room = if self.canonical() { INPUT_CAPACITY - 1 } else { INPUT_CAPACITY };
-        if self.buffer.len() < room {
+        if self.buffer.len() < self.storable() {
             self.buffer.push_back(byte);
             self.echo_char(byte, echo);
         }
@@ -348,6 +370,27 @@ impl LineDiscipline {
     fn iflag(&self, flag: u32) -> bool {
         self.termios.c_iflag & flag != 0
     }
+}
+
+/// Output processing: appends `data` as `termios` has it written to `out`, as
+/// far as `room` bytes of output allow, and returns how many bytes of `data` it
+/// took (a byte is never split: CR NL takes two bytes of room or none).
+pub fn process_output(termios: &Termios, data: &[u8], room: usize, out: &mut alloc::vec::Vec<u8>) -> usize {
+    let post = termios.c_oflag & OPOST != 0;
+    let (nl_to_crnl, cr_to_nl) = (post && termios.c_oflag & ONLCR != 0, post && termios.c_oflag & OCRNL != 0);
+    let start = out.len();
+    for (taken, &byte) in data.iter().enumerate() {
+        let written: &[u8] = match byte {
+            b'\n' if nl_to_crnl => b"\r\n",
+            b'\r' if cr_to_nl => b"\n",
+            _ => core::slice::from_ref(&byte),
+        };
+        if out.len() - start + written.len() > room {
+            return taken;
+        }
+        out.extend_from_slice(written);
+    }
+    data.len()
 }
 
 #[cfg(test)]

@@ -433,3 +433,40 @@ fn reads_across_the_ring_buffer_wrap_keep_the_order() {
     assert_eq!(read(&mut discipline, 10_000), expected[500..]);
     assert!(!discipline.readable());
 }
+
+#[test]
+fn room_runs_out_only_when_input_cannot_be_kept() {
+    let mut discipline = raw();
+    echo_of(&mut discipline, &[b'x'; INPUT_CAPACITY - 1]);
+    assert!(discipline.has_room());
+    echo_of(&mut discipline, b"x");
+    assert!(!discipline.has_room(), "a full raw buffer");
+    let mut canonical = LineDiscipline::new();
+    echo_of(&mut canonical, &[b'x'; INPUT_CAPACITY + 10]);
+    assert!(canonical.has_room(), "an overlong line still takes its end");
+    echo_of(&mut canonical, b"\n");
+    assert!(!canonical.has_room(), "completed lines fill the buffer");
+    read(&mut canonical, INPUT_CAPACITY);
+    assert!(canonical.has_room());
+}
+
+#[test]
+fn output_processing_maps_line_ends_within_the_room() {
+    let termios = Termios::linux_default();
+    let mut out = Vec::new();
+    assert_eq!(process_output(&termios, b"a\nb\r", 100, &mut out), 4);
+    assert_eq!(out, b"a\r\nb\r");
+    out.clear();
+    assert_eq!(process_output(&termios, b"ab\n", 3, &mut out), 2, "CR NL is not split");
+    assert_eq!(out, b"ab");
+    let mut cooked = termios;
+    cooked.c_oflag |= kabi::tty::OCRNL;
+    out.clear();
+    assert_eq!(process_output(&cooked, b"\r", 1, &mut out), 1);
+    assert_eq!(out, b"\n");
+    let mut raw = termios;
+    raw.c_oflag &= !OPOST;
+    out.clear();
+    assert_eq!(process_output(&raw, b"\n\r", 2, &mut out), 2);
+    assert_eq!(out, b"\n\r");
+}

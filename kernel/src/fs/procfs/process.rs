@@ -22,9 +22,10 @@ pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
     match file {
         ProcessFile::Stat => {
             // Linux's 52 fields; those Kestrel does not track are 0.
+            let (tty, foreground) = super::super::tty::stat_fields(p.sid);
             let _ = write!(
                 s,
-                "{} ({}) {} {} {} {} 0 -1 0 0 0 0 0 {} 0 0 0 {} {} {} 0 {} {} {}",
+                "{} ({}) {} {} {} {} {tty} {foreground} 0 0 0 0 0 {} 0 0 0 {} {} {} 0 {} {} {}",
                 p.pid,
                 p.name,
                 p.state,

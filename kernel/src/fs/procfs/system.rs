@@ -99,16 +99,16 @@ pub fn text(file: SystemFile) -> String {
 /// /proc/mounts (and /proc/PID/mounts): "SOURCE PATH TYPE OPTIONS 0 0".
 pub fn mounts(s: &mut String) {
     for m in mounts::list() {
-        let _ = writeln!(s, "{} {} {} rw 0 0", m.source, m.path, m.fs_type);
+        let _ = writeln!(s, "{} {} {} {} 0 0", m.source, m.path, m.fs_type, m.options);
     }
 }
 
 /// /proc/PID/mountinfo: "ID PARENT MAJOR:MINOR ROOT PATH OPTIONS - TYPE SOURCE
-/// SUPER_OPTIONS", the root file system being mount 1.
+/// SUPER_OPTIONS", the root file system being mount 1 (its parent 0).
 pub fn mountinfo(s: &mut String) {
     for (index, m) in mounts::list().iter().enumerate() {
-        let (id, parent) = (index + 1, if index == 0 { 0 } else { 1 });
-        let _ = writeln!(s, "{id} {parent} 0:{} / {} rw - {} {} rw", m.device, m.path, m.fs_type, m.source);
+        let (id, parent) = (index + 1, if index == 0 { 0 } else { m.parent + 1 });
+        let _ = writeln!(s, "{id} {parent} 0:{} / {} rw - {} {} {}", m.device, m.path, m.fs_type, m.source, m.options);
     }
 }
 

@@ -1,8 +1,9 @@
 //! ktest-dev: the devices in /dev as on Linux: /dev/null (EOF; writes take every
 //! byte; opening it O_CREAT|O_TRUNC as a shell's `>` does), /dev/zero (zeros, 1 MiB
 //! in one read), /dev/full (ENOSPC; zeros), /dev/random and /dev/urandom (the bytes
-//! asked for, not all zero, differing between reads), /dev/tty and /dev/console
-//! (character devices, only stat'ed), their device numbers, and a listing of /dev.
+//! asked for, not all zero, differing between reads), /dev/tty, /dev/console and
+//! /dev/ptmx (character devices, only stat'ed), their device numbers, and a listing
+//! of /dev.
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -14,7 +15,7 @@ const NAME: &str = "dev";
 const MIB: usize = 1 << 20;
 const RANDOM_BYTES: usize = 256;
 /// The devices and their Linux (major, minor) numbers.
-const DEVICES: [(&str, u32, u32); 7] = [
+const DEVICES: [(&str, u32, u32); 8] = [
     ("null", 1, 3),
     ("zero", 1, 5),
     ("full", 1, 7),
@@ -22,6 +23,7 @@ const DEVICES: [(&str, u32, u32); 7] = [
     ("urandom", 1, 9),
     ("tty", 5, 0),
     ("console", 5, 1),
+    ("ptmx", 5, 2),
 ];
 
 fn open_read(path: &str) -> Result<File, String> {
