@@ -1,11 +1,12 @@
 //! Files: the VFS (tmpfs root from the initramfs, devfs at /dev, procfs at
-//! /proc), open files and descriptor tables, pipes, the console TTY, and event
-//! files (eventfd, epoll, timerfd, signalfd).
+//! /proc), open files and descriptor tables, shared mappings of files, pipes,
+//! the console TTY, and event files (eventfd, epoll, timerfd, signalfd).
 pub mod devfs;
 pub mod epoll;
 pub mod eventfd;
 pub mod fdtable;
 pub mod file;
+pub mod mapping;
 pub mod mounts;
 pub mod ops;
 pub mod pipe;

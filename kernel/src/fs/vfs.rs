@@ -15,7 +15,7 @@ use ramfs::{Access, FileType, InodeRef, LastComponent, ParentPath, RenameFlags, 
 use super::devfs::{self, Device};
 use super::file::{FileKind, OpenFile, Origin};
 use super::procfs::{NodeKind, ProcNode};
-use super::{mounts, root};
+use super::{mapping, mounts, root};
 
 /// A node of devfs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,6 +352,9 @@ pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile,
                         root::room_for_new_entry()?;
                     }
                     let inode = tree.open(dir, &name, flags, mode, &root::credentials(), root::now())?;
+                    if flags & O_TRUNC != 0 {
+                        mapping::release_cut_pages(&inode);
+                    }
                     mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
                 }
             }
@@ -411,7 +414,7 @@ fn check_open(node: &Node, flags: u32) -> Result<(), Errno> {
     }
     match node {
         Node::Tmpfs(inode) if flags & O_TRUNC != 0 && writing && inode.file_type() == FileType::Regular => {
-            inode.truncate(0, root::now())
+            truncate_regular(inode, 0)
         }
         Node::Proc(_) if writing => Err(Errno::EACCES),
         _ => Ok(()),
@@ -488,10 +491,18 @@ pub fn set_times(node: &Node, atime: SetTime, mtime: SetTime) -> Result<(), Errn
 pub fn truncate(node: &Node, len: u64) -> Result<(), Errno> {
     let inode = tmpfs_inode(node).map_err(|_| Errno::EINVAL)?;
     match inode.file_type() {
-        FileType::Regular => inode.truncate(len, root::now()),
+        FileType::Regular => truncate_regular(inode, len),
         FileType::Directory => Err(Errno::EISDIR),
         FileType::Symlink => Err(Errno::EINVAL),
     }
+}
+
+/// Set the size of a regular tmpfs file; the pages cut off are freed once no
+/// process maps them (fs/mapping.rs).
+fn truncate_regular(inode: &InodeRef, len: u64) -> Result<(), Errno> {
+    let result = inode.truncate(len, root::now());
+    mapping::release_cut_pages(inode);
+    result
 }
 
 /// Write file bytes at `offset`.

@@ -1,7 +1,9 @@
 //! What the process layer shows to files (the `fs::processes::Processes`
 //! interface, registered at boot): the caller's ids and signal state for the
-//! TTY, signals for the TTY and pipes, pending signals for signalfd, and
-//! snapshots of processes for /proc.
+//! TTY, signals for the TTY and pipes, pending signals for signalfd,
+//! snapshots of processes for /proc, and every process's memory for unmapping
+//! the pages a truncate cuts off a file.
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -14,7 +16,7 @@ use crate::fs::processes::{Caller, MapEntry, ProcessInfo, Processes};
 use crate::task::scheduler::{self as task, RunState};
 
 use super::lifecycle::{self, Target};
-use super::process::{Pid, ProcessMemory, State};
+use super::process::{Pid, ProcessMemory, SharedMemory, State};
 use super::signal;
 use super::table::{with_current, with_table};
 
@@ -42,9 +44,11 @@ fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
         .map(|r| MapEntry {
             start: r.start,
             end: r.end,
-            read: r.access.user,
-            write: r.access.write,
-            execute: r.access.execute,
+            read: r.value.access.user,
+            write: r.value.access.write,
+            execute: r.value.access.execute,
+            shared: r.value.is_shared(),
+            offset: r.value.shared.as_ref().map_or(0, |(_, offset)| *offset),
             name: if r.start >= stack {
                 "[stack]"
             } else if heap.contains(&r.start) {
@@ -105,6 +109,17 @@ impl Processes for ProcessView {
 
     fn open_files(&self, pid: Pid) -> Option<Vec<(i32, Arc<OpenFile>)>> {
         with_table(|t| Some(t.procs.get(&pid)?.files.lock().open_files()))
+    }
+
+    fn unmap_frames(&self, frames: &[u64]) {
+        // Each memory once (threads share theirs), locked after the table is
+        // released: its lock sleeps.
+        let memories: BTreeMap<usize, SharedMemory> = with_table(|t| {
+            t.procs.values().filter_map(|p| p.memory.clone()).map(|m| (Arc::as_ptr(&m) as usize, m)).collect()
+        });
+        for memory in memories.into_values() {
+            memory.lock().space.unmap_frames(frames);
+        }
     }
 
     fn snapshot(&self, tid: Pid) -> Option<ProcessInfo> {
