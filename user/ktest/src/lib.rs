@@ -212,6 +212,7 @@ pub fn errno_name(errno: c_int) -> String {
         libc::ELOOP => "ELOOP",
         libc::ELIBBAD => "ELIBBAD",
         libc::ETIMEDOUT => "ETIMEDOUT",
+        libc::EOPNOTSUPP => "EOPNOTSUPP",
         _ => return format!("errno {errno}"),
     };
     name.into()
