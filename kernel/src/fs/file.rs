@@ -16,7 +16,7 @@ use super::mapping;
 use super::ops::FileOps;
 use super::pipe::{End, Pipe};
 use super::vfs::{self, Node};
-use crate::mm::shared::{Anonymous, SharedPages};
+use crate::mm::shared::SharedPages;
 use crate::task::wait_queue::WaitQueue;
 
 #[derive(Debug)]
@@ -311,16 +311,16 @@ impl OpenFile {
     }
 
     /// What a shared mapping of this file maps, `writable` if it may be written
-    /// (PROT_WRITE): a tmpfs file's own pages, or new anonymous shared memory for
-    /// /dev/zero. ENODEV for files that cannot be mapped (directories, /proc
-    /// files, pipes, other devices).
-    pub fn shared_pages(&self, writable: bool) -> Result<Arc<dyn SharedPages>, Errno> {
+    /// (PROT_WRITE): a tmpfs file's own pages, or None for /dev/zero, whose
+    /// shared mappings are new anonymous shared memory. ENODEV for files that
+    /// cannot be mapped (directories, /proc files, pipes, other devices).
+    pub fn shared_pages(&self, writable: bool) -> Result<Option<Arc<dyn SharedPages>>, Errno> {
         self.may_map(writable)?;
         match &self.kind {
             FileKind::Node(Node::Tmpfs(inode)) if inode.file_type() == ramfs::FileType::Regular => {
-                mapping::map_file(inode, self.writable())
+                mapping::map_file(inode, self.writable()).map(Some)
             }
-            FileKind::Device(Device::Zero) => Ok(Anonymous::new_object()),
+            FileKind::Device(Device::Zero) => Ok(None),
             _ => Err(Errno::ENODEV),
         }
     }

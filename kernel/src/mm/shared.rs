@@ -20,7 +20,7 @@ use super::{frames, phys};
 /// An object whose pages address spaces map as they are.
 pub trait SharedPages: Send + Sync + Debug {
     /// The frame of page `index`, made (zeros) on first use: `Fault::PastEnd`
-    /// past the end of a file, `Fault::OutOfMemory` when no frame is free.
+    /// past the end of the object, `Fault::OutOfMemory` when no frame is free.
     fn frame(&self, index: u64) -> Result<u64, Fault>;
 
     /// Whether page `index` has a frame now (mincore).
@@ -33,21 +33,28 @@ pub trait SharedPages: Send + Sync + Debug {
     }
 }
 
-/// Anonymous shared memory: a frame per page touched, zeroed when first touched,
-/// all freed with the object.
-#[derive(Debug, Default)]
+/// Anonymous shared memory of a fixed size (Linux's shmem object behind
+/// MAP_SHARED | MAP_ANONYMOUS): a frame per page touched, zeroed when first
+/// touched, all freed with the object. Past its size (a mapping mremap grew) a
+/// fault is SIGBUS, as on Linux.
+#[derive(Debug)]
 pub struct Anonymous {
+    pages: u64,
     frames: Mutex<BTreeMap<u64, u64>>,
 }
 
 impl Anonymous {
-    pub fn new_object() -> Arc<dyn SharedPages> {
-        Arc::new(Self::default())
+    /// New shared memory of `len` bytes (rounded up to pages).
+    pub fn new_object(len: u64) -> Arc<dyn SharedPages> {
+        Arc::new(Self { pages: len.div_ceil(PAGE_SIZE), frames: Mutex::new(BTreeMap::new()) })
     }
 }
 
 impl SharedPages for Anonymous {
     fn frame(&self, index: u64) -> Result<u64, Fault> {
+        if index >= self.pages {
+            return Err(Fault::PastEnd);
+        }
         let mut pages = self.frames.lock();
         if let Some(&frame) = pages.get(&index) {
             return Ok(frame);

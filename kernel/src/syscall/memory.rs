@@ -60,17 +60,20 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
     }
     let writable = prot & PROT_WRITE != 0;
     let shared = is_shared(flags, anonymous)?;
-    let (area, source) = match (shared, file) {
-        (true, Some(file)) => (Area::shared(access(prot), file.shared_pages(writable)?, offset), None),
-        (true, None) => (Area::shared(access(prot), Anonymous::new_object(), 0), None),
+    let (area, source) = if shared {
+        let area = match file.map(|file| file.shared_pages(writable)).transpose()?.flatten() {
+            Some(pages) => Area::shared(access(prot), pages, offset),
+            // MAP_ANONYMOUS, or /dev/zero: new anonymous shared memory.
+            None => Area::shared(access(prot), Anonymous::new_object(len), 0),
+        };
+        (area, None)
+    } else {
+        let source = match file {
+            Some(file) => file.mapping_has_contents()?.then_some(file),
+            None => None,
+        };
         // Added read-write, to be filled, then given the access asked for.
-        (false, file) => {
-            let source = match file {
-                Some(file) => file.mapping_has_contents()?.then_some(file),
-                None => None,
-            };
-            (Area::private(mem::rw()), source)
-        }
+        (Area::private(mem::rw()), source)
     };
     let place =
         if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 { mem::Place::Fixed(addr) } else { mem::Place::Hint(addr) };

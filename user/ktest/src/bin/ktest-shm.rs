@@ -2,7 +2,8 @@
 //! is shared across fork both ways, with a grandchild, between children after the
 //! parent unmapped it, and stays shared around an mprotect or munmap of part of
 //! it and through mremap (a move, and a second mapping made with an old length
-//! of 0); MAP_SHARED of /dev/zero is the same. A shared mapping of a tmpfs file
+//! of 0; past the memory's size a grown mapping is SIGBUS); MAP_SHARED of
+//! /dev/zero is the same. A shared mapping of a tmpfs file
 //! maps the file itself: stores through it are what read(2) sees, write(2) shows
 //! through it, msync succeeds (and checks its arguments), and the file does not
 //! grow; past the end of the file (rounded up to a page) is SIGBUS, also for
@@ -254,7 +255,14 @@ fn remapped() -> Outcome {
         0
     })?;
     expect_exit(status, 0)?;
-    expect_eq("a store through a moved and grown mapping", m.get(0), 3)
+    expect_eq("a store through a moved and grown mapping", m.get(0), 3)?;
+    let status = fork_and_wait(|| {
+        let Ok(grown) = mremap(twin.at, PAGE, 2 * PAGE, libc::MREMAP_MAYMOVE) else { return 2 };
+        // SAFETY: mapped, but past the end of the shared memory: SIGBUS.
+        black_box(unsafe { ptr::read_volatile((grown + PAGE) as *const u8) });
+        0
+    })?;
+    expect_signal(status, libc::SIGBUS).map_err(|e| format!("a grown mapping past the memory's size: {e}"))
 }
 
 fn dev_zero() -> Outcome {
