@@ -102,16 +102,16 @@ pub enum Place {
 }
 
 /// Add a mapping of `len` bytes (more than 0) held as `area` says, placed as
-/// `place` says; returns its start. `private_writable`: it counts against
-/// RLIMIT_DATA (a private file mapping is added read-write to be filled, so its
-/// area does not tell).
+/// `place` says; returns its start. `writable`: PROT_WRITE was asked for (a
+/// private mapping is added read-write to be filled, so its area does not tell);
+/// private writable memory counts against RLIMIT_DATA.
 pub fn mmap(
     space: &mut AddressSpace,
     mem: &UserMemory,
     limits: &Limits,
     place: Place,
     len: u64,
-    private_writable: bool,
+    writable: bool,
     area: Area,
 ) -> Result<u64, Errno> {
     let len = len.checked_next_multiple_of(PAGE_SIZE).filter(|&l| l <= USER_END).ok_or(Errno::ENOMEM)?;
@@ -142,10 +142,10 @@ pub fn mmap(
     let grow = len - replaced;
     // Linux's heuristic overcommit: one writable mapping larger than all of
     // memory can never be backed.
-    if (private_writable || area.access.write) && grow > crate::mm::frames::stats().total * PAGE_SIZE {
+    if writable && grow > crate::mm::frames::stats().total * PAGE_SIZE {
         return Err(Errno::ENOMEM);
     }
-    if !fits(space, mem, limits, grow, if private_writable { grow } else { 0 }) {
+    if !fits(space, mem, limits, grow, if writable && !area.is_shared() { grow } else { 0 }) {
         return Err(Errno::ENOMEM);
     }
     space.add_region(start, start + len, area);

@@ -84,7 +84,7 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
         {
             return Err(Errno::EEXIST);
         }
-        mem::mmap(space, &memory.layout, limits, place, len, writable && !shared, area)
+        mem::mmap(space, &memory.layout, limits, place, len, writable, area)
     })?;
     if shared {
         return Ok(start as usize);
