@@ -74,3 +74,11 @@ fn mremap_grows_shrinks_and_moves_as_on_linux() {
     let log = kestrel::run_ktest("remap", "");
     assert!(log.contains("the data at the fixed address: [1, 0, 0]"), "{log}");
 }
+
+#[test]
+fn shared_memory_is_shared_as_on_linux_and_every_frame_returns() {
+    let log = kestrel::run_ktest("shm", "-- --exact");
+    assert!(log.contains("past the end of a file: SIGBUS"), "{log}");
+    assert!(log.contains("the shared mapping's permissions: Some(\"rw-s\")"), "{log}");
+    assert!(log.contains("shared memory churn:"), "{log}");
+}

@@ -12,10 +12,12 @@ use kabi::{Errno, Stat};
 use spin::Mutex;
 
 use super::devfs::{DevNode, Device};
+use super::mapping;
 use super::ops::FileOps;
 use super::pipe::{End, Pipe};
 use super::tty::{self, Terminal};
 use super::vfs::{self, Node};
+use crate::mm::shared::SharedPages;
 use crate::task::wait_queue::WaitQueue;
 
 #[derive(Debug)]
@@ -308,15 +310,37 @@ impl OpenFile {
 
     /// Whether this file can back a private mapping, and whether the mapping starts
     /// with its contents: a readable file does (it is read page by page into the
-    /// mapping), /dev/zero does not (it is anonymous memory).
+    /// mapping), /dev/zero does not (it is anonymous memory). Errors as for
+    /// `shared_pages`.
     pub fn mapping_has_contents(&self) -> Result<bool, Errno> {
+        self.may_map(false)?;
         match &self.kind {
-            FileKind::Node(node) if self.readable() && !vfs::is_directory(node) => Ok(true),
-            FileKind::Generated(..) if self.readable() => Ok(true),
+            FileKind::Node(node) if !vfs::is_directory(node) => Ok(true),
+            FileKind::Generated(..) => Ok(true),
             FileKind::Device(Device::Zero) => Ok(false),
-            FileKind::Node(_) | FileKind::Generated(..) => Err(Errno::EACCES),
             _ => Err(Errno::ENODEV),
         }
+    }
+
+    /// What a shared mapping of this file maps, `writable` if it may be written
+    /// (PROT_WRITE): a tmpfs file's own pages, or None for /dev/zero, whose
+    /// shared mappings are new anonymous shared memory. ENODEV for files that
+    /// cannot be mapped (directories, /proc files, pipes, other devices).
+    pub fn shared_pages(&self, writable: bool) -> Result<Option<Arc<dyn SharedPages>>, Errno> {
+        self.may_map(writable)?;
+        match &self.kind {
+            FileKind::Node(Node::Tmpfs(inode)) if inode.file_type() == ramfs::FileType::Regular => {
+                mapping::map_file(inode, self.writable()).map(Some)
+            }
+            FileKind::Device(Device::Zero) => Ok(None),
+            _ => Err(Errno::ENODEV),
+        }
+    }
+
+    /// Linux's first checks on mapping a file: EACCES unless it is open for
+    /// reading, and for writing too when a shared mapping may be written.
+    fn may_map(&self, shared_writable: bool) -> Result<(), Errno> {
+        if !self.readable() || (shared_writable && !self.writable()) { Err(Errno::EACCES) } else { Ok(()) }
     }
 
     /// ftruncate.

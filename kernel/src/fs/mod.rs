@@ -1,13 +1,14 @@
 //! Files: the VFS (tmpfs root from the initramfs, devfs at /dev with devpts at
-//! /dev/pts, procfs at /proc), open files and descriptor tables, pipes, terminals
-//! (the console and pseudo-terminals), and event files (eventfd, epoll, timerfd,
-//! signalfd).
+//! /dev/pts, procfs at /proc), open files and descriptor tables, shared mappings
+//! of files, pipes, terminals (the console and pseudo-terminals), and event files
+//! (eventfd, epoll, timerfd, signalfd).
 pub mod devfs;
 pub mod epoll;
 pub mod eventfd;
 pub mod fdtable;
 pub mod fifo;
 pub mod file;
+pub mod mapping;
 pub mod mounts;
 pub mod ops;
 pub mod pipe;

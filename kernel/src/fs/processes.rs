@@ -1,8 +1,9 @@
 //! The narrow interface through which files reach the processes above them: the
 //! caller's ids, credentials and signal state for terminals' job control and
 //! permission checks, signals for terminals and pipes, the caller's pending
-//! signals for signalfd, and snapshots of processes for /proc. The process layer
-//! registers its implementation at boot, so fs/ never imports proc/.
+//! signals for signalfd, snapshots of processes for /proc, and unmapping the pages
+//! a truncate cuts off a file. The process layer registers its implementation at
+//! boot, so fs/ never imports proc/.
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -64,6 +65,11 @@ pub struct MapEntry {
     pub read: bool,
     pub write: bool,
     pub execute: bool,
+    /// Shared memory (`s` in /proc/PID/maps), not private (`p`).
+    pub shared: bool,
+    /// Where in its object (a file, shared memory) the region starts; 0 for
+    /// private memory.
+    pub offset: u64,
     /// `[heap]`, `[stack]`, or empty.
     pub name: &'static str,
 }
@@ -102,6 +108,9 @@ pub trait Processes: Sync {
     fn environ(&self, pid: Pid) -> Option<Vec<u8>>;
     /// The open descriptors of process `pid` and their files.
     fn open_files(&self, pid: Pid) -> Option<Vec<(i32, Arc<OpenFile>)>>;
+    /// Remove every mapping of `frames` (sorted: pages a truncate cut off a
+    /// mapped file) from every process's memory, before they are freed.
+    fn unmap_frames(&self, frames: &[u64]);
 }
 
 static PROCESSES: spin::Once<&'static dyn Processes> = spin::Once::new();

@@ -19,7 +19,7 @@ use super::file::{FileKind, OpenFile, Origin};
 use super::pipe::End;
 use super::procfs::{NodeKind, ProcNode};
 use super::root::Identity;
-use super::{mounts, root};
+use super::{mapping, mounts, root};
 
 /// Anything a path can name.
 #[derive(Debug, Clone)]
@@ -384,6 +384,9 @@ fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Creden
                         root::room_for_new_entry()?;
                     }
                     let inode = tree.open(dir, &name, flags, mode, credentials, root::now())?;
+                    if flags & O_TRUNC != 0 {
+                        mapping::release_cut_pages(&inode);
+                    }
                     mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
                 }
             }
@@ -458,7 +461,7 @@ fn check_open(node: &Node, flags: u32, credentials: &Credentials<'_>) -> Result<
     let want = Access { read: access_mode != O_WRONLY, write: access_mode != O_RDONLY || truncate, execute: false };
     check(node, want, credentials)?;
     match node {
-        Node::Tmpfs(inode) if truncate && inode.file_type() == FileType::Regular => inode.truncate(0, root::now()),
+        Node::Tmpfs(inode) if truncate && inode.file_type() == FileType::Regular => truncate_regular(inode, 0),
         _ => Ok(()),
     }
 }
@@ -579,14 +582,22 @@ fn truncatable(node: &Node) -> Result<&InodeRef, Errno> {
 
 /// ftruncate of a file open for writing.
 pub fn truncate(node: &Node, len: u64) -> Result<(), Errno> {
-    truncatable(node)?.truncate(len, root::now())
+    truncate_regular(truncatable(node)?, len)
 }
 
 /// truncate(2) by path: the caller needs write permission (EACCES).
 pub fn truncate_path(node: &Node, len: u64) -> Result<(), Errno> {
     let inode = truncatable(node)?;
     as_caller(|me| check(node, Access::WRITE, me))?;
-    inode.truncate(len, root::now())
+    truncate_regular(inode, len)
+}
+
+/// Set the size of a regular tmpfs file; the pages cut off are freed once no
+/// process maps them (fs/mapping.rs).
+fn truncate_regular(inode: &InodeRef, len: u64) -> Result<(), Errno> {
+    let result = inode.truncate(len, root::now());
+    mapping::release_cut_pages(inode);
+    result
 }
 
 /// Write file bytes at `offset`.

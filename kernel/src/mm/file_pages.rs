@@ -34,6 +34,10 @@ impl Page for FramePage {
     fn write(&mut self, offset: usize, data: &[u8]) {
         phys::write(self.0, offset, data);
     }
+
+    fn address(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Drop for FramePage {

@@ -1,5 +1,6 @@
-//! Memory management: physical frames, the kernel heap, address spaces, kernel
-//! stacks, and byte queues in frames (pipe contents).
+//! Memory management: physical frames, the kernel heap, address spaces and the
+//! shared memory they may map, kernel stacks, and byte queues in frames (pipe
+//! contents).
 pub mod address_space;
 pub mod byte_queue;
 pub mod file_pages;
@@ -7,4 +8,5 @@ pub mod frames;
 pub mod heap;
 pub mod kstack;
 pub mod phys;
+pub mod shared;
 pub mod user;

@@ -94,7 +94,7 @@ impl UserSlice {
 
 fn fault_errno(fault: Fault) -> Errno {
     match fault {
-        Fault::NoAccess => Errno::EFAULT,
+        Fault::NoAccess | Fault::PastEnd => Errno::EFAULT,
         Fault::OutOfMemory => Errno::ENOMEM,
     }
 }

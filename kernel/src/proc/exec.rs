@@ -14,6 +14,7 @@ use crate::arch::paging::{Access, PAGE_SIZE};
 use crate::arch::random;
 use crate::layout::{USER_END, USER_MIN, USER_PIE_BASE, USER_STACK_TOP};
 use crate::mm::address_space::AddressSpace;
+use crate::mm::shared::Area;
 use crate::mm::{phys, user};
 
 use super::memory::UserMemory;
@@ -104,7 +105,7 @@ fn load_segments(space: &mut AddressSpace, plan: &LoadPlan, file: &[u8]) -> Resu
             return Err(Errno::ENOEXEC);
         }
         let access = Access { write: range.writable, execute: range.executable, user: true };
-        space.add_region(range.start, range.end, access);
+        space.add_region(range.start, range.end, Area::private(access));
         for page in (range.start..range.end).step_by(PAGE_SIZE as usize) {
             space.map_zeroed(page, access).map_err(|_| Errno::ENOMEM)?;
         }

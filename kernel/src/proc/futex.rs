@@ -4,7 +4,8 @@
 //! still holds are marked FUTEX_OWNER_DIED for their waiters. The wait table and
 //! the robust-list walk are the `futex` crate's; a futex is keyed by the memory
 //! object it lives in and its address, so the threads of a group (and CLONE_VM
-//! processes) meet on the same key.
+//! processes) meet on the same key; a shared futex in shared memory by the
+//! shared object and its offset there, so processes that map it meet too.
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -38,15 +39,22 @@ fn memory() -> Result<SharedMemory, Errno> {
 
 /// The key of the futex word at `addr` of `memory`: 4-aligned (EINVAL). A shared
 /// (not FUTEX_PRIVATE_FLAG) futex must be in memory the task can read (EFAULT),
-/// as Linux looks its page up; a private one is just an address.
+/// as Linux looks its page up, and in shared memory it is keyed by the object;
+/// a private one is just an address.
 fn key(memory: &SharedMemory, space: &AddressSpace, addr: u64, private: bool) -> Result<FutexKey, Errno> {
     if !addr.is_multiple_of(4) {
         return Err(Errno::EINVAL);
     }
-    if !private && !space.can_access(addr, false) {
+    if private {
+        return Ok(FutexKey { space: Arc::as_ptr(memory) as u64, addr });
+    }
+    if !space.can_access(addr, false) {
         return Err(Errno::EFAULT);
     }
-    Ok(FutexKey { space: Arc::as_ptr(memory) as u64, addr })
+    Ok(match space.shared_key(addr) {
+        Some((object, offset)) => FutexKey { space: object, addr: offset },
+        None => FutexKey { space: Arc::as_ptr(memory) as u64, addr },
+    })
 }
 
 fn read_word(space: &mut AddressSpace, addr: u64) -> Result<u32, Errno> {
@@ -64,11 +72,11 @@ fn wake_all_of(tids: Vec<Pid>) -> usize {
 }
 
 /// FUTEX_WAIT(_BITSET): sleep while the word at `addr` holds `expected`, until a
-/// wake that matches `bitset`, a signal (EINTR) or `deadline_ms` of uptime
-/// (ETIMEDOUT). The word is compared and the waiter queued under the futex
+/// wake (on the key `private` picks) that matches `bitset`, a signal (EINTR) or
+/// `deadline_ms` of uptime (ETIMEDOUT). The word is compared and the waiter queued under the futex
 /// table's lock, which a waker takes after changing the word: either the waker
 /// finds the waiter queued, or the waiter sees the new value.
-pub fn wait(addr: u64, expected: u32, bitset: u32, deadline_ms: Option<u64>) -> Result<(), Errno> {
+pub fn wait(addr: u64, expected: u32, bitset: u32, deadline_ms: Option<u64>, private: bool) -> Result<(), Errno> {
     if bitset == 0 {
         return Err(Errno::EINVAL);
     }
@@ -76,7 +84,7 @@ pub fn wait(addr: u64, expected: u32, bitset: u32, deadline_ms: Option<u64>) -> 
     let memory = memory()?;
     {
         let mut guard = memory.lock();
-        let key = key(&memory, &guard.space, addr, true)?;
+        let key = key(&memory, &guard.space, addr, private)?;
         with_table(|t| {
             if read_word(&mut guard.space, addr)? != expected {
                 return Err(Errno::EAGAIN);
@@ -191,17 +199,18 @@ pub fn release_on_exit() {
     let Some(memory) = current_memory() else { return };
     // Two references: the task's and this one; more means others share it.
     let shared = Arc::strong_count(&memory) > 2;
-    let space = Arc::as_ptr(&memory) as u64;
     let mut wakes = Vec::new();
     {
+        // Both wakes are shared ones, as Linux's: in shared memory they reach
+        // waiters of other processes.
         let mut guard = memory.lock();
         if robust != 0 {
             let words =
                 futex::walk_robust_list(robust, tid, &mut UserWords(&mut guard.space), futex::ROBUST_LIST_LIMIT);
-            wakes.extend(words.into_iter().map(|addr| FutexKey { space, addr }));
+            wakes.extend(words.into_iter().filter_map(|addr| key(&memory, &guard.space, addr, false).ok()));
         }
         if clear != 0 && shared && user::copy_to_user(&mut guard.space, clear, &0u32.to_le_bytes()).is_ok() {
-            wakes.push(FutexKey { space, addr: clear });
+            wakes.extend(key(&memory, &guard.space, clear, false).ok());
         }
     }
     for key in wakes {

@@ -1,7 +1,9 @@
 //! What the process layer shows to files (the `fs::processes::Processes`
 //! interface, registered at boot): the caller's ids and signal state for
 //! terminals, its credentials, signals for terminals and pipes, pending signals for
-//! signalfd, and snapshots of processes for /proc.
+//! signalfd, snapshots of processes for /proc, and every process's memory for
+//! unmapping the pages a truncate cuts off a file.
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -14,7 +16,7 @@ use crate::fs::processes::{Caller, MapEntry, ProcessInfo, Processes};
 use crate::task::scheduler::{self as task, RunState};
 
 use super::lifecycle::{self, Origin, Target};
-use super::process::{Pid, ProcessMemory, State};
+use super::process::{Pid, ProcessMemory, SharedMemory, State};
 use super::signal;
 use super::table::{with_current, with_table};
 
@@ -40,21 +42,26 @@ fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
         .space
         .regions()
         .iter()
-        .map(|r| MapEntry {
-            start: r.start,
-            end: r.end,
-            read: r.access.user,
-            write: r.access.write,
-            execute: r.access.execute,
-            name: if let Some(shared) = memory.space.shared_name(r.start) {
-                shared
-            } else if r.start >= stack {
-                "[stack]"
-            } else if heap.contains(&r.start) {
-                "[heap]"
-            } else {
-                ""
-            },
+        .map(|r| {
+            let special = r.value.shared.as_ref().and_then(|(object, _)| object.special_name());
+            MapEntry {
+                start: r.start,
+                end: r.end,
+                read: r.value.access.user,
+                write: r.value.access.write,
+                execute: r.value.access.execute,
+                shared: r.value.is_shared() && special.is_none(),
+                offset: r.value.shared.as_ref().map_or(0, |(_, offset)| *offset),
+                name: if let Some(special) = special {
+                    special
+                } else if r.start >= stack {
+                    "[stack]"
+                } else if heap.contains(&r.start) {
+                    "[heap]"
+                } else {
+                    ""
+                },
+            }
         })
         .chain([vsyscall_entry()])
         .collect()
@@ -63,7 +70,16 @@ fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
 /// The vsyscall page, in every process's maps as on Linux (execute only).
 fn vsyscall_entry() -> MapEntry {
     let start = crate::layout::VSYSCALL_PAGE;
-    MapEntry { start, end: start + 4096, read: false, write: false, execute: true, name: "[vsyscall]" }
+    MapEntry {
+        start,
+        end: start + 4096,
+        read: false,
+        write: false,
+        execute: true,
+        shared: false,
+        offset: 0,
+        name: "[vsyscall]",
+    }
 }
 
 impl Processes for ProcessView {
@@ -124,6 +140,17 @@ impl Processes for ProcessView {
 
     fn open_files(&self, pid: Pid) -> Option<Vec<(i32, Arc<OpenFile>)>> {
         with_table(|t| Some(t.procs.get(&pid)?.files.lock().open_files()))
+    }
+
+    fn unmap_frames(&self, frames: &[u64]) {
+        // Each memory once (threads share theirs), locked after the table is
+        // released: its lock sleeps.
+        let memories: BTreeMap<usize, SharedMemory> = with_table(|t| {
+            t.procs.values().filter_map(|p| p.memory.clone()).map(|m| (Arc::as_ptr(&m) as usize, m)).collect()
+        });
+        for memory in memories.into_values() {
+            memory.lock().space.unmap_frames(frames);
+        }
     }
 
     fn snapshot(&self, tid: Pid) -> Option<ProcessInfo> {

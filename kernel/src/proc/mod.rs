@@ -18,6 +18,7 @@ pub mod usage;
 use kabi::signal::Signal;
 
 use crate::arch::trap::TrapFrame;
+use crate::mm::address_space::Fault;
 use crate::task::scheduler as task;
 
 use table::{current_pid, with_current};
@@ -98,18 +99,21 @@ const PF_INSTRUCTION: u64 = 1 << 4;
 
 /// A CPU exception in user mode: map a page its region allows (first touch),
 /// otherwise force the matching signal (a handler may catch it; by default it
-/// kills the process) with one log line. With no frame free, the OOM policy kills
-/// the largest process; the faulting one retries if it was not that one.
+/// kills the process) with one log line: SIGBUS for a shared file mapping past
+/// the end of its file, as Linux. With no frame free, the OOM policy kills the
+/// largest process; the faulting one retries if it was not that one.
 pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
+    // si_code 1 (SEGV_MAPERR and the like), or BUS_ADRERR past a file's end.
+    let (mut signal, mut code) = (signal_for(frame.vector), 1);
     if let Some(addr) = fault_address {
         let (write, execute) = (frame.error_code & PF_WRITE != 0, frame.error_code & PF_INSTRUCTION != 0);
         let served = match table::current_memory() {
             Some(memory) => memory.lock().space.fault_in(addr, write, execute).map(|_| ()),
-            None => Err(crate::mm::address_space::Fault::NoAccess),
+            None => Err(Fault::NoAccess),
         };
         match served {
             Ok(()) => return,
-            Err(crate::mm::address_space::Fault::OutOfMemory) => {
+            Err(Fault::OutOfMemory) => {
                 match oom::kill_largest() {
                     Some(victim) if victim != current_pid() => task::schedule(),
                     Some(_) => {} // our own SIGKILL is acted on before user mode
@@ -117,11 +121,11 @@ pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
                 }
                 return; // the access is retried
             }
-            Err(crate::mm::address_space::Fault::NoAccess) => {}
+            Err(Fault::PastEnd) => (signal, code) = (Signal::SIGBUS, 2),
+            Err(Fault::NoAccess) => {}
         }
     }
-    let signal = signal_for(frame.vector);
-    let info = signal::kernel_info(signal, 1, fault_address.unwrap_or(frame.rip));
+    let info = signal::kernel_info(signal, code, fault_address.unwrap_or(frame.rip));
     let (pid, name, handled) = with_current(|p| {
         signal::force(p, signal, info);
         let handled = p.signals.action(signal).sa_handler != kabi::signal::SIG_DFL;

@@ -40,11 +40,12 @@ pub fn futex(uaddr: u64, op: u32, val: u32, timeout: u64, uaddr2: u64, val3: u32
     let val2 = timeout as u32;
     match command {
         Command::Wait => {
-            crate::proc::futex::wait(uaddr, val, FUTEX_BITSET_MATCH_ANY, deadline_ms(timeout, false, false)?)
-                .map(|()| 0)
+            let deadline = deadline_ms(timeout, false, false)?;
+            crate::proc::futex::wait(uaddr, val, FUTEX_BITSET_MATCH_ANY, deadline, flags.private).map(|()| 0)
         }
         Command::WaitBitset => {
-            crate::proc::futex::wait(uaddr, val, val3, deadline_ms(timeout, true, flags.clock_realtime)?).map(|()| 0)
+            let deadline = deadline_ms(timeout, true, flags.clock_realtime)?;
+            crate::proc::futex::wait(uaddr, val, val3, deadline, flags.private).map(|()| 0)
         }
         // Counts are C ints, as Linux reads them.
         Command::Wake => crate::proc::futex::wake(uaddr, wake_limit(val), FUTEX_BITSET_MATCH_ANY, flags.private),

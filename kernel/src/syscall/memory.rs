@@ -1,12 +1,16 @@
-//! Memory syscalls: brk, mmap (anonymous and private file mappings), munmap,
-//! mremap, mprotect.
+//! Memory syscalls: brk, mmap (private and shared, anonymous and of files),
+//! munmap, mremap, mprotect, madvise, mincore, msync.
 use kabi::Errno;
-use kabi::mm::{MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_WRITE};
+use kabi::mm::{
+    MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_GROWSDOWN, MAP_LEGACY_MASK, MAP_PRIVATE, MAP_SHARED,
+    MAP_SHARED_VALIDATE, MAP_TYPE, PAGE_SIZE, PROT_EXEC, PROT_WRITE,
+};
 
 use super::SysResult;
 use super::user;
 use crate::arch::paging::Access;
 use crate::fs::file::OpenFile;
+use crate::mm::shared::{Anonymous, Area};
 use crate::proc::limits::Limits;
 use crate::proc::memory as mem;
 use crate::proc::process::ProcessMemory;
@@ -28,20 +32,51 @@ pub fn brk(addr: u64) -> SysResult {
     with_memory(|memory, limits| Ok(mem::brk(&mut memory.space, &mut memory.layout, limits, addr) as usize))
 }
 
-pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) -> SysResult {
-    if flags & MAP_SHARED != 0 {
-        return Err(Errno::ENODEV); // shared mappings are not supported yet
+/// Whether a mapping with `flags` is shared, in Linux's order of checks:
+/// MAP_SHARED_VALIDATE refuses flags it does not know (EOPNOTSUPP) and takes
+/// files only; other mapping types are EINVAL.
+fn is_shared(flags: u32, anonymous: bool) -> Result<bool, Errno> {
+    match flags & MAP_TYPE {
+        MAP_PRIVATE => Ok(false),
+        MAP_SHARED if anonymous && flags & MAP_GROWSDOWN != 0 => Err(Errno::EINVAL),
+        MAP_SHARED => Ok(true),
+        MAP_SHARED_VALIDATE if !anonymous && flags & !MAP_LEGACY_MASK != 0 => Err(Errno::EOPNOTSUPP),
+        MAP_SHARED_VALIDATE if !anonymous => Ok(true),
+        _ => Err(Errno::EINVAL),
     }
-    if flags & MAP_PRIVATE == 0 || !offset.is_multiple_of(4096) {
+}
+
+/// mmap. A shared mapping maps its object's frames (new anonymous shared
+/// memory, or a tmpfs file's own pages); a private file mapping starts as a
+/// copy of the file.
+pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) -> SysResult {
+    if !offset.is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
-    let fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0;
-    let file = if flags & MAP_ANONYMOUS != 0 {
-        None
+    let anonymous = flags & MAP_ANONYMOUS != 0;
+    let file = if anonymous { None } else { Some(with_current(|p| p.files.lock().get(fd))?) };
+    if len == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let writable = prot & PROT_WRITE != 0;
+    let shared = is_shared(flags, anonymous)?;
+    let (area, source) = if shared {
+        let area = match file.map(|file| file.shared_pages(writable)).transpose()?.flatten() {
+            Some(pages) => Area::shared(access(prot), pages, offset),
+            // MAP_ANONYMOUS, or /dev/zero: new anonymous shared memory.
+            None => Area::shared(access(prot), Anonymous::new_object(len), 0),
+        };
+        (area, None)
     } else {
-        let file = with_current(|p| p.files.lock().get(fd))?;
-        file.mapping_has_contents()?.then_some(file)
+        let source = match file {
+            Some(file) => file.mapping_has_contents()?.then_some(file),
+            None => None,
+        };
+        // Added read-write, to be filled, then given the access asked for.
+        (Area::private(mem::rw()), source)
     };
+    let place =
+        if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 { mem::Place::Fixed(addr) } else { mem::Place::Hint(addr) };
     let start = with_memory(|memory, limits| {
         let space = &mut memory.space;
         if flags & MAP_FIXED_NOREPLACE != 0
@@ -49,11 +84,14 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
         {
             return Err(Errno::EEXIST);
         }
-        mem::mmap(space, &memory.layout, limits, addr, len, fixed, prot & PROT_WRITE != 0)
+        mem::mmap(space, &memory.layout, limits, place, len, writable, area)
     })?;
+    if shared {
+        return Ok(start as usize);
+    }
     // A private file mapping starts as a copy of the file, read a page at a time
     // straight into the new pages (past the end of the file they stay zero).
-    let filled = file.map_or(Ok(()), |file| fill_from_file(&file, offset, start, len));
+    let filled = source.map_or(Ok(()), |file| fill_from_file(&file, offset, start, len));
     let result =
         filled.and_then(|()| with_memory(|memory, _| mem::protect(&mut memory.space, start, len, access(prot))));
     match result {
@@ -101,4 +139,16 @@ pub fn munmap(addr: u64, len: u64) -> SysResult {
 
 pub fn mprotect(addr: u64, len: u64, prot: u32) -> SysResult {
     with_memory(|memory, _| mem::protect(&mut memory.space, addr, len, access(prot))).map(|()| 0)
+}
+
+pub fn madvise(addr: u64, len: u64, advice: u32) -> SysResult {
+    with_memory(|memory, _| mem::madvise(&mut memory.space, addr, len, advice)).map(|()| 0)
+}
+
+pub fn mincore(addr: u64, len: u64, vec: u64) -> SysResult {
+    with_memory(|memory, _| mem::mincore(&mut memory.space, addr, len, vec)).map(|()| 0)
+}
+
+pub fn msync(addr: u64, len: u64, flags: u32) -> SysResult {
+    with_memory(|memory, _| mem::msync(&memory.space, addr, len, flags)).map(|()| 0)
 }

@@ -1,14 +1,19 @@
 //! The vDSO (kernel/vdso/, built by build.rs): its image, page aligned in the
 //! kernel's read-only data, and its mapping into each new program, with the
 //! clocks' data page one page below it (the vDSO finds the data there). Both are
-//! the kernel's own frames, shared by every process and never writable in one
-//! (W^X: the image is read and execute, the data read-only); fork keeps them, as
-//! part of the address space.
+//! the kernel's own frames (`KernelFrames` in mm/shared.rs), shared by every
+//! process and never writable in one (W^X: the image is read and execute, the data
+//! read-only); fork keeps them, as part of the address space.
+use alloc::sync::Arc;
+use alloc::vec;
+
 use kabi::Errno;
+use spin::Once;
 
 use crate::arch::paging::{self, Access, PAGE_SIZE};
 use crate::layout::{USER_MIN, USER_MMAP_TOP, USER_VDSO_BASE};
 use crate::mm::address_space::AddressSpace;
+use crate::mm::shared::{Area, KernelFrames, SharedPages};
 
 const IMAGE_LEN: usize = include_bytes!(concat!(env!("OUT_DIR"), "/vdso.pages")).len();
 
@@ -20,6 +25,9 @@ static IMAGE: Pages = Pages(*include_bytes!(concat!(env!("OUT_DIR"), "/vdso.page
 
 const _: () = assert!(IMAGE_LEN.is_multiple_of(PAGE_SIZE as usize));
 
+/// The data page and the image as objects every process maps.
+static OBJECTS: Once<(Arc<dyn SharedPages>, Arc<dyn SharedPages>)> = Once::new();
+
 /// Map the data page and the vDSO into `space` (a new program's); returns the
 /// vDSO's address, for AT_SYSINFO_EHDR.
 pub fn map_into(space: &mut AddressSpace) -> Result<u64, Errno> {
@@ -29,14 +37,14 @@ pub fn map_into(space: &mut AddressSpace) -> Result<u64, Errno> {
     } else {
         space.regions().find_gap(len, USER_MIN, USER_MMAP_TOP).ok_or(Errno::ENOMEM)?
     };
+    let (data, image) = OBJECTS.call_once(|| {
+        let image = (0..IMAGE_LEN as u64).step_by(PAGE_SIZE as usize);
+        let image = image.map(|offset| kernel_frame(&raw const IMAGE as u64 + offset)).collect();
+        (KernelFrames::new_object(vec![super::vvar::frame()], "[vvar]"), KernelFrames::new_object(image, "[vdso]"))
+    });
     let read = Access { write: false, execute: false, user: true };
-    let image =
-        (0..IMAGE_LEN as u64).step_by(PAGE_SIZE as usize).map(|offset| kernel_frame(&raw const IMAGE as u64 + offset));
-    let image: alloc::vec::Vec<u64> = image.collect();
-    space.map_shared(base, &[super::vvar::frame()], read, "[vvar]").map_err(|_| Errno::ENOMEM)?;
-    space
-        .map_shared(base + PAGE_SIZE, &image, Access { execute: true, ..read }, "[vdso]")
-        .map_err(|_| Errno::ENOMEM)?;
+    space.add_region(base, base + PAGE_SIZE, Area::shared(read, data.clone(), 0));
+    space.add_region(base + PAGE_SIZE, base + len, Area::shared(Access { execute: true, ..read }, image.clone(), 0));
     Ok(base + PAGE_SIZE)
 }
 

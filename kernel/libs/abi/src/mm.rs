@@ -1,5 +1,5 @@
 //! Memory-management ABI constants: the page size, and the `mmap`, `mprotect`,
-//! `mremap` and `madvise` flags.
+//! `mremap`, `madvise` and `msync` flags.
 
 /// The page size user space is told about (`AT_PAGESZ`).
 pub const PAGE_SIZE: u64 = 4096;
@@ -28,6 +28,23 @@ pub const MAP_NONBLOCK: u32 = 0x10000;
 pub const MAP_STACK: u32 = 0x20000;
 pub const MAP_HUGETLB: u32 = 0x40000;
 pub const MAP_FIXED_NOREPLACE: u32 = 0x100000;
+pub const MAP_UNINITIALIZED: u32 = 0x4000000;
+/// The flags every kernel took before `MAP_SHARED_VALIDATE` (Linux's
+/// LEGACY_MAP_MASK): with `MAP_SHARED_VALIDATE` any other flag is EOPNOTSUPP.
+pub const MAP_LEGACY_MASK: u32 = MAP_SHARED
+    | MAP_PRIVATE
+    | MAP_FIXED
+    | MAP_ANONYMOUS
+    | MAP_DENYWRITE
+    | MAP_EXECUTABLE
+    | MAP_UNINITIALIZED
+    | MAP_GROWSDOWN
+    | MAP_LOCKED
+    | MAP_NORESERVE
+    | MAP_POPULATE
+    | MAP_NONBLOCK
+    | MAP_STACK
+    | MAP_HUGETLB;
 
 // mremap flags.
 pub const MREMAP_MAYMOVE: u32 = 1;
@@ -40,6 +57,21 @@ pub const MADV_SEQUENTIAL: u32 = 2;
 pub const MADV_WILLNEED: u32 = 3;
 pub const MADV_DONTNEED: u32 = 4;
 pub const MADV_FREE: u32 = 8;
+pub const MADV_DONTFORK: u32 = 10;
+pub const MADV_DOFORK: u32 = 11;
+pub const MADV_MERGEABLE: u32 = 12;
+pub const MADV_UNMERGEABLE: u32 = 13;
+pub const MADV_HUGEPAGE: u32 = 14;
+pub const MADV_NOHUGEPAGE: u32 = 15;
+pub const MADV_DONTDUMP: u32 = 16;
+pub const MADV_DODUMP: u32 = 17;
+pub const MADV_COLD: u32 = 20;
+pub const MADV_PAGEOUT: u32 = 21;
+
+// msync flags.
+pub const MS_ASYNC: u32 = 1;
+pub const MS_INVALIDATE: u32 = 2;
+pub const MS_SYNC: u32 = 4;
 
 #[cfg(test)]
 mod tests {
@@ -76,6 +108,19 @@ mod tests {
             (MADV_WILLNEED, libc::MADV_WILLNEED, "MADV_WILLNEED"),
             (MADV_DONTNEED, libc::MADV_DONTNEED, "MADV_DONTNEED"),
             (MADV_FREE, libc::MADV_FREE, "MADV_FREE"),
+            (MADV_DONTFORK, libc::MADV_DONTFORK, "MADV_DONTFORK"),
+            (MADV_DOFORK, libc::MADV_DOFORK, "MADV_DOFORK"),
+            (MADV_MERGEABLE, libc::MADV_MERGEABLE, "MADV_MERGEABLE"),
+            (MADV_UNMERGEABLE, libc::MADV_UNMERGEABLE, "MADV_UNMERGEABLE"),
+            (MADV_HUGEPAGE, libc::MADV_HUGEPAGE, "MADV_HUGEPAGE"),
+            (MADV_NOHUGEPAGE, libc::MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE"),
+            (MADV_DONTDUMP, libc::MADV_DONTDUMP, "MADV_DONTDUMP"),
+            (MADV_DODUMP, libc::MADV_DODUMP, "MADV_DODUMP"),
+            (MADV_COLD, libc::MADV_COLD, "MADV_COLD"),
+            (MADV_PAGEOUT, libc::MADV_PAGEOUT, "MADV_PAGEOUT"),
+            (MS_ASYNC, libc::MS_ASYNC, "MS_ASYNC"),
+            (MS_INVALIDATE, libc::MS_INVALIDATE, "MS_INVALIDATE"),
+            (MS_SYNC, libc::MS_SYNC, "MS_SYNC"),
         ];
         for &(ours, linux, name) in pairs {
             assert_eq!(ours, linux as u32, "{name}");

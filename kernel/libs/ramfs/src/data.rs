@@ -3,14 +3,21 @@
 //! [`PageStore`] that counts the pages in use, and [`FileData`], a regular file's bytes.
 //!
 //! A file's data is its size and a sparse map from page index to page: a page exists
-//! only where something was written, so holes (from a write past the end or a growing
-//! truncate) read as zeros and take no memory, as on tmpfs. Invariants: no page lies
-//! wholly at or past the size, and the bytes of the last page past the size are zero (a
-//! shrinking truncate clears them), so growing the file again shows zeros there.
+//! only where something was written (or a shared mapping touched), so holes (from a
+//! write past the end or a growing truncate) read as zeros and take no memory, as on
+//! tmpfs. Invariants: no page lies wholly at or past the size, and the bytes of the
+//! last page past the size are zero (a shrinking truncate clears them), so growing the
+//! file again shows zeros there (a shared mapping may write there, as on Linux).
+//!
+//! While shared mappings of the file exist (`mappings`), the pages a shrinking
+//! truncate cuts off are kept in `cut` rather than freed: address spaces may still
+//! map them, and the kernel frees them (`take_cut`) once it has unmapped them
+//! everywhere.
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use kabi::Errno;
@@ -30,6 +37,9 @@ pub trait Page: Send + Sync {
     /// Copies `data` to `offset` in the page; `offset + data.len()` is at most
     /// [`PAGE_SIZE`].
     fn write(&mut self, offset: usize, data: &[u8]);
+    /// Where the page's memory is (the kernel's pages: the physical frame), for
+    /// shared mappings of the file, which map the page itself.
+    fn address(&self) -> u64;
 }
 
 /// Where pages come from. Shared by every file of a tree.
@@ -73,6 +83,10 @@ pub(crate) struct FileData {
     size: u64,
     pages: BTreeMap<u64, Box<dyn Page>>,
     store: Arc<PageStore>,
+    /// Shared mappings of the file that exist.
+    mappings: usize,
+    /// Pages cut off while the file was mapped, until the kernel takes them.
+    cut: Vec<Box<dyn Page>>,
 }
 
 /// The index of the page holding byte `position`, and the offset in that page.
@@ -82,7 +96,7 @@ fn page_of(position: u64) -> (u64, usize) {
 
 impl FileData {
     pub(crate) fn new(store: Arc<PageStore>) -> FileData {
-        FileData { size: 0, pages: BTreeMap::new(), store }
+        FileData { size: 0, pages: BTreeMap::new(), store, mappings: 0, cut: Vec::new() }
     }
 
     pub(crate) fn size(&self) -> u64 {
@@ -129,13 +143,7 @@ impl FileData {
         while done < count {
             let (index, in_page) = page_of(offset + done as u64);
             let chunk = (PAGE_SIZE - in_page).min(count - done);
-            let page = match self.pages.entry(index) {
-                alloc::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
-                alloc::collections::btree_map::Entry::Vacant(entry) => match self.store.allocate() {
-                    Some(page) => entry.insert(page),
-                    None => break,
-                },
-            };
+            let Some(page) = self.page_mut(index) else { break };
             page.write(in_page, &data[done..done + chunk]);
             done += chunk;
         }
@@ -155,6 +163,9 @@ impl FileData {
         if size < self.size {
             let freed = self.pages.split_off(&size.div_ceil(PAGE_SIZE as u64));
             self.store.released(freed.len());
+            if self.mappings > 0 {
+                self.cut.extend(freed.into_values());
+            }
             let (index, in_page) = page_of(size);
             if in_page != 0
                 && let Some(page) = self.pages.get_mut(&index)
@@ -164,6 +175,44 @@ impl FileData {
         }
         self.size = size;
         Ok(())
+    }
+
+    /// A shared mapping of the file begins (true) or ends (false).
+    pub(crate) fn count_mapping(&mut self, begins: bool) {
+        if begins {
+            self.mappings += 1;
+        } else {
+            self.mappings -= 1;
+        }
+    }
+
+    /// The address of page `index` for a shared mapping, the page made (zeros) if it
+    /// is a hole; None at or past the end of the file (rounded up to a page: Linux's
+    /// SIGBUS) or when no page can be had.
+    pub(crate) fn page_for_mapping(&mut self, index: u64) -> Option<u64> {
+        if index >= self.size.div_ceil(PAGE_SIZE as u64) {
+            return None;
+        }
+        self.page_mut(index).map(|page| page.address())
+    }
+
+    /// Page `index`, made (zeros) if it is a hole; None when no page can be had.
+    fn page_mut(&mut self, index: u64) -> Option<&mut Box<dyn Page>> {
+        match self.pages.entry(index) {
+            alloc::collections::btree_map::Entry::Occupied(entry) => Some(entry.into_mut()),
+            alloc::collections::btree_map::Entry::Vacant(entry) => Some(entry.insert(self.store.allocate()?)),
+        }
+    }
+
+    /// Whether page `index` holds data (is not a hole), for mincore.
+    pub(crate) fn has_page(&self, index: u64) -> bool {
+        self.pages.contains_key(&index)
+    }
+
+    /// The pages cut off while the file was mapped: the caller frees them (drops
+    /// them) once no address space maps them.
+    pub(crate) fn take_cut(&mut self) -> Vec<Box<dyn Page>> {
+        core::mem::take(&mut self.cut)
     }
 }
 

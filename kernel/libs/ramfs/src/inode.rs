@@ -305,7 +305,7 @@ impl Inode {
         Ok(())
     }
 
-    fn file_data(&self) -> Result<&Mutex<FileData>, Errno> {
+    pub(crate) fn file_data(&self) -> Result<&Mutex<FileData>, Errno> {
         match &self.content {
             Content::Regular(data) => Ok(data),
             Content::Directory(_) => Err(Errno::EISDIR),

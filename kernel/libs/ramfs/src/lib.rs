@@ -9,6 +9,9 @@
 //!   socket names), [`Tree::mkdir`], [`Tree::unlink`],
 //!   [`Tree::rename`], ...) check permissions and fail as Linux's tmpfs does; the
 //!   kernel's syscalls map to them one to one.
+//! - A [`SharedMapping`] of a regular file maps the file's own pages (`MAP_SHARED`);
+//!   pages a truncate cuts off while it exists wait for the kernel to unmap them
+//!   ([`Inode::take_cut_pages`]).
 //! - [`Inode`]s are shared through [`InodeRef`] (`Arc<Inode>`): an open file keeps its
 //!   inode and data alive after the name is gone, as on Linux. Each inode locks its own
 //!   state (`spin::Mutex`); changes to names are serialized by one lock per tree.
@@ -25,6 +28,7 @@ mod access;
 mod cpio;
 mod data;
 mod inode;
+mod mapping;
 mod namespace;
 mod time;
 mod tree;
@@ -40,6 +44,7 @@ pub use data::{MAX_FILE_SIZE, PAGE_SIZE, Page, PageAllocator};
 pub use inode::{DirEntry, FileType, Inode, InodeRef, Metadata};
 /// `renameat2` flags (`RENAME_WHITEOUT`, 4, is not supported).
 pub use kabi::fs::{RENAME_EXCHANGE, RENAME_NOREPLACE};
+pub use mapping::SharedMapping;
 pub use namespace::RenameFlags;
 pub use pathwalk::MAX_SYMLINKS;
 pub use time::{SetTime, Timestamp};

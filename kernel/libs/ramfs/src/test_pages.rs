@@ -55,6 +55,10 @@ impl Page for HeapPage {
     fn write(&mut self, offset: usize, data: &[u8]) {
         self.bytes[offset..offset + data.len()].copy_from_slice(data);
     }
+
+    fn address(&self) -> u64 {
+        self.bytes.as_ptr() as u64
+    }
 }
 
 impl Drop for HeapPage {

@@ -1,7 +1,8 @@
 //! The regions of a user address space (Linux's VMAs): page-aligned, non-overlapping
-//! ranges, each with one access value, kept merged where neighbours are alike.
-//! Pages inside a region are mapped when first touched; operations cost the
-//! number of regions they meet, never the size of the range.
+//! ranges, each with a value (its access, and for shared memory the object behind it
+//! and where in that object the region starts), kept merged where a neighbour
+//! continues another. Pages inside a region are mapped when first touched;
+//! operations cost the number of regions they meet, never the size of the range.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
@@ -12,12 +13,36 @@ use alloc::vec::Vec;
 #[cfg(test)]
 mod tests;
 
-/// One region: `start..end` with `access`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Region<A> {
+/// What a region holds for its pages. A value may depend on where in the region a
+/// page lies (an offset into a shared object grows with the address), so a region
+/// cut at `offset` bytes from its start gives its second part `value.at(offset)`,
+/// and a region of `len` bytes merges with the one after it when
+/// `value.at(len) == next_value`.
+pub trait Value: Clone + PartialEq {
+    /// The value of the part of a region that begins `offset` bytes after its start.
+    #[must_use]
+    fn at(&self, offset: u64) -> Self;
+}
+
+/// One region: `start..end` with `value` (the value of its first page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region<V> {
     pub start: u64,
     pub end: u64,
-    pub access: A,
+    pub value: V,
+}
+
+impl<V: Value> Region<V> {
+    /// The value of the page at `addr` (which lies in the region).
+    pub fn value_at(&self, addr: u64) -> V {
+        self.value.at(addr - self.start)
+    }
+
+    /// The part of the region within `start..end` (which meets it).
+    fn clipped(&self, start: u64, end: u64) -> Self {
+        let from = self.start.max(start);
+        Self { start: from, end: self.end.min(end), value: self.value_at(from) }
+    }
 }
 
 /// Part of a range has no region (mprotect's ENOMEM).
@@ -26,21 +51,21 @@ pub struct Unmapped;
 
 /// The regions of one address space, keyed by start.
 #[derive(Debug, Clone, Default)]
-pub struct Regions<A> {
-    map: BTreeMap<u64, (u64, A)>,
+pub struct Regions<V> {
+    map: BTreeMap<u64, (u64, V)>,
     /// Bytes covered, kept so limits are checked without a walk.
     total: u64,
 }
 
-impl<A: Copy + Eq> Regions<A> {
+impl<V: Value> Regions<V> {
     pub const fn new() -> Self {
         Self { map: BTreeMap::new(), total: 0 }
     }
 
     /// The region holding `addr`.
-    pub fn find(&self, addr: u64) -> Option<Region<A>> {
-        let (&start, &(end, access)) = self.map.range(..=addr).next_back()?;
-        (addr < end).then_some(Region { start, end, access })
+    pub fn find(&self, addr: u64) -> Option<Region<V>> {
+        let (&start, (end, value)) = self.map.range(..=addr).next_back()?;
+        (addr < *end).then(|| Region { start, end: *end, value: value.clone() })
     }
 
     /// Bytes covered by all regions.
@@ -50,29 +75,35 @@ impl<A: Copy + Eq> Regions<A> {
 
     /// Bytes of `start..end` covered by regions.
     pub fn covered(&self, start: u64, end: u64) -> u64 {
-        self.overlapping(start, end).map(|r| r.end.min(end) - r.start.max(start)).sum()
+        self.within(start, end).map(|r| r.end - r.start).sum()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = Region<A>> + '_ {
-        self.map.iter().map(|(&start, &(end, access))| Region { start, end, access })
+    pub fn iter(&self) -> impl Iterator<Item = Region<V>> + '_ {
+        self.map.iter().map(|(&start, (end, value))| Region { start, end: *end, value: value.clone() })
     }
 
-    /// The regions meeting `start..end`, in address order.
-    fn overlapping(&self, start: u64, end: u64) -> impl Iterator<Item = Region<A>> + '_ {
+    /// The parts of regions within `start..end`, in address order, each cut to the
+    /// range (its value taken where its part begins).
+    pub fn within(&self, start: u64, end: u64) -> impl Iterator<Item = Region<V>> + '_ {
+        self.overlapping(start, end).map(move |r| r.clipped(start, end))
+    }
+
+    /// The regions meeting `start..end`, whole, in address order.
+    fn overlapping(&self, start: u64, end: u64) -> impl Iterator<Item = Region<V>> + '_ {
         let first = self.find(start).map_or(start, |r| r.start);
         self.map
-            .range(first..end)
-            .map(|(&s, &(e, access))| Region { start: s, end: e, access })
+            .range(first..end.max(first))
+            .map(|(&s, (e, value))| Region { start: s, end: *e, value: value.clone() })
             .filter(move |r| r.end > start)
     }
 
-    /// Make `start..end` one region with `access`, replacing whatever was there.
-    pub fn insert(&mut self, start: u64, end: u64, access: A) {
+    /// Make `start..end` one region with `value`, replacing whatever was there.
+    pub fn insert(&mut self, start: u64, end: u64, value: V) {
         if start >= end {
             return;
         }
         self.remove(start, end);
-        self.put(start, end, access);
+        self.put(start, end, value);
         self.merge_around(start, end);
     }
 
@@ -81,28 +112,32 @@ impl<A: Copy + Eq> Regions<A> {
         if start >= end {
             return;
         }
-        let hit: Vec<Region<A>> = self.overlapping(start, end).collect();
+        let hit: Vec<Region<V>> = self.overlapping(start, end).collect();
         for r in hit {
             self.take(r.start);
             if r.start < start {
-                self.put(r.start, start, r.access);
+                self.put(r.start, start, r.value.clone());
             }
             if r.end > end {
-                self.put(end, r.end, r.access);
+                self.put(end, r.end, r.value_at(end));
             }
         }
     }
 
-    /// Give all of `start..end` `access`; Err without a change when part of it has
-    /// no region.
-    pub fn protect(&mut self, start: u64, end: u64, access: A) -> Result<(), Unmapped> {
+    /// Give every part of `start..end` the value `change` makes of its own (mprotect
+    /// changes the access and keeps what backs each part); Err without a change
+    /// when part of the range has no region.
+    pub fn update(&mut self, start: u64, end: u64, change: impl Fn(&V) -> V) -> Result<(), Unmapped> {
         if start >= end {
             return Ok(());
         }
         if self.covered(start, end) != end - start {
             return Err(Unmapped);
         }
-        self.insert(start, end, access);
+        let parts: Vec<Region<V>> = self.within(start, end).collect();
+        for part in parts {
+            self.insert(part.start, part.end, change(&part.value));
+        }
         Ok(())
     }
 
@@ -126,36 +161,38 @@ impl<A: Copy + Eq> Regions<A> {
         ceiling.checked_sub(len).filter(|&s| s >= floor)
     }
 
-    fn put(&mut self, start: u64, end: u64, access: A) {
-        self.map.insert(start, (end, access));
+    fn put(&mut self, start: u64, end: u64, value: V) {
+        self.map.insert(start, (end, value));
         self.total += end - start;
     }
 
-    fn take(&mut self, start: u64) -> Option<(u64, A)> {
+    fn take(&mut self, start: u64) -> Option<(u64, V)> {
         let taken = self.map.remove(&start)?;
         self.total -= taken.0 - start;
         Some(taken)
     }
 
-    /// Join the region at `start..end` with alike neighbours that touch it.
+    /// Join the region at `start..end` with neighbours that touch and continue it.
     fn merge_around(&mut self, start: u64, end: u64) {
-        let Some(&(_, access)) = self.map.get(&start) else { return };
-        let (mut new_start, mut new_end) = (start, end);
-        if let Some(before) =
-            self.find(start.wrapping_sub(1)).filter(|r| start > 0 && r.end == start && r.access == access)
+        let Some((_, value)) = self.map.get(&start) else { return };
+        let mut merged = Region { start, end, value: value.clone() };
+        if let Some(before) = self
+            .find(start.wrapping_sub(1))
+            .filter(|r| start > 0 && r.end == start && r.value_at(start) == merged.value)
         {
             self.take(before.start);
-            new_start = before.start;
+            merged.start = before.start;
+            merged.value = before.value;
         }
-        if let Some(&(after_end, after_access)) = self.map.get(&end)
-            && after_access == access
+        if let Some((after_end, after_value)) = self.map.get(&end)
+            && merged.value_at(end) == *after_value
         {
+            merged.end = *after_end;
             self.take(end);
-            new_end = after_end;
         }
-        if (new_start, new_end) != (start, end) {
+        if (merged.start, merged.end) != (start, end) {
             self.take(start);
-            self.put(new_start, new_end, access);
+            self.put(merged.start, merged.end, merged.value);
         }
     }
 }

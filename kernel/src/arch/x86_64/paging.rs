@@ -242,6 +242,16 @@ pub fn take_range(root: Root, start: u64, end: u64, mut take: impl FnMut(u64, u6
     })
 }
 
+/// Remove the pages mapped in `start..end` whose frame `matches` (the frames stay
+/// their owner's: a shared object's). Costs what is mapped, like `unmap_range`.
+pub fn unmap_matching(root: Root, start: u64, end: u64, mut matches: impl FnMut(u64) -> bool) -> usize {
+    edit_range(root, start, end, &mut |_, entry| {
+        if matches(entry.addr().as_u64()) {
+            entry.set_unused();
+        }
+    })
+}
+
 /// Give every page mapped in `start..end` the access `access` (pages not mapped
 /// stay so). Costs what is mapped, like `unmap_range`.
 pub fn protect_range(root: Root, start: u64, end: u64, access: Access) -> usize {

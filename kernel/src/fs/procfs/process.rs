@@ -89,13 +89,15 @@ pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
             let _ = writeln!(s, "{}", p.name);
         }
         ProcessFile::Maps => {
-            // start-end perms offset dev inode name (anonymous: offset, device and
-            // inode are 0, as Linux shows them).
+            // start-end perms offset dev inode name (device and inode are 0, as
+            // Linux shows them for anonymous memory; the offset is where a
+            // shared mapping starts in its object).
             for r in &p.regions {
                 let flag = |on: bool, c: char| if on { c } else { '-' };
-                let perms = [flag(r.read, 'r'), flag(r.write, 'w'), flag(r.execute, 'x'), 'p'];
+                let sharing = if r.shared { 's' } else { 'p' };
+                let perms = [flag(r.read, 'r'), flag(r.write, 'w'), flag(r.execute, 'x'), sharing];
                 let perms: String = perms.iter().collect();
-                let line = format!("{:08x}-{:08x} {perms} 00000000 00:00 0", r.start, r.end);
+                let line = format!("{:08x}-{:08x} {perms} {:08x} 00:00 0", r.start, r.end, r.offset);
                 if r.name.is_empty() {
                     let _ = writeln!(s, "{line}");
                 } else {
