@@ -1,5 +1,5 @@
 #!/bin/sh
-# scripts/mkinitramfs.sh BINDIR OUT [EXTRADIR [DEBSDIR]]: the initramfs (cpio, newc)
+# scripts/mkinitramfs.sh BINDIR OUT [EXTRADIR [DEBSDIR [DEBIANROOT]]]: the initramfs (cpio, newc)
 # holding initramfs/, every user program built in BINDIR under /bin (their names
 # come from user/*: the package name for src/main.rs, the file name for each
 # src/bin/*.rs), every file of EXTRADIR under /bin too (the C test programs,
@@ -8,7 +8,11 @@
 # `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
 # there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
 # applet links: /bin is Kestrel's) with the script they run in the differential
-# tests at /usr/share/tests/busybox.sh.
+# tests at /usr/share/tests/busybox.sh. From DEBIANROOT (the Debian programs of
+# `make iso DEBS=...`, scripts/debian-root.sh), when not empty: its whole tree
+# (/usr, /etc, the /lib and /lib64 symlinks), where a file of Kestrel's own is
+# kept and Debian's left out with a warning, and the scripts tests/debian.rs
+# runs with them in /usr/share/tests/debian/.
 # Everything is root's, but for the home directories of the users etc/passwd
 # names: each is packed once more, owned by its user, in an archive of its own
 # after the first (the kernel unpacks concatenated archives as Linux does, a
@@ -20,6 +24,7 @@ bindir=$1
 out=$(realpath -m "$2")
 extradir=${3:-}
 debsdir=${4:-}
+debianroot=${5:-}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp -a "$root/initramfs/." "$stage/"
@@ -46,6 +51,16 @@ for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
         cp "$root/tests/differential/busybox.sh" "$stage/usr/share/tests/"
     fi
 done
+if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
+    (cd "$debianroot" && find . ! -type d) | while read -r file; do
+        if [ -e "$stage/$file" ] || [ -L "$stage/$file" ]; then
+            echo "mkinitramfs: ${file#.} is Kestrel's; Debian's is left out" >&2
+        fi
+    done
+    cp -a -n "$debianroot/." "$stage/"
+    mkdir -p "$stage/usr/share/tests/debian"
+    cp "$root"/tests/debian/* "$stage/usr/share/tests/debian/"
+fi
 if [ -f "$stage/bin/init" ]; then
     mv "$stage/bin/init" "$stage/sbin/init"
 fi

@@ -78,7 +78,7 @@ Builtins:
   history             list the commands entered
   exit [n]            leave with status n (default: the last status)
   help                this text
-Other commands are programs, looked for in $PATH (default /bin:/sbin).";
+Other commands are programs, looked for in $PATH (default /bin:/sbin:/usr/bin:/usr/sbin).";
 
 /// `exit [n]`: the status to exit with, or why not to exit.
 fn exit_status(args: &[String], last_status: i32) -> Result<i32, String> {

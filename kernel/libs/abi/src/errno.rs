@@ -84,6 +84,7 @@ errnos! {
     ENOSYS = 38, "Function not implemented";
     ENOTEMPTY = 39, "Directory not empty";
     ELOOP = 40, "Too many levels of symbolic links";
+    ENODATA = 61, "No data available";
     EOVERFLOW = 75, "Value too large for defined data type";
     EILSEQ = 84, "Invalid or incomplete multibyte or wide character";
     ENOTSOCK = 88, "Socket operation on non-socket";
@@ -184,6 +185,7 @@ mod tests {
             (Errno::ENOSYS, libc::ENOSYS),
             (Errno::ENOTEMPTY, libc::ENOTEMPTY),
             (Errno::ELOOP, libc::ELOOP),
+            (Errno::ENODATA, libc::ENODATA),
             (Errno::EOVERFLOW, libc::EOVERFLOW),
             (Errno::EILSEQ, libc::EILSEQ),
             (Errno::ENOTSOCK, libc::ENOTSOCK),
