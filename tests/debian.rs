@@ -169,11 +169,16 @@ fn shell_in_tmp() -> Machine {
     m
 }
 
-/// Type `keys` and wait for `text` to appear after them.
-fn type_until(m: &mut Machine, keys: &str, text: &str) {
+/// Do `act` (type something) and wait for `text` to appear in the serial log after it.
+fn act_until(m: &mut Machine, act: impl FnOnce(&mut Machine), text: &str) {
     let before = m.log().len();
-    m.send(keys);
+    act(m);
     m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains(text))).or_log(m);
+}
+
+/// Type `keys` on the serial console and wait for `text` to appear after them.
+fn type_until(m: &mut Machine, keys: &str, text: &str) {
+    act_until(m, |m| m.send(keys), text);
 }
 
 /// nano, started from Kestrel's shell on the serial console (TERM=linux),
@@ -186,6 +191,37 @@ fn nano_edits_and_saves_a_file_on_the_serial_console() {
     type_until(&mut m, "\x13", "Wrote 2 lines"); // Ctrl-S: save
     type_until(&mut m, "\x18", PROMPT); // Ctrl-X: exit
     run(&mut m, "cat note.txt", "hello from nano\nsecond line\n");
+}
+
+/// Wait until the VGA text screen shows `text` (on the screen console, output goes
+/// to the screen as well as the serial line).
+fn screen_until(m: &mut Machine, text: &str) -> Vec<String> {
+    let start = std::time::Instant::now();
+    loop {
+        let screen = m.vga_text();
+        if screen.iter().any(|line| line.contains(text)) {
+            return screen;
+        }
+        assert!(start.elapsed() < TIMEOUT, "the screen never showed {text:?}:\n{}", screen.join("\n"));
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// nano on the screen console, typed on the PS/2 keyboard: its title bar on the
+/// first row and its help lines on the last two (placed with the linux terminal's
+/// sequences), then the file saved with Ctrl-S.
+#[test]
+fn nano_draws_on_the_screen_console_and_saves_from_the_keyboard() {
+    let mut m = shell_in_tmp();
+    m.type_on_keyboard("/usr/bin/nano screen.txt\n");
+    let screen = screen_until(&mut m, "GNU nano");
+    assert!(screen[0].contains("GNU nano") && screen[0].contains("screen.txt"), "{}", screen.join("\n"));
+    assert!(screen[23].starts_with("^G Help") && screen[24].starts_with("^X Exit"), "{}", screen.join("\n"));
+    m.type_on_keyboard("typed on the keyboard");
+    m.monitor("sendkey ctrl-s");
+    screen_until(&mut m, "Wrote 1 line");
+    act_until(&mut m, |m| drop(m.monitor("sendkey ctrl-x")), PROMPT);
+    run(&mut m, "cat screen.txt", "typed on the keyboard\n");
 }
 
 /// vim-tiny does the same with insert mode and `:wq`.
