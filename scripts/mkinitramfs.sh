@@ -10,9 +10,11 @@
 # applet links: /bin is Kestrel's) with the script they run in the differential
 # tests at /usr/share/tests/busybox.sh. From DEBIANROOT (the Debian programs of
 # `make iso DEBS=...`, scripts/debian-root.sh), when not empty: its whole tree
-# (/usr, /etc, the /lib and /lib64 symlinks), where a file of Kestrel's own is
-# kept and Debian's left out with a warning, and the scripts tests/debian.rs
-# runs with them in /usr/share/tests/debian/.
+# (/usr, /etc, the /lib and /lib64 symlinks; Kestrel's own /lib and /lib64 are
+# merged into /usr first), where Debian's file replaces one of Kestrel's of the
+# same path (a Debian system's libraries stay whole) but in /etc, where
+# Kestrel's is kept (its accounts), either with a warning; and the scripts
+# tests/debian.rs runs with them in /usr/share/tests/debian/.
 # Everything is root's, but for the home directories of the users etc/passwd
 # names: each is packed once more, owned by its user, in an archive of its own
 # after the first (the kernel unpacks concatenated archives as Linux does, a
@@ -52,9 +54,24 @@ for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
     fi
 done
 if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
+    # Merged /usr for Kestrel's files too: what it has in /lib or /lib64 (loaders
+    # and libraries for dynamically linked test programs) joins Debian's in /usr.
+    for dir in lib lib64; do
+        if [ -d "$stage/$dir" ] && [ ! -L "$stage/$dir" ]; then
+            mkdir -p "$stage/usr/$dir"
+            cp -a "$stage/$dir/." "$stage/usr/$dir/"
+            rm -rf "${stage:?}/$dir"
+        fi
+    done
     (cd "$debianroot" && find . ! -type d) | while read -r file; do
         if [ -e "$stage/$file" ] || [ -L "$stage/$file" ]; then
-            echo "mkinitramfs: ${file#.} is Kestrel's; Debian's is left out" >&2
+            case $file in
+                ./etc/*) echo "mkinitramfs: ${file#.}: Kestrel's is kept, Debian's left out" >&2 ;;
+                *)
+                    echo "mkinitramfs: ${file#.}: Debian's replaces Kestrel's" >&2
+                    rm -f "$stage/$file"
+                    ;;
+            esac
         fi
     done
     cp -a -n "$debianroot/." "$stage/"
