@@ -33,7 +33,7 @@ pub struct Image {
 /// The credentials a program runs with (Linux's bprm_fill_uid): the caller's,
 /// with the file's owner as effective uid if it is set-user-ID, and its group as
 /// effective gid if it is set-group-ID and group-executable (only when `grant`:
-/// not under PR_SET_NO_NEW_PRIVS); the saved and file-system ids take the
+/// not under PR_SET_NO_NEW_PRIVS nor from a nosuid mount); the saved and file-system ids take the
 /// effective ones.
 pub fn credentials_for(caller: &Credentials, file: &ramfs::Metadata, grant: bool) -> Credentials {
     let mut creds = caller.clone();
