@@ -40,10 +40,10 @@ gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"
 
 build_dynamic() {
     dynflags="-O2 -Wall -Wextra -Werror -pthread"
-    musl-gcc $dynflags -o "$out/ktest-dynmusl" "$src/dynamic.c" -lm
-    gcc $dynflags -o "$out/ktest-dynglibc" "$src/dynamic.c" -lm
-    gcc $dynflags -no-pie -o "$out/ktest-dynglibc-exec" "$src/dynamic.c" -lm
-    (cd "$root" && ${RUSTC:-rustc} --edition 2024 -O --target x86_64-unknown-linux-gnu \
+    musl-gcc $dynflags -o "$out/ktest-dynmusl" "$src/dynamic.c"
+    gcc $dynflags -o "$out/ktest-dynglibc" "$src/dynamic.c"
+    gcc $dynflags -no-pie -o "$out/ktest-dynglibc-exec" "$src/dynamic.c"
+    (cd "$root" && ${RUSTC:-rustc} --edition 2024 -O -C strip=symbols --target x86_64-unknown-linux-gnu \
         -o "$out/ktest-dynrust" tests/guest-rust/dynamic.rs)
     rm -rf "$out/root"
     "$root/scripts/host-libs.sh" "$out/root" "$out/ktest-dynmusl" "$out/ktest-dynglibc" "$out/ktest-dynrust"

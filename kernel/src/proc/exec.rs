@@ -96,7 +96,11 @@ pub fn build(
         Some(path) => Some(vfs::read_executable(cwd, path)?.data),
         None => None,
     };
-    let interpreter = interpreter_file.as_deref().map(Elf::parse).transpose().map_err(as_interpreter)?;
+    let interpreter = interpreter_file
+        .as_deref()
+        .map(|file| Elf::parse(file).map(|elf| (elf, file)))
+        .transpose()
+        .map_err(as_interpreter)?;
 
     let layout = layout(stack_limit);
     let mut space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
@@ -115,8 +119,8 @@ pub fn build(
         layout.heap_start(plan.brk_start)
     };
 
-    let (entry, interpreter_base) = match (&interpreter, &interpreter_file) {
-        (Some(interpreter), Some(interpreter_file)) => {
+    let (entry, interpreter_base) = match &interpreter {
+        Some((interpreter, interpreter_file)) => {
             let pie_base = match interpreter.is_dyn() {
                 true => top_down(&space, interpreter.extent().map_err(as_interpreter)?, layout.mmap_top)?,
                 false => 0,
@@ -129,7 +133,7 @@ pub fn build(
             load_segments(&mut space, &interp_plan, interpreter_file)?;
             (interp_plan.entry, interp_plan.base)
         }
-        _ => (plan.entry, 0),
+        None => (plan.entry, 0),
     };
 
     let mut memory = UserMemory::new(&mut space, &layout, brk_start);

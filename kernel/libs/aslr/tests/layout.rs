@@ -54,9 +54,9 @@ fn all_ones_draws_reach_the_far_ends() {
     assert_eq!(layout.pie_base, ELF_ET_DYN_BASE + one_tib_less_a_page);
     let fixed_mmap_top = Layout::new(8 * MIB, Some(Draws::default())).mmap_top;
     assert_eq!(layout.mmap_top, fixed_mmap_top - one_tib_less_a_page);
-    assert!(layout.initial_stack_top < layout.stack_top && layout.initial_stack_top % 16 == 0);
+    assert!(layout.initial_stack_top < layout.stack_top && layout.initial_stack_top.is_multiple_of(16));
     let heap = layout.heap_start(0x40_1000);
-    assert!(heap > 0x40_2000 && heap < 0x40_2000 + BRK_RANDOM_RANGE && heap % PAGE_SIZE == 0);
+    assert!(heap > 0x40_2000 && heap < 0x40_2000 + BRK_RANDOM_RANGE && heap.is_multiple_of(PAGE_SIZE));
 }
 
 #[test]
@@ -114,7 +114,7 @@ proptest! {
         prop_assert_eq!(heap % PAGE_SIZE, 0);
         prop_assert!(heap >= after_image && heap <= after_image + PAGE_SIZE + BRK_RANDOM_RANGE);
         let static_heap = layout.static_pie_heap_start();
-        prop_assert!(static_heap >= ELF_ET_DYN_BASE && static_heap < ELF_ET_DYN_BASE + BRK_RANDOM_RANGE + PAGE_SIZE);
+        prop_assert!((ELF_ET_DYN_BASE..ELF_ET_DYN_BASE + BRK_RANDOM_RANGE + PAGE_SIZE).contains(&static_heap));
         prop_assert_eq!(layout.is_randomized(), draws.is_some());
         if draws.is_none() {
             prop_assert_eq!(layout.stack_top, TASK_SIZE);

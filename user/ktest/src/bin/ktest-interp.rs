@@ -180,7 +180,7 @@ fn run(path: &Path) -> Result<Ran, String> {
                 exit_immediately(1);
             }
             drop(writer);
-            let err = execve(&path, &[path.clone()], &[]);
+            let err = execve(&path, std::slice::from_ref(&path), &[]);
             exit_immediately(EXEC_FAILED_BASE + err.raw_os_error().unwrap_or(0))
         }
         Ok(Fork::Parent { child }) => child,
