@@ -93,7 +93,9 @@ pub fn build(
     let as_interpreter = |e: PlanError| e.errno(Role::Interpreter);
     let program = Elf::parse(file).map_err(as_program)?;
     let interpreter_file = match program.interpreter().map_err(as_program)? {
-        Some(path) => Some(vfs::read_executable(cwd, path)?.data),
+        // Linux looks the path up as a name of the kernel's own, where an empty
+        // one is the current directory.
+        Some(path) => Some(vfs::read_executable(cwd, if path.is_empty() { b"." } else { path })?.data),
         None => None,
     };
     let interpreter = interpreter_file

@@ -12,7 +12,8 @@
 //!   permission, EACCES; a text file of at least 64 bytes, or an ELF file for
 //!   another machine, ELIBBAD; a file shorter than an ELF header EIO;
 //! - a PT_INTERP of fewer than 2 or more than PATH_MAX (4096) bytes, or whose last
-//!   byte is not a NUL, is ENOEXEC; one past the end of the file EIO.
+//!   byte is not a NUL, is ENOEXEC; one past the end of the file EIO; an empty
+//!   path (2 NULs) names the current directory: EACCES.
 //!
 //! After each refusal the process carries on (the caller is untouched).
 //!
@@ -282,6 +283,9 @@ fn bad_interp_strings(dir: &Scratch) -> Outcome {
     refused(dir, "longest", &program(&long[1..], None, None), libc::EACCES, "a PT_INTERP of PATH_MAX bytes")?;
 
     refused(dir, "one-byte", &program(b"\0", None, None), libc::ENOEXEC, "a PT_INTERP of one byte")?;
+    // Linux looks the path up as the kernel's own name, where an empty one is the
+    // current directory.
+    refused(dir, "empty", &program(b"\0\0", None, None), libc::EACCES, "an empty interpreter path")?;
 
     let past_end = program(b"/nonexistent/ld.so\0", None, Some(0x10_0000));
     refused(dir, "past-end", &past_end, libc::EIO, "a PT_INTERP past the end of the file")?;
