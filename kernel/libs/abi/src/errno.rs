@@ -85,6 +85,7 @@ errnos! {
     ENOTEMPTY = 39, "Directory not empty";
     ELOOP = 40, "Too many levels of symbolic links";
     EOVERFLOW = 75, "Value too large for defined data type";
+    ELIBBAD = 80, "Accessing a corrupted shared library";
     EILSEQ = 84, "Invalid or incomplete multibyte or wide character";
     ENOTSOCK = 88, "Socket operation on non-socket";
     EDESTADDRREQ = 89, "Destination address required";
@@ -185,6 +186,7 @@ mod tests {
             (Errno::ENOTEMPTY, libc::ENOTEMPTY),
             (Errno::ELOOP, libc::ELOOP),
             (Errno::EOVERFLOW, libc::EOVERFLOW),
+            (Errno::ELIBBAD, libc::ELIBBAD),
             (Errno::EILSEQ, libc::EILSEQ),
             (Errno::ENOTSOCK, libc::ENOTSOCK),
             (Errno::EDESTADDRREQ, libc::EDESTADDRREQ),
