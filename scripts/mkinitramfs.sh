@@ -3,9 +3,10 @@
 # holding initramfs/, every user program built in BINDIR under /bin (their names
 # come from user/*: the package name for src/main.rs, the file name for each
 # src/bin/*.rs), every file of EXTRADIR under /bin too (the C test programs,
-# build-ctests.sh), init at /sbin/init, and a /bin/NAME -> kbox symlink for each
-# applet of the multi-call binary (the static binary runs on the build host too:
-# `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
+# build-ctests.sh) and its directory root/ at the image's root (the loaders and
+# libraries of the dynamically linked ones), init at /sbin/init, and a
+# /bin/NAME -> kbox symlink for each applet of the multi-call binary (the static
+# binary runs on the build host too: `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
 # there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
 # applet links: /bin is Kestrel's) with the script they run in the differential
 # tests at /usr/share/tests/busybox.sh. From DEBIANROOT (the Debian programs of
@@ -45,6 +46,9 @@ if [ -n "$extradir" ]; then
     for file in "$extradir"/*; do
         [ -f "$file" ] && cp "$file" "$stage/bin/"
     done
+    if [ -d "$extradir/root" ]; then
+        cp -a "$extradir/root/." "$stage/"
+    fi
 fi
 for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
     if [ -n "$debsdir" ] && [ -f "$debsdir/$deb" ]; then

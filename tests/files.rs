@@ -99,3 +99,33 @@ fn pseudo_terminals_behave_as_on_linux() {
 fn pseudo_terminals_with_glibc() {
     run_ktest("ptyglibc", "");
 }
+
+/// mount(2) and umount2(2): tmpfs mounts with their own size, device and
+/// statfs, EXDEV, EBUSY, read-only remounts, noexec, MNT_DETACH and MNT_EXPIRE,
+/// stacked mounts, a second proc, and the errors (tests/guest-c/mount.c, musl;
+/// the same program passes on Linux as root).
+#[test]
+fn mounts_behave_as_on_linux() {
+    run_ktest("mount", "");
+}
+
+/// Debian's busybox mounts a tmpfs, df and mount report it as Linux's would,
+/// and umount removes it (busybox-static, fetched by scripts/fetch-debs.sh).
+#[test]
+fn busybox_mount_df_and_umount() {
+    use kestrel::session::{run, shell};
+    let mut m = shell();
+    run(&mut m, "mkdir /tmp/m; /usr/bin/busybox mount -t tmpfs -o size=1m,mode=700 scratch /tmp/m; echo $?", "\n0\n");
+    run(
+        &mut m,
+        "/usr/bin/busybox mount | grep scratch",
+        "scratch on /tmp/m type tmpfs (rw,relatime,size=1024k,mode=700)",
+    );
+    run(
+        &mut m,
+        "/usr/bin/busybox df -k /tmp/m | grep scratch",
+        "scratch                   1024         0      1024   0% /tmp/m",
+    );
+    run(&mut m, "echo data > /tmp/m/f; /usr/bin/busybox umount /tmp/m; ls /tmp/m; echo listed", "\nlisted\n");
+    run(&mut m, "/usr/bin/busybox umount /tmp/m", "umount: can't unmount /tmp/m: Invalid argument");
+}

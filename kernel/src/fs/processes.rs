@@ -15,6 +15,7 @@ use kabi::signal::Signal;
 use crate::task::Pid;
 
 use super::file::OpenFile;
+use super::vfs::Node;
 
 /// Who is calling: its process, process group and session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +107,8 @@ pub trait Processes: Sync {
     /// The environment strings of process `pid` as its memory holds them now
     /// (NUL-separated, as /proc/PID/environ gives them).
     fn environ(&self, pid: Pid) -> Option<Vec<u8>>;
+    /// The working directory of process `pid`.
+    fn cwd(&self, pid: Pid) -> Option<Node>;
     /// The open descriptors of process `pid` and their files.
     fn open_files(&self, pid: Pid) -> Option<Vec<(i32, Arc<OpenFile>)>>;
     /// Remove every mapping of `frames` (sorted: pages a truncate cut off a

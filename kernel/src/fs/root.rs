@@ -11,12 +11,12 @@ use ramfs::{Credentials, FileType, InodeRef, Timestamp, Tree};
 use super::processes::processes;
 use crate::mm::file_pages::FramePages;
 
-static TREE: spin::Once<Tree> = spin::Once::new();
+static TREE: spin::Once<Arc<Tree>> = spin::Once::new();
 
 /// Unpack the initramfs. Returns the number of bytes it held.
 pub fn init(initramfs: &[u8]) -> Result<usize, ramfs::LoadError> {
-    let tree = Tree::from_cpio(initramfs, Arc::new(FramePages))?;
-    TREE.call_once(|| tree);
+    let tree = Tree::from_cpio(initramfs, Arc::new(FramePages), super::vfs::TMPFS_DEV)?;
+    TREE.call_once(|| Arc::new(tree));
     Ok(initramfs.len())
 }
 
@@ -32,7 +32,8 @@ pub fn room_for_new_entry() -> Result<(), Errno> {
 /// Frames above the reserve a new entry needs free (a heap growth step's worth).
 const NEW_ENTRY_SLACK_FRAMES: u64 = 64;
 
-pub fn tree() -> &'static Tree {
+/// The root file system's tree.
+pub fn tree() -> &'static Arc<Tree> {
     TREE.get().expect("root file system unpacked")
 }
 

@@ -1,18 +1,21 @@
-//! The VFS: one namespace made of the tmpfs root with devfs mounted at /dev and
-//! procfs at /proc. Paths are resolved by the `pathwalk` crate over this
-//! namespace (mounts are crossed in `child` and `parent`); the operations here
-//! dispatch on the node's file system. Each acts as the calling process's
+//! The VFS: one namespace made of the tmpfs root and what is mounted on its
+//! directories (devfs at /dev and procfs at /proc from boot, more tmpfs, proc and
+//! devtmpfs mounts with mount(2): `mounts.rs`). Paths are resolved by the
+//! `pathwalk` crate over this namespace (mounts are crossed in `child` and
+//! `parent`); the operations here dispatch on the node's file system, a tmpfs
+//! node's on the tree it belongs to, and changes are EROFS on a read-only mount. Each acts as the calling process's
 //! file-system identity (`root::Identity`): the tmpfs checks its own nodes, and
 //! devfs and procfs nodes are checked here by the same rules (`ramfs::permitted`).
 use alloc::vec::Vec;
 
+use alloc::sync::Arc;
 use kabi::fs::{
     DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_TRUNC,
     O_WRONLY, R_OK, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
 };
 use kabi::{Errno, Stat};
 use pathwalk::{FinalName, Kind, Namespace};
-use ramfs::{Access, Credentials, FileType, InodeRef, LastComponent, ParentPath, RenameFlags, SetTime};
+use ramfs::{Access, Credentials, FileType, InodeRef, LastComponent, ParentPath, RenameFlags, SetTime, Tree};
 
 use super::devfs::{self, DevNode};
 use super::file::{FileKind, OpenFile, Origin};
@@ -29,7 +32,7 @@ pub enum Node {
     Proc(ProcNode),
 }
 
-/// Device numbers (st_dev) of the file systems.
+/// Device numbers (st_dev) of the file systems (tmpfs mounts get theirs from 16 on).
 pub const TMPFS_DEV: u64 = 1;
 pub const DEVFS_DEV: u64 = 5;
 pub const PROCFS_DEV: u64 = 4;
@@ -55,7 +58,7 @@ impl Namespace for Vfs<'_> {
     fn child(&self, dir: &Node, name: &[u8]) -> Result<Node, Errno> {
         match dir {
             Node::Tmpfs(inode) => {
-                let child = root::tree().lookup(inode, name, false)?;
+                let child = mounts::tree_of(inode)?.lookup(inode, name, false)?;
                 Ok(mounts::mounted_on(&child).unwrap_or(Node::Tmpfs(child)))
             }
             Node::Dev(d) => devfs::child(d, name).map(Node::Dev),
@@ -94,17 +97,19 @@ fn kind(node: &Node) -> Kind {
     }
 }
 
-/// The directory holding `dir` (across mounts; the root's is the root).
+/// The directory holding `dir` (across mounts: at a mounted file system's root,
+/// the directory holding its mount point; the root's, and a detached file
+/// system's root's, is itself).
 fn parent(dir: &Node) -> Node {
-    let tmpfs_parent = |inode: &InodeRef| {
-        let parent = root::tree().lookup(inode, b"..", false).unwrap_or_else(|_| inode.clone());
-        Node::Tmpfs(parent)
-    };
+    let out_of_mount = || mounts::mount_point(dir).map_or_else(|| dir.clone(), |point| parent(&Node::Tmpfs(point)));
     match dir {
-        Node::Tmpfs(inode) => tmpfs_parent(inode),
-        Node::Dev(d) => devfs::parent(d).map_or_else(|| tmpfs_parent(&mounts::mount_point(dir)), Node::Dev),
-        Node::Proc(ProcNode::Root) => tmpfs_parent(&mounts::mount_point(dir)),
-        Node::Proc(p) => p.parent().map_or_else(|| tmpfs_parent(&mounts::mount_point(dir)), Node::Proc),
+        Node::Tmpfs(inode) => match mounts::tree_of(inode) {
+            Ok(tree) if Arc::ptr_eq(inode, tree.root()) => out_of_mount(),
+            Ok(tree) => Node::Tmpfs(tree.lookup(inode, b"..", false).unwrap_or_else(|_| inode.clone())),
+            Err(_) => dir.clone(),
+        },
+        Node::Dev(d) => devfs::parent(d).map_or_else(out_of_mount, Node::Dev),
+        Node::Proc(p) => p.parent().map_or_else(out_of_mount, Node::Proc),
     }
 }
 
@@ -146,6 +151,23 @@ fn resolve_as(cwd: &Node, path: &[u8], follow: bool, credentials: &Credentials<'
     pathwalk::resolve(&Vfs { credentials }, cwd, path, follow)
 }
 
+/// What `path` names for mount(2) and umount2(2): the node (the root of what is
+/// mounted there, if anything is), and the tmpfs directory its final name is, if
+/// that is a mount point (which of several mounts of one file system it is).
+pub fn resolve_mount_target(cwd: &Node, path: &[u8], follow: bool) -> Result<(Node, Option<InodeRef>), Errno> {
+    as_caller(|me| {
+        let node = resolve_as(cwd, path, follow, me)?;
+        let parent = resolve_parent(cwd, path, me)?;
+        let covered = match (&parent.dir, parent.last) {
+            (Node::Tmpfs(dir), FinalName::Name(name)) => {
+                mounts::tree_of(dir).ok().and_then(|tree| tree.lookup(dir, name, false).ok())
+            }
+            _ => None,
+        };
+        Ok((node, covered.filter(|inode| mounts::mounted_on(inode).is_some())))
+    })
+}
+
 /// The directory holding `path`'s final component, and that component.
 fn resolve_parent<'p>(
     cwd: &Node,
@@ -172,10 +194,26 @@ pub fn read_link(node: &Node) -> Result<Vec<u8>, Errno> {
     }
 }
 
-/// The absolute path of a directory (getcwd).
+/// The absolute path of a directory (getcwd); ENOENT for one that is unlinked or
+/// in a detached file system.
 pub fn path_of(dir: &Node) -> Result<Vec<u8>, Errno> {
     match dir {
-        Node::Tmpfs(inode) => root::tree().path_of(inode),
+        Node::Tmpfs(inode) => {
+            let tree = mounts::tree_of(inode)?;
+            let within = tree.path_of(inode)?;
+            if Arc::ptr_eq(&tree, root::tree()) {
+                return Ok(within);
+            }
+            let point = mounts::mount_point(&Node::Tmpfs(tree.root().clone())).ok_or(Errno::ENOENT)?;
+            let mut path = path_of(&Node::Tmpfs(point))?;
+            if within != b"/" {
+                if path == b"/" {
+                    path.clear();
+                }
+                path.extend_from_slice(&within);
+            }
+            Ok(path)
+        }
         other => {
             let mut names = Vec::new();
             let mut at = other.clone();
@@ -187,8 +225,11 @@ pub fn path_of(dir: &Node) -> Result<Vec<u8>, Errno> {
                 }
                 at = parent(&at);
             }
-            let mount = mounts::mount_point(&at);
-            let mut path = root::tree().path_of(&mount)?;
+            let mount = mounts::mount_point(&at).ok_or(Errno::ENOENT)?;
+            let mut path = path_of(&Node::Tmpfs(mount))?;
+            if path == b"/" {
+                path.clear();
+            }
             for name in names.iter().rev() {
                 path.push(b'/');
                 path.extend_from_slice(name);
@@ -204,7 +245,7 @@ pub fn stat(node: &Node) -> Stat {
         Node::Tmpfs(inode) => {
             let m = inode.metadata();
             Stat {
-                st_dev: TMPFS_DEV,
+                st_dev: m.device,
                 st_ino: m.ino,
                 st_nlink: u64::from(m.nlink),
                 st_mode: m.mode,
@@ -326,19 +367,23 @@ fn final_text(parent: &pathwalk::Parent<'_, Node>) -> Vec<u8> {
     text
 }
 
-/// The tmpfs directory `path`'s final component belongs to, as the tmpfs's own
-/// ParentPath; devfs and procfs take no new names (EACCES).
-fn tmpfs_parent(base: &Node, path: &[u8], credentials: &Credentials<'_>) -> Result<ParentPath, Errno> {
+/// The tmpfs directory `path`'s final component belongs to, as its tree's own
+/// ParentPath, for a change there: devfs and procfs take no new names (EACCES);
+/// EROFS on a read-only mount.
+fn tmpfs_parent(base: &Node, path: &[u8], credentials: &Credentials<'_>) -> Result<(Arc<Tree>, ParentPath), Errno> {
     let parent = resolve_parent(base, path, credentials)?;
     let Node::Tmpfs(dir) = &parent.dir else { return Err(Errno::EACCES) };
-    root::tree().lookup_parent(dir, &final_text(&parent), credentials)
+    let tree = mounts::tree_of(dir)?;
+    let at = tree.lookup_parent(dir, &final_text(&parent), credentials)?;
+    mounts::writable(&parent.dir)?;
+    Ok((tree, at))
 }
 
 /// EBUSY if the final component of `at` is a mount point (it cannot be removed or
 /// renamed while something is mounted on it).
-fn not_a_mount_point(at: &ParentPath) -> Result<(), Errno> {
+fn not_a_mount_point(tree: &Tree, at: &ParentPath) -> Result<(), Errno> {
     if let LastComponent::Name(name) = at.last()
-        && let Ok(inode) = root::tree().lookup(at.directory(), name, false)
+        && let Ok(inode) = tree.lookup(at.directory(), name, false)
         && mounts::mounted_on(&inode).is_some()
     {
         return Err(Errno::EBUSY);
@@ -359,7 +404,7 @@ fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Creden
     let mut via_link = false;
     let node = match &parent.dir {
         Node::Tmpfs(dir) => {
-            let tree = root::tree();
+            let tree = mounts::tree_of(dir)?;
             let final_is_link = matches!(parent.last, FinalName::Name(name)
                 if tree.lookup(dir, name, false).is_ok_and(|i| i.file_type() == FileType::Symlink));
             let via_link_to = if final_is_link && follow {
@@ -380,8 +425,16 @@ fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Creden
                 }
                 None => {
                     let name = final_text(&parent);
-                    if flags & O_CREAT != 0 && tree.lookup(dir, &name, false).is_err() {
-                        root::room_for_new_entry()?;
+                    let writes = flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0;
+                    match tree.lookup(dir, &name, false) {
+                        Err(_) if flags & O_CREAT != 0 => {
+                            mounts::writable(&parent.dir)?;
+                            root::room_for_new_entry()?;
+                        }
+                        Ok(inode) if writes && !matches!(inode.file_type(), FileType::Fifo | FileType::Socket) => {
+                            mounts::writable(&parent.dir)?;
+                        }
+                        _ => {}
                     }
                     let inode = tree.open(dir, &name, flags, mode, credentials, root::now())?;
                     if flags & O_TRUNC != 0 {
@@ -460,6 +513,9 @@ fn check_open(node: &Node, flags: u32, credentials: &Credentials<'_>) -> Result<
     }
     let want = Access { read: access_mode != O_WRONLY, write: access_mode != O_RDONLY || truncate, execute: false };
     check(node, want, credentials)?;
+    if want.write && !matches!(node, Node::Dev(_)) && !is_fifo_or_socket(node) {
+        mounts::writable(node)?;
+    }
     match node {
         Node::Tmpfs(inode) if truncate && inode.file_type() == FileType::Regular => truncate_regular(inode, 0),
         _ => Ok(()),
@@ -468,9 +524,9 @@ fn check_open(node: &Node, flags: u32, credentials: &Credentials<'_>) -> Result<
 
 pub fn mkdir(base: &Node, path: &[u8], mode: u32) -> Result<(), Errno> {
     as_caller(|me| {
-        let at = tmpfs_parent(base, path, me)?;
+        let (tree, at) = tmpfs_parent(base, path, me)?;
         root::room_for_new_entry()?;
-        root::tree().mkdir(&at, mode, me, root::now()).map(drop)
+        tree.mkdir(&at, mode, me, root::now()).map(drop)
     })
 }
 
@@ -478,9 +534,9 @@ pub fn mkdir(base: &Node, path: &[u8], mode: u32) -> Result<(), Errno> {
 /// bits `mode` (umask applied); EEXIST if the name exists.
 pub fn mknod(base: &Node, path: &[u8], kind: FileType, mode: u32) -> Result<(), Errno> {
     as_caller(|me| {
-        let at = tmpfs_parent(base, path, me)?;
+        let (tree, at) = tmpfs_parent(base, path, me)?;
         root::room_for_new_entry()?;
-        root::tree().create(&at, kind, mode, me, root::now()).map(drop)
+        tree.create(&at, kind, mode, me, root::now()).map(drop)
     })
 }
 
@@ -488,25 +544,25 @@ pub fn mknod(base: &Node, path: &[u8], kind: FileType, mode: u32) -> Result<(), 
 /// `mode` (umask applied); EEXIST if the name exists.
 pub fn make_socket(base: &Node, path: &[u8], mode: u32) -> Result<InodeRef, Errno> {
     as_caller(|me| {
-        let at = tmpfs_parent(base, path, me)?;
+        let (tree, at) = tmpfs_parent(base, path, me)?;
         root::room_for_new_entry()?;
-        root::tree().create(&at, FileType::Socket, mode, me, root::now())
+        tree.create(&at, FileType::Socket, mode, me, root::now())
     })
 }
 
 pub fn unlink(base: &Node, path: &[u8]) -> Result<(), Errno> {
     as_caller(|me| {
-        let at = tmpfs_parent(base, path, me)?;
-        not_a_mount_point(&at)?;
-        root::tree().unlink(&at, me, root::now())
+        let (tree, at) = tmpfs_parent(base, path, me)?;
+        not_a_mount_point(&tree, &at)?;
+        tree.unlink(&at, me, root::now())
     })
 }
 
 pub fn rmdir(base: &Node, path: &[u8]) -> Result<(), Errno> {
     as_caller(|me| {
-        let at = tmpfs_parent(base, path, me)?;
-        not_a_mount_point(&at)?;
-        root::tree().rmdir(&at, me, root::now())
+        let (tree, at) = tmpfs_parent(base, path, me)?;
+        not_a_mount_point(&tree, &at)?;
+        tree.rmdir(&at, me, root::now())
     })
 }
 
@@ -519,10 +575,14 @@ pub fn rename(from_base: &Node, from: &[u8], to_base: &Node, to: &[u8], flags: u
         else {
             return Err(Errno::EXDEV);
         };
-        let (source, target) = (tmpfs_parent(from_base, from, me)?, tmpfs_parent(to_base, to, me)?);
-        not_a_mount_point(&source)?;
-        not_a_mount_point(&target)?;
-        root::tree().rename(&source, &target, flags, me, root::now())
+        let ((tree, source), (target_tree, target)) =
+            (tmpfs_parent(from_base, from, me)?, tmpfs_parent(to_base, to, me)?);
+        if !Arc::ptr_eq(&tree, &target_tree) {
+            return Err(Errno::EXDEV);
+        }
+        not_a_mount_point(&tree, &source)?;
+        not_a_mount_point(&tree, &target)?;
+        tree.rename(&source, &target, flags, me, root::now())
     })
 }
 
@@ -530,17 +590,20 @@ pub fn rename(from_base: &Node, from: &[u8], to_base: &Node, to: &[u8], flags: u
 pub fn link(existing: &Node, base: &Node, path: &[u8]) -> Result<(), Errno> {
     let Node::Tmpfs(inode) = existing else { return Err(Errno::EXDEV) };
     as_caller(|me| {
-        let at = tmpfs_parent(base, path, me)?;
+        let (tree, at) = tmpfs_parent(base, path, me)?;
+        if inode.device() != tree.device() {
+            return Err(Errno::EXDEV);
+        }
         root::room_for_new_entry()?;
-        root::tree().link(inode, &at, me, root::now())
+        tree.link(inode, &at, me, root::now())
     })
 }
 
 pub fn symlink(target: &[u8], base: &Node, path: &[u8]) -> Result<(), Errno> {
     as_caller(|me| {
-        let at = tmpfs_parent(base, path, me)?;
+        let (tree, at) = tmpfs_parent(base, path, me)?;
         root::room_for_new_entry()?;
-        root::tree().symlink(target, &at, me, root::now()).map(drop)
+        tree.symlink(target, &at, me, root::now()).map(drop)
     })
 }
 
@@ -553,20 +616,33 @@ fn tmpfs_inode(node: &Node) -> Result<&InodeRef, Errno> {
     }
 }
 
+/// [`tmpfs_inode`] for a change of attributes: EROFS on a read-only mount.
+fn changeable_inode(node: &Node) -> Result<&InodeRef, Errno> {
+    let inode = tmpfs_inode(node)?;
+    mounts::writable(node)?;
+    Ok(inode)
+}
+
+/// Whether `node` is a named pipe or a socket, which stay usable on a read-only
+/// mount.
+fn is_fifo_or_socket(node: &Node) -> bool {
+    matches!(node, Node::Tmpfs(inode) if matches!(inode.file_type(), FileType::Fifo | FileType::Socket))
+}
+
 /// chmod: only the owner or root (EPERM), as the tmpfs checks.
 pub fn chmod(node: &Node, mode: u32) -> Result<(), Errno> {
-    as_caller(|me| tmpfs_inode(node)?.chmod(mode, me, root::now()))
+    as_caller(|me| changeable_inode(node)?.chmod(mode, me, root::now()))
 }
 
 /// chown: only root gives a file away; its owner may change its group to one of
 /// their own (EPERM otherwise), as the tmpfs checks.
 pub fn chown(node: &Node, uid: Option<u32>, gid: Option<u32>) -> Result<(), Errno> {
-    as_caller(|me| tmpfs_inode(node)?.chown(uid, gid, me, root::now()))
+    as_caller(|me| changeable_inode(node)?.chown(uid, gid, me, root::now()))
 }
 
 /// utimensat: the tmpfs's rules (the owner or root; "now" with write permission).
 pub fn set_times(node: &Node, atime: SetTime, mtime: SetTime) -> Result<(), Errno> {
-    as_caller(|me| tmpfs_inode(node)?.set_times(atime, mtime, me, root::now()))
+    as_caller(|me| changeable_inode(node)?.set_times(atime, mtime, me, root::now()))
 }
 
 /// The regular tmpfs file truncate and ftruncate may change (EISDIR for a
@@ -589,6 +665,7 @@ pub fn truncate(node: &Node, len: u64) -> Result<(), Errno> {
 pub fn truncate_path(node: &Node, len: u64) -> Result<(), Errno> {
     let inode = truncatable(node)?;
     as_caller(|me| check(node, Access::WRITE, me))?;
+    mounts::writable(node)?;
     truncate_regular(inode, len)
 }
 
@@ -635,16 +712,18 @@ pub fn check_search(dir: &Node) -> Result<(), Errno> {
 
 /// What execve reads: the file's bytes, its absolute path, and its attributes
 /// (whose set-user-ID and set-group-ID bits and owner may change the caller's
-/// credentials).
+/// credentials, unless it is on a `nosuid` mount).
 #[derive(Debug)]
 pub struct Executable {
     pub data: Vec<u8>,
     pub path: Vec<u8>,
     pub metadata: ramfs::Metadata,
+    pub nosuid: bool,
 }
 
 /// The executable `path` names, for execve: EACCES for anything but a regular
-/// file, or one the caller may not execute (root too needs an execute bit).
+/// file, one on a `noexec` mount, or one the caller may not execute (root too
+/// needs an execute bit).
 pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<Executable, Errno> {
     as_caller(|me| {
         let node = resolve_as(cwd, path, true, me)?;
@@ -653,6 +732,10 @@ pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<Executable, Errno> {
             return Err(Errno::EACCES);
         }
         check(&node, Access::EXECUTE, me)?;
+        let flags = mounts::flags_of(&node);
+        if flags.noexec {
+            return Err(Errno::EACCES);
+        }
         let metadata = inode.metadata();
         let mut data = crate::mm::heap::try_zeroed_bytes(metadata.size as usize)?;
         let mut done = 0;
@@ -663,7 +746,7 @@ pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<Executable, Errno> {
             }
         }
         data.truncate(done);
-        Ok(Executable { data, path: real_path(cwd, path, me)?, metadata })
+        Ok(Executable { data, path: real_path(cwd, path, me)?, metadata, nosuid: flags.nosuid })
     })
 }
 

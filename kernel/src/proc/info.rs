@@ -138,6 +138,10 @@ impl Processes for ProcessView {
         Some(bytes)
     }
 
+    fn cwd(&self, pid: Pid) -> Option<crate::fs::vfs::Node> {
+        with_table(|t| Some(t.procs.get(&pid)?.cwd()))
+    }
+
     fn open_files(&self, pid: Pid) -> Option<Vec<(i32, Arc<OpenFile>)>> {
         with_table(|t| Some(t.procs.get(&pid)?.files.lock().open_files()))
     }

@@ -7,6 +7,7 @@ use ramfs::{SetTime, Timestamp};
 
 use super::files::{base_dir, file, resolve_at, stat_target};
 use super::{SysResult, user};
+use crate::fs::mounts;
 use crate::fs::vfs::{self, Node};
 use crate::proc::table::with_current;
 
@@ -186,21 +187,22 @@ const PIPEFS_MAGIC: i64 = 0x5049_5045;
 const SOCKFS_MAGIC: i64 = 0x534f_434b;
 const ANON_INODE_FS_MAGIC: i64 = 0x0904_1934;
 
-/// What statfs reports for the file system of a file whose stat is `stat`: the
+/// What statfs reports for the file system of a file whose stat is `stat`: a
 /// tmpfs its size (its limit, and what it can still take, also bounded by the
 /// free frames outside the kernel's reserve); devtmpfs is a tmpfs, as on Linux;
 /// proc, pipes, sockets and anonymous inodes have no blocks.
 fn statfs_of(stat: &kabi::Stat) -> Statfs {
     use crate::mm::{file_pages, frames};
     let empty = |f_type| Statfs { f_type, f_bsize: 4096, f_namelen: 255, f_frsize: 4096, ..Statfs::default() };
+    let free_frames = frames::stats().free.saturating_sub(frames::reserve());
+    let tmpfs = |limit: u64, used: u64| {
+        let available = limit.saturating_sub(used).min(free_frames);
+        Statfs { f_blocks: limit, f_bfree: available, f_bavail: available, ..empty(TMPFS_MAGIC) }
+    };
     match stat.st_dev {
-        vfs::TMPFS_DEV | vfs::DEVFS_DEV => {
-            let (limit, used) = (file_pages::limit(), file_pages::in_use());
-            let free_frames = frames::stats().free.saturating_sub(frames::reserve());
-            let available = limit.saturating_sub(used).min(free_frames);
-            Statfs { f_blocks: limit, f_bfree: available, f_bavail: available, ..empty(TMPFS_MAGIC) }
-        }
+        vfs::TMPFS_DEV | vfs::DEVFS_DEV => tmpfs(file_pages::limit(), file_pages::in_use()),
         vfs::PROCFS_DEV => empty(PROC_SUPER_MAGIC),
+        device if let Some((limit, used)) = mounts::tmpfs_usage(device) => tmpfs(limit, used),
         _ => match stat.st_mode & kabi::fs::S_IFMT {
             kabi::fs::S_IFIFO => empty(PIPEFS_MAGIC),
             kabi::fs::S_IFSOCK => empty(SOCKFS_MAGIC),

@@ -9,6 +9,7 @@ mod futex;
 mod ids;
 mod info;
 mod memory;
+mod mount;
 mod poll;
 mod prctl;
 mod process;
@@ -129,6 +130,8 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::UMASK => fsops::umask(a.u32(0)),
         nr::STATX => fsops::statx(a.int(0), a.u64(1), a.u32(2), a.u32(3), a.u64(4)),
         nr::STATFS => fsops::statfs(a.u64(0), a.u64(1)),
+        nr::MOUNT => mount::mount(a.u64(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4)),
+        nr::UMOUNT2 => mount::umount2(a.u64(0), a.u32(1)),
         nr::FSTATFS => fsops::fstatfs(a.int(0), a.u64(1)),
         nr::SYNC | nr::SYNCFS => Ok(0), // tmpfs: memory is the storage
         nr::FSYNC | nr::FDATASYNC => files::fsync(a.int(0)),

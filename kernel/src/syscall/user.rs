@@ -156,6 +156,15 @@ pub fn read_path(addr: u64) -> Result<Vec<u8>, Errno> {
     Ok(path)
 }
 
+/// A NUL-terminated string of at most `max` bytes (`too_long` beyond); None for
+/// a NULL pointer.
+pub fn read_optional_string(addr: u64, max: usize, too_long: Errno) -> Result<Option<Vec<u8>>, Errno> {
+    if addr == 0 {
+        return Ok(None);
+    }
+    with_space(|s| user::read_cstr(s, addr, max, too_long)).map(Some)
+}
+
 /// A NULL-terminated array of string pointers (argv, envp); NULL means empty.
 /// At most `max_bytes` of strings in all (execve's limit), else E2BIG.
 pub fn read_string_array(addr: u64, max_bytes: usize) -> Result<Vec<Vec<u8>>, Errno> {

@@ -7,5 +7,6 @@ pub mod exec;
 pub mod history;
 pub mod jobs;
 pub mod lookup;
+pub mod prompt;
 pub mod shell;
 pub mod vars;

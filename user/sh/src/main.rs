@@ -9,8 +9,8 @@ use std::os::fd::AsFd;
 use std::process::ExitCode;
 
 use lineedit::Editor;
-use sh::history;
 use sh::shell::{Input, PROGRAM, STATUS_USAGE, Shell};
+use sh::{history, prompt};
 use ulib::diag::{report, report_error};
 use ulib::term::Termios;
 
@@ -49,8 +49,9 @@ fn stdin_shell(name: String) -> io::Result<Shell> {
     };
     let history_file = history::file(env::var("HOME").ok().as_deref());
     let editor = Editor::new(history_file.as_deref().map(history::load).unwrap_or_default());
-    let mut shell = Shell::new(vec![name], Input::Terminal { editor, stdin });
+    let mut shell = Shell::new(vec![name], Input::Terminal { editor: Box::new(editor), stdin });
     shell.interactive = true;
+    prompt::set_defaults(&mut shell.vars);
     shell.terminal_modes = Some(modes);
     shell.history_file = history_file;
     shell.start_job_control();

@@ -6,7 +6,8 @@
 use std::env;
 use std::fs::File;
 use std::io::{self, Read as _, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use lineedit::{Editor, Event};
 use shparse::ast::{AndOr, Connector, List};
@@ -14,11 +15,12 @@ use shparse::{ParseError, parse};
 use ulib::diag::report;
 use ulib::jobctl;
 use ulib::process::pid_t;
-use ulib::term::Termios;
+use ulib::term::{Termios, input_within, window_size};
 
 use crate::complete::Completer;
 use crate::history;
 use crate::jobs::Jobs;
+use crate::prompt;
 use crate::vars::Vars;
 
 pub const PROGRAM: &str = "sh";
@@ -26,24 +28,10 @@ pub const PROGRAM: &str = "sh";
 pub const STATUS_USAGE: i32 = 2;
 /// `$?` after Ctrl-C at the prompt.
 pub const STATUS_INTERRUPTED: i32 = 130;
-const CONTINUATION_PROMPT: &str = "> ";
-
-/// The prompt: the current directory, then `# ` for root and `$ ` for anyone else.
-pub fn prompt(current_directory: Option<&Path>, is_root: bool) -> String {
-    let directory = current_directory.map_or("?".into(), |directory| directory.display().to_string());
-    let sign = if is_root { '#' } else { '$' };
-    format!("{directory} {sign} ")
-}
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
 /// Where command lines come from.
 pub enum Input {
     /// The terminal on standard input, through the line editor.
-    Terminal { editor: Editor, stdin: File },
+    Terminal { editor: Box<Editor>, stdin: File },
     /// Any other standard input, read a byte at a time so that what follows a line
     /// is left for the commands it starts.
     Stream(File),
@@ -214,15 +202,14 @@ impl Shell {
     }
 
     fn read_line(&mut self, continuation: bool) -> Read {
+        let prompt = match &self.input {
+            Input::Terminal { editor, .. } => prompt::prompt(self, continuation, editor.history_number()),
+            Input::Stream(_) | Input::Text(_) => String::new(),
+        };
         match &mut self.input {
             Input::Text(lines) => lines.next().map_or(Read::Eof, Read::Line),
             Input::Stream(stdin) => read_stream_line(stdin),
             Input::Terminal { editor, stdin } => {
-                let prompt = if continuation {
-                    CONTINUATION_PROMPT.into()
-                } else {
-                    prompt(env::current_dir().ok().as_deref(), is_root())
-                };
                 if let Some(modes) = &self.terminal_modes {
                     let _ = modes.raw().set(0);
                 }
@@ -299,22 +286,39 @@ fn read_stream_line(stdin: &mut File) -> Read {
     Read::Line(String::from_utf8_lossy(&line).into_owned())
 }
 
-/// Runs the line editor on the terminal (already in raw mode) until the line ends.
+/// How long a lone ESC waits for the rest of an escape sequence before it is the
+/// Escape key (readline's keyseq-timeout).
+const ESCAPE_WAIT: Duration = Duration::from_millis(500);
+
+/// Runs the line editor on the terminal (already in raw mode) until the line ends,
+/// telling it the terminal's width before the line and before each input (so a
+/// changed window size is taken up at the next key).
 fn edit_line(editor: &mut Editor, stdin: &mut File, prompt: &str, completer: &mut Completer) -> Event {
     let mut stderr = io::stderr();
+    let columns = |terminal: &File| window_size(terminal).map_or(0, |(_, columns)| columns);
+    let _ = stderr.write_all(&editor.resize(columns(stdin)));
     let _ = stderr.write_all(&editor.begin(prompt));
     let mut buffer = [0; 256];
-    let mut input: &[u8] = &[];
+    // None after a lone ESC that nothing followed.
+    let mut input: Option<&[u8]> = Some(&[]);
     loop {
-        let reply = editor.feed(input, completer);
+        let _ = stderr.write_all(&editor.resize(columns(stdin)));
+        let reply = match input {
+            Some(input) => editor.feed(input, completer),
+            None => editor.escape_timeout(completer),
+        };
         let _ = stderr.write_all(&reply.output);
         if let Some(event) = reply.event {
             return event;
         }
+        if editor.escape_pending() && !input_within(&*stdin, ESCAPE_WAIT) {
+            input = None;
+            continue;
+        }
         input = match stdin.read(&mut buffer) {
             Ok(0) => return Event::Eof,
-            Ok(length) => &buffer[..length],
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => &[],
+            Ok(length) => Some(&buffer[..length]),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => Some(&[]),
             Err(err) => {
                 ulib::diag::report_error(PROGRAM, "standard input", &err);
                 return Event::Eof;
@@ -329,13 +333,6 @@ mod tests {
 
     fn shell(args: &[&str]) -> Shell {
         Shell::new(args.iter().map(|arg| arg.to_string()).collect(), Input::text(""))
-    }
-
-    #[test]
-    fn prompts() {
-        assert_eq!(prompt(Some(Path::new("/")), true), "/ # ");
-        assert_eq!(prompt(Some(Path::new("/home/k")), false), "/home/k $ ");
-        assert_eq!(prompt(None, true), "? # ");
     }
 
     #[test]

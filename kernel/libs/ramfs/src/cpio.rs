@@ -71,8 +71,8 @@ impl Tree {
     ///
     /// The files are ordinary writable tmpfs files: their data is copied into pages from
     /// `pages`, which serves the tree from then on.
-    pub fn from_cpio(archive: &[u8], pages: Arc<dyn PageAllocator>) -> Result<Tree, LoadError> {
-        let mut loader = Loader { tree: Tree::new(pages), hard_links: BTreeMap::new() };
+    pub fn from_cpio(archive: &[u8], pages: Arc<dyn PageAllocator>, device: u64) -> Result<Tree, LoadError> {
+        let mut loader = Loader { tree: Tree::new(pages, device), hard_links: BTreeMap::new() };
         let mut offset = 0;
         loop {
             // `iter_files` stops at the trailer and at anything it cannot parse;
@@ -332,7 +332,7 @@ mod tests {
     fn loaded_files_live_in_pages_and_are_writable() {
         let pages = HeapPages::unlimited();
         let archive = Archive::new().file("small", 0o644, b"abc").file("big", 0o644, &[5; 9000]).finish();
-        let tree = Tree::from_cpio(&archive, pages.clone()).unwrap();
+        let tree = Tree::from_cpio(&archive, pages.clone(), 1).unwrap();
         assert_eq!((pages.live(), tree.pages_in_use()), (4, 4));
         let small = find(&tree, "/small");
         let later = Timestamp::from_secs(99);
@@ -351,9 +351,9 @@ mod tests {
         let archive = Archive::new().file("fits", 0o644, b"x").file("too big", 0o644, &[1; 5000]).finish();
         let offset = entry_len("fits", b"x");
         let pages = HeapPages::with_limit(2);
-        assert_eq!(Tree::from_cpio(&archive, pages.clone()).unwrap_err(), LoadError::NoSpace { offset });
+        assert_eq!(Tree::from_cpio(&archive, pages.clone(), 1).unwrap_err(), LoadError::NoSpace { offset });
         assert_eq!(pages.live(), 0, "the partial tree is gone");
-        assert!(Tree::from_cpio(&archive, HeapPages::with_limit(3)).is_ok());
+        assert!(Tree::from_cpio(&archive, HeapPages::with_limit(3), 1).is_ok());
     }
 
     #[test]

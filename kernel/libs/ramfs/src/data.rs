@@ -49,15 +49,25 @@ pub trait PageAllocator: Send + Sync {
     fn allocate(&self) -> Option<Box<dyn Page>>;
 }
 
-/// A tree's source of pages, and the count of pages its files hold.
+/// A tree's source of pages, the count of pages its files hold, and the most they
+/// may hold.
 pub(crate) struct PageStore {
     allocator: Arc<dyn PageAllocator>,
     in_use: AtomicU64,
+    limit: AtomicU64,
 }
 
 impl PageStore {
     pub(crate) fn new(allocator: Arc<dyn PageAllocator>) -> Arc<PageStore> {
-        Arc::new(PageStore { allocator, in_use: AtomicU64::new(0) })
+        Arc::new(PageStore { allocator, in_use: AtomicU64::new(0), limit: AtomicU64::new(u64::MAX) })
+    }
+
+    pub(crate) fn limit(&self) -> u64 {
+        self.limit.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_limit(&self, limit: u64) {
+        self.limit.store(limit, Ordering::Relaxed);
     }
 
     /// Pages held by files, linked or only open.
@@ -65,10 +75,17 @@ impl PageStore {
         self.in_use.load(Ordering::Relaxed)
     }
 
+    /// A page, counted, unless the limit is reached or the allocator has none.
     fn allocate(&self) -> Option<Box<dyn Page>> {
-        let page = self.allocator.allocate()?;
-        self.in_use.fetch_add(1, Ordering::Relaxed);
-        Some(page)
+        let limit = self.limit();
+        self.in_use
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| (used < limit).then_some(used + 1))
+            .ok()?;
+        let page = self.allocator.allocate();
+        if page.is_none() {
+            self.released(1);
+        }
+        page
     }
 
     fn released(&self, pages: usize) {

@@ -109,9 +109,11 @@ impl Attributes {
     }
 }
 
-/// What `stat` reports about an inode; the kernel adds the device and block size.
+/// What `stat` reports about an inode; the kernel adds the block size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Metadata {
+    /// The device number of the inode's tree (each tmpfs has its own).
+    pub device: u64,
     pub ino: u64,
     /// File type bits and permission bits, as `st_mode`.
     pub mode: u32,
@@ -138,9 +140,16 @@ pub struct DirEntry {
     pub next_offset: u64,
 }
 
+/// Which inode: the device number of its tree and its number there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InodeId {
+    pub(crate) device: u64,
+    pub(crate) ino: u64,
+}
+
 /// A file-system object.
 pub struct Inode {
-    ino: u64,
+    id: InodeId,
     /// Names linking to this inode; a directory also counts its own `.` and the `..`
     /// of each subdirectory. A removed directory has none (it is "dead").
     nlink: AtomicU32,
@@ -176,21 +185,21 @@ struct NamedEntry {
 impl fmt::Debug for Inode {
     /// The number and type only: printing entries would print the whole subtree.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Inode").field("ino", &self.ino).field("type", &self.file_type()).finish()
+        f.debug_struct("Inode").field("ino", &self.id.ino).field("type", &self.file_type()).finish()
     }
 }
 
 impl Inode {
     /// A directory with no entries, not linked anywhere yet (linking it sets its `..`).
     /// Its `.` is its first link.
-    pub(crate) fn new_directory(ino: u64, attributes: Attributes) -> InodeRef {
-        Self::new(ino, attributes, Content::Directory(Mutex::new(Directory::new(Weak::new()))), 1)
+    pub(crate) fn new_directory(id: InodeId, attributes: Attributes) -> InodeRef {
+        Self::new(id, attributes, Content::Directory(Mutex::new(Directory::new(Weak::new()))), 1)
     }
 
     /// The root directory, whose `..` is itself.
-    pub(crate) fn new_root(ino: u64, attributes: Attributes) -> InodeRef {
+    pub(crate) fn new_root(id: InodeId, attributes: Attributes) -> InodeRef {
         Arc::new_cyclic(|root| Inode {
-            ino,
+            id,
             nlink: AtomicU32::new(2),
             attributes: Mutex::new(attributes),
             content: Content::Directory(Mutex::new(Directory::new(root.clone()))),
@@ -198,28 +207,33 @@ impl Inode {
     }
 
     /// An empty regular file whose pages will come from `store`.
-    pub(crate) fn new_regular(ino: u64, attributes: Attributes, store: Arc<PageStore>) -> InodeRef {
-        Self::new(ino, attributes, Content::Regular(Mutex::new(FileData::new(store))), 0)
+    pub(crate) fn new_regular(id: InodeId, attributes: Attributes, store: Arc<PageStore>) -> InodeRef {
+        Self::new(id, attributes, Content::Regular(Mutex::new(FileData::new(store))), 0)
     }
 
-    pub(crate) fn new_symlink(ino: u64, attributes: Attributes, target: &[u8]) -> InodeRef {
-        Self::new(ino, attributes, Content::Symlink(target.into()), 0)
+    pub(crate) fn new_symlink(id: InodeId, attributes: Attributes, target: &[u8]) -> InodeRef {
+        Self::new(id, attributes, Content::Symlink(target.into()), 0)
     }
 
-    pub(crate) fn new_socket(ino: u64, attributes: Attributes) -> InodeRef {
-        Self::new(ino, attributes, Content::Socket, 0)
+    pub(crate) fn new_socket(id: InodeId, attributes: Attributes) -> InodeRef {
+        Self::new(id, attributes, Content::Socket, 0)
     }
 
-    pub(crate) fn new_fifo(ino: u64, attributes: Attributes) -> InodeRef {
-        Self::new(ino, attributes, Content::Fifo, 0)
+    pub(crate) fn new_fifo(id: InodeId, attributes: Attributes) -> InodeRef {
+        Self::new(id, attributes, Content::Fifo, 0)
     }
 
-    fn new(ino: u64, attributes: Attributes, content: Content, nlink: u32) -> InodeRef {
-        Arc::new(Inode { ino, nlink: AtomicU32::new(nlink), attributes: Mutex::new(attributes), content })
+    fn new(id: InodeId, attributes: Attributes, content: Content, nlink: u32) -> InodeRef {
+        Arc::new(Inode { id, nlink: AtomicU32::new(nlink), attributes: Mutex::new(attributes), content })
     }
 
     pub fn ino(&self) -> u64 {
-        self.ino
+        self.id.ino
+    }
+
+    /// The device number of the tree the inode belongs to.
+    pub fn device(&self) -> u64 {
+        self.id.device
     }
 
     pub fn file_type(&self) -> FileType {
@@ -247,7 +261,8 @@ impl Inode {
         };
         let attributes = *self.attributes.lock();
         Metadata {
-            ino: self.ino,
+            device: self.id.device,
+            ino: self.id.ino,
             mode: self.file_type().mode_bits() | attributes.permissions,
             nlink: self.nlink(),
             uid: attributes.uid,
@@ -435,10 +450,10 @@ impl Inode {
             return Err(Errno::ENOENT);
         }
         let (name, ino, file_type, next_offset) = match offset {
-            DOT_OFFSET => (&b"."[..], self.ino, FileType::Directory, DOT_DOT_OFFSET),
+            DOT_OFFSET => (&b"."[..], self.id.ino, FileType::Directory, DOT_DOT_OFFSET),
             DOT_DOT_OFFSET => {
                 let parent = directory.lock().parent.upgrade();
-                let ino = parent.map_or(self.ino, |parent| parent.ino);
+                let ino = parent.map_or(self.id.ino, |parent| parent.id.ino);
                 (&b".."[..], ino, FileType::Directory, FIRST_NAMED_OFFSET)
             }
             _ => {
@@ -448,7 +463,7 @@ impl Inode {
                 };
                 let file_type = entry.inode.file_type();
                 let name = entry.name.to_vec();
-                return Ok(Some(DirEntry { name, ino: entry.inode.ino, file_type, next_offset: offset + 1 }));
+                return Ok(Some(DirEntry { name, ino: entry.inode.id.ino, file_type, next_offset: offset + 1 }));
             }
         };
         Ok(Some(DirEntry { name: name.to_vec(), ino, file_type, next_offset }))
@@ -652,7 +667,11 @@ mod tests {
 
     fn regular(permissions: u32) -> (Arc<HeapPages>, InodeRef) {
         let pages = HeapPages::unlimited();
-        let file = Inode::new_regular(5, Attributes::new(permissions, 1000, 100, at(1)), PageStore::new(pages.clone()));
+        let file = Inode::new_regular(
+            InodeId { device: 1, ino: 5 },
+            Attributes::new(permissions, 1000, 100, at(1)),
+            PageStore::new(pages.clone()),
+        );
         (pages, file)
     }
 
@@ -697,8 +716,8 @@ mod tests {
 
     #[test]
     fn data_calls_on_directories_and_symlinks_fail_as_on_linux() {
-        let directory = Inode::new_directory(6, Attributes::new(0o755, 0, 0, at(1)));
-        let link = Inode::new_symlink(7, Attributes::new(0o777, 0, 0, at(1)), b"target");
+        let directory = Inode::new_directory(InodeId { device: 1, ino: 6 }, Attributes::new(0o755, 0, 0, at(1)));
+        let link = Inode::new_symlink(InodeId { device: 1, ino: 7 }, Attributes::new(0o777, 0, 0, at(1)), b"target");
         assert_eq!(directory.write(0, b"x", at(2)), Err(Errno::EISDIR));
         assert_eq!(directory.truncate(0, at(2)), Err(Errno::EISDIR));
         assert_eq!(link.write(0, b"x", at(2)), Err(Errno::EINVAL));
@@ -747,7 +766,7 @@ mod tests {
         let (_pages, file) = regular(0o6745);
         file.chown(None, None, &Credentials::ROOT, at(2)).unwrap();
         assert_eq!(file.metadata().mode & !S_IFMT, 0o2745, "setgid without group-exec is mandatory locking");
-        let directory = Inode::new_directory(6, Attributes::new(0o6755, 0, 0, at(1)));
+        let directory = Inode::new_directory(InodeId { device: 1, ino: 6 }, Attributes::new(0o6755, 0, 0, at(1)));
         directory.chown(Some(5), None, &Credentials::ROOT, at(2)).unwrap();
         assert_eq!(directory.metadata().mode & !S_IFMT, 0o6755);
     }

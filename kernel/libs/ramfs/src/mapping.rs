@@ -67,7 +67,7 @@ impl Drop for SharedMapping {
 mod tests {
     use super::*;
     use crate::data::{PAGE_SIZE, PageStore};
-    use crate::inode::Attributes;
+    use crate::inode::{Attributes, InodeId};
     use crate::test_pages::HeapPages;
     use crate::time::Timestamp;
 
@@ -75,7 +75,11 @@ mod tests {
 
     fn file() -> (Arc<HeapPages>, InodeRef) {
         let pages = HeapPages::unlimited();
-        let file = Inode::new_regular(9, Attributes::new(0o644, 0, 0, NOW), PageStore::new(pages.clone()));
+        let file = Inode::new_regular(
+            InodeId { device: 1, ino: 9 },
+            Attributes::new(0o644, 0, 0, NOW),
+            PageStore::new(pages.clone()),
+        );
         (pages, file)
     }
 
@@ -119,7 +123,7 @@ mod tests {
 
     #[test]
     fn only_regular_files_map() {
-        let directory = Inode::new_directory(3, Attributes::new(0o755, 0, 0, NOW));
+        let directory = Inode::new_directory(InodeId { device: 1, ino: 3 }, Attributes::new(0o755, 0, 0, NOW));
         assert_eq!(directory.map_shared().err(), Some(Errno::EISDIR));
         assert!(directory.take_cut_pages().is_empty());
     }

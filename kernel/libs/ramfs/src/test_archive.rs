@@ -122,5 +122,5 @@ pub fn trailer() -> Vec<u8> {
 
 /// Loads `archive` into a tree whose pages come from the heap, without limit.
 pub fn load(archive: &[u8]) -> Result<crate::Tree, crate::LoadError> {
-    crate::Tree::from_cpio(archive, crate::test_pages::HeapPages::unlimited())
+    crate::Tree::from_cpio(archive, crate::test_pages::HeapPages::unlimited(), 1)
 }

@@ -15,7 +15,7 @@ use spin::Mutex;
 
 use crate::access::{Access, Credentials};
 use crate::data::{PageAllocator, PageStore};
-use crate::inode::{Attributes, FileType, Inode, InodeRef};
+use crate::inode::{Attributes, FileType, Inode, InodeId, InodeRef};
 use crate::time::Timestamp;
 
 /// The inode number of the root directory.
@@ -27,6 +27,8 @@ pub(crate) const DEFAULT_DIRECTORY_ATTRIBUTES: Attributes = Attributes::new(0o75
 /// An in-memory file tree: a tmpfs.
 pub struct Tree {
     pub(crate) root: InodeRef,
+    /// The device number every inode of the tree reports (`st_dev`).
+    device: u64,
     next_ino: AtomicU64,
     /// Where file data comes from; counts the pages in use.
     pub(crate) store: Arc<PageStore>,
@@ -93,10 +95,11 @@ impl ParentPath {
 
 impl Tree {
     /// A tree holding only an empty root directory (`drwxr-xr-x root root`), whose
-    /// files take their pages from `pages`.
-    pub fn new(pages: Arc<dyn PageAllocator>) -> Tree {
+    /// files take their pages from `pages` and whose inodes are on `device`.
+    pub fn new(pages: Arc<dyn PageAllocator>, device: u64) -> Tree {
         Tree {
-            root: Inode::new_root(ROOT_INO, DEFAULT_DIRECTORY_ATTRIBUTES),
+            root: Inode::new_root(InodeId { device, ino: ROOT_INO }, DEFAULT_DIRECTORY_ATTRIBUTES),
+            device,
             next_ino: AtomicU64::new(ROOT_INO + 1),
             store: PageStore::new(pages),
             namespace: Mutex::new(()),
@@ -107,15 +110,31 @@ impl Tree {
         &self.root
     }
 
+    pub fn device(&self) -> u64 {
+        self.device
+    }
+
     /// Pages of file data in use, by files with names and by unlinked files still open
     /// (for `statfs`).
     pub fn pages_in_use(&self) -> u64 {
         self.store.in_use()
     }
 
+    /// At most `limit` pages of file data (a tmpfs's `size=`): a write that would
+    /// need more fails with `ENOSPC`. Pages in use above a lowered limit stay.
+    pub fn set_page_limit(&self, limit: u64) {
+        self.store.set_limit(limit);
+    }
+
+    /// The most pages of file data the tree may hold (`u64::MAX` for no limit of
+    /// its own).
+    pub fn page_limit(&self) -> u64 {
+        self.store.limit()
+    }
+
     /// A number no other inode of this tree has had.
-    pub(crate) fn allocate_ino(&self) -> u64 {
-        self.next_ino.fetch_add(1, Ordering::Relaxed)
+    pub(crate) fn allocate_ino(&self) -> InodeId {
+        InodeId { device: self.device, ino: self.next_ino.fetch_add(1, Ordering::Relaxed) }
     }
 
     /// [`Tree::lookup_as`] for root, who may search every directory.
@@ -492,7 +511,7 @@ mod tests {
         let lib = find(&tree, "/usr/lib").unwrap();
         let libc = find(&tree, "/usr/lib/libc").unwrap();
         assert_eq!((lib.metadata().nlink, libc.metadata().nlink), (3, 2));
-        let file = Inode::new_regular(1000, DEFAULT_DIRECTORY_ATTRIBUTES, tree.store.clone());
+        let file = Inode::new_regular(tree.allocate_ino(), DEFAULT_DIRECTORY_ATTRIBUTES, tree.store.clone());
         lib.put_child(b"libc", file).unwrap();
         assert_eq!(lib.metadata().nlink, 2, "the old directory's `..` is gone");
         assert_eq!(libc.metadata().nlink, 0);
@@ -500,5 +519,21 @@ mod tests {
         assert_eq!(libc.dir_entry_at(0), Err(Errno::ENOENT), "a removed directory lists nothing");
         assert!(same(&tree.lookup(&libc, b"..", true).unwrap(), &lib));
         assert_eq!(tree.path_of(&libc).unwrap_err(), Errno::ENOENT);
+    }
+
+    #[test]
+    fn a_tree_has_its_device_and_page_limit() {
+        let tree = Tree::new(crate::test_pages::HeapPages::unlimited(), 7);
+        assert_eq!((tree.device(), tree.root().device(), tree.page_limit()), (7, 7, u64::MAX));
+        let now = Timestamp::from_secs(1);
+        let at = tree.lookup_parent(tree.root(), b"f", &Credentials::ROOT).unwrap();
+        let file = tree.create(&at, FileType::Regular, 0o644, &Credentials::ROOT, now).unwrap();
+        assert_eq!((file.device(), file.metadata().device), (7, 7));
+        tree.set_page_limit(1);
+        assert_eq!(file.write(0, &[1; 4096], now), Ok(4096));
+        assert_eq!(file.write(4096, &[1], now), Err(Errno::ENOSPC), "a second page is over the limit");
+        assert_eq!(tree.pages_in_use(), 1);
+        file.truncate(0, now).unwrap();
+        assert_eq!(file.write(0, &[1], now), Ok(1), "room again after a truncate");
     }
 }

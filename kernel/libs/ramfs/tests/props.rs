@@ -251,7 +251,7 @@ fn check_clean_path(path: &[u8]) -> Result<(), TestCaseError> {
 /// loaded.
 fn load_and_check(bytes: &[u8], limit: usize) -> Result<bool, TestCaseError> {
     let pages = HeapPages::with_limit(limit);
-    let loaded = match Tree::from_cpio(bytes, pages.clone()) {
+    let loaded = match Tree::from_cpio(bytes, pages.clone(), 1) {
         Ok(tree) => {
             check_tree(&tree)?;
             prop_assert_eq!(tree.pages_in_use() as usize, pages.live());
@@ -386,7 +386,7 @@ proptest! {
         }
 
         let pages = HeapPages::with_limit(usize::MAX);
-        let tree = Tree::from_cpio(&bytes, pages.clone()).map_err(|error| TestCaseError::fail(error.to_string()))?;
+        let tree = Tree::from_cpio(&bytes, pages.clone(), 1).map_err(|error| TestCaseError::fail(error.to_string()))?;
         check_tree(&tree)?;
         let mut expected_pages = 0;
         for entry in &entries {
@@ -451,7 +451,7 @@ proptest! {
     #[test]
     fn hard_links_round_trip(files in hard_linked_files(), data_everywhere in any::<bool>()) {
         let (bytes, _) = archive(&hard_link_headers(&files, data_everywhere));
-        let tree = Tree::from_cpio(&bytes, HeapPages::with_limit(usize::MAX)).map_err(|error| TestCaseError::fail(error.to_string()))?;
+        let tree = Tree::from_cpio(&bytes, HeapPages::with_limit(usize::MAX), 1).map_err(|error| TestCaseError::fail(error.to_string()))?;
         check_tree(&tree)?;
         for (file, (data, names)) in files.iter().enumerate() {
             let first = tree.lookup(tree.root(), format!("h{file}_0").as_bytes(), false).unwrap();
@@ -633,7 +633,7 @@ proptest! {
         calls in prop::collection::vec((call(), prop::bool::weighted(0.2)), 1..60),
     ) {
         let pages = HeapPages::with_limit(64);
-        let tree = Tree::new(pages.clone());
+        let tree = Tree::new(pages.clone(), 1);
         let mut cwd = tree.root().clone();
         for setup in [
             Call::Mkdir(b"a".to_vec(), 0o755),

@@ -38,8 +38,8 @@ pub fn text(file: SystemFile) -> String {
             }
         }
         SystemFile::Filesystems => {
-            for m in mounts::list() {
-                let _ = writeln!(s, "nodev\t{}", m.fs_type);
+            for fs_type in mounts::FILESYSTEMS {
+                let _ = writeln!(s, "nodev\t{fs_type}");
             }
         }
         SystemFile::Enosys => {
@@ -99,16 +99,22 @@ pub fn text(file: SystemFile) -> String {
 /// /proc/mounts (and /proc/PID/mounts): "SOURCE PATH TYPE OPTIONS 0 0".
 pub fn mounts(s: &mut String) {
     for m in mounts::list() {
-        let _ = writeln!(s, "{} {} {} {} 0 0", m.source, m.path, m.fs_type, m.options);
+        let path = String::from_utf8_lossy(&m.path);
+        let _ = writeln!(s, "{} {path} {} {}{} 0 0", m.source, m.fs_type, m.mount_options, m.fs_options);
     }
 }
 
 /// /proc/PID/mountinfo: "ID PARENT MAJOR:MINOR ROOT PATH OPTIONS - TYPE SOURCE
 /// SUPER_OPTIONS", the root file system being mount 1 (its parent 0).
 pub fn mountinfo(s: &mut String) {
-    for (index, m) in mounts::list().iter().enumerate() {
-        let (id, parent) = (index + 1, if index == 0 { 0 } else { m.parent + 1 });
-        let _ = writeln!(s, "{id} {parent} 0:{} / {} rw - {} {} {}", m.device, m.path, m.fs_type, m.source, m.options);
+    for m in mounts::list() {
+        let path = String::from_utf8_lossy(&m.path);
+        let options = format!("{}{}", if m.mount_options.starts_with("ro") { "ro" } else { "rw" }, m.fs_options);
+        let _ = writeln!(
+            s,
+            "{} {} 0:{} / {path} {} - {} {} {options}",
+            m.id, m.parent, m.device, m.mount_options, m.fs_type, m.source
+        );
     }
 }
 
@@ -119,5 +125,8 @@ pub fn kernel_param(param: KernelParam) -> String {
         KernelParam::Osrelease => format!("{}\n", uts::RELEASE),
         KernelParam::Ostype => format!("{}\n", uts::SYSNAME),
         KernelParam::PidMax => format!("{PID_MAX}\n"),
+        // Linux's 2 (stack, mmap base, vDSO, PIE and heap randomized), 0 with
+        // `norandmaps`.
+        KernelParam::RandomizeVaSpace => format!("{}\n", if crate::config::get().randomize { 2 } else { 0 }),
     }
 }

@@ -19,7 +19,7 @@ fn now(sec: i64) -> Timestamp {
 
 fn new_tree(page_limit: usize) -> (Arc<HeapPages>, Tree) {
     let pages = HeapPages::with_limit(page_limit);
-    (pages.clone(), Tree::new(pages))
+    (pages.clone(), Tree::new(pages, 1))
 }
 
 fn tree() -> Tree {
