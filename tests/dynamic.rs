@@ -11,9 +11,6 @@ use std::time::Duration;
 
 use kestrel::{Boot, INIT_ENV, OrLog, build_dir, run_ktest};
 
-/// What init's environment holds in Kestrel (kernel/src/main.rs); the host run gets
-/// the same.
-
 /// The program's own lines in `output`.
 fn dyn_lines(output: &str) -> Vec<&str> {
     output.lines().filter(|line| line.starts_with("dyn: ")).collect()
