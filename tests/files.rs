@@ -46,7 +46,7 @@ fn dev_null_zero_full_random() {
 
 #[test]
 fn ten_thousand_files_leak_no_frames() {
-    let log = run_ktest("fileleak", "-- --exact");
+    let log = run_ktest("fileleak", "norandmaps -- --exact");
     assert!(log.contains("free memory + own resident memory: "), "{log}");
 }
 

@@ -91,7 +91,7 @@ fn mremap_grows_shrinks_and_moves_as_on_linux() {
 
 #[test]
 fn shared_memory_is_shared_as_on_linux_and_every_frame_returns() {
-    let log = kestrel::run_ktest("shm", "-- --exact");
+    let log = kestrel::run_ktest("shm", "norandmaps -- --exact");
     assert!(log.contains("past the end of a file: SIGBUS"), "{log}");
     assert!(log.contains("the shared mapping's permissions: Some(\"rw-s\")"), "{log}");
     assert!(log.contains("shared memory churn:"), "{log}");

@@ -139,7 +139,7 @@ fn a_fork_bomb_that_exhausts_memory_leaves_the_shell_usable() {
 /// round lets the kernel's tables reach their size.
 #[test]
 fn killing_a_fork_bomb_returns_every_frame() {
-    let log = run_ktest("forkbomb", "-- start --kill --exact --rounds 2 --max-depth 12");
+    let log = run_ktest("forkbomb", "norandmaps -- start --kill --exact --rounds 2 --max-depth 12");
     assert!(log.contains("fork failed with EAGAIN"), "{log}");
     assert_kernel_survived(&log);
 }
@@ -149,6 +149,6 @@ fn killing_a_fork_bomb_returns_every_frame() {
 /// grew by), exactly in the second round.
 #[test]
 fn memory_of_closed_pipes_comes_back() {
-    let log = run_ktest("pipefill", "-- --exact");
+    let log = run_ktest("pipefill", "norandmaps -- --exact");
     assert!(log.contains("2036 pipes hold 133 MB"), "{log}");
 }

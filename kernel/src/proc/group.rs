@@ -4,16 +4,15 @@
 //! real-time alarm, the signals sent to the process as a whole, and the status it
 //! ends with. One object per process, referenced by each of its tasks; its lock is
 //! taken only under the process table's (interrupts off).
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 
 use creds::Credentials;
-use kabi::SigInfo;
 use spin::Mutex;
 
 use crate::time::cputime::GroupTime;
 
 use super::limits::Limits;
+use super::pending::Pending;
 use super::process::Pid;
 
 #[derive(Debug, Clone, Default)]
@@ -30,9 +29,8 @@ pub struct ThreadGroup {
     pub alarm_at: Option<u64>,
     pub alarm_interval: u64,
     /// Signals sent to the process, pending until one of its threads that does
-    /// not block them takes them, and their details.
-    pub pending: u64,
-    pub pending_info: BTreeMap<u8, SigInfo>,
+    /// not block them takes them.
+    pub pending: Pending,
     /// The status the whole group ends with, once exit_group or a fatal signal
     /// has asked for it.
     pub exit_status: Option<i32>,

@@ -683,9 +683,9 @@ pub fn change_action(number: u32, new: Option<kabi::SigAction>) -> kabi::SigActi
         if ignored {
             let bit = 1u64 << (number - 1);
             let tgid = me.tgid;
-            me.group().pending &= !bit;
+            me.group().pending.discard(bit);
             for p in t.procs.values_mut().filter(|p| p.tgid == tgid) {
-                p.signals.pending &= !bit;
+                p.signals.pending.discard(bit);
             }
         }
         previous

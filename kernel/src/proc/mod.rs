@@ -10,6 +10,7 @@ pub mod lifecycle;
 pub mod limits;
 pub mod memory;
 pub mod oom;
+mod pending;
 pub mod process;
 pub mod signal;
 pub mod table;

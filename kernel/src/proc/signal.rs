@@ -14,7 +14,6 @@
 //!
 //! The handler starts with rdi = signal, rsi = &siginfo, rdx = &ucontext and
 //! rsp = sp, where (sp + 8) is 16-byte aligned, as after a call.
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 
 use kabi::signal::{
@@ -32,13 +31,13 @@ use crate::mm::address_space::AddressSpace;
 use crate::mm::user;
 use crate::task::scheduler as task;
 
+use super::pending::Pending;
 use super::process::{Pid, Process};
 
 /// Number of signals (1..=64).
 pub const SIGNALS: usize = 64;
 /// si_code values.
 const SI_USER: i32 = 0;
-const SI_KERNEL: i32 = 0x80;
 /// Bytes of the fxsave image in a frame.
 const FPU_STATE_SIZE: u64 = 512;
 /// Bytes below the user stack pointer that leaf functions may use (red zone).
@@ -55,12 +54,10 @@ pub type Handlers = Arc<Mutex<[SigAction; SIGNALS]>>;
 pub struct Signals {
     /// Signals sent to this thread (tgkill, faults); those sent to the process
     /// wait in its `ThreadGroup`.
-    pub pending: u64,
+    pub pending: Pending,
     pub mask: u64,
     handlers: Handlers,
     pub alt_stack: SigAltStack,
-    /// Details of pending signals that carry them (faults, SIGCHLD).
-    pub info: BTreeMap<u8, SigInfo>,
     /// The mask to restore when the next handler returns (set by rt_sigsuspend).
     pub saved_mask: Option<u64>,
 }
@@ -68,11 +65,10 @@ pub struct Signals {
 impl Default for Signals {
     fn default() -> Self {
         Self {
-            pending: 0,
+            pending: Pending::default(),
             mask: 0,
             handlers: Arc::new(Mutex::new([SigAction::default(); SIGNALS])),
             alt_stack: SigAltStack { ss_flags: SS_DISABLE, ..SigAltStack::default() },
-            info: BTreeMap::new(),
             saved_mask: None,
         }
     }
@@ -108,7 +104,7 @@ impl Signals {
         let handlers = if share_handlers { self.handlers.clone() } else { Arc::new(Mutex::new(*self.handlers.lock())) };
         let alt_stack =
             if share_memory { SigAltStack { ss_flags: SS_DISABLE, ..SigAltStack::default() } } else { self.alt_stack };
-        Self { pending: 0, mask: self.mask, handlers, alt_stack, info: BTreeMap::new(), saved_mask: None }
+        Self { pending: Pending::default(), mask: self.mask, handlers, alt_stack, saved_mask: None }
     }
 
     /// Whether `signal` would be thrown away on arrival (SIG_IGN, or ignored by
@@ -148,33 +144,18 @@ impl Signals {
 /// The next signal `p` would act on: its own pending ones first, then those sent
 /// to its process, that it does not block.
 pub fn next_deliverable(p: &Process) -> Option<Signal> {
-    p.signals.first_unblocked(p.signals.pending).or_else(|| p.signals.first_unblocked(p.group().pending))
+    p.signals.first_unblocked(p.signals.pending.set()).or_else(|| p.signals.first_unblocked(p.group().pending.set()))
 }
 
 /// Signals pending for `p` (its own and its process's).
 pub fn pending_set(p: &Process) -> u64 {
-    p.signals.pending | p.group().pending
+    p.signals.pending.set() | p.group().pending.set()
 }
 
 /// Take the lowest pending signal of `p` in `mask`, its own before its
 /// process's (Linux's dequeue_signal), with its details.
 pub fn take_pending(p: &mut Process, mask: u64) -> Option<SigInfo> {
-    let own = p.signals.pending & mask;
-    let (number, info) = if own != 0 {
-        let number = own.trailing_zeros() as u8 + 1;
-        p.signals.pending &= !(1 << (number - 1));
-        (number, p.signals.info.remove(&number))
-    } else {
-        let mut group = p.group();
-        let shared = group.pending & mask;
-        if shared == 0 {
-            return None;
-        }
-        let number = shared.trailing_zeros() as u8 + 1;
-        group.pending &= !(1 << (number - 1));
-        (number, group.pending_info.remove(&number))
-    };
-    Some(info.unwrap_or(SigInfo { si_signo: i32::from(number), si_code: SI_KERNEL, ..SigInfo::default() }))
+    p.signals.pending.take(mask).or_else(|| p.group().pending.take(mask))
 }
 
 /// Mark `signal` pending on `p` (unless `discards` says it goes), with `info`,
@@ -186,13 +167,12 @@ pub fn post(p: &mut Process, signal: Signal, info: SigInfo) -> bool {
         p.continue_if_stopped();
     }
     let cancelled = cancelled_by(signal);
-    p.signals.pending &= !cancelled;
-    p.group().pending &= !cancelled;
+    p.signals.pending.discard(cancelled);
+    p.group().pending.discard(cancelled);
     if discards(p, signal) {
         return false;
     }
-    p.signals.pending |= bit(signal);
-    p.signals.info.insert(signal as u8, info);
+    p.signals.pending.add(signal, info);
     signalfd::signal_posted();
     let deliverable = p.signals.mask & bit(signal) == 0 || signal == Signal::SIGKILL;
     if deliverable {
@@ -227,12 +207,11 @@ fn cancelled_by(signal: Signal) -> u64 {
 /// posted to every thread instead (kill does so).
 pub fn post_to_group(p: &mut Process, receiver: Option<Pid>, signal: Signal, info: SigInfo) {
     let mut group = p.group();
-    group.pending &= !cancelled_by(signal);
+    group.pending.discard(cancelled_by(signal));
     if discards(p, signal) {
         return;
     }
-    group.pending |= bit(signal);
-    group.pending_info.insert(signal as u8, info);
+    group.pending.add(signal, info);
     signalfd::signal_posted();
     if let Some(tid) = receiver {
         task::set_signal_pending(tid, true);

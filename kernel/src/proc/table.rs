@@ -40,7 +40,7 @@ pub fn with_current<R>(f: impl FnOnce(&mut Process) -> R) -> R {
         let p = t.procs.get_mut(&tid).expect("current task in the process table");
         let result = f(p);
         task::set_signal_pending(tid, next_deliverable(p).is_some());
-        if p.group().pending & p.signals.mask != 0 {
+        if p.group().pending.set() & p.signals.mask != 0 {
             let tgid = p.tgid;
             for other in t.live_threads(tgid).filter(|q| q.pid != tid) {
                 task::set_signal_pending(other.pid, next_deliverable(other).is_some());
