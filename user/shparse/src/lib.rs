@@ -6,9 +6,12 @@
 //! directory listings), so all of it is tested on the host.
 //!
 //! The language is POSIX.1-2017's shell command language (XCU chapter 2).
+pub mod arith;
 pub mod ast;
+pub mod expand;
 pub mod glob;
 pub mod parse;
+pub mod pattern;
 
 pub use parse::word_is_name as is_name;
 pub use parse::{ParseError, Parser, parse, parse_with};
