@@ -39,6 +39,21 @@ pub fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
     io::Error::last_os_error()
 }
 
+/// access(2): whether this process may access `path` as `mode` says (`R_OK`,
+/// `W_OK`, `X_OK`).
+pub fn can_access(path: &str, mode: c_int) -> bool {
+    CString::new(path).is_ok_and(|path| {
+        // SAFETY: `path` is a NUL-terminated string alive for the call.
+        unsafe { libc::access(path.as_ptr(), mode) == 0 }
+    })
+}
+
+/// Whether this process runs as root (effective user 0).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
 /// umask(2): sets the file mode creation mask and returns the old one.
 pub fn umask(mask: u32) -> u32 {
     // SAFETY: umask takes a plain integer and cannot fail.

@@ -111,6 +111,11 @@ impl Parser {
         self.source.line
     }
 
+    /// Whether nothing but blanks is left to read.
+    pub fn is_empty(&self) -> bool {
+        self.source.is_empty()
+    }
+
     /// Drops the rest of the text (after a syntax error at the prompt).
     pub fn discard(&mut self) {
         self.source.discard();

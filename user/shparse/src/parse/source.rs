@@ -43,6 +43,11 @@ impl Source {
         self.base.push_str(text);
     }
 
+    /// Whether nothing but blanks is left to read.
+    pub fn is_empty(&self) -> bool {
+        self.ahead().all(char::is_whitespace)
+    }
+
     pub fn mark(&self) -> Mark {
         Mark { pos: self.pos, line: self.line, frames: self.frames.clone(), transcript: self.transcript.len() }
     }
