@@ -40,11 +40,14 @@ fn word_start(line: &str, cursor: usize) -> usize {
     start
 }
 
-/// Whether a word starting at `start` is in command position: first in the line
-/// or after `|`, `&` or `;`.
+/// Whether a word starting at `start` is in command position: first in the line,
+/// after `|`, `&`, `;` or `(`, or after a reserved word that a command follows.
 fn is_command_position(line: &str, start: usize) -> bool {
     let before = line[..start].trim_end();
-    before.is_empty() || before.ends_with(['|', '&', ';', '('])
+    let last_word = before.rsplit([' ', '\t']).next().unwrap_or_default();
+    before.is_empty()
+        || before.ends_with(['|', '&', ';', '('])
+        || ["then", "do", "else", "elif", "if", "while", "until", "{", "!"].contains(&last_word)
 }
 
 fn escape(name: &str) -> String {
@@ -166,13 +169,16 @@ mod tests {
         assert!(is_command_position("a; b", 3));
         assert!(!is_command_position("echo x", 5));
         assert!(!is_command_position("cat > f", 6));
+        assert!(is_command_position("if true; then ec", 14));
+        assert!(is_command_position("while ", 6));
+        assert!(!is_command_position("for i in ", 9));
     }
 
     #[test]
     fn commands_come_from_builtins_and_path() {
         let root = tree("commands");
         assert_eq!(complete(&root, "ech"), (0, vec!["echo".to_string()]));
-        assert_eq!(complete(&root, "ex"), (0, vec!["exit".into(), "exit-code".into(), "export".into()]));
+        assert_eq!(complete(&root, "ex"), (0, vec!["exec".into(), "exit".into(), "exit-code".into(), "export".into()]));
         assert_eq!(complete(&root, "no"), (0, vec![]), "not executable");
         assert_eq!(complete(&root, "ls | ec"), (5, vec!["echo".into()]));
         fs::remove_dir_all(root).unwrap();
