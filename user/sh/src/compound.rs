@@ -24,7 +24,7 @@ impl Shell {
                 self.run_list(list);
                 self.status
             }
-            Compound::Subshell(list) => self.run_subshell_here(list, &[]),
+            Compound::Subshell(list) => self.spawn("", false, |shell| shell.run_subshell_here(list, &[])),
             Compound::If { branches, otherwise } => self.run_if(branches, otherwise.as_ref()),
             Compound::Loop { until, condition, body } => self.run_loop(*until, condition, body),
             Compound::For { name, words, body } => self.run_for(name, words.as_deref(), body),

@@ -104,7 +104,7 @@ impl Shell {
             }
             vars.export("PWD");
         }
-        for (name, value) in [("PS2", "> "), ("PS4", "+ "), ("OPTIND", "1")] {
+        for (name, value) in [("IFS", " \t\n"), ("PS2", "> "), ("PS4", "+ "), ("OPTIND", "1")] {
             let _ = vars.set(name, value);
         }
         let _ = vars.set("PPID", &std::os::unix::process::parent_id().to_string());
@@ -293,11 +293,12 @@ impl Shell {
     pub fn run_text(&mut self, text: &str) -> i32 {
         let mut parser = Parser::new(text);
         parser.finish();
-        self.status = 0;
+        let mut ran = false;
         loop {
             let aliases = &self.aliases;
             match parser.next_command(&|name: &str| aliases.get(name).cloned()) {
                 Ok(Some(list)) => {
+                    ran |= !list.items.is_empty();
                     self.run_list(&list);
                     if self.flow.is_some() {
                         break;
@@ -309,6 +310,9 @@ impl Shell {
                     break;
                 }
             }
+        }
+        if !ran {
+            self.status = 0;
         }
         self.status
     }

@@ -65,17 +65,6 @@ impl Shell {
         let _ = ulib::fd::write_all(2, line.as_bytes());
     }
 
-    /// Sets `assignments` for good; `false` after reporting a read-only one.
-    fn assign_all(&mut self, assignments: &[(String, String)]) -> bool {
-        for (name, value) in assignments {
-            if let Err(message) = self.assign(name, value) {
-                self.fatal(message, 1);
-                return false;
-            }
-        }
-        true
-    }
-
     /// Sets `assignments` (exported) until [`Shell::unassign`] puts back what they were.
     fn assign_for_now(&mut self, assignments: &[(String, String)]) -> Result<Vec<(String, Option<Var>)>, String> {
         let mut saved = Vec::with_capacity(assignments.len());
@@ -115,24 +104,39 @@ impl Shell {
         let Some(argv) = self.fields(&command.words) else {
             return self.status;
         };
-        let Some(assignments) = self.assignment_values(command) else {
-            return self.status;
+        let special = argv.first().and_then(|name| Builtin::named(name)).filter(|builtin| builtin.is_special());
+        if argv.is_empty() || special.is_some() {
+            // Assignments that stay are made left to right, each seeing the last.
+            for assignment in &command.assignments {
+                let Some(value) = self.string(&assignment.value) else {
+                    return self.status;
+                };
+                self.trace(&[(assignment.name.clone(), value.clone())], &[]);
+                if let Err(message) = self.assign(&assignment.name, &value) {
+                    return self.fatal(message, 1);
+                }
+            }
+        }
+        let Some(name) = argv.first() else {
+            return match self.redirect(&command.redirects, true) {
+                Ok(saved) => {
+                    self.restore(saved);
+                    self.substitution_status.unwrap_or(0)
+                }
+                Err(message) => self.fail(message, 1),
+            };
+        };
+        let assignments = if special.is_some() {
+            Vec::new()
+        } else {
+            match self.assignment_values(command) {
+                Some(assignments) => assignments,
+                None => return self.status,
+            }
         };
         self.trace(&assignments, &argv);
-        let Some(name) = argv.first() else {
-            let saved = match self.redirect(&command.redirects, true) {
-                Ok(saved) => saved,
-                Err(message) => return self.fail(message, 1),
-            };
-            let assigned = self.assign_all(&assignments);
-            self.restore(saved);
-            return if assigned { self.substitution_status.unwrap_or(0) } else { 1 };
-        };
         match self.find(name) {
             Found::Special(builtin) => {
-                if !self.assign_all(&assignments) {
-                    return 1;
-                }
                 let keep = builtin == Builtin::Exec;
                 let saved = match self.redirect(&command.redirects, !keep) {
                     Ok(saved) => saved,

@@ -192,7 +192,9 @@ impl<E: Env> Expander<'_, E> {
             Part::Text(text) => self.builder.literal(text),
             Part::Quoted(text) => self.builder.quoted(text),
             Part::Double(inner) => {
-                if inner.is_empty() {
+                // `"$@"` alone may make no field; anything else in quotes makes one.
+                let at = |part: &Part| matches!(part, Part::Param(param) if param.name == "@");
+                if !inner.iter().any(at) {
                     self.builder.quoted("");
                 }
                 self.parts(inner, true)?;

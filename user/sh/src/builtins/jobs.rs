@@ -8,11 +8,30 @@ use crate::shell::{PROGRAM, STATUS_USAGE, Shell};
 
 impl Shell {
     pub(super) fn jobs_builtin(&mut self, args: &[String]) -> i32 {
-        if !args.is_empty() {
-            return self.fail("jobs: usage: jobs", STATUS_USAGE);
-        }
-        let listing = self.jobs.listing();
+        let listing = match args {
+            [] => self.jobs.listing(),
+            [pids] if pids == "-p" => self.jobs.pids().iter().map(|pid| pid.to_string()).collect(),
+            _ => return self.fail("jobs: usage: jobs [-p]", STATUS_USAGE),
+        };
         self.print_lines("jobs", listing)
+    }
+
+    /// `kill -l status...`: the names of the signals (a status above 128 names
+    /// the signal that killed).
+    fn signal_names(&mut self, statuses: &[String]) -> i32 {
+        let mut names = Vec::new();
+        for status in statuses {
+            let name = status
+                .parse::<i32>()
+                .ok()
+                .map(|number| if number > 128 { number - 128 } else { number })
+                .and_then(ulib::process::signal_name);
+            match name {
+                Some(name) => names.push(name.to_string()),
+                None => return self.fail(format_args!("kill: {status}: invalid signal specification"), 1),
+            }
+        }
+        self.print_lines("kill", names)
     }
 
     pub(super) fn fg(&mut self, args: &[String]) -> i32 {
@@ -61,6 +80,7 @@ impl Shell {
     pub(super) fn kill(&mut self, args: &[String]) -> i32 {
         let (name, targets) = match args {
             [list] if list == "-l" => return self.print_lines("kill", SIGNAL_NAMES.iter().map(|name| name.to_string())),
+            [list, statuses @ ..] if list == "-l" => return self.signal_names(statuses),
             [flag, name, targets @ ..] if flag == "-s" => (name.as_str(), targets),
             [option, targets @ ..] if option.starts_with('-') && option != "--" && option.len() > 1 => {
                 (&option[1..], targets)

@@ -200,7 +200,7 @@ impl Grammar<'_, '_> {
                 }
                 (_, '\\') => {
                     source.bump();
-                    let next = source.peek();
+                    let next = source.raw_peek();
                     let escapes = |next: char| match mode {
                         Mode::Unquoted | Mode::ParamWord { double: false } => true,
                         Mode::Double => matches!(next, '$' | '`' | '"' | '\\'),
@@ -209,7 +209,7 @@ impl Grammar<'_, '_> {
                     };
                     match next {
                         Some(next) if escapes(next) => {
-                            source.bump();
+                            source.raw_bump();
                             parts.push_char(next, true);
                         }
                         _ => parts.push_char('\\', quoted || next.is_none()),
@@ -386,7 +386,7 @@ impl Grammar<'_, '_> {
                 }
                 '\\' => {
                     source.bump();
-                    match source.bump() {
+                    match source.raw_bump() {
                         Some(char) => parts.push_char(char, true),
                         None => return Err(ParseError::Incomplete),
                     }
@@ -418,9 +418,9 @@ impl Grammar<'_, '_> {
         loop {
             match source.bump() {
                 Some('`') => break,
-                Some('\\') => match source.peek() {
+                Some('\\') => match source.raw_peek() {
                     Some(next) if matches!(next, '$' | '`' | '\\') || (in_double && next == '"') => {
-                        source.bump();
+                        source.raw_bump();
                         text.push(next);
                     }
                     _ => text.push('\\'),
