@@ -183,7 +183,10 @@ mod tests {
         let stdin = invocation(&["-sh", "-s", "a", "b"]).unwrap();
         assert!(stdin.login && stdin.script.is_none());
         assert_eq!(stdin.args, strings(&["a", "b"]));
-        assert_eq!(invocation(&["sh", "-o", "nounset", "+o", "xtrace"]).unwrap().options, vec![('u', true), ('x', false)]);
+        assert_eq!(
+            invocation(&["sh", "-o", "nounset", "+o", "xtrace"]).unwrap().options,
+            vec![('u', true), ('x', false)]
+        );
         assert!(invocation(&["sh", "-c"]).is_err());
         assert!(invocation(&["sh", "-z"]).is_err());
         assert!(invocation(&["sh", "-o", "nope"]).is_err());

@@ -96,7 +96,9 @@ impl Shell {
                 Ok(from) => fd::dup2(from, redirect.fd),
                 Err(_) => return Err(format!("{number}: Bad file descriptor number")),
             },
-            (op, path) => open(op, path, self.options.is_set('C')).and_then(|file| fd::install(file.into(), redirect.fd)),
+            (op, path) => {
+                open(op, path, self.options.is_set('C')).and_then(|file| fd::install(file.into(), redirect.fd))
+            }
         };
         result.map_err(|err| match err.raw_os_error() {
             Some(libc::EEXIST) => format!("{target}: cannot overwrite existing file"),

@@ -56,11 +56,8 @@ impl Shell {
         if !self.options.is_set('x') {
             return;
         }
-        let words: Vec<String> = assignments
-            .iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .chain(argv.iter().cloned())
-            .collect();
+        let words: Vec<String> =
+            assignments.iter().map(|(name, value)| format!("{name}={value}")).chain(argv.iter().cloned()).collect();
         let line = format!("{}{}\n", self.expand_prompt("PS4"), words.join(" "));
         let _ = ulib::fd::write_all(2, line.as_bytes());
     }
@@ -146,12 +143,12 @@ impl Shell {
                 self.restore(saved);
                 status
             }
-            Found::Function(body) => self.with_assignments(&assignments, &command.redirects, |shell| {
-                shell.call_function(&body, &argv)
-            }),
-            Found::Builtin(builtin) => self.with_assignments(&assignments, &command.redirects, |shell| {
-                shell.run_builtin(builtin, &argv)
-            }),
+            Found::Function(body) => {
+                self.with_assignments(&assignments, &command.redirects, |shell| shell.call_function(&body, &argv))
+            }
+            Found::Builtin(builtin) => {
+                self.with_assignments(&assignments, &command.redirects, |shell| shell.run_builtin(builtin, &argv))
+            }
             Found::Program if last => match self.redirect(&command.redirects, false) {
                 Ok(_) => self.exec_program(&argv, &assignments),
                 Err(message) => self.fail(message, 1),

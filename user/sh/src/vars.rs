@@ -106,10 +106,7 @@ impl Vars {
 
     /// `set`'s listing: `NAME='value'` for every variable with a value, sorted.
     pub fn listing(&self) -> Vec<String> {
-        self.map
-            .iter()
-            .filter_map(|(name, var)| Some(format!("{name}={}", quote(var.value.as_deref()?))))
-            .collect()
+        self.map.iter().filter_map(|(name, var)| Some(format!("{name}={}", quote(var.value.as_deref()?)))).collect()
     }
 
     /// `export -p` or `readonly -p`: `PREFIX NAME='value'` for each variable so marked.

@@ -70,10 +70,18 @@ pub fn eval(text: &str, vars: &mut dyn ArithVars) -> Result<i64, String> {
 
 /// The binary operators by precedence level, loosest first (from `||` down to
 /// `* / %`).
-const LEVELS: [&[&str]; 10] =
-    [&["||"], &["&&"], &["|"], &["^"], &["&"], &["==", "!="], &["<", "<=", ">", ">="], &["<<", ">>"], &["+", "-"], &[
-        "*", "/", "%",
-    ]];
+const LEVELS: [&[&str]; 10] = [
+    &["||"],
+    &["&&"],
+    &["|"],
+    &["^"],
+    &["&"],
+    &["==", "!="],
+    &["<", "<=", ">", ">="],
+    &["<<", ">>"],
+    &["+", "-"],
+    &["*", "/", "%"],
+];
 
 impl<'a> Evaluator<'a, '_> {
     fn error(&self, what: &str) -> String {
@@ -94,14 +102,16 @@ impl<'a> Evaluator<'a, '_> {
             self.pos += length;
             self.token = Token::Number(number);
         } else if first.is_ascii_alphabetic() || first == '_' {
-            let length = trimmed.find(|char: char| !char.is_ascii_alphanumeric() && char != '_').unwrap_or(trimmed.len());
+            let length =
+                trimmed.find(|char: char| !char.is_ascii_alphanumeric() && char != '_').unwrap_or(trimmed.len());
             self.token = Token::Name(&trimmed[..length]);
             self.pos += length;
         } else if first == ')' {
             self.pos += 1;
             self.token = Token::Op(")");
         } else {
-            let op = OPERATORS.iter().find(|op| trimmed.starts_with(**op)).ok_or_else(|| self.error("expecting primary"))?;
+            let op =
+                OPERATORS.iter().find(|op| trimmed.starts_with(**op)).ok_or_else(|| self.error("expecting primary"))?;
             self.pos += op.len();
             self.token = Token::Op(op);
         }

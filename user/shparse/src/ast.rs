@@ -147,7 +147,10 @@ pub enum Command {
     Simple(Simple),
     Compound(Compound, Vec<Redirect>),
     /// `name() compound-command [redirections]`
-    Function { name: String, body: std::rc::Rc<FunctionBody> },
+    Function {
+        name: String,
+        body: std::rc::Rc<FunctionBody>,
+    },
 }
 
 /// Commands joined by `|`, optionally negated by `!`.

@@ -41,4 +41,3 @@ pub fn run(args: Vec<OsString>) -> u8 {
     let result = out.write_all(&output).map(|()| status);
     cli::finish(PROGRAM, out, result)
 }
-

@@ -79,7 +79,9 @@ impl Shell {
     /// gets SIGCONT, so that it can act on the signal.
     pub(super) fn kill(&mut self, args: &[String]) -> i32 {
         let (name, targets) = match args {
-            [list] if list == "-l" => return self.print_lines("kill", SIGNAL_NAMES.iter().map(|name| name.to_string())),
+            [list] if list == "-l" => {
+                return self.print_lines("kill", SIGNAL_NAMES.iter().map(|name| name.to_string()));
+            }
             [list, statuses @ ..] if list == "-l" => return self.signal_names(statuses),
             [flag, name, targets @ ..] if flag == "-s" => (name.as_str(), targets),
             [option, targets @ ..] if option.starts_with('-') && option != "--" && option.len() > 1 => {

@@ -60,8 +60,14 @@ impl Files for RealFiles {
             };
         };
         match op {
-            "-nt" => left.mtime() > right.mtime() || (left.mtime() == right.mtime() && left.mtime_nsec() > right.mtime_nsec()),
-            "-ot" => left.mtime() < right.mtime() || (left.mtime() == right.mtime() && left.mtime_nsec() < right.mtime_nsec()),
+            "-nt" => {
+                left.mtime() > right.mtime()
+                    || (left.mtime() == right.mtime() && left.mtime_nsec() > right.mtime_nsec())
+            }
+            "-ot" => {
+                left.mtime() < right.mtime()
+                    || (left.mtime() == right.mtime() && left.mtime_nsec() < right.mtime_nsec())
+            }
             _ => left.dev() == right.dev() && left.ino() == right.ino(),
         }
     }

@@ -41,11 +41,23 @@ pub fn getopts_step(optstring: &str, args: &[String], index: usize, place: usize
         });
     };
     if !spec[at + option.len_utf8()..].starts_with(':') {
-        return Some(GetoptsStep { option: option.into(), argument: None, index: next_index, place: next_place, complaint: None });
+        return Some(GetoptsStep {
+            option: option.into(),
+            argument: None,
+            index: next_index,
+            place: next_place,
+            complaint: None,
+        });
     }
     if place + 1 < chars.len() {
         let argument: String = chars[place + 1..].iter().collect();
-        return Some(GetoptsStep { option: option.into(), argument: Some(argument), index: index + 1, place: 1, complaint: None });
+        return Some(GetoptsStep {
+            option: option.into(),
+            argument: Some(argument),
+            index: index + 1,
+            place: 1,
+            complaint: None,
+        });
     }
     match args.get(index) {
         Some(argument) => Some(GetoptsStep {
@@ -219,7 +231,8 @@ impl Shell {
         let [optstring, name, operands @ ..] = args else {
             return self.fail("getopts: usage: getopts optstring var [arg]", STATUS_USAGE);
         };
-        let operands = if operands.is_empty() { self.args.get(1..).unwrap_or_default().to_vec() } else { operands.to_vec() };
+        let operands =
+            if operands.is_empty() { self.args.get(1..).unwrap_or_default().to_vec() } else { operands.to_vec() };
         let optind = self.vars.get("OPTIND").unwrap_or("1").to_string();
         let (seen, place) = self.getopts_place.clone();
         let place = if seen == optind { place } else { 1 };
@@ -266,8 +279,14 @@ mod tests {
         words.iter().map(|word| word.to_string()).collect()
     }
 
-    fn step(optstring: &str, words: &[&str], index: usize, place: usize) -> Option<(String, Option<String>, usize, usize)> {
-        getopts_step(optstring, &args(words), index, place).map(|step| (step.option, step.argument, step.index, step.place))
+    fn step(
+        optstring: &str,
+        words: &[&str],
+        index: usize,
+        place: usize,
+    ) -> Option<(String, Option<String>, usize, usize)> {
+        getopts_step(optstring, &args(words), index, place)
+            .map(|step| (step.option, step.argument, step.index, step.place))
     }
 
     #[test]

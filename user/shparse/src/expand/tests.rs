@@ -126,13 +126,14 @@ fn parameter_operators() {
     assert_eq!(fields("${NOPE:-d} ${EMPTY:-d} ${EMPTY-d} ${A:-d}"), ["d", "d", "one"]);
     assert_eq!(fields("${NOPE:+x} ${EMPTY:+x} ${EMPTY+x} ${A:+x}"), ["x", "x"]);
     assert_eq!(fields("${NOPE:-a b} \"${NOPE:-a b}\""), ["a", "b", "a b"]);
-    assert_eq!(fields("${PATH#*/} ${PATH##*/} ${PATH%.*} ${PATH%%.*}"), [
-        "usr/lib/file.tar.gz",
-        "file.tar.gz",
-        "/usr/lib/file.tar",
-        "/usr/lib/file"
-    ]);
-    assert_eq!(fields("${PATH#\"*\"} \"${STAR%\".rs\"}\" ${STAR%\"*\".rs} \"${PATH##*/}\""), ["/usr/lib/file.tar.gz", "*", "file.tar.gz"]);
+    assert_eq!(
+        fields("${PATH#*/} ${PATH##*/} ${PATH%.*} ${PATH%%.*}"),
+        ["usr/lib/file.tar.gz", "file.tar.gz", "/usr/lib/file.tar", "/usr/lib/file"]
+    );
+    assert_eq!(
+        fields("${PATH#\"*\"} \"${STAR%\".rs\"}\" ${STAR%\"*\".rs} \"${PATH##*/}\""),
+        ["/usr/lib/file.tar.gz", "*", "file.tar.gz"]
+    );
 }
 
 #[test]

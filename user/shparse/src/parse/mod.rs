@@ -34,9 +34,9 @@ impl ParseError {
     pub fn line(&self) -> usize {
         match self {
             ParseError::Incomplete => 1,
-            ParseError::Unexpected { line, .. } | ParseError::BadSubstitution { line } | ParseError::Other { line, .. } => {
-                *line
-            }
+            ParseError::Unexpected { line, .. }
+            | ParseError::BadSubstitution { line }
+            | ParseError::Other { line, .. } => *line,
         }
     }
 }

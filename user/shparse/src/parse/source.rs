@@ -78,11 +78,7 @@ impl Source {
 
     /// The characters ahead, raw, across the alias frames and then the text.
     fn ahead(&self) -> impl Iterator<Item = char> + '_ {
-        self.frames
-            .iter()
-            .rev()
-            .flat_map(|frame| frame.text[frame.pos..].chars())
-            .chain(self.base[self.pos..].chars())
+        self.frames.iter().rev().flat_map(|frame| frame.text[frame.pos..].chars()).chain(self.base[self.pos..].chars())
     }
 
     pub fn raw_peek(&self) -> Option<char> {

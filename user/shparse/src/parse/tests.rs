@@ -197,7 +197,10 @@ fn parameters() {
         tree("echo ${x:-a b} ${x-y} ${x:=1} ${x?no} ${x:+$y}"),
         "[echo ${x:-a b} ${x-y} ${x:=1} ${x?no} ${x:+${y}}]"
     );
-    assert_eq!(tree("echo ${#x} ${#} ${x%.*} ${x%%/*} ${x#a} ${x##*/}"), "[echo ${#x} ${#} ${x%.*} ${x%%/*} ${x#a} ${x##*/}]");
+    assert_eq!(
+        tree("echo ${#x} ${#} ${x%.*} ${x%%/*} ${x#a} ${x##*/}"),
+        "[echo ${#x} ${#} ${x%.*} ${x%%/*} ${x#a} ${x##*/}]"
+    );
     assert_eq!(tree("echo ${x:-'a}'} ${x:-\"}\"}"), "[echo ${x:-'a}'} ${x:-\"'}'\"}]");
     assert_eq!(tree("echo \"${x:-'a'}\" \"${x#'a'}\""), "[echo \"${x:-''a''}\" \"${x#'a'}\"]");
     assert_eq!(tree("echo ${x:-~/a}"), "[echo ${x:-~/a}]");

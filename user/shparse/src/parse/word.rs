@@ -340,7 +340,9 @@ impl Grammar<'_, '_> {
         let colon = char == ':';
         let char = if colon { source.bump().ok_or(ParseError::Incomplete)? } else { char };
         let op = match char {
-            '}' if !colon => return Ok(Part::Param(Box::new(Param { name, op: ParamOp::Plain, word: Word::default() }))),
+            '}' if !colon => {
+                return Ok(Part::Param(Box::new(Param { name, op: ParamOp::Plain, word: Word::default() })));
+            }
             '-' => ParamOp::Default { colon },
             '=' => ParamOp::Assign { colon },
             '?' => ParamOp::Error { colon },
