@@ -4,7 +4,7 @@
 use shparse::ast::{Compound, List, Redirect};
 use shparse::pattern;
 
-use crate::shell::{Flow, Shell};
+use crate::shell::{Flow, STATUS_USAGE, Shell};
 
 /// What a loop does after its body ran.
 enum Next {
@@ -17,7 +17,7 @@ impl Shell {
     pub fn run_compound(&mut self, compound: &Compound, redirects: &[Redirect]) -> i32 {
         let saved = match self.redirect(redirects, true) {
             Ok(saved) => saved,
-            Err(message) => return self.fail(message, 1),
+            Err(message) => return self.fail(message, STATUS_USAGE),
         };
         let status = match compound {
             Compound::Group(list) => {
@@ -38,7 +38,7 @@ impl Shell {
     /// In a forked child: `( list )` with its redirections, then its status.
     pub fn run_subshell_here(&mut self, list: &List, redirects: &[Redirect]) -> i32 {
         if let Err(message) = self.redirect(redirects, false) {
-            return self.fail(message, 1);
+            return self.fail(message, STATUS_USAGE);
         }
         self.run_list(list);
         self.exit_status()
@@ -117,7 +117,7 @@ impl Shell {
         self.loops += 1;
         for value in values {
             if let Err(message) = self.assign(name, &value) {
-                status = self.fatal(message, 1);
+                status = self.fatal(message, STATUS_USAGE);
                 break;
             }
             self.run_list(body);

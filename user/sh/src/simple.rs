@@ -110,7 +110,7 @@ impl Shell {
                 };
                 self.trace(&[(assignment.name.clone(), value.clone())], &[]);
                 if let Err(message) = self.assign(&assignment.name, &value) {
-                    return self.fatal(message, 1);
+                    return self.fatal(message, STATUS_USAGE);
                 }
             }
         }
@@ -120,7 +120,7 @@ impl Shell {
                     self.restore(saved);
                     self.substitution_status.unwrap_or(0)
                 }
-                Err(message) => self.fail(message, 1),
+                Err(message) => self.fail(message, STATUS_USAGE),
             };
         };
         let assignments = if special.is_some() {
@@ -137,7 +137,7 @@ impl Shell {
                 let keep = builtin == Builtin::Exec;
                 let saved = match self.redirect(&command.redirects, !keep) {
                     Ok(saved) => saved,
-                    Err(message) => return self.fatal(message, 1),
+                    Err(message) => return self.fatal(message, STATUS_USAGE),
                 };
                 let status = self.run_builtin(builtin, &argv);
                 self.restore(saved);
@@ -151,7 +151,7 @@ impl Shell {
             }
             Found::Program if last => match self.redirect(&command.redirects, false) {
                 Ok(_) => self.exec_program(&argv, &assignments),
-                Err(message) => self.fail(message, 1),
+                Err(message) => self.fail(message, STATUS_USAGE),
             },
             Found::Program => {
                 let redirects = &command.redirects;
@@ -159,7 +159,7 @@ impl Shell {
                     Ok(_) => shell.exec_program(&argv, &assignments),
                     Err(message) => {
                         report(PROGRAM, message);
-                        1
+                        STATUS_USAGE
                     }
                 })
             }
@@ -175,7 +175,7 @@ impl Shell {
     ) -> i32 {
         let saved_vars = match self.assign_for_now(assignments) {
             Ok(saved) => saved,
-            Err(message) => return self.fatal(message, 1),
+            Err(message) => return self.fatal(message, STATUS_USAGE),
         };
         let status = match self.redirect(redirects, true) {
             Ok(saved) => {
@@ -183,7 +183,7 @@ impl Shell {
                 self.restore(saved);
                 status
             }
-            Err(message) => self.fail(message, 1),
+            Err(message) => self.fail(message, STATUS_USAGE),
         };
         self.unassign(saved_vars);
         status

@@ -96,8 +96,8 @@ fn redirections_of_builtins_are_undone() {
 fn redirection_errors() {
     let (out, err, status) = sh("cat < /nonexistent; echo $?");
     assert_eq!(err, "sh: /nonexistent: No such file or directory\n");
-    assert_eq!((out.as_str(), status), ("1\n", 0));
-    assert_eq!(sh("pwd > /nonexistent/x; echo $? >&2").1, "sh: /nonexistent/x: No such file or directory\n1\n");
+    assert_eq!((out.as_str(), status), ("2\n", 0));
+    assert_eq!(sh("pwd > /nonexistent/x; echo $? >&2").1, "sh: /nonexistent/x: No such file or directory\n2\n");
     assert_eq!(sh("echo x >&7").1, "sh: 7: Bad file descriptor\n");
     let directory = scratch("redirect-target");
     let cd = format!("cd {} && ", directory.display());

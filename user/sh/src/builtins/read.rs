@@ -98,7 +98,7 @@ impl Shell {
         let ifs = self.vars.get("IFS").unwrap_or(" \t\n").to_string();
         for (name, value) in args.iter().zip(split_line(&line, &ifs, args.len())) {
             if let Err(message) = self.assign(name, &value) {
-                return self.fail(format_args!("read: {message}"), 1);
+                return self.fail(format_args!("read: {message}"), STATUS_USAGE);
             }
         }
         if ended { 0 } else { 1 }

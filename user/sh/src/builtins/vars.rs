@@ -6,8 +6,8 @@ use shparse::is_name;
 use crate::options::Options;
 use crate::shell::{STATUS_USAGE, Shell};
 
-/// One step of `getopts`: what it sets the variable, OPTARG and OPTIND to, and
-/// where in the argument the next option is; `None` at the end of the options.
+/// One step of `getopts`: what it sets the variable, OPTARG (`None`: unset) and
+/// OPTIND to, and where in the argument the next option is.
 #[derive(Debug, PartialEq, Eq)]
 pub struct GetoptsStep {
     pub option: String,
@@ -43,7 +43,7 @@ pub fn getopts_step(optstring: &str, args: &[String], index: usize, place: usize
     if !spec[at + option.len_utf8()..].starts_with(':') {
         return Some(GetoptsStep {
             option: option.into(),
-            argument: None,
+            argument: Some(String::new()),
             index: next_index,
             place: next_place,
             complaint: None,
@@ -97,7 +97,7 @@ impl Shell {
             if let Some(value) = value
                 && let Err(message) = self.vars.set(variable, value)
             {
-                return self.fatal(format_args!("{name}: {message}"), 1);
+                return self.fatal(format_args!("{name}: {message}"), STATUS_USAGE);
             }
             if readonly {
                 self.vars.make_readonly(variable);
@@ -118,7 +118,7 @@ impl Shell {
             if functions {
                 self.functions.remove(name);
             } else if let Err(message) = self.vars.unset(name) {
-                return self.fatal(format_args!("unset: {message}"), 1);
+                return self.fatal(format_args!("unset: {message}"), STATUS_USAGE);
             }
         }
         0
@@ -292,8 +292,8 @@ mod tests {
     #[test]
     fn options_one_by_one() {
         let words = ["-ab", "-c", "x", "-cy", "file"];
-        assert_eq!(step("abc:", &words, 1, 1), Some(("a".into(), None, 1, 2)));
-        assert_eq!(step("abc:", &words, 1, 2), Some(("b".into(), None, 2, 1)));
+        assert_eq!(step("abc:", &words, 1, 1), Some(("a".into(), Some(String::new()), 1, 2)));
+        assert_eq!(step("abc:", &words, 1, 2), Some(("b".into(), Some(String::new()), 2, 1)));
         assert_eq!(step("abc:", &words, 2, 1), Some(("c".into(), Some("x".into()), 4, 1)));
         assert_eq!(step("abc:", &words, 4, 1), Some(("c".into(), Some("y".into()), 5, 1)));
         assert_eq!(step("abc:", &words, 5, 1), None);
