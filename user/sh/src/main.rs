@@ -95,11 +95,14 @@ fn stdin_shell(args: Vec<String>, force_interactive: bool) -> io::Result<Shell> 
     let stdin = File::from(io::stdin().as_fd().try_clone_to_owned()?);
     let modes = Termios::get(0);
     if modes.is_err() && !force_interactive {
-        return Ok(Shell::new(args, Input::Stream(stdin)));
+        let mut shell = Shell::new(args, Input::Stream(stdin));
+        let _ = shell.options.set('s', true);
+        return Ok(shell);
     }
     let history_file = history::file(env::var("HOME").ok().as_deref());
     let editor = Editor::new(history_file.as_deref().map(history::load).unwrap_or_default());
     let mut shell = Shell::new(args, Input::Terminal { editor, stdin });
+    let _ = shell.options.set('s', true);
     shell.interactive = true;
     let _ = shell.options.set('i', true);
     shell.terminal_modes = modes.ok();

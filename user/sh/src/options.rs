@@ -1,18 +1,19 @@
 //! The shell's options, as `set -e` or `set -o errexit` turns them on and `$-`
 //! shows them.
 
-/// The options by letter and long name, in `$-` order.
-const OPTIONS: [(char, &str); 10] = [
+/// The options by letter and long name, in dash's `$-` order.
+const OPTIONS: [(char, &str); 11] = [
+    ('u', "nounset"),
     ('a', "allexport"),
     ('C', "noclobber"),
-    ('e', "errexit"),
-    ('f', "noglob"),
-    ('i', "interactive"),
-    ('m', "monitor"),
-    ('n', "noexec"),
-    ('u', "nounset"),
     ('v', "verbose"),
     ('x', "xtrace"),
+    ('s', "stdin"),
+    ('n', "noexec"),
+    ('m', "monitor"),
+    ('i', "interactive"),
+    ('f', "noglob"),
+    ('e', "errexit"),
 ];
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -53,17 +54,19 @@ impl Options {
 
     /// `set -o`: each option and whether it is on.
     pub fn listing(&self) -> Vec<String> {
-        OPTIONS
+        let options = OPTIONS
             .iter()
-            .map(|&(letter, name)| format!("{name:<16}{}", if self.is_set(letter) { "on" } else { "off" }))
-            .collect()
+            .rev()
+            .map(|&(letter, name)| format!("{name:<16}{}", if self.is_set(letter) { "on" } else { "off" }));
+        std::iter::once("Current option settings".to_string()).chain(options).collect()
     }
 
     /// `set +o`: commands that set the options as they are.
     pub fn commands(&self) -> Vec<String> {
         OPTIONS
             .iter()
-            .filter(|&&(letter, _)| letter != 'i')
+            .rev()
+            .filter(|&&(letter, _)| letter != 'i' && letter != 's')
             .map(|&(letter, name)| format!("set {}o {name}", if self.is_set(letter) { '-' } else { '+' }))
             .collect()
     }
@@ -81,7 +84,7 @@ mod tests {
         options.set('u', true).unwrap();
         options.set('u', false).unwrap();
         assert!(options.is_set('e') && options.is_set('x') && !options.is_set('u'));
-        assert_eq!(options.flags(), "ex");
+        assert_eq!(options.flags(), "xe");
         assert!(options.set('z', true).is_err());
         assert!(Options::letter("nope").is_err());
         assert!(options.listing().contains(&"errexit         on".to_string()));

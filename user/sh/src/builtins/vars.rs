@@ -198,8 +198,8 @@ impl Shell {
     }
 
     fn set_option(&mut self, letter: char, on: bool) -> Result<(), String> {
-        if letter == 'i' {
-            return Err("-i: invalid option".into());
+        if letter == 'i' || letter == 's' {
+            return Err(format!("-{letter}: invalid option"));
         }
         self.options.set(letter, on)?;
         if letter == 'a' {
