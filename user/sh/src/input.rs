@@ -16,15 +16,13 @@ pub enum Input {
     Terminal { editor: Editor, stdin: File },
     /// Any other standard input.
     Stream(File),
-    /// A script's text (and its name, for messages), or `-c`'s: given a line at a
-    /// time (so that `set -v` shows each as it is read), the text left kept at
-    /// `rest`.
-    Text { name: Option<String>, text: String, rest: usize },
+    /// A script's text (and its name, for messages), or `-c`'s: given whole once.
+    Text { name: Option<String>, text: Option<String> },
 }
 
 impl Input {
     pub fn text(name: Option<String>, text: &str) -> Self {
-        Input::Text { name, text: text.into(), rest: 0 }
+        Input::Text { name, text: Some(text.into()) }
     }
 }
 
@@ -40,15 +38,7 @@ impl Shell {
     /// Reads a line, prompting with `prompt` on a terminal.
     pub fn read_line(&mut self, prompt: &str) -> Read {
         match &mut self.input {
-            Input::Text { text, rest, .. } => {
-                let left = &text[*rest..];
-                if left.is_empty() {
-                    return Read::Eof;
-                }
-                let length = left.find('\n').map_or(left.len(), |newline| newline + 1);
-                *rest += length;
-                Read::Line(left[..length].to_string())
-            }
+            Input::Text { text, .. } => text.take().map_or(Read::Eof, Read::Line),
             Input::Stream(stdin) => read_stream_line(stdin),
             Input::Terminal { editor, stdin } => {
                 if let Some(modes) = &self.terminal_modes {

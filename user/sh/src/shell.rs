@@ -1,6 +1,7 @@
 //! The shell's state and its main loop: read commands (from [`crate::input`]),
 //! one complete command at a time, asking for more lines (with PS2) while the
-//! parser says the command is incomplete, and run each ([`crate::run`]). Syntax
+//! parser says the command is incomplete, and run each ([`crate::run`]); `set -v`
+//! shows each command's text as it was read. Syntax
 //! and expansion errors end a non-interactive shell, as POSIX says.
 use std::collections::{BTreeMap, HashMap};
 use std::env;
@@ -188,6 +189,9 @@ impl Shell {
             }
             match self.next_command() {
                 Ok(Some(list)) => {
+                    if self.options.is_set('v') {
+                        let _ = ulib::fd::write_all(2, self.parser.last_text().as_bytes());
+                    }
                     if !self.options.is_set('n') || self.interactive {
                         self.run_list(&list);
                     }
@@ -247,12 +251,7 @@ impl Shell {
                     let prompt = if first { self.ps1() } else { self.expand_prompt("PS2") };
                     first = false;
                     match self.read_line(&prompt) {
-                        Read::Line(line) => {
-                            if self.options.is_set('v') {
-                                let _ = std::io::stderr().write_all(line.as_bytes());
-                            }
-                            self.parser.feed(&line);
-                        }
+                        Read::Line(line) => self.parser.feed(&line),
                         Read::Interrupted => {
                             self.status = STATUS_INTERRUPTED;
                             self.parser.discard();

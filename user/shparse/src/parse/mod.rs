@@ -84,6 +84,8 @@ pub struct Parser {
     heredocs: usize,
     /// The last alias ended with a blank: the next word may be an alias too.
     alias_blank: bool,
+    /// The text the last complete command was read from (for `set -v`).
+    last_text: String,
 }
 
 impl Parser {
@@ -109,6 +111,12 @@ impl Parser {
     /// line after the one it ended on).
     pub fn line(&self) -> usize {
         self.source.line
+    }
+
+    /// The text the last complete command was read from, line continuations
+    /// removed (what `set -v` shows).
+    pub fn last_text(&self) -> &str {
+        &self.last_text
     }
 
     /// Whether nothing but blanks is left to read.
@@ -140,7 +148,10 @@ impl Parser {
                 self.peeked = None;
                 self.alias_blank = alias_blank;
             }
-            Ok(_) => self.source.forget_read(),
+            Ok(_) => {
+                self.last_text = std::mem::take(&mut self.source.transcript);
+                self.source.forget_read();
+            }
             Err(_) => {}
         }
         result
