@@ -19,7 +19,8 @@ impl Dirs for Shell {
         let Ok(entries) = fs::read_dir(if dir.is_empty() { "." } else { dir }) else {
             return Vec::new();
         };
-        entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()).collect()
+        let names = entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok());
+        [".".to_string(), "..".to_string()].into_iter().chain(names).collect()
     }
 
     fn exists(&self, path: &str) -> bool {

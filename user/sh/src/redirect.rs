@@ -7,7 +7,6 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::os::unix::fs::OpenOptionsExt;
 
 use shparse::ast::{Redirect, RedirectOp};
 use ulib::diag::error_text;
@@ -34,7 +33,7 @@ fn open(op: RedirectOp, path: &str, noclobber: bool) -> io::Result<File> {
             if fs::metadata(path).is_ok_and(|metadata| metadata.is_file()) {
                 return Err(io::Error::from_raw_os_error(libc::EEXIST));
             }
-            options.write(true).create(true).custom_flags(libc::O_NOCTTY)
+            options.write(true).create(true)
         }
         _ => options.write(true).create(true).truncate(true),
     };

@@ -279,10 +279,4 @@ impl Shell {
             }
         }
     }
-
-    /// A usage error of a builtin: reported, status 2, and the end of a
-    /// non-interactive shell.
-    pub fn usage(&mut self, message: impl std::fmt::Display) -> i32 {
-        self.fatal(message, STATUS_USAGE)
-    }
 }

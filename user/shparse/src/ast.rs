@@ -106,8 +106,6 @@ pub struct Simple {
     pub assignments: Vec<Assignment>,
     pub words: Vec<Word>,
     pub redirects: Vec<Redirect>,
-    /// The line it starts on.
-    pub line: usize,
 }
 
 /// One `pattern | pattern) list ;;` of a `case`.

@@ -5,7 +5,8 @@
 /// Directory listings for [`glob`].
 pub trait Dirs {
     /// The names in `dir` (a path ending in `/`, or `""` for the current
-    /// directory), without `.` and `..`; none when it cannot be read.
+    /// directory), with `.` and `..` as readdir gives them; none when it cannot
+    /// be read.
     fn entries(&self, dir: &str) -> Vec<String>;
     /// Whether `path` names something (a trailing `/` asks for a directory).
     fn exists(&self, path: &str) -> bool;

@@ -231,21 +231,14 @@ impl<'p, 'a> Grammar<'p, 'a> {
                 Err(self.unexpected(&token))
             }
             Token::Word(word, raw) => {
-                let line = self.line();
                 self.next()?;
                 if *self.peek()? == Token::Op(Op::LeftParen) && assignment(&word).is_none() {
                     return self.function(raw);
                 }
-                Ok(Command::Simple(self.simple(Some(Token::Word(word, raw)), line)?))
+                Ok(Command::Simple(self.simple(Some(Token::Word(word, raw)))?))
             }
-            Token::IoNumber(_) => {
-                let line = self.line();
-                Ok(Command::Simple(self.simple(None, line)?))
-            }
-            Token::Op(op) if op.is_redirect() => {
-                let line = self.line();
-                Ok(Command::Simple(self.simple(None, line)?))
-            }
+            Token::IoNumber(_) => Ok(Command::Simple(self.simple(None)?)),
+            Token::Op(op) if op.is_redirect() => Ok(Command::Simple(self.simple(None)?)),
             token => Err(self.unexpected(&token)),
         }
     }
@@ -267,8 +260,8 @@ impl<'p, 'a> Grammar<'p, 'a> {
         Ok(Command::Function { name, body: Rc::new(FunctionBody { body, redirects }) })
     }
 
-    fn simple(&mut self, first: Option<Token>, line: usize) -> Result<Simple, ParseError> {
-        let mut command = Simple { line, ..Simple::default() };
+    fn simple(&mut self, first: Option<Token>) -> Result<Simple, ParseError> {
+        let mut command = Simple::default();
         let mut first = first;
         loop {
             let token = match first.take() {

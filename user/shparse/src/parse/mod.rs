@@ -107,12 +107,6 @@ impl Parser {
         self.source.finished
     }
 
-    /// The line the next command starts on (after [`Parser::next_command`], the
-    /// line after the one it ended on).
-    pub fn line(&self) -> usize {
-        self.source.line
-    }
-
     /// The text the last complete command was read from, line continuations
     /// removed (what `set -v` shows).
     pub fn last_text(&self) -> &str {
