@@ -22,6 +22,9 @@ use crate::vars::{Var, Vars};
 pub const STATUS_NOT_FOUND: i32 = 127;
 pub const STATUS_NOT_EXECUTABLE: i32 = 126;
 
+/// How deeply functions (and `.` scripts) may call each other, as in dash.
+pub const MAX_CALLS: usize = 1000;
+
 /// What a command name names.
 pub enum Found {
     Special(Builtin),
@@ -200,6 +203,9 @@ impl Shell {
 
     /// Calls a function with `argv`'s operands as its positional parameters.
     pub fn call_function(&mut self, body: &FunctionBody, argv: &[String]) -> i32 {
+        if self.calls >= MAX_CALLS {
+            return self.fatal(format_args!("Maximum function recursion depth ({MAX_CALLS}) reached"), STATUS_USAGE);
+        }
         let name = self.args.first().cloned().unwrap_or_default();
         let saved_args = std::mem::replace(&mut self.args, std::iter::once(name).chain(argv[1..].to_vec()).collect());
         let saved_loops = std::mem::take(&mut self.loops);

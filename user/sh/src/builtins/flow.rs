@@ -5,7 +5,7 @@ use std::path::Path;
 use ulib::diag::report_error;
 
 use crate::shell::{Flow, PROGRAM, STATUS_USAGE, Shell};
-use crate::simple::{STATUS_NOT_EXECUTABLE, STATUS_NOT_FOUND};
+use crate::simple::{MAX_CALLS, STATUS_NOT_EXECUTABLE, STATUS_NOT_FOUND};
 use crate::traps::trap_signal;
 
 /// A status operand (`exit n`, `return n`): its value modulo 256.
@@ -96,6 +96,9 @@ impl Shell {
             }
             None => return self.fatal(format_args!(".: {name}: not found"), STATUS_USAGE),
         };
+        if self.calls >= MAX_CALLS {
+            return self.fatal(format_args!("Maximum function recursion depth ({MAX_CALLS}) reached"), STATUS_USAGE);
+        }
         let saved_args = (args.len() > 1).then(|| {
             let zero = self.args.first().cloned().unwrap_or_default();
             std::mem::replace(&mut self.args, std::iter::once(zero).chain(args[1..].to_vec()).collect())

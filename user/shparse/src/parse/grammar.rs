@@ -15,6 +15,9 @@ use crate::ast::{
 
 /// Reserved words that end a list.
 const LIST_ENDS: [&str; 8] = ["then", "else", "elif", "fi", "do", "done", "esac", "}"];
+/// How deeply commands and words may nest (deeper text is refused rather than
+/// overflowing the stack).
+const MAX_DEPTH: usize = 200;
 /// Reserved words that start a compound command.
 const COMPOUND_STARTS: [&str; 6] = ["{", "if", "while", "until", "for", "case"];
 
@@ -28,6 +31,20 @@ pub(super) struct Grammar<'p, 'a> {
 impl<'p, 'a> Grammar<'p, 'a> {
     pub fn new(parser: &'p mut Parser, aliases: Aliases<'a>) -> Self {
         Self { parser, aliases, last_end: 0 }
+    }
+
+    /// Runs `parse` one nesting level deeper, refusing to go past [`MAX_DEPTH`].
+    pub(super) fn nested<T>(
+        &mut self,
+        parse: impl FnOnce(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<T, ParseError> {
+        if self.parser.depth >= MAX_DEPTH {
+            return Err(ParseError::Other { message: "nested too deeply".into(), line: self.line() });
+        }
+        self.parser.depth += 1;
+        let result = parse(self);
+        self.parser.depth -= 1;
+        result
     }
 
     pub(super) fn line(&self) -> usize {
@@ -222,7 +239,7 @@ impl<'p, 'a> Grammar<'p, 'a> {
         }
         let token = self.peek()?.clone();
         if token == Token::Op(Op::LeftParen) || COMPOUND_STARTS.iter().any(|keyword| token.is_keyword(keyword)) {
-            let compound = self.compound()?;
+            let compound = self.nested(Self::compound)?;
             let redirects = self.redirects()?;
             return Ok(Command::Compound(compound, redirects));
         }
@@ -255,7 +272,7 @@ impl<'p, 'a> Grammar<'p, 'a> {
         if token != Token::Op(Op::LeftParen) && !COMPOUND_STARTS.iter().any(|keyword| token.is_keyword(keyword)) {
             return Err(self.unexpected(&token));
         }
-        let body = self.compound()?;
+        let body = self.nested(Self::compound)?;
         let redirects = self.redirects()?;
         Ok(Command::Function { name, body: Rc::new(FunctionBody { body, redirects }) })
     }

@@ -86,6 +86,8 @@ pub struct Parser {
     alias_blank: bool,
     /// The text the last complete command was read from (for `set -v`).
     last_text: String,
+    /// How deeply the grammar is nested now.
+    depth: usize,
 }
 
 impl Parser {
@@ -135,6 +137,7 @@ impl Parser {
         self.pending.clear();
         self.bodies.clear();
         self.heredocs = 0;
+        self.depth = 0;
         let result = grammar::Grammar::new(self, aliases).complete_command();
         match &result {
             Err(ParseError::Incomplete) => {

@@ -333,6 +333,23 @@ fn syntax_errors() {
 }
 
 #[test]
+fn deep_nesting_is_refused() {
+    // Debug builds take far more stack per level than the release shell: the
+    // check runs on a thread with room for the levels allowed.
+    let check = || {
+        let deep = |open: &str, close: &str| format!("{}{}", open.repeat(5000), close.repeat(5000));
+        for source in
+            [deep("(", ")"), deep("{ ", "; }"), deep("echo $(", ")"), deep("echo \"${x:-", "}\""), deep("$((", "))")]
+        {
+            assert_eq!(error(&source), "syntax error: nested too deeply", "{}", &source[..20]);
+        }
+        let nested = format!("{}echo{}", "( ".repeat(150), " )".repeat(150));
+        assert!(parse(&nested).is_ok(), "150 levels are fine");
+    };
+    std::thread::Builder::new().stack_size(64 << 20).spawn(check).unwrap().join().unwrap();
+}
+
+#[test]
 fn incomplete_input() {
     for source in [
         "echo 'abc",

@@ -195,7 +195,7 @@ impl Grammar<'_, '_> {
                 }
                 (Mode::Unquoted | Mode::ParamWord { .. }, '"') => {
                     source.bump();
-                    let inner = self.scan(Mode::Double)?;
+                    let inner = self.nested(|grammar| grammar.scan(Mode::Double))?;
                     parts.0.push(Part::Double(inner.0));
                 }
                 (_, '\\') => {
@@ -246,22 +246,22 @@ impl Grammar<'_, '_> {
         match char {
             '{' => {
                 source.bump();
-                self.braced(quoted)
+                self.nested(|grammar| grammar.braced(quoted))
             }
             '(' if source.peek_at(1) == Some('(') => {
                 let mark = source.mark();
                 source.bump();
                 source.bump();
-                if let Some(parts) = self.arithmetic()? {
+                if let Some(parts) = self.nested(Self::arithmetic)? {
                     return Ok(Part::Arith(parts));
                 }
                 self.parser.source.reset(mark);
                 self.parser.source.bump();
-                Ok(Part::Command(Box::new(self.substitution()?)))
+                Ok(Part::Command(Box::new(self.nested(Self::substitution)?)))
             }
             '(' => {
                 source.bump();
-                Ok(Part::Command(Box::new(self.substitution()?)))
+                Ok(Part::Command(Box::new(self.nested(Self::substitution)?)))
             }
             char if is_name_start(char) => {
                 let mut name = String::new();
@@ -395,7 +395,7 @@ impl Grammar<'_, '_> {
                 }
                 '"' => {
                     source.bump();
-                    let inner = self.scan(Mode::Double)?;
+                    let inner = self.nested(|grammar| grammar.scan(Mode::Double))?;
                     parts.0.push(Part::Double(inner.0));
                 }
                 char => {
