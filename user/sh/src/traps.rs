@@ -83,6 +83,9 @@ impl Shell {
 
     /// Runs the traps of the signals that arrived since last time, keeping `$?`.
     pub fn run_pending_traps(&mut self) {
+        if self.traps.actions.is_empty() {
+            return;
+        }
         let pending: Vec<(i32, String)> = self
             .traps
             .actions

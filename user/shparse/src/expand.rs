@@ -335,8 +335,9 @@ impl<E: Env> Expander<'_, E> {
 /// The fields `words` expand to, after field splitting and pathname expansion.
 pub fn expand_fields<E: Env>(words: &[Word], env: &mut E) -> Result<Vec<String>, ExpandError> {
     let mut fields = Vec::new();
+    let separators = ifs(env);
     for word in words {
-        let builder = Builder::new(Mode::Fields, ifs(env));
+        let builder = Builder::new(Mode::Fields, separators.clone());
         let mut expander = Expander { env: &mut *env, builder };
         expander.parts(&word.0, false)?;
         for field in expander.builder.finish() {
