@@ -7,8 +7,12 @@ KERNEL_ELF    := target/$(KERNEL_TARGET)/kernel/kernel
 USER_BINDIR   := target/$(USER_TARGET)/release
 USER_PKGS     := $(notdir $(patsubst %/,%,$(wildcard user/*/)))
 CTEST_DIR     := $(BUILD)/ctests
-DEBS_DIR      := $(BUILD)/debs
-DEBS          := busybox-static bash-static
+# Debian packages: downloaded once into DEBS_DIR (shared by every BUILD).
+DEBS_DIR      := build/debs
+DEBIAN_ROOT   := $(BUILD)/debian-root
+DEBS          ?=
+TEST_DEBS     := busybox-static bash-static
+DEBIAN_TEST_DEBS := dash coreutils grep sed gawk less nano vim-tiny python3-minimal
 MEM           ?= 256M
 ARGS          ?=
 KVM           ?= 0
@@ -23,7 +27,7 @@ ifeq ($(KVM),1)
 QEMU_FLAGS += -enable-kvm -cpu host
 endif
 
-.PHONY: all deps kernel user ctests debs initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
+.PHONY: all deps kernel user ctests debs debian-image initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
 .DELETE_ON_ERROR:
 
 all: iso
@@ -43,16 +47,18 @@ user: deps
 ctests: deps
 	./scripts/build-ctests.sh $(CTEST_DIR)
 
-# Debian packages for the differential tests (tests/differential.rs), downloaded
-# once into $(DEBS_DIR); without them (no apt, offline) the image lacks them and
-# that test says so.
+# TEST_DEBS, static programs for the differential tests (tests/differential.rs);
+# without them (no apt, offline) the image lacks them and that test says so.
+# DEBS, Debian's programs for the image (`make iso DEBS="dash coreutils nano"`)
+# with the libraries they need, unpacked into $(DEBIAN_ROOT) (scripts/debian-root.sh).
 debs: deps
-	@./scripts/fetch-debs.sh $(DEBS_DIR) $(DEBS) || \
-		echo "warning: could not fetch $(DEBS); the image will not have them" >&2
+	@./scripts/fetch-debs.sh $(DEBS_DIR) $(TEST_DEBS) || \
+		echo "warning: could not fetch $(TEST_DEBS); the image will not have them" >&2
+	@./scripts/debian-root.sh $(DEBS_DIR) $(DEBIAN_ROOT) $(DEBS)
 
 initramfs: user ctests debs
 	@mkdir -p $(BUILD)
-	./scripts/mkinitramfs.sh $(USER_BINDIR) $(BUILD)/initramfs.cpio $(CTEST_DIR) $(DEBS_DIR)
+	./scripts/mkinitramfs.sh $(USER_BINDIR) $(BUILD)/initramfs.cpio $(CTEST_DIR) $(DEBS_DIR) $(DEBIAN_ROOT)
 
 iso: kernel initramfs
 	./iso.sh $(BUILD)/kernel.elf $(BUILD)/initramfs.cpio $(BUILD)/os.iso
@@ -89,7 +95,11 @@ test-host: deps
 	cargo test --workspace --exclude kestrel-kernel --exclude kestrel
 	cargo test -p kestrel --lib
 
-test-boot: iso
+# The image tests/debian.rs boots: Kestrel with DEBIAN_TEST_DEBS, in $(BUILD)/debian-image.
+debian-image: iso
+	$(MAKE) iso BUILD=$(BUILD)/debian-image CTEST_DIR=$(CTEST_DIR) DEBS="$(DEBIAN_TEST_DEBS)"
+
+test-boot: iso debian-image
 	cargo test -p kestrel --tests --no-fail-fast -- --test-threads=2
 
 lint: deps

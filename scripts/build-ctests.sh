@@ -5,6 +5,11 @@
 # ktest-unix and ktest-pty (eventfd.c, unix.c, pty.c, musl-gcc), and pty.c with
 # glibc as ktest-ptyglibc. mkinitramfs.sh puts
 # them in /bin; they run on the build host too.
+# Dynamically linked (build_dynamic): dynamic.c with musl (ktest-dynmusl) and
+# glibc (ktest-dynglibc, a PIE, and ktest-dynglibc-exec, not position
+# independent), and tests/guest-rust/dynamic.rs for the host's Rust target
+# (ktest-dynrust, glibc); the loaders and libraries they need go to OUTDIR/root
+# (host-libs.sh), which mkinitramfs.sh copies to the image's root.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
@@ -33,3 +38,15 @@ musl-gcc $cflags -o "$out/ktest-prctl" "$src/prctl.c"
 musl-gcc $cflags -o "$out/ktest-pty" "$src/pty.c"
 gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"
 musl-gcc $cflags -o "$out/ktest-mount" "$src/mount.c"
+
+build_dynamic() {
+    dynflags="-O2 -Wall -Wextra -Werror -pthread"
+    musl-gcc $dynflags -o "$out/ktest-dynmusl" "$src/dynamic.c"
+    gcc $dynflags -o "$out/ktest-dynglibc" "$src/dynamic.c"
+    gcc $dynflags -no-pie -o "$out/ktest-dynglibc-exec" "$src/dynamic.c"
+    (cd "$root" && ${RUSTC:-rustc} --edition 2024 -O -C strip=symbols --target x86_64-unknown-linux-gnu \
+        -o "$out/ktest-dynrust" tests/guest-rust/dynamic.rs)
+    rm -rf "$out/root"
+    "$root/scripts/host-libs.sh" "$out/root" "$out/ktest-dynmusl" "$out/ktest-dynglibc" "$out/ktest-dynrust"
+}
+build_dynamic

@@ -1,14 +1,21 @@
 #!/bin/sh
-# scripts/mkinitramfs.sh BINDIR OUT [EXTRADIR [DEBSDIR]]: the initramfs (cpio, newc)
+# scripts/mkinitramfs.sh BINDIR OUT [EXTRADIR [DEBSDIR [DEBIANROOT]]]: the initramfs (cpio, newc)
 # holding initramfs/, every user program built in BINDIR under /bin (their names
 # come from user/*: the package name for src/main.rs, the file name for each
 # src/bin/*.rs), every file of EXTRADIR under /bin too (the C test programs,
-# build-ctests.sh), init at /sbin/init, and a /bin/NAME -> kbox symlink for each
-# applet of the multi-call binary (the static binary runs on the build host too:
-# `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
+# build-ctests.sh) and its directory root/ at the image's root (the loaders and
+# libraries of the dynamically linked ones), init at /sbin/init, and a
+# /bin/NAME -> kbox symlink for each applet of the multi-call binary (the static
+# binary runs on the build host too: `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
 # there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
 # applet links: /bin is Kestrel's) with the script they run in the differential
-# tests at /usr/share/tests/busybox.sh.
+# tests at /usr/share/tests/busybox.sh. From DEBIANROOT (the Debian programs of
+# `make iso DEBS=...`, scripts/debian-root.sh), when not empty: its whole tree
+# (/usr, /etc, the /lib and /lib64 symlinks; Kestrel's own /lib and /lib64 are
+# merged into /usr first), where Debian's file replaces one of Kestrel's of the
+# same path (a Debian system's libraries stay whole) but in /etc, where
+# Kestrel's is kept (its accounts), either with a warning; and the scripts
+# tests/debian.rs runs with them in /usr/share/tests/debian/.
 # Everything is root's, but for the home directories of the users etc/passwd
 # names: each is packed once more, owned by its user, in an archive of its own
 # after the first (the kernel unpacks concatenated archives as Linux does, a
@@ -20,6 +27,7 @@ bindir=$1
 out=$(realpath -m "$2")
 extradir=${3:-}
 debsdir=${4:-}
+debianroot=${5:-}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp -a "$root/initramfs/." "$stage/"
@@ -38,6 +46,9 @@ if [ -n "$extradir" ]; then
     for file in "$extradir"/*; do
         [ -f "$file" ] && cp "$file" "$stage/bin/"
     done
+    if [ -d "$extradir/root" ]; then
+        cp -a "$extradir/root/." "$stage/"
+    fi
 fi
 for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
     if [ -n "$debsdir" ] && [ -f "$debsdir/$deb" ]; then
@@ -46,6 +57,31 @@ for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
         cp "$root/tests/differential/busybox.sh" "$stage/usr/share/tests/"
     fi
 done
+if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
+    # Merged /usr for Kestrel's files too: what it has in /lib or /lib64 (loaders
+    # and libraries for dynamically linked test programs) joins Debian's in /usr.
+    for dir in lib lib64; do
+        if [ -d "$stage/$dir" ] && [ ! -L "$stage/$dir" ]; then
+            mkdir -p "$stage/usr/$dir"
+            cp -a "$stage/$dir/." "$stage/usr/$dir/"
+            rm -rf "${stage:?}/$dir"
+        fi
+    done
+    (cd "$debianroot" && find . ! -type d) | while read -r file; do
+        if [ -e "$stage/$file" ] || [ -L "$stage/$file" ]; then
+            case $file in
+                ./etc/*) echo "mkinitramfs: ${file#.}: Kestrel's is kept, Debian's left out" >&2 ;;
+                *)
+                    echo "mkinitramfs: ${file#.}: Debian's replaces Kestrel's" >&2
+                    rm -f "$stage/$file"
+                    ;;
+            esac
+        fi
+    done
+    cp -a -n "$debianroot/." "$stage/"
+    mkdir -p "$stage/usr/share/tests/debian"
+    cp "$root"/tests/debian/* "$stage/usr/share/tests/debian/"
+fi
 if [ -f "$stage/bin/init" ]; then
     mv "$stage/bin/init" "$stage/sbin/init"
 fi

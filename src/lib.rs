@@ -13,6 +13,10 @@ pub const EXIT_SUCCESS: i32 = 33;
 /// The exit status for a kernel-reported failure (`(0x11 << 1) | 1`).
 pub const EXIT_FAILURE: i32 = 35;
 
+/// What init's environment holds in Kestrel (kernel/src/main.rs): differential
+/// tests give a program the same on the host.
+pub const INIT_ENV: [(&str, &str); 3] = [("HOME", "/"), ("PATH", "/bin:/sbin:/usr/bin:/usr/sbin"), ("TERM", "linux")];
+
 /// The build directory (`build/` in the workspace).
 pub fn build_dir() -> PathBuf {
     PathBuf::from(env!("KESTREL_BUILD_DIR"))
@@ -48,6 +52,8 @@ pub struct Boot {
     pub usb: bool,
     /// A GRUB menu entry booted instead of grub.cfg's own (scripts/args-disk.sh).
     pub grub_entry: Option<String>,
+    /// Another image than build/os.iso.
+    pub iso: Option<PathBuf>,
 }
 
 impl Boot {
@@ -59,7 +65,14 @@ impl Boot {
             cpu: None,
             usb: false,
             grub_entry: None,
+            iso: None,
         }
+    }
+
+    /// Boot `iso` instead of build/os.iso.
+    pub fn iso(mut self, iso: &Path) -> Self {
+        self.iso = Some(iso.to_path_buf());
+        self
     }
 
     pub fn memory(mut self, memory: &str) -> Self {
@@ -93,7 +106,7 @@ impl Boot {
         let scratch = tempfile::tempdir().expect("temporary directory");
         let args_img = scratch.path().join("args.img");
         make_args_disk(&args_img, &self.args, self.grub_entry.as_deref());
-        let iso = iso();
+        let iso = self.iso.clone().unwrap_or_else(iso);
         let monitor = scratch.path().join("monitor.sock");
         let mut cmd = Command::new("qemu-system-x86_64");
         cmd.args(["-m", &self.memory, "-display", "none", "-serial", "stdio", "-no-reboot"]);
@@ -419,6 +432,74 @@ pub mod session {
     /// Run one command line.
     pub fn run(m: &mut Machine, line: &str, expected: &str) {
         type_and_expect(m, &format!("{line}\n"), expected);
+    }
+}
+
+/// Differential scripts' output: each check prints `check NN name: LINE` lines,
+/// and two runs (Linux and Kestrel) must print the same lines for each check.
+pub mod checks {
+    /// A script's output as its checks in order: each label (`check NN name`) with
+    /// the lines it printed.
+    pub fn checks(output: &str) -> Vec<(&str, Vec<&str>)> {
+        let mut checks: Vec<(&str, Vec<&str>)> = Vec::new();
+        for line in output.lines().filter(|line| line.starts_with("check ")) {
+            let (label, text) = line.split_once(": ").unwrap_or((line, ""));
+            match checks.last_mut() {
+                Some((last, lines)) if *last == label => lines.push(text),
+                _ => checks.push((label, vec![text])),
+            }
+        }
+        checks
+    }
+
+    /// The lines check `label` printed, if it ran.
+    fn lines_of<'a>(checks: &'a [(&str, Vec<&str>)], label: &str) -> Option<&'a Vec<&'a str>> {
+        checks.iter().find(|(l, _)| *l == label).map(|(_, lines)| lines)
+    }
+
+    /// The checks whose lines differ (or that only one side printed), each with the
+    /// host's lines and Kestrel's; empty when the outputs agree.
+    pub fn differences(host: &str, guest: &str) -> String {
+        let (host, guest) = (checks(host), checks(guest));
+        let mut labels: Vec<&str> = host.iter().map(|(label, _)| *label).collect();
+        for (label, _) in &guest {
+            if !labels.contains(label) {
+                labels.push(label);
+            }
+        }
+        let mut report = String::new();
+        for label in labels {
+            let (on_host, on_guest) = (lines_of(&host, label), lines_of(&guest, label));
+            if on_host == on_guest {
+                continue;
+            }
+            report.push_str(label);
+            report.push('\n');
+            for (side, lines) in [("linux  ", on_host), ("kestrel", on_guest)] {
+                match lines {
+                    Some(lines) => lines.iter().for_each(|line| report.push_str(&format!("  {side} | {line}\n"))),
+                    None => report.push_str(&format!("  {side}   (no output)\n")),
+                }
+            }
+        }
+        report
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::differences;
+
+        #[test]
+        fn differences_name_each_differing_check() {
+            let host = "check 01 a: x\ncheck 02 b: y\ncheck 02 b: z\ndone\n";
+            let guest = "[ 1.0] INFO boot\ncheck 01 a: x\ncheck 02 b: y\n";
+            assert_eq!(differences(host, host), "");
+            assert_eq!(differences(host, guest), "check 02 b\n  linux   | y\n  linux   | z\n  kestrel | y\n");
+            assert_eq!(
+                differences(host, "check 01 a: x\n"),
+                "check 02 b\n  linux   | y\n  linux   | z\n  kestrel   (no output)\n"
+            );
+        }
     }
 }
 

@@ -132,6 +132,21 @@ fn the_ps2_keyboard_types_into_the_shell() {
 }
 
 #[test]
+fn long_lines_wrap_edit_in_the_middle_and_ctrl_r_finds_them() {
+    let mut m = shell();
+    // After the prompt "/ # " the line wraps at the 80th column, between "broken"
+    // and the end; the cursor goes back across that boundary to replace "broken".
+    let head = "echo first part of a long line that runs past the right margin broken";
+    let tail = " and on to the second row | tr a-z A-Z";
+    let keys = format!("{head}{tail}{}{}edited\r", "\x1b[D".repeat(tail.len()), "\x7f".repeat("broken".len()));
+    let output = "FIRST PART OF A LONG LINE THAT RUNS PAST THE RIGHT MARGIN EDITED AND ON TO THE SECOND ROW\n";
+    type_and_expect(&mut m, &keys, output);
+    type_and_expect(&mut m, "\x12margin ed\r", output);
+    run(&mut m, "PS1='\\u@\\h:\\w [!]\\$ '", "\nroot@kestrel:/ [");
+    run(&mut m, "cd /etc", "\nroot@kestrel:/etc [");
+}
+
+#[test]
 fn the_posix_language_works_at_the_prompt() {
     let mut m = shell();
     run(&mut m, "for i in 1 2 3; do echo n$i; done", "n1\nn2\nn3\n");

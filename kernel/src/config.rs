@@ -1,5 +1,6 @@
 //! The kernel's settings, from the command line GRUB passes: `init=PATH` (the
-//! first program, default /sbin/init), `test=NAME` (a boot-test mode), and the
+//! first program, default /sbin/init), `test=NAME` (a boot-test mode),
+//! `norandmaps` (no address-space layout randomization, as on Linux), and the
 //! words after `--` (init's arguments). Unknown options get a warning.
 use kcmdline::CommandLine;
 
@@ -10,9 +11,11 @@ pub struct Config {
     pub cmdline: &'static str,
     pub init: &'static str,
     pub test: Option<&'static str>,
+    /// Whether new programs get randomized addresses (not with `norandmaps`).
+    pub randomize: bool,
 }
 
-const KNOWN_OPTIONS: [&str; 2] = ["init", "test"];
+const KNOWN_OPTIONS: [&str; 3] = ["init", "test", "norandmaps"];
 
 static CONFIG: spin::Once<Config> = spin::Once::new();
 
@@ -24,13 +27,18 @@ pub fn init(cmdline: &'static str) -> &'static Config {
                 log::warn!("unknown kernel option '{}' ignored", opt.key);
             }
         }
-        Config { cmdline, init: parsed.value("init").unwrap_or(DEFAULT_INIT), test: parsed.value("test") }
+        Config {
+            cmdline,
+            init: parsed.value("init").unwrap_or(DEFAULT_INIT),
+            test: parsed.value("test"),
+            randomize: !parsed.has("norandmaps"),
+        }
     })
 }
 
 /// The settings; before `init` (very early faults) the defaults.
 pub fn get() -> Config {
-    CONFIG.get().copied().unwrap_or(Config { cmdline: "", init: DEFAULT_INIT, test: None })
+    CONFIG.get().copied().unwrap_or(Config { cmdline: "", init: DEFAULT_INIT, test: None, randomize: true })
 }
 
 /// init's argv[1..]: the words after `--`.

@@ -40,19 +40,11 @@ pub fn is_kernel_address(addr: u64) -> bool {
 /// (so the same ranges are EFAULT, EINVAL or ENOMEM as there).
 pub const USER_MIN: u64 = 0x40_0000;
 pub const USER_END: u64 = 0x7fff_ffff_f000;
-/// Static-PIE programs are loaded at this base.
-pub const USER_PIE_BASE: u64 = 0x5555_5555_4000;
-/// The main stack grows down from here, within a region of RLIMIT_STACK bytes
-/// (at most USER_STACK_LIMIT); pages are mapped as the program touches them.
-pub const USER_STACK_TOP: u64 = 0x7fff_ffff_f000;
-pub const USER_STACK_LIMIT: u64 = 8 << 20;
-/// Anonymous and file mappings are placed downwards from here, below the stack's
-/// limit and a gap.
-pub const USER_MMAP_TOP: u64 = USER_STACK_TOP - USER_STACK_LIMIT - (1 << 20);
-/// The vDSO's data page and image (`time::vdso`): halfway into the gap between
-/// the mmap area and the main stack of the default limit, touching neither (with
-/// a larger stack limit, at the top of the mmap area).
-pub const USER_VDSO_BASE: u64 = USER_MMAP_TOP + (512 << 10);
+/// Within user space each program gets Linux's layout (the `aslr` crate): the
+/// main stack below USER_END, the mmap area below it (with the interpreter, a
+/// static PIE and the vDSO at its top), a PIE at 2/3 of user space, each moved by
+/// a random amount unless the command line says `norandmaps`.
+const _: () = assert!(USER_END == aslr::TASK_SIZE);
 
 /// The legacy vsyscall page (Linux's VSYSCALL_ADDR): never mapped; a call into it
 /// is emulated (`syscall::vsyscall`).

@@ -142,10 +142,11 @@ fn start_init(config: &config::Config) {
     let path = config.init;
     let argv: Vec<Vec<u8>> = core::iter::once(path).chain(config::init_args()).map(|a| a.as_bytes().to_vec()).collect();
     let envp: Vec<Vec<u8>> =
-        ["HOME=/", "PATH=/bin:/sbin", "TERM=linux"].iter().map(|e| e.as_bytes().to_vec()).collect();
-    let started = fs::vfs::read_executable(&fs::vfs::root(), path.as_bytes()).and_then(|program| {
+        ["HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "TERM=linux"].iter().map(|e| e.as_bytes().to_vec()).collect();
+    let cwd = fs::vfs::root();
+    let started = fs::vfs::read_executable(&cwd, path.as_bytes()).and_then(|program| {
         let (stack, root) = (proc::limits::DEFAULT_STACK, creds::Credentials::ROOT);
-        let image = proc::exec::build(&program.data, &argv, &envp, path.as_bytes(), stack, root)?;
+        let image = proc::exec::build(&cwd, &program.data, &argv, &envp, path.as_bytes(), stack, root)?;
         let cmdline = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
         proc::lifecycle::spawn_init(image, cmdline, String::from_utf8_lossy(&program.path).into_owned())
     });

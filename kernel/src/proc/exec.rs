@@ -1,18 +1,23 @@
-//! execve's image building: the credentials the program runs with, validate the
-//! ELF (elf_plan), map its segments into a new address space, build the initial
-//! stack (user_stack), and only then let the caller commit. A bad file leaves the
-//! calling process untouched (as xv6's exec).
+//! execve's image building: the credentials the program runs with, the
+//! program's ELF and, for a dynamically linked one, its interpreter (the path in
+//! its PT_INTERP, elf_plan), the layout of the new address space (aslr:
+//! randomized unless the command line says `norandmaps`), both objects' segments
+//! mapped into a new address space, the initial stack (user_stack), and only then
+//! let the caller commit. A bad file leaves the calling process untouched (as
+//! xv6's exec).
 use alloc::vec::Vec;
 
+use aslr::{Draws, Layout};
 use creds::Credentials;
-use elf_plan::{Limits, LoadPlan};
+use elf_plan::{Elf, Extent, Limits, LoadPlan, PlanError, Role};
 use kabi::Errno;
 use kabi::auxv::*;
 use kabi::fs::{S_ISGID, S_ISUID, S_IXGRP};
 
 use crate::arch::paging::{Access, PAGE_SIZE};
-use crate::arch::random;
-use crate::layout::{USER_END, USER_MIN, USER_PIE_BASE, USER_STACK_TOP};
+use crate::arch::{cpuid, random};
+use crate::fs::vfs::{self, Node};
+use crate::layout::{USER_END, USER_MIN};
 use crate::mm::address_space::AddressSpace;
 use crate::mm::shared::Area;
 use crate::mm::{phys, user};
@@ -43,13 +48,40 @@ pub fn credentials_for(caller: &Credentials, file: &ramfs::Metadata, grant: bool
     creds
 }
 
-const LIMITS: Limits = Limits { user_min: USER_MIN, user_max: USER_STACK_TOP - (64 << 20), pie_base: USER_PIE_BASE };
+/// The layout of a new program: randomized unless the command line says
+/// `norandmaps`.
+fn layout(stack_limit: u64) -> Layout {
+    let draws = || Draws {
+        stack: random::next_u64(),
+        stack_pointer: random::next_u64(),
+        mmap: random::next_u64(),
+        pie: random::next_u64(),
+        brk: random::next_u64(),
+    };
+    Layout::new(stack_limit, crate::config::get().randomize.then(draws))
+}
+
+/// Where a position-independent object goes in the mmap area: the highest place
+/// below `top` with room for it at its alignment (Linux's top-down search).
+fn top_down(space: &AddressSpace, extent: Extent, top: u64) -> Result<u64, Errno> {
+    let room = extent.room().ok_or(Errno::ENOMEM)?;
+    let gap = space.regions().find_gap(room, USER_MIN, top).ok_or(Errno::ENOMEM)?;
+    Ok(extent.start_in(gap))
+}
 
 /// Build the image of `file` started with `argv` and `envp`, with a main stack
 /// of `stack_limit` bytes (RLIMIT_STACK), to run with `creds` (which the
 /// auxiliary vector tells the C library: ids, and AT_SECURE for a set-user-ID or
-/// set-group-ID program).
+/// set-group-ID program). A program with PT_INTERP starts in its interpreter,
+/// found from `cwd` if the path is relative, as Linux's open_exec: the errors are
+/// Linux's (ENOEXEC for a bad PT_INTERP, the lookup's error such as ENOENT, EIO for
+/// an interpreter too short for an ELF header, ELIBBAD for one that is not an
+/// x86-64 ELF executable). The interpreter's own PT_INTERP is ignored, as Linux
+/// ignores it. Placement, as Linux's load_elf_binary: an ET_EXEC program at its
+/// addresses, a PIE with an interpreter at the layout's PIE base, the interpreter
+/// and a static PIE (an ET_DYN program without one) at the top of the mmap area.
 pub fn build(
+    cwd: &Node,
     file: &[u8],
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
@@ -57,19 +89,70 @@ pub fn build(
     stack_limit: u64,
     creds: Credentials,
 ) -> Result<Image, Errno> {
-    let plan = elf_plan::plan(file, LIMITS).map_err(|e| e.errno())?;
+    let as_program = |e: PlanError| e.errno(Role::Program);
+    let as_interpreter = |e: PlanError| e.errno(Role::Interpreter);
+    let program = Elf::parse(file).map_err(as_program)?;
+    let interpreter_file = match program.interpreter().map_err(as_program)? {
+        // Linux looks the path up as a name of the kernel's own, where an empty
+        // one is the current directory.
+        Some(path) => Some(vfs::read_executable(cwd, if path.is_empty() { b"." } else { path })?.data),
+        None => None,
+    };
+    let interpreter = interpreter_file
+        .as_deref()
+        .map(|file| Elf::parse(file).map(|elf| (elf, file)))
+        .transpose()
+        .map_err(as_interpreter)?;
+
+    let layout = layout(stack_limit);
     let mut space = AddressSpace::new().map_err(|_| Errno::ENOMEM)?;
+    let limits = Limits { user_min: USER_MIN, user_max: layout.stack_bottom, pie_base: 0 };
+    let pie_base = match (program.is_dyn(), &interpreter) {
+        (false, _) => 0,
+        (true, Some(_)) => program.extent().map_err(as_program)?.align_down(layout.pie_base),
+        (true, None) => top_down(&space, program.extent().map_err(as_program)?, layout.mmap_top)?,
+    };
+    let plan = program.plan(Limits { pie_base, ..limits }).map_err(as_program)?;
     load_segments(&mut space, &plan, file)?;
-    let mut memory = UserMemory::new(&mut space, plan.brk_start, stack_limit);
-    let vdso = crate::time::vdso::map_into(&mut space)?;
+    // A static PIE's heap is moved out of the mmap area, where it is loaded.
+    let brk_start = if program.is_dyn() && interpreter.is_none() {
+        layout.static_pie_heap_start()
+    } else {
+        layout.heap_start(plan.brk_start)
+    };
+
+    let (entry, interpreter_base) = match &interpreter {
+        Some((interpreter, interpreter_file)) => {
+            let pie_base = match interpreter.is_dyn() {
+                true => top_down(&space, interpreter.extent().map_err(as_interpreter)?, layout.mmap_top)?,
+                false => 0,
+            };
+            let interp_plan = interpreter.plan(Limits { pie_base, ..limits }).map_err(as_interpreter)?;
+            // An ET_EXEC interpreter linked where the program lies cannot load.
+            if interp_plan.page_ranges().iter().any(|range| !space.regions().is_free(range.start, range.end)) {
+                return Err(Errno::ELIBBAD);
+            }
+            load_segments(&mut space, &interp_plan, interpreter_file)?;
+            (interp_plan.entry, interp_plan.base)
+        }
+        None => (plan.entry, 0),
+    };
+
+    let mut memory = UserMemory::new(&mut space, &layout, brk_start);
+    let vdso = crate::time::vdso::map_into(&mut space, layout.mmap_top)?;
     let mut random_bytes = [0u8; 16];
     random::fill(&mut random_bytes);
+    // Linux's order (create_elf_tables); user_stack adds AT_RANDOM, AT_EXECFN and
+    // AT_PLATFORM.
     let auxv = [
+        (AT_SYSINFO_EHDR, vdso),
+        (AT_HWCAP, cpuid::hwcap()),
+        (AT_PAGESZ, PAGE_SIZE),
+        (AT_CLKTCK, 100),
         (AT_PHDR, plan.phdr_addr),
         (AT_PHENT, plan.phent),
         (AT_PHNUM, plan.phnum),
-        (AT_PAGESZ, PAGE_SIZE),
-        (AT_BASE, 0),
+        (AT_BASE, interpreter_base),
         (AT_FLAGS, 0),
         (AT_ENTRY, plan.entry),
         (AT_UID, u64::from(creds.user.real)),
@@ -77,9 +160,8 @@ pub fn build(
         (AT_GID, u64::from(creds.group.real)),
         (AT_EGID, u64::from(creds.group.effective)),
         (AT_SECURE, u64::from(creds.is_set_id())),
-        (AT_CLKTCK, 100),
-        (AT_HWCAP, 0),
-        (AT_SYSINFO_EHDR, vdso),
+        // No ring-3 MWAIT, and FSGSBASE is not enabled for user mode.
+        (AT_HWCAP2, 0),
     ];
     let input = user_stack::StackInput {
         argv,
@@ -87,14 +169,14 @@ pub fn build(
         auxv: &auxv,
         execfn,
         random: random_bytes,
-        stack_top: USER_STACK_TOP,
+        stack_top: layout.initial_stack_top,
         arg_limit: user_stack::arg_limit(stack_limit),
     };
     let stack = user_stack::build(&input).map_err(|e| e.errno())?;
-    let stack_start = USER_STACK_TOP - stack.bytes.len() as u64;
+    let stack_start = layout.initial_stack_top - stack.bytes.len() as u64;
     user::copy_to_user(&mut space, stack_start, &stack.bytes)?;
     memory.env = stack.env;
-    Ok(Image { space, memory, entry: plan.entry, stack_pointer: stack.rsp, creds })
+    Ok(Image { space, memory, entry, stack_pointer: stack.rsp, creds })
 }
 
 /// Map every page the segments cover (zeroed, so .bss is zero) and copy the file

@@ -3,27 +3,29 @@
 //! advice about them (madvise, mincore, msync) and the main stack. Each is a
 //! region of the address space whose pages are mapped when first touched, so
 //! these calls cost the regions and pages they meet, never the size of a range.
-//! New mappings go in the highest gap that fits below the stack, as on Linux.
+//! New mappings go in the highest gap that fits below the mmap base, as on Linux.
 //! RLIMIT_AS, RLIMIT_DATA and RLIMIT_STACK bound them, with Linux's errors.
 use kabi::Errno;
 use regions::Value;
 
 use crate::arch::paging::{Access, PAGE_SIZE};
-use crate::layout::{USER_END, USER_MIN, USER_MMAP_TOP, USER_STACK_TOP};
+use crate::layout::{USER_END, USER_MIN};
 use crate::mm::address_space::AddressSpace;
 use crate::mm::shared::Area;
 use crate::mm::user;
 
 use super::limits::Limits;
 
-/// Where the heap is.
+/// Where the heap, the stack and the mmap area are.
 #[derive(Debug, Clone)]
 pub struct UserMemory {
     pub brk_start: u64,
     pub brk: u64,
-    /// The lowest address of the main stack's region (its size is RLIMIT_STACK at
-    /// exec, capped below the mmap area).
+    /// The main stack's region: `stack_bottom..stack_top` (RLIMIT_STACK at exec).
     pub stack_bottom: u64,
+    pub stack_top: u64,
+    /// The top of the mmap area (Linux's mmap_base): mappings go below it.
+    pub mmap_top: u64,
     /// Where the environment strings lie on the stack (/proc/PID/environ).
     pub env: core::ops::Range<u64>,
 }
@@ -36,26 +38,26 @@ pub fn rw() -> Access {
     Access { write: true, execute: false, user: true }
 }
 
-/// The main stack's region for a stack limit of `limit` bytes (at least a page,
-/// at most what fits above the mmap area).
-pub fn stack_bottom(limit: u64) -> u64 {
-    USER_STACK_TOP - page_ceil(limit.clamp(PAGE_SIZE, USER_STACK_TOP - USER_MMAP_TOP))
-}
-
 impl UserMemory {
-    /// A new image's memory: the heap at `brk_start` and a stack of `limit` bytes,
-    /// whose region is added to `space`.
-    pub fn new(space: &mut AddressSpace, brk_start: u64, stack_limit: u64) -> Self {
-        let stack_bottom = stack_bottom(stack_limit);
-        space.add_region(stack_bottom, USER_STACK_TOP, Area::private(rw()));
-        Self { brk_start, brk: brk_start, stack_bottom, env: 0..0 }
+    /// A new image's memory as `layout` places it, with the heap at `brk_start`;
+    /// the stack's region is added to `space`.
+    pub fn new(space: &mut AddressSpace, layout: &aslr::Layout, brk_start: u64) -> Self {
+        space.add_region(layout.stack_bottom, layout.stack_top, Area::private(rw()));
+        Self {
+            brk_start,
+            brk: brk_start,
+            stack_bottom: layout.stack_bottom,
+            stack_top: layout.stack_top,
+            mmap_top: layout.mmap_top,
+            env: 0..0,
+        }
     }
 }
 
 /// Private writable memory outside the stack (what RLIMIT_DATA counts, as Linux
 /// since 4.7 does).
 fn data_bytes(space: &AddressSpace, mem: &UserMemory) -> u64 {
-    let stack = mem.stack_bottom..USER_STACK_TOP;
+    let stack = mem.stack_bottom..mem.stack_top;
     space
         .regions()
         .iter()
@@ -75,7 +77,7 @@ fn fits(space: &AddressSpace, mem: &UserMemory, limits: &Limits, grow: u64, data
 /// brk(addr): move the program break; returns the new (or, on failure or for 0,
 /// the current) break, as Linux does.
 pub fn brk(space: &mut AddressSpace, mem: &mut UserMemory, limits: &Limits, addr: u64) -> u64 {
-    if addr < mem.brk_start || addr >= USER_MMAP_TOP {
+    if addr < mem.brk_start || addr >= mem.mmap_top {
         return mem.brk;
     }
     let (old_end, new_end) = (page_ceil(mem.brk), page_ceil(addr));
@@ -152,10 +154,10 @@ pub fn mmap(
     Ok(start)
 }
 
-/// The highest free range of `len` bytes between the heap and the stack.
+/// The highest free range of `len` bytes between the heap and the mmap base.
 fn free_gap(space: &AddressSpace, mem: &UserMemory, len: u64) -> Result<u64, Errno> {
     let floor = page_ceil(mem.brk).max(USER_MIN);
-    space.regions().find_gap(len, floor, USER_MMAP_TOP).ok_or(Errno::ENOMEM)
+    space.regions().find_gap(len, floor, mem.mmap_top).ok_or(Errno::ENOMEM)
 }
 
 /// How mremap may place a resized mapping.
@@ -210,7 +212,7 @@ pub fn mremap(
         space.remove_region(old + new_len, old_end);
         return Ok(old);
     }
-    if old_len > 0 && space.regions().is_free(old_end, old + new_len) && old + new_len <= USER_MMAP_TOP {
+    if old_len > 0 && space.regions().is_free(old_end, old + new_len) && old + new_len <= mem.mmap_top {
         space.add_region(old_end, old + new_len, area.at(old_len));
         return Ok(old);
     }

@@ -20,6 +20,14 @@ const IOV_MAX: i32 = 1024;
 /// Most bytes one read or write moves (Linux's MAX_RW_COUNT).
 const MAX_RW_COUNT: usize = 0x7fff_f000;
 
+/// The bytes a read or write of `len` at `buf` moves: at most MAX_RW_COUNT, once
+/// the whole buffer the caller named lies in user space (EFAULT otherwise: Linux's
+/// access_ok before the count is cut).
+fn rw_count(buf: u64, len: usize) -> Result<usize, Errno> {
+    crate::mm::user::UserSlice::new(buf, len)?;
+    Ok(len.min(MAX_RW_COUNT))
+}
+
 pub fn file(fd: i32) -> Result<Arc<OpenFile>, Errno> {
     with_current(|p| p.files.lock().get(fd))
 }
@@ -89,10 +97,11 @@ pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
     if !file.readable() {
         return Err(Errno::EBADF);
     }
+    let len = rw_count(buf, len)?;
     if is_socket(&file) {
-        return socket::read_socket(&file, alloc::vec![(buf, len.min(MAX_RW_COUNT))]);
+        return socket::read_socket(&file, alloc::vec![(buf, len)]);
     }
-    user::transfer_out(buf, len.min(MAX_RW_COUNT), flow(&file), |chunk| file.read(chunk))
+    user::transfer_out(buf, len, flow(&file), |chunk| file.read(chunk))
 }
 
 fn offset_arg(offset: i64) -> Result<u64, Errno> {
@@ -106,7 +115,7 @@ pub fn pread(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
         return Err(Errno::EBADF);
     }
     let mut at = offset;
-    user::transfer_out(buf, len.min(MAX_RW_COUNT), Flow::Whole, |chunk| {
+    user::transfer_out(buf, rw_count(buf, len)?, Flow::Whole, |chunk| {
         let n = file.read_at(chunk, at)?;
         at += n as u64;
         Ok(n)
@@ -118,11 +127,12 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
     if !file.writable() {
         return Err(Errno::EBADF);
     }
+    let len = rw_count(buf, len)?;
     if is_socket(&file) {
-        return socket::write_socket(&file, alloc::vec![(buf, len.min(MAX_RW_COUNT))]);
+        return socket::write_socket(&file, alloc::vec![(buf, len)]);
     }
     let max = max_file_size();
-    user::transfer_in(buf, len.min(MAX_RW_COUNT), |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
+    user::transfer_in(buf, len, |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
 }
 
 pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
@@ -133,7 +143,7 @@ pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
     }
     let mut at = offset;
     let max = max_file_size();
-    user::transfer_in(buf, len.min(MAX_RW_COUNT), |chunk| {
+    user::transfer_in(buf, rw_count(buf, len)?, |chunk| {
         let n = file.write_at(chunk, at, max)?;
         at += n as u64;
         Ok(n)

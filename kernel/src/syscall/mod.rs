@@ -19,8 +19,10 @@ mod terminal;
 mod time;
 mod user;
 pub mod vsyscall;
+mod xattr;
 
 use kabi::{Errno, nr};
+use xattr::Target;
 
 use crate::proc::signal::Restart;
 
@@ -159,6 +161,18 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::FACCESSAT2 => files::faccessat(a.int(0), a.u64(1), a.u32(2), a.u32(3)),
         nr::READLINK => files::readlinkat(kabi::fs::AT_FDCWD, a.u64(0), a.u64(1), a.usize(2)),
         nr::READLINKAT => files::readlinkat(a.int(0), a.u64(1), a.u64(2), a.usize(3)),
+        nr::GETXATTR => xattr::getxattr(Target::path(a.u64(0)), a.u64(1)),
+        nr::LGETXATTR => xattr::getxattr(Target::link(a.u64(0)), a.u64(1)),
+        nr::FGETXATTR => xattr::getxattr(Target::File(a.int(0)), a.u64(1)),
+        nr::LISTXATTR => xattr::listxattr(Target::path(a.u64(0))),
+        nr::LLISTXATTR => xattr::listxattr(Target::link(a.u64(0))),
+        nr::FLISTXATTR => xattr::listxattr(Target::File(a.int(0))),
+        nr::SETXATTR => xattr::setxattr(Target::path(a.u64(0)), a.u64(1), a.u64(2), a.usize(3), a.u32(4)),
+        nr::LSETXATTR => xattr::setxattr(Target::link(a.u64(0)), a.u64(1), a.u64(2), a.usize(3), a.u32(4)),
+        nr::FSETXATTR => xattr::setxattr(Target::File(a.int(0)), a.u64(1), a.u64(2), a.usize(3), a.u32(4)),
+        nr::REMOVEXATTR => xattr::removexattr(Target::path(a.u64(0)), a.u64(1)),
+        nr::LREMOVEXATTR => xattr::removexattr(Target::link(a.u64(0)), a.u64(1)),
+        nr::FREMOVEXATTR => xattr::removexattr(Target::File(a.int(0)), a.u64(1)),
         nr::POLL => poll::poll(a.u64(0), a.usize(1), a.int(2)),
         nr::PPOLL => poll::ppoll(a.u64(0), a.usize(1), a.u64(2), a.u64(3), a.usize(4)),
         nr::SELECT => poll::select(a.int(0), a.u64(1), a.u64(2), a.u64(3), a.u64(4)),

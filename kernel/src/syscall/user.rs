@@ -142,9 +142,14 @@ pub fn interrupted() -> bool {
     crate::task::scheduler::current_signal_pending()
 }
 
+/// A NUL-terminated string of at most `max` bytes (without the NUL), else `too_long`.
+pub fn read_cstr(addr: u64, max: usize, too_long: Errno) -> Result<Vec<u8>, Errno> {
+    with_space(|s| user::read_cstr(s, addr, max, too_long))
+}
+
 /// A path argument: NUL-terminated, non-empty, below PATH_MAX (counting the NUL).
 pub fn read_path(addr: u64) -> Result<Vec<u8>, Errno> {
-    let path = with_space(|s| user::read_cstr(s, addr, PATH_MAX - 1, Errno::ENAMETOOLONG))?;
+    let path = read_cstr(addr, PATH_MAX - 1, Errno::ENAMETOOLONG)?;
     if path.is_empty() {
         return Err(Errno::ENOENT);
     }

@@ -1,9 +1,11 @@
 //! The vDSO (kernel/vdso/, built by build.rs): its image, page aligned in the
-//! kernel's read-only data, and its mapping into each new program, with the
-//! clocks' data page one page below it (the vDSO finds the data there). Both are
-//! the kernel's own frames (`KernelFrames` in mm/shared.rs), shared by every
-//! process and never writable in one (W^X: the image is read and execute, the data
-//! read-only); fork keeps them, as part of the address space.
+//! kernel's read-only data, and its mapping into each new program at the top of
+//! the free part of its mmap area (where Linux 6.18 puts it, so it moves with the
+//! randomized mmap base), with the clocks' data page one page below it (the vDSO
+//! finds the data there). Both are the kernel's own frames (`KernelFrames` in
+//! mm/shared.rs), shared by every process and never writable in one (W^X: the
+//! image is read and execute, the data read-only); fork keeps them, as part of
+//! the address space.
 use alloc::sync::Arc;
 use alloc::vec;
 
@@ -11,7 +13,7 @@ use kabi::Errno;
 use spin::Once;
 
 use crate::arch::paging::{self, Access, PAGE_SIZE};
-use crate::layout::{USER_MIN, USER_MMAP_TOP, USER_VDSO_BASE};
+use crate::layout::USER_MIN;
 use crate::mm::address_space::AddressSpace;
 use crate::mm::shared::{Area, KernelFrames, SharedPages};
 
@@ -28,15 +30,11 @@ const _: () = assert!(IMAGE_LEN.is_multiple_of(PAGE_SIZE as usize));
 /// The data page and the image as objects every process maps.
 static OBJECTS: Once<(Arc<dyn SharedPages>, Arc<dyn SharedPages>)> = Once::new();
 
-/// Map the data page and the vDSO into `space` (a new program's); returns the
-/// vDSO's address, for AT_SYSINFO_EHDR.
-pub fn map_into(space: &mut AddressSpace) -> Result<u64, Errno> {
+/// Map the data page and the vDSO into `space` (a new program's) in the highest
+/// free range below `mmap_top`; returns the vDSO's address, for AT_SYSINFO_EHDR.
+pub fn map_into(space: &mut AddressSpace, mmap_top: u64) -> Result<u64, Errno> {
     let len = PAGE_SIZE + IMAGE_LEN as u64;
-    let base = if space.regions().is_free(USER_VDSO_BASE, USER_VDSO_BASE + len) {
-        USER_VDSO_BASE
-    } else {
-        space.regions().find_gap(len, USER_MIN, USER_MMAP_TOP).ok_or(Errno::ENOMEM)?
-    };
+    let base = space.regions().find_gap(len, USER_MIN, mmap_top).ok_or(Errno::ENOMEM)?;
     let (data, image) = OBJECTS.call_once(|| {
         let image = (0..IMAGE_LEN as u64).step_by(PAGE_SIZE as usize);
         let image = image.map(|offset| kernel_frame(&raw const IMAGE as u64 + offset)).collect();

@@ -1,26 +1,43 @@
 //! `lineedit`: a line editor as a pure state machine. The caller puts the terminal in
-//! raw mode, writes what [`Editor::begin`] returns, and hands every byte it reads to
-//! [`Editor::feed`], which answers with the bytes to write back (echo and redraws
-//! with ANSI sequences: `\r`, erase to end of line `ESC [ K`, cursor left `ESC [ n D`)
-//! and, once the line is done, an [`Event`]. Bytes that arrive after a finished line
-//! are kept for the next one.
+//! raw mode, tells the editor the terminal's width ([`Editor::resize`], before a line
+//! and whenever the width may have changed, such as before acting on new input),
+//! writes what [`Editor::begin`] returns, and hands every byte it reads to
+//! [`Editor::feed`], which answers with the bytes to write back and, once the line is
+//! done, an [`Event`]. Bytes that arrive after a finished line are kept for the next
+//! one. The output is the least that redraws what changed, with relative cursor
+//! movements, for lines that wrap over several rows (see `display.rs`).
 //!
-//! Keys: printable text (UTF-8) inserts; Left/Right, Ctrl-B/F move; Home/End, Ctrl-A/E
-//! jump; Backspace, Delete and Ctrl-D (on a non-empty line) delete; Ctrl-U, Ctrl-K
-//! and Ctrl-W cut to the start, to the end and the word before the cursor; Up/Down,
-//! Ctrl-P/N walk the history; Ctrl-L clears the screen; Tab completes through a
-//! [`Complete`]; Enter finishes the line, Ctrl-D on an empty line is end of input and
-//! Ctrl-C abandons the line. Escape sequences understood: `ESC [ A/B/C/D/H/F`,
-//! `ESC [ 1~/7~/4~/8~/3~` and `ESC O A/B/C/D/H/F`; others are ignored.
+//! Keys (decoded by `keys.rs`): printable text (UTF-8) inserts; Left/Right, Ctrl-B/F
+//! move; Home/End, Ctrl-A/E jump; Backspace, Delete and Ctrl-D (on a non-empty line)
+//! delete; Ctrl-U, Ctrl-K and Ctrl-W cut to the start, to the end and the word before
+//! the cursor; Up/Down, Ctrl-P/N walk the history; Ctrl-R searches it backwards
+//! (see `search.rs`); Ctrl-L clears the screen; Tab completes through a [`Complete`];
+//! Enter finishes the line, Ctrl-D on an empty line is end of input and Ctrl-C
+//! abandons the line.
 //!
-//! Each character is taken as one column wide, and a line longer than the terminal
-//! is redrawn as if it did not wrap.
+//! While searching, text and Backspace change what is looked for, Ctrl-R finds an
+//! older match, Enter runs the match, Escape leaves with the match to edit, Ctrl-G
+//! leaves with the line as it was, and any other key leaves with the match and then
+//! acts on it. A lone ESC is the Escape key only once what follows it is known: the
+//! caller that sees [`Editor::escape_pending`] waits a little for more input and,
+//! if none comes, calls [`Editor::escape_timeout`].
 use std::collections::VecDeque;
+
+mod completion;
+mod display;
+mod keys;
+pub mod prompt;
+mod search;
+
+use completion::{common_prefix, list};
+pub use display::DEFAULT_WIDTH;
+use display::Display;
+use keys::{Key, ctrl};
+use prompt::{Prompt, display_width};
+use search::Search;
 
 /// How many lines the history keeps.
 pub const HISTORY_LIMIT: usize = 500;
-/// The width completion lists are laid out for.
-const LIST_WIDTH: usize = 80;
 
 const BELL: &[u8] = b"\x07";
 const CLEAR_SCREEN: &[u8] = b"\x1b[H\x1b[2J";
@@ -53,39 +70,30 @@ pub struct Reply {
     pub event: Option<Event>,
 }
 
-/// A key, decoded from the input bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Key {
-    Char(char),
-    /// A control character (0x00-0x1f, 0x7f).
-    Control(u8),
-    Up,
-    Down,
-    Left,
-    Right,
-    Home,
-    End,
-    Delete,
-    /// An escape sequence this editor does not use.
-    Ignored,
+/// The byte length of the longest common prefix (whole characters) of `a` and `b`.
+pub(crate) fn common_prefix_length(a: &str, b: &str) -> usize {
+    a.char_indices().zip(b.chars()).find(|&((_, x), y)| x != y).map_or(a.len().min(b.len()), |((index, _), _)| index)
 }
 
-const fn ctrl(letter: u8) -> u8 {
-    letter & 0x1f
-}
-
-/// The editor: the line being edited, the history, and input not yet used.
+/// The editor: the line being edited, the history, the screen, and input not yet
+/// used.
 #[derive(Debug, Default)]
 pub struct Editor {
-    prompt: String,
+    prompt: Prompt,
     line: String,
     /// A byte offset into `line`, on a character boundary.
     cursor: usize,
     history: Vec<String>,
+    /// How many lines have left the front of the history (for history numbers).
+    dropped: usize,
     /// Which history entry is shown; `history.len()` is the line being typed.
     position: usize,
     /// The line being typed, kept while the history is shown.
     draft: String,
+    search: Option<Search>,
+    /// What the last search looked for, which an empty search's Ctrl-R takes up.
+    last_search: String,
+    display: Display,
     pending: VecDeque<u8>,
     /// The last key was a Tab that completed nothing.
     tabbed: bool,
@@ -96,13 +104,20 @@ pub struct Editor {
 impl Editor {
     /// An editor with `history` (oldest first; only the last [`HISTORY_LIMIT`] kept).
     pub fn new(mut history: Vec<String>) -> Self {
-        history.drain(..history.len().saturating_sub(HISTORY_LIMIT));
+        let dropped = history.len().saturating_sub(HISTORY_LIMIT);
+        history.drain(..dropped);
         let position = history.len();
-        Self { history, position, ..Self::default() }
+        Self { history, dropped, position, ..Self::default() }
     }
 
     pub fn history(&self) -> &[String] {
         &self.history
+    }
+
+    /// The history number of the next line (as a prompt's `!` shows it): one more
+    /// than the lines added so far, counting those given to [`Editor::new`].
+    pub fn history_number(&self) -> usize {
+        self.dropped + self.history.len() + 1
     }
 
     /// Adds `line` to the history unless it is blank or repeats the last entry;
@@ -113,20 +128,35 @@ impl Editor {
         }
         if self.history.len() == HISTORY_LIMIT {
             self.history.remove(0);
+            self.dropped += 1;
         }
         self.history.push(line.into());
         self.position = self.history.len();
         true
     }
 
+    /// Sets the terminal's width in columns (0: [`DEFAULT_WIDTH`]); returns the bytes
+    /// to write, which redraw the line at the new width if one is being edited.
+    pub fn resize(&mut self, columns: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        if self.display.resize(columns, &mut out) {
+            self.render(&mut out);
+        }
+        out
+    }
+
     /// Starts a new line after `prompt`; returns the bytes to write (the prompt).
     pub fn begin(&mut self, prompt: &str) -> Vec<u8> {
-        prompt.clone_into(&mut self.prompt);
+        self.prompt = Prompt::new(prompt);
         self.line.clear();
         self.cursor = 0;
         self.position = self.history.len();
         self.tabbed = false;
-        prompt.as_bytes().to_vec()
+        self.search = None;
+        let mut out = Vec::new();
+        self.draw_anew(&mut out);
+        self.render(&mut out);
+        out
     }
 
     /// Takes `input` (and any left from before), acting on keys until the line is
@@ -136,144 +166,168 @@ impl Editor {
         self.pending.extend(input);
         let mut reply = Reply::default();
         while reply.event.is_none() {
-            let Some(key) = self.next_key() else {
+            let Some(key) = keys::next_key(&mut self.pending) else {
                 break;
             };
-            let after_cr = std::mem::replace(&mut self.after_cr, key == Key::Control(b'\r'));
-            if key == Key::Control(b'\n') && after_cr {
-                continue;
-            }
-            let tabbed = std::mem::take(&mut self.tabbed);
-            reply.event = self.act(key, tabbed, completer, &mut reply.output);
+            reply.event = self.key(key, completer, &mut reply.output);
+        }
+        if reply.event.is_none() {
+            self.render(&mut reply.output);
         }
         reply
     }
 
-    /// Decodes the next key from the pending input, if it is all there.
-    fn next_key(&mut self) -> Option<Key> {
-        let first = *self.pending.front()?;
-        let (key, length) = match first {
-            0x1b => self.escape_sequence()?,
-            0x00..=0x1f | 0x7f => (Key::Control(first), 1),
-            _ => {
-                let length = match first {
-                    0xc0..=0xdf => 2,
-                    0xe0..=0xef => 3,
-                    0xf0..=0xf7 => 4,
-                    _ => 1,
-                };
-                if self.pending.len() < length {
-                    return None;
-                }
-                let bytes: Vec<u8> = self.pending.iter().take(length).copied().collect();
-                match std::str::from_utf8(&bytes).ok().and_then(|text| text.chars().next()) {
-                    Some(char) => (Key::Char(char), length),
-                    None => (Key::Ignored, 1),
-                }
-            }
-        };
-        self.pending.drain(..length);
-        Some(key)
+    /// Whether a lone ESC waits for what follows it while it would mean something on
+    /// its own (leaving a search).
+    pub fn escape_pending(&self) -> bool {
+        self.search.is_some() && keys::is_lone_escape(&self.pending)
     }
 
-    /// Decodes `ESC ...` at the front of the pending input: the key and its length.
-    fn escape_sequence(&self) -> Option<(Key, usize)> {
-        match self.pending.get(1)? {
-            b'[' => {
-                // Parameters (digits and `;`), then a final byte.
-                let length = self.pending.iter().skip(2).position(|byte| !matches!(byte, b'0'..=b'9' | b';'))? + 3;
-                let parameters: Vec<u8> = self.pending.iter().skip(2).take(length - 3).copied().collect();
-                let key = match (self.pending[length - 1], &parameters[..]) {
-                    (b'A', _) => Key::Up,
-                    (b'B', _) => Key::Down,
-                    (b'C', _) => Key::Right,
-                    (b'D', _) => Key::Left,
-                    (b'H', _) | (b'~', b"1" | b"7") => Key::Home,
-                    (b'F', _) | (b'~', b"4" | b"8") => Key::End,
-                    (b'~', b"3") => Key::Delete,
-                    _ => Key::Ignored,
-                };
-                Some((key, length))
+    /// No more input came after a lone ESC: it is the Escape key.
+    pub fn escape_timeout(&mut self, completer: &mut impl Complete) -> Reply {
+        let mut reply = Reply::default();
+        if keys::is_lone_escape(&self.pending) {
+            self.pending.clear();
+            reply.event = self.key(Key::Escape, completer, &mut reply.output);
+            if reply.event.is_none() {
+                self.render(&mut reply.output);
             }
-            b'O' => {
-                let key = match self.pending.get(2)? {
-                    b'A' => Key::Up,
-                    b'B' => Key::Down,
-                    b'C' => Key::Right,
-                    b'D' => Key::Left,
-                    b'H' => Key::Home,
-                    b'F' => Key::End,
-                    _ => Key::Ignored,
-                };
-                Some((key, 3))
+        }
+        reply
+    }
+
+    fn key(&mut self, key: Key, completer: &mut impl Complete, out: &mut Vec<u8>) -> Option<Event> {
+        let after_cr = std::mem::replace(&mut self.after_cr, key == Key::Control(b'\r'));
+        if key == Key::Control(b'\n') && after_cr {
+            return None;
+        }
+        let tabbed = std::mem::take(&mut self.tabbed);
+        if self.search.is_some() && self.search_key(key, out) {
+            return None;
+        }
+        self.act(key, tabbed, completer, out)
+    }
+
+    /// A key while searching; false when it ends the search and is to act on the line.
+    fn search_key(&mut self, key: Key, out: &mut Vec<u8>) -> bool {
+        let Some(search) = &mut self.search else {
+            return false;
+        };
+        let found = match key {
+            Key::Char(char) => search.push(char, &self.history),
+            Key::Control(0x7f | 0x08) => {
+                search.pop(&self.history);
+                true
             }
-            // Alt with a key: neither is used.
-            _ => Some((Key::Ignored, 2)),
+            Key::Control(byte) if byte == ctrl(b'R') => search.older(&self.history, &self.last_search),
+            Key::Control(byte) if byte == ctrl(b'G') => {
+                self.leave_search(false);
+                true
+            }
+            Key::Escape => {
+                self.leave_search(true);
+                true
+            }
+            _ => {
+                self.leave_search(true);
+                return false;
+            }
+        };
+        if !found {
+            self.bell(out);
+        }
+        true
+    }
+
+    /// Ends the search, with its match as the line (and the match's place in the
+    /// history as the position) if `take_match`, else with the line as it was.
+    fn leave_search(&mut self, take_match: bool) {
+        let search = self.search.take().expect("searching");
+        if !search.text.is_empty() {
+            search.text.clone_into(&mut self.last_search);
+        }
+        match search.found.filter(|_| take_match) {
+            Some(found) => {
+                if found.entry != search.start {
+                    if search.start == self.history.len() {
+                        search.original.clone_into(&mut self.draft);
+                    }
+                    self.position = found.entry;
+                }
+                search.line(&self.history).0.clone_into(&mut self.line);
+                self.cursor = found.offset;
+            }
+            None => {
+                self.line = search.original;
+                self.cursor = search.original_cursor;
+            }
         }
     }
 
     fn act(&mut self, key: Key, tabbed: bool, completer: &mut impl Complete, out: &mut Vec<u8>) -> Option<Event> {
         match key {
-            Key::Char(char) => self.insert(char.encode_utf8(&mut [0; 4]), out),
+            Key::Char(char) => {
+                self.line.insert(self.cursor, char);
+                self.cursor += char.len_utf8();
+            }
             Key::Control(b'\r' | b'\n') => {
-                out.extend_from_slice(b"\r\n");
+                self.finish(b"\r\n", out);
                 self.position = self.history.len();
                 return Some(Event::Line(std::mem::take(&mut self.line)));
             }
             Key::Control(0x03) => {
-                out.extend_from_slice(b"^C\r\n");
+                self.finish(b"^C\r\n", out);
                 self.line.clear();
                 self.cursor = 0;
                 return Some(Event::Interrupt);
             }
-            Key::Control(0x04) if self.line.is_empty() => return Some(Event::Eof),
+            Key::Control(0x04) if self.line.is_empty() => {
+                self.finish(b"", out);
+                return Some(Event::Eof);
+            }
             Key::Control(0x04) | Key::Delete => {
                 if let Some(next) = self.next_boundary() {
                     self.line.replace_range(self.cursor..next, "");
-                    self.refresh(out);
                 }
             }
             Key::Control(0x7f | 0x08) => {
                 if let Some(previous) = self.previous_boundary() {
                     self.line.replace_range(previous..self.cursor, "");
                     self.cursor = previous;
-                    self.refresh(out);
                 }
             }
-            Key::Control(byte) if byte == ctrl(b'A') => self.move_to(0, out),
-            Key::Home => self.move_to(0, out),
-            Key::Control(byte) if byte == ctrl(b'E') => self.move_to(self.line.len(), out),
-            Key::End => self.move_to(self.line.len(), out),
-            Key::Control(byte) if byte == ctrl(b'B') => self.move_to(self.previous_boundary().unwrap_or(0), out),
-            Key::Left => self.move_to(self.previous_boundary().unwrap_or(0), out),
-            Key::Control(byte) if byte == ctrl(b'F') => self.move_to(self.next_boundary().unwrap_or(self.cursor), out),
-            Key::Right => self.move_to(self.next_boundary().unwrap_or(self.cursor), out),
+            Key::Control(byte) if byte == ctrl(b'A') => self.cursor = 0,
+            Key::Home => self.cursor = 0,
+            Key::Control(byte) if byte == ctrl(b'E') => self.cursor = self.line.len(),
+            Key::End => self.cursor = self.line.len(),
+            Key::Control(byte) if byte == ctrl(b'B') => self.cursor = self.previous_boundary().unwrap_or(0),
+            Key::Left => self.cursor = self.previous_boundary().unwrap_or(0),
+            Key::Control(byte) if byte == ctrl(b'F') => self.cursor = self.next_boundary().unwrap_or(self.cursor),
+            Key::Right => self.cursor = self.next_boundary().unwrap_or(self.cursor),
             Key::Control(byte) if byte == ctrl(b'U') => {
                 self.line.replace_range(..self.cursor, "");
                 self.cursor = 0;
-                self.refresh(out);
             }
-            Key::Control(byte) if byte == ctrl(b'K') => {
-                self.line.truncate(self.cursor);
-                self.refresh(out);
-            }
+            Key::Control(byte) if byte == ctrl(b'K') => self.line.truncate(self.cursor),
             Key::Control(byte) if byte == ctrl(b'W') => {
                 let before = self.line[..self.cursor].trim_end_matches([' ', '\t']);
                 let start = before.rfind([' ', '\t']).map_or(0, |blank| blank + 1);
                 self.line.replace_range(start..self.cursor, "");
                 self.cursor = start;
-                self.refresh(out);
             }
             Key::Control(byte) if byte == ctrl(b'L') => {
                 out.extend_from_slice(CLEAR_SCREEN);
-                self.refresh(out);
+                self.draw_anew(out);
+            }
+            Key::Control(byte) if byte == ctrl(b'R') => {
+                self.search = Some(Search::new(&self.line, self.cursor, self.position));
             }
             Key::Control(byte) if byte == ctrl(b'P') => self.recall(self.position.checked_sub(1), out),
             Key::Up => self.recall(self.position.checked_sub(1), out),
             Key::Control(byte) if byte == ctrl(b'N') => self.recall(Some(self.position + 1), out),
             Key::Down => self.recall(Some(self.position + 1), out),
             Key::Control(b'\t') => self.complete(tabbed, completer, out),
-            Key::Control(_) | Key::Ignored => {}
+            Key::Control(_) | Key::Escape | Key::Ignored => {}
         }
         None
     }
@@ -286,40 +340,42 @@ impl Editor {
         self.line[self.cursor..].chars().next().map(|char| self.cursor + char.len_utf8())
     }
 
-    fn insert(&mut self, text: &str, out: &mut Vec<u8>) {
-        let at_end = self.cursor == self.line.len();
-        self.line.insert_str(self.cursor, text);
-        self.cursor += text.len();
-        if at_end {
-            out.extend_from_slice(text.as_bytes());
-        } else {
-            self.refresh(out);
+    /// Brings the screen up to date with the prompt (or the search's) and the line.
+    fn render(&mut self, out: &mut Vec<u8>) {
+        match &self.search {
+            Some(search) => {
+                let prompt = search.prompt();
+                let (line, cursor) = search.line(&self.history);
+                self.display.update(&prompt, display_width(&prompt), line, cursor, out);
+            }
+            None => self.display.update(&self.prompt.last, self.prompt.width, &self.line, self.cursor, out),
         }
     }
 
-    fn move_to(&mut self, cursor: usize, out: &mut Vec<u8>) {
-        if cursor != self.cursor {
-            self.cursor = cursor;
-            self.refresh(out);
-        }
+    /// Rings the bell, after showing what the keys before it did.
+    fn bell(&mut self, out: &mut Vec<u8>) {
+        self.render(out);
+        out.extend_from_slice(BELL);
     }
 
-    /// Redraws the prompt and the line, and puts the cursor back.
-    fn refresh(&self, out: &mut Vec<u8>) {
-        out.push(b'\r');
-        out.extend_from_slice(self.prompt.as_bytes());
-        out.extend_from_slice(self.line.as_bytes());
-        out.extend_from_slice(b"\x1b[K");
-        let after = self.line[self.cursor..].chars().count();
-        if after > 0 {
-            out.extend_from_slice(format!("\x1b[{after}D").as_bytes());
-        }
+    /// Starts drawing from the start of the cursor's row: the prompt's first lines
+    /// now, the rest at the next [`Editor::render`].
+    fn draw_anew(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.prompt.before.as_bytes());
+        self.display.start();
+    }
+
+    /// Shows the line as it is, then writes `text` after its end and stops drawing.
+    fn finish(&mut self, text: &[u8], out: &mut Vec<u8>) {
+        self.render(out);
+        self.display.finish(out);
+        out.extend_from_slice(text);
     }
 
     /// Shows history entry `position` (`history.len()` being the draft), if there is one.
     fn recall(&mut self, position: Option<usize>, out: &mut Vec<u8>) {
         let Some(position) = position.filter(|&position| position <= self.history.len()) else {
-            out.extend_from_slice(BELL);
+            self.bell(out);
             return;
         };
         if self.position == self.history.len() {
@@ -328,7 +384,6 @@ impl Editor {
         self.position = position;
         self.line = self.history.get(position).cloned().unwrap_or_else(|| std::mem::take(&mut self.draft));
         self.cursor = self.line.len();
-        self.refresh(out);
     }
 
     fn complete(&mut self, tabbed: bool, completer: &mut impl Complete, out: &mut Vec<u8>) {
@@ -345,59 +400,18 @@ impl Editor {
             Some(replacement) => {
                 self.line.replace_range(start..self.cursor, &replacement);
                 self.cursor = start + replacement.len();
-                self.refresh(out);
             }
             None if tabbed && candidates.len() > 1 => {
-                out.extend_from_slice(b"\r\n");
-                out.extend_from_slice(list(&candidates, LIST_WIDTH).as_bytes());
-                self.refresh(out);
+                self.finish(b"\r\n", out);
+                out.extend_from_slice(list(&candidates, self.display.width()).as_bytes());
+                self.draw_anew(out);
             }
             None => {
                 self.tabbed = true;
-                out.extend_from_slice(BELL);
+                self.bell(out);
             }
         }
     }
-}
-
-/// The longest prefix (whole characters) shared by all `words`.
-fn common_prefix(words: &[String]) -> String {
-    let Some((first, rest)) = words.split_first() else {
-        return String::new();
-    };
-    let mut prefix = first.as_str();
-    for word in rest {
-        let mismatch = prefix.char_indices().zip(word.chars()).find(|&((_, a), b)| a != b);
-        prefix = &prefix[..mismatch.map_or(prefix.len().min(word.len()), |((index, _), _)| index)];
-    }
-    prefix.into()
-}
-
-/// How a candidate is listed: the part after its last `/` (a directory keeps its
-/// trailing `/`).
-fn display_name(candidate: &str) -> &str {
-    let trimmed = candidate.strip_suffix('/').unwrap_or(candidate);
-    trimmed.rfind('/').map_or(candidate, |slash| &candidate[slash + 1..])
-}
-
-/// `candidates` in columns (down, then across) fitting `width`, each row ending in
-/// `\r\n`.
-fn list(candidates: &[String], width: usize) -> String {
-    let names: Vec<&str> = candidates.iter().map(|candidate| display_name(candidate)).collect();
-    let column = names.iter().map(|name| name.chars().count()).max().unwrap_or(0) + 2;
-    let columns = (width / column).max(1);
-    let rows = names.len().div_ceil(columns);
-    let mut text = String::new();
-    for row in 0..rows {
-        let mut line = String::new();
-        for name in names.iter().skip(row).step_by(rows) {
-            line += name;
-            line.extend(std::iter::repeat_n(' ', column - name.chars().count()));
-        }
-        text += line.trim_end();
-        text += "\r\n";
-    }
-    text
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The editor driven with the bytes a terminal sends.
 use super::*;
+use crate::completion::display_name;
 
 /// Completes the blank-separated word before the cursor from a word list.
 struct Words(&'static [&'static str]);
@@ -143,18 +144,19 @@ fn cutting() {
 fn redraws() {
     let mut editor = editor(&[]);
     editor.feed(b"abc", &mut Words(&[]));
-    assert_eq!(editor.feed(b"\x1b[D", &mut Words(&[])).output, b"\r$ abc\x1b[K\x1b[1D");
-    assert_eq!(editor.feed(b"\x01", &mut Words(&[])).output, b"\r$ abc\x1b[K\x1b[3D");
-    assert_eq!(editor.feed(b"\x05", &mut Words(&[])).output, b"\r$ abc\x1b[K");
-    assert_eq!(editor.feed(b"\x7f", &mut Words(&[])).output, b"\r$ ab\x1b[K");
+    assert_eq!(editor.feed(b"\x1b[D", &mut Words(&[])).output, b"\x1b[1D");
+    assert_eq!(editor.feed(b"\x01", &mut Words(&[])).output, b"\x1b[2D");
+    assert_eq!(editor.feed(b"\x05", &mut Words(&[])).output, b"\x1b[3C");
+    assert_eq!(editor.feed(b"\x7f", &mut Words(&[])).output, b"\x1b[1D\x1b[J");
     assert_eq!(editor.feed(b"\x05", &mut Words(&[])).output, b"", "no move, no redraw");
+    assert_eq!(editor.feed(b"\x01X", &mut Words(&[])).output, b"\x1b[2DXab\x1b[2D", "from the insertion on");
 }
 
 #[test]
 fn ctrl_l_clears_the_screen_and_redraws() {
     let mut editor = editor(&[]);
     editor.feed(b"ls", &mut Words(&[]));
-    assert_eq!(editor.feed(b"\x0c", &mut Words(&[])).output, b"\x1b[H\x1b[2J\r$ ls\x1b[K");
+    assert_eq!(editor.feed(b"\x0c", &mut Words(&[])).output, b"\x1b[H\x1b[2J$ ls");
 }
 
 #[test]
@@ -176,11 +178,11 @@ fn unknown_sequences_are_ignored() {
 fn history_up_and_down() {
     let mut editor = editor(&["one", "two"]);
     let up = |editor: &mut Editor| editor.feed(b"\x1b[A", &mut Words(&[])).output;
-    assert_eq!(up(&mut editor), b"\r$ two\x1b[K");
-    assert_eq!(up(&mut editor), b"\r$ one\x1b[K");
+    assert_eq!(up(&mut editor), b"two");
+    assert_eq!(up(&mut editor), b"\x1b[3Done");
     assert_eq!(up(&mut editor), b"\x07");
-    assert_eq!(editor.feed(b"\x1b[B", &mut Words(&[])).output, b"\r$ two\x1b[K");
-    assert_eq!(editor.feed(b"\x1b[B", &mut Words(&[])).output, b"\r$ \x1b[K");
+    assert_eq!(editor.feed(b"\x1b[B", &mut Words(&[])).output, b"\x1b[3Dtwo");
+    assert_eq!(editor.feed(b"\x1b[B", &mut Words(&[])).output, b"\x1b[3D\x1b[J");
     assert_eq!(editor.feed(b"\x1b[B", &mut Words(&[])).output, b"\x07");
     assert_eq!(editor.feed(b"\x10\x10\x0e\r", &mut Words(&[])).event, line("two"));
 }
@@ -226,7 +228,7 @@ fn tab_completes_a_unique_candidate() {
     let mut words = Words(&["echo", "exit", "src/"]);
     let mut editor = editor(&[]);
     let reply = editor.feed(b"ech\t", &mut words);
-    assert_eq!(reply.output, b"ech\r$ echo \x1b[K");
+    assert_eq!(reply.output, b"echo ");
     assert_eq!(editor.feed(b"x s\t\r", &mut words).event, line("echo x src/"));
 }
 
@@ -241,9 +243,9 @@ fn tab_completes_in_the_middle_of_a_line() {
 fn tab_inserts_the_common_prefix_then_lists() {
     let mut words = Words(&["sleep", "sleepy", "sort"]);
     let mut editor = editor(&[]);
-    assert_eq!(editor.feed(b"sl\t", &mut words).output, b"sl\r$ sleep\x1b[K");
+    assert_eq!(editor.feed(b"sl\t", &mut words).output, b"sleep");
     assert_eq!(editor.feed(b"\t", &mut words).output, b"\x07");
-    assert_eq!(editor.feed(b"\t", &mut words).output, b"\r\nsleep   sleepy\r\n\r$ sleep\x1b[K");
+    assert_eq!(editor.feed(b"\t", &mut words).output, b"\r\nsleep   sleepy\r\n$ sleep");
     assert_eq!(editor.feed(b"y\r", &mut words).event, line("sleepy"));
 }
 
@@ -252,7 +254,7 @@ fn a_second_tab_lists_only_right_after_the_first() {
     let mut words = Words(&["ab", "ac"]);
     let mut editor = editor(&[]);
     assert_eq!(editor.feed(b"a\t", &mut words).output, b"a\x07");
-    assert_eq!(editor.feed(b"x\x7f", &mut words).output, b"x\r$ a\x1b[K");
+    assert_eq!(editor.feed(b"x\x7f", &mut words).output, b"", "typed and taken back");
     assert_eq!(editor.feed(b"\t", &mut words).output, b"\x07");
 }
 
@@ -287,4 +289,37 @@ fn lists_fill_columns_down_then_across() {
     assert_eq!(list(&names, 80), "a    bb   ccc  d    e\r\n");
     assert_eq!(list(&names, 10), "a    d\r\nbb   e\r\nccc\r\n");
     assert_eq!(list(&names, 2), "a\r\nbb\r\nccc\r\nd\r\ne\r\n");
+}
+
+mod properties;
+mod screen;
+mod searching;
+mod session;
+mod wrapping;
+
+#[test]
+fn history_numbers_count_every_line() {
+    let mut editor = Editor::new(vec!["a".into(), "b".into()]);
+    assert_eq!(editor.history_number(), 3);
+    editor.add_history("c");
+    assert_eq!(editor.history_number(), 4);
+    let mut editor = Editor::new((0..HISTORY_LIMIT + 10).map(|n| n.to_string()).collect());
+    assert_eq!(editor.history_number(), HISTORY_LIMIT + 11);
+    editor.add_history("new");
+    assert_eq!(editor.history_number(), HISTORY_LIMIT + 12);
+}
+
+#[test]
+fn a_lone_escape_waits_unless_searching() {
+    let mut editor = editor(&["old"]);
+    editor.feed(b"ab\x1b", &mut Words(&[]));
+    assert!(!editor.escape_pending(), "Escape alone does nothing while editing");
+    assert_eq!(editor.feed(b"[Dx\r", &mut Words(&[])).event, line("axb"));
+    editor.begin("$ ");
+    editor.feed(b"\x12o\x1b", &mut Words(&[]));
+    assert!(editor.escape_pending());
+    editor.escape_timeout(&mut Words(&[]));
+    assert!(!editor.escape_pending());
+    assert_eq!(editor.feed(b"\r", &mut Words(&[])).event, line("old"));
+    assert_eq!(editor.escape_timeout(&mut Words(&[])), Reply::default(), "nothing pending");
 }

@@ -1,13 +1,12 @@
-//! Tab completion for the line editor: the first word of a command completes to
+//! Tab completion for the line editor: a word in command position completes to
 //! builtins and programs on PATH, any other word (or one holding `/`) to paths, with
-//! directories ending in `/`. A word is what follows the last unescaped blank or
-//! `|&;<>()` before the cursor; a leading `~/` means $HOME; special characters in
-//! completed names get a backslash.
+//! directories ending in `/`. The word is the one the cursor ends, found by reading
+//! the line up to the cursor as the shell would (quotes, backslashes, operators); a
+//! leading `~/` means $HOME; special characters in completed names get a backslash.
 use std::fs;
 use std::path::Path;
 
 use lineedit::Complete;
-use shparse::glob::unescape;
 use ulib::process::is_executable_file;
 
 use crate::builtins;
@@ -20,34 +19,119 @@ pub struct Completer<'a> {
     pub home: Option<&'a str>,
 }
 
-fn is_separator(char: char) -> bool {
-    matches!(char, ' ' | '\t' | '|' | '&' | ';' | '<' | '>' | '(' | ')')
+/// The word the cursor ends, as completion sees it.
+#[derive(Debug, PartialEq, Eq)]
+struct Word {
+    /// Where it starts in the line (its opening quote, if it has one).
+    start: usize,
+    /// Its text with the quoting taken off.
+    text: String,
+    /// Whether it is in command position.
+    command: bool,
 }
 
-/// Where the word ending at `cursor` starts.
-fn word_start(line: &str, cursor: usize) -> usize {
-    let mut start = 0;
+/// Reserved words after which a command comes.
+const BEFORE_COMMAND: [&str; 9] = ["{", "!", "if", "then", "else", "elif", "while", "until", "do"];
+
+fn is_operator(char: char) -> bool {
+    matches!(char, '|' | '&' | ';' | '<' | '>' | '(' | ')' | '\n')
+}
+
+/// Whether a word right before `<` or `>` is the descriptor it redirects.
+fn is_descriptor(word: &str, quoted: bool) -> bool {
+    !quoted && !word.is_empty() && word.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// Whether `word` (unquoted) is an assignment, `NAME=value`.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| shparse::is_name(name))
+}
+
+/// Reading a line up to the cursor: where the words stand, and the word being read.
+struct Reader {
+    /// Whether the next word is in command position.
+    command: bool,
+    /// The next word is a redirection's target.
+    redirect_target: bool,
+    /// The word being read: where it starts, its unquoted text, and whether any of
+    /// it was quoted (which makes it no reserved word or assignment).
+    word: Option<(usize, String, bool)>,
+}
+
+impl Reader {
+    fn word(&mut self, index: usize, quoted: bool) -> &mut String {
+        let word = self.word.get_or_insert_with(|| (index, String::new(), false));
+        word.2 |= quoted;
+        &mut word.1
+    }
+
+    /// A blank or an operator ends the word being read.
+    fn end_word(&mut self) {
+        let Some((_, text, quoted)) = self.word.take() else {
+            return;
+        };
+        if self.redirect_target {
+            self.redirect_target = false;
+        } else if self.command {
+            self.command = !quoted && (BEFORE_COMMAND.contains(&text.as_str()) || is_assignment(&text));
+        }
+    }
+}
+
+/// Reads `line` up to `cursor` into words and operators, following whether the
+/// next word is in command position: at the start, after `;`, `&`, `|`, `&&`, `||`,
+/// `(` or a newline, and after a reserved word that a command follows or an
+/// assignment that stands there; a redirection's target leaves it as it was.
+fn word_at(line: &str, cursor: usize) -> Word {
+    let mut reader = Reader { command: true, redirect_target: false, word: None };
+    let mut quote: Option<char> = None;
     let mut escaped = false;
+    let mut previous: Option<char> = None;
     for (index, char) in line[..cursor].char_indices() {
         if escaped {
             escaped = false;
-        } else if char == '\\' {
-            escaped = true;
-        } else if is_separator(char) {
-            start = index + 1;
+            if quote == Some('"') && !matches!(char, '$' | '`' | '"' | '\\' | '\n') {
+                reader.word(index, true).push('\\');
+            }
+            reader.word(index, true).push(char);
+            continue;
         }
+        match (quote, char) {
+            (Some('\''), '\'') | (Some('"'), '"') => quote = None,
+            (Some('"'), '\\') => escaped = true,
+            (Some(_), char) => reader.word(index, true).push(char),
+            (None, '\\') => {
+                reader.word(index, true);
+                escaped = true;
+            }
+            (None, '\'' | '"') => {
+                reader.word(index, true);
+                quote = Some(char);
+            }
+            (None, ' ' | '\t') => reader.end_word(),
+            (None, '<' | '>') if reader.word.as_ref().is_some_and(|(_, text, quoted)| is_descriptor(text, *quoted)) => {
+                reader.word = None;
+                reader.redirect_target = true;
+            }
+            (None, char) if is_operator(char) => {
+                reader.end_word();
+                let redirect_part = matches!(previous, Some('<' | '>')) && matches!(char, '&' | '|' | '>' | '<');
+                match char {
+                    _ if redirect_part => {}
+                    '<' | '>' => reader.redirect_target = true,
+                    ')' => reader.command = false,
+                    _ => reader.command = true,
+                }
+            }
+            (None, char) => reader.word(index, false).push(char),
+        }
+        previous = Some(char).filter(|&char| quote.is_none() && is_operator(char));
     }
-    start
-}
-
-/// Whether a word starting at `start` is in command position: first in the line,
-/// after `|`, `&`, `;` or `(`, or after a reserved word that a command follows.
-fn is_command_position(line: &str, start: usize) -> bool {
-    let before = line[..start].trim_end();
-    let last_word = before.rsplit([' ', '\t']).next().unwrap_or_default();
-    before.is_empty()
-        || before.ends_with(['|', '&', ';', '('])
-        || ["then", "do", "else", "elif", "if", "while", "until", "{", "!"].contains(&last_word)
+    let command = reader.command && !reader.redirect_target;
+    match reader.word {
+        Some((start, text, _)) => Word { start, text, command },
+        None => Word { start: cursor, text: String::new(), command },
+    }
 }
 
 fn escape(name: &str) -> String {
@@ -109,16 +193,12 @@ impl Completer<'_> {
 
 impl Complete for Completer<'_> {
     fn complete(&mut self, line: &str, cursor: usize) -> (usize, Vec<String>) {
-        let start = word_start(line, cursor);
-        let word = unescape(&line[start..cursor]);
-        let mut candidates = if is_command_position(line, start) && !word.contains('/') {
-            self.commands(&word)
-        } else {
-            self.paths(&word)
-        };
+        let word = word_at(line, cursor);
+        let mut candidates =
+            if word.command && !word.text.contains('/') { self.commands(&word.text) } else { self.paths(&word.text) };
         candidates.sort();
         candidates.dedup();
-        (start, candidates.iter().map(|candidate| escape(candidate)).collect())
+        (word.start, candidates.iter().map(|candidate| escape(candidate)).collect())
     }
 }
 
@@ -151,27 +231,83 @@ mod tests {
         completer.complete(line, line.len())
     }
 
+    fn word(line: &str) -> (usize, String, bool) {
+        let word = word_at(line, line.len());
+        (word.start, word.text, word.command)
+    }
+
+    fn at(start: usize, text: &str, command: bool) -> (usize, String, bool) {
+        (start, text.into(), command)
+    }
+
     #[test]
     fn words_start_after_blanks_and_operators() {
-        assert_eq!(word_start("echo abc", 8), 5);
-        assert_eq!(word_start("echo", 4), 0);
-        assert_eq!(word_start("a|b", 3), 2);
-        assert_eq!(word_start("cat <in", 7), 5);
-        assert_eq!(word_start("ls my\\ fi", 9), 3);
-        assert_eq!(word_start("echo ", 5), 5);
+        assert_eq!(word("echo abc"), at(5, "abc", false));
+        assert_eq!(word("echo"), at(0, "echo", true));
+        assert_eq!(word("a|b"), at(2, "b", true));
+        assert_eq!(word("cat <in"), at(5, "in", false));
+        assert_eq!(word("echo "), at(5, "", false));
+        assert_eq!(word(""), at(0, "", true));
+        assert_eq!(
+            word_at("echo abc def", 7),
+            Word { start: 5, text: "ab".into(), command: false },
+            "up to the cursor"
+        );
+    }
+
+    #[test]
+    fn quoting_is_taken_off() {
+        assert_eq!(word("ls my\\ fi"), at(3, "my fi", false));
+        assert_eq!(word("cat 'my f"), at(4, "my f", false));
+        assert_eq!(word("cat \"a;b\"c"), at(4, "a;bc", false));
+        assert_eq!(word("cat \"a\\b\\$"), at(4, "a\\b$", false));
+        assert_eq!(word("echo 'a|b' ec"), at(11, "ec", false), "a quoted | is no pipe");
     }
 
     #[test]
     fn command_positions() {
-        assert!(is_command_position("ech", 0));
-        assert!(is_command_position("ls | gr", 5));
-        assert!(is_command_position("a && b", 5));
-        assert!(is_command_position("a; b", 3));
-        assert!(!is_command_position("echo x", 5));
-        assert!(!is_command_position("cat > f", 6));
-        assert!(is_command_position("if true; then ec", 14));
-        assert!(is_command_position("while ", 6));
-        assert!(!is_command_position("for i in ", 9));
+        for line in [
+            "ech",
+            "ls | gr",
+            "a && b",
+            "a || b",
+            "a; b",
+            "a & b",
+            "(ec",
+            "{ ec",
+            "if ec",
+            "if true; then ec",
+            "while ec",
+            "until ec",
+            "for i in 1; do ec",
+            "if a; then b; else ec",
+            "if a; then b; elif ec",
+            "! ec",
+            "X=1 ec",
+            "> out ec",
+            "2>/dev/null ec",
+            "echo $(ec",
+            "a\nb",
+            "if ! ec",
+            "a;ec",
+        ] {
+            assert!(word(line).2, "{line:?}");
+        }
+        for line in [
+            "echo x",
+            "cat > f",
+            "echo if ec",
+            "for i in ec",
+            "ls 2>&1 ec",
+            "ls >&2 x",
+            "(a) ec",
+            "'if' ec",
+            "\\! ec",
+            "case x in ec",
+            "a=1=b ec c",
+        ] {
+            assert!(!word(line).2, "{line:?}");
+        }
     }
 
     #[test]
@@ -181,6 +317,9 @@ mod tests {
         assert_eq!(complete(&root, "ex"), (0, vec!["exec".into(), "exit".into(), "exit-code".into(), "export".into()]));
         assert_eq!(complete(&root, "no"), (0, vec![]), "not executable");
         assert_eq!(complete(&root, "ls | ec"), (5, vec!["echo".into()]));
+        assert_eq!(complete(&root, "for x in a; do ec"), (15, vec!["echo".into()]));
+        assert_eq!(complete(&root, "if true; then ech"), (14, vec!["echo".into()]));
+        assert_eq!(complete(&root, "echo if ech"), (8, vec![]), "an argument, not a command");
         fs::remove_dir_all(root).unwrap();
     }
 
@@ -193,6 +332,8 @@ mod tests {
         assert_eq!(complete(&root, &line), (4, vec![format!("{home}/my\\ file")]));
         let line = format!("ls {home}/");
         assert_eq!(complete(&root, &line).1, [format!("{home}/my\\ file"), format!("{home}/src/")]);
+        let line = format!("cat \"{home}/my f");
+        assert_eq!(complete(&root, &line), (4, vec![format!("{home}/my\\ file")]), "the quote is replaced");
         let line = format!("ls {home}/.h");
         assert_eq!(complete(&root, &line).1, [format!("{home}/.hidden")]);
         let line = format!("{home}/s");
@@ -212,6 +353,5 @@ mod tests {
     fn escaping() {
         assert_eq!(escape("a b&c"), "a\\ b\\&c");
         assert_eq!(escape("plain-name.txt"), "plain-name.txt");
-        assert_eq!(unescape("my\\ file\\"), "my file\\");
     }
 }

@@ -125,20 +125,28 @@ impl Shell {
         self.expand_text(&text)
     }
 
-    /// `text` expanded as if in double quotes (prompts, ENV); as it is when it does
+    /// `text` expanded as if in double quotes (PS4, ENV); as it is when it does
     /// not parse or expand. `$?` stays.
     pub fn expand_text(&mut self, text: &str) -> String {
-        let text = text.to_string();
-        let Ok(word) = shparse::parse(&format!("\"{}\"", text.replace('"', "\\\""))) else {
-            return text;
+        self.expand_inside_quotes(&text.replace('"', "\\\"")).unwrap_or_else(|| text.to_string())
+    }
+
+    /// `inside` expanded as the inside of a double-quoted word (its own `"` already
+    /// quoted); `None` when it does not parse or expand. `$?` stays.
+    pub fn expand_inside_quotes(&mut self, inside: &str) -> Option<String> {
+        let list = shparse::parse(&format!("\"{inside}\"")).ok()?;
+        let [item] = &list.items[..] else {
+            return None;
         };
-        let Some(shparse::ast::Command::Simple(simple)) = word.items.first().map(|item| &item.and_or.first.commands[0])
-        else {
-            return text;
+        let [shparse::ast::Command::Simple(simple)] = &item.and_or.first.commands[..] else {
+            return None;
+        };
+        let [word] = &simple.words[..] else {
+            return None;
         };
         let status = self.status;
-        let prompt = simple.words.first().and_then(|word| expand::expand_string(word, self).ok());
+        let expanded = expand::expand_string(word, self).ok();
         self.status = status;
-        prompt.unwrap_or(text)
+        expanded
     }
 }

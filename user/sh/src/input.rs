@@ -4,16 +4,19 @@
 //! text of a script or of `-c`.
 use std::fs::File;
 use std::io::{self, Read as _, Write};
+use std::time::Duration;
 
 use lineedit::{Editor, Event};
+use ulib::term::{input_within, window_size};
 
 use crate::complete::Completer;
 use crate::history;
+use crate::prompt;
 use crate::shell::{PROGRAM, Shell};
 
 pub enum Input {
     /// The terminal on standard input, through the line editor.
-    Terminal { editor: Editor, stdin: File },
+    Terminal { editor: Box<Editor>, stdin: File },
     /// Any other standard input.
     Stream(File),
     /// A script's text (and its name, for messages), or `-c`'s: given whole once.
@@ -35,8 +38,15 @@ pub enum Read {
 }
 
 impl Shell {
-    /// Reads a line, prompting with `prompt` on a terminal.
-    pub fn read_line(&mut self, prompt: &str) -> Read {
+    /// Reads a line; on a terminal, after PS1, or PS2 for a `continuation`.
+    pub fn read_line(&mut self, continuation: bool) -> Read {
+        let prompt = match &self.input {
+            Input::Terminal { editor, .. } => {
+                let number = editor.history_number();
+                prompt::prompt(self, continuation, number)
+            }
+            Input::Stream(_) | Input::Text { .. } => String::new(),
+        };
         match &mut self.input {
             Input::Text { text, .. } => text.take().map_or(Read::Eof, Read::Line),
             Input::Stream(stdin) => read_stream_line(stdin),
@@ -45,7 +55,7 @@ impl Shell {
                     let _ = modes.raw().set(0);
                 }
                 let mut completer = Completer { path: self.vars.get("PATH"), home: self.vars.get("HOME") };
-                let event = edit_line(editor, stdin, prompt, &mut completer);
+                let event = edit_line(editor, stdin, &prompt, &mut completer);
                 if let Some(modes) = &self.terminal_modes {
                     let _ = modes.set(0);
                 }
@@ -91,22 +101,39 @@ fn read_stream_line(stdin: &mut File) -> Read {
     Read::Line(String::from_utf8_lossy(&line).into_owned())
 }
 
-/// Runs the line editor on the terminal (already in raw mode) until the line ends.
+/// How long a lone ESC waits for the rest of an escape sequence before it is the
+/// Escape key (readline's keyseq-timeout).
+const ESCAPE_WAIT: Duration = Duration::from_millis(500);
+
+/// Runs the line editor on the terminal (already in raw mode) until the line ends,
+/// telling it the terminal's width before the line and before each input (so a
+/// changed window size is taken up at the next key).
 fn edit_line(editor: &mut Editor, stdin: &mut File, prompt: &str, completer: &mut Completer) -> Event {
     let mut stderr = io::stderr();
+    let columns = |terminal: &File| window_size(terminal).map_or(0, |(_, columns)| columns);
+    let _ = stderr.write_all(&editor.resize(columns(stdin)));
     let _ = stderr.write_all(&editor.begin(prompt));
     let mut buffer = [0; 256];
-    let mut input: &[u8] = &[];
+    // None after a lone ESC that nothing followed.
+    let mut input: Option<&[u8]> = Some(&[]);
     loop {
-        let reply = editor.feed(input, completer);
+        let _ = stderr.write_all(&editor.resize(columns(stdin)));
+        let reply = match input {
+            Some(input) => editor.feed(input, completer),
+            None => editor.escape_timeout(completer),
+        };
         let _ = stderr.write_all(&reply.output);
         if let Some(event) = reply.event {
             return event;
         }
+        if editor.escape_pending() && !input_within(&*stdin, ESCAPE_WAIT) {
+            input = None;
+            continue;
+        }
         input = match stdin.read(&mut buffer) {
             Ok(0) => return Event::Eof,
-            Ok(length) => &buffer[..length],
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => &[],
+            Ok(length) => Some(&buffer[..length]),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => Some(&[]),
             Err(err) => {
                 ulib::diag::report_error(PROGRAM, "standard input", &err);
                 return Event::Eof;

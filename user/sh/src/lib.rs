@@ -4,7 +4,7 @@
 //! [`shell`] reads commands, [`run`] runs lists and pipelines, [`simple`] simple
 //! commands, [`compound`] compound commands, [`redirect`] redirections,
 //! [`pipeline`] forked children and jobs, [`expand`] expansions, [`traps`] traps,
-//! and [`builtins`] the builtins.
+//! [`prompt`] PS1 and PS2, and [`builtins`] the builtins.
 pub mod builtins;
 pub mod complete;
 pub mod compound;
@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod lookup;
 pub mod options;
 pub mod pipeline;
+pub mod prompt;
 pub mod redirect;
 pub mod run;
 pub mod shell;

@@ -1,13 +1,14 @@
 //! Finding the program a command names: a name holding `/` is a path as it stands;
-//! any other is looked for in each directory of PATH (default /bin:/sbin), in
-//! order, through `ulib::process::path_candidates`.
+//! any other is looked for in each directory of PATH (default
+//! /bin:/sbin:/usr/bin:/usr/sbin: Kestrel's programs before Debian's), in order,
+//! through `ulib::process::path_candidates`.
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use ulib::process::path_candidates;
 
 /// The search path when PATH is unset.
-pub const DEFAULT_PATH: &str = "/bin:/sbin";
+pub const DEFAULT_PATH: &str = "/bin:/sbin:/usr/bin:/usr/sbin";
 
 /// The program `name` runs, given PATH's value and a test for "is an executable
 /// file"; `None` means "command not found". An empty PATH entry is the current
@@ -32,10 +33,12 @@ mod tests {
     }
 
     #[test]
-    fn default_path_is_bin_then_sbin() {
+    fn default_path_is_kestrels_folders_then_debians() {
         assert_eq!(find("ls", None, &["/bin/ls"]), Some("/bin/ls".into()));
         assert_eq!(find("init", None, &["/sbin/init"]), Some("/sbin/init".into()));
-        assert_eq!(find("ls", None, &["/usr/bin/ls"]), None);
+        assert_eq!(find("ls", None, &["/usr/bin/ls", "/bin/ls"]), Some("/bin/ls".into()));
+        assert_eq!(find("gawk", None, &["/usr/bin/gawk"]), Some("/usr/bin/gawk".into()));
+        assert_eq!(find("ls", None, &["/usr/local/bin/ls"]), None);
     }
 
     #[test]

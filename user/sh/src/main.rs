@@ -11,10 +11,10 @@ use std::os::fd::AsFd;
 use std::process::ExitCode;
 
 use lineedit::Editor;
-use sh::history;
 use sh::input::Input;
 use sh::options::Options;
 use sh::shell::{PROGRAM, STATUS_USAGE, Shell};
+use sh::{history, prompt};
 use ulib::diag::{report, report_error};
 use ulib::term::Termios;
 
@@ -101,7 +101,8 @@ fn stdin_shell(args: Vec<String>, force_interactive: bool) -> io::Result<Shell> 
     }
     let history_file = history::file(env::var("HOME").ok().as_deref());
     let editor = Editor::new(history_file.as_deref().map(history::load).unwrap_or_default());
-    let mut shell = Shell::new(args, Input::Terminal { editor, stdin });
+    let mut shell = Shell::new(args, Input::Terminal { editor: Box::new(editor), stdin });
+    prompt::set_defaults(&mut shell.vars);
     let _ = shell.options.set('s', true);
     shell.interactive = true;
     let _ = shell.options.set('i', true);

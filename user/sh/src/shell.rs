@@ -248,9 +248,9 @@ impl Shell {
             self.parser = parser;
             match result {
                 Err(ParseError::Incomplete) if !self.parser.is_finished() => {
-                    let prompt = if first { self.ps1() } else { self.expand_prompt("PS2") };
+                    let continuation = !first;
                     first = false;
-                    match self.read_line(&prompt) {
+                    match self.read_line(continuation) {
                         Read::Line(line) => self.parser.feed(&line),
                         Read::Interrupted => {
                             self.status = STATUS_INTERRUPTED;
@@ -263,17 +263,6 @@ impl Shell {
                 result => return result,
             }
         }
-    }
-
-    /// PS1 expanded; with no PS1, the current directory then `# ` for root and `$ `
-    /// for anyone else.
-    fn ps1(&mut self) -> String {
-        if self.vars.get("PS1").is_some() {
-            return self.expand_prompt("PS1");
-        }
-        let directory = env::current_dir().map_or("?".into(), |directory| directory.display().to_string());
-        let sign = if ulib::process::is_root() { '#' } else { '$' };
-        format!("{directory} {sign} ")
     }
 
     /// Runs the file `path` in this shell if it can be read (a profile).

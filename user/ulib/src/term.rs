@@ -1,6 +1,8 @@
-//! Terminal modes through termios (`TCGETS`/`TCSETS`): reading them (which also tells
-//! whether a descriptor is a terminal), and the raw mode a line editor needs.
-use std::os::fd::RawFd;
+//! Terminals: their modes through termios (`TCGETS`/`TCSETS`): reading them (which
+//! also tells whether a descriptor is a terminal), and the raw mode a line editor
+//! needs; their window size (`TIOCGWINSZ`); and waiting a while for input.
+use std::os::fd::{AsFd, AsRawFd, RawFd};
+use std::time::Duration;
 use std::{io, mem};
 
 use crate::sys::check;
@@ -39,6 +41,23 @@ impl Termios {
     }
 }
 
+/// The terminal's rows and columns, when `fd` is a terminal that knows them.
+pub fn window_size(fd: impl AsFd) -> Option<(usize, usize)> {
+    let mut size = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+    // SAFETY: TIOCGWINSZ writes one winsize to the pointer, which points at a live one.
+    let result = unsafe { libc::ioctl(fd.as_fd().as_raw_fd(), libc::TIOCGWINSZ, &mut size) };
+    (result == 0 && size.ws_row > 0 && size.ws_col > 0).then(|| (size.ws_row.into(), size.ws_col.into()))
+}
+
+/// Whether input arrives on `fd` within `timeout` (poll(2); an interrupted wait
+/// counts as none arriving).
+pub fn input_within(fd: impl AsFd, timeout: Duration) -> bool {
+    let mut poll = libc::pollfd { fd: fd.as_fd().as_raw_fd(), events: libc::POLLIN, revents: 0 };
+    let milliseconds = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: poll reads and writes one pollfd, which `poll` is.
+    unsafe { libc::poll(&mut poll, 1, milliseconds) > 0 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +83,18 @@ mod tests {
             panic!("a pipe has terminal modes");
         };
         assert_eq!(err.raw_os_error(), Some(libc::ENOTTY));
+    }
+
+    #[test]
+    fn a_file_has_no_window_size() {
+        assert_eq!(window_size(std::fs::File::open("/").unwrap()), None);
+    }
+
+    #[test]
+    fn waiting_for_input() {
+        let (reader, mut writer) = io::pipe().unwrap();
+        assert!(!input_within(&reader, Duration::from_millis(10)));
+        io::Write::write_all(&mut writer, b"x").unwrap();
+        assert!(input_within(&reader, Duration::from_millis(10)));
     }
 }

@@ -84,7 +84,9 @@ errnos! {
     ENOSYS = 38, "Function not implemented";
     ENOTEMPTY = 39, "Directory not empty";
     ELOOP = 40, "Too many levels of symbolic links";
+    ENODATA = 61, "No data available";
     EOVERFLOW = 75, "Value too large for defined data type";
+    ELIBBAD = 80, "Accessing a corrupted shared library";
     EILSEQ = 84, "Invalid or incomplete multibyte or wide character";
     ENOTSOCK = 88, "Socket operation on non-socket";
     EDESTADDRREQ = 89, "Destination address required";
@@ -184,7 +186,9 @@ mod tests {
             (Errno::ENOSYS, libc::ENOSYS),
             (Errno::ENOTEMPTY, libc::ENOTEMPTY),
             (Errno::ELOOP, libc::ELOOP),
+            (Errno::ENODATA, libc::ENODATA),
             (Errno::EOVERFLOW, libc::EOVERFLOW),
+            (Errno::ELIBBAD, libc::ELIBBAD),
             (Errno::EILSEQ, libc::EILSEQ),
             (Errno::ENOTSOCK, libc::ENOTSOCK),
             (Errno::EDESTADDRREQ, libc::EDESTADDRREQ),

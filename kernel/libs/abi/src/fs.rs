@@ -37,6 +37,14 @@ pub const AT_SYMLINK_FOLLOW: u32 = 0x400;
 pub const AT_NO_AUTOMOUNT: u32 = 0x800;
 pub const AT_EMPTY_PATH: u32 = 0x1000;
 
+// Extended attributes: setxattr(2) flags, and the limits of linux/limits.h.
+pub const XATTR_CREATE: u32 = 0x1;
+pub const XATTR_REPLACE: u32 = 0x2;
+/// The longest attribute name, in bytes.
+pub const XATTR_NAME_MAX: usize = 255;
+/// The largest attribute value, and the largest buffer getxattr fills.
+pub const XATTR_SIZE_MAX: usize = 65536;
+
 // fcntl(2) commands and descriptor flags.
 pub const F_DUPFD: u32 = 0;
 pub const F_GETFD: u32 = 1;
@@ -163,6 +171,8 @@ mod tests {
             (AT_SYMLINK_FOLLOW, libc::AT_SYMLINK_FOLLOW, "AT_SYMLINK_FOLLOW"),
             (AT_NO_AUTOMOUNT, libc::AT_NO_AUTOMOUNT, "AT_NO_AUTOMOUNT"),
             (AT_EMPTY_PATH, libc::AT_EMPTY_PATH, "AT_EMPTY_PATH"),
+            (XATTR_CREATE, libc::XATTR_CREATE, "XATTR_CREATE"),
+            (XATTR_REPLACE, libc::XATTR_REPLACE, "XATTR_REPLACE"),
             (F_DUPFD, libc::F_DUPFD, "F_DUPFD"),
             (F_GETFD, libc::F_GETFD, "F_GETFD"),
             (F_SETFD, libc::F_SETFD, "F_SETFD"),

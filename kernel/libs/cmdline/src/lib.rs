@@ -47,6 +47,12 @@ impl<'a> CommandLine<'a> {
         self.options().filter(|o| o.key == key).filter_map(|o| o.value).last()
     }
 
+    /// Whether the option `key` is given, bare or with a value (a flag such as
+    /// `norandmaps`).
+    pub fn has(&self, key: &str) -> bool {
+        self.options().any(|o| o.key == key)
+    }
+
     /// The words after `--`: init's arguments (argv[1..]).
     pub fn init_args(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         self.init_args.unwrap_or("").split_ascii_whitespace()
@@ -65,6 +71,7 @@ mod tests {
         assert_eq!(c.value("init"), Some("/bin/sh"));
         assert_eq!(c.value("test"), Some("panic"));
         assert_eq!(c.value("quiet"), None);
+        assert!(c.has("quiet") && c.has("init") && !c.has("norandmaps"));
         assert_eq!(c.init_args().count(), 0);
     }
 
@@ -72,6 +79,7 @@ mod tests {
     fn words_after_double_dash_are_init_args() {
         let c = CommandLine::parse("init=/bin/echo -- hello  world x=y");
         assert_eq!(c.value("x"), None);
+        assert!(!c.has("hello") && !c.has("x"));
         assert_eq!(c.init_args().collect::<Vec<_>>(), ["hello", "world", "x=y"]);
         assert_eq!(c.options().count(), 1);
     }

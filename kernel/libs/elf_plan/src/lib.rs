@@ -2,9 +2,14 @@
 //! the entry point and the auxv values, for execve. Parses only the ELF header and the
 //! program headers (with `goblin`), which is all a loader needs; never panics.
 //!
-//! Accepted: little-endian ELF64 x86-64 `ET_EXEC`, and `ET_DYN` without `PT_INTERP`
-//! (static PIE), which is loaded so that its lowest page lands at `Limits::pie_base`.
-//! Everything else is refused with a [`PlanError`], which execve reports as ENOEXEC.
+//! execve loads one object (a static program) or two (a program with `PT_INTERP` and its
+//! interpreter, the dynamic linker). [`Elf::parse`] checks a file's headers (little-endian
+//! ELF64 x86-64, `ET_EXEC` or `ET_DYN`); [`Elf::interpreter`] reads the interpreter's path
+//! as Linux's `load_elf_binary` does; [`Elf::extent`] tells how much room an `ET_DYN`
+//! object needs, and at what alignment, so the kernel can choose where it goes
+//! ([`Extent::start_in`] for a top-down search, [`Extent::align_down`] for a fixed base);
+//! [`Elf::plan`] places the segments. What is refused is a [`PlanError`], whose errno
+//! depends on whether the file is the program or its interpreter ([`Role`]).
 //!
 //! How the kernel loads a plan: for each [`PageRange`] of [`LoadPlan::page_ranges`], map
 //! zeroed frames with its permissions; then copy each segment's
@@ -21,7 +26,6 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use goblin::container::{Container, Ctx, Endian};
-use goblin::elf::Elf;
 use goblin::elf::header::{EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, ELFMAG, EM_X86_64, ET_DYN, ET_EXEC, Header};
 use goblin::elf::program_header::{PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, PT_PHDR, ProgramHeader};
 use kabi::Errno;
@@ -42,7 +46,7 @@ pub struct Limits {
     pub user_min: u64,
     /// The exclusive top of the address range for images.
     pub user_max: u64,
-    /// Where a static PIE's lowest page is loaded (rounded down to a page).
+    /// Where an `ET_DYN` object's lowest page is loaded (rounded down to a page).
     pub pie_base: u64,
 }
 
@@ -145,9 +149,20 @@ impl LoadPlan {
     }
 }
 
-/// Why a file cannot be loaded. Every reason makes execve fail with ENOEXEC.
+/// Which object of an execve a file is: Linux reports the same faults differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The file execve was given.
+    Program,
+    /// The program's interpreter (its `PT_INTERP`).
+    Interpreter,
+}
+
+/// Why a file cannot be loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlanError {
+    /// Shorter than an ELF header.
+    Truncated,
     /// No ELF magic.
     NotElf,
     /// Not ELFCLASS64.
@@ -158,10 +173,12 @@ pub enum PlanError {
     WrongMachine,
     /// Neither `ET_EXEC` nor `ET_DYN`.
     NotExecutable,
-    /// Needs a dynamic linker (`PT_INTERP`): only static programs are supported.
-    HasInterpreter,
     /// A broken ELF header or program-header table.
     BadHeader(&'static str),
+    /// A `PT_INTERP` whose path is empty, longer than `PATH_MAX` or not NUL-terminated.
+    BadInterpreterPath(&'static str),
+    /// A `PT_INTERP` whose bytes lie past the end of the file.
+    InterpreterPathBeyondFile,
     /// A segment that cannot be loaded.
     BadSegment(&'static str),
     /// The entry point lies outside user space.
@@ -169,22 +186,33 @@ pub enum PlanError {
 }
 
 impl PlanError {
-    /// The errno execve reports.
-    pub fn errno(self) -> Errno {
-        Errno::ENOEXEC
+    /// The errno execve reports, as Linux's `load_elf_binary`: for the program
+    /// ENOEXEC, or EIO when its `PT_INTERP` cannot be read; for the interpreter EIO
+    /// when it is too short to hold an ELF header, else ELIBBAD. (Linux finds some of
+    /// these faults, such as bad segments or an interpreter that is neither `ET_EXEC`
+    /// nor `ET_DYN`, only after the point of no return, and kills the process with
+    /// SIGSEGV; here the caller always gets the error.)
+    pub fn errno(self, role: Role) -> Errno {
+        match (role, self) {
+            (_, PlanError::InterpreterPathBeyondFile) | (Role::Interpreter, PlanError::Truncated) => Errno::EIO,
+            (Role::Program, _) => Errno::ENOEXEC,
+            (Role::Interpreter, _) => Errno::ELIBBAD,
+        }
     }
 }
 
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            PlanError::Truncated => f.write_str("shorter than an ELF header"),
             PlanError::NotElf => f.write_str("not an ELF file"),
             PlanError::Not64Bit => f.write_str("not a 64-bit ELF file"),
             PlanError::NotLittleEndian => f.write_str("not a little-endian ELF file"),
             PlanError::WrongMachine => f.write_str("not an x86-64 ELF file"),
             PlanError::NotExecutable => f.write_str("not an executable (ET_EXEC or ET_DYN)"),
-            PlanError::HasInterpreter => f.write_str("dynamically linked (PT_INTERP): only static programs run"),
             PlanError::BadHeader(reason) => write!(f, "bad ELF header: {reason}"),
+            PlanError::BadInterpreterPath(reason) => write!(f, "bad PT_INTERP: {reason}"),
+            PlanError::InterpreterPathBeyondFile => f.write_str("PT_INTERP beyond the end of the file"),
             PlanError::BadSegment(reason) => write!(f, "bad segment: {reason}"),
             PlanError::BadEntry => f.write_str("entry point outside user space"),
         }
@@ -199,60 +227,158 @@ fn page_ceil(address: u64) -> Option<u64> {
     Some(page_floor(address.checked_add(PAGE_SIZE - 1)?))
 }
 
-/// Checks an executable and plans how to load it within `limits`.
-pub fn plan(file: &[u8], limits: Limits) -> Result<LoadPlan, PlanError> {
-    let (header, phdrs) = parse_headers(file)?;
-    if phdrs.iter().any(|phdr| phdr.p_type == PT_INTERP) {
-        return Err(PlanError::HasInterpreter);
-    }
-    let loads: Vec<&ProgramHeader> = phdrs.iter().filter(|phdr| phdr.p_type == PT_LOAD && phdr.p_memsz > 0).collect();
-    if loads.is_empty() {
-        return Err(PlanError::BadSegment("no PT_LOAD segment"));
-    }
-    for load in &loads {
-        check_in_file(load, file.len() as u64)?;
+/// The size of an ELF64 header.
+pub const EHDR_SIZE: usize = 64;
+
+/// Linux's `PATH_MAX`: the most bytes a `PT_INTERP` may hold, its NUL included.
+pub const PATH_MAX: u64 = 4096;
+
+/// An executable's checked ELF header and program headers.
+#[derive(Debug, Clone)]
+pub struct Elf<'a> {
+    file: &'a [u8],
+    header: Header,
+    phdrs: Vec<ProgramHeader>,
+}
+
+/// The address range an `ET_DYN` object's segments take, relative to where it is
+/// loaded: what the kernel needs to choose its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    /// The lowest segment's first page, as linked.
+    pub first_page: u64,
+    /// Bytes from `first_page` to the page-rounded end of the highest segment.
+    pub len: u64,
+    /// The largest `p_align` of the segments, at least a page: the object is loaded at
+    /// a multiple of it (a power of two).
+    pub align: u64,
+}
+
+impl Extent {
+    /// The size of a free range that holds the object at an aligned start wherever
+    /// the range lies (None if it does not fit in the address space).
+    pub fn room(&self) -> Option<u64> {
+        self.len.checked_add(self.align - PAGE_SIZE)
     }
 
-    let base = if header.e_type == ET_DYN {
-        let lowest = loads.iter().map(|load| page_floor(load.p_vaddr)).min().unwrap_or(0);
-        page_floor(limits.pie_base)
-            .checked_sub(lowest)
-            .ok_or(PlanError::BadSegment("static PIE linked above the PIE base"))?
-    } else {
-        0
-    };
-
-    let mut segments =
-        loads.iter().map(|load| place(load, base, limits)).collect::<Result<Vec<Segment>, PlanError>>()?;
-    segments.sort_unstable_by_key(|segment| segment.vaddr);
-    // `place` checked that every end fits below `user_max`.
-    let end = |segment: &Segment| segment.vaddr + segment.memsz;
-    if segments.windows(2).any(|pair| end(&pair[0]) > pair[1].vaddr) {
-        return Err(PlanError::BadSegment("segments overlap"));
-    }
-    let highest_end = segments.iter().map(end).max().unwrap_or(0);
-    let brk_start = page_ceil(highest_end).ok_or(PlanError::BadSegment("address overflow"))?;
-
-    let entry = header.e_entry.checked_add(base).ok_or(PlanError::BadEntry)?;
-    if !(limits.user_min..limits.user_max).contains(&entry) {
-        return Err(PlanError::BadEntry);
+    /// Where the object's first page goes in a free range of [`Extent::room`] bytes
+    /// starting at the page-aligned `gap`: the highest aligned address, as Linux's
+    /// top-down search for unmapped memory gives.
+    pub fn start_in(&self, gap: u64) -> u64 {
+        self.align_down(gap.saturating_add(self.align - PAGE_SIZE))
     }
 
-    let phdr_addr = match phdrs.iter().find(|phdr| phdr.p_type == PT_PHDR) {
-        Some(phdr) => phdr.p_vaddr.checked_add(base).ok_or(PlanError::BadSegment("PT_PHDR address overflow"))?,
-        // Within a placed segment, so no overflow.
-        None => segments
+    /// `address` rounded down to the object's alignment (Linux's PIE base rounding).
+    pub fn align_down(&self, address: u64) -> u64 {
+        address & !(self.align - 1)
+    }
+}
+
+impl<'a> Elf<'a> {
+    /// Checks the headers of `file`.
+    pub fn parse(file: &'a [u8]) -> Result<Self, PlanError> {
+        let (header, phdrs) = parse_headers(file)?;
+        Ok(Self { file, header, phdrs })
+    }
+
+    /// Whether the object is position independent (`ET_DYN`): loaded wherever the
+    /// kernel chooses rather than at its link-time addresses.
+    pub fn is_dyn(&self) -> bool {
+        self.header.e_type == ET_DYN
+    }
+
+    /// The path of the interpreter the first `PT_INTERP` names, up to its first NUL,
+    /// or None for a static program. Its segment must hold 2 to `PATH_MAX` bytes, the
+    /// last a NUL, as Linux requires.
+    pub fn interpreter(&self) -> Result<Option<&'a [u8]>, PlanError> {
+        let Some(interp) = self.phdrs.iter().find(|phdr| phdr.p_type == PT_INTERP) else { return Ok(None) };
+        if !(2..=PATH_MAX).contains(&interp.p_filesz) {
+            return Err(PlanError::BadInterpreterPath("not 2 to PATH_MAX bytes"));
+        }
+        let end = interp.p_offset.checked_add(interp.p_filesz).ok_or(PlanError::InterpreterPathBeyondFile)?;
+        let bytes =
+            self.file.get(interp.p_offset as usize..end as usize).ok_or(PlanError::InterpreterPathBeyondFile)?;
+        let Some((&0, _)) = bytes.split_last() else {
+            return Err(PlanError::BadInterpreterPath("not NUL-terminated"));
+        };
+        Ok(bytes.split(|&byte| byte == 0).next())
+    }
+
+    /// The addresses the loadable segments span and their alignment.
+    pub fn extent(&self) -> Result<Extent, PlanError> {
+        let loads = self.loads()?;
+        let first_page = loads.iter().map(|load| page_floor(load.p_vaddr)).min().unwrap_or(0);
+        let end = loads
             .iter()
-            .find(|segment| (segment.file_offset..segment.file_offset + segment.filesz).contains(&header.e_phoff))
-            .map_or(0, |segment| segment.vaddr + (header.e_phoff - segment.file_offset)),
-    };
+            .map(|load| load.p_vaddr.checked_add(load.p_memsz).and_then(page_ceil))
+            .try_fold(0, |highest: u64, end| end.map(|end| highest.max(end)))
+            .ok_or(PlanError::BadSegment("address overflow"))?;
+        let align = loads.iter().map(|load| load.p_align).fold(PAGE_SIZE, u64::max);
+        Ok(Extent { first_page, len: end - first_page, align })
+    }
 
-    Ok(LoadPlan { entry, base, segments, phdr_addr, phent: PHENT_SIZE, phnum: phdrs.len() as u64, brk_start })
+    /// The loadable segments (`PT_LOAD`s with bytes in memory), checked against the file.
+    fn loads(&self) -> Result<Vec<&ProgramHeader>, PlanError> {
+        let loads: Vec<&ProgramHeader> =
+            self.phdrs.iter().filter(|phdr| phdr.p_type == PT_LOAD && phdr.p_memsz > 0).collect();
+        if loads.is_empty() {
+            return Err(PlanError::BadSegment("no PT_LOAD segment"));
+        }
+        for load in &loads {
+            check_in_file(load, self.file.len() as u64)?;
+        }
+        Ok(loads)
+    }
+
+    /// Plans how to load the object within `limits`: an `ET_EXEC` object at its own
+    /// addresses, an `ET_DYN` one with its lowest page at `limits.pie_base`.
+    pub fn plan(&self, limits: Limits) -> Result<LoadPlan, PlanError> {
+        let (header, phdrs) = (&self.header, &self.phdrs);
+        let loads = self.loads()?;
+        let base = if self.is_dyn() {
+            let lowest = loads.iter().map(|load| page_floor(load.p_vaddr)).min().unwrap_or(0);
+            page_floor(limits.pie_base)
+                .checked_sub(lowest)
+                .ok_or(PlanError::BadSegment("position-independent object linked above its base"))?
+        } else {
+            0
+        };
+
+        let mut segments =
+            loads.iter().map(|load| place(load, base, limits)).collect::<Result<Vec<Segment>, PlanError>>()?;
+        segments.sort_unstable_by_key(|segment| segment.vaddr);
+        // `place` checked that every end fits below `user_max`.
+        let end = |segment: &Segment| segment.vaddr + segment.memsz;
+        if segments.windows(2).any(|pair| end(&pair[0]) > pair[1].vaddr) {
+            return Err(PlanError::BadSegment("segments overlap"));
+        }
+        let highest_end = segments.iter().map(end).max().unwrap_or(0);
+        let brk_start = page_ceil(highest_end).ok_or(PlanError::BadSegment("address overflow"))?;
+
+        let entry = header.e_entry.checked_add(base).ok_or(PlanError::BadEntry)?;
+        if !(limits.user_min..limits.user_max).contains(&entry) {
+            return Err(PlanError::BadEntry);
+        }
+
+        let phdr_addr = match phdrs.iter().find(|phdr| phdr.p_type == PT_PHDR) {
+            Some(phdr) => phdr.p_vaddr.checked_add(base).ok_or(PlanError::BadSegment("PT_PHDR address overflow"))?,
+            // Within a placed segment, so no overflow.
+            None => segments
+                .iter()
+                .find(|segment| (segment.file_offset..segment.file_offset + segment.filesz).contains(&header.e_phoff))
+                .map_or(0, |segment| segment.vaddr + (header.e_phoff - segment.file_offset)),
+        };
+
+        Ok(LoadPlan { entry, base, segments, phdr_addr, phent: PHENT_SIZE, phnum: phdrs.len() as u64, brk_start })
+    }
 }
 
 /// Checks the ELF identification and header fields, and reads the header and the
 /// program headers.
 fn parse_headers(file: &[u8]) -> Result<(Header, Vec<ProgramHeader>), PlanError> {
+    if file.len() < EHDR_SIZE {
+        return Err(PlanError::Truncated);
+    }
     if !file.starts_with(ELFMAG) {
         return Err(PlanError::NotElf);
     }
@@ -262,7 +388,7 @@ fn parse_headers(file: &[u8]) -> Result<(Header, Vec<ProgramHeader>), PlanError>
     if file.get(EI_DATA) != Some(&ELFDATA2LSB) {
         return Err(PlanError::NotLittleEndian);
     }
-    let header = Elf::parse_header(file).map_err(|_| PlanError::BadHeader("truncated"))?;
+    let header = goblin::elf::Elf::parse_header(file).map_err(|_| PlanError::Truncated)?;
     if header.e_machine != EM_X86_64 {
         return Err(PlanError::WrongMachine);
     }

@@ -5,11 +5,9 @@
 mod common;
 
 use common::{
-    EHDR_SIZE, EM_X86_64, ET_DYN, ET_EXEC, ET_REL, IDENT, LIMITS, PF_R, PF_W, PF_X, PHDR_SIZE, PT_INTERP, PT_PHDR,
-    Phdr, elf, load,
+    EHDR_SIZE, EM_X86_64, ET_DYN, ET_EXEC, ET_REL, IDENT, LIMITS, PF_R, PF_W, PF_X, PHDR_SIZE, PT_PHDR, Phdr, elf, load,
 };
-use elf_plan::{LoadPlan, PAGE_SIZE, PageRange, PlanError, Segment};
-use kabi::Errno;
+use elf_plan::{Elf, LoadPlan, PAGE_SIZE, PageRange, PlanError, Segment};
 
 /// Text (with the headers) ending mid-page, and data + bss starting in that page.
 fn exec_phdrs() -> Vec<Phdr> {
@@ -37,7 +35,7 @@ fn range(start: u64, end: u64, r: bool, w: bool, x: bool) -> PageRange {
 #[test]
 fn plans_an_exec_file() {
     let file = exec_file();
-    let plan = elf_plan::plan(&file, LIMITS).unwrap();
+    let plan = common::plan(&file, LIMITS).unwrap();
     assert_eq!(plan.entry, 0x40_0100);
     assert_eq!(plan.base, 0);
     assert_eq!(plan.phdr_addr, 0x40_0040, "inside the first PT_LOAD");
@@ -72,7 +70,7 @@ fn plans_an_exec_file() {
 
 #[test]
 fn a_shared_page_gets_the_union_of_the_permissions() {
-    let plan = elf_plan::plan(&exec_file(), LIMITS).unwrap();
+    let plan = common::plan(&exec_file(), LIMITS).unwrap();
     assert_eq!(
         plan.page_ranges(),
         [
@@ -89,7 +87,7 @@ fn a_shared_page_gets_the_union_of_the_permissions() {
         load(PF_W, 0x200, 0x40_0200, 0x100, 0x100),
         load(PF_R, 0x300, 0x40_5300, 0x10, 0x10),
     ];
-    let plan = elf_plan::plan(&elf(ET_EXEC, 0x40_0100, &phdrs, 0x400), LIMITS).unwrap();
+    let plan = common::plan(&elf(ET_EXEC, 0x40_0100, &phdrs, 0x400), LIMITS).unwrap();
     assert_eq!(
         plan.page_ranges(),
         [range(0x40_0000, 0x40_1000, true, true, true), range(0x40_5000, 0x40_6000, true, false, false)]
@@ -99,7 +97,7 @@ fn a_shared_page_gets_the_union_of_the_permissions() {
 #[test]
 fn plans_a_static_pie_at_the_pie_base() {
     let file = pie_file();
-    let plan = elf_plan::plan(&file, LIMITS).unwrap();
+    let plan = common::plan(&file, LIMITS).unwrap();
     assert_eq!(plan.base, LIMITS.pie_base);
     assert_eq!(plan.entry, LIMITS.pie_base + 0x1010);
     assert_eq!(plan.phdr_addr, LIMITS.pie_base + 64, "from PT_PHDR");
@@ -111,20 +109,21 @@ fn plans_a_static_pie_at_the_pie_base() {
 
     // A PIE whose lowest segment is not at 0 still starts at the PIE base.
     let phdrs = [load(PF_R | PF_X, 0, 0x20_0000, 0x200, 0x200)];
-    let plan = elf_plan::plan(&elf(ET_DYN, 0x20_0100, &phdrs, 0x200), LIMITS).unwrap();
+    let plan = common::plan(&elf(ET_DYN, 0x20_0100, &phdrs, 0x200), LIMITS).unwrap();
     assert_eq!(plan.segments[0].vaddr, LIMITS.pie_base);
     assert_eq!(plan.entry, LIMITS.pie_base + 0x100);
 }
 
 #[test]
-fn refuses_what_is_not_a_static_x86_64_executable() {
+fn refuses_what_is_not_an_x86_64_executable() {
     let file = exec_file();
-    assert_eq!(elf_plan::plan(b"#!/bin/sh\n", LIMITS), Err(PlanError::NotElf));
-    assert_eq!(elf_plan::plan(&[], LIMITS), Err(PlanError::NotElf));
+    assert_eq!(common::plan(b"#!/bin/sh\n", LIMITS), Err(PlanError::Truncated));
+    assert_eq!(common::plan(&[], LIMITS), Err(PlanError::Truncated));
+    assert_eq!(common::plan(&[b'#'; EHDR_SIZE], LIMITS), Err(PlanError::NotElf));
     let with_byte = |at: usize, value: u8| {
         let mut changed = file.clone();
         changed[at] = value;
-        elf_plan::plan(&changed, LIMITS)
+        common::plan(&changed, LIMITS)
     };
     assert_eq!(with_byte(4, 1), Err(PlanError::Not64Bit));
     assert_eq!(with_byte(5, 2), Err(PlanError::NotLittleEndian));
@@ -134,14 +133,8 @@ fn refuses_what_is_not_a_static_x86_64_executable() {
     assert_eq!(with_byte(56, 0), Err(PlanError::BadHeader("no program headers")));
     let mut far = file.clone();
     far[32..40].copy_from_slice(&(file.len() as u64 - 100).to_le_bytes());
-    assert_eq!(elf_plan::plan(&far, LIMITS), Err(PlanError::BadHeader("program headers beyond the end of the file")));
-    assert_eq!(elf_plan::plan(&file[..40], LIMITS), Err(PlanError::BadHeader("truncated")));
-
-    let mut phdrs = exec_phdrs();
-    phdrs.push(Phdr { kind: PT_INTERP, flags: PF_R, offset: 0, vaddr: 0, filesz: 1, memsz: 1, align: 1 });
-    assert_eq!(elf_plan::plan(&elf(ET_EXEC, 0x40_0100, &phdrs, 0x1900), LIMITS), Err(PlanError::HasInterpreter));
-    assert_eq!(PlanError::HasInterpreter.errno(), Errno::ENOEXEC);
-    assert!(PlanError::HasInterpreter.to_string().contains("PT_INTERP"));
+    assert_eq!(common::plan(&far, LIMITS), Err(PlanError::BadHeader("program headers beyond the end of the file")));
+    assert_eq!(common::plan(&file[..40], LIMITS), Err(PlanError::Truncated));
 }
 
 #[test]
@@ -149,7 +142,7 @@ fn refuses_bad_segments() {
     let bad = |change: &dyn Fn(&mut Vec<Phdr>), entry: u64| {
         let mut phdrs = exec_phdrs();
         change(&mut phdrs);
-        elf_plan::plan(&elf(ET_EXEC, entry, &phdrs, 0x1900), LIMITS)
+        common::plan(&elf(ET_EXEC, entry, &phdrs, 0x1900), LIMITS)
     };
     let segment_error = |change: &dyn Fn(&mut Vec<Phdr>)| match bad(change, 0x40_0100) {
         Err(PlanError::BadSegment(reason)) => reason,
@@ -170,14 +163,35 @@ fn refuses_bad_segments() {
 
     // A PIE may not be linked above the PIE base.
     let phdrs = [load(PF_R, 0, 0x6000_0000_0000, 0x100, 0x100)];
-    let high_pie = elf_plan::plan(&elf(ET_DYN, 0x6000_0000_0000, &phdrs, 0x100), LIMITS);
-    assert_eq!(high_pie, Err(PlanError::BadSegment("static PIE linked above the PIE base")));
+    let high_pie = common::plan(&elf(ET_DYN, 0x6000_0000_0000, &phdrs, 0x100), LIMITS);
+    assert_eq!(high_pie, Err(PlanError::BadSegment("position-independent object linked above its base")));
 }
 
+/// This test program (a PIE with glibc's interpreter) and its interpreter, planned
+/// as execve loads them: the program at the PIE base, the interpreter at the top of
+/// a gap below the top of user space.
 #[test]
-fn the_test_program_itself_is_dynamically_linked() {
+fn the_test_program_and_its_interpreter_plan_as_two_objects() {
     let file = std::fs::read("/proc/self/exe").unwrap();
-    assert_eq!(elf_plan::plan(&file, LIMITS), Err(PlanError::HasInterpreter));
+    let program = Elf::parse(&file).unwrap();
+    let path = program.interpreter().unwrap().expect("the test program is dynamically linked");
+    assert!(path.starts_with(b"/") && path.ends_with(b".so.2") || path.ends_with(b".so.1"), "{path:?}");
+    let program_plan = program.plan(LIMITS).unwrap();
+    check_real_program(&program_plan, &file);
+
+    let interpreter_file = std::fs::read(std::str::from_utf8(path).unwrap()).unwrap();
+    let interpreter = Elf::parse(&interpreter_file).unwrap();
+    assert!(interpreter.is_dyn());
+    assert_eq!(interpreter.interpreter(), Ok(None));
+    let extent = interpreter.extent().unwrap();
+    let top = LIMITS.user_max - (1 << 30);
+    let gap = top - extent.room().unwrap();
+    let start = extent.start_in(gap);
+    let interpreter_plan = interpreter.plan(elf_plan::Limits { pie_base: start, ..LIMITS }).unwrap();
+    check_plan(&interpreter_plan, &interpreter_file);
+    assert_eq!(interpreter_plan.segments[0].vaddr & !(PAGE_SIZE - 1), start);
+    assert!(interpreter_plan.brk_start <= top);
+    assert!(program_plan.brk_start <= start, "the two objects do not overlap");
 }
 
 /// A static musl "hello" built by rustc with `flags`, or None (with a note) when rustc
@@ -239,7 +253,7 @@ fn plans_a_static_pie_musl_program() {
         return;
     };
     assert_eq!(u16_at(&file, 16), ET_DYN, "rustc builds static PIEs for musl");
-    let plan = elf_plan::plan(&file, LIMITS).unwrap();
+    let plan = common::plan(&file, LIMITS).unwrap();
     assert_eq!(plan.base, LIMITS.pie_base);
     assert_eq!(plan.entry, plan.base + u64_at(&file, 24));
     check_real_program(&plan, &file);
@@ -251,7 +265,7 @@ fn plans_a_static_exec_musl_program() {
         return;
     };
     assert_eq!(u16_at(&file, 16), ET_EXEC);
-    let plan = elf_plan::plan(&file, LIMITS).unwrap();
+    let plan = common::plan(&file, LIMITS).unwrap();
     assert_eq!(plan.base, 0);
     assert_eq!(plan.entry, u64_at(&file, 24));
     check_real_program(&plan, &file);
@@ -301,10 +315,14 @@ impl Random {
     }
 }
 
-/// Plans `file`: an error is fine, a plan must keep its promises, a panic fails.
+/// Parses and plans `file` (and reads its interpreter and extent): an error is fine,
+/// a plan must keep its promises, a panic fails.
 /// Returns whether it was accepted.
 fn plan_or_error(file: &[u8]) -> bool {
-    let planned = elf_plan::plan(file, LIMITS);
+    if let Ok(object) = Elf::parse(file) {
+        let _ = (object.interpreter(), object.extent());
+    }
+    let planned = common::plan(file, LIMITS);
     if let Ok(plan) = &planned {
         check_plan(plan, file);
     }

@@ -242,7 +242,7 @@ fn check_plan(plan: &LoadPlan, file: &[u8], limits: Limits) -> Result<(), TestCa
 /// Plans `file`: an error is fine, a plan must keep its promises. A panic fails the
 /// property.
 fn plan_or_error(file: &[u8], limits: Limits) -> Result<Option<LoadPlan>, TestCaseError> {
-    match elf_plan::plan(file, limits) {
+    match common::plan(file, limits) {
         Ok(plan) => {
             check_plan(&plan, file, limits)?;
             Ok(Some(plan))
@@ -269,7 +269,7 @@ proptest! {
 
     #[test]
     fn valid_executables_plan_as_built(valid in valid_elf()) {
-        let plan = elf_plan::plan(&valid.file, LIMITS).map_err(|error| TestCaseError::fail(error.to_string()))?;
+        let plan = common::plan(&valid.file, LIMITS).map_err(|error| TestCaseError::fail(error.to_string()))?;
         check_plan(&plan, &valid.file, LIMITS)?;
         let base = if valid.e_type == ET_DYN { LIMITS.pie_base - (valid.loads[0].vaddr & !(PAGE_SIZE - 1)) } else { 0 };
         prop_assert_eq!(plan.base, base);
@@ -356,5 +356,5 @@ fn a_corrupt_file_is_an_error_value() {
         align: 0,
     }];
     let file = patterned_elf(ET_EXEC, 0x40_0000, &phdrs, 0x100);
-    assert_eq!(elf_plan::plan(&file, LIMITS), Err(PlanError::BadSegment("address overflow")));
+    assert_eq!(common::plan(&file, LIMITS), Err(PlanError::BadSegment("address overflow")));
 }

@@ -20,6 +20,7 @@
 //!   ([`Tree::pages_in_use`]).
 //! - The crate has no clock: calls that change times take "now" as a [`Timestamp`].
 //! - [`Tree::from_cpio`] builds the tree from a cpio newc archive.
+//! - It keeps no extended attributes ([`xattr::missing`]).
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
@@ -32,6 +33,7 @@ mod mapping;
 mod namespace;
 mod time;
 mod tree;
+pub mod xattr;
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_archive;

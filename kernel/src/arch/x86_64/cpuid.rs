@@ -1,4 +1,5 @@
-//! CPUID: the processor's vendor, model name and feature flags, for /proc/cpuinfo.
+//! CPUID: the processor's vendor, model name and feature flags, for /proc/cpuinfo
+//! and AT_HWCAP.
 //! (Not unsafe: every x86-64 CPU has CPUID, as the trampoline checked.)
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -39,6 +40,11 @@ pub fn signature() -> (u32, u32, u32) {
     let family = if base_family == 0xf { base_family + ((eax >> 20) & 0xff) } else { base_family };
     let model = ((eax >> 4) & 0xf) | if base_family >= 6 { ((eax >> 16) & 0xf) << 4 } else { 0 };
     (family, model, eax & 0xf)
+}
+
+/// The feature bits Linux passes as AT_HWCAP on x86: CPUID leaf 1's EDX.
+pub fn hwcap() -> u64 {
+    u64::from(cpuid(1).edx)
 }
 
 /// Linux's names of the leaf-1 EDX/ECX feature bits this CPU has (the common ones).

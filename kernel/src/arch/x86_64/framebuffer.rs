@@ -13,7 +13,8 @@ use core::ops::Range;
 use multiboot2::{FramebufferField, FramebufferTag, FramebufferType};
 use noto_sans_mono_bitmap::{FontWeight, RasterHeight, RasterizedChar, get_raster, get_raster_width};
 
-use super::text::{self, CellScreen, Terminal};
+use cellterm::{CellScreen, Terminal};
+
 use crate::layout::phys_to_virt;
 
 const WEIGHT: FontWeight = FontWeight::Regular;
@@ -31,7 +32,7 @@ const BLANK: RasterizedChar = match get_raster(' ', WEIGHT, SIZE) {
     Some(glyph) => glyph,
     None => panic!("the font lacks the space"),
 };
-/// The 16 colours in ANSI order (see `text::CellScreen`) as 8-bit red, green, blue:
+/// The 16 colours in ANSI order (see `cellterm::CellScreen`) as 8-bit red, green, blue:
 /// the VGA palette's, as on BIOS boots. Black is all-zero bits in every RGB layout, so
 /// clearing to it is a zero fill.
 const PALETTE: [[u8; 3]; 16] = [
@@ -125,7 +126,7 @@ impl FramebufferScreen {
             return None;
         }
         let fields = [red, green, blue];
-        let shades = Shades::new(text::DEFAULT_COLOURS, fields);
+        let shades = Shades::new(cellterm::DEFAULT_COLOURS, fields);
         let mut grid = Grid {
             base: phys_to_virt(tag.address()) as usize,
             pitch,
@@ -147,7 +148,7 @@ impl FramebufferScreen {
         Some(Self { grid, terminal: Terminal::new() })
     }
 
-    /// Draw `bytes` (see `text`); the text scrolls up at the bottom.
+    /// Draw `bytes` (see `cellterm`).
     pub fn write(&mut self, bytes: &[u8]) {
         self.grid.toggle_cursor();
         self.terminal.write(&mut self.grid, bytes);
@@ -171,19 +172,6 @@ impl Grid {
             // the framebuffer; `line` is a local buffer.
             unsafe { core::ptr::copy_nonoverlapping(line.as_ptr(), self.ptr(origin + y * self.pitch), line.len()) }
         }
-    }
-
-    fn scroll_to_next_line(&mut self) {
-        self.column = 0;
-        if self.row + 1 < self.rows {
-            self.row += 1;
-            return;
-        }
-        let text_row = CELL_HEIGHT * self.pitch;
-        // SAFETY: source (text rows 1..) and destination (rows ..rows-1) both lie in the
-        // text grid inside the framebuffer; `copy` allows the overlap.
-        unsafe { core::ptr::copy(self.ptr(text_row), self.ptr(0), (self.rows - 1) * text_row) }
-        self.erase(self.rows - 1, 0..self.columns);
     }
 
     /// Invert the cell under the cursor (the last column while a wrap is pending);
@@ -229,15 +217,8 @@ impl CellScreen for Grid {
     }
 
     fn put(&mut self, byte: Option<u8>) {
-        if self.column == self.columns {
-            self.scroll_to_next_line();
-        }
         self.draw(self.row, self.column, byte.map_or(REPLACEMENT, glyph));
         self.column += 1;
-    }
-
-    fn new_line(&mut self) {
-        self.scroll_to_next_line();
     }
 
     fn erase(&mut self, row: usize, columns: Range<usize>) {
@@ -254,6 +235,27 @@ impl CellScreen for Grid {
             self.shades[self.next] = Shades::new(colours, self.fields);
             self.current = self.next;
             self.next = (self.next + 1) % SHADE_TABLES;
+        }
+    }
+
+    fn copy_row(&mut self, from: usize, to: usize) {
+        let text_row = CELL_HEIGHT * self.pitch;
+        // SAFETY: both text rows lie in the grid inside the framebuffer; `copy`
+        // allows overlap (there is none between two different rows).
+        unsafe { core::ptr::copy(self.ptr(from * text_row), self.ptr(to * text_row), text_row) }
+    }
+
+    fn copy_cells(&mut self, row: usize, columns: Range<usize>, to: usize) {
+        if columns.is_empty() {
+            return;
+        }
+        let (from, to) = (self.cell_offset(row, columns.start), self.cell_offset(row, to));
+        let len = columns.len() * CELL_WIDTH * self.bytes_per_pixel;
+        for y in 0..CELL_HEIGHT {
+            // SAFETY: the cells lie in one text row of the grid, inside the
+            // framebuffer (the terminal keeps `to + columns.len()` within the row);
+            // `copy` allows the overlap.
+            unsafe { core::ptr::copy(self.ptr(from + y * self.pitch), self.ptr(to + y * self.pitch), len) }
         }
     }
 }

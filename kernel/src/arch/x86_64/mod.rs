@@ -26,7 +26,6 @@ pub mod selftest;
 pub mod serial;
 mod stacks;
 pub mod syscall;
-mod text;
 pub mod trap;
 pub mod vga;
 

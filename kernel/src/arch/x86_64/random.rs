@@ -1,5 +1,6 @@
-//! Random bytes for AT_RANDOM and getrandom: RDRAND when the CPU has it, else a
-//! xorshift generator seeded from the time-stamp counter.
+//! Random numbers for AT_RANDOM, getrandom and the layout of new programs
+//! (ASLR): RDRAND when the CPU has it, else a xorshift generator seeded from the
+//! time-stamp counter.
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use x86_64::instructions::random::RdRand;
@@ -18,11 +19,19 @@ fn fallback() -> u64 {
     x
 }
 
+fn value(rdrand: Option<RdRand>) -> u64 {
+    rdrand.and_then(|r| r.get_u64()).unwrap_or_else(fallback)
+}
+
+/// A random number.
+pub fn next_u64() -> u64 {
+    value(RdRand::new())
+}
+
 /// Fill `out` with random bytes.
 pub fn fill(out: &mut [u8]) {
     let rdrand = RdRand::new();
     for chunk in out.chunks_mut(8) {
-        let value = rdrand.and_then(|r| r.get_u64()).unwrap_or_else(fallback);
-        chunk.copy_from_slice(&value.to_le_bytes()[..chunk.len()]);
+        chunk.copy_from_slice(&value(rdrand).to_le_bytes()[..chunk.len()]);
     }
 }

@@ -4,7 +4,7 @@ use core::ops::Range;
 
 use x86_64::instructions::port::Port;
 
-use super::text::{self, CellScreen, Terminal};
+use cellterm::{CellScreen, Terminal};
 
 use crate::layout::phys_to_virt;
 
@@ -34,7 +34,7 @@ struct Grid {
 impl TextScreen {
     /// Clear the screen and home the cursor.
     pub fn new() -> Self {
-        let (foreground, background) = text::DEFAULT_COLOURS;
+        let (foreground, background) = cellterm::DEFAULT_COLOURS;
         let mut grid = Grid { column: 0, row: 0, attribute: attribute(foreground, background) };
         for row in 0..HEIGHT {
             grid.erase(row, 0..WIDTH);
@@ -43,7 +43,7 @@ impl TextScreen {
         Self { grid, terminal: Terminal::new() }
     }
 
-    /// Draw `bytes` (see `text`); the text scrolls up at the bottom.
+    /// Draw `bytes` (see `cellterm`).
     pub fn write(&mut self, bytes: &[u8]) {
         self.terminal.write(&mut self.grid, bytes);
         self.grid.move_cursor();
@@ -51,20 +51,6 @@ impl TextScreen {
 }
 
 impl Grid {
-    fn scroll_to_next_line(&mut self) {
-        self.column = 0;
-        if self.row + 1 < HEIGHT {
-            self.row += 1;
-            return;
-        }
-        for row in 1..HEIGHT {
-            for col in 0..WIDTH {
-                set_cell(row - 1, col, cell(row, col));
-            }
-        }
-        self.erase(HEIGHT - 1, 0..WIDTH);
-    }
-
     fn move_cursor(&self) {
         let pos = (self.row * WIDTH + self.column.min(WIDTH - 1)) as u16;
         let mut index = Port::<u8>::new(0x3d4);
@@ -93,16 +79,9 @@ impl CellScreen for Grid {
     }
 
     fn put(&mut self, byte: Option<u8>) {
-        if self.column == WIDTH {
-            self.scroll_to_next_line();
-        }
         // 0xfe is a small box in the VGA font: the mark for bytes outside ASCII.
         set_cell(self.row, self.column, self.attribute | u16::from(byte.unwrap_or(0xfe)));
         self.column += 1;
-    }
-
-    fn new_line(&mut self) {
-        self.scroll_to_next_line();
     }
 
     fn erase(&mut self, row: usize, columns: Range<usize>) {
@@ -113,6 +92,22 @@ impl CellScreen for Grid {
 
     fn set_colours(&mut self, foreground: u8, background: u8) {
         self.attribute = attribute(foreground, background);
+    }
+
+    fn copy_row(&mut self, from: usize, to: usize) {
+        for col in 0..WIDTH {
+            set_cell(to, col, cell(from, col));
+        }
+    }
+
+    fn copy_cells(&mut self, row: usize, columns: Range<usize>, to: usize) {
+        // Cell by cell in the direction that reads each source before it is written.
+        let copy = |i: usize| set_cell(row, to + i, cell(row, columns.start + i));
+        if to <= columns.start {
+            (0..columns.len()).for_each(copy);
+        } else {
+            (0..columns.len()).rev().for_each(copy);
+        }
     }
 }
 

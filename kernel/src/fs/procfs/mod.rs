@@ -53,13 +53,15 @@ pub enum KernelParam {
     Osrelease,
     Ostype,
     PidMax,
+    RandomizeVaSpace,
 }
 
-const KERNEL_PARAMS: [(&str, KernelParam); 4] = [
+const KERNEL_PARAMS: [(&str, KernelParam); 5] = [
     ("hostname", KernelParam::Hostname),
     ("osrelease", KernelParam::Osrelease),
     ("ostype", KernelParam::Ostype),
     ("pid_max", KernelParam::PidMax),
+    ("randomize_va_space", KernelParam::RandomizeVaSpace),
 ];
 
 /// Files of a process directory.

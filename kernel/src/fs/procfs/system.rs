@@ -125,5 +125,8 @@ pub fn kernel_param(param: KernelParam) -> String {
         KernelParam::Osrelease => format!("{}\n", uts::RELEASE),
         KernelParam::Ostype => format!("{}\n", uts::SYSNAME),
         KernelParam::PidMax => format!("{PID_MAX}\n"),
+        // Linux's 2 (stack, mmap base, vDSO, PIE and heap randomized), 0 with
+        // `norandmaps`.
+        KernelParam::RandomizeVaSpace => format!("{}\n", if crate::config::get().randomize { 2 } else { 0 }),
     }
 }

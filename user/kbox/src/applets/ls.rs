@@ -16,12 +16,12 @@ use std::path::{Path, PathBuf};
 
 use ulib::args::Spec;
 use ulib::diag::{quoted, report_error};
+use ulib::term::window_size;
 
 use crate::cli;
 use crate::clock;
 use crate::fileinfo::{self, TYPE_BLOCK_DEVICE, TYPE_CHAR_DEVICE, TYPE_DIRECTORY, TYPE_FIFO, TYPE_MASK, TYPE_REGULAR};
 use crate::fileinfo::{TYPE_SOCKET, TYPE_SYMLINK};
-use crate::tty;
 use crate::users::Accounts;
 
 const PROGRAM: &str = "ls";
@@ -407,7 +407,7 @@ impl<W: Write> Lister<W> {
 fn line_width() -> usize {
     let from_environment =
         env::var("COLUMNS").ok().and_then(|columns| columns.parse().ok()).filter(|&columns| columns > 0);
-    from_environment.or_else(|| tty::window_size(io::stdout()).map(|(_, columns)| columns)).unwrap_or(80)
+    from_environment.or_else(|| window_size(io::stdout()).map(|(_, columns)| columns)).unwrap_or(80)
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {

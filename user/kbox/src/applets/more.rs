@@ -9,10 +9,11 @@ use std::os::fd::AsFd;
 
 use ulib::args::Spec;
 use ulib::diag::report_error;
+use ulib::term::window_size;
 
 use crate::cli;
 use crate::input::{self, CopyError};
-use crate::tty::{self, RawMode};
+use crate::tty::RawMode;
 
 const PROGRAM: &str = "more";
 
@@ -119,7 +120,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         let copied = input::each_operand(PROGRAM, operands, |reader| input::copy(reader, &mut stdout).map(drop));
         return copied.unwrap_or_else(|err| cli::write_failed(PROGRAM, &err));
     };
-    let screen = tty::window_size(io::stdout()).unwrap_or(DEFAULT_SIZE);
+    let screen = window_size(io::stdout()).unwrap_or(DEFAULT_SIZE);
     let raw = match RawMode::enter(keys.as_fd()) {
         Ok(raw) => raw,
         Err(err) => {

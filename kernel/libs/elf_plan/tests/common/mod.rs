@@ -6,7 +6,7 @@
 // Each test file uses a part of this module; the rest is dead code there.
 #![allow(dead_code)]
 
-use elf_plan::{Limits, LoadPlan, PAGE_SIZE, PageRange};
+use elf_plan::{Elf, Limits, LoadPlan, PAGE_SIZE, PageRange, PlanError};
 use proptest::prelude::*;
 
 pub const LIMITS: Limits = Limits { user_min: 0x40_0000, user_max: 0x7fff_ffff_f000, pie_base: 0x5555_5555_4000 };
@@ -26,6 +26,11 @@ pub const EHDR_SIZE: usize = 64;
 pub const PHDR_SIZE: usize = 56;
 /// `e_ident` up to `EI_PAD`: the magic, ELFCLASS64, little-endian, version 1, SysV.
 pub const IDENT: [u8; 8] = [0x7f, b'E', b'L', b'F', 2, 1, 1, 0];
+
+/// Parses `file` and plans it within `limits`.
+pub fn plan(file: &[u8], limits: Limits) -> Result<LoadPlan, PlanError> {
+    Elf::parse(file)?.plan(limits)
+}
 
 /// One program header as written to the file.
 #[derive(Debug, Clone, Copy)]
