@@ -145,3 +145,51 @@ fn long_lines_wrap_edit_in_the_middle_and_ctrl_r_finds_them() {
     run(&mut m, "PS1='\\u@\\h:\\w [!]\\$ '", "\nroot@kestrel:/ [");
     run(&mut m, "cd /etc", "\nroot@kestrel:/etc [");
 }
+
+#[test]
+fn the_posix_language_works_at_the_prompt() {
+    let mut m = shell();
+    run(&mut m, "for i in 1 2 3; do echo n$i; done", "n1\nn2\nn3\n");
+    run(&mut m, "if [ -d /etc ]; then echo dir; else echo none; fi", "dir\n");
+    run(&mut m, "echo $((1 + 2 * 3)) $(echo sub) `echo back` \"$(echo 'a  b')\"", "7 sub back a  b\n");
+    run(&mut m, "f() { echo \"in f: $# $1\"; return 3; }; f x y; echo $?", "in f: 2 x\n3\n");
+    run(&mut m, "case kestrel in k*|x) echo matched;; *) echo no;; esac", "matched\n");
+    run(
+        &mut m,
+        "x=/usr/lib/file.tar.gz; echo ${x##*/} ${x%.*} ${#x} ${unset:-default}",
+        "file.tar.gz /usr/lib/file.tar 20 default\n",
+    );
+    run(&mut m, "/etc; echo status $?", "sh: /etc: Is a directory\nstatus 126\n");
+}
+
+/// Types `line` and waits for the continuation prompt after it.
+fn continue_line(m: &mut kestrel::Machine, line: &str) {
+    let before = m.log().len();
+    m.send(&format!("{line}\n"));
+    m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.ends_with("> "))).or_log(m);
+}
+
+#[test]
+fn unfinished_commands_continue_on_ps2_lines() {
+    let mut m = shell();
+    continue_line(&mut m, "for i in a b");
+    continue_line(&mut m, "do");
+    continue_line(&mut m, "  echo item $i");
+    run(&mut m, "done", "item a\nitem b\n");
+    continue_line(&mut m, "cat <<EOF");
+    continue_line(&mut m, "here $((6 * 7))");
+    run(&mut m, "EOF", "here 42\n");
+}
+
+#[test]
+fn scripts_run_by_their_interpreter_line_and_init_ran_etc_rc() {
+    let mut m = shell();
+    assert!(m.log().contains("rc: host name kestrel"), "{}", m.log());
+    run(&mut m, "cp /bin/sh /tmp/hello; printf '#!/bin/sh\\necho \"hello from $0: $*\"\\n' > /tmp/hello", "");
+    run(&mut m, "/tmp/hello a b", "hello from /tmp/hello: a b\n");
+    run(
+        &mut m,
+        "echo 'echo dotted $1' > /tmp/dot.sh; . /tmp/dot.sh; sh -c 'echo $0 $1' name arg",
+        "dotted\nname arg\n",
+    );
+}

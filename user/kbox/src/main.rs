@@ -4,7 +4,6 @@
 mod applets;
 mod cli;
 mod clock;
-mod escape;
 mod fileinfo;
 mod input;
 mod target;

@@ -314,7 +314,7 @@ mod tests {
     fn commands_come_from_builtins_and_path() {
         let root = tree("commands");
         assert_eq!(complete(&root, "ech"), (0, vec!["echo".to_string()]));
-        assert_eq!(complete(&root, "ex"), (0, vec!["exit".into(), "exit-code".into(), "export".into()]));
+        assert_eq!(complete(&root, "ex"), (0, vec!["exec".into(), "exit".into(), "exit-code".into(), "export".into()]));
         assert_eq!(complete(&root, "no"), (0, vec![]), "not executable");
         assert_eq!(complete(&root, "ls | ec"), (5, vec!["echo".into()]));
         assert_eq!(complete(&root, "for x in a; do ec"), (15, vec!["echo".into()]));

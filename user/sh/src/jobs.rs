@@ -221,6 +221,11 @@ impl Jobs {
         lines
     }
 
+    /// `jobs -p`: each job's process group (its first process).
+    pub fn pids(&self) -> Vec<pid_t> {
+        self.jobs.iter().filter_map(|job| job.pgid.or_else(|| job.processes.first().map(|&(pid, _)| pid))).collect()
+    }
+
     /// `jobs`: a line for every job; the finished ones are then dropped.
     pub fn listing(&mut self) -> Vec<String> {
         let lines = self.jobs.iter().map(|job| self.format(job)).collect();

@@ -1,14 +1,13 @@
 //! The prompts of an interactive shell: PS1 before a command and PS2 before each
 //! line that continues one. lineedit decodes their backslash escapes (`\u`, `\h`,
 //! `\w`, `\W`, `\$`, `\n`, `\\`, ... as bash and busybox ash have them) and POSIX's
-//! `!` (the history number); then the shell expands parameters in what is left, as
-//! in a double-quoted word. A prompt that does not expand is shown as written.
+//! `!` (the history number); then the shell expands what is left as a
+//! double-quoted word ([`Shell::expand_inside_quotes`]). A prompt that does not expand is
+//! shown as written.
 use std::ffi::CStr;
 use std::fs;
 
 use lineedit::prompt::{PromptFacts, decode};
-use shparse::expand::expand_string;
-use shparse::parse;
 
 use crate::shell::Shell;
 use crate::vars::Vars;
@@ -22,7 +21,7 @@ pub const DEFAULT_PS2: &str = "> ";
 pub fn set_defaults(vars: &mut Vars) {
     for (name, value) in [("PS1", DEFAULT_PS1), ("PS2", DEFAULT_PS2)] {
         if vars.get(name).is_none() {
-            vars.set(name, value);
+            let _ = vars.set(name, value);
         }
     }
 }
@@ -67,61 +66,45 @@ impl PromptFacts for Facts<'_> {
     }
 }
 
-/// The parameters in `text` expanded as inside double quotes; None if it does not
-/// parse as such.
-fn expand_in_double_quotes(shell: &Shell, text: &str) -> Option<String> {
-    let list = parse(&format!("\"{text}\"")).ok()?;
-    let [item] = &list.items[..] else {
-        return None;
-    };
-    let [command] = &item.and_or.first.commands[..] else {
-        return None;
-    };
-    let [word] = &command.words[..] else {
-        return None;
-    };
-    Some(expand_string(word, &|name| shell.param(name)))
-}
-
 /// The prompt to show: PS2 for a `continuation` line, else PS1; `history_number`
 /// is the number the line will have in the history.
-pub fn prompt(shell: &Shell, continuation: bool, history_number: usize) -> String {
-    let value = shell.vars.get(if continuation { "PS2" } else { "PS1" }).unwrap_or_default();
-    let decoded = decode(value, &Facts { shell, history_number });
-    expand_in_double_quotes(shell, &decoded).unwrap_or_else(|| value.into())
+pub fn prompt(shell: &mut Shell, continuation: bool, history_number: usize) -> String {
+    let value = shell.vars.get(if continuation { "PS2" } else { "PS1" }).unwrap_or_default().to_string();
+    let decoded = decode(&value, &Facts { shell, history_number });
+    shell.expand_inside_quotes(&decoded).unwrap_or(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::Input;
+    use crate::input::Input;
 
     fn shell() -> Shell {
-        let mut shell = Shell::new(vec!["sh".into()], Input::text(""));
-        shell.vars.set("PWD", "/home/k/src");
-        shell.vars.set("HOME", "/home/k");
+        let mut shell = Shell::new(vec!["sh".into()], Input::text(None, ""));
+        shell.vars.set("PWD", "/home/k/src").unwrap();
+        shell.vars.set("HOME", "/home/k").unwrap();
         shell.status = 3;
         shell
     }
 
     fn ps1(shell: &mut Shell, value: &str) -> String {
-        shell.vars.set("PS1", value);
+        shell.vars.set("PS1", value).unwrap();
         prompt(shell, false, 7)
     }
 
     #[test]
     fn the_default_is_the_directory_and_the_users_sign() {
         let mut shell = shell();
-        shell.vars.unset("PS1");
-        shell.vars.unset("PS2");
+        shell.vars.unset("PS1").unwrap();
+        shell.vars.unset("PS2").unwrap();
         set_defaults(&mut shell.vars);
         // SAFETY: geteuid has no preconditions and cannot fail.
         let sign = if unsafe { libc::geteuid() } == 0 { '#' } else { '$' };
-        assert_eq!(prompt(&shell, false, 1), format!("/home/k/src {sign} "));
-        shell.vars.set("PWD", "/");
-        assert_eq!(prompt(&shell, false, 1), format!("/ {sign} "));
-        assert_eq!(prompt(&shell, true, 1), "> ");
-        shell.vars.set("PS1", "mine");
+        assert_eq!(prompt(&mut shell, false, 1), format!("/home/k/src {sign} "));
+        shell.vars.set("PWD", "/").unwrap();
+        assert_eq!(prompt(&mut shell, false, 1), format!("/ {sign} "));
+        assert_eq!(prompt(&mut shell, true, 1), "> ");
+        shell.vars.set("PS1", "mine").unwrap();
         set_defaults(&mut shell.vars);
         assert_eq!(shell.vars.get("PS1"), Some("mine"), "a value set stays");
     }
@@ -131,9 +114,9 @@ mod tests {
         let mut shell = shell();
         assert_eq!(ps1(&mut shell, "[$?] \\w ${HOME}> "), "[3] ~/src /home/k> ");
         assert_eq!(ps1(&mut shell, "!:\\W\\n\"$1\" "), "7:src\n\"\" ");
-        shell.vars.set("X", "$HOME `x` \\w");
+        shell.vars.set("X", "$HOME `x` \\w").unwrap();
         assert_eq!(ps1(&mut shell, "$X"), "$HOME `x` \\w", "values are not expanded again");
-        shell.vars.set("PWD", "/tmp/$HOME");
+        shell.vars.set("PWD", "/tmp/$HOME").unwrap();
         assert_eq!(ps1(&mut shell, "\\w '\\\\'"), "/tmp/$HOME '\\'");
         let facts = Facts { shell: &shell, history_number: 0 };
         let (user, host) = (facts.user(), facts.host());
@@ -144,7 +127,7 @@ mod tests {
     fn a_prompt_that_does_not_expand_shows_as_written() {
         let mut shell = shell();
         assert_eq!(ps1(&mut shell, "${bad name} $ "), "${bad name} $ ");
-        shell.vars.unset("PS1");
-        assert_eq!(prompt(&shell, false, 1), "");
+        shell.vars.unset("PS1").unwrap();
+        assert_eq!(prompt(&mut shell, false, 1), "");
     }
 }

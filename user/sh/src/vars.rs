@@ -1,75 +1,122 @@
-//! Shell variables: values, and which of them are exported to the environment of
-//! the programs the shell starts. A name can be exported before it has a value
-//! (`export NAME`); it reaches the environment once it has one.
-use std::collections::{BTreeMap, BTreeSet};
+//! Shell variables: values, which are exported to the environment of the programs
+//! the shell starts, and which are read-only. A name can be exported or made
+//! read-only before it has a value; it reaches the environment once it has one.
+use std::collections::BTreeMap;
 use std::ffi::CString;
 
-/// `value` quoted so the shell reads it back as it is: bare when it is plain,
-/// else in single quotes (a `'` inside as `'\''`).
+/// `value` in single quotes (a `'` inside as `'\''`), as dash's `set` and `export
+/// -p` print values, for the shell to read back.
 pub fn quote(value: &str) -> String {
-    let plain = |char: char| char.is_ascii_alphanumeric() || "%+,-./:=@_".contains(char);
-    if !value.is_empty() && value.chars().all(plain) {
-        value.into()
-    } else {
-        format!("'{}'", value.replace('\'', r"'\''"))
-    }
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// One variable.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Var {
+    pub value: Option<String>,
+    pub exported: bool,
+    pub readonly: bool,
 }
 
 #[derive(Debug, Default, Clone)]
 pub struct Vars {
-    values: BTreeMap<String, String>,
-    exported: BTreeSet<String>,
+    map: BTreeMap<String, Var>,
+    /// `set -a`: every variable set is exported.
+    pub allexport: bool,
+}
+
+fn read_only(name: &str) -> String {
+    format!("{name}: is read only")
 }
 
 impl Vars {
     /// Variables from an environment: all exported.
     pub fn from_environment(environment: impl IntoIterator<Item = (String, String)>) -> Self {
-        let values: BTreeMap<String, String> = environment.into_iter().collect();
-        let exported = values.keys().cloned().collect();
-        Self { values, exported }
+        let map = environment
+            .into_iter()
+            .map(|(name, value)| (name, Var { value: Some(value), exported: true, readonly: false }))
+            .collect();
+        Self { map, allexport: false }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
+        self.map.get(name)?.value.as_deref()
     }
 
-    pub fn set(&mut self, name: &str, value: &str) {
-        self.values.insert(name.into(), value.into());
+    /// Sets `name`; a read-only one refuses.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let allexport = self.allexport;
+        let var = self.map.entry(name.into()).or_default();
+        if var.readonly {
+            return Err(read_only(name));
+        }
+        var.value = Some(value.into());
+        var.exported |= allexport;
+        Ok(())
     }
 
     pub fn export(&mut self, name: &str) {
-        self.exported.insert(name.into());
+        self.map.entry(name.into()).or_default().exported = true;
     }
 
-    pub fn unset(&mut self, name: &str) {
-        self.values.remove(name);
-        self.exported.remove(name);
+    pub fn make_readonly(&mut self, name: &str) {
+        self.map.entry(name.into()).or_default().readonly = true;
+    }
+
+    pub fn unset(&mut self, name: &str) -> Result<(), String> {
+        if self.map.get(name).is_some_and(|var| var.readonly) {
+            return Err(read_only(name));
+        }
+        self.map.remove(name);
+        Ok(())
+    }
+
+    /// The variable as it is now, to put back with [`Vars::restore`].
+    pub fn save(&self, name: &str) -> Option<Var> {
+        self.map.get(name).cloned()
+    }
+
+    pub fn restore(&mut self, name: &str, var: Option<Var>) {
+        match var {
+            Some(var) => self.map.insert(name.into(), var),
+            None => self.map.remove(name),
+        };
     }
 
     /// The environment for a program: `NAME=value` for each exported variable with a
     /// value, with `extra` (a command's own assignments) added or replacing.
     pub fn environment(&self, extra: &[(String, String)]) -> Vec<CString> {
+        self.exported(extra)
+            .into_iter()
+            .filter_map(|(name, value)| CString::new(format!("{name}={value}")).ok())
+            .collect()
+    }
+
+    /// The exported variables with values, with `extra` added or replacing.
+    pub fn exported(&self, extra: &[(String, String)]) -> Vec<(String, String)> {
         let mut environment: BTreeMap<&str, &str> = self
-            .exported
+            .map
             .iter()
-            .filter_map(|name| self.values.get(name).map(|value| (name.as_str(), value.as_str())))
+            .filter(|(_, var)| var.exported)
+            .filter_map(|(name, var)| Some((name.as_str(), var.value.as_deref()?)))
             .collect();
         environment.extend(extra.iter().map(|(name, value)| (name.as_str(), value.as_str())));
-        environment.into_iter().filter_map(|(name, value)| CString::new(format!("{name}={value}")).ok()).collect()
+        environment.into_iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
     }
 
-    /// `set`'s listing: `NAME=value` for every variable, sorted, values quoted.
+    /// `set`'s listing: `NAME='value'` for every variable with a value, sorted.
     pub fn listing(&self) -> Vec<String> {
-        self.values.iter().map(|(name, value)| format!("{name}={}", quote(value))).collect()
+        self.map.iter().filter_map(|(name, var)| Some(format!("{name}={}", quote(var.value.as_deref()?)))).collect()
     }
 
-    /// `export`'s listing: `export NAME=value` for every exported variable.
-    pub fn export_listing(&self) -> Vec<String> {
-        self.exported
+    /// `export -p` or `readonly -p`: `PREFIX NAME='value'` for each variable so marked.
+    pub fn marked_listing(&self, prefix: &str, readonly: bool) -> Vec<String> {
+        self.map
             .iter()
-            .map(|name| match self.values.get(name) {
-                Some(value) => format!("export {name}={}", quote(value)),
-                None => format!("export {name}"),
+            .filter(|(_, var)| if readonly { var.readonly } else { var.exported })
+            .map(|(name, var)| match &var.value {
+                Some(value) => format!("{prefix} {name}={}", quote(value)),
+                None => format!("{prefix} {name}"),
             })
             .collect()
     }
@@ -89,31 +136,22 @@ mod tests {
 
     #[test]
     fn quoting() {
-        assert_eq!(quote("/usr/bin:/bin"), "/usr/bin:/bin");
-        assert_eq!(quote("a b"), "'a b'");
-        assert_eq!(quote(""), "''");
+        assert_eq!(quote("/usr/bin"), "'/usr/bin'");
         assert_eq!(quote("it's"), r"'it'\''s'");
-        assert_eq!(quote("$x*"), "'$x*'");
     }
 
     #[test]
     fn the_environment_is_exported() {
         let mut vars = vars();
-        assert_eq!(environment(&vars, &[]), ["HOME=/root", "PATH=/bin"]);
-        vars.set("LOCAL", "x");
+        vars.set("LOCAL", "x").unwrap();
         assert_eq!(environment(&vars, &[]), ["HOME=/root", "PATH=/bin"]);
         vars.export("LOCAL");
         assert_eq!(environment(&vars, &[]), ["HOME=/root", "LOCAL=x", "PATH=/bin"]);
-    }
-
-    #[test]
-    fn exported_before_set() {
-        let mut vars = vars();
         vars.export("LATER");
-        assert_eq!(environment(&vars, &[]).len(), 2);
-        assert!(vars.export_listing().contains(&"export LATER".to_string()));
-        vars.set("LATER", "now");
-        assert!(environment(&vars, &[]).contains(&"LATER=now".to_string()));
+        assert_eq!(environment(&vars, &[]).len(), 3);
+        vars.allexport = true;
+        vars.set("AUTO", "1").unwrap();
+        assert!(environment(&vars, &[]).contains(&"AUTO=1".to_string()));
     }
 
     #[test]
@@ -121,23 +159,37 @@ mod tests {
         let vars = vars();
         let extra = [("PATH".to_string(), "/x".to_string()), ("NEW".into(), "1".into())];
         assert_eq!(environment(&vars, &extra), ["HOME=/root", "NEW=1", "PATH=/x"]);
-        assert_eq!(vars.get("PATH"), Some("/bin"));
     }
 
     #[test]
-    fn unset_removes_value_and_export() {
+    fn read_only_variables_refuse_changes() {
         let mut vars = vars();
-        vars.unset("HOME");
-        assert_eq!(vars.get("HOME"), None);
-        vars.set("HOME", "/x");
-        assert_eq!(environment(&vars, &[]), ["PATH=/bin"]);
+        vars.set("R", "1").unwrap();
+        vars.make_readonly("R");
+        assert_eq!(vars.set("R", "2"), Err("R: is read only".into()));
+        assert_eq!(vars.unset("R"), Err("R: is read only".into()));
+        assert_eq!(vars.get("R"), Some("1"));
+        assert_eq!(vars.marked_listing("readonly", true), ["readonly R='1'"]);
+    }
+
+    #[test]
+    fn saving_and_restoring() {
+        let mut vars = vars();
+        let saved = vars.save("HOME");
+        let absent = vars.save("NEW");
+        vars.set("HOME", "/tmp").unwrap();
+        vars.set("NEW", "1").unwrap();
+        vars.restore("HOME", saved);
+        vars.restore("NEW", absent);
+        assert_eq!((vars.get("HOME"), vars.get("NEW")), (Some("/root"), None));
     }
 
     #[test]
     fn listings() {
         let mut vars = vars();
-        vars.set("GREETING", "hello world");
-        assert_eq!(vars.listing(), ["GREETING='hello world'", "HOME=/root", "PATH=/bin"]);
-        assert_eq!(vars.export_listing(), ["export HOME=/root", "export PATH=/bin"]);
+        vars.set("GREETING", "hello world").unwrap();
+        vars.export("UNSET");
+        assert_eq!(vars.listing(), ["GREETING='hello world'", "HOME='/root'", "PATH='/bin'"]);
+        assert_eq!(vars.marked_listing("export", false), ["export HOME='/root'", "export PATH='/bin'", "export UNSET"]);
     }
 }

@@ -96,10 +96,13 @@ fn redirections_of_builtins_are_undone() {
 fn redirection_errors() {
     let (out, err, status) = sh("cat < /nonexistent; echo $?");
     assert_eq!(err, "sh: /nonexistent: No such file or directory\n");
-    assert_eq!((out.as_str(), status), ("1\n", 0));
-    assert_eq!(sh("pwd > /nonexistent/x; echo $? >&2").1, "sh: /nonexistent/x: No such file or directory\n1\n");
+    assert_eq!((out.as_str(), status), ("2\n", 0));
+    assert_eq!(sh("pwd > /nonexistent/x; echo $? >&2").1, "sh: /nonexistent/x: No such file or directory\n2\n");
     assert_eq!(sh("echo x >&7").1, "sh: 7: Bad file descriptor\n");
-    assert_eq!(sh("X='a b'; echo x > $X").1, "sh: ambiguous redirect\n");
+    let directory = scratch("redirect-target");
+    let cd = format!("cd {} && ", directory.display());
+    assert_eq!(stdout(&format!("{cd}X='a b'; echo x > $X; cat 'a b'")), "x\n", "targets are not split");
+    fs::remove_dir_all(directory).unwrap();
 }
 
 #[test]
@@ -123,8 +126,8 @@ fn positional_parameters() {
 #[test]
 fn set_and_export_list_variables() {
     let out = stdout("A='x y'; set | grep '^A='; export B=1; export | grep ' B='");
-    assert_eq!(out, "A='x y'\nexport B=1\n");
-    assert_eq!(sh("export 1x=2").1, "sh: export: '1x=2': not a valid identifier\n");
+    assert_eq!(out, "A='x y'\nexport B='1'\n");
+    assert_eq!(sh("export 1x=2"), (String::new(), "sh: export: 1x: bad variable name\n".into(), 2));
 }
 
 #[test]
@@ -167,7 +170,7 @@ fn missing_commands() {
     assert_eq!(err, "sh: /nonexistent/prog: No such file or directory\n");
     assert_eq!(status, 127);
     let (_, err, status) = sh("/etc");
-    assert_eq!(err, "sh: /etc: Permission denied\n");
+    assert_eq!(err, "sh: /etc: Is a directory\n");
     assert_eq!(status, 126);
     assert_eq!(stdout("nosuch-command-kestrel 2>/dev/null | echo piped; echo $?"), "piped\n0\n");
 }
@@ -178,7 +181,7 @@ fn exit_statuses() {
     assert_eq!(sh("exit 300").2, 44);
     assert_eq!(sh("false; exit").2, 1);
     assert_eq!(sh("exit 4; echo not here").0, "");
-    assert_eq!(sh("exit x").1, "sh: exit: x: numeric argument required\n");
+    assert_eq!(sh("exit x"), (String::new(), "sh: exit: Illegal number: x\n".into(), 2));
     assert_eq!(sh("sh -c 'exit 5'; echo $?").0, "5\n");
 }
 
@@ -201,7 +204,8 @@ fn syntax_errors() {
     assert_eq!(status, 2);
     assert_eq!(sh("echo 'open").1, "sh: syntax error: unexpected end of file\n");
     assert_eq!(sh("echo a |").2, 2);
-    assert_eq!(sh("echo $(ls)").1, "sh: command substitution is not supported\n");
+    assert_eq!(sh("if true; then fi").1, "sh: syntax error near unexpected token 'fi'\n");
+    assert_eq!(sh("echo ${x:y}"), (String::new(), "sh: bad substitution\n".into(), 2));
 }
 
 #[test]

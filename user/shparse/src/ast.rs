@@ -1,20 +1,60 @@
-//! The syntax tree: a [`List`] of [`Item`]s (and-or lists run in the foreground or the
-//! background), each a chain of [`Pipeline`]s joined by `&&` and `||`, each a sequence
-//! of [`Command`]s whose [`Word`]s remember how they were quoted.
+//! The syntax tree of the POSIX shell language (XCU 2.9-2.10): a [`List`] of and-or
+//! lists, each a chain of [`Pipeline`]s joined by `&&` and `||`, each a sequence of
+//! [`Command`]s: simple commands, compound commands (`{ }`, `( )`, `if`, `while`,
+//! `until`, `for`, `case`) with their redirections, and function definitions. Words
+//! remember how they were quoted and what they expand ([`Part`]).
 
 /// One piece of a word, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     /// Unquoted text: its `*`, `?` and `[` are patterns.
     Text(String),
-    /// Text quoted by `'...'`, `"..."` or a backslash: taken as it is.
+    /// Text quoted by `'...'` or a backslash, or plain text inside `"..."`: taken as
+    /// it is.
     Quoted(String),
-    /// `$NAME`, `${NAME}` or a special parameter (`$?`, `$$`, `$1`, ...). Inside `"..."`
-    /// (`quoted`) its value stays one field and is not a pattern; outside it is split
-    /// at blanks and globbed.
-    Param { name: String, quoted: bool },
-    /// An unquoted `~` starting the word, alone or before a `/`: `$HOME`.
-    Tilde,
+    /// `"..."`: its parts expand without field splitting or patterns. An empty one
+    /// still makes a field.
+    Double(Vec<Part>),
+    /// `$NAME`, `${NAME...}` or a special parameter.
+    Param(Box<Param>),
+    /// `$(...)` or `` `...` ``: the output of the commands.
+    Command(Box<List>),
+    /// `$((...))`: the expression's text after expansion is evaluated.
+    Arith(Vec<Part>),
+    /// An unquoted `~` or `~user` starting a word (or, in an assignment, after `=`
+    /// or `:`), before a `/`: the home directory.
+    Tilde(String),
+}
+
+/// What `${name OP word}` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamOp {
+    /// `$name`, `${name}`
+    Plain,
+    /// `${#name}`
+    Length,
+    /// `${name-word}`, `${name:-word}` (with `colon`, an empty value counts as unset)
+    Default { colon: bool },
+    /// `${name=word}`, `${name:=word}`
+    Assign { colon: bool },
+    /// `${name?word}`, `${name:?word}`
+    Error { colon: bool },
+    /// `${name+word}`, `${name:+word}`
+    Alternative { colon: bool },
+    /// `${name%word}` (smallest) and `${name%%word}` (largest suffix)
+    RemoveSuffix { largest: bool },
+    /// `${name#word}` and `${name##word}`
+    RemovePrefix { largest: bool },
+}
+
+/// A parameter expansion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    /// A variable name, digits, or one of `@ * # ? - $ ! 0`.
+    pub name: String,
+    pub op: ParamOp,
+    /// The word after the operator (empty for `Plain` and `Length`).
+    pub word: Word,
 }
 
 /// A word: the parts that touch each other, such as `a"$b"'c'`.
@@ -31,37 +71,90 @@ pub struct Assignment {
 /// What a redirection does with its descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedirectOp {
-    /// `<`: open the file for reading.
+    /// `<`
     Read,
-    /// `>` or `>|`: create or truncate the file for writing.
+    /// `>`: refused on an existing regular file under `set -C`.
     Write,
-    /// `>>`: open the file for appending, creating it.
+    /// `>|`: always truncates.
+    Clobber,
+    /// `>>`
     Append,
-    /// `<&` and `>&`: make the descriptor a copy of another (the target is its
-    /// number) or close it (the target is `-`).
-    Duplicate,
+    /// `<>`: open for reading and writing, creating it.
+    ReadWrite,
+    /// `<&`: a copy of the descriptor the target names, or closed for `-`.
+    DupRead,
+    /// `>&`
+    DupWrite,
+    /// `<<` and `<<-`: the target is the here-document's body.
+    HereDoc,
 }
 
-/// `[fd]op target`, such as `2>&1` or `>> log`.
+/// `[fd]op target`, such as `2>&1`, `>> log` or `<<EOF`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
     pub fd: i32,
     pub op: RedirectOp,
+    /// The file name, descriptor number, or here-document body (for a quoted
+    /// delimiter, one `Quoted` part).
     pub target: Word,
 }
 
 /// A simple command: assignments, then the name and arguments, with redirections
-/// anywhere among them. At least one of the three is present.
+/// anywhere among them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Command {
+pub struct Simple {
     pub assignments: Vec<Assignment>,
     pub words: Vec<Word>,
     pub redirects: Vec<Redirect>,
 }
 
-/// Commands joined by `|`: each one's standard output is the next one's input.
+/// One `pattern | pattern) list ;;` of a `case`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseArm {
+    pub patterns: Vec<Word>,
+    pub body: List,
+}
+
+/// The compound commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Compound {
+    /// `{ list; }`
+    Group(List),
+    /// `( list )`
+    Subshell(List),
+    /// `if c1; then b1; elif c2; then b2; else b3; fi`: the (condition, body) pairs
+    /// in order, then the `else` body.
+    If { branches: Vec<(List, List)>, otherwise: Option<List> },
+    /// `while c; do b; done`, or `until` (`until` set).
+    Loop { until: bool, condition: List, body: List },
+    /// `for name [in words]; do body; done`; no `in` means `"$@"`.
+    For { name: String, words: Option<Vec<Word>>, body: List },
+    /// `case word in arms esac`
+    Case { word: Word, arms: Vec<CaseArm> },
+}
+
+/// A function's body: a compound command with its redirections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionBody {
+    pub body: Compound,
+    pub redirects: Vec<Redirect>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Simple(Simple),
+    Compound(Compound, Vec<Redirect>),
+    /// `name() compound-command [redirections]`
+    Function {
+        name: String,
+        body: std::rc::Rc<FunctionBody>,
+    },
+}
+
+/// Commands joined by `|`, optionally negated by `!`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pipeline {
+    pub negated: bool,
     pub commands: Vec<Command>,
 }
 
@@ -91,7 +184,7 @@ pub struct Item {
     pub text: String,
 }
 
-/// What a parse produces: the items in order.
+/// A sequence of and-or lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct List {
     pub items: Vec<Item>,

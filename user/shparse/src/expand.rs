@@ -1,200 +1,374 @@
-//! Word expansion, as POSIX orders it: `~` and parameters first (through a lookup
-//! closure), then field splitting of unquoted parameter values at blanks, then
-//! pathname expansion of fields holding unquoted `*`, `?` or `[` (through
-//! [`Dirs`]). A pattern that matches nothing stays as written, as in sh.
-use crate::ast::{Part, Word};
-use crate::glob::{Dirs, glob, has_meta};
+//! Word expansion in POSIX order (XCU 2.6): tilde expansion, parameter expansion
+//! (every `${...}` form, the special parameters, `"$@"`), command substitution
+//! (through [`Env::substitute`], its trailing newlines removed) and arithmetic,
+//! then field splitting of the unquoted results by IFS, pathname expansion (through
+//! [`Dirs`]) and quote removal. A word expands to fields ([`expand_fields`]), to one
+//! string without splitting or pathnames ([`expand_string`], for assignments,
+//! redirections, `case` words and here-documents), or to a pattern whose quoted
+//! characters are escaped ([`expand_pattern`], for `case` and `${x#...}`).
+use std::fmt;
 
-/// The blanks that split unquoted parameter values (IFS's default).
-fn is_field_separator(char: char) -> bool {
-    matches!(char, ' ' | '\t' | '\n')
+use crate::arith::{self, ArithVars};
+use crate::ast::{List, Param, ParamOp, Part, Word};
+use crate::glob::{Dirs, glob, has_meta};
+use crate::parse::word_is_name;
+use crate::pattern::{self, escape};
+
+/// What expansion needs from the shell.
+pub trait Env: Dirs {
+    /// A variable's value, or a special parameter's other than `@` and `*`.
+    fn var(&self, name: &str) -> Option<String>;
+    /// `$1`, `$2`, ...
+    fn positional(&self) -> Vec<String>;
+    /// Sets a variable (for `${x=...}` and arithmetic); `Err` says why not.
+    fn assign(&mut self, name: &str, value: &str) -> Result<(), String>;
+    /// Runs `list` as a command substitution and returns its output.
+    fn substitute(&mut self, list: &List) -> String;
+    /// The home directory of `user` (`""`: `$HOME`).
+    fn home(&self, user: &str) -> Option<String>;
+    /// `set -u`: expanding an unset parameter is an error.
+    fn nounset(&self) -> bool;
+    /// `set -f`: no pathname expansion.
+    fn noglob(&self) -> bool;
 }
 
-/// One field being built: its text, and the same text as a pattern, where quoted
-/// characters are escaped so they match only themselves.
+/// Why a word could not be expanded: the message to report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpandError(pub String);
+
+impl fmt::Display for ExpandError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ExpandError {}
+
+/// What is being built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Fields,
+    String,
+    Pattern,
+}
+
 #[derive(Debug, Default)]
 struct Field {
     text: String,
+    /// The text as a pattern: quoted characters escaped.
     pattern: String,
 }
 
-impl Field {
-    fn push_quoted(&mut self, text: &str) {
-        self.text.push_str(text);
+/// Fields being built, split by IFS as expansions add to them.
+#[derive(Debug)]
+struct Builder {
+    mode: Mode,
+    ifs: String,
+    fields: Vec<Field>,
+    current: Field,
+    /// The current field exists even if empty (something, maybe `""`, went in).
+    started: bool,
+    /// The last thing was IFS white space that ended a field: a non-white IFS
+    /// character right after it belongs to the same separator.
+    just_split: bool,
+}
+
+impl Builder {
+    fn new(mode: Mode, ifs: String) -> Self {
+        Self { mode, ifs, fields: Vec::new(), current: Field::default(), started: false, just_split: false }
+    }
+
+    fn quoted(&mut self, text: &str) {
+        self.current.text.push_str(text);
+        self.current.pattern.push_str(&escape(text));
+        self.started = true;
+        self.just_split = false;
+    }
+
+    /// Unquoted text as written: a pattern, not split.
+    fn literal(&mut self, text: &str) {
+        self.current.text.push_str(text);
+        self.current.pattern.push_str(text);
+        self.started = true;
+        self.just_split = false;
+    }
+
+    fn end_field(&mut self) {
+        self.fields.push(std::mem::take(&mut self.current));
+        self.started = false;
+    }
+
+    /// The unquoted result of an expansion: split at IFS characters.
+    fn expanded(&mut self, text: &str) {
+        if self.mode != Mode::Fields {
+            self.literal(text);
+            return;
+        }
         for char in text.chars() {
-            if matches!(char, '*' | '?' | '[' | ']' | '\\') {
-                self.pattern.push('\\');
+            if !self.ifs.contains(char) {
+                self.current.text.push(char);
+                self.current.pattern.push(char);
+                self.started = true;
+                self.just_split = false;
+            } else if matches!(char, ' ' | '\t' | '\n') {
+                if self.started {
+                    self.end_field();
+                    self.just_split = true;
+                }
+            } else if self.started || !self.just_split {
+                self.end_field();
+                self.just_split = false;
+            } else {
+                self.just_split = false;
             }
-            self.pattern.push(char);
         }
     }
 
-    fn push_unquoted(&mut self, text: &str) {
-        self.text.push_str(text);
-        self.pattern.push_str(text);
+    /// Between two positional parameters of `$@`: a new field (`forced`: even an
+    /// empty one, for `"$@"`).
+    fn field_break(&mut self, forced: bool) {
+        if self.mode != Mode::Fields {
+            self.quoted(" ");
+        } else if forced || self.started {
+            self.end_field();
+            self.just_split = !forced;
+        }
+    }
+
+    fn finish(mut self) -> Vec<Field> {
+        if self.started {
+            self.end_field();
+        }
+        self.fields
+    }
+
+    fn into_string(self) -> String {
+        let Field { text, pattern } = self.current;
+        if self.mode == Mode::Pattern { pattern } else { text }
     }
 }
 
-fn tilde(lookup: &impl Fn(&str) -> Option<String>) -> String {
-    lookup("HOME").unwrap_or_else(|| "~".into())
+/// Arithmetic's view of the shell's variables.
+struct ArithEnv<'e, E: Env>(&'e mut E);
+
+impl<E: Env> ArithVars for ArithEnv<'_, E> {
+    fn get(&self, name: &str) -> Option<String> {
+        self.0.var(name)
+    }
+
+    fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
+        self.0.assign(name, &value.to_string())
+    }
 }
 
-/// The fields of one word, before pathname expansion. `$UNSET` alone gives none;
-/// `"$UNSET"` and `''` give one empty field.
-fn fields(word: &Word, lookup: &impl Fn(&str) -> Option<String>) -> Vec<Field> {
-    let mut fields = Vec::new();
-    let mut current: Option<Field> = None;
-    for part in &word.0 {
-        match part {
-            Part::Text(text) => current.get_or_insert_default().push_unquoted(text),
-            Part::Quoted(text) => current.get_or_insert_default().push_quoted(text),
-            Part::Tilde => current.get_or_insert_default().push_quoted(&tilde(lookup)),
-            Part::Param { name, quoted: true } => {
-                current.get_or_insert_default().push_quoted(&lookup(name).unwrap_or_default())
+struct Expander<'e, E: Env> {
+    env: &'e mut E,
+    builder: Builder,
+}
+
+fn ifs<E: Env>(env: &E) -> String {
+    env.var("IFS").unwrap_or_else(|| " \t\n".into())
+}
+
+impl<E: Env> Expander<'_, E> {
+    fn parts(&mut self, parts: &[Part], quoted: bool) -> Result<(), ExpandError> {
+        parts.iter().try_for_each(|part| self.part(part, quoted))
+    }
+
+    /// The word of `${x-word}` or `${x+word}`: its unquoted text is split too.
+    fn param_word(&mut self, parts: &[Part], quoted: bool) -> Result<(), ExpandError> {
+        for part in parts {
+            match part {
+                Part::Text(text) if !quoted => self.builder.expanded(text),
+                part => self.part(part, quoted)?,
             }
-            Part::Param { name, quoted: false } => {
-                let value = lookup(name).unwrap_or_default();
-                for (index, piece) in value.split(is_field_separator).enumerate() {
-                    if index > 0 {
-                        fields.extend(current.take());
-                    }
-                    if !piece.is_empty() {
-                        current.get_or_insert_default().push_unquoted(piece);
-                    }
+        }
+        Ok(())
+    }
+
+    fn part(&mut self, part: &Part, quoted: bool) -> Result<(), ExpandError> {
+        match part {
+            Part::Text(text) if quoted => self.builder.quoted(text),
+            Part::Text(text) => self.builder.literal(text),
+            Part::Quoted(text) => self.builder.quoted(text),
+            Part::Double(inner) => {
+                // `"$@"` alone may make no field; anything else in quotes makes one.
+                let at = |part: &Part| matches!(part, Part::Param(param) if param.name == "@");
+                if !inner.iter().any(at) {
+                    self.builder.quoted("");
+                }
+                self.parts(inner, true)?;
+            }
+            Part::Tilde(user) => match self.env.home(user) {
+                Some(home) => self.builder.quoted(&home),
+                None => self.builder.literal(&format!("~{user}")),
+            },
+            Part::Param(param) => self.param(param, quoted)?,
+            Part::Command(list) => {
+                let output = self.env.substitute(list);
+                self.value(output.trim_end_matches('\n'), quoted);
+            }
+            Part::Arith(inner) => {
+                let text = self.nested(inner, Mode::String, true)?;
+                let value = arith::eval(&text, &mut ArithEnv(self.env)).map_err(ExpandError)?;
+                self.value(&value.to_string(), quoted);
+            }
+        }
+        Ok(())
+    }
+
+    /// `parts` expanded on their own, as a string or pattern.
+    fn nested(&mut self, parts: &[Part], mode: Mode, quoted: bool) -> Result<String, ExpandError> {
+        let builder = Builder::new(mode, self.builder.ifs.clone());
+        let outer = std::mem::replace(&mut self.builder, builder);
+        let result = self.parts(parts, quoted);
+        let inner = std::mem::replace(&mut self.builder, outer);
+        result.map(|()| inner.into_string())
+    }
+
+    fn value(&mut self, value: &str, quoted: bool) {
+        if quoted {
+            self.builder.quoted(value);
+        } else {
+            self.builder.expanded(value);
+        }
+    }
+
+    /// `$@` or `$*`.
+    fn positional(&mut self, star: bool, quoted: bool) {
+        let params = self.env.positional();
+        if quoted && star {
+            let separator = if self.env.var("IFS").is_some() { self.builder.ifs.chars().next() } else { Some(' ') };
+            self.builder.quoted(&params.join(&separator.map(String::from).unwrap_or_default()));
+            return;
+        }
+        for (index, param) in params.iter().enumerate() {
+            if index > 0 {
+                self.builder.field_break(quoted);
+            }
+            self.value(param, quoted);
+        }
+    }
+
+    fn param(&mut self, param: &Param, quoted: bool) -> Result<(), ExpandError> {
+        let name = param.name.as_str();
+        let list = matches!(name, "@" | "*");
+        let value = if list {
+            let params = self.env.positional();
+            (!params.is_empty()).then(|| params.join(" "))
+        } else {
+            self.env.var(name)
+        };
+        let absent = |colon: bool| value.as_deref().is_none_or(|value| colon && value.is_empty());
+        let unset_error = || ExpandError(format!("{name}: parameter not set"));
+        let own_value = |this: &mut Self| -> Result<(), ExpandError> {
+            if list {
+                this.positional(name == "*", quoted);
+            } else if let Some(value) = &value {
+                this.value(value, quoted);
+            } else if this.env.nounset() {
+                return Err(unset_error());
+            }
+            Ok(())
+        };
+        match param.op {
+            ParamOp::Plain => own_value(self)?,
+            ParamOp::Length => {
+                if value.is_none() && !list && self.env.nounset() {
+                    return Err(unset_error());
+                }
+                let length = value.as_deref().unwrap_or_default().chars().count();
+                self.value(&length.to_string(), quoted);
+            }
+            ParamOp::Default { colon } => {
+                if absent(colon) {
+                    self.param_word(&param.word.0, quoted)?;
+                } else {
+                    own_value(self)?;
                 }
             }
+            ParamOp::Alternative { colon } => {
+                if !absent(colon) {
+                    self.param_word(&param.word.0, quoted)?;
+                }
+            }
+            ParamOp::Assign { colon } => {
+                if absent(colon) {
+                    let text = self.nested(&param.word.0, Mode::String, false)?;
+                    if !word_is_name(name) {
+                        return Err(ExpandError(format!("{name}: bad variable name")));
+                    }
+                    self.env.assign(name, &text).map_err(ExpandError)?;
+                    self.value(&text, quoted);
+                } else {
+                    own_value(self)?;
+                }
+            }
+            ParamOp::Error { colon } => {
+                if absent(colon) {
+                    let message = if param.word.0.is_empty() {
+                        if colon { "parameter not set or null".into() } else { "parameter not set".into() }
+                    } else {
+                        self.nested(&param.word.0, Mode::String, false)?
+                    };
+                    return Err(ExpandError(format!("{name}: {message}")));
+                }
+                own_value(self)?;
+            }
+            ParamOp::RemovePrefix { largest } | ParamOp::RemoveSuffix { largest } => {
+                if value.is_none() && self.env.nounset() {
+                    return Err(unset_error());
+                }
+                let pattern = self.nested(&param.word.0, Mode::Pattern, false)?;
+                let value = value.unwrap_or_default();
+                let rest = match param.op {
+                    ParamOp::RemovePrefix { .. } => pattern::remove_prefix(&value, &pattern, largest),
+                    _ => pattern::remove_suffix(&value, &pattern, largest),
+                };
+                self.value(rest, quoted);
+            }
         }
+        Ok(())
     }
-    fields.extend(current);
-    fields
 }
 
-/// The arguments `words` expand to: fields split and patterns matched.
-pub fn expand_words(words: &[Word], lookup: &impl Fn(&str) -> Option<String>, dirs: &impl Dirs) -> Vec<String> {
-    let mut arguments = Vec::new();
-    for field in words.iter().flat_map(|word| fields(word, lookup)) {
-        let matched = if has_meta(&field.pattern) { glob(&field.pattern, dirs) } else { Vec::new() };
-        if matched.is_empty() {
-            arguments.push(field.text);
-        } else {
-            arguments.extend(matched);
+/// The fields `words` expand to, after field splitting and pathname expansion.
+pub fn expand_fields<E: Env>(words: &[Word], env: &mut E) -> Result<Vec<String>, ExpandError> {
+    let mut fields = Vec::new();
+    let separators = ifs(env);
+    for word in words {
+        let builder = Builder::new(Mode::Fields, separators.clone());
+        let mut expander = Expander { env: &mut *env, builder };
+        expander.parts(&word.0, false)?;
+        for field in expander.builder.finish() {
+            let matched =
+                if !env.noglob() && has_meta(&field.pattern) { glob(&field.pattern, &*env) } else { Vec::new() };
+            if matched.is_empty() {
+                fields.push(field.text);
+            } else {
+                fields.extend(matched);
+            }
         }
     }
-    arguments
+    Ok(fields)
 }
 
-/// The one string `word` expands to without splitting or patterns, as for the value
-/// of an assignment.
-pub fn expand_string(word: &Word, lookup: &impl Fn(&str) -> Option<String>) -> String {
-    word.0
-        .iter()
-        .map(|part| match part {
-            Part::Text(text) | Part::Quoted(text) => text.clone(),
-            Part::Tilde => tilde(lookup),
-            Part::Param { name, .. } => lookup(name).unwrap_or_default(),
-        })
-        .collect()
+fn expand_one<E: Env>(word: &Word, env: &mut E, mode: Mode) -> Result<String, ExpandError> {
+    let builder = Builder::new(mode, ifs(env));
+    let mut expander = Expander { env, builder };
+    expander.parts(&word.0, false)?;
+    Ok(expander.builder.into_string())
+}
+
+/// The one string `word` expands to, without field splitting or pathnames.
+pub fn expand_string<E: Env>(word: &Word, env: &mut E) -> Result<String, ExpandError> {
+    expand_one(word, env, Mode::String)
+}
+
+/// `word` as a pattern: its quoted characters escaped.
+pub fn expand_pattern<E: Env>(word: &Word, env: &mut E) -> Result<String, ExpandError> {
+    expand_one(word, env, Mode::Pattern)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::glob::tests::FakeDirs;
-    use crate::parse;
-
-    fn lookup(name: &str) -> Option<String> {
-        let value = match name {
-            "HOME" => "/home/k",
-            "A" => "one",
-            "SPACED" => "  a   b\tc  ",
-            "STAR" => "*.rs",
-            "EMPTY" => "",
-            "?" => "0",
-            "$" => "42",
-            _ => return None,
-        };
-        Some(value.into())
-    }
-
-    fn dirs() -> FakeDirs {
-        FakeDirs::new(&["/home/", "/home/a.rs", "/home/b.rs", "/home/c.txt", "/home/k/", "/home/k/x"])
-    }
-
-    /// The arguments of the first command in `source`.
-    fn expand(source: &str) -> Vec<String> {
-        let list = parse(source).unwrap();
-        expand_words(&list.items[0].and_or.first.commands[0].words, &lookup, &dirs())
-    }
-
-    #[test]
-    fn plain_words_stay() {
-        assert_eq!(expand("echo a 'b c' \"d\""), ["echo", "a", "b c", "d"]);
-    }
-
-    #[test]
-    fn parameters() {
-        assert_eq!(expand("echo $A ${A}s \"$A\" x$A"), ["echo", "one", "ones", "one", "xone"]);
-        assert_eq!(expand("echo $? $$"), ["echo", "0", "42"]);
-        assert_eq!(expand("echo '$A' \\$A"), ["echo", "$A", "$A"]);
-    }
-
-    #[test]
-    fn unset_and_empty_parameters() {
-        assert_eq!(expand("echo $NOPE x $EMPTY"), ["echo", "x"]);
-        assert_eq!(expand("echo \"$NOPE\" \"$EMPTY\""), ["echo", "", ""]);
-        assert_eq!(expand("echo a$NOPE"), ["echo", "a"]);
-        assert_eq!(expand("echo '' \"\""), ["echo", "", ""]);
-    }
-
-    #[test]
-    fn unquoted_values_split_at_blanks() {
-        assert_eq!(expand("echo $SPACED"), ["echo", "a", "b", "c"]);
-        assert_eq!(expand("echo x${SPACED}y"), ["echo", "x", "a", "b", "c", "y"]);
-        assert_eq!(expand("echo \"$SPACED\""), ["echo", "  a   b\tc  "]);
-        assert_eq!(expand("echo $A$A"), ["echo", "oneone"]);
-    }
-
-    #[test]
-    fn tilde() {
-        assert_eq!(expand("cd ~"), ["cd", "/home/k"]);
-        assert_eq!(expand("ls ~/x '~' a~"), ["ls", "/home/k/x", "~", "a~"]);
-        let list = parse("ls ~").unwrap();
-        let words = &list.items[0].and_or.first.commands[0].words;
-        assert_eq!(expand_words(words, &|_: &str| None, &dirs()), ["ls", "~"]);
-    }
-
-    #[test]
-    fn globbing() {
-        assert_eq!(expand("ls *.rs"), ["ls", "a.rs", "b.rs"]);
-        assert_eq!(expand("ls ?.txt [ab].rs"), ["ls", "c.txt", "a.rs", "b.rs"]);
-        assert_eq!(expand("ls ~/*"), ["ls", "/home/k/x"]);
-    }
-
-    #[test]
-    fn unmatched_patterns_stay() {
-        assert_eq!(expand("ls *.none"), ["ls", "*.none"]);
-        assert_eq!(expand("ls [x"), ["ls", "[x"]);
-    }
-
-    #[test]
-    fn quoted_meta_is_not_a_pattern() {
-        assert_eq!(expand("ls '*.rs' \"*\".rs \\*.rs"), ["ls", "*.rs", "*.rs", "*.rs"]);
-        assert_eq!(expand("ls \"$STAR\""), ["ls", "*.rs"]);
-    }
-
-    #[test]
-    fn unquoted_values_are_patterns() {
-        assert_eq!(expand("ls $STAR"), ["ls", "a.rs", "b.rs"]);
-    }
-
-    #[test]
-    fn strings_do_not_split_or_glob() {
-        let list = parse("X=$SPACED*~ Y=~ Z=\"$A\"'$A'").unwrap();
-        let values: Vec<String> = list.items[0].and_or.first.commands[0]
-            .assignments
-            .iter()
-            .map(|assignment| expand_string(&assignment.value, &lookup))
-            .collect();
-        assert_eq!(values, ["  a   b\tc  *~", "~", "one$A"]);
-    }
-}
+mod tests;

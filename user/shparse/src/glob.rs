@@ -5,20 +5,29 @@
 /// Directory listings for [`glob`].
 pub trait Dirs {
     /// The names in `dir` (a path ending in `/`, or `""` for the current
-    /// directory), without `.` and `..`; none when it cannot be read.
+    /// directory), with `.` and `..` as readdir gives them; none when it cannot
+    /// be read.
     fn entries(&self, dir: &str) -> Vec<String>;
     /// Whether `path` names something (a trailing `/` asks for a directory).
     fn exists(&self, path: &str) -> bool;
 }
 
-/// Whether `pattern` has an unescaped `*`, `?` or `[`, so that it is a pattern.
+/// Whether `pattern` has an unescaped `*`, `?` or `[` opening a bracket
+/// expression (a `]` follows), so that it is a pattern.
 pub fn has_meta(pattern: &str) -> bool {
+    let bytes = pattern.as_bytes();
     let mut escaped = false;
-    for char in pattern.chars() {
-        match char {
+    for (index, &byte) in bytes.iter().enumerate() {
+        match byte {
             _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '*' | '?' | '[' => return true,
+            b'\\' => escaped = true,
+            b'*' | b'?' => return true,
+            b'[' => {
+                let first = if matches!(bytes.get(index + 1), Some(b'!' | b'^')) { index + 2 } else { index + 1 };
+                if bytes.get(first + 1..).is_some_and(|rest| rest.contains(&b']')) {
+                    return true;
+                }
+            }
             _ => {}
         }
     }
@@ -120,6 +129,7 @@ pub(crate) mod tests {
         assert!(!has_meta("plain"));
         assert!(!has_meta("\\*"));
         assert!(!has_meta("a\\?\\["));
+        assert!(!has_meta("[") && !has_meta("[]") && !has_meta("a[!]") && has_meta("[]]") && has_meta("[!a]"));
         assert_eq!(unescape("a\\*b\\\\"), "a*b\\");
         assert_eq!(unescape("a\\"), "a\\");
     }

@@ -1,20 +1,17 @@
-//! `shparse`: the shell's language without side effects — the tokenizer and parser
-//! that turn a command line into a syntax tree ([`ast`]), and the expansions that turn
-//! its words into arguments ([`expand`], [`glob`]) given closures and traits for what
-//! they need from the outside (variables, directory listings), so all of it is tested
-//! on the host.
+//! `shparse`: the shell's language without side effects — the parser that turns
+//! text into a syntax tree ([`ast`], [`parse`]), and the expansions that turn its
+//! words into fields ([`expand`]: parameters, field splitting, [`pattern`]
+//! matching, [`glob`] for pathnames, [`arith`] for `$((...))`), given traits for
+//! what they need from the shell (variables, running command substitutions,
+//! directory listings), so all of it is tested on the host.
 //!
-//! The language is POSIX sh's simple commands: words with `'...'`, `"..."` and
-//! backslash quoting, `$NAME`, `${NAME}`, the special parameters, `~`, `*`, `?` and
-//! `[...]` patterns, `NAME=value` prefixes, redirections (`<`, `>`, `>|`, `>>`, `<&`,
-//! `>&`, each with an optional descriptor number), pipelines, `&&`, `||`, `;`, `&`,
-//! newlines and `#` comments. Compound commands (`if`, `for`, `( )`, `{ }`) and
-//! command substitution are not part of it.
+//! The language is POSIX.1-2017's shell command language (XCU chapter 2).
+pub mod arith;
 pub mod ast;
 pub mod expand;
 pub mod glob;
-mod lex;
-mod parse;
+pub mod parse;
+pub mod pattern;
 
-pub use lex::is_name;
-pub use parse::{ParseError, parse};
+pub use parse::word_is_name as is_name;
+pub use parse::{ParseError, Parser, parse, parse_with};

@@ -1,15 +1,20 @@
 //! Property tests of the shell parser: arbitrary text (and text made of the
-//! language's special characters) parses or fails without a panic, and expands
-//! without one; simple commands of safe words, pipelines and and-or lists parse back
-//! to the words and structure they were written from; quoting any string in single
-//! quotes, double quotes or backslashes gives that string back.
+//! language's special characters and reserved words) parses or fails without a
+//! panic, whole or fed a piece at a time, and expands without one; arithmetic on
+//! any text evaluates or fails without one; simple commands of safe words,
+//! pipelines and and-or lists parse back to the words and structure they were
+//! written from; quoting any string in single quotes, double quotes or
+//! backslashes gives that string back.
+
+use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm};
-use shparse::ast::{Connector, List, Part, Word};
-use shparse::expand::{expand_string, expand_words};
+use shparse::arith::{ArithVars, eval};
+use shparse::ast::{Command, Compound, Connector, List, Part, Simple, Word};
+use shparse::expand::{Env, expand_fields, expand_pattern, expand_string};
 use shparse::glob::Dirs;
-use shparse::{ParseError, parse};
+use shparse::{ParseError, Parser, parse};
 
 /// `cases` cases (`PROPTEST_CASES` sets another number, for a longer run), drawn
 /// with the XorShift generator (ChaCha dominates the run time in debug builds),
@@ -21,9 +26,12 @@ fn config(cases: u32) -> Config {
 }
 
 /// A word that is plain text to the shell: no quotes, operators, blanks, `$`, `~`,
-/// `#`, `=` or glob characters.
+/// `#`, `=`, braces or glob characters, and no reserved word.
 fn safe_word() -> impl Strategy<Value = String> {
-    "[A-Za-z0-9_./,:@%+-]{1,10}"
+    "[A-Za-z0-9_./,:@%+-]{1,10}".prop_filter("reserved", |word| {
+        !["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in"]
+            .contains(&word.as_str())
+    })
 }
 
 /// Blanks between words: spaces and tabs, at least one.
@@ -39,10 +47,20 @@ fn text_of(word: &Word) -> Option<&str> {
     }
 }
 
-/// A few directories for expansion: `/`, `/home/` (the current one) with some files.
-struct FewDirs;
+fn simple(command: &Command) -> Option<&Simple> {
+    match command {
+        Command::Simple(simple) => Some(simple),
+        _ => None,
+    }
+}
 
-impl Dirs for FewDirs {
+/// A shell of a few variables and files; command substitutions print their words.
+struct Fake {
+    vars: BTreeMap<String, String>,
+    depth: usize,
+}
+
+impl Dirs for Fake {
     fn entries(&self, dir: &str) -> Vec<String> {
         match dir {
             "" | "/home/" => vec!["a.rs".into(), "b.txt".into(), ".hidden".into(), "src".into()],
@@ -57,43 +75,146 @@ impl Dirs for FewDirs {
     }
 }
 
-fn lookup(name: &str) -> Option<String> {
-    match name {
-        "HOME" => Some("/home".into()),
-        "IFS_HEAVY" => Some(" a  *\tb ".into()),
-        "STAR" => Some("*".into()),
-        "EMPTY" => Some(String::new()),
-        _ => None,
+impl Env for Fake {
+    fn var(&self, name: &str) -> Option<String> {
+        self.vars.get(name).cloned()
+    }
+
+    fn positional(&self) -> Vec<String> {
+        vec!["a b".into(), String::new()]
+    }
+
+    fn assign(&mut self, name: &str, value: &str) -> Result<(), String> {
+        self.vars.insert(name.into(), value.into());
+        Ok(())
+    }
+
+    fn substitute(&mut self, list: &List) -> String {
+        if self.depth > 4 {
+            return String::new();
+        }
+        self.depth += 1;
+        let mut output = String::new();
+        let _ = expand_list(list, self, &mut |fields| output.push_str(&fields.join(" ")));
+        self.depth -= 1;
+        output
+    }
+
+    fn home(&self, user: &str) -> Option<String> {
+        user.is_empty().then(|| "/home".into())
+    }
+
+    fn nounset(&self) -> bool {
+        false
+    }
+
+    fn noglob(&self) -> bool {
+        false
     }
 }
 
-/// Parses `source`; when it parses, expands every word of it (which must not panic
-/// either) and checks that each item's text is part of the source.
+impl ArithVars for Fake {
+    fn get(&self, name: &str) -> Option<String> {
+        self.vars.get(name).cloned()
+    }
+
+    fn set(&mut self, name: &str, value: i64) -> Result<(), String> {
+        self.vars.insert(name.into(), value.to_string());
+        Ok(())
+    }
+}
+
+fn fake() -> Fake {
+    let vars = [("HOME", "/home"), ("IFS_HEAVY", " a  *\tb "), ("STAR", "*"), ("EMPTY", ""), ("N", "12")];
+    Fake { vars: vars.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect(), depth: 0 }
+}
+
+/// Expands every word in `list` (errors are fine: they are reported, not panics),
+/// giving the fields of each simple command to `out`.
+fn expand_list(list: &List, env: &mut Fake, out: &mut dyn FnMut(Vec<String>)) -> Result<(), TestCaseError> {
+    for item in &list.items {
+        let pipelines = std::iter::once(&item.and_or.first).chain(item.and_or.rest.iter().map(|(_, p)| p));
+        for command in pipelines.flat_map(|pipeline| &pipeline.commands) {
+            match command {
+                Command::Simple(simple) => {
+                    if let Ok(fields) = expand_fields(&simple.words, env) {
+                        out(fields);
+                    }
+                    for assignment in &simple.assignments {
+                        prop_assert!(shparse::is_name(&assignment.name));
+                        let _ = expand_string(&assignment.value, env);
+                    }
+                    for redirect in &simple.redirects {
+                        prop_assert!(redirect.fd >= 0);
+                        let _ = expand_string(&redirect.target, env);
+                    }
+                }
+                Command::Compound(compound, _) => expand_compound(compound, env, out)?,
+                Command::Function { name, body } => {
+                    prop_assert!(shparse::is_name(name));
+                    expand_compound(&body.body, env, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn expand_compound(compound: &Compound, env: &mut Fake, out: &mut dyn FnMut(Vec<String>)) -> Result<(), TestCaseError> {
+    match compound {
+        Compound::Group(list) | Compound::Subshell(list) => expand_list(list, env, out),
+        Compound::If { branches, otherwise } => {
+            for (condition, body) in branches {
+                expand_list(condition, env, out)?;
+                expand_list(body, env, out)?;
+            }
+            otherwise.iter().try_for_each(|list| expand_list(list, env, out))
+        }
+        Compound::Loop { condition, body, .. } => {
+            expand_list(condition, env, out)?;
+            expand_list(body, env, out)
+        }
+        Compound::For { name, words, body } => {
+            prop_assert!(shparse::is_name(name));
+            let _ = expand_fields(words.as_deref().unwrap_or_default(), env);
+            expand_list(body, env, out)
+        }
+        Compound::Case { word, arms } => {
+            let _ = expand_string(word, env);
+            for arm in arms {
+                for pattern in &arm.patterns {
+                    let _ = expand_pattern(pattern, env);
+                }
+                expand_list(&arm.body, env, out)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Parses `source` whole; when it parses, expands every word of it (which must
+/// not panic either) and checks that each item's text is part of the source (its lines joined). Also
+/// feeds it to a parser a line at a time, which must not panic.
 fn parse_and_expand(source: &str) -> Result<Result<List, ParseError>, TestCaseError> {
     let parsed = parse(source);
     match &parsed {
         Ok(list) => {
+            let joined = source.replace("\\\n", "");
             for item in &list.items {
-                prop_assert!(source.contains(item.text.as_str()), "item text {:?}", item.text);
-                let pipelines = std::iter::once(&item.and_or.first).chain(item.and_or.rest.iter().map(|(_, p)| p));
-                for command in pipelines.flat_map(|pipeline| &pipeline.commands) {
-                    prop_assert!(
-                        !command.words.is_empty() || !command.assignments.is_empty() || !command.redirects.is_empty()
-                    );
-                    expand_words(&command.words, &lookup, &FewDirs);
-                    for assignment in &command.assignments {
-                        prop_assert!(shparse::is_name(&assignment.name));
-                        expand_string(&assignment.value, &lookup);
-                    }
-                    for redirect in &command.redirects {
-                        prop_assert!(redirect.fd >= 0);
-                        expand_string(&redirect.target, &lookup);
-                    }
-                }
+                prop_assert!(joined.contains(&item.text.replace("\\\n", "")), "item text {:?}", item.text);
             }
+            expand_list(list, &mut fake(), &mut |_| {})?;
         }
         Err(error) => prop_assert!(!error.to_string().is_empty()),
     }
+    let mut parser = Parser::new("");
+    let none = |_: &str| None;
+    for line in source.split_inclusive('\n') {
+        parser.feed(line);
+        while let Ok(Some(_)) = parser.next_command(&none) {}
+    }
+    parser.finish();
+    while let Ok(Some(_)) = parser.next_command(&none) {}
     Ok(parsed)
 }
 
@@ -152,6 +273,31 @@ fn shellish() -> impl Strategy<Value = String> {
         Just("${A}"),
         Just("${1x}"),
         Just("x=y"),
+        Just("$("),
+        Just("$(("),
+        Just("))"),
+        Just("${x:-"),
+        Just("${#"),
+        Just("${x%%"),
+        Just("<<E\n"),
+        Just("<<-'E'\n"),
+        Just("E\n"),
+        Just("if "),
+        Just("then "),
+        Just("else "),
+        Just("fi"),
+        Just("while "),
+        Just("do "),
+        Just("done"),
+        Just("for i in "),
+        Just("case x in "),
+        Just("esac"),
+        Just("f() "),
+        Just("{ "),
+        Just(" }"),
+        Just("!"),
+        Just("+"),
+        Just("0x"),
     ];
     prop::collection::vec(pieces, 0..30).prop_map(|pieces| pieces.concat())
 }
@@ -193,13 +339,13 @@ proptest! {
         prop_assert_eq!(&item.text, &text);
         prop_assert!(!item.background && item.and_or.rest.is_empty());
         prop_assert_eq!(item.and_or.first.commands.len(), 1);
-        let command = &item.and_or.first.commands[0];
+        let command = simple(&item.and_or.first.commands[0]).expect("a simple command");
         prop_assert!(command.assignments.is_empty() && command.redirects.is_empty());
         let parsed: Vec<&str> = command.words.iter().map(|word| text_of(word).unwrap_or("<not plain text>")).collect();
         let written: Vec<&str> = words.iter().map(|(word, _)| word.as_str()).collect();
         prop_assert_eq!(&parsed, &written);
         // Expanding plain words (no patterns here) gives them back too.
-        prop_assert_eq!(expand_words(&command.words, &lookup, &FewDirs), written);
+        prop_assert_eq!(expand_fields(&command.words, &mut fake()).unwrap(), written);
     }
 
     /// Lists of pipelines of simple commands, joined by `&&` and `||`, ended by `;`,
@@ -248,7 +394,7 @@ proptest! {
                 let parsed: Vec<Vec<&str>> = pipeline
                     .commands
                     .iter()
-                    .map(|command| command.words.iter().map(|word| text_of(word).unwrap_or("<?>")).collect())
+                    .map(|command| simple(command).map_or(Vec::new(), |command| command.words.iter().map(|word| text_of(word).unwrap_or("<?>")).collect()))
                     .collect();
                 prop_assert_eq!(&parsed, written);
             }
@@ -288,12 +434,23 @@ proptest! {
         let source = format!("echo {quoted}");
         let list = parse(&source).map_err(|error| TestCaseError::fail(format!("{source:?}: {error}")))?;
         prop_assert_eq!(list.items.len(), 1);
-        let command = &list.items[0].and_or.first.commands[0];
+        let command = simple(&list.items[0].and_or.first.commands[0]).expect("a simple command");
         prop_assert_eq!(command.words.len(), 2);
-        prop_assert_eq!(expand_string(&command.words[1], &lookup), text.clone());
+        prop_assert_eq!(expand_string(&command.words[1], &mut fake()).unwrap(), text.clone());
         if glob_too {
             // Quoted pattern characters match only themselves: the field stays as is.
-            prop_assert_eq!(expand_words(&command.words[1..], &lookup, &FewDirs), vec![text]);
+            prop_assert_eq!(expand_fields(&command.words[1..], &mut fake()).unwrap(), vec![text]);
         }
+    }
+
+    /// Arithmetic on any text, or on text of its own characters, gives a value or
+    /// an error.
+    #[test]
+    fn arithmetic_never_panics(
+        any_text in any::<String>(),
+        text in "[-+*/%<>=!~&|^?:() 0-9a-fxN]{0,40}",
+    ) {
+        let _ = eval(&any_text, &mut fake());
+        let _ = eval(&text, &mut fake());
     }
 }

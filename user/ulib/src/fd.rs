@@ -43,6 +43,41 @@ pub fn install(file: OwnedFd, to: RawFd) -> io::Result<()> {
     result
 }
 
+/// write(2) of all of `bytes` to descriptor `fd`, unbuffered (so that a builtin's
+/// output is out before the descriptor is redirected back), retrying after EINTR.
+pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        // SAFETY: `bytes` is a live slice of the given length for write to read.
+        match check(unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) }) {
+            Ok(written) => bytes = &bytes[written as usize..],
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// read(2) of one byte from descriptor `fd` (so that nothing after what is wanted
+/// is taken from a pipe); `None` at the end of the file.
+pub fn read_byte(fd: RawFd) -> io::Result<Option<u8>> {
+    let mut byte = 0u8;
+    loop {
+        // SAFETY: `byte` is a live u8 for read to write one byte into.
+        match check(unsafe { libc::read(fd, (&raw mut byte).cast(), 1) }) {
+            Ok(0) => return Ok(None),
+            Ok(_) => return Ok(Some(byte)),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// Whether descriptor `fd` is open.
+pub fn is_open(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD only reads the flags of a descriptor number.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +117,18 @@ mod tests {
         // reused at once by a test running in parallel).
         let never_open: RawFd = 999_999;
         assert_eq!(duplicate(never_open).unwrap_err().raw_os_error(), Some(libc::EBADF));
+    }
+
+    #[test]
+    fn writing_and_reading_bytes() {
+        let (reader, writer) = io::pipe().unwrap();
+        write_all(writer.as_raw_fd(), b"ab").unwrap();
+        drop(writer);
+        assert!(is_open(reader.as_raw_fd()));
+        assert_eq!(read_byte(reader.as_raw_fd()).unwrap(), Some(b'a'));
+        assert_eq!(read_byte(reader.as_raw_fd()).unwrap(), Some(b'b'));
+        assert_eq!(read_byte(reader.as_raw_fd()).unwrap(), None);
+        assert!(!is_open(999_999));
     }
 
     #[test]

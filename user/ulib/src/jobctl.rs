@@ -80,6 +80,11 @@ pub fn take_caught(signal: c_int) -> bool {
     CAUGHT.fetch_and(!(1 << signal), Ordering::SeqCst) & (1 << signal) != 0
 }
 
+/// Whether `signal` was caught and not yet taken.
+pub fn is_caught_pending(signal: c_int) -> bool {
+    CAUGHT.load(Ordering::SeqCst) & (1 << signal) != 0
+}
+
 /// wait4(2) once, without resource usage: like `process::wait4` (which retries it),
 /// but a signal that interrupts it is returned (as `ErrorKind::Interrupted`).
 pub fn wait4_once(pid: pid_t, options: c_int) -> io::Result<Option<(pid_t, WaitStatus)>> {

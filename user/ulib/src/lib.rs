@@ -3,9 +3,11 @@
 //! (with a PATH search) and wait4, with signal names, and libc results as `io::Result`s.
 pub mod args;
 pub mod diag;
+pub mod escape;
 pub mod fd;
 pub mod glob;
 pub mod jobctl;
+pub mod printf;
 pub mod process;
 pub mod sys;
 pub mod term;

@@ -39,6 +39,43 @@ pub fn execve(path: &CStr, argv: &[CString], envp: &[CString]) -> io::Error {
     io::Error::last_os_error()
 }
 
+/// access(2): whether this process may access `path` as `mode` says (`R_OK`,
+/// `W_OK`, `X_OK`).
+pub fn can_access(path: &str, mode: c_int) -> bool {
+    CString::new(path).is_ok_and(|path| {
+        // SAFETY: `path` is a NUL-terminated string alive for the call.
+        unsafe { libc::access(path.as_ptr(), mode) == 0 }
+    })
+}
+
+/// Whether this process runs as root (effective user 0).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// umask(2): sets the file mode creation mask and returns the old one.
+pub fn umask(mask: u32) -> u32 {
+    // SAFETY: umask takes a plain integer and cannot fail.
+    unsafe { libc::umask(mask as libc::mode_t) as u32 }
+}
+
+/// CPU time used so far, in microseconds: (user, system) of this process and
+/// (user, system) of its waited-for children, from getrusage(2).
+pub fn cpu_times() -> [u64; 4] {
+    let usage = |who| {
+        // SAFETY: an all-zero rusage is a valid value for getrusage to overwrite.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `usage` is a live rusage for the kernel to fill.
+        unsafe { libc::getrusage(who, &mut usage) };
+        let micros = |time: libc::timeval| time.tv_sec as u64 * 1_000_000 + time.tv_usec as u64;
+        (micros(usage.ru_utime), micros(usage.ru_stime))
+    };
+    let (user, system) = usage(libc::RUSAGE_SELF);
+    let (child_user, child_system) = usage(libc::RUSAGE_CHILDREN);
+    [user, system, child_user, child_system]
+}
+
 /// The PATH that `execvp` searches when there is none (musl's default).
 pub const DEFAULT_PATH: &str = "/usr/local/bin:/bin:/usr/bin";
 

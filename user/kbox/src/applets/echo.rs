@@ -6,7 +6,7 @@ use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::cli;
-use crate::escape::{self, Octal};
+use ulib::escape::{self, Octal};
 
 const PROGRAM: &str = "echo";
 

@@ -9,7 +9,7 @@ use ulib::args::Spec;
 use ulib::diag::{quoted, report_error};
 
 use crate::cli;
-use crate::escape::{self, Escape, Octal};
+use ulib::escape::{self, Escape, Octal};
 
 const PROGRAM: &str = "tr";
 
