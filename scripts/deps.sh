@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/deps.sh: install what building, running and testing Kestrel needs, if it
 # is missing: Debian/Ubuntu packages (apt-get, through sudo when not root; musl-gcc
-# and glibc's static libc build the C test programs) and the Rust toolchain pinned
+# and glibc's static libc build the C test programs, dash is the reference of the
+# shell suite, tests/sh_suite.rs) and the Rust toolchain pinned
 # in rust-toolchain.toml with its targets (rustup).
 set -eu
 cd "$(dirname "$0")/.."
@@ -24,6 +25,7 @@ have bochs || need="$need bochs bochsbios vgabios bochs-term"
 have gcc || need="$need gcc"
 have musl-gcc || need="$need musl-tools"
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need="$need libc6-dev"
+have dash || need="$need dash"
 
 if [ -n "$need" ]; then
     if have apt-get; then
@@ -35,7 +37,7 @@ if [ -n "$need" ]; then
     else
         echo "deps: please install by hand: QEMU (qemu-system-x86_64), GRUB 2 for i386-pc and" >&2
         echo "      x86_64-efi with grub-mkrescue, xorriso, mtools, binutils, cpio, gdb, Bochs, OVMF," >&2
-        echo "      gcc with glibc's static libc, musl-gcc" >&2
+        echo "      gcc with glibc's static libc, musl-gcc, dash" >&2
         echo "      (missing Debian packages:$need)" >&2
         exit 1
     fi

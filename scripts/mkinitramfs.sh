@@ -8,7 +8,12 @@
 # `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
 # there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
 # applet links: /bin is Kestrel's) with the script they run in the differential
-# tests at /usr/share/tests/busybox.sh.
+# tests at /usr/share/tests/busybox.sh. The shell suite's scripts (tests/sh/*.sh) go
+# to /usr/share/tests/sh with boot.sh, which runs those tests/sh/boot.list names one
+# by one, each between an `=== NAME` and an `=== status N` line, then says `=== done`
+# (tests/sh_suite.rs reads that), with standard error off the console; it uses
+# simple commands only, so that it works whatever compound commands the shell under
+# test gets wrong.
 # Everything is root's, but for the home directories of the users etc/passwd
 # names: each is packed once more, owned by its user, in an archive of its own
 # after the first (the kernel unpacks concatenated archives as Linux does, a
@@ -46,6 +51,16 @@ for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
         cp "$root/tests/differential/busybox.sh" "$stage/usr/share/tests/"
     fi
 done
+mkdir -p "$stage/usr/share/tests/sh"
+cp "$root"/tests/sh/*.sh "$stage/usr/share/tests/sh/"
+{
+    echo 'exec 2>/dev/null'
+    grep -v '^#' "$root/tests/sh/boot.list" | while read -r name; do
+        printf 'echo "=== %s"\n/bin/sh /usr/share/tests/sh/%s </dev/null 2>/dev/null\necho "=== status $?"\n' \
+            "$name" "$name"
+    done
+    echo 'echo "=== done"'
+} >"$stage/usr/share/tests/sh/boot.sh"
 if [ -f "$stage/bin/init" ]; then
     mv "$stage/bin/init" "$stage/sbin/init"
 fi
