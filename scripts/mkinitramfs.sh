@@ -16,6 +16,12 @@
 # same path (a Debian system's libraries stay whole) but in /etc, where
 # Kestrel's is kept (its accounts), either with a warning; and the scripts
 # tests/debian.rs runs with them in /usr/share/tests/debian/.
+# The shell suite's scripts (tests/sh/*.sh) go
+# to /usr/share/tests/sh with boot.sh, which runs those tests/sh/boot.list names one
+# by one, each between an `=== NAME` and an `=== status N` line, then says `=== done`
+# (tests/sh_suite.rs reads that), with standard error off the console; it uses
+# simple commands only, so that it works whatever compound commands the shell under
+# test gets wrong.
 # Everything is root's, but for the home directories of the users etc/passwd
 # names: each is packed once more, owned by its user, in an archive of its own
 # after the first (the kernel unpacks concatenated archives as Linux does, a
@@ -82,6 +88,16 @@ if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
     mkdir -p "$stage/usr/share/tests/debian"
     cp "$root"/tests/debian/* "$stage/usr/share/tests/debian/"
 fi
+mkdir -p "$stage/usr/share/tests/sh"
+cp "$root"/tests/sh/*.sh "$stage/usr/share/tests/sh/"
+{
+    echo 'exec 2>/dev/null'
+    grep -v '^#' "$root/tests/sh/boot.list" | while read -r name; do
+        printf 'echo "=== %s"\n/bin/sh /usr/share/tests/sh/%s </dev/null 2>/dev/null\necho "=== status $?"\n' \
+            "$name" "$name"
+    done
+    echo 'echo "=== done"'
+} >"$stage/usr/share/tests/sh/boot.sh"
 if [ -f "$stage/bin/init" ]; then
     mv "$stage/bin/init" "$stage/sbin/init"
 fi

@@ -1,0 +1,11 @@
+# Arithmetic precedence and associativity, parentheses and unary operators.
+echo $((2 + 3 * 4))
+echo $(((2 + 3) * 4))
+echo $((10 - 3 - 2))
+echo $((2 * 3 % 4))
+echo $((-3 * -3))
+echo $((+4))
+echo $((!0)) $((!5))
+echo $((~0)) $((~5))
+echo $((- - 2))
+echo $((1 + 2 << 1))
