@@ -3,7 +3,8 @@
 //! a deliberate store, what the file tests share (a scratch directory, raw
 //! descriptors through libc, free memory, finding programs to execute), signal
 //! actions, masks and sets through libc, resource limits, `--flag N` options,
-//! anonymous mappings and the raw brk, whether the test runs on Kestrel, and for
+//! anonymous mappings and the raw brk, mappings and the calls on them (`mapping`),
+//! whether the test runs on Kestrel, and for
 //! the thread tests: threads started and joined with failures as errors, thread ids,
 //! tgkill, a handler that records its thread, bounded waits (for a condition, for a
 //! child), and turning core dumps off.
@@ -29,6 +30,8 @@ use ulib::diag::error_text;
 use ulib::process::{self, Fork};
 pub use ulib::process::{WaitStatus, pid_t, signal_description, signal_name};
 pub use ulib::sys::check;
+
+pub mod mapping;
 
 /// What a test, or one of its steps, comes to: `Err` holds the reason it failed.
 pub type Outcome = Result<(), String>;
