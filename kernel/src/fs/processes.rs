@@ -43,8 +43,11 @@ pub struct ProcessInfo {
     pub name: String,
     pub cmdline: Vec<String>,
     pub exe: String,
-    /// User pages mapped, and page-table frames.
+    /// User pages mapped, those of them the process owns (anonymous memory and
+    /// private copies, not the pages of files and shared memory it maps), and
+    /// page-table frames.
     pub resident_pages: usize,
+    pub anonymous_pages: usize,
     pub table_frames: usize,
     /// Timer ticks spent running.
     pub cpu_ticks: u64,

@@ -226,14 +226,11 @@ impl AddressSpace {
     /// past the end of its file. Touching them again faults past the file's end
     /// (SIGBUS).
     pub fn unmap_cut(&mut self, cut: &[u64]) {
-        for region in self.regions.iter() {
-            let Some((object, start)) = region.value.object() else { continue };
+        for region in self.regions.iter().filter(|r| r.value.object().is_some()) {
             paging::unmap_borrowed(self.root, region.start, region.end, |frame| cut.binary_search(&frame).is_ok());
-            if let Backing::CopyOnWrite(..) = region.value.backing {
-                let end = (object.pages() * PAGE_SIZE).checked_sub(start).map_or(region.start, |in_region| {
-                    region.start.saturating_add(in_region).clamp(region.start, region.end)
-                });
-                paging::unmap_range(self.root, end, region.end, frames::free);
+            if let Backing::CopyOnWrite(object, start) = &region.value.backing {
+                let within_file = (object.pages() * PAGE_SIZE).saturating_sub(*start).min(region.end - region.start);
+                paging::unmap_range(self.root, region.start + within_file, region.end, frames::free);
             }
         }
     }

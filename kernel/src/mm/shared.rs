@@ -174,7 +174,8 @@ pub struct Area {
 }
 
 impl Area {
-    /// Anonymous private memory (a copy of a file, the image, the stack).
+    /// Anonymous private memory (the heap, the stack, a program's .bss, a copy
+    /// of a /proc file).
     pub fn private(access: Access) -> Self {
         Self { access, backing: Backing::Anonymous, dont_fork: false }
     }

@@ -189,6 +189,7 @@ impl Processes for ProcessView {
                 cmdline: p.cmdline.clone(),
                 exe: p.exe.clone(),
                 resident_pages: 0,
+                anonymous_pages: 0,
                 table_frames: 0,
                 cpu_ticks: task::cpu_ticks(tid),
                 start_ticks: p.start_ticks,
@@ -202,7 +203,8 @@ impl Processes for ProcessView {
         if let Some(memory) = memory {
             let memory = memory.lock();
             let usage = memory.space.usage();
-            (info.resident_pages, info.table_frames) = (usage.resident, usage.tables);
+            (info.resident_pages, info.anonymous_pages, info.table_frames) =
+                (usage.resident, usage.owned, usage.tables);
             info.regions = map_entries(&memory);
         }
         Some(info)

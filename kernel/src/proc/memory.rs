@@ -196,6 +196,10 @@ pub fn mremap(
         return Err(Errno::EINVAL);
     }
     let area = region.value_at(old);
+    // An object's offsets past 2^64 bytes (Linux's page-offset overflow).
+    if area.object().is_some_and(|(_, offset)| offset.checked_add(new_len).is_none()) {
+        return Err(Errno::EINVAL);
+    }
     let grow = new_len.saturating_sub(old_len);
     let private_writable = area.access.write && !area.is_shared();
     if grow > 0 && !fits(space, mem, limits, grow, if private_writable { grow } else { 0 }) {

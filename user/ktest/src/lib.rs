@@ -606,11 +606,13 @@ fn status_bytes(status: &str, key: &str) -> Result<u64, String> {
     Ok(kib * 1024)
 }
 
-/// This program's memory in bytes: its resident pages and its page tables (VmRSS
-/// and VmPTE of /proc/self/status).
+/// This program's own memory in bytes: its anonymous resident pages (private
+/// memory and private copies of file pages, not the pages of files it maps, which
+/// come from no free memory) and its page tables (RssAnon and VmPTE of
+/// /proc/self/status).
 pub fn resident_memory() -> Result<u64, String> {
     let status = std::fs::read_to_string("/proc/self/status").map_err(|e| format!("/proc/self/status: {e}"))?;
-    Ok(status_bytes(&status, "VmRSS:")? + status_bytes(&status, "VmPTE:")?)
+    Ok(status_bytes(&status, "RssAnon:")? + status_bytes(&status, "VmPTE:")?)
 }
 
 /// Memory the kernel accounts for outside this program: free memory plus this

@@ -59,7 +59,7 @@ pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
             groups.push(' ');
             let _ = write!(
                 s,
-                "Name:\t{}\nState:\t{state}\nTgid:\t{}\nPid:\t{pid}\nPPid:\t{}\nUid:\t{}\t{}\t{}\t{}\nGid:\t{}\t{}\t{}\t{}\nGroups:\t{}\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
+                "Name:\t{}\nState:\t{state}\nTgid:\t{}\nPid:\t{pid}\nPPid:\t{}\nUid:\t{}\t{}\t{}\t{}\nGid:\t{}\t{}\t{}\t{}\nGroups:\t{}\nVmRSS:\t{} kB\nRssAnon:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
                 p.name,
                 p.tgid,
                 p.ppid,
@@ -73,6 +73,7 @@ pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
                 group.fs,
                 groups,
                 p.resident_pages * 4,
+                p.anonymous_pages * 4,
                 p.table_frames * 4,
                 p.threads,
                 pid = p.pid

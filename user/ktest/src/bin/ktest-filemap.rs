@@ -9,8 +9,8 @@
 //! file's contents back (MADV_FREE is EINVAL); munmap of a middle page and
 //! mremap keep the rest; /proc/self/maps shows `rw-p`, the offset, the file's
 //! device, inode and path. A hand-made program checks that the rest of the page
-//! where its data's file bytes end, and the next page (its .bss), are zero,
-//! though the file holds other bytes there. Then a leak check: files mapped, read, written, forked,
+//! where its data's file bytes end, the next page (its .bss), and the page of a
+//! segment of .bss only are zero, though the file holds other bytes there. Then a leak check: files mapped, read, written, forked,
 //! advised, truncated and unmapped, and this program executed, in a loop, return
 //! every frame; with `--exact` (the Kestrel boot test) to the byte.
 //!
@@ -249,18 +249,23 @@ fn maps_show_the_file(scratch: &Scratch) -> Outcome {
 /// Where the hand-made program's text and data go (ET_EXEC).
 const TEXT: u64 = 0x40_0000;
 const DATA: u64 = 0x60_1000;
-/// Its code's offset in the file (after the ELF header and two program headers).
-const CODE_OFFSET: usize = 0xb0;
+/// Its code's offset in the file (after the ELF header and three program headers).
+const CODE_OFFSET: usize = 64 + 3 * 56;
 /// Its data: 16 bytes of 0xaa at DATA, then .bss up to DATA + 0x2000; in the file
 /// the data is followed by 0xff bytes up to 0x3000, which must not show.
 const DATA_OFFSET: usize = 0x1000;
 const DATA_BYTES: usize = 16;
 const DATA_MEMSZ: u64 = 0x2000;
+/// A third segment, .bss only, from the middle of the page after the data's (its
+/// file offset, in the 0xff bytes, agrees with its address within a page).
+const BSS: u64 = 0x60_3800;
+const BSS_OFFSET: u64 = 0x1800;
+const BSS_MEMSZ: u64 = 0x800;
 /// Its code (x86-64): exit 0 if DATA holds the 16 bytes of 0xaa at both ends and
-/// the rest up to DATA + 0x2000 is zero, else exit 1.
+/// the rest up to BSS + BSS_MEMSZ is zero, else exit 1.
 ///
 /// ```text
-///     mov esi, 0x601010; mov ecx, 0x1ff0
+///     mov esi, 0x601010; mov ecx, 0x2ff0
 /// 1:  cmp byte ptr [rsi], 0; jne 3f; inc rsi; dec ecx; jnz 1b
 ///     cmp byte ptr [0x601000], 0xaa; jne 3f; cmp byte ptr [0x60100f], 0xaa; jne 3f
 ///     xor edi, edi; jmp 4f
@@ -268,15 +273,16 @@ const DATA_MEMSZ: u64 = 0x2000;
 /// 4:  mov eax, 60; syscall
 /// ```
 const CHECK_BSS: [u8; 58] = [
-    0xbe, 0x10, 0x10, 0x60, 0x00, 0xb9, 0xf0, 0x1f, 0x00, 0x00, 0x80, 0x3e, 0x00, 0x75, 0x1f, 0x48, 0xff, 0xc6, 0xff,
+    0xbe, 0x10, 0x10, 0x60, 0x00, 0xb9, 0xf0, 0x2f, 0x00, 0x00, 0x80, 0x3e, 0x00, 0x75, 0x1f, 0x48, 0xff, 0xc6, 0xff,
     0xc9, 0x75, 0xf4, 0x80, 0x3c, 0x25, 0x00, 0x10, 0x60, 0x00, 0xaa, 0x75, 0x0e, 0x80, 0x3c, 0x25, 0x0f, 0x10, 0x60,
     0x00, 0xaa, 0x75, 0x04, 0x31, 0xff, 0xeb, 0x05, 0xbf, 0x01, 0x00, 0x00, 0x00, 0xb8, 0x3c, 0x00, 0x00, 0x00, 0x0f,
     0x05,
 ];
 
-/// A static x86-64 ELF executable (ET_EXEC) of two segments: its text (the ELF
-/// header, the program headers and CHECK_BSS) and data whose file bytes end
-/// inside a page, with .bss after them (the rest of that page and one more).
+/// A static x86-64 ELF executable (ET_EXEC) of three segments: its text (the ELF
+/// header, the program headers and CHECK_BSS), data whose file bytes end inside
+/// a page, with .bss after them (the rest of that page and one more), and a
+/// segment of .bss only.
 fn bss_program() -> Vec<u8> {
     let mut image = vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     image.extend_from_slice(&2u16.to_le_bytes()); // ET_EXEC
@@ -286,12 +292,15 @@ fn bss_program() -> Vec<u8> {
         image.extend_from_slice(&value.to_le_bytes()); // e_entry, e_phoff, e_shoff
     }
     image.extend_from_slice(&0u32.to_le_bytes()); // e_flags
-    for half in [64u16, 56, 2, 64, 0, 0] {
+    for half in [64u16, 56, 3, 64, 0, 0] {
         image.extend_from_slice(&half.to_le_bytes()); // e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx
     }
     let text_len = (CODE_OFFSET + CHECK_BSS.len()) as u64;
-    let segments =
-        [(5u32, 0u64, TEXT, text_len, text_len), (6, DATA_OFFSET as u64, DATA, DATA_BYTES as u64, DATA_MEMSZ)];
+    let segments = [
+        (5u32, 0u64, TEXT, text_len, text_len),
+        (6, DATA_OFFSET as u64, DATA, DATA_BYTES as u64, DATA_MEMSZ),
+        (6, BSS_OFFSET, BSS, 0, BSS_MEMSZ),
+    ];
     for (flags, offset, vaddr, filesz, memsz) in segments {
         image.extend_from_slice(&1u32.to_le_bytes()); // PT_LOAD
         image.extend_from_slice(&flags.to_le_bytes());
@@ -308,7 +317,8 @@ fn bss_program() -> Vec<u8> {
 }
 
 /// A program whose data ends inside a page sees zeros in the rest of that page
-/// and the next (its .bss), not the file's bytes that follow its data.
+/// and the next (its .bss), not the file's bytes that follow its data, and zeros
+/// in the page of a segment of .bss only.
 fn bss_after_data(scratch: &Scratch) -> Outcome {
     let path = scratch.join("bss");
     let mut file = OpenOptions::new().write(true).create_new(true).mode(0o755).open(&path).context("create")?;
