@@ -96,3 +96,12 @@ fn shared_memory_is_shared_as_on_linux_and_every_frame_returns() {
     assert!(log.contains("the shared mapping's permissions: Some(\"rw-s\")"), "{log}");
     assert!(log.contains("shared memory churn:"), "{log}");
 }
+
+#[test]
+fn private_file_mappings_copy_on_write_as_on_linux_and_every_frame_returns() {
+    let log = kestrel::run_ktest("filemap", "norandmaps -- --exact");
+    assert!(log.contains("filemap: stores are private; pages not written follow the file"), "{log}");
+    assert!(log.contains("filemap: past the end of the file: SIGBUS, after a truncate too"), "{log}");
+    assert!(log.contains("filemap: a program's .bss is zero where its file holds other bytes"), "{log}");
+    assert!(log.contains("filemap churn:"), "{log}");
+}

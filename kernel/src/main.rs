@@ -146,7 +146,7 @@ fn start_init(config: &config::Config) {
     let cwd = fs::vfs::root();
     let started = fs::vfs::read_executable(&cwd, path.as_bytes()).and_then(|program| {
         let (stack, root) = (proc::limits::DEFAULT_STACK, creds::Credentials::ROOT);
-        let image = proc::exec::build(&cwd, &program.data, &argv, &envp, path.as_bytes(), stack, root)?;
+        let image = proc::exec::build(&cwd, &program, &argv, &envp, path.as_bytes(), stack, root)?;
         let cmdline = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
         proc::lifecycle::spawn_init(image, cmdline, String::from_utf8_lossy(&program.path).into_owned())
     });

@@ -60,6 +60,16 @@ pub const fn makedev(major: u32, minor: u32) -> u64 {
     (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & !0xff) << 12) | ((major & !0xfff) << 32)
 }
 
+/// The major number of device number `dev` (Linux's MAJOR of a dev_t).
+pub const fn major(dev: u64) -> u32 {
+    (((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff)) as u32
+}
+
+/// The minor number of device number `dev`.
+pub const fn minor(dev: u64) -> u32 {
+    ((dev & 0xff) | ((dev >> 12) & !0xff)) as u32
+}
+
 /// The console's device number (5, 1).
 pub const CONSOLE_RDEV: u64 = makedev(5, 1);
 

@@ -35,6 +35,17 @@ pub enum FileKind {
     Other(Arc<dyn FileOps>),
 }
 
+/// What a private mapping of a file starts from (`OpenFile::private_source`).
+#[derive(Debug)]
+pub enum PrivateSource {
+    /// The file's own pages, copied when written.
+    Pages(Arc<dyn SharedPages>),
+    /// A copy of the file's contents, made at mmap.
+    Contents,
+    /// Zeros (anonymous memory).
+    Zeros,
+}
+
 /// The name a file was opened by, for /proc/PID/fd: the directory and the entry
 /// (its path is found when asked, so renames of the directory show), or the
 /// whole path when a symbolic link led to it.
@@ -308,16 +319,18 @@ impl OpenFile {
         Ok(records)
     }
 
-    /// Whether this file can back a private mapping, and whether the mapping starts
-    /// with its contents: a readable file does (it is read page by page into the
-    /// mapping), /dev/zero does not (it is anonymous memory). Errors as for
-    /// `shared_pages`.
-    pub fn mapping_has_contents(&self) -> Result<bool, Errno> {
+    /// What a private mapping of this file starts from: a tmpfs file's own pages
+    /// (copied when written), a copy of other files' contents (read at mmap), or
+    /// zeros for /dev/zero (anonymous memory). Errors as for `shared_pages`.
+    pub fn private_source(&self) -> Result<PrivateSource, Errno> {
         self.may_map(false)?;
         match &self.kind {
-            FileKind::Node(node) if !vfs::is_directory(node) => Ok(true),
-            FileKind::Generated(..) => Ok(true),
-            FileKind::Device(Device::Zero) => Ok(false),
+            FileKind::Node(Node::Tmpfs(inode)) if inode.file_type() == ramfs::FileType::Regular => {
+                mapping::map_file(inode, false, self.link_target()).map(PrivateSource::Pages)
+            }
+            FileKind::Node(node) if !vfs::is_directory(node) => Ok(PrivateSource::Contents),
+            FileKind::Generated(..) => Ok(PrivateSource::Contents),
+            FileKind::Device(Device::Zero) => Ok(PrivateSource::Zeros),
             _ => Err(Errno::ENODEV),
         }
     }
@@ -330,7 +343,7 @@ impl OpenFile {
         self.may_map(writable)?;
         match &self.kind {
             FileKind::Node(Node::Tmpfs(inode)) if inode.file_type() == ramfs::FileType::Regular => {
-                mapping::map_file(inode, self.writable()).map(Some)
+                mapping::map_file(inode, self.writable(), self.link_target()).map(Some)
             }
             FileKind::Device(Device::Zero) => Ok(None),
             _ => Err(Errno::ENODEV),

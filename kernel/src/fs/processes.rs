@@ -43,8 +43,11 @@ pub struct ProcessInfo {
     pub name: String,
     pub cmdline: Vec<String>,
     pub exe: String,
-    /// User pages mapped, and page-table frames.
+    /// User pages mapped, those of them the process owns (anonymous memory and
+    /// private copies, not the pages of files and shared memory it maps), and
+    /// page-table frames.
     pub resident_pages: usize,
+    pub anonymous_pages: usize,
     pub table_frames: usize,
     /// Timer ticks spent running.
     pub cpu_ticks: u64,
@@ -69,10 +72,13 @@ pub struct MapEntry {
     /// Shared memory (`s` in /proc/PID/maps), not private (`p`).
     pub shared: bool,
     /// Where in its object (a file, shared memory) the region starts; 0 for
-    /// private memory.
+    /// anonymous private memory.
     pub offset: u64,
-    /// `[heap]`, `[stack]`, or empty.
-    pub name: &'static str,
+    /// The mapped file's device and inode numbers (0 for memory of no file).
+    pub device: u64,
+    pub inode: u64,
+    /// The mapped file's path, `[heap]`, `[stack]`, `[vdso]`..., or empty.
+    pub name: String,
 }
 
 /// What the process layer offers to files.
@@ -112,7 +118,8 @@ pub trait Processes: Sync {
     /// The open descriptors of process `pid` and their files.
     fn open_files(&self, pid: Pid) -> Option<Vec<(i32, Arc<OpenFile>)>>;
     /// Remove every mapping of `frames` (sorted: pages a truncate cut off a
-    /// mapped file) from every process's memory, before they are freed.
+    /// mapped file) from every process's memory, before they are freed, and
+    /// private copies of pages past the end of their file.
     fn unmap_frames(&self, frames: &[u64]);
 }
 

@@ -23,6 +23,7 @@ use super::pipe::End;
 use super::procfs::{NodeKind, ProcNode};
 use super::root::Identity;
 use super::{mapping, mounts, root};
+use crate::mm::shared::SharedPages;
 
 /// Anything a path can name.
 #[derive(Debug, Clone)]
@@ -710,12 +711,14 @@ pub fn check_search(dir: &Node) -> Result<(), Errno> {
     as_caller(|me| check(dir, Access::EXECUTE, me))
 }
 
-/// What execve reads: the file's bytes, its absolute path, and its attributes
+/// What execve reads: the file's bytes and pages, its absolute path, and its attributes
 /// (whose set-user-ID and set-group-ID bits and owner may change the caller's
 /// credentials, unless it is on a `nosuid` mount).
 #[derive(Debug)]
 pub struct Executable {
     pub data: Vec<u8>,
+    /// The file's own pages, which its segments map (copied when written).
+    pub pages: Arc<dyn SharedPages>,
     pub path: Vec<u8>,
     pub metadata: ramfs::Metadata,
     pub nosuid: bool,
@@ -746,7 +749,9 @@ pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<Executable, Errno> {
             }
         }
         data.truncate(done);
-        Ok(Executable { data, path: real_path(cwd, path, me)?, metadata, nosuid: flags.nosuid })
+        let path = real_path(cwd, path, me)?;
+        let pages = mapping::map_file(inode, false, path.clone())?;
+        Ok(Executable { data, pages, path, metadata, nosuid: flags.nosuid })
     })
 }
 

@@ -119,7 +119,7 @@ pub fn address_spaces() -> Result<(), String> {
                 return Err(alloc::format!("copy of {virt:#x} differs"));
             }
         }
-        if space.translate(TEST_PAGES[0]).is_some() || copy.usage().0 != TEST_PAGES.len() {
+        if space.translate(TEST_PAGES[0]).is_some() || copy.usage().resident != TEST_PAGES.len() {
             return Err("unmap or clone_eager miscounted pages".into());
         }
         copy.activate();

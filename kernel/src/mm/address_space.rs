@@ -2,10 +2,15 @@
 //! half this object owns, tables and the frames of private memory, with the
 //! regions (VMAs) that say where user memory may be and what backs it (`Area`).
 //! Pages of a region are mapped when first touched (`fault_in`), so creating or
-//! removing a region costs what is mapped, never the size of the range. A shared
-//! region's frames belong to its object (`shared.rs`): unmapping them frees
-//! nothing. `clone_eager` copies every mapped private page (fork); dropping the
-//! space frees everything it owns.
+//! removing a region costs what is mapped, never the size of the range.
+//!
+//! Each page-table entry says whether the space owns its frame or borrows it
+//! from an object (`shared.rs`: a shared region's frames, and the pages of a
+//! private file mapping not written yet): unmapping a borrowed frame frees
+//! nothing. A write to a borrowed page of a private mapping copies it into a
+//! frame of the space's own (copy on write). `clone_eager` copies every owned
+//! page (fork) and leaves borrowed ones for the child to map again from their
+//! object; dropping the space frees everything it owns.
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -13,7 +18,7 @@ use regions::{Regions, Unmapped};
 
 use crate::arch::paging::{self, Access, MapError, PAGE_SIZE};
 
-use super::shared::Area;
+use super::shared::{Area, Backing};
 use super::{frames, phys};
 
 #[derive(Debug)]
@@ -29,8 +34,19 @@ pub enum Fault {
     NoAccess,
     /// The region allows it but no frame (or page table) was free.
     OutOfMemory,
-    /// A shared file mapping past the end of its file (SIGBUS, EFAULT).
+    /// A file mapping (or shared memory) past the end of its object (SIGBUS, EFAULT).
     PastEnd,
+}
+
+/// What an address space holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// User pages mapped (Linux's VmRSS).
+    pub resident: usize,
+    /// Those of them whose frame the space owns (what fork copies).
+    pub owned: usize,
+    /// Page-table frames of the user half, the root included (VmPTE).
+    pub tables: usize,
 }
 
 impl AddressSpace {
@@ -54,7 +70,7 @@ impl AddressSpace {
 
     /// The frame and access of the page holding `virt`.
     pub fn translate(&self, virt: u64) -> Option<(u64, Access)> {
-        paging::translate(self.root, virt)
+        paging::lookup(self.root, virt).map(|mapped| (mapped.frame, mapped.access))
     }
 
     /// The regions of the user half.
@@ -75,43 +91,35 @@ impl AddressSpace {
         self.regions.remove(start, end);
     }
 
-    /// Unmap every page of `start..end`, freeing those this space owns (a shared
-    /// region's frames stay with its object).
+    /// Unmap every page of `start..end`, freeing those this space owns (borrowed
+    /// frames stay with their object).
     fn unmap_pages(&self, start: u64, end: u64) {
-        self.unmap_shared(start, end);
         paging::unmap_range(self.root, start, end, frames::free);
     }
 
-    /// Unmap the pages of the shared regions within `start..end`, freeing nothing.
-    fn unmap_shared(&self, start: u64, end: u64) {
-        for part in self.regions.within(start, end).filter(|part| part.value.is_shared()) {
-            paging::unmap_range(self.root, part.start, part.end, |_| {});
-        }
-    }
-
-    /// MADV_DONTNEED: unmap the pages of `start..end` (page aligned). Private pages
-    /// are freed, so they come back zeroed; shared ones stay in their object and
-    /// come back as they were. Err if part of the range has no region (the rest is
-    /// done all the same, as on Linux).
+    /// MADV_DONTNEED: unmap the pages of `start..end` (page aligned). Owned pages
+    /// are freed, so anonymous ones come back zeroed and those of a private file
+    /// mapping as the file's again; shared ones stay in their object and come back
+    /// as they were. Err if part of the range has no region (the rest is done all
+    /// the same, as on Linux).
     pub fn discard(&mut self, start: u64, end: u64) -> Result<(), Unmapped> {
         self.unmap_pages(start, end);
         if self.regions.covered(start, end) == end - start { Ok(()) } else { Err(Unmapped) }
     }
 
     /// Move the region `from..from+len` (page aligned, one region's part) to `to`
-    /// (mremap): `to..to+len` is replaced. A private region's mapped pages move with
-    /// their frames, one by one; on a lack of page-table frames the rest stay
-    /// unmapped in the new place (they come back zeroed when touched). A shared
-    /// region's pages are only unmapped: the new place maps its object's frames
+    /// (mremap): `to..to+len` is replaced. Owned pages move with their frames, one
+    /// by one; on a lack of page-table frames the rest stay unmapped in the new
+    /// place (they come back as the region's backing gives them when touched).
+    /// Borrowed pages are only unmapped: the new place maps its object's frames
     /// when touched.
     pub fn move_region(&mut self, from: u64, len: u64, to: u64) -> Result<(), Unmapped> {
         let area = self.regions.find(from).filter(|r| r.end >= from + len).ok_or(Unmapped)?.value_at(from);
         self.remove_region(to, to + len);
-        let owned = !area.is_shared();
         let mut pages = Vec::new();
-        paging::take_range(self.root, from, from + len, |virt, frame, page_access| {
-            if owned {
-                pages.push((virt, frame, page_access));
+        paging::take_range(self.root, from, from + len, |virt, mapped| {
+            if !mapped.borrowed {
+                pages.push((virt, mapped.frame, mapped.access));
             }
         });
         self.regions.remove(from, from + len);
@@ -123,9 +131,12 @@ impl AddressSpace {
     }
 
     /// Give `start..end` (page aligned) `access`; Err if part of it has no region.
+    /// A borrowed page of a private mapping stays read-only in the page table.
     pub fn protect_region(&mut self, start: u64, end: u64, access: Access) -> Result<(), Unmapped> {
         self.regions.update(start, end, |area| Area { access, ..area.clone() })?;
-        paging::protect_range(self.root, start, end, access);
+        for part in self.regions.within(start, end) {
+            paging::protect_range(self.root, part.start, part.end, access, part.value.borrowed_access());
+        }
         Ok(())
     }
 
@@ -137,42 +148,66 @@ impl AddressSpace {
 
     /// The frame behind the user page holding `addr`, for a `write` (or an
     /// `execute`) when asked: mapped at once if its region allows the access and it
-    /// was not touched yet (a private page zeroed, a shared one its object's).
+    /// was not touched yet (an anonymous page zeroed, an object's page its own,
+    /// read-only in a private mapping unless written), and a borrowed page of a
+    /// private mapping copied into a frame of the space's own for a write.
     pub fn fault_in(&mut self, addr: u64, write: bool, execute: bool) -> Result<u64, Fault> {
         let page = addr & !(PAGE_SIZE - 1);
         let allowed = |a: Access| a.user && (a.write || !write) && (a.execute || !execute);
-        if let Some((frame, access)) = self.translate(page) {
-            return if allowed(access) { Ok(frame & !(PAGE_SIZE - 1)) } else { Err(Fault::NoAccess) };
+        let mapped = paging::lookup(self.root, page);
+        if let Some(mapped) = mapped.filter(|m| allowed(m.access)) {
+            return Ok(mapped.frame);
         }
         let region = self.regions.find(page).filter(|r| allowed(r.value.access)).ok_or(Fault::NoAccess)?;
         let access = region.value.access;
-        match region.value.shared_page(page - region.start) {
-            None => self.map_zeroed(page, access).map_err(|_| Fault::OutOfMemory),
-            Some((object, index)) => {
-                let frame = object.frame(index)?;
-                paging::map(self.root, page, frame, access).map_err(|_| Fault::OutOfMemory)?;
+        let offset = page - region.start;
+        match (&region.value.backing, mapped) {
+            (Backing::CopyOnWrite(..), Some(borrowed)) if borrowed.borrowed => {
+                let _ = paging::unmap(self.root, page);
+                // The page's tables exist: mapping the copy there needs no frame.
+                self.map_copy(page, borrowed.frame, access)
+            }
+            (_, Some(_)) => Err(Fault::NoAccess),
+            (Backing::Anonymous, None) => self.map_zeroed(page, access).map_err(|_| Fault::OutOfMemory),
+            (Backing::Shared(object, start), None) => {
+                let frame = object.frame((start + offset) / PAGE_SIZE)?;
+                paging::map_borrowed(self.root, page, frame, access).map_err(|_| Fault::OutOfMemory)?;
+                Ok(frame)
+            }
+            (Backing::CopyOnWrite(object, start), None) => {
+                let frame = object.frame((start + offset) / PAGE_SIZE)?;
+                if write {
+                    return self.map_copy(page, frame, access);
+                }
+                let access = region.value.borrowed_access();
+                paging::map_borrowed(self.root, page, frame, access).map_err(|_| Fault::OutOfMemory)?;
                 Ok(frame)
             }
         }
     }
 
+    /// Map at `page` a copy of `frame` (an object's) that this space owns.
+    fn map_copy(&mut self, page: u64, frame: u64, access: Access) -> Result<u64, Fault> {
+        let copy = frames::alloc().ok_or(Fault::OutOfMemory)?;
+        phys::copy_frame(copy, frame);
+        self.map_frame(page, copy, access).map_err(|_| Fault::OutOfMemory)?;
+        Ok(copy)
+    }
+
     /// Whether the user page holding `addr` may be read (or written) now or
-    /// after a fault maps it; nothing is mapped.
+    /// after a fault maps it (or copies it); nothing is mapped.
     pub fn can_access(&self, addr: u64, write: bool) -> bool {
-        let page = addr & !(PAGE_SIZE - 1);
-        let access = match self.translate(page) {
-            Some((_, access)) => Some(access),
-            None => self.regions.find(page).map(|r| r.value.access),
-        };
-        access.is_some_and(|a| a.user && (a.write || !write))
+        self.regions
+            .find(addr & !(PAGE_SIZE - 1))
+            .is_some_and(|r| r.value.access.user && (r.value.access.write || !write))
     }
 
     /// Whether the page at `page` is in memory (mincore): mapped here, or held by
-    /// the shared object behind it.
+    /// the object behind it.
     pub fn resident(&self, page: u64) -> bool {
         self.translate(page).is_some()
             || self.regions.find(page).is_some_and(|r| {
-                r.value.shared_page(page - r.start).is_some_and(|(object, index)| object.resident(index))
+                r.value.object_page(page - r.start).is_some_and(|(object, index)| object.resident(index))
             })
     }
 
@@ -181,24 +216,30 @@ impl AddressSpace {
     /// mapping the object anywhere meet on the same key.
     pub fn shared_key(&self, addr: u64) -> Option<(u64, u64)> {
         let region = self.regions.find(addr)?;
-        let (object, start) = region.value.shared?;
-        Some((Arc::as_ptr(&object).cast::<()>() as u64, start + addr - region.start))
+        let Backing::Shared(object, start) = &region.value.backing else { return None };
+        Some((Arc::as_ptr(object).cast::<()>() as u64, start + addr - region.start))
     }
 
-    /// Unmap the pages of shared regions that map one of `cut` (sorted): frames a
-    /// truncate took from a file, which must be mapped nowhere before they are
-    /// freed. Touching them again faults past the file's end (SIGBUS).
-    pub fn unmap_frames(&mut self, cut: &[u64]) {
-        for region in self.regions.iter().filter(|r| r.value.is_shared()) {
-            paging::unmap_matching(self.root, region.start, region.end, |frame| cut.binary_search(&frame).is_ok());
+    /// After a truncate: unmap the borrowed pages that map one of `cut` (sorted),
+    /// frames the truncate took from a file, which must be mapped nowhere before
+    /// they are freed, and (as Linux) a private mapping's own copies of pages now
+    /// past the end of its file. Touching them again faults past the file's end
+    /// (SIGBUS).
+    pub fn unmap_cut(&mut self, cut: &[u64]) {
+        for region in self.regions.iter().filter(|r| r.value.object().is_some()) {
+            paging::unmap_borrowed(self.root, region.start, region.end, |frame| cut.binary_search(&frame).is_ok());
+            if let Backing::CopyOnWrite(object, start) = &region.value.backing {
+                let within_file = (object.pages() * PAGE_SIZE).saturating_sub(*start).min(region.end - region.start);
+                paging::unmap_range(self.root, region.start + within_file, region.end, frames::free);
+            }
         }
     }
 
     /// A copy for fork: the same regions but those fork leaves out (MADV_DONTFORK),
-    /// every mapped private page duplicated into a new frame (the design's eager
-    /// copy). Shared regions keep their objects, so the child maps the same frames
-    /// (when it touches them: a page a truncate cuts off a file is then never in
-    /// a space that the truncate's unmapping could miss).
+    /// every owned page duplicated into a new frame (the design's eager copy).
+    /// Borrowed pages are left out: the child maps its objects' frames again when
+    /// it touches them (so a page a truncate cuts off a file is then never in a
+    /// space that the truncate's unmapping could miss).
     pub fn clone_eager(&self) -> Result<Self, MapError> {
         let mut copy = Self::new()?;
         copy.regions = self.regions.clone();
@@ -206,23 +247,22 @@ impl AddressSpace {
             copy.regions.remove(left_out.start, left_out.end);
         }
         let mut result = Ok(());
-        paging::for_each_user_page(self.root, |virt, frame, access| {
-            let copied = self.regions.find(virt).is_none_or(|r| !r.value.is_shared() && !r.value.dont_fork);
+        paging::for_each_user_page(self.root, |virt, mapped| {
+            let copied = !mapped.borrowed && self.regions.find(virt).is_none_or(|r| !r.value.dont_fork);
             if result.is_ok() && copied {
                 result = frames::alloc().ok_or(MapError::OutOfFrames).and_then(|new| {
-                    phys::copy_frame(new, frame);
-                    copy.map_frame(virt, new, access)
+                    phys::copy_frame(new, mapped.frame);
+                    copy.map_frame(virt, new, mapped.access)
                 });
             }
         });
         result.map(|()| copy)
     }
 
-    /// User pages mapped, and page-table frames of the user half (Linux's VmRSS
-    /// and VmPTE), the root included: one walk for both.
-    pub fn usage(&self) -> (usize, usize) {
-        let (pages, tables) = paging::count_user_half(self.root);
-        (pages, tables + 1)
+    /// What the user half holds, in one walk.
+    pub fn usage(&self) -> Usage {
+        let (resident, owned, tables) = paging::count_user_half(self.root);
+        Usage { resident, owned, tables: tables + 1 }
     }
 
     /// The page-table root (for the page-table benchmark).
@@ -241,7 +281,6 @@ impl Drop for AddressSpace {
         if paging::active_root() == self.root {
             paging::activate(paging::kernel_root());
         }
-        self.unmap_shared(0, u64::MAX);
         paging::release_user_half(self.root, frames::free);
         paging::free_root(self.root);
     }

@@ -2,21 +2,23 @@
 //! program's ELF and, for a dynamically linked one, its interpreter (the path in
 //! its PT_INTERP, elf_plan), the layout of the new address space (aslr:
 //! randomized unless the command line says `norandmaps`), both objects' segments
-//! mapped into a new address space, the initial stack (user_stack), and only then
-//! let the caller commit. A bad file leaves the calling process untouched (as
-//! xv6's exec).
+//! mapped into a new address space (their whole pages are the files' own, copied
+//! only when written), the initial stack (user_stack), and only then let the
+//! caller commit. A bad file leaves the calling process untouched (as xv6's
+//! exec).
 use alloc::vec::Vec;
+use core::ops::Range;
 
 use aslr::{Draws, Layout};
 use creds::Credentials;
-use elf_plan::{Elf, Extent, Limits, LoadPlan, PlanError, Role};
+use elf_plan::{Elf, Extent, Limits, LoadPlan, PlanError, Role, Segment};
 use kabi::Errno;
 use kabi::auxv::*;
 use kabi::fs::{S_ISGID, S_ISUID, S_IXGRP};
 
 use crate::arch::paging::{Access, PAGE_SIZE};
 use crate::arch::{cpuid, random};
-use crate::fs::vfs::{self, Node};
+use crate::fs::vfs::{self, Executable, Node};
 use crate::layout::{USER_END, USER_MIN};
 use crate::mm::address_space::AddressSpace;
 use crate::mm::shared::Area;
@@ -82,7 +84,7 @@ fn top_down(space: &AddressSpace, extent: Extent, top: u64) -> Result<u64, Errno
 /// and a static PIE (an ET_DYN program without one) at the top of the mmap area.
 pub fn build(
     cwd: &Node,
-    file: &[u8],
+    file: &Executable,
     argv: &[Vec<u8>],
     envp: &[Vec<u8>],
     execfn: &[u8],
@@ -91,16 +93,16 @@ pub fn build(
 ) -> Result<Image, Errno> {
     let as_program = |e: PlanError| e.errno(Role::Program);
     let as_interpreter = |e: PlanError| e.errno(Role::Interpreter);
-    let program = Elf::parse(file).map_err(as_program)?;
+    let program = Elf::parse(&file.data).map_err(as_program)?;
     let interpreter_file = match program.interpreter().map_err(as_program)? {
         // Linux looks the path up as a name of the kernel's own, where an empty
         // one is the current directory.
-        Some(path) => Some(vfs::read_executable(cwd, if path.is_empty() { b"." } else { path })?.data),
+        Some(path) => Some(vfs::read_executable(cwd, if path.is_empty() { b"." } else { path })?),
         None => None,
     };
     let interpreter = interpreter_file
-        .as_deref()
-        .map(|file| Elf::parse(file).map(|elf| (elf, file)))
+        .as_ref()
+        .map(|file| Elf::parse(&file.data).map(|elf| (elf, file)))
         .transpose()
         .map_err(as_interpreter)?;
 
@@ -179,30 +181,79 @@ pub fn build(
     Ok(Image { space, memory, entry, stack_pointer: stack.rsp, creds })
 }
 
-/// Map every page the segments cover (zeroed, so .bss is zero) and copy the file
-/// bytes in; permissions per page range (a shared page gets both segments').
-fn load_segments(space: &mut AddressSpace, plan: &LoadPlan, file: &[u8]) -> Result<(), Errno> {
+/// Map the image: every page the segments cover is demand-zero memory with the
+/// permissions of its range (a page two segments share gets both's), and each
+/// segment's file part goes over it (`map_segment`).
+fn load_segments(space: &mut AddressSpace, plan: &LoadPlan, file: &Executable) -> Result<(), Errno> {
     for range in plan.page_ranges() {
         if range.end > USER_END {
             return Err(Errno::ENOEXEC);
         }
         let access = Access { write: range.writable, execute: range.executable, user: true };
         space.add_region(range.start, range.end, Area::private(access));
-        for page in (range.start..range.end).step_by(PAGE_SIZE as usize) {
-            space.map_zeroed(page, access).map_err(|_| Errno::ENOMEM)?;
-        }
     }
-    for segment in &plan.segments {
-        let bytes = segment.file_bytes(file);
-        let mut at = segment.vaddr;
-        for chunk in split_at_pages(at, bytes) {
-            let page = at & !(PAGE_SIZE - 1);
-            let (frame, _) = space.translate(page).ok_or(Errno::ENOEXEC)?;
-            phys::write(frame & !(PAGE_SIZE - 1), (at - page) as usize, chunk);
-            at += chunk.len() as u64;
-        }
+    for (i, segment) in plan.segments.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|before| plan.segments.get(before));
+        map_segment(space, segment, own_pages(segment, before, plan.segments.get(i + 1)), file)?;
     }
     Ok(())
+}
+
+/// The pages only `segment` covers (page aligned): its pages but a first one the
+/// segment `before` it ends in and a last one the segment `after` it begins in.
+fn own_pages(segment: &Segment, before: Option<&Segment>, after: Option<&Segment>) -> Range<u64> {
+    // The plan checked that segments' page-rounded ends do not overflow.
+    let mut pages = page_floor(segment.vaddr)..(segment.vaddr + segment.memsz).next_multiple_of(PAGE_SIZE);
+    if before.is_some_and(|before| before.vaddr + before.memsz > pages.start) {
+        pages.start += PAGE_SIZE;
+    }
+    if after.is_some_and(|after| after.vaddr < pages.end) {
+        pages.end -= PAGE_SIZE;
+    }
+    pages
+}
+
+/// Map the file part of `segment` (whose `own` pages no other segment shares):
+/// when its file offset and address agree within a page, those of its own pages
+/// that hold its file bytes map the file's pages (`Area::copy_on_write`: nothing
+/// is copied until a page is written, and the bytes before `vaddr` in its first
+/// page are the file's, as on Linux). A page the file part ends in mid-page gets a
+/// copy of the segment's bytes with zeros after them (the file's next bytes must
+/// not show in the .bss), as do pages shared with another segment and every page
+/// of a segment whose offset and address disagree. Pages wholly in the .bss stay
+/// demand-zero.
+fn map_segment(space: &mut AddressSpace, segment: &Segment, own: Range<u64>, file: &Executable) -> Result<(), Errno> {
+    let file_end = segment.vaddr + segment.filesz;
+    // Every page of `mapped` holds file bytes, so the loop below copies those
+    // it must.
+    let aligned = segment.vaddr % PAGE_SIZE == segment.file_offset % PAGE_SIZE;
+    let mapped =
+        if aligned && segment.filesz > 0 { own.start..own.end.min(file_end.next_multiple_of(PAGE_SIZE)) } else { 0..0 };
+    if !mapped.is_empty() {
+        let access = Access { write: segment.writable, execute: segment.executable, user: true };
+        let offset = page_floor(segment.file_offset) + (mapped.start - page_floor(segment.vaddr));
+        space.add_region(mapped.start, mapped.end, Area::copy_on_write(access, file.pages.clone(), offset));
+    }
+    let mut at = segment.vaddr;
+    for chunk in split_at_pages(at, segment.file_bytes(&file.data)) {
+        let page = page_floor(at);
+        if !(mapped.contains(&page) && page + PAGE_SIZE <= file_end) {
+            let frame = match space.translate(page) {
+                Some((frame, _)) => frame,
+                None => {
+                    let access = space.regions().find(page).ok_or(Errno::ENOEXEC)?.value.access;
+                    space.map_zeroed(page, access).map_err(|_| Errno::ENOMEM)?
+                }
+            };
+            phys::write(frame, (at - page) as usize, chunk);
+        }
+        at += chunk.len() as u64;
+    }
+    Ok(())
+}
+
+const fn page_floor(addr: u64) -> u64 {
+    addr & !(PAGE_SIZE - 1)
 }
 
 /// `bytes` (to be placed at `addr`) cut where pages end.

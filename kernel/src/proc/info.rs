@@ -34,7 +34,8 @@ pub fn register() {
 }
 
 /// The regions of `memory`, named as Linux names the heap, the stack and the
-/// vDSO's pages, and the vsyscall page, last as on Linux.
+/// vDSO's pages, a mapped file by its path (with its device and inode), and the
+/// vsyscall page, last as on Linux.
 fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
     let heap = memory.layout.brk_start.next_multiple_of(4096)..memory.layout.brk.next_multiple_of(4096);
     let stack = memory.layout.stack_bottom;
@@ -43,7 +44,9 @@ fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
         .regions()
         .iter()
         .map(|r| {
-            let special = r.value.shared.as_ref().and_then(|(object, _)| object.special_name());
+            let object = r.value.object();
+            let special = object.and_then(|(object, _)| object.special_name());
+            let file = object.and_then(|(object, _)| object.file());
             MapEntry {
                 start: r.start,
                 end: r.end,
@@ -51,15 +54,19 @@ fn map_entries(memory: &ProcessMemory) -> Vec<MapEntry> {
                 write: r.value.access.write,
                 execute: r.value.access.execute,
                 shared: r.value.is_shared() && special.is_none(),
-                offset: r.value.shared.as_ref().map_or(0, |(_, offset)| *offset),
-                name: if let Some(special) = special {
-                    special
+                offset: object.map_or(0, |(_, offset)| offset),
+                device: file.map_or(0, |file| file.device),
+                inode: file.map_or(0, |file| file.inode),
+                name: if let Some(file) = file {
+                    String::from_utf8_lossy(&file.path).into_owned()
+                } else if let Some(special) = special {
+                    special.into()
                 } else if r.start >= stack {
-                    "[stack]"
+                    "[stack]".into()
                 } else if heap.contains(&r.start) {
-                    "[heap]"
+                    "[heap]".into()
                 } else {
-                    ""
+                    String::new()
                 },
             }
         })
@@ -78,7 +85,9 @@ fn vsyscall_entry() -> MapEntry {
         execute: true,
         shared: false,
         offset: 0,
-        name: "[vsyscall]",
+        device: 0,
+        inode: 0,
+        name: "[vsyscall]".into(),
     }
 }
 
@@ -153,7 +162,7 @@ impl Processes for ProcessView {
             t.procs.values().filter_map(|p| p.memory.clone()).map(|m| (Arc::as_ptr(&m) as usize, m)).collect()
         });
         for memory in memories.into_values() {
-            memory.lock().space.unmap_frames(frames);
+            memory.lock().space.unmap_cut(frames);
         }
     }
 
@@ -180,6 +189,7 @@ impl Processes for ProcessView {
                 cmdline: p.cmdline.clone(),
                 exe: p.exe.clone(),
                 resident_pages: 0,
+                anonymous_pages: 0,
                 table_frames: 0,
                 cpu_ticks: task::cpu_ticks(tid),
                 start_ticks: p.start_ticks,
@@ -192,7 +202,9 @@ impl Processes for ProcessView {
         // The memory's lock sleeps: taken after the table's is released.
         if let Some(memory) = memory {
             let memory = memory.lock();
-            (info.resident_pages, info.table_frames) = memory.space.usage();
+            let usage = memory.space.usage();
+            (info.resident_pages, info.anonymous_pages, info.table_frames) =
+                (usage.resident, usage.owned, usage.tables);
             info.regions = map_entries(&memory);
         }
         Some(info)

@@ -181,8 +181,8 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
         caller_memory.clone()
     } else {
         let source = caller_memory.lock();
-        let (pages, tables) = source.space.usage();
-        if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(pages, tables) {
+        let usage = source.space.usage();
+        if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(usage.owned, usage.tables) {
             return Err(Errno::EAGAIN);
         }
         ProcessMemory::new(source.space.clone_eager().map_err(|_| Errno::EAGAIN)?, source.layout.clone())

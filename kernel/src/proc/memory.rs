@@ -11,7 +11,7 @@ use regions::Value;
 use crate::arch::paging::{Access, PAGE_SIZE};
 use crate::layout::{USER_END, USER_MIN};
 use crate::mm::address_space::AddressSpace;
-use crate::mm::shared::Area;
+use crate::mm::shared::{Area, Backing};
 use crate::mm::user;
 
 use super::limits::Limits;
@@ -196,6 +196,10 @@ pub fn mremap(
         return Err(Errno::EINVAL);
     }
     let area = region.value_at(old);
+    // An object's offsets past 2^64 bytes (Linux's page-offset overflow).
+    if area.object().is_some_and(|(_, offset)| offset.checked_add(new_len).is_none()) {
+        return Err(Errno::EINVAL);
+    }
     let grow = new_len.saturating_sub(old_len);
     let private_writable = area.access.write && !area.is_shared();
     if grow > 0 && !fits(space, mem, limits, grow, if private_writable { grow } else { 0 }) {
@@ -269,8 +273,9 @@ fn all_mapped(space: &AddressSpace, start: u64, end: u64) -> Result<(), Errno> {
 /// madvise: EINVAL for advice Linux does not know (or Kestrel does not take) or
 /// an unaligned start, ENOMEM when part of the range is not mapped (the rest
 /// still takes the advice). MADV_DONTNEED unmaps the pages: private ones come
-/// back zeroed, shared ones as they were; MADV_FREE does the same to private
-/// memory (EINVAL for shared, as Linux); MADV_DONTFORK and MADV_DOFORK say
+/// back zeroed, those of a private file mapping as the file's, shared ones as
+/// they were; MADV_FREE does the same to anonymous private memory (EINVAL for
+/// any other, as Linux); MADV_DONTFORK and MADV_DOFORK say
 /// whether a fork's child gets the range; the other advice is a hint, taken.
 pub fn madvise(space: &mut AddressSpace, start: u64, len: u64, advice: u32) -> Result<(), Errno> {
     use kabi::mm::*;
@@ -298,7 +303,7 @@ pub fn madvise(space: &mut AddressSpace, start: u64, len: u64, advice: u32) -> R
     match advice {
         MADV_DONTNEED => space.discard(start, end).map_err(unmapped),
         MADV_FREE => {
-            if space.regions().within(start, end).any(|part| part.value.is_shared()) {
+            if space.regions().within(start, end).any(|part| !part.value.is_anonymous()) {
                 return Err(Errno::EINVAL);
             }
             space.discard(start, end).map_err(unmapped)
@@ -357,14 +362,18 @@ pub fn mincore(space: &mut AddressSpace, start: u64, len: u64, vec: u64) -> Resu
 }
 
 /// mprotect: ENOMEM if part of the range has no region, EINVAL if unaligned,
-/// EACCES for write access to a shared mapping of a file opened read-only.
+/// EACCES for write access to a shared mapping of a file opened read-only (a
+/// private one may be written: writes go to copies).
 pub fn protect(space: &mut AddressSpace, start: u64, len: u64, access: Access) -> Result<(), Errno> {
     if !start.is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
     let end = start.checked_add(page_ceil(len)).filter(|&e| e <= USER_END).ok_or(Errno::ENOMEM)?;
     all_mapped(space, start, end)?;
-    let read_only = |part: &regions::Region<Area>| part.value.shared.as_ref().is_some_and(|(o, _)| !o.may_write());
+    let read_only = |part: &regions::Region<Area>| match &part.value.backing {
+        Backing::Shared(object, _) => !object.may_write(),
+        _ => false,
+    };
     if access.write && space.regions().within(start, end).any(|part| read_only(&part)) {
         return Err(Errno::EACCES);
     }

@@ -98,11 +98,12 @@ fn signal_for(vector: u64) -> Signal {
 const PF_WRITE: u64 = 1 << 1;
 const PF_INSTRUCTION: u64 = 1 << 4;
 
-/// A CPU exception in user mode: map a page its region allows (first touch),
-/// otherwise force the matching signal (a handler may catch it; by default it
-/// kills the process) with one log line: SIGBUS for a shared file mapping past
-/// the end of its file, as Linux. With no frame free, the OOM policy kills the
-/// largest process; the faulting one retries if it was not that one.
+/// A CPU exception in user mode: map a page its region allows (first touch, or
+/// a copy of a borrowed page written), otherwise force the matching signal (a
+/// handler may catch it; by default it kills the process) with one log line:
+/// SIGBUS for a file mapping past the end of its file, as Linux. With no frame
+/// free, the OOM policy kills the largest process; the faulting one retries if
+/// it was not that one.
 pub fn user_fault(frame: &mut TrapFrame, fault_address: Option<u64>) {
     // si_code 1 (SEGV_MAPERR and the like), or BUS_ADRERR past a file's end.
     let (mut signal, mut code) = (signal_for(frame.vector), 1);

@@ -22,7 +22,7 @@ pub fn kill_largest() -> Option<Pid> {
     // The memory's lock sleeps: sizes are read after the table's is released.
     let (pid, name, pages) = candidates
         .into_iter()
-        .map(|(pid, name, memory)| (pid, name, memory.lock().space.usage().0))
+        .map(|(pid, name, memory)| (pid, name, memory.lock().space.usage().resident))
         .max_by_key(|&(_, _, pages)| pages)?;
     log::error!("out of memory: killed process {pid} ({name}), {} KiB resident", pages * 4);
     lifecycle::kill(Target::Process(pid), Some(Signal::SIGKILL), Origin::Kernel).ok()?;

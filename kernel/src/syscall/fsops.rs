@@ -7,8 +7,8 @@ use ramfs::{SetTime, Timestamp};
 
 use super::files::{base_dir, file, resolve_at, stat_target};
 use super::{SysResult, user};
-use crate::fs::mounts;
 use crate::fs::vfs::{self, Node};
+use crate::fs::{devfs, mounts};
 use crate::proc::table::with_current;
 
 fn at_path(dirfd: i32, path: u64) -> Result<(Node, alloc::vec::Vec<u8>), Errno> {
@@ -156,7 +156,7 @@ pub fn statx(dirfd: i32, path: u64, flags: u32, _mask: u32, out: u64) -> SysResu
     const STATX_BASIC_STATS: u32 = 0x7ff;
     let s = stat_target(dirfd, path, flags)?;
     let ts = |sec: i64, nsec: i64| StatxTimestamp { tv_sec: sec, tv_nsec: nsec as u32, reserved: 0 };
-    let dev = |d: u64| (((d >> 8) & 0xfff) as u32, ((d & 0xff) | ((d >> 12) & !0xff)) as u32);
+    let dev = |d: u64| (devfs::major(d), devfs::minor(d));
     let ((rdev_major, rdev_minor), (dev_major, dev_minor)) = (dev(s.st_rdev), dev(s.st_dev));
     let statx = Statx {
         stx_mask: STATX_BASIC_STATS,

@@ -9,7 +9,7 @@ use kabi::mm::{
 use super::SysResult;
 use super::user;
 use crate::arch::paging::Access;
-use crate::fs::file::OpenFile;
+use crate::fs::file::{OpenFile, PrivateSource};
 use crate::mm::shared::{Anonymous, Area};
 use crate::proc::limits::Limits;
 use crate::proc::memory as mem;
@@ -47,8 +47,9 @@ fn is_shared(flags: u32, anonymous: bool) -> Result<bool, Errno> {
 }
 
 /// mmap. A shared mapping maps its object's frames (new anonymous shared
-/// memory, or a tmpfs file's own pages); a private file mapping starts as a
-/// copy of the file.
+/// memory, or a tmpfs file's own pages); a private mapping of a tmpfs file maps
+/// the file's pages until a page is written (copy on write), and one of another
+/// file (a /proc file) starts as a copy of it.
 pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) -> SysResult {
     if !offset.is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
@@ -58,9 +59,13 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
     if len == 0 {
         return Err(Errno::EINVAL);
     }
+    // Offsets into the file past 2^64 bytes (Linux's page-offset overflow).
+    if file.is_some() && len.checked_next_multiple_of(PAGE_SIZE).and_then(|l| offset.checked_add(l)).is_none() {
+        return Err(Errno::EOVERFLOW);
+    }
     let writable = prot & PROT_WRITE != 0;
     let shared = is_shared(flags, anonymous)?;
-    let (area, source) = if shared {
+    let (area, copy_of) = if shared {
         let area = match file.map(|file| file.shared_pages(writable)).transpose()?.flatten() {
             Some(pages) => Area::shared(access(prot), pages, offset),
             // MAP_ANONYMOUS, or /dev/zero: new anonymous shared memory.
@@ -68,12 +73,12 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
         };
         (area, None)
     } else {
-        let source = match file {
-            Some(file) => file.mapping_has_contents()?.then_some(file),
-            None => None,
-        };
-        // Added read-write, to be filled, then given the access asked for.
-        (Area::private(mem::rw()), source)
+        match file.as_ref().map(|file| file.private_source()).transpose()? {
+            Some(PrivateSource::Pages(pages)) => (Area::copy_on_write(access(prot), pages, offset), None),
+            // Added read-write, to be filled, then given the access asked for.
+            Some(PrivateSource::Contents) => (Area::private(mem::rw()), file),
+            Some(PrivateSource::Zeros) | None => (Area::private(access(prot)), None),
+        }
     };
     let place =
         if flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0 { mem::Place::Fixed(addr) } else { mem::Place::Hint(addr) };
@@ -86,14 +91,11 @@ pub fn mmap(addr: u64, len: u64, prot: u32, flags: u32, fd: i32, offset: u64) ->
         }
         mem::mmap(space, &memory.layout, limits, place, len, writable, area)
     })?;
-    if shared {
-        return Ok(start as usize);
-    }
-    // A private file mapping starts as a copy of the file, read a page at a time
-    // straight into the new pages (past the end of the file they stay zero).
-    let filled = source.map_or(Ok(()), |file| fill_from_file(&file, offset, start, len));
-    let result =
-        filled.and_then(|()| with_memory(|memory, _| mem::protect(&mut memory.space, start, len, access(prot))));
+    let Some(file) = copy_of else { return Ok(start as usize) };
+    // A copy of the file, read a page at a time straight into the new pages (past
+    // the end of the file they stay zero).
+    let result = fill_from_file(&file, offset, start, len)
+        .and_then(|()| with_memory(|memory, _| mem::protect(&mut memory.space, start, len, access(prot))));
     match result {
         Ok(()) => Ok(start as usize),
         Err(e) => {

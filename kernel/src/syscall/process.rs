@@ -166,7 +166,7 @@ pub fn execve(path: u64, argv: u64, envp: u64, frame: &mut TrapFrame) -> SysResu
     let (cwd, caller, no_new_privs) = with_current(|p| (p.cwd().clone(), p.creds(), p.no_new_privs));
     let Program { file, argv } = load_program(&cwd, &path, argv)?;
     let creds = exec::credentials_for(&caller, &file.metadata, !no_new_privs && !file.nosuid);
-    let image = exec::build(&cwd, &file.data, &argv, &envp, &path, stack_limit, creds)?;
+    let image = exec::build(&cwd, &file, &argv, &envp, &path, stack_limit, creds)?;
     lifecycle::become_sole_thread();
     let cmdline: Vec<String> = argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect();
     lifecycle::commit_exec(image, cmdline, String::from_utf8_lossy(&file.path).into_owned(), frame);

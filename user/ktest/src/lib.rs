@@ -3,7 +3,8 @@
 //! a deliberate store, what the file tests share (a scratch directory, raw
 //! descriptors through libc, free memory, finding programs to execute), signal
 //! actions, masks and sets through libc, resource limits, `--flag N` options,
-//! anonymous mappings and the raw brk, whether the test runs on Kestrel, and for
+//! anonymous mappings and the raw brk, mappings and the calls on them (`mapping`),
+//! whether the test runs on Kestrel, and for
 //! the thread tests: threads started and joined with failures as errors, thread ids,
 //! tgkill, a handler that records its thread, bounded waits (for a condition, for a
 //! child), and turning core dumps off.
@@ -29,6 +30,8 @@ use ulib::diag::error_text;
 use ulib::process::{self, Fork};
 pub use ulib::process::{WaitStatus, pid_t, signal_description, signal_name};
 pub use ulib::sys::check;
+
+pub mod mapping;
 
 /// What a test, or one of its steps, comes to: `Err` holds the reason it failed.
 pub type Outcome = Result<(), String>;
@@ -603,11 +606,13 @@ fn status_bytes(status: &str, key: &str) -> Result<u64, String> {
     Ok(kib * 1024)
 }
 
-/// This program's memory in bytes: its resident pages and its page tables (VmRSS
-/// and VmPTE of /proc/self/status).
+/// This program's own memory in bytes: its anonymous resident pages (private
+/// memory and private copies of file pages, not the pages of files it maps, which
+/// come from no free memory) and its page tables (RssAnon and VmPTE of
+/// /proc/self/status).
 pub fn resident_memory() -> Result<u64, String> {
     let status = std::fs::read_to_string("/proc/self/status").map_err(|e| format!("/proc/self/status: {e}"))?;
-    Ok(status_bytes(&status, "VmRSS:")? + status_bytes(&status, "VmPTE:")?)
+    Ok(status_bytes(&status, "RssAnon:")? + status_bytes(&status, "VmPTE:")?)
 }
 
 /// Memory the kernel accounts for outside this program: free memory plus this

@@ -11,13 +11,14 @@
 //! [`Elf::plan`] places the segments. What is refused is a [`PlanError`], whose errno
 //! depends on whether the file is the program or its interpreter ([`Role`]).
 //!
-//! How the kernel loads a plan: for each [`PageRange`] of [`LoadPlan::page_ranges`], map
-//! zeroed frames with its permissions; then copy each segment's
-//! [`Segment::file_bytes`] to its `vaddr`. Bytes past `filesz` (the .bss) and bytes of
-//! a page that no segment covers stay zero. A page two segments share (say the end of
-//! .text and the start of .data) holds both segments' bytes and gets the union of their
-//! permissions. (Linux maps the file page by page, so there the later segment's mapping
-//! wins the shared page; copying gives each segment its own bytes.)
+//! How a kernel loads a plan: for each [`PageRange`] of [`LoadPlan::page_ranges`], zeroed
+//! memory with its permissions; then each segment's [`Segment::file_bytes`] at its
+//! `vaddr`, copied, or (Kestrel's way, for whole pages only one segment covers) mapped
+//! from the file's pages. Bytes past `filesz` (the .bss) stay zero. A page two segments
+//! share (say the end of .text and the start of .data) holds both segments' bytes and
+//! gets the union of their permissions. (Linux maps the file page by page, so there the
+//! later segment's mapping wins the shared page; copying gives each segment its own
+//! bytes.)
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;

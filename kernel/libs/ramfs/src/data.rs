@@ -7,9 +7,11 @@
 //! write past the end or a growing truncate) read as zeros and take no memory, as on
 //! tmpfs. Invariants: no page lies wholly at or past the size, and the bytes of the
 //! last page past the size are zero (a shrinking truncate clears them), so growing the
-//! file again shows zeros there (a shared mapping may write there, as on Linux).
+//! file again shows zeros there, and a private mapping of the last page reads zeros
+//! past the end (a shared mapping may write there, and every mapping then sees it,
+//! as on Linux).
 //!
-//! While shared mappings of the file exist (`mappings`), the pages a shrinking
+//! While mappings of the file exist (`mappings`), the pages a shrinking
 //! truncate cuts off are kept in `cut` rather than freed: address spaces may still
 //! map them, and the kernel frees them (`take_cut`) once it has unmapped them
 //! everywhere.
@@ -100,7 +102,7 @@ pub(crate) struct FileData {
     size: u64,
     pages: BTreeMap<u64, Box<dyn Page>>,
     store: Arc<PageStore>,
-    /// Shared mappings of the file that exist.
+    /// Mappings of the file that exist (shared or private).
     mappings: usize,
     /// Pages cut off while the file was mapped, until the kernel takes them.
     cut: Vec<Box<dyn Page>>,
@@ -194,7 +196,7 @@ impl FileData {
         Ok(())
     }
 
-    /// A shared mapping of the file begins (true) or ends (false).
+    /// A mapping of the file begins (true) or ends (false).
     pub(crate) fn count_mapping(&mut self, begins: bool) {
         if begins {
             self.mappings += 1;
@@ -203,7 +205,7 @@ impl FileData {
         }
     }
 
-    /// The address of page `index` for a shared mapping, the page made (zeros) if it
+    /// The address of page `index` for a mapping, the page made (zeros) if it
     /// is a hole; None at or past the end of the file (rounded up to a page: Linux's
     /// SIGBUS) or when no page can be had.
     pub(crate) fn page_for_mapping(&mut self, index: u64) -> Option<u64> {

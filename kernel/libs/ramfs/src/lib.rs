@@ -9,8 +9,9 @@
 //!   socket names), [`Tree::mkdir`], [`Tree::unlink`],
 //!   [`Tree::rename`], ...) check permissions and fail as Linux's tmpfs does; the
 //!   kernel's syscalls map to them one to one.
-//! - A [`SharedMapping`] of a regular file maps the file's own pages (`MAP_SHARED`);
-//!   pages a truncate cuts off while it exists wait for the kernel to unmap them
+//! - A [`SharedMapping`] of a regular file maps the file's own pages (`MAP_SHARED`,
+//!   and `MAP_PRIVATE` until a page is written, when the kernel copies it); pages
+//!   a truncate cuts off while it exists wait for the kernel to unmap them
 //!   ([`Inode::take_cut_pages`]).
 //! - [`Inode`]s are shared through [`InodeRef`] (`Arc<Inode>`): an open file keeps its
 //!   inode and data alive after the name is gone, as on Linux. Each inode locks its own

@@ -1,6 +1,7 @@
-//! Shared mappings of regular files (`mmap` with `MAP_SHARED`): a mapping maps the
+//! Mappings of regular files: a shared mapping (`mmap` with `MAP_SHARED`) maps the
 //! file's own pages, so a store through it is the file's data at once and a write to
-//! the file shows through it. A [`SharedMapping`] counts as a mapping of its file
+//! the file shows through it; a private one (`MAP_PRIVATE`, a program's segments)
+//! maps them too until the kernel copies a page that is written. A [`SharedMapping`] counts as a mapping of its file
 //! while it lives; while a file has mappings, the pages a truncate cuts off are kept
 //! until the kernel, having unmapped them from every address space, takes them
 //! ([`Inode::take_cut_pages`]) and frees them.
@@ -12,10 +13,10 @@ use core::fmt;
 
 use kabi::Errno;
 
-use crate::data::Page;
+use crate::data::{PAGE_SIZE, Page};
 use crate::inode::{Inode, InodeRef};
 
-/// One shared mapping of a regular file; dropping it ends the mapping.
+/// One mapping of a regular file (shared or private); dropping it ends the mapping.
 pub struct SharedMapping {
     inode: InodeRef,
 }
@@ -27,7 +28,7 @@ impl fmt::Debug for SharedMapping {
 }
 
 impl Inode {
-    /// A shared mapping of this regular file; `EISDIR` for a directory, `EINVAL` for a
+    /// A mapping of this regular file; `EISDIR` for a directory, `EINVAL` for a
     /// symlink.
     pub fn map_shared(self: &Arc<Self>) -> Result<SharedMapping, Errno> {
         self.file_data()?.lock().count_mapping(true);
@@ -49,6 +50,12 @@ impl SharedMapping {
         self.inode.file_data().ok()?.lock().page_for_mapping(index)
     }
 
+    /// How many pages the file covers now: its size rounded up to a page (a page
+    /// at or past this many is past the end).
+    pub fn pages(&self) -> u64 {
+        self.inode.file_data().map_or(0, |data| data.lock().size().div_ceil(PAGE_SIZE as u64))
+    }
+
     /// Whether page `index` holds data now (mincore).
     pub fn has_page(&self, index: u64) -> bool {
         self.inode.file_data().is_ok_and(|data| data.lock().has_page(index))
@@ -66,7 +73,7 @@ impl Drop for SharedMapping {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{PAGE_SIZE, PageStore};
+    use crate::data::PageStore;
     use crate::inode::{Attributes, InodeId};
     use crate::test_pages::HeapPages;
     use crate::time::Timestamp;
@@ -97,6 +104,7 @@ mod tests {
         assert!(mapping.has_page(3));
         assert_eq!((pages.live(), file.metadata().blocks), (3, 24));
         assert_eq!(mapping.page(4), None, "past the end (rounded up to a page)");
+        assert_eq!(mapping.pages(), 4);
         assert_eq!(file.metadata().size, 3 * PAGE_SIZE as u64 + 1, "mapping does not extend the file");
     }
 
@@ -107,7 +115,7 @@ mod tests {
         let mapping = file.map_shared().unwrap();
         let last = mapping.page(2).unwrap();
         file.truncate(PAGE_SIZE as u64, NOW).unwrap();
-        assert_eq!(mapping.page(2), None);
+        assert_eq!((mapping.page(2), mapping.pages()), (None, 1));
         assert_eq!(pages.live(), 3, "the cut pages are kept");
         let cut = file.take_cut_pages();
         assert_eq!(cut.len(), 2);

@@ -2,6 +2,10 @@
 //! table frames via the direct map): the kernel's own table (direct map of RAM,
 //! kernel image W^X, guard pages left out), and the operations address spaces
 //! use: map, unmap, translate, change flags, walk and free the user half, activate.
+//!
+//! A user page's entry says whether its address space owns the frame: a
+//! borrowed frame (a shared object's, or a file's under a private mapping) has
+//! the software bit `BORROWED` and is never handed back to be freed.
 use core::ops::Range;
 
 use x86_64::registers::control::{Cr3, Cr3Flags};
@@ -19,6 +23,8 @@ use super::sections::kernel_sections;
 use super::stacks;
 
 pub const PAGE_SIZE: u64 = 4096;
+/// The software-available entry bit marking a frame the address space borrows.
+const BORROWED: F = F::BIT_9;
 /// PML4 slots 256..512 are the kernel half, shared by every address space.
 const KERNEL_HALF: Range<usize> = 256..512;
 
@@ -45,6 +51,31 @@ impl Access {
             execute: !flags.contains(F::NO_EXECUTE),
             user: flags.contains(F::USER_ACCESSIBLE),
         }
+    }
+}
+
+/// A mapped user page: its frame, its access, and whether the frame is borrowed
+/// (another owner frees it) rather than the address space's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mapped {
+    pub frame: u64,
+    pub access: Access,
+    pub borrowed: bool,
+}
+
+impl Mapped {
+    fn of(entry: &PageTableEntry) -> Self {
+        Self {
+            frame: entry.addr().as_u64(),
+            access: Access::from_flags(entry.flags()),
+            borrowed: entry.flags().contains(BORROWED),
+        }
+    }
+
+    fn flags(self) -> F {
+        let mut flags = self.access.flags();
+        flags.set(BORROWED, self.borrowed);
+        flags
     }
 }
 
@@ -183,14 +214,25 @@ pub fn activate(root: Root) {
     unsafe { Cr3::write(frame, Cr3Flags::empty()) };
 }
 
-/// Map the 4 KiB page at `virt` to `frame`.
+/// Map the 4 KiB page at `virt` to `frame`, which the address space owns.
 pub fn map(root: Root, virt: u64, frame: u64, access: Access) -> Result<(), MapError> {
+    map_page(root, virt, Mapped { frame, access, borrowed: false })
+}
+
+/// Map the 4 KiB page at `virt` to `frame`, which another owner lends (never freed
+/// through this table).
+pub fn map_borrowed(root: Root, virt: u64, frame: u64, access: Access) -> Result<(), MapError> {
+    map_page(root, virt, Mapped { frame, access, borrowed: true })
+}
+
+fn map_page(root: Root, virt: u64, mapped: Mapped) -> Result<(), MapError> {
     let page = page_of(virt)?;
-    let frame = PhysFrame::containing_address(PhysAddr::new(frame));
+    let frame = PhysFrame::containing_address(PhysAddr::new(mapped.frame));
     let mut parent = F::PRESENT | F::WRITABLE;
-    parent.set(F::USER_ACCESSIBLE, access.user);
-    // SAFETY: the caller owns `frame` and hands it to this mapping.
-    let result = unsafe { mapper(root).map_to_with_table_flags(page, frame, access.flags(), parent, &mut TableFrames) };
+    parent.set(F::USER_ACCESSIBLE, mapped.access.user);
+    // SAFETY: the caller owns `frame` (or holds its owner's lease) and hands it to
+    // this mapping.
+    let result = unsafe { mapper(root).map_to_with_table_flags(page, frame, mapped.flags(), parent, &mut TableFrames) };
     match result {
         Ok(flush) => {
             flush.flush();
@@ -201,7 +243,8 @@ pub fn map(root: Root, virt: u64, frame: u64, access: Access) -> Result<(), MapE
     }
 }
 
-/// Remove the 4 KiB mapping at `virt`; returns the frame it mapped (the caller frees it).
+/// Remove the 4 KiB mapping at `virt`; returns the frame it mapped (the caller
+/// frees it if it owns it).
 pub fn unmap(root: Root, virt: u64) -> Result<u64, MapError> {
     let page = page_of(virt)?;
     let (frame, flush) = mapper(root).unmap(page).map_err(|_| MapError::NotMapped)?;
@@ -224,40 +267,68 @@ pub fn translate(root: Root, virt: u64) -> Option<(u64, Access)> {
     }
 }
 
-/// Remove every page mapped in `start..end` (user half, page aligned) and hand its
-/// frame to `free_page`; page tables left empty are freed. The walk skips absent
-/// tables, so it costs what is mapped, not the size of the range. Returns the
-/// number of pages removed.
+/// The user page holding `virt`, if a 4 KiB page maps it.
+pub fn lookup(root: Root, virt: u64) -> Option<Mapped> {
+    let page = page_of(virt).ok()?;
+    let entry = leaf_entry(root, page.start_address().as_u64())?;
+    (!entry.is_unused()).then(|| Mapped::of(entry))
+}
+
+/// The level-1 entry for `virt`, if the tables above it exist (and are not huge pages).
+fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
+    let mut table = root.0;
+    for level in (2..=4).rev() {
+        let entry = &table_at(table)[((virt >> (12 + 9 * (level - 1))) & 0x1ff) as usize];
+        if entry.is_unused() || entry.flags().contains(F::HUGE_PAGE) {
+            return None;
+        }
+        table = entry.addr().as_u64();
+    }
+    Some(&table_at(table)[((virt >> 12) & 0x1ff) as usize])
+}
+
+/// Remove every page mapped in `start..end` (user half, page aligned) and hand
+/// each frame the address space owns to `free_page` (borrowed ones go back to
+/// nobody); page tables left empty are freed. The walk skips absent tables, so it
+/// costs what is mapped, not the size of the range. Returns the number of pages
+/// removed.
 pub fn unmap_range(root: Root, start: u64, end: u64, mut free_page: impl FnMut(u64)) -> usize {
-    take_range(root, start, end, |_, frame, _| free_page(frame))
+    take_range(root, start, end, |_, mapped| {
+        if !mapped.borrowed {
+            free_page(mapped.frame);
+        }
+    })
 }
 
 /// Remove every page mapped in `start..end` like `unmap_range`, handing
-/// `take(virt, frame, access)` each one's place, frame and access (the frame is
-/// the caller's from then on).
-pub fn take_range(root: Root, start: u64, end: u64, mut take: impl FnMut(u64, u64, Access)) -> usize {
+/// `take(virt, mapped)` each one's place and entry (an owned frame is the
+/// caller's from then on).
+pub fn take_range(root: Root, start: u64, end: u64, mut take: impl FnMut(u64, Mapped)) -> usize {
     edit_range(root, start, end, &mut |virt, entry| {
-        take(virt, entry.addr().as_u64(), Access::from_flags(entry.flags()));
+        take(virt, Mapped::of(entry));
         entry.set_unused();
     })
 }
 
-/// Remove the pages mapped in `start..end` whose frame `matches` (the frames stay
-/// their owner's: a shared object's). Costs what is mapped, like `unmap_range`.
-pub fn unmap_matching(root: Root, start: u64, end: u64, mut matches: impl FnMut(u64) -> bool) -> usize {
+/// Remove the borrowed pages mapped in `start..end` whose frame `matches` (the
+/// frames stay their owner's). Costs what is mapped, like `unmap_range`.
+pub fn unmap_borrowed(root: Root, start: u64, end: u64, mut matches: impl FnMut(u64) -> bool) -> usize {
     edit_range(root, start, end, &mut |_, entry| {
-        if matches(entry.addr().as_u64()) {
+        if entry.flags().contains(BORROWED) && matches(entry.addr().as_u64()) {
             entry.set_unused();
         }
     })
 }
 
-/// Give every page mapped in `start..end` the access `access` (pages not mapped
-/// stay so). Costs what is mapped, like `unmap_range`.
-pub fn protect_range(root: Root, start: u64, end: u64, access: Access) -> usize {
+/// Give every page mapped in `start..end` the access `owned`, or `borrowed` for a
+/// borrowed frame (pages not mapped stay so). Costs what is mapped, like
+/// `unmap_range`.
+pub fn protect_range(root: Root, start: u64, end: u64, owned: Access, borrowed: Access) -> usize {
     edit_range(root, start, end, &mut |_, entry| {
+        let mapped = Mapped::of(entry);
+        let access = if mapped.borrowed { borrowed } else { owned };
         let frame = PhysFrame::<Size4KiB>::containing_address(entry.addr());
-        entry.set_frame(frame, access.flags());
+        entry.set_frame(frame, Mapped { access, ..mapped }.flags());
     })
 }
 
@@ -347,22 +418,33 @@ impl Flush {
     }
 }
 
-/// Call `f(virt, frame, access)` for every 4 KiB page of the user half.
-pub fn for_each_user_page(root: Root, mut f: impl FnMut(u64, u64, Access)) {
-    walk_user_half(root, &mut |virt, frame, flags| f(virt, frame, Access::from_flags(flags)), &mut |_| {});
+/// Call `f(virt, mapped)` for every 4 KiB page of the user half.
+pub fn for_each_user_page(root: Root, mut f: impl FnMut(u64, Mapped)) {
+    walk_user_half(root, &mut |virt, entry| f(virt, Mapped::of(entry)), &mut |_| {});
 }
 
-/// Count the user half: (4 KiB pages, page-table frames below the root).
-pub fn count_user_half(root: Root) -> (usize, usize) {
-    let (mut pages, mut tables) = (0, 0);
-    walk_user_half(root, &mut |_, _, _| pages += 1, &mut |_| tables += 1);
-    (pages, tables)
+/// Count the user half: 4 KiB pages, those of them whose frame is owned, and
+/// page-table frames below the root.
+pub fn count_user_half(root: Root) -> (usize, usize, usize) {
+    let (mut pages, mut owned, mut tables) = (0, 0, 0);
+    let count = &mut |_, entry: &PageTableEntry| {
+        pages += 1;
+        owned += usize::from(!entry.flags().contains(BORROWED));
+    };
+    walk_user_half(root, count, &mut |_| tables += 1);
+    (pages, owned, tables)
 }
 
-/// Free the user half: `free_page(frame)` for each mapped page, and every page-table
-/// frame below the root. The root itself stays (the caller frees it).
+/// Free the user half: `free_page(frame)` for each mapped page the address space
+/// owns, and every page-table frame below the root. The root itself stays (the
+/// caller frees it).
 pub fn release_user_half(root: Root, mut free_page: impl FnMut(u64)) {
-    walk_user_half(root, &mut |_, frame, _| free_page(frame), &mut frames().free);
+    let leaf = &mut |_, entry: &PageTableEntry| {
+        if !entry.flags().contains(BORROWED) {
+            free_page(entry.addr().as_u64());
+        }
+    };
+    walk_user_half(root, leaf, &mut frames().free);
     let pml4 = table_at(root.0);
     for slot in 0..KERNEL_HALF.start {
         pml4[slot].set_unused();
@@ -377,7 +459,7 @@ pub fn free_root(root: Root) {
 
 /// Visit the user half: `leaf` for each 4 KiB page, then `table` for each page-table
 /// frame below the PML4 (children before parents).
-fn walk_user_half(root: Root, leaf: &mut dyn FnMut(u64, u64, F), table: &mut dyn FnMut(u64)) {
+fn walk_user_half(root: Root, leaf: &mut dyn FnMut(u64, &PageTableEntry), table: &mut dyn FnMut(u64)) {
     let pml4 = table_at(root.0);
     for (i4, e4) in pml4.iter().enumerate().take(KERNEL_HALF.start) {
         if e4.is_unused() {
@@ -398,7 +480,7 @@ fn walk_user_half(root: Root, leaf: &mut dyn FnMut(u64, u64, F), table: &mut dyn
                     if !e1.is_unused() {
                         let virt =
                             ((i4 as u64) << 39) | ((i3 as u64) << 30) | ((i2 as u64) << 21) | ((i1 as u64) << 12);
-                        leaf(virt, e1.addr().as_u64(), e1.flags());
+                        leaf(virt, e1);
                     }
                 }
                 table(e2.addr().as_u64());

@@ -8,6 +8,7 @@ use core::fmt::Write;
 
 use crate::time;
 
+use super::super::devfs;
 use super::super::processes::{ProcessInfo, processes};
 use super::ProcessFile;
 
@@ -58,7 +59,7 @@ pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
             groups.push(' ');
             let _ = write!(
                 s,
-                "Name:\t{}\nState:\t{state}\nTgid:\t{}\nPid:\t{pid}\nPPid:\t{}\nUid:\t{}\t{}\t{}\t{}\nGid:\t{}\t{}\t{}\t{}\nGroups:\t{}\nVmRSS:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
+                "Name:\t{}\nState:\t{state}\nTgid:\t{}\nPid:\t{pid}\nPPid:\t{}\nUid:\t{}\t{}\t{}\t{}\nGid:\t{}\t{}\t{}\t{}\nGroups:\t{}\nVmRSS:\t{} kB\nRssAnon:\t{} kB\nVmPTE:\t{} kB\nThreads:\t{}\n",
                 p.name,
                 p.tgid,
                 p.ppid,
@@ -72,6 +73,7 @@ pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
                 group.fs,
                 groups,
                 p.resident_pages * 4,
+                p.anonymous_pages * 4,
                 p.table_frames * 4,
                 p.threads,
                 pid = p.pid
@@ -89,15 +91,19 @@ pub fn text(p: &ProcessInfo, file: ProcessFile) -> Vec<u8> {
             let _ = writeln!(s, "{}", p.name);
         }
         ProcessFile::Maps => {
-            // start-end perms offset dev inode name (device and inode are 0, as
-            // Linux shows them for anonymous memory; the offset is where a
-            // shared mapping starts in its object).
+            // start-end perms offset major:minor inode name (a mapped file's
+            // device and inode; 0 as Linux shows them for anonymous memory; the
+            // offset is where a mapping starts in its file or shared object).
             for r in &p.regions {
                 let flag = |on: bool, c: char| if on { c } else { '-' };
                 let sharing = if r.shared { 's' } else { 'p' };
                 let perms = [flag(r.read, 'r'), flag(r.write, 'w'), flag(r.execute, 'x'), sharing];
                 let perms: String = perms.iter().collect();
-                let line = format!("{:08x}-{:08x} {perms} {:08x} 00:00 0", r.start, r.end, r.offset);
+                let (major, minor) = (devfs::major(r.device), devfs::minor(r.device));
+                let line = format!(
+                    "{:08x}-{:08x} {perms} {:08x} {major:02x}:{minor:02x} {}",
+                    r.start, r.end, r.offset, r.inode
+                );
                 if r.name.is_empty() {
                     let _ = writeln!(s, "{line}");
                 } else {

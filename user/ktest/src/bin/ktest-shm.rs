@@ -24,20 +24,20 @@ use std::ffi::c_long;
 use std::fs::{self, File, OpenOptions};
 use std::hint::black_box;
 use std::io::{self, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::process::ExitCode;
 use std::ptr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use ktest::mapping::{Map, PAGE, madvise, mincore, mprotect, mremap, msync, munmap, unmapped_page};
 use ktest::{
     Context, Outcome, Scratch, check, child_check, ensure, expect_eq, expect_exit, expect_failure, expect_signal,
     fork_and_wait, memory_outside_self, open_fd, pipe, spawn, wait_for,
 };
 
 const NAME: &str = "shm";
-const PAGE: usize = 4096;
 const RW: i32 = libc::PROT_READ | libc::PROT_WRITE;
 const SHARED_ANON: i32 = libc::MAP_SHARED | libc::MAP_ANONYMOUS;
 const PRIVATE_ANON: i32 = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
@@ -45,87 +45,6 @@ const EXACT_FLAG: &str = "--exact";
 /// Leak-check rounds, after as many warm-up rounds.
 const ROUNDS: usize = 200;
 const WARM_UP: usize = 20;
-
-/// A mapping of `len` bytes, unmapped when dropped.
-#[derive(Debug)]
-struct Map {
-    at: usize,
-    len: usize,
-}
-
-impl Map {
-    fn new(pages: usize, prot: i32, flags: i32, fd: RawFd, offset: i64) -> io::Result<Map> {
-        let len = pages * PAGE;
-        // SAFETY: a new mapping where the kernel chooses touches nothing of ours.
-        let at = unsafe { libc::mmap(ptr::null_mut(), len, prot, flags, fd, offset) };
-        if at == libc::MAP_FAILED { Err(io::Error::last_os_error()) } else { Ok(Map { at: at as usize, len }) }
-    }
-
-    fn anonymous(pages: usize, flags: i32) -> Result<Map, String> {
-        Map::new(pages, RW, flags, -1, 0).context("mmap anonymous")
-    }
-
-    fn get(&self, offset: usize) -> u8 {
-        assert!(offset < self.len);
-        // SAFETY: inside the mapping; other processes may store there, hence volatile.
-        unsafe { ptr::read_volatile((self.at + offset) as *const u8) }
-    }
-
-    fn set(&self, offset: usize, value: u8) {
-        assert!(offset < self.len);
-        // SAFETY: inside the mapping, which the test made writable.
-        unsafe { ptr::write_volatile((self.at + offset) as *mut u8, value) }
-    }
-}
-
-impl Drop for Map {
-    fn drop(&mut self) {
-        // SAFETY: the test's own mapping, used no more.
-        unsafe { libc::munmap(self.at as *mut libc::c_void, self.len) };
-    }
-}
-
-/// munmap, mprotect, madvise and msync of `pages` pages at `at`.
-fn munmap(at: usize, pages: usize) -> io::Result<()> {
-    // SAFETY: only the test's own mappings are unmapped.
-    check(unsafe { libc::munmap(at as *mut libc::c_void, pages * PAGE) }).map(drop)
-}
-
-fn mprotect(at: usize, pages: usize, prot: i32) -> io::Result<()> {
-    // SAFETY: only the test's own mappings change.
-    check(unsafe { libc::mprotect(at as *mut libc::c_void, pages * PAGE, prot) }).map(drop)
-}
-
-fn madvise(at: usize, len: usize, advice: i32) -> io::Result<()> {
-    // SAFETY: advice about the test's own mappings (or ranges it knows are bad).
-    check(unsafe { libc::madvise(at as *mut libc::c_void, len, advice) }).map(drop)
-}
-
-fn msync(at: usize, len: usize, flags: i32) -> io::Result<()> {
-    // SAFETY: msync writes nothing to memory.
-    check(unsafe { libc::msync(at as *mut libc::c_void, len, flags) }).map(drop)
-}
-
-fn mincore(at: usize, pages: usize) -> io::Result<Vec<u8>> {
-    let mut vec = vec![0xffu8; pages];
-    // SAFETY: mincore stores one byte per page into `vec`, which holds as many.
-    check(unsafe { libc::mincore(at as *mut libc::c_void, pages * PAGE, vec.as_mut_ptr()) })?;
-    Ok(vec)
-}
-
-fn mremap(old: usize, old_len: usize, new_len: usize, flags: i32) -> io::Result<usize> {
-    // SAFETY: only the test's own mappings are resized or moved.
-    let at = check(unsafe { libc::syscall(libc::SYS_mremap, old, old_len, new_len, flags, 0usize) })?;
-    Ok(at as usize)
-}
-
-/// The address of a page that was mapped a moment ago and is not now (use it at
-/// once: a later mapping may take its place).
-fn unmapped_page() -> Result<usize, String> {
-    let page = Map::anonymous(1, PRIVATE_ANON)?;
-    munmap(page.at, 1).context("munmap")?;
-    Ok(page.at)
-}
 
 /// Waits for one byte on `reader` (the parent's go-ahead), in a child.
 fn await_byte(mut reader: &File) -> Outcome {
