@@ -38,15 +38,17 @@ musl-gcc $cflags -o "$out/ktest-prctl" "$src/prctl.c"
 musl-gcc $cflags -o "$out/ktest-pty" "$src/pty.c"
 gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"
 musl-gcc $cflags -o "$out/ktest-mount" "$src/mount.c"
+musl-gcc $cflags -o "$out/ktest-true-static" "$src/true.c"
 
 build_dynamic() {
     dynflags="-O2 -Wall -Wextra -Werror -pthread"
     musl-gcc $dynflags -o "$out/ktest-dynmusl" "$src/dynamic.c"
+    musl-gcc $dynflags -o "$out/ktest-true-dynamic" "$src/true.c"
     gcc $dynflags -o "$out/ktest-dynglibc" "$src/dynamic.c"
     gcc $dynflags -no-pie -o "$out/ktest-dynglibc-exec" "$src/dynamic.c"
     (cd "$root" && ${RUSTC:-rustc} --edition 2024 -O -C strip=symbols --target x86_64-unknown-linux-gnu \
         -o "$out/ktest-dynrust" tests/guest-rust/dynamic.rs)
     rm -rf "$out/root"
-    "$root/scripts/host-libs.sh" "$out/root" "$out/ktest-dynmusl" "$out/ktest-dynglibc" "$out/ktest-dynrust"
+    "$root/scripts/host-libs.sh" "$out/root" "$out/ktest-dynmusl" "$out/ktest-true-dynamic" "$out/ktest-dynglibc" "$out/ktest-dynrust"
 }
 build_dynamic

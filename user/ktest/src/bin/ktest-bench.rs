@@ -1,6 +1,7 @@
 //! ktest-bench: speed figures of user programs, timed with `Instant` and printed as
 //! `BENCH name value unit` lines (then `KTEST PASS bench`): fork+exit+wait4,
-//! fork+execve of `true`+wait4, pipe throughput from one process to another, tmpfs
+//! fork+execve of `true`+wait4 and of one C program linked statically and
+//! dynamically, pipe throughput from one process to another, tmpfs
 //! file write and read throughput, file create+unlink, the getpid system call, and a
 //! one-byte ping-pong over two pipes between two processes (a context switch each
 //! way), thread create+join, and a futex ping-pong between two threads. Times are means per operation; MB is 10^6 bytes. The figures are printed,
@@ -14,6 +15,7 @@
 //! /dev/shm to measure one).
 use std::fs::{self, File};
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -29,6 +31,9 @@ const FORKS: u32 = 2_000;
 const EXECS: u32 = 300;
 /// The program that fork+execve runs: it exits 0 at once.
 const TINY_PROGRAM: &str = "true";
+/// The same do-nothing C program, static and dynamically linked (musl).
+const STATIC_TRUE: &str = "/bin/ktest-true-static";
+const DYNAMIC_TRUE: &str = "/bin/ktest-true-dynamic";
 const PIPE_BYTES: usize = 64 << 20;
 const PIPE_CHUNK: usize = 64 << 10;
 const FILE_BYTES: usize = 32 << 20;
@@ -90,7 +95,18 @@ fn fork_exit_wait() -> Outcome {
 
 fn fork_execve_wait() -> Outcome {
     let program = find_executable(TINY_PROGRAM).ok_or_else(|| format!("no `{TINY_PROGRAM}` program on PATH"))?;
-    let path = c_path(&program).context(program.display())?;
+    fork_execve_wait_of(&program, "fork_execve_wait")
+}
+
+/// The same C program (tests/guest-c/true.c) linked statically and dynamically:
+/// the difference is what loading the interpreter and libc costs.
+fn fork_execve_static_and_dynamic() -> Outcome {
+    fork_execve_wait_of(Path::new(STATIC_TRUE), "fork_execve_wait_static_c")?;
+    fork_execve_wait_of(Path::new(DYNAMIC_TRUE), "fork_execve_wait_dynamic_c")
+}
+
+fn fork_execve_wait_of(program: &Path, figure: &str) -> Outcome {
+    let path = c_path(program).context(program.display())?;
     let argv = [path.clone()];
     let what = format!("execve {}", program.display());
     println!("fork+execve of {}", program.display());
@@ -98,7 +114,7 @@ fn fork_execve_wait() -> Outcome {
         let status = fork_and_wait(|| child_check(&what, || Err(error_text(&execve(&path, &argv, &[])))))?;
         expect_exit(status, 0)
     })?;
-    report("fork_execve_wait", seconds * 1e6, "us");
+    report(figure, seconds * 1e6, "us");
     Ok(())
 }
 
@@ -235,6 +251,7 @@ fn futex_ping_pong() -> Outcome {
 fn bench() -> Outcome {
     fork_exit_wait()?;
     fork_execve_wait()?;
+    fork_execve_static_and_dynamic()?;
     pipe_throughput()?;
     let scratch = Scratch::create(NAME)?;
     file_throughput(&scratch)?;
