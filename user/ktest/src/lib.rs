@@ -622,6 +622,26 @@ pub fn memory_outside_self() -> Result<u64, String> {
     Ok(free_memory()? + resident_memory()? + kernel_heap_slack()?)
 }
 
+/// A leak check: `churn(warm_up)` first (one-time growth), then
+/// [`memory_outside_self`] before and after `churn(rounds)`, printed after
+/// `label`; with `exact` the two must be equal.
+pub fn no_leak(
+    label: &str,
+    exact: bool,
+    (warm_up, rounds): (usize, usize),
+    mut churn: impl FnMut(usize) -> Outcome,
+) -> Outcome {
+    churn(warm_up)?;
+    let before = memory_outside_self()?;
+    churn(rounds)?;
+    let after = memory_outside_self()?;
+    println!("{label}: free memory + own resident memory {before} bytes before, {after} after");
+    if exact && before != after {
+        return Err(format!("{} bytes of memory leaked", before as i64 - after as i64));
+    }
+    Ok(())
+}
+
 /// Kestrel's /proc/kheap: bytes its kernel heap holds but has not handed out.
 /// The heap keeps the frames it grew by, so a leak check counts them as free;
 /// 0 where the file does not exist (Linux).

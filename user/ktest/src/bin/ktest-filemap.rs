@@ -27,7 +27,7 @@ use std::process::ExitCode;
 use ktest::mapping::{Map, PAGE, madvise, mincore, mprotect, mremap, munmap};
 use ktest::{
     Context, Outcome, Scratch, c_path, child_check, ensure, expect_eq, expect_exit, expect_failure, expect_signal,
-    fork_and_wait, memory_outside_self, own_path, pipe, spawn, wait_for,
+    fork_and_wait, no_leak, own_path, pipe, spawn, wait_for,
 };
 use ulib::diag::error_text;
 use ulib::process::execve;
@@ -367,18 +367,6 @@ fn churn(scratch: &Scratch, rounds: usize) -> Outcome {
     Ok(())
 }
 
-fn leak_check(scratch: &Scratch, exact: bool) -> Outcome {
-    churn(scratch, WARM_UP)?;
-    let before = memory_outside_self()?;
-    churn(scratch, ROUNDS)?;
-    let after = memory_outside_self()?;
-    println!("filemap churn: free memory + own resident memory {before} bytes before, {after} after");
-    if exact && before != after {
-        return Err(format!("{} bytes of memory leaked", before as i64 - after as i64));
-    }
-    Ok(())
-}
-
 fn filemap_test(exact: bool) -> Outcome {
     let scratch = Scratch::create(NAME)?;
     reads_the_file(&scratch)?;
@@ -390,7 +378,7 @@ fn filemap_test(exact: bool) -> Outcome {
     partly_unmapped(&scratch)?;
     maps_show_the_file(&scratch)?;
     bss_after_data(&scratch)?;
-    leak_check(&scratch, exact)?;
+    no_leak("filemap churn", exact, (WARM_UP, ROUNDS), |rounds| churn(&scratch, rounds))?;
     scratch.remove()
 }
 

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use ktest::mapping::{Map, PAGE, madvise, mincore, mprotect, mremap, msync, munmap, unmapped_page};
 use ktest::{
     Context, Outcome, Scratch, check, child_check, ensure, expect_eq, expect_exit, expect_failure, expect_signal,
-    fork_and_wait, memory_outside_self, open_fd, pipe, spawn, wait_for,
+    fork_and_wait, no_leak, open_fd, pipe, spawn, wait_for,
 };
 
 const NAME: &str = "shm";
@@ -475,18 +475,6 @@ fn churn(scratch: &Scratch, rounds: usize) -> Outcome {
     Ok(())
 }
 
-fn leak_check(scratch: &Scratch, exact: bool) -> Outcome {
-    churn(scratch, WARM_UP)?;
-    let before = memory_outside_self()?;
-    churn(scratch, ROUNDS)?;
-    let after = memory_outside_self()?;
-    println!("shared memory churn: free memory + own resident memory {before} bytes before, {after} after");
-    if exact && before != after {
-        return Err(format!("{} bytes of memory leaked", before as i64 - after as i64));
-    }
-    Ok(())
-}
-
 fn shm_test(exact: bool) -> Outcome {
     across_fork()?;
     println!("shared anonymous memory: across fork both ways and to a grandchild");
@@ -502,7 +490,7 @@ fn shm_test(exact: bool) -> Outcome {
     advice(&scratch)?;
     maps_show_sharing()?;
     shared_futex()?;
-    leak_check(&scratch, exact)?;
+    no_leak("shared memory churn", exact, (WARM_UP, ROUNDS), |rounds| churn(&scratch, rounds))?;
     scratch.remove()
 }
 
