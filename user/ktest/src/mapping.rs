@@ -1,8 +1,11 @@
 //! Mappings for the memory tests: [`Map`], a mapping unmapped when dropped whose
 //! bytes are read and stored volatile (other processes may store there), and the
 //! calls that change or ask about mapped memory (munmap, mprotect, madvise,
-//! msync, mincore, mremap) as `io::Result`s.
+//! msync, mincore, mremap) as `io::Result`s, and the patterned files mapped.
+use std::fs::{File, OpenOptions};
 use std::os::fd::RawFd;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
 use std::{io, ptr};
 
 use crate::{Context, check};
@@ -93,4 +96,23 @@ pub fn unmapped_page() -> Result<usize, String> {
     let page = Map::anonymous(1, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS)?;
     munmap(page.at, 1).context("munmap")?;
     Ok(page.at)
+}
+
+/// A file of `len` bytes, each `byte(offset)`, open for reading and writing.
+pub fn make_file(path: &Path, len: usize) -> Result<File, String> {
+    let file = OpenOptions::new().read(true).write(true).create(true).truncate(true).open(path).context("create")?;
+    file.write_all_at(&(0..len).map(byte).collect::<Vec<_>>(), 0).context("write the file")?;
+    Ok(file)
+}
+
+/// The byte [`make_file`] writes at `offset` (never 0, so no page of it is blank).
+pub fn byte(offset: usize) -> u8 {
+    (offset % 251) as u8 + 1
+}
+
+/// The byte of `file` at `offset`, read with pread.
+pub fn read_at(file: &File, offset: u64) -> Result<u8, String> {
+    let mut one = [0];
+    file.read_exact_at(&mut one, offset).context("pread")?;
+    Ok(one[0])
 }

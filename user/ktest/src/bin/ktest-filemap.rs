@@ -21,10 +21,9 @@ use std::hint::black_box;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
-use std::path::Path;
 use std::process::ExitCode;
 
-use ktest::mapping::{Map, PAGE, madvise, mincore, mprotect, mremap, munmap};
+use ktest::mapping::{Map, PAGE, byte, madvise, make_file, mincore, mprotect, mremap, munmap, read_at};
 use ktest::{
     Context, Outcome, Scratch, c_path, child_check, ensure, expect_eq, expect_exit, expect_failure, expect_signal,
     fork_and_wait, no_leak, own_path, pipe, spawn, wait_for,
@@ -40,23 +39,6 @@ const NOOP_FLAG: &str = "--noop";
 /// Leak-check rounds, after as many warm-up rounds.
 const ROUNDS: usize = 100;
 const WARM_UP: usize = 10;
-
-/// A file of `len` bytes, each `byte(offset)`, open for reading and writing.
-fn make_file(path: &Path, len: usize) -> Result<File, String> {
-    let file = OpenOptions::new().read(true).write(true).create(true).truncate(true).open(path).context("create")?;
-    file.write_all_at(&(0..len).map(byte).collect::<Vec<_>>(), 0).context("write the file")?;
-    Ok(file)
-}
-
-fn byte(offset: usize) -> u8 {
-    (offset % 251) as u8 + 1
-}
-
-fn read_at(file: &File, offset: u64) -> Result<u8, String> {
-    let mut one = [0];
-    file.read_exact_at(&mut one, offset).context("pread")?;
-    Ok(one[0])
-}
 
 fn private_map(file: &File, pages: usize, prot: i32, offset: usize) -> Result<Map, String> {
     Map::new(pages, prot, PRIVATE, file.as_raw_fd(), offset as i64).context("mmap the file private")

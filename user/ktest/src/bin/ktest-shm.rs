@@ -31,7 +31,9 @@ use std::ptr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use ktest::mapping::{Map, PAGE, madvise, mincore, mprotect, mremap, msync, munmap, unmapped_page};
+use ktest::mapping::{
+    Map, PAGE, byte, madvise, make_file, mincore, mprotect, mremap, msync, munmap, read_at, unmapped_page,
+};
 use ktest::{
     Context, Outcome, Scratch, check, child_check, ensure, expect_eq, expect_exit, expect_failure, expect_signal,
     fork_and_wait, no_leak, open_fd, pipe, spawn, wait_for,
@@ -196,23 +198,6 @@ fn dev_zero() -> Outcome {
         0,
     )?;
     expect_eq("a child's store to shared /dev/zero", m.get(10), 42)
-}
-
-/// A file of `len` bytes, each `byte(offset)`, open for reading and writing.
-fn make_file(path: &std::path::Path, len: usize) -> Result<File, String> {
-    let file = OpenOptions::new().read(true).write(true).create(true).truncate(true).open(path).context("create")?;
-    file.write_all_at(&(0..len).map(byte).collect::<Vec<_>>(), 0).context("write the file")?;
-    Ok(file)
-}
-
-fn byte(offset: usize) -> u8 {
-    (offset % 251) as u8 + 1
-}
-
-fn read_at(file: &File, offset: u64) -> Result<u8, String> {
-    let mut one = [0];
-    file.read_exact_at(&mut one, offset).context("pread")?;
-    Ok(one[0])
 }
 
 fn file_mapping(scratch: &Scratch) -> Outcome {
