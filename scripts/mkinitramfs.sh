@@ -16,7 +16,7 @@
 # same path (a Debian system's libraries stay whole) but in /etc, where
 # Kestrel's is kept (its accounts), either with a warning; and the scripts
 # tests/debian.rs runs with them in /usr/share/tests/debian/.
-# The shell suite's scripts (tests/sh/*.sh) go
+# The manual pages (docs/man/NAME) go to /usr/share/man. The shell suite's scripts (tests/sh/*.sh) go
 # to /usr/share/tests/sh with boot.sh, which runs those tests/sh/boot.list names one
 # by one, each between an `=== NAME` and an `=== status N` line, then says `=== done`
 # (tests/sh_suite.rs reads that), with standard error off the console; it uses
@@ -88,6 +88,8 @@ if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
     mkdir -p "$stage/usr/share/tests/debian"
     cp "$root"/tests/debian/* "$stage/usr/share/tests/debian/"
 fi
+mkdir -p "$stage/usr/share/man"
+cp "$root"/docs/man/* "$stage/usr/share/man/"
 mkdir -p "$stage/usr/share/tests/sh"
 cp "$root"/tests/sh/*.sh "$stage/usr/share/tests/sh/"
 {
