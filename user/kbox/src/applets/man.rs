@@ -20,8 +20,8 @@ pub const USAGE: &str = "Usage: man [SECTION] NAME...
 Show the manual page of each command NAME (a program or a shell builtin).
   -k   list the pages whose name or summary contains KEYWORD (apropos)
   -f   print the one-line summary of each NAME (whatis)
-Pages are in /usr/share/man (or the folders of $MANPATH); `help` lists them all. On a terminal the page goes
-through $MANPAGER, $PAGER or more.";
+Pages are in /usr/share/man (or the folders of $MANPATH); `help` lists them all.
+On a terminal the page goes through $MANPAGER, $PAGER or more.";
 
 const SPEC: Spec = Spec { flags: "fk", ..Spec::NONE };
 
