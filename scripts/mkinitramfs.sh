@@ -9,7 +9,8 @@
 # binary runs on the build host too: `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
 # there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
 # applet links: /bin is Kestrel's) with the script they run in the differential
-# tests at /usr/share/tests/busybox.sh. From DEBIANROOT (the Debian programs of
+# tests at /usr/share/tests/differential/busybox.sh (with tests/checks.sh, which it and
+# tests/debian's scripts source, at /usr/share/tests/checks.sh). From DEBIANROOT (the Debian programs of
 # `make iso DEBS=...`, scripts/debian-root.sh), when not empty: its whole tree
 # (/usr, /etc, the /lib and /lib64 symlinks; Kestrel's own /lib and /lib64 are
 # merged into /usr first), where Debian's file replaces one of Kestrel's of the
@@ -58,9 +59,9 @@ if [ -n "$extradir" ]; then
 fi
 for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
     if [ -n "$debsdir" ] && [ -f "$debsdir/$deb" ]; then
-        mkdir -p "$stage/usr/bin" "$stage/usr/share/tests"
+        mkdir -p "$stage/usr/bin" "$stage/usr/share/tests/differential"
         cp "$debsdir/$deb" "$stage/usr/bin/"
-        cp "$root/tests/differential/busybox.sh" "$stage/usr/share/tests/"
+        cp "$root/tests/differential/busybox.sh" "$stage/usr/share/tests/differential/"
     fi
 done
 if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
@@ -88,6 +89,8 @@ if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
     mkdir -p "$stage/usr/share/tests/debian"
     cp "$root"/tests/debian/* "$stage/usr/share/tests/debian/"
 fi
+mkdir -p "$stage/usr/share/tests"
+cp "$root/tests/checks.sh" "$stage/usr/share/tests/"
 mkdir -p "$stage/usr/share/man"
 cp "$root"/docs/man/* "$stage/usr/share/man/"
 mkdir -p "$stage/usr/share/tests/sh"
