@@ -110,8 +110,12 @@ lint: deps
 	cargo clippy --workspace --exclude kestrel-kernel --all-targets -- -D warnings
 	cargo clippy -p kestrel-kernel --target $(KERNEL_TARGET) --profile kernel -- -D warnings
 
+# Kestrel's figures, then the same benchmark program under Debian's Linux beside
+# Kestrel's (scripts/linux-kernel.sh fetches the kernel into build/linux).
 bench: iso
-	cargo test -p kestrel --release --test bench -- --ignored --nocapture
+	./scripts/linux-kernel.sh $(BUILD)/linux
+	./scripts/linux-bench-initramfs.sh $(USER_BINDIR) $(CTEST_DIR) $(BUILD)/linux/bench.cpio
+	cargo test -p kestrel --release --test bench -- --ignored --nocapture --test-threads=1
 
 # The system-call fuzzer (user/sysfuzz) as init: SEEDS boots from seed SEED on,
 # MINUTES of fuzzing in all; fails on a kernel panic, a kernel-mode exception or

@@ -54,6 +54,11 @@ pub struct Boot {
     pub grub_entry: Option<String>,
     /// Another image than build/os.iso.
     pub iso: Option<PathBuf>,
+    /// Boot another kernel directly instead (`-kernel`, `-initrd`, `-append`).
+    pub direct_kernel: Option<(PathBuf, PathBuf, String)>,
+    /// Guest time proportional to the instructions run (`-icount`), so that figures
+    /// taken with the guest's clock do not move with the host's load.
+    pub icount: bool,
 }
 
 impl Boot {
@@ -66,7 +71,24 @@ impl Boot {
             usb: false,
             grub_entry: None,
             iso: None,
+            direct_kernel: None,
+            icount: false,
         }
+    }
+
+    /// Boot `kernel` with `initrd` and the command line `append` (QEMU's direct
+    /// Linux boot), under the same settings as Kestrel's boots: how `make bench`
+    /// runs Debian's Linux.
+    pub fn kernel(mut self, kernel: &Path, initrd: &Path, append: &str) -> Self {
+        self.direct_kernel = Some((kernel.to_path_buf(), initrd.to_path_buf(), append.to_string()));
+        self
+    }
+
+    /// Run under `-icount shift=0,sleep=off` (one nanosecond of guest time per
+    /// instruction, idle time skipped).
+    pub fn icount(mut self) -> Self {
+        self.icount = true;
+        self
     }
 
     /// Boot `iso` instead of build/os.iso.
@@ -114,6 +136,13 @@ impl Boot {
         cmd.args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
         if let Some(cpu) = &self.cpu {
             cmd.args(["-cpu", cpu]);
+        }
+        if self.icount {
+            cmd.args(["-icount", "shift=0,sleep=off"]);
+        }
+        if let Some((kernel, initrd, append)) = &self.direct_kernel {
+            cmd.arg("-kernel").arg(kernel).arg("-initrd").arg(initrd).args(["-append", append]);
+            return Machine::spawn(cmd, scratch, Some(monitor), format!("QEMU {self:?}"));
         }
         if self.usb {
             cmd.arg("-drive").arg(format!("file={},format=raw,if=none,id=stick,readonly=on", iso.display()));
