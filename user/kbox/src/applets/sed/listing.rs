@@ -1,0 +1,65 @@
+//! What `l` prints: the pattern space unambiguously, C escapes for `\` and the
+//! control characters, octal `\ooo` for every other byte that is not printable
+//! ASCII, lines longer than the line length broken with a `\`, and `$` at the end.
+use super::text;
+
+/// The escaped form of one byte.
+fn escaped(byte: u8, out: &mut String) {
+    let named = match byte {
+        b'\\' => Some('\\'),
+        0x07 => Some('a'),
+        0x08 => Some('b'),
+        0x0c => Some('f'),
+        b'\n' => Some('n'),
+        b'\r' => Some('r'),
+        b'\t' => Some('t'),
+        0x0b => Some('v'),
+        _ => None,
+    };
+    match named {
+        Some(name) => {
+            out.push('\\');
+            out.push(name);
+        }
+        None if (0x20..0x7f).contains(&byte) => out.push(char::from(byte)),
+        None => out.push_str(&format!("\\{byte:03o}")),
+    }
+}
+
+/// The text `l` prints for `pattern`, with its final newline; `length` is the
+/// line length (0 or 1: no breaking).
+pub fn list(pattern: &str, length: usize) -> String {
+    let width = length.saturating_sub(1);
+    let mut out = String::new();
+    let mut column = 0;
+    let mut piece = String::new();
+    for char in pattern.chars() {
+        piece.clear();
+        match text::byte_of(char) {
+            Some(byte) => escaped(byte, &mut piece),
+            None => char.encode_utf8(&mut [0; 4]).bytes().for_each(|byte| escaped(byte, &mut piece)),
+        }
+        if width > 0 && column + piece.len() > width {
+            out.push_str("\\\n");
+            column = 0;
+        }
+        out.push_str(&piece);
+        column += piece.len();
+    }
+    out.push_str("$\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_breaks() {
+        assert_eq!(list("a\tb\\", 70), "a\\tb\\\\$\n");
+        assert_eq!(list(&text::decode(b"\xffa\x01\xc3\xa9"), 70), "\\377a\\001\\303\\251$\n");
+        assert_eq!(list("abcdef\\tx", 3), "ab\\\ncd\\\nef\\\n\\\\\\\ntx$\n");
+        assert_eq!(list("abcdef", 0), "abcdef$\n");
+        assert_eq!(list("abcdef", 1), "abcdef$\n");
+    }
+}
