@@ -237,7 +237,7 @@ impl Machine {
         match action {
             Action::Block(_) | Action::EndBlock | Action::Label | Action::Branch(..) | Action::Change(_) => {}
             Action::LineNumber => {
-                let number = format!("{}\n", self.input.line_number);
+                let number = format!("{}{delimiter}", self.input.line_number);
                 self.outputs.main().raw(number.as_bytes()).map_err(write_failure)?;
             }
             Action::Append(text) => self.queued.push(Queued::Text(text.clone())),
@@ -261,7 +261,7 @@ impl Machine {
             Action::Exchange => std::mem::swap(&mut self.pattern, &mut self.hold),
             Action::Zap => self.pattern.clear(),
             Action::List(length) => {
-                let listed = listing::list(&self.pattern, length.unwrap_or(self.settings.line_length));
+                let listed = listing::list(&self.pattern, length.unwrap_or(self.settings.line_length), delimiter);
                 self.outputs.main().raw(listed.as_bytes()).map_err(write_failure)?;
             }
             Action::Next | Action::NextAppend => {
@@ -305,7 +305,7 @@ impl Machine {
             }
             Action::FileName => {
                 let mut name = std::os::unix::ffi::OsStrExt::as_bytes(self.input.file_name().as_os_str()).to_vec();
-                name.push(b'\n');
+                name.push(self.settings.delimiter);
                 self.outputs.main().raw(&name).map_err(write_failure)?;
             }
         }

@@ -26,9 +26,9 @@ fn escaped(byte: u8, out: &mut String) {
     }
 }
 
-/// The text `l` prints for `pattern`, with its final newline; `length` is the
-/// line length (0 or 1: no breaking).
-pub fn list(pattern: &str, length: usize) -> String {
+/// The text `l` prints for `pattern`, ended with `$` and `delimiter` (a newline,
+/// or NUL with `-z`); `length` is the line length (0 or 1: no breaking).
+pub fn list(pattern: &str, length: usize, delimiter: char) -> String {
     let width = length.saturating_sub(1);
     let mut out = String::new();
     let mut column = 0;
@@ -46,7 +46,8 @@ pub fn list(pattern: &str, length: usize) -> String {
         out.push_str(&piece);
         column += piece.len();
     }
-    out.push_str("$\n");
+    out.push('$');
+    out.push(delimiter);
     out
 }
 
@@ -56,10 +57,10 @@ mod tests {
 
     #[test]
     fn escapes_and_breaks() {
-        assert_eq!(list("a\tb\\", 70), "a\\tb\\\\$\n");
-        assert_eq!(list(&text::decode(b"\xffa\x01\xc3\xa9"), 70), "\\377a\\001\\303\\251$\n");
-        assert_eq!(list("abcdef\\tx", 3), "ab\\\ncd\\\nef\\\n\\\\\\\ntx$\n");
-        assert_eq!(list("abcdef", 0), "abcdef$\n");
-        assert_eq!(list("abcdef", 1), "abcdef$\n");
+        assert_eq!(list("a\tb\\", 70, '\n'), "a\\tb\\\\$\n");
+        assert_eq!(list(&text::decode(b"\xffa\x01\xc3\xa9"), 70, '\n'), "\\377a\\001\\303\\251$\n");
+        assert_eq!(list("abcdef\\tx", 3, '\n'), "ab\\\ncd\\\nef\\\n\\\\\\\ntx$\n");
+        assert_eq!(list("abcdef", 0, '\n'), "abcdef$\n");
+        assert_eq!(list("abcdef", 1, '\n'), "abcdef$\n");
     }
 }

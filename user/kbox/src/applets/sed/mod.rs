@@ -173,7 +173,6 @@ fn request(args: Vec<OsString>) -> Result<Request, u8> {
     }
     if request.pieces.is_empty() && !request.version {
         if request.operands.is_empty() {
-            report(PROGRAM, "no script given");
             eprintln!("{USAGE}");
             return Err(1);
         }

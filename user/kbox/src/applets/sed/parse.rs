@@ -81,7 +81,7 @@ impl Parser<'_> {
         for (index, label) in std::mem::take(&mut self.jumps) {
             let Some(&target) = self.labels.get(&label) else {
                 let message = format!("can't find label for jump to `{label}'");
-                return Err(ScriptError { place: None, message, status: 1 });
+                return Err(ScriptError { place: None, message, status: 4 });
             };
             if let Action::Branch(_, destination) = &mut self.program.commands[index].action {
                 *destination = Some(target);
@@ -214,7 +214,10 @@ impl Parser<'_> {
         loop {
             match self.source.next()? {
                 char if char == delimiter => return Some(text),
-                '\n' => return None,
+                '\n' => {
+                    self.source.back();
+                    return None;
+                }
                 '\\' => {
                     text.push('\\');
                     text.push(self.source.next()?);

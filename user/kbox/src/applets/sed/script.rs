@@ -67,6 +67,12 @@ impl Source {
         Some(char)
     }
 
+    /// Steps back over the character just read (GNU does not count a newline that
+    /// ends a command too early).
+    pub fn back(&mut self) {
+        self.pos -= 1;
+    }
+
     /// Consumes the next character if it is `char`.
     pub fn eat(&mut self, char: char) -> bool {
         let eaten = self.peek() == Some(char);
