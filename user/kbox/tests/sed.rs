@@ -175,10 +175,16 @@ const CASES: &[Case] = &[
     case(&["0,/one/d", "lines"]),
     case(&["-n", "/six/,+0p;/eight/,+1p", "lines"]),
     case(&[r"s/b*/x/2;s/a/\&\\&/", "words"]),
-    case(&["2{a after
-n;s/^/next: /}", "lines"]),
-    case(&["1r short
-N;s/\n/ joined /", "lines"]),
+    case(&[
+        "2{a after
+n;s/^/next: /}",
+        "lines",
+    ]),
+    case(&[
+        "1r short
+N;s/\n/ joined /",
+        "lines",
+    ]),
     case(&["$!N;s/\n/+/", "nonl"]),
     case(&["G;s/\n/|/", "short"]),
     case(&["G;s/\\n/|/", "short"]),
@@ -186,11 +192,18 @@ N;s/\n/ joined /", "lines"]),
     case(&["1r short\nN;s/\\n/ joined /", "lines"]),
     case(&["-z", "=;a x", "nuls"]),
     case(&["-z", "N;G;l", "nuls"]),
-    case(&["-n", "s/o/0/w changed
-$r changed", "lines"]),
-    case(&["/two/,/four/{/three/c\
+    case(&[
+        "-n",
+        "s/o/0/w changed
+$r changed",
+        "lines",
+    ]),
+    case(&[
+        "/two/,/four/{/three/c\
 REPLACED
-}", "lines"]),
+}",
+        "lines",
+    ]),
     case(&["D", "short"]),
     case(&["y/aw/AW/;s/ra/RA/", "binary"]),
     case(&["-s", "-n", "1F;$=", "short", "lines"]),
@@ -297,7 +310,8 @@ fn sed_behaves_as_gnu_sed() {
         let expected = run(gnu, case);
         let got = run(ours, case);
         if got != expected {
-            failures.push(format!("sed {:?} (stdin {:?}):\n  gnu:  {expected:?}\n  kbox: {got:?}", case.args, case.stdin));
+            failures
+                .push(format!("sed {:?} (stdin {:?}):\n  gnu:  {expected:?}\n  kbox: {got:?}", case.args, case.stdin));
         }
     }
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), CASES.len(), failures.join("\n"));

@@ -90,7 +90,7 @@ impl Selector {
                     return self.matched(line, last_used);
                 }
                 (_, Some(end_line)) => line.number == end_line,
-                (End::Multiple(step), None) => *step == 0 || line.number % step == 0,
+                (End::Multiple(step), None) => *step == 0 || line.number.is_multiple_of(*step),
                 (End::Last, None) => line.last,
                 (End::Match(pattern), None) => matches(pattern, last_used, line.text)?,
                 (End::Line(_) | End::Plus(_), None) => true,
@@ -123,7 +123,7 @@ fn start_matches(start: &Start, line: &Line, last_used: &mut Option<Regex>) -> R
         Start::Last => line.last,
         Start::Match(pattern) => matches(pattern, last_used, line.text)?,
         Start::Step(first, 0) => line.number == *first,
-        Start::Step(first, step) => line.number >= *first && (line.number - first) % step == 0,
+        Start::Step(first, step) => line.number >= *first && (line.number - first).is_multiple_of(*step),
     })
 }
 

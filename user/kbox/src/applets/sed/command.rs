@@ -47,7 +47,10 @@ pub enum Action {
     Print,
     PrintFirstLine,
     /// `q` (printing the pattern space) and `Q`, with the exit status.
-    Quit { print: bool, status: u8 },
+    Quit {
+        print: bool,
+        status: u8,
+    },
     /// `r FILE`.
     ReadFile(String),
     /// `R FILE`: one line of it each time; the index of the file among those `R` reads.

@@ -51,7 +51,10 @@ enum Flow {
     Delete,
     /// `D` with a newline in the pattern space: run the script again on the rest.
     Restart,
-    Quit { print: bool, status: u8 },
+    Quit {
+        print: bool,
+        status: u8,
+    },
 }
 
 /// Output queued for the end of the cycle.

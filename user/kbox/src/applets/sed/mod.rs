@@ -103,9 +103,8 @@ fn script_file(name: &std::ffi::OsStr) -> Result<String, (String, u8)> {
         fs::read(name)
     };
     let shown = std::path::Path::new(name).display().to_string();
-    let mut contents = contents.map_err(|err| {
-        (format!("couldn't open file {shown}: {}", ulib::diag::error_text(&err)), 4)
-    })?;
+    let mut contents =
+        contents.map_err(|err| (format!("couldn't open file {shown}: {}", ulib::diag::error_text(&err)), 4))?;
     if contents.last() == Some(&b'\n') {
         contents.pop();
     }
@@ -155,9 +154,8 @@ fn request(args: Vec<OsString>) -> Result<Request, u8> {
             }
             'l' => {
                 let text = value.unwrap_or_default().to_string_lossy();
-                request.settings.line_length = text
-                    .parse()
-                    .map_err(|_| cli::usage_error(PROGRAM, format_args!("invalid line length: {text}")))?;
+                request.settings.line_length =
+                    text.parse().map_err(|_| cli::usage_error(PROGRAM, format_args!("invalid line length: {text}")))?;
             }
             'i' => {
                 request.settings.in_place = true;
@@ -222,6 +220,15 @@ pub fn run(args: Vec<OsString>) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_script_compiles_or_is_refused(script in "[-0-9$!,~+/\\\\{};:#\n aAbcdDgGhHilnNpPqQrRstTwWxyz=&.*^()|IMgp]{0,24}") {
+            let mut source = Source::new(vec![(script, Origin::Expression(1))]);
+            let _ = parse::compile(&mut source, false);
+        }
+    }
 
     fn compile_error(script: &str) -> String {
         let mut source = Source::new(vec![(script.into(), Origin::Expression(1))]);
@@ -265,7 +272,9 @@ mod tests {
 
     #[test]
     fn scripts_that_compile() {
-        for script in ["p;p", "/x/I,+2{s/a/b/gI;=}", "$!N;P;D", ":a;N;$!ba;s/\\n/ /g", "1~2d", "0,/x/d", "#n\np", "y/abc/xyz/"] {
+        for script in
+            ["p;p", "/x/I,+2{s/a/b/gI;=}", "$!N;P;D", ":a;N;$!ba;s/\\n/ /g", "1~2d", "0,/x/d", "#n\np", "y/abc/xyz/"]
+        {
             let mut source = Source::new(vec![(script.into(), Origin::Expression(1))]);
             assert!(parse::compile(&mut source, false).is_ok(), "{script}");
         }

@@ -132,13 +132,15 @@ impl Outputs {
         self.end_in_place()?;
         let target = PathBuf::from(target);
         let shown = target.display().to_string();
-        let metadata = fs::metadata(&target).map_err(|err| OutputError::new(format_args!("couldn't edit {shown}"), &err))?;
+        let metadata =
+            fs::metadata(&target).map_err(|err| OutputError::new(format_args!("couldn't edit {shown}"), &err))?;
         if !metadata.is_file() {
             return Err(OutputError { message: format!("couldn't edit {shown}: not a regular file") });
         }
         let directory = target.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let (temporary, file) = create_temporary(directory)
-            .map_err(|err| OutputError::new(format_args!("couldn't open temporary file {}/sedXXXXXX", directory.display()), &err))?;
+        let (temporary, file) = create_temporary(directory).map_err(|err| {
+            OutputError::new(format_args!("couldn't open temporary file {}/sedXXXXXX", directory.display()), &err)
+        })?;
         let _ = file.set_permissions(fs::Permissions::from_mode(metadata.permissions().mode() & 0o7777));
         let delimiter = self.stdout.delimiter;
         let sink = Sink::new(Box::new(BufWriter::new(file)), delimiter);

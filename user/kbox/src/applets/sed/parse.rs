@@ -376,14 +376,20 @@ impl Parser<'_> {
         Ok(text)
     }
 
-    fn substitution(&mut self) -> Result<Substitution> {
-        let unterminated = |parser: &Self| parser.source.error("unterminated `s' command");
+    /// The delimiter and the two texts of `s` and `y` (`s/ONE/TWO/`).
+    fn two_parts(&mut self, name: char) -> Result<(char, Vec<char>, Vec<char>)> {
+        let unterminated = |parser: &Self| parser.source.error(format!("unterminated `{name}' command"));
         let delimiter = match self.source.next() {
             Some(delimiter) if delimiter != '\n' && delimiter != '\\' => delimiter,
             _ => return Err(unterminated(self)),
         };
-        let pattern = self.delimited(delimiter).ok_or_else(|| unterminated(self))?;
-        let replacement = self.delimited(delimiter).ok_or_else(|| unterminated(self))?;
+        let first = self.delimited(delimiter).ok_or_else(|| unterminated(self))?;
+        let second = self.delimited(delimiter).ok_or_else(|| unterminated(self))?;
+        Ok((delimiter, first, second))
+    }
+
+    fn substitution(&mut self) -> Result<Substitution> {
+        let (delimiter, pattern, replacement) = self.two_parts('s')?;
         let mut substitution = Substitution {
             pattern: None,
             replacement: replace::parse(&replacement, delimiter),
@@ -393,8 +399,7 @@ impl Parser<'_> {
             write: None,
         };
         let (mut ignore_case, mut multi_line) = (false, false);
-        loop {
-            let Some(flag) = self.source.peek() else { break };
+        while let Some(flag) = self.source.peek() {
             match flag {
                 'g' | 'p' => {
                     self.source.next();
@@ -454,13 +459,7 @@ impl Parser<'_> {
     }
 
     fn translation(&mut self) -> Result<Action> {
-        let unterminated = |parser: &Self| parser.source.error("unterminated `y' command");
-        let delimiter = match self.source.next() {
-            Some(delimiter) if delimiter != '\n' && delimiter != '\\' => delimiter,
-            _ => return Err(unterminated(self)),
-        };
-        let from = self.delimited(delimiter).ok_or_else(|| unterminated(self))?;
-        let to = self.delimited(delimiter).ok_or_else(|| unterminated(self))?;
+        let (_, from, to) = self.two_parts('y')?;
         let plain = |text: Vec<char>| -> Vec<char> {
             let mut out = Vec::new();
             let mut chars = text.into_iter();

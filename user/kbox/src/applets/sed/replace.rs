@@ -67,7 +67,11 @@ pub fn parse(text: &[char], delimiter: char) -> Vec<Piece> {
 
 /// The highest group the replacement refers to.
 pub fn highest_group(pieces: &[Piece]) -> usize {
-    pieces.iter().filter_map(|piece| if let Piece::Group(group) = piece { Some(*group) } else { None }).max().unwrap_or(0)
+    pieces
+        .iter()
+        .filter_map(|piece| if let Piece::Group(group) = piece { Some(*group) } else { None })
+        .max()
+        .unwrap_or(0)
 }
 
 /// Text written under the case conversions in force.

@@ -127,7 +127,9 @@ mod tests {
         assert_eq!(source.next(), Some('p'));
         assert_eq!(source.error("x").to_string(), "-e expression #1, char 1: x");
         assert_eq!(source.next(), Some('\n'));
-        (0..5).for_each(|_| drop(source.next()));
+        (0..5).for_each(|_| {
+            source.next();
+        });
         assert_eq!(source.error("y").to_string(), "-e expression #2, char 5: y");
         assert_eq!(source.error_at(0, true, "z").to_string(), "-e expression #1, char 0: z");
         let mut file = Source::new(vec![("p\ns/a".into(), Origin::File("sc".into()))]);

@@ -75,6 +75,14 @@ pub fn byte_of(char: char) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_bytes_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            prop_assert_eq!(encode(&decode(&bytes)), bytes);
+        }
+    }
 
     #[test]
     fn round_trips() {
