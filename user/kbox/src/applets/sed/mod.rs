@@ -76,7 +76,6 @@ const SPEC: Spec = Spec {
         "null-data",
         "zero-terminated",
         "version",
-        "debug",
     ],
     long_valued: &["expression", "file", "line-length"],
     ..Spec::NONE
