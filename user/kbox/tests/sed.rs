@@ -138,6 +138,7 @@ const CASES: &[Case] = &[
     case(&["-n", "l 5", "lines", "tabs"]),
     case(&["-l", "4", "-n", "l", "words"]),
     case(&["-n", "l;l 0", "binary"]),
+    case(&["-n", "l 1;l 2", "short"]),
     case(&["=", "short"]),
     case(&["-n", "$=", "nonl"]),
     case(&["F", "short"]),

@@ -27,9 +27,9 @@ fn escaped(byte: u8, out: &mut String) {
 }
 
 /// The text `l` prints for `pattern`, ended with `$` and `delimiter` (a newline,
-/// or NUL with `-z`); `length` is the line length (0 or 1: no breaking).
+/// or NUL with `-z`); `length` is the line length, a `\` included (0: no
+/// breaking; 1, as GNU: a `\` before every character).
 pub fn list(pattern: &str, length: usize, delimiter: char) -> String {
-    let width = length.saturating_sub(1);
     let mut out = String::new();
     let mut column = 0;
     let mut piece = String::new();
@@ -39,7 +39,7 @@ pub fn list(pattern: &str, length: usize, delimiter: char) -> String {
             Some(byte) => escaped(byte, &mut piece),
             None => char.encode_utf8(&mut [0; 4]).bytes().for_each(|byte| escaped(byte, &mut piece)),
         }
-        if width > 0 && column + piece.len() > width {
+        if length > 0 && column + piece.len() > length - 1 {
             out.push_str("\\\n");
             column = 0;
         }
@@ -61,6 +61,6 @@ mod tests {
         assert_eq!(list(&text::decode(b"\xffa\x01\xc3\xa9"), 70, '\n'), "\\377a\\001\\303\\251$\n");
         assert_eq!(list("abcdef\\tx", 3, '\n'), "ab\\\ncd\\\nef\\\n\\\\\\\ntx$\n");
         assert_eq!(list("abcdef", 0, '\n'), "abcdef$\n");
-        assert_eq!(list("abcdef", 1, '\n'), "abcdef$\n");
+        assert_eq!(list("abc", 1, '\n'), "\\\na\\\nb\\\nc$\n");
     }
 }
