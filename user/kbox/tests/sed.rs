@@ -112,6 +112,8 @@ const CASES: &[Case] = &[
     case(&["-n", "s/e/E/gp", "lines"]),
     case(&["s/HELLO/bye/I", "words"]),
     case(&["s|/|:|g", "lines"]),
+    case(&[r"s/[/o]/|/g;s/[]/[:alpha:]]/_/2;\,[,],p", "words"]),
+    case(&["s/a[/b/X/", "short"]),
     case(&["s,o,\\,,g", "words"]),
     case(&["s/\\(h\\)\\(e\\)/\\2\\1[&]/", "words"]),
     case(&["-E", "s/(o+)|(b)/<\\1|\\2>/g", "words"]),

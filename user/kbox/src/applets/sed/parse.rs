@@ -191,7 +191,7 @@ impl Parser<'_> {
             _ => return Ok(None),
         };
         self.source.next();
-        let text = self.delimited(delimiter).ok_or_else(|| self.source.error("unterminated address regex"))?;
+        let text = self.delimited(delimiter, true).ok_or_else(|| self.source.error("unterminated address regex"))?;
         let (mut ignore_case, mut multi_line) = (false, false);
         loop {
             match self.source.peek() {
@@ -208,8 +208,9 @@ impl Parser<'_> {
     }
 
     /// The text up to the next unescaped `delimiter` (escapes kept), which is
-    /// consumed; `None` when a line or the script ends first.
-    fn delimited(&mut self, delimiter: char) -> Option<Vec<char>> {
+    /// consumed; `None` when a line or the script ends first. In a regular
+    /// expression (`in_regex`), a delimiter inside a bracket expression is part of it.
+    fn delimited(&mut self, delimiter: char, in_regex: bool) -> Option<Vec<char>> {
         let mut text = Vec::new();
         loop {
             match self.source.next()? {
@@ -222,8 +223,45 @@ impl Parser<'_> {
                     text.push('\\');
                     text.push(self.source.next()?);
                 }
+                '[' if in_regex => {
+                    text.push('[');
+                    self.bracket(&mut text)?;
+                }
                 char => text.push(char),
             }
+        }
+    }
+
+    /// The rest of a bracket expression after its `[`, up to its `]`.
+    fn bracket(&mut self, text: &mut Vec<char>) -> Option<()> {
+        let mut first = true;
+        if self.source.eat('^') {
+            text.push('^');
+        }
+        loop {
+            let char = self.source.next()?;
+            if char == '\n' {
+                self.source.back();
+                return None;
+            }
+            text.push(char);
+            match char {
+                ']' if !first => return Some(()),
+                '[' if matches!(self.source.peek(), Some(':' | '.' | '=')) => {
+                    let kind = self.source.next()?;
+                    text.push(kind);
+                    loop {
+                        let inner = self.source.next().filter(|&inner| inner != '\n')?;
+                        text.push(inner);
+                        if inner == kind && self.source.eat(']') {
+                            text.push(']');
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            first = false;
         }
     }
 
@@ -376,15 +414,16 @@ impl Parser<'_> {
         Ok(text)
     }
 
-    /// The delimiter and the two texts of `s` and `y` (`s/ONE/TWO/`).
+    /// The delimiter and the two texts of `s` and `y` (`s/ONE/TWO/`); the first is
+    /// a regular expression for `s`.
     fn two_parts(&mut self, name: char) -> Result<(char, Vec<char>, Vec<char>)> {
         let unterminated = |parser: &Self| parser.source.error(format!("unterminated `{name}' command"));
         let delimiter = match self.source.next() {
             Some(delimiter) if delimiter != '\n' && delimiter != '\\' => delimiter,
             _ => return Err(unterminated(self)),
         };
-        let first = self.delimited(delimiter).ok_or_else(|| unterminated(self))?;
-        let second = self.delimited(delimiter).ok_or_else(|| unterminated(self))?;
+        let first = self.delimited(delimiter, name == 's').ok_or_else(|| unterminated(self))?;
+        let second = self.delimited(delimiter, false).ok_or_else(|| unterminated(self))?;
         Ok((delimiter, first, second))
     }
 
