@@ -106,6 +106,9 @@ impl Machine {
         let finished = self.outputs.end_in_place().and_then(|()| self.outputs.flush());
         let status = status?;
         finished?;
+        if let Some(message) = self.input.fatal.take() {
+            return Err(Failure { message, status: 4 });
+        }
         Ok(if status == 0 && self.input.failed { 2 } else { status })
     }
 

@@ -4,7 +4,8 @@
 //! reported and skipped (exit status 2).
 use std::collections::VecDeque;
 use std::ffi::OsString;
-use std::io::{self, BufRead};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
 use std::path::Path;
 
 use ulib::diag::report_error;
@@ -44,14 +45,18 @@ pub struct Input {
     /// Whether the next line read is the first of its file.
     fresh: bool,
     separate: bool,
+    /// `-i`: the operands are regular files to edit (`-` too is a file name).
+    in_place: bool,
     delimiter: u8,
     pub line_number: u64,
     /// A file could not be read.
     pub failed: bool,
+    /// A file could not be edited in place, which ends sed.
+    pub fatal: Option<String>,
 }
 
 impl Input {
-    pub fn new(operands: Vec<OsString>, separate: bool, delimiter: u8) -> Self {
+    pub fn new(operands: Vec<OsString>, separate: bool, in_place: bool, delimiter: u8) -> Self {
         Self {
             operands: input::operands_or_stdin(operands).into(),
             reader: None,
@@ -60,9 +65,11 @@ impl Input {
             ahead: None,
             fresh: false,
             separate,
+            in_place,
             delimiter,
             line_number: 0,
             failed: false,
+            fatal: None,
         }
     }
 
@@ -74,8 +81,21 @@ impl Input {
     /// Opens the next file that can be opened; `false` when there is none left.
     fn open_next(&mut self) -> bool {
         while let Some(operand) = self.operands.pop_front() {
-            match input::open(&operand) {
-                Ok(reader) => {
+            let opened = if self.in_place {
+                File::open(&operand).and_then(|file| {
+                    let regular = file.metadata()?.is_file();
+                    Ok((regular, Box::new(BufReader::new(file)) as Box<dyn BufRead>))
+                })
+            } else {
+                input::open(&operand).map(|reader| (true, reader))
+            };
+            match opened {
+                Ok((false, _)) => {
+                    let shown = Path::new(&operand).display();
+                    self.fatal = Some(format!("couldn't edit {shown}: not a regular file"));
+                    self.operands.clear();
+                }
+                Ok((true, reader)) => {
                     self.reader = Some(reader);
                     self.reading = operand;
                     self.fresh = true;

@@ -195,6 +195,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
             return err.status;
         }
     };
+    if request.settings.in_place && request.operands.is_empty() {
+        report(PROGRAM, "no input files");
+        return 4;
+    }
     let mut settings = request.settings;
     settings.quiet |= program.quiet;
     let mut outputs = match output::Outputs::new(&program.writes, settings.delimiter) {
@@ -205,7 +209,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     };
     outputs.backup = request.backup;
-    let input = input::Input::new(request.operands, request.separate, settings.delimiter);
+    let input = input::Input::new(request.operands, request.separate, settings.in_place, settings.delimiter);
     let machine = exec::Machine::new(program.commands, program.reads, settings, input, outputs);
     match machine.run() {
         Ok(status) => status,

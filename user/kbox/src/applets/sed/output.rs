@@ -127,16 +127,14 @@ impl Outputs {
         }
     }
 
-    /// Starts editing `target` in place: output goes to a new file beside it.
+    /// Starts editing `target` (a regular file) in place: output goes to a new file
+    /// beside it.
     pub fn begin_in_place(&mut self, target: &OsStr) -> Result<(), OutputError> {
         self.end_in_place()?;
         let target = PathBuf::from(target);
         let shown = target.display().to_string();
         let metadata =
             fs::metadata(&target).map_err(|err| OutputError::new(format_args!("couldn't edit {shown}"), &err))?;
-        if !metadata.is_file() {
-            return Err(OutputError { message: format!("couldn't edit {shown}: not a regular file") });
-        }
         let directory = target.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let (temporary, file) = create_temporary(directory).map_err(|err| {
             OutputError::new(format_args!("couldn't open temporary file {}/sedXXXXXX", directory.display()), &err)
@@ -155,13 +153,19 @@ impl Outputs {
         let shown = in_place.target.display().to_string();
         in_place.sink.flush().map_err(|err| OutputError::new(format_args!("couldn't write {shown}"), &err))?;
         drop(in_place.sink);
-        if let Some(suffix) = &self.backup {
-            let backup = backup_name(&in_place.target, suffix);
-            fs::rename(&in_place.target, &backup)
-                .map_err(|err| OutputError::new(format_args!("cannot rename {shown}"), &err))?;
+        let renamed = match &self.backup {
+            Some(suffix) => fs::rename(&in_place.target, backup_name(&in_place.target, suffix))
+                .map_err(|err| OutputError::new(format_args!("cannot rename {shown}"), &err)),
+            None => Ok(()),
         }
-        fs::rename(&in_place.temporary, &in_place.target)
-            .map_err(|err| OutputError::new(format_args!("cannot rename {}", in_place.temporary.display()), &err))
+        .and_then(|()| {
+            fs::rename(&in_place.temporary, &in_place.target)
+                .map_err(|err| OutputError::new(format_args!("cannot rename {}", in_place.temporary.display()), &err))
+        });
+        if renamed.is_err() {
+            let _ = fs::remove_file(&in_place.temporary);
+        }
+        renamed
     }
 
     /// Flushes everything.
