@@ -134,7 +134,8 @@ fn request(args: Vec<OsString>) -> Result<Request, u8> {
             Err("separate") => 's',
             Err("null-data" | "zero-terminated") => 'z',
             Err("version") => 'V',
-            Err(_) => 'u',
+            // --posix and --unbuffered (as -u) change nothing here.
+            Err(_) => continue,
         };
         match short {
             'n' => request.settings.quiet = true,
