@@ -70,6 +70,11 @@ impl Selector {
         usize::from(self.start.is_some()) + usize::from(self.end.is_some())
     }
 
+    /// Whether an address is `$` (which needs the input read ahead).
+    pub fn uses_last(&self) -> bool {
+        matches!(self.start, Some(Start::Last)) || matches!(self.end, Some(End::Last))
+    }
+
     /// Whether the range is open: `c` prints its text only at a range's end.
     pub fn is_open(&self) -> bool {
         self.open.is_some()

@@ -24,6 +24,8 @@ pub struct Settings {
     pub delimiter: u8,
     /// `l`'s line length when it is given none (`-l`).
     pub line_length: usize,
+    /// `-u`: the output is flushed after each cycle.
+    pub unbuffered: bool,
 }
 
 /// Why sed stopped early: a message and the exit status.
@@ -133,6 +135,9 @@ impl Machine {
                 }
             }
             self.flush_queue()?;
+            if self.settings.unbuffered {
+                self.outputs.main().flush().map_err(write_failure)?;
+            }
         }
     }
 
@@ -198,7 +203,7 @@ impl Machine {
         let mut index = 0;
         while let Some(command) = commands.get_mut(index) {
             index += 1;
-            let last = command.selector.start.is_some() && self.input.is_last();
+            let last = command.selector.uses_last() && self.input.is_last();
             let line = Line { number: self.input.line_number, last, text: &self.pattern };
             let selected = command.selector.selects(&line, &mut self.last_regex).map_err(runtime)?;
             if let Action::Block(after) = command.action {

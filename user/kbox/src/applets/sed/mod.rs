@@ -48,7 +48,7 @@ pub const USAGE: &str = "Usage: sed [OPTION]... {script-only-if-no-other-script}
                  consider files as separate rather than as a single,
                  continuous long stream.
   -u, --unbuffered
-                 accepted; output is flushed at exit and between files
+                 flush the output after each line
   -z, --null-data
                  separate lines by NUL characters
       --help     display this help and exit
@@ -115,7 +115,13 @@ fn request(args: Vec<OsString>) -> Result<Request, u8> {
     let mut request = Request {
         pieces: Vec::new(),
         operands: command_line.operands.clone(),
-        settings: exec::Settings { quiet: false, in_place: false, delimiter: b'\n', line_length: 70 },
+        settings: exec::Settings {
+            quiet: false,
+            in_place: false,
+            delimiter: b'\n',
+            line_length: 70,
+            unbuffered: false,
+        },
         extended: false,
         separate: false,
         backup: None,
@@ -134,7 +140,8 @@ fn request(args: Vec<OsString>) -> Result<Request, u8> {
             Err("separate") => 's',
             Err("null-data" | "zero-terminated") => 'z',
             Err("version") => 'V',
-            // --posix and --unbuffered (as -u) change nothing here.
+            Err("unbuffered") => 'u',
+            // --posix changes nothing here.
             Err(_) => continue,
         };
         match short {
@@ -166,6 +173,7 @@ fn request(args: Vec<OsString>) -> Result<Request, u8> {
             's' => request.separate = true,
             'z' => request.settings.delimiter = 0,
             'V' => request.version = true,
+            'u' => request.settings.unbuffered = true,
             _ => {}
         }
     }
