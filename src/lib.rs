@@ -153,6 +153,8 @@ pub struct Machine {
     monitor: Option<PathBuf>,
     what: String,
     scratch: tempfile::TempDir,
+    /// The child leads a session (script(1)) whose process groups go with it.
+    own_session: bool,
 }
 
 /// `text` without ANSI CSI sequences (`ESC [ ... letter`: colours, cursor moves,
@@ -197,7 +199,7 @@ impl Machine {
             });
         }
         let stdin = child.stdin.take();
-        Self { child, stdin, log, monitor, what, scratch }
+        Self { child, stdin, log, monitor, what, scratch, own_session: false }
     }
 
     /// The serial output so far (lossy UTF-8, carriage returns and ANSI escape
@@ -321,6 +323,17 @@ impl Machine {
 
 impl Drop for Machine {
     fn drop(&mut self) {
+        if self.own_session {
+            // script(1)'s child leads the session and its process group: end them all.
+            let children = Command::new("pgrep").arg("-P").arg(self.child.id().to_string()).output();
+            for group in children
+                .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+                .unwrap_or_default()
+                .split_whitespace()
+            {
+                let _ = Command::new("kill").args(["-KILL", "--", &format!("-{group}")]).status();
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -351,50 +364,25 @@ impl<T> OrLog<T> for Result<T, Failure> {
     }
 }
 
-/// Boot `build/os.iso` in Bochs (display on a pseudo-terminal, COM1 to a file),
-/// wait for `marker` on serial, and return the serial log; Bochs has no exit
-/// device, so it is stopped once the marker appears or the time is up.
-pub fn bochs_boot_until(marker: &str, timeout: Duration) -> Result<String, String> {
-    let iso = iso();
+/// Run `command` (a shell command line, in the workspace) under script(1), on a
+/// pseudo-terminal as a user's terminal would be, without a display: what it prints
+/// is the log, and `send` types on that terminal (control keys included). How
+/// `make run` (scripts/run.sh) and `make bochs` (scripts/bochs.sh) are tested.
+pub fn on_terminal(command: &str) -> Machine {
     let scratch = tempfile::tempdir().expect("temporary directory");
-    let serial = scratch.path().join("serial.log");
-    std::fs::write(&serial, b"").expect("serial log file");
-    let scripts = workspace_dir().join("scripts");
-    let bochs = format!(
-        "bochs -q -f {} -rc {}",
-        scripts.join("bochsrc").display(),
-        scripts.join("bochs-continue.rc").display()
-    );
-    let mut child = Command::new("script")
-        .args(["-qfc", &bochs, "/dev/null"])
-        .env("KESTREL_ISO", &iso)
-        .env("KESTREL_SERIAL", &serial)
-        .current_dir(scratch.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start bochs through script(1): {e}"))?;
-    let start = Instant::now();
-    let read_log = || String::from_utf8_lossy(&std::fs::read(&serial).unwrap_or_default()).replace('\r', "");
-    let outcome = loop {
-        let log = read_log();
-        if log.contains(marker) {
-            break Ok(log);
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            break Err(format!("bochs stopped ({status}) before {marker:?}\n----- serial log -----\n{log}"));
-        }
-        if start.elapsed() > timeout {
-            break Err(format!("no {marker:?} within {timeout:?}\n----- serial log -----\n{log}"));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    // script(1) runs bochs as its child: end the whole session.
-    let _ = Command::new("pkill").arg("-P").arg(child.id().to_string()).status();
-    let _ = child.kill();
-    let _ = child.wait();
-    outcome
+    let mut cmd = Command::new("script");
+    cmd.args(["-qfec", command, "/dev/null"]).env_remove("DISPLAY").current_dir(workspace_dir());
+    let mut machine = Machine::spawn(cmd, scratch, None, format!("`{command}` on a terminal"));
+    machine.own_session = true;
+    machine
+}
+
+/// A command line that boots build/os.iso under Bochs as `make bochs` does without a
+/// display (scripts/bochs.sh: the serial console on the terminal), for `on_terminal`.
+pub fn bochs_command() -> String {
+    let scratch = build_dir().join("bochs-test");
+    std::fs::create_dir_all(&scratch).expect("Bochs's scratch directory");
+    format!("scripts/bochs.sh {} {}", iso().display(), scratch.display())
 }
 
 /// Shell sessions over the serial console: boot to the prompt of the shell init

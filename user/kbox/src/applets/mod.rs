@@ -22,6 +22,7 @@ mod id;
 mod kill;
 mod ln;
 mod ls;
+mod man;
 mod mkdir;
 mod more;
 mod mv;
@@ -91,6 +92,7 @@ pub const ALL: &[Applet] = &[
     applet!("kill", kill),
     applet!("ln", ln),
     applet!("ls", ls, 2),
+    applet!("man", man, 2),
     applet!("mkdir", mkdir),
     applet!("more", more),
     applet!("mv", mv),
