@@ -1,5 +1,5 @@
 //! Text tools at Kestrel's shell prompt: sed on files made there, printing,
-//! editing in place, the hold space and a script error with its exit status.
+//! editing in place, the hold space, errors with their exit statuses, and its page.
 use kestrel::session::{run, shell};
 
 #[test]
@@ -11,4 +11,5 @@ fn sed_prints_edits_in_place_and_reports_errors() {
     run(&mut m, "printf 'a\\tb\\n' | sed -n l", "a\\tb$\n");
     run(&mut m, "sed 's/x/y' nums; echo status $?", "unterminated `s' command\nstatus 1\n");
     run(&mut m, "sed p missing; echo status $?", "can't read missing: No such file or directory\nstatus 2\n");
+    run(&mut m, "man sed | head -n 1", "sed - stream editor for filtering and transforming text\n");
 }
