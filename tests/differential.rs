@@ -48,5 +48,8 @@ fn busybox_sh_and_applets_behave_as_on_linux() {
 fn bash_and_busybox_applets_behave_as_on_linux() {
     let mut host = Command::new(deb_file("bash-static/bin/bash-static"));
     host.arg(SCRIPT).arg(deb_file("busybox-static/bin/busybox"));
-    same_checks_as_on_linux(host, "init=/usr/bin/bash-static -- /usr/share/tests/differential/busybox.sh /usr/bin/busybox");
+    same_checks_as_on_linux(
+        host,
+        "init=/usr/bin/bash-static -- /usr/share/tests/differential/busybox.sh /usr/bin/busybox",
+    );
 }

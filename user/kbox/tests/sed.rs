@@ -223,6 +223,8 @@ REPLACED
     case(&["w /nonexistent/dir/file", "short"]),
     case(&["y/abc/de/", "short"]),
     case(&["2,3!!p", "short"]),
+    case(&["//d", "short"]),
+    case(&["2s//x/", "short"]),
     case(&["-i", "p", "nosuch"]),
     input(&["-i", "p"], "x\n"),
     input(&["-i", "p", "-"], "x\n"),

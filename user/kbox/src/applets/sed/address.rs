@@ -37,15 +37,19 @@ pub struct Line<'a> {
     pub text: &'a str,
 }
 
+/// `//` when no regular expression was used yet.
+#[derive(Debug)]
+pub struct NoPreviousRegex;
+
 /// Matches `pattern` (the last expression used when it is `None`), which becomes
-/// the last used; `Err` when there was none yet.
-pub fn matches(pattern: &Pattern, last_used: &mut Option<Regex>, text: &str) -> Result<bool, String> {
+/// the last used.
+pub fn matches(pattern: &Pattern, last_used: &mut Option<Regex>, text: &str) -> Result<bool, NoPreviousRegex> {
     if let Some(regex) = pattern {
         *last_used = Some(regex.clone());
     }
     match last_used {
         Some(regex) => Ok(regex.is_match(text)),
-        None => Err("no previous regular expression".into()),
+        None => Err(NoPreviousRegex),
     }
 }
 
@@ -81,11 +85,11 @@ impl Selector {
     }
 
     /// Whether the command applies to `line` (`!` taken into account).
-    pub fn selects(&mut self, line: &Line, last_used: &mut Option<Regex>) -> Result<bool, String> {
+    pub fn selects(&mut self, line: &Line, last_used: &mut Option<Regex>) -> Result<bool, NoPreviousRegex> {
         Ok(self.matched(line, last_used)? != self.negated)
     }
 
-    fn matched(&mut self, line: &Line, last_used: &mut Option<Regex>) -> Result<bool, String> {
+    fn matched(&mut self, line: &Line, last_used: &mut Option<Regex>) -> Result<bool, NoPreviousRegex> {
         let Some(start) = &self.start else { return Ok(true) };
         let Some(end) = &self.end else { return start_matches(start, line, last_used) };
         if let Some(end_line) = self.open {
@@ -121,7 +125,7 @@ impl Selector {
     }
 }
 
-fn start_matches(start: &Start, line: &Line, last_used: &mut Option<Regex>) -> Result<bool, String> {
+fn start_matches(start: &Start, line: &Line, last_used: &mut Option<Regex>) -> Result<bool, NoPreviousRegex> {
     Ok(match start {
         Start::Line(number) => line.number == *number,
         Start::Zero => false,

@@ -205,7 +205,7 @@ impl Machine {
             index += 1;
             let last = command.selector.uses_last() && self.input.is_last();
             let line = Line { number: self.input.line_number, last, text: &self.pattern };
-            let selected = command.selector.selects(&line, &mut self.last_regex).map_err(runtime)?;
+            let selected = command.selector.selects(&line, &mut self.last_regex).map_err(|_| no_previous_regex())?;
             if let Action::Block(after) = command.action {
                 if !selected {
                     index = after;
@@ -339,7 +339,7 @@ impl Machine {
                 self.last_regex = Some(regex.clone());
                 regex.clone()
             }
-            None => self.last_regex.clone().ok_or_else(|| runtime("no previous regular expression".into()))?,
+            None => self.last_regex.clone().ok_or_else(no_previous_regex)?,
         };
         let Some(result) = substituted(&regex, substitution, &self.pattern) else { return Ok(()) };
         self.pattern = result;
@@ -354,8 +354,10 @@ impl Machine {
     }
 }
 
-fn runtime(message: String) -> Failure {
-    Failure { message, status: 4 }
+/// `//` before any regular expression was used: a mistake in the script, which GNU
+/// finds only when it runs and places at `char 0`.
+fn no_previous_regex() -> Failure {
+    Failure { message: "-e expression #1, char 0: no previous regular expression".into(), status: 1 }
 }
 
 /// `text` with the matches that `substitution` picks replaced; `None` when there
