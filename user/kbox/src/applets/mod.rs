@@ -33,6 +33,7 @@ mod pwd;
 mod reboot;
 mod rm;
 mod rmdir;
+mod sed;
 mod seq;
 mod sleep;
 mod sort;
@@ -102,6 +103,7 @@ pub const ALL: &[Applet] = &[
     applet!("reboot", reboot),
     applet!("rm", rm),
     applet!("rmdir", rmdir),
+    applet!("sed", sed),
     applet!("seq", seq),
     applet!("sleep", sleep),
     applet!("sort", sort, 2),
