@@ -225,7 +225,8 @@ Ctrl-C interrupts and Ctrl-Z stops the foreground job.
 Builtins: . : [ alias bg break cd command continue echo eval exec exit export
   false fg getopts help history jobs kill local printf pwd read readonly return
   set shift test times trap true type umask unalias unset wait
-Other commands are programs, looked for in $PATH (default /bin:/sbin:/usr/bin:/usr/sbin).\n";
+Other commands are programs, looked for in $PATH (default /bin:/sbin:/usr/bin:/usr/sbin).
+Edit a file with vi FILE (its keys: :help in vi, or man vi).\n";
 
 #[cfg(test)]
 mod tests {
