@@ -1,5 +1,5 @@
 //! The `:` command line: line ranges (`N`, `.`, `$`, `%`, `N,M`, with `+N`/`-N`)
-//! and the commands (`w`, `q`, `wq`, `x`, `e`, `r`, `s`, `d`, `set`, `help`, a bare
+//! and the commands (`w`, `q`, `wq`, `x`, `n`, `e`, `r`, `s`, `d`, `set`, `help`, a bare
 //! line number), parsed into what the editor then does.
 
 /// Lines from `start` to `end` (from 0, inclusive).
@@ -19,6 +19,10 @@ pub enum Ex {
         only_if_modified: bool,
     },
     Quit {
+        force: bool,
+    },
+    /// `n`: the next file of the argument list.
+    Next {
         force: bool,
     },
     Edit {
@@ -140,6 +144,8 @@ pub fn parse(line: &str, current: usize, last: usize) -> Result<Ex, String> {
         Ex::Write { file, force, quit: true, only_if_modified: true }
     } else if is("q", "quit") {
         Ex::Quit { force }
+    } else if is("n", "next") {
+        Ex::Next { force }
     } else if is("e", "edit") {
         Ex::Edit { file, force }
     } else if is("r", "read") {
@@ -183,6 +189,7 @@ mod tests {
         assert_eq!(parse("x", 0, 9), Ok(write(None, false, true, true)));
         assert_eq!(parse("q!", 0, 9), Ok(Ex::Quit { force: true }));
         assert_eq!(parse("quit", 0, 9), Ok(Ex::Quit { force: false }));
+        assert_eq!(parse("n!", 0, 9), Ok(Ex::Next { force: true }));
         assert_eq!(parse("e! f", 0, 9), Ok(Ex::Edit { file: Some("f".into()), force: true }));
         assert_eq!(parse("r f", 2, 9), Ok(Ex::Read { file: "f".into(), below: 2 }));
         assert_eq!(parse("r", 2, 9), Err("E32: No file name".into()));

@@ -30,7 +30,7 @@ Search:  /pattern ?pattern n N (basic regular expressions)
 Insert:  i I a A o O (Escape leaves), R replaces
 Change:  x X r J ~ s S D C, d c y with a motion, dd cc yy Y
          p P put, u undo, Ctrl-R redo, . repeat
-Files:   :w [file] :w! :q :q! :wq :x ZZ :e file :e! :r file
+Files:   :w [file] :w! :q :q! :wq :x ZZ :e file :e! :r file :n
 Lines:   :N  :N,Md  :%s/re/new/g  :set nu nonu list nolist
 ";
 
@@ -82,6 +82,11 @@ pub struct Editor {
     pattern: Option<(String, Pattern)>,
     search_forward: bool,
     file: Option<String>,
+    /// The files named on the command line, and which of them is edited.
+    args: Vec<String>,
+    arg: usize,
+    /// Whether quitting was refused once because of files not yet edited.
+    warned_more: bool,
     readonly: bool,
     message: String,
     command: String,
@@ -117,6 +122,9 @@ impl Editor {
             pattern: None,
             search_forward: true,
             file: None,
+            args: Vec::new(),
+            arg: 0,
+            warned_more: false,
             readonly: false,
             message: String::new(),
             command: String::new(),
@@ -133,6 +141,15 @@ impl Editor {
 
     pub fn resize(&mut self, rows: usize, columns: usize) {
         self.view = View::of_terminal(rows, columns);
+    }
+
+    /// Edits the first of `names`; `:n` goes on to the others.
+    pub fn open_all(&mut self, names: Vec<String>) {
+        if let Some(first) = names.first() {
+            self.open(&first.clone());
+        }
+        self.args = names;
+        self.arg = 0;
     }
 
     /// Edits file `name` (a missing one is new).

@@ -14,7 +14,8 @@ use terminal::{Input, Terminal};
 
 const USAGE: &str = "\
 Usage: vi [+N|+/PATTERN|+] [FILE]...
-Edit FILE (a new one if it does not exist) with a screen editor.
+Edit FILE (a new one if it does not exist) with a screen editor; :n goes
+on to the next FILE.
 
   +N          start at line N (+ alone: the last line)
   +/PATTERN   start at the first line matching PATTERN
@@ -45,9 +46,7 @@ fn main() -> ExitCode {
     };
     let (rows, columns) = terminal::size();
     let mut editor = Editor::new(rows, columns);
-    if let Some(name) = files.first() {
-        editor.open(name);
-    }
+    editor.open_all(files);
     if let Some(place) = start {
         editor.start_at(&place);
     }

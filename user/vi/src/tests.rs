@@ -255,6 +255,26 @@ fn writing_quitting_and_reading_files() {
 }
 
 #[test]
+fn the_next_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = ["a", "b"].iter().map(|name| dir.path().join(name).display().to_string()).collect();
+    std::fs::write(&names[1], "bee\n").unwrap();
+    let mut editor = Editor::new(10, 80);
+    editor.open_all(names.clone());
+    type_keys(&mut editor, "ix\x1b:n\r");
+    assert_eq!(editor.message(), "E37: No write since last change (add ! to override)");
+    type_keys(&mut editor, ":w\r:q\r");
+    assert_eq!(editor.message(), "E173: 1 more file to edit");
+    assert!(!editor.quitting());
+    type_keys(&mut editor, ":n\r");
+    assert_eq!(text(&editor), "bee\n");
+    type_keys(&mut editor, ":n\r");
+    assert_eq!(editor.message(), "E165: Cannot go beyond last file");
+    type_keys(&mut editor, ":q\r");
+    assert!(editor.quitting());
+}
+
+#[test]
 fn starting_places() {
     let dir = tempfile::tempdir().unwrap();
     let name = dir.path().join("f").display().to_string();

@@ -48,13 +48,27 @@ impl Editor {
                 if (!only_if_modified || self.modified() || file.is_some()) && !self.write(file, force) {
                     return;
                 }
-                self.quit |= quit;
+                if quit {
+                    self.quit_if_done();
+                }
             }
             Ex::Quit { force } => {
                 if !force && self.modified() {
                     self.message = "E37: No write since last change (add ! to override)".into();
-                } else {
+                } else if force {
                     self.quit = true;
+                } else {
+                    self.quit_if_done();
+                }
+            }
+            Ex::Next { force } => {
+                if self.arg + 1 >= self.args.len() {
+                    self.message = "E165: Cannot go beyond last file".into();
+                } else if !force && self.modified() {
+                    self.message = "E37: No write since last change (add ! to override)".into();
+                } else {
+                    self.arg += 1;
+                    self.open(&self.args[self.arg].clone());
                 }
             }
             Ex::Edit { file, force } => {
@@ -82,6 +96,17 @@ impl Editor {
             Ex::Set(names) => self.set(&names),
             Ex::Help => self.help = true,
             Ex::Nothing => {}
+        }
+    }
+
+    /// Quits, unless files named on the command line were not edited yet and
+    /// that was not said already (vim's E173).
+    fn quit_if_done(&mut self) {
+        let more = self.args.len().saturating_sub(self.arg + 1);
+        if more == 0 || mem::replace(&mut self.warned_more, true) {
+            self.quit = true;
+        } else {
+            self.message = format!("E173: {more} more file{} to edit", if more == 1 { "" } else { "s" });
         }
     }
 
