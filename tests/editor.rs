@@ -1,7 +1,8 @@
 //! The screen editor `vi` over the serial console: typing text, saving, editing
 //! with commands whose result was not typed (`ddp` swaps lines, `:s` replaces),
 //! undo, the E37 refusal to quit with changes, and the shell's line editing
-//! working again once vi has quit.
+//! working again once vi has quit; the screen console shows what the serial
+//! line does.
 use kestrel::Machine;
 use kestrel::session::{TIMEOUT, run, shell};
 
@@ -20,6 +21,11 @@ fn vi_edits_writes_undoes_and_restores_the_terminal() {
     let mut m = shell();
     send_and_wait(&mut m, "vi /tmp/f\n", "\"/tmp/f\" [New]");
     send_and_wait(&mut m, "ihello world\x1b:w\r", "\"/tmp/f\" [New] 1L, 12B written");
+    // The screen console (cellterm) shows the same screen: text, `~` rows and the
+    // status line.
+    let screen = m.vga_text();
+    assert_eq!(screen[..3], ["hello world", "~", "~"], "{}", screen.join("\n"));
+    assert!(screen.iter().any(|row| row.starts_with(" /tmp/f") && row.ends_with("1,11  All")), "{}", screen.join("\n"));
     // A second line, the two swapped, a word replaced, a word deleted and the
     // deletion undone; quitting is refused while the changes are not written.
     send_and_wait(&mut m, "oline two\x1bggddp:2s/world/there/\r0dwu:q\r", "E37: No write since last change");

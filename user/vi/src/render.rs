@@ -138,7 +138,8 @@ impl View {
         if cursor < top {
             return cursor;
         }
-        let mut top = top;
+        // Every line takes a row at least: no need to look further back.
+        let mut top = top.max((cursor + 1).saturating_sub(self.rows));
         while top < cursor && (top..=cursor).map(|index| self.height(buf, index, options)).sum::<usize>() > self.rows {
             top += 1;
         }

@@ -341,3 +341,17 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_long_file_jumps_and_edits_quickly() {
+    let text: String = (1..=50_000).map(|line| format!("line {line}\n")).collect();
+    let started = std::time::Instant::now();
+    let mut editor = edit(&text, "G");
+    assert_eq!(editor.cursor(), Pos::new(49_999, 0));
+    assert_eq!(editor.frame().rows[7].text, "line 50000");
+    type_keys(&mut editor, "ggdd/line 40000\rddu");
+    assert_eq!(editor.cursor().line, 39_998);
+    type_keys(&mut editor, "G?line 3$\r");
+    assert_eq!(editor.cursor().line, 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+}
