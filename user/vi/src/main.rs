@@ -84,6 +84,8 @@ fn edit(terminal: &mut Terminal, editor: &mut Editor) -> std::io::Result<ExitCod
             while let Some(key) = take_key(&mut pending) {
                 editor.key(key);
                 if editor.quitting() {
+                    // The last message (`... written`) stays on the screen.
+                    terminal.write(&screen::update(shown.as_ref(), &editor.frame()))?;
                     return Ok(ExitCode::SUCCESS);
                 }
             }

@@ -17,9 +17,10 @@ pub const ESCAPE_TIMEOUT: Duration = Duration::from_millis(50);
 /// The terminal's modes before vi changed them, for the panic hook.
 static ORIGINAL: OnceLock<Termios> = OnceLock::new();
 
-/// What leaves the editor's screen: the cursor to the last row, which is cleared.
+/// What leaves the editor's screen: the cursor past the last row (the message
+/// line), so that what follows starts on a line of its own below it.
 fn leave_screen(rows: usize) -> Vec<u8> {
-    format!("\x1b[{rows};1H\x1b[K").into_bytes()
+    format!("\x1b[{rows};1H\r\n").into_bytes()
 }
 
 /// What reading brought.
