@@ -145,13 +145,15 @@ pub fn last_char(line: &[u8]) -> usize {
     prev_char(line, line.len())
 }
 
+/// The buffer of `text`, for tests.
+#[cfg(test)]
+pub fn buffer(text: &str) -> Buffer {
+    Buffer::from_bytes(text.as_bytes()).0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn buffer(text: &str) -> Buffer {
-        Buffer::from_bytes(text.as_bytes()).0
-    }
 
     #[test]
     fn files_split_into_lines_and_back() {

@@ -298,8 +298,8 @@ impl Editor {
             Command::ToggleCase => self.toggle_case(times),
             Command::Put { before } => self.put(before, times),
             Command::Repeat => self.repeat(count),
-            Command::Undo => self.undo(times),
-            Command::Redo => self.redo(times),
+            Command::Undo => self.undo_or_redo(times, false),
+            Command::Redo => self.undo_or_redo(times, true),
             Command::CommandLine(kind) => {
                 self.mode = Mode::CommandLine;
                 self.command_kind = kind;

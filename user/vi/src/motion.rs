@@ -184,10 +184,7 @@ pub fn matching(buf: &Buffer, from: Pos) -> Option<Pos> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn buffer(text: &str) -> Buffer {
-        Buffer::from_bytes(text.as_bytes()).0
-    }
+    use crate::buffer::buffer;
 
     #[test]
     fn words_forward() {

@@ -264,10 +264,7 @@ impl View {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn buffer(text: &str) -> Buffer {
-        Buffer::from_bytes(text.as_bytes()).0
-    }
+    use crate::buffer::buffer;
 
     fn texts(frame: &Frame) -> Vec<&str> {
         frame.rows.iter().map(|row| row.text.as_str()).collect()

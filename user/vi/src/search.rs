@@ -138,10 +138,7 @@ fn expand(captures: &Captures, replacement: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn buffer(text: &str) -> Buffer {
-        Buffer::from_bytes(text.as_bytes()).0
-    }
+    use crate::buffer::buffer;
 
     #[test]
     fn searching_forward_wraps() {

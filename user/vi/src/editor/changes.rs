@@ -213,24 +213,16 @@ impl Editor {
         self.replaying = false;
     }
 
-    pub(super) fn undo(&mut self, count: usize) {
+    /// `u` (`redo` false) and Ctrl-R: `count` groups undone or redone, the
+    /// cursor where the last one says.
+    pub(super) fn undo_or_redo(&mut self, count: usize, redo: bool) {
         for _ in 0..count {
-            match self.undo.undo(&mut self.buf) {
+            let cursor = if redo { self.undo.redo(&mut self.buf) } else { self.undo.undo(&mut self.buf) };
+            match cursor {
                 Some(cursor) => self.cursor = cursor,
                 None => {
-                    self.message = "Already at oldest change".into();
-                    break;
-                }
-            }
-        }
-    }
-
-    pub(super) fn redo(&mut self, count: usize) {
-        for _ in 0..count {
-            match self.undo.redo(&mut self.buf) {
-                Some(cursor) => self.cursor = cursor,
-                None => {
-                    self.message = "Already at newest change".into();
+                    let end = if redo { "newest" } else { "oldest" };
+                    self.message = format!("Already at {end} change");
                     break;
                 }
             }
