@@ -205,6 +205,20 @@ impl Editor {
         self.undo.state() != self.saved
     }
 
+    /// When vi must end with changes not written (SIGTERM, SIGHUP, the end of
+    /// input): writes them to `FILE.recover` (`vi.recover` without a name), and
+    /// says so, or why not.
+    pub fn save_recovery(&self) -> Option<String> {
+        if !self.modified() {
+            return None;
+        }
+        let name = self.file.as_ref().map_or_else(|| "vi.recover".to_string(), |file| format!("{file}.recover"));
+        Some(match files::save(&name, &self.buf) {
+            Ok(_) => format!("changes saved in {name}"),
+            Err(message) => format!("changes lost: {message}"),
+        })
+    }
+
     pub fn mode(&self) -> Mode {
         self.mode
     }

@@ -50,14 +50,21 @@ fn main() -> ExitCode {
     if let Some(place) = start {
         editor.start_at(&place);
     }
-    match edit(&mut terminal, &mut editor) {
+    let result = edit(&mut terminal, &mut editor);
+    drop(terminal);
+    let code = match result {
         Ok(code) => code,
         Err(err) => {
-            drop(terminal);
             ulib::diag::report("vi", ulib::diag::error_text(&err));
             ExitCode::FAILURE
         }
+    };
+    if code != ExitCode::SUCCESS
+        && let Some(note) = editor.save_recovery()
+    {
+        ulib::diag::report("vi", note);
     }
+    code
 }
 
 /// Draws, reads keys and hands them to the editor until it quits.

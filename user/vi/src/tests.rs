@@ -275,6 +275,18 @@ fn the_next_file() {
 }
 
 #[test]
+fn changes_not_written_are_saved_for_recovery() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = dir.path().join("f").display().to_string();
+    let mut editor = Editor::new(10, 80);
+    editor.open(&name);
+    assert_eq!(editor.save_recovery(), None);
+    type_keys(&mut editor, "ikept\x1b");
+    assert_eq!(editor.save_recovery(), Some(format!("changes saved in {name}.recover")));
+    assert_eq!(std::fs::read(format!("{name}.recover")).unwrap(), b"kept\n");
+}
+
+#[test]
 fn starting_places() {
     let dir = tempfile::tempdir().unwrap();
     let name = dir.path().join("f").display().to_string();
