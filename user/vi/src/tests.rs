@@ -139,6 +139,28 @@ fn characters() {
 }
 
 #[test]
+fn up_and_down_keep_the_column() {
+    let mut editor = edit("abcdef\nab\nabcdef\n", "4lj");
+    assert_eq!(editor.cursor(), Pos::new(1, 1));
+    type_keys(&mut editor, "j");
+    assert_eq!(editor.cursor(), Pos::new(2, 4));
+    type_keys(&mut editor, "gg$jj");
+    assert_eq!(editor.cursor(), Pos::new(2, 5));
+    type_keys(&mut editor, "0k");
+    assert_eq!(editor.cursor(), Pos::new(1, 0));
+}
+
+#[test]
+fn yanking_and_putting_text() {
+    assert_eq!(text(&edit("one two\n", "ywP")), "one one two\n");
+    assert_eq!(text(&edit("ab\n", "yl3p")), "aaaab\n");
+    assert_eq!(text(&edit("ab\ncd\n", "lyjP")), "ab\ncd\nab\ncd\n");
+    assert_eq!(text(&edit("a b\n", "wy$0P")), "ba b\n");
+    let editor = edit("", "p");
+    assert_eq!(editor.message(), "E353: Nothing in register \"");
+}
+
+#[test]
 fn undo_and_redo_whole_commands() {
     let mut editor = edit("one two\n", "wdw");
     type_keys(&mut editor, "u");
