@@ -1,8 +1,8 @@
 //! The screen editor `vi` over the serial console: typing text, saving, editing
 //! with commands whose result was not typed (`ddp` swaps lines, `:s` replaces),
-//! undo, the E37 refusal to quit with changes, and the shell's line editing
-//! working again once vi has quit; the screen console shows what the serial
-//! line does.
+//! undo, the E37 refusal to quit with changes, Ctrl-Z and fg, and the shell's
+//! line editing working again once vi has quit; the screen console shows what
+//! the serial line does.
 use kestrel::Machine;
 use kestrel::session::{TIMEOUT, run, shell};
 
@@ -37,6 +37,12 @@ fn vi_edits_writes_undoes_and_restores_the_terminal() {
     send_and_wait(&mut m, "vi +2 /tmp/f\n", "\"/tmp/f\" 2L, 21B");
     send_and_wait(&mut m, "x:q\r", "E37");
     send_and_wait(&mut m, "u:q\r", "# ");
+    // Ctrl-Z stops vi with the terminal restored; fg brings its screen back.
+    send_and_wait(&mut m, "vi /tmp/f\n", "\"/tmp/f\" 2L, 21B");
+    send_and_wait(&mut m, "\x1a", "Stopped");
+    send_and_wait(&mut m, "fg\n", "hello there");
+    send_and_wait(&mut m, "x:q!\r", "# ");
+    run(&mut m, "echo back $?; cat /tmp/f", "back 0\nline two\nhello there\n");
     // vi reads ahead, so what follows ZZ waits until it has quit.
     send_and_wait(&mut m, "vi /tmp/f\n", "\"/tmp/f\" 2L, 21B");
     send_and_wait(&mut m, "ZZ", "# ");

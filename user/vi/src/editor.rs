@@ -100,6 +100,7 @@ pub struct Editor {
     help: bool,
     quit: bool,
     redraw: bool,
+    suspend: bool,
 }
 
 impl Editor {
@@ -136,6 +137,7 @@ impl Editor {
             help: false,
             quit: false,
             redraw: false,
+            suspend: false,
         }
     }
 
@@ -199,6 +201,11 @@ impl Editor {
     /// Whether the screen must be drawn anew (Ctrl-L), clearing the request.
     pub fn take_redraw(&mut self) -> bool {
         mem::take(&mut self.redraw)
+    }
+
+    /// Whether Ctrl-Z asked to stop vi, clearing the request.
+    pub fn take_suspend(&mut self) -> bool {
+        mem::take(&mut self.suspend)
     }
 
     pub fn modified(&self) -> bool {
@@ -322,6 +329,7 @@ impl Editor {
             Command::WriteQuit => self.ex(Ex::Write { file: None, force: false, quit: true, only_if_modified: true }),
             Command::Quit => self.quit = true,
             Command::Redraw => self.redraw = true,
+            Command::Suspend => self.suspend = true,
             Command::FileInfo => self.message = self.file_info(),
         }
         if command.repeatable() && !self.replaying {

@@ -90,6 +90,12 @@ fn edit(terminal: &mut Terminal, editor: &mut Editor) -> std::io::Result<ExitCod
         loop {
             while let Some(key) = take_key(&mut pending) {
                 editor.key(key);
+                if editor.take_suspend() {
+                    terminal.suspend()?;
+                    let (rows, columns) = terminal::size();
+                    editor.resize(rows, columns);
+                    shown = None;
+                }
                 if editor.quitting() {
                     // The last message (`... written`) stays on the screen.
                     terminal.write(&screen::update(shown.as_ref(), &editor.frame()))?;

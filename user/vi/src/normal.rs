@@ -124,6 +124,8 @@ pub enum Command {
     Redraw,
     /// Ctrl-G.
     FileInfo,
+    /// Ctrl-Z: stop vi (job control), back in the editor on `fg`.
+    Suspend,
 }
 
 impl Command {
@@ -303,6 +305,7 @@ pub fn parse(keys: &[Key]) -> Parse {
         Key::Control(byte) if *byte == ctrl(b'R') => done(Command::Redo),
         Key::Control(byte) if *byte == ctrl(b'L') => done(Command::Redraw),
         Key::Control(byte) if *byte == ctrl(b'G') => done(Command::FileInfo),
+        Key::Control(byte) if *byte == ctrl(b'Z') => done(Command::Suspend),
         Key::Char(kind @ (':' | '/' | '?')) => done(Command::CommandLine(*kind)),
         Key::Char('Z') => match rest.first() {
             None => Parse::More,

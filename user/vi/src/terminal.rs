@@ -1,5 +1,6 @@
 //! The terminal vi runs on: raw mode (through `ulib::term`) for as long as the
-//! editor runs and restored when it ends, on SIGTERM and SIGHUP, and on a panic;
+//! editor runs and restored when it ends, on SIGTERM and SIGHUP, on a panic, and
+//! while Ctrl-Z has it stopped;
 //! its size (TIOCGWINSZ, 24 by 80 when it does not say), read again on SIGWINCH;
 //! reading input, with a short wait to tell the Escape key from the start of a
 //! cursor key's escape sequence.
@@ -8,7 +9,7 @@ use std::io::{self, Read, Write};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use ulib::jobctl::{Disposition, set_disposition, take_caught};
+use ulib::jobctl::{Disposition, kill, set_disposition, take_caught};
 use ulib::term::{Termios, input_within, window_size};
 
 /// How long an ESC waits for the rest of an escape sequence.
@@ -87,6 +88,15 @@ impl Terminal {
                 Err(err) => return Err(err),
             }
         }
+    }
+
+    /// Ctrl-Z: the terminal as it was, the process group stopped (SIGTSTP); raw
+    /// again once `fg` continues it.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        self.write(&leave_screen(size().0))?;
+        self.original.set(0)?;
+        kill(0, libc::SIGTSTP)?;
+        self.original.raw().set(0)
     }
 
     /// Whether more input arrives within the escape timeout.
