@@ -68,7 +68,7 @@ pub struct Status {
     pub name: Option<String>,
     pub modified: bool,
     pub readonly: bool,
-    /// `-- INSERT --` and the like, or nothing.
+    /// `-- INSERT --` and the like, or nothing (normal mode).
     pub mode: &'static str,
     /// The message line: a message, or the command line being typed.
     pub message: String,
@@ -183,7 +183,10 @@ impl View {
             }
             for cell in &cells {
                 if line == cursor.line && cell.byte == cursor.col {
-                    screen_cursor = (rows.len() + width / columns, number_width + width % columns);
+                    // In normal mode the cursor shows on a tab's last column, as in vi.
+                    let tab = status.mode.is_empty() && !options.list && buf.line(line)[cell.byte] == b'\t';
+                    let at = if tab { width + cell.text.chars().count() - 1 } else { width };
+                    screen_cursor = (rows.len() + at / columns, number_width + at % columns);
                 }
                 for char in cell.text.chars() {
                     if width > 0 && width % columns == 0 {
@@ -237,7 +240,12 @@ impl View {
         let column = if line.is_empty() {
             "0-1".to_string()
         } else {
-            let shown = column_of(line, cursor.col, options.list) + 1;
+            let on_tab = status.mode.is_empty() && !options.list && line.get(cursor.col) == Some(&b'\t');
+            let shown = if on_tab {
+                column_of(line, next_char(line, cursor.col), options.list)
+            } else {
+                column_of(line, cursor.col, options.list) + 1
+            };
             if shown == cursor.col + 1 { shown.to_string() } else { format!("{}-{shown}", cursor.col + 1) }
         };
         let bottom = self.bottom(buf, top, options);
@@ -318,6 +326,17 @@ mod tests {
         assert_eq!(view.scroll(&buf, 0, 30, Options::default()), 21);
         assert_eq!(view.scroll(&buf, 21, 3, Options::default()), 3);
         assert_eq!(view.bottom(&buf, 0, Options::default()), 9);
+    }
+
+    #[test]
+    fn the_cursor_on_a_tab() {
+        let buf = buffer("a\tb\n");
+        let normal = View::of_terminal(4, 20).frame(&buf, 0, Pos::new(0, 1), Options::default(), &Status::default());
+        assert_eq!(normal.cursor, (0, 7));
+        assert!(normal.rows[2].text.ends_with("1,2-8  All "), "{:?}", normal.rows[2]);
+        let status = Status { mode: "-- INSERT --", ..Status::default() };
+        let insert = View::of_terminal(4, 20).frame(&buf, 0, Pos::new(0, 1), Options::default(), &status);
+        assert_eq!(insert.cursor, (0, 1));
     }
 
     #[test]
