@@ -64,8 +64,9 @@ struct Session {
 pub struct Editor {
     buf: Buffer,
     cursor: Pos,
-    /// The screen column that `j` and `k` keep to (`usize::MAX`: the line's end).
-    want: usize,
+    /// The screen column that `j` and `k` keep to (`usize::MAX`: the line's end;
+    /// `None`: the cursor's, taken when they move from it).
+    want: Option<usize>,
     top: usize,
     view: View,
     options: Options,
@@ -109,7 +110,7 @@ impl Editor {
         Self {
             buf: Buffer::default(),
             cursor: Pos::default(),
-            want: 0,
+            want: None,
             top: 0,
             view: View::of_terminal(rows, columns),
             options: Options::default(),
@@ -344,7 +345,7 @@ impl Editor {
         }
         self.clamp();
         if !matches!(command, Command::Move(Motion::Up | Motion::Down | Motion::LineEnd)) {
-            self.want = self.column();
+            self.want = None;
         }
     }
 
@@ -353,10 +354,15 @@ impl Editor {
         render::column_of(self.buf.line(self.cursor.line), self.cursor.col, self.options.list)
     }
 
-    /// The byte offset in line `line` for the column `j` and `k` keep to.
-    pub(super) fn wanted_col(&self, line: usize) -> usize {
+    /// The byte offset in line `line` for the column `j` and `k` keep to (from
+    /// now on the cursor's if none was kept).
+    pub(super) fn wanted_col(&mut self, line: usize) -> usize {
+        let want = match self.want {
+            Some(want) => want,
+            None => *self.want.insert(self.column()),
+        };
         let text = self.buf.line(line);
-        match self.want {
+        match want {
             usize::MAX if self.mode == Mode::Normal => last_char(text),
             usize::MAX => text.len(),
             want if self.mode != Mode::Normal && render::column_of(text, text.len(), self.options.list) <= want => {
@@ -380,7 +386,7 @@ impl Editor {
 
     pub(super) fn goto_line(&mut self, line: usize) {
         self.cursor = self.first_non_blank(line);
-        self.want = self.column();
+        self.want = None;
     }
 
     /// Replaces lines, recording the change for undo.

@@ -16,6 +16,19 @@ pub struct Cell {
     pub text: String,
 }
 
+/// The character of `line` at `byte`, shown from `column`: how many columns it
+/// takes and where the next one starts (see [`cells`]).
+fn width_at(line: &[u8], byte: usize, column: usize, list: bool) -> (usize, usize) {
+    let next = next_char(line, byte);
+    match line[byte] {
+        b'\t' if !list => (TAB - column % TAB, next),
+        0..=0x1f | 0x7f => (2, next),
+        _ if std::str::from_utf8(&line[byte..next]).is_ok() => (1, next),
+        // Bytes after an invalid one are characters of their own.
+        _ => (4, byte + 1),
+    }
+}
+
 /// The cells of `line`, where every character of their text takes one column:
 /// tabs as spaces to the next tab stop (`^I` with `list`), other control
 /// characters as `^X`, bytes that are not UTF-8 as `<xx>`.
@@ -24,18 +37,14 @@ pub fn cells(line: &[u8], list: bool) -> Vec<Cell> {
     let mut column = 0;
     let mut byte = 0;
     while byte < line.len() {
-        let next = next_char(line, byte);
+        let (width, next) = width_at(line, byte, column, list);
         let text = match line[byte] {
-            b'\t' if !list => " ".repeat(TAB - column % TAB),
+            b'\t' if !list => " ".repeat(width),
             control @ (0..=0x1f | 0x7f) => format!("^{}", char::from(control ^ 0x40)),
-            _ => match std::str::from_utf8(&line[byte..next]) {
-                Ok(char) => char.to_string(),
-                Err(_) => format!("<{:02x}>", line[byte]),
-            },
+            _ if width == 4 => format!("<{:02x}>", line[byte]),
+            _ => String::from_utf8_lossy(&line[byte..next]).into_owned(),
         };
-        // Bytes after an invalid one are characters of their own.
-        let next = if text.starts_with('<') && next - byte > 1 { byte + 1 } else { next };
-        column += text.chars().count();
+        column += width;
         cells.push(Cell { byte, text });
         byte = next;
     }
@@ -44,20 +53,27 @@ pub fn cells(line: &[u8], list: bool) -> Vec<Cell> {
 
 /// The column where byte `col` of `line` is shown (past the end: the width).
 pub fn column_of(line: &[u8], col: usize, list: bool) -> usize {
-    cells(line, list).iter().take_while(|cell| cell.byte < col).map(|cell| cell.text.chars().count()).sum()
+    let (mut column, mut byte) = (0, 0);
+    while byte < line.len().min(col) {
+        let (width, next) = width_at(line, byte, column, list);
+        column += width;
+        byte = next;
+    }
+    column
 }
 
 /// The byte offset of the character shown at `column` (the last one if the line
 /// is narrower).
 pub fn col_at(line: &[u8], column: usize, list: bool) -> usize {
-    let mut at = 0;
-    let mut last = 0;
-    for cell in cells(line, list) {
-        last = cell.byte;
-        at += cell.text.chars().count();
+    let (mut at, mut byte, mut last) = (0, 0, 0);
+    while byte < line.len() {
+        let (width, next) = width_at(line, byte, at, list);
+        last = byte;
+        at += width;
         if at > column {
-            return cell.byte;
+            return byte;
         }
+        byte = next;
     }
     last
 }

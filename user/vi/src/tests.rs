@@ -389,3 +389,15 @@ fn a_long_file_jumps_and_edits_quickly() {
     assert_eq!(editor.cursor().line, 1);
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
 }
+
+#[test]
+fn a_long_paste_is_quick() {
+    let started = std::time::Instant::now();
+    let pasted = "x".repeat(20_000);
+    let mut editor = edit("", &format!("i{pasted}\x1b"));
+    assert_eq!(editor.text().len(), 20_001);
+    let _ = editor.frame();
+    type_keys(&mut editor, "u");
+    assert_eq!(text(&editor), "");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+}

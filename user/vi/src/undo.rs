@@ -29,7 +29,12 @@ impl Undo {
             self.next_state += 1;
             Group { changes: Vec::new(), cursor, state: self.next_state }
         });
-        group.changes.push(change);
+        // A change to what the last one made (typing on a line) becomes part of
+        // it, so that a long insert keeps two copies of the line, not one a key.
+        match group.changes.last_mut() {
+            Some(last) if last.at == change.at && last.new == change.old => last.new = change.new,
+            _ => group.changes.push(change),
+        }
     }
 
     /// Ends the open group: the next change starts a new one.
@@ -99,6 +104,23 @@ mod tests {
         assert!(undo.redo(&mut buf).is_some());
         assert_eq!(buf.to_bytes(), b"y\n");
         assert_eq!(undo.redo(&mut buf), None);
+    }
+
+    #[test]
+    fn typing_on_a_line_keeps_one_change() {
+        let mut buf = Buffer::default();
+        let mut undo = Undo::default();
+        for text in ["a", "ab", "abc"] {
+            let change = buf.replace(0, 1, vec![text.as_bytes().to_vec()]);
+            undo.record(change, Pos::default());
+        }
+        let change = buf.replace(1, 0, vec![b"next".to_vec()]);
+        undo.record(change, Pos::default());
+        assert_eq!(undo.open.as_ref().map(|group| group.changes.len()), Some(2));
+        undo.undo(&mut buf);
+        assert!(buf.is_empty());
+        undo.redo(&mut buf);
+        assert_eq!(buf.to_bytes(), b"abc\nnext\n");
     }
 
     #[test]

@@ -31,7 +31,7 @@ impl Editor {
                 }
                 self.undo.close();
                 self.clamp();
-                self.want = self.column();
+                self.want = None;
             }
             Key::Control(0x7f | 0x08) if self.command.pop().is_none() => self.mode = Mode::Normal,
             Key::Control(byte) if byte == ctrl(b'U') => self.command.clear(),

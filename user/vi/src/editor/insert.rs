@@ -44,7 +44,7 @@ impl Editor {
             self.session.typed.push(key);
             self.type_key(key);
             if !matches!(key, Key::Up | Key::Down) {
-                self.want = self.column();
+                self.want = None;
             }
             return;
         }
@@ -62,7 +62,7 @@ impl Editor {
         }
         self.mode = Mode::Normal;
         self.cursor.col = prev_char(self.buf.line(self.cursor.line), self.cursor.col);
-        self.want = self.column();
+        self.want = None;
         self.undo.close();
         if let Some(keys) = self.recording.take() {
             self.dot = keys;
@@ -99,9 +99,13 @@ impl Editor {
             Key::Right => self.cursor.col = next_char(line, cursor.col),
             Key::Home => self.cursor.col = 0,
             Key::End => self.cursor.col = line.len(),
-            Key::Up if cursor.line > 0 => self.cursor = Pos::new(cursor.line - 1, self.wanted_col(cursor.line - 1)),
+            Key::Up if cursor.line > 0 => {
+                let col = self.wanted_col(cursor.line - 1);
+                self.cursor = Pos::new(cursor.line - 1, col);
+            }
             Key::Down if cursor.line + 1 < self.buf.len() => {
-                self.cursor = Pos::new(cursor.line + 1, self.wanted_col(cursor.line + 1));
+                let col = self.wanted_col(cursor.line + 1);
+                self.cursor = Pos::new(cursor.line + 1, col);
             }
             _ => {}
         }

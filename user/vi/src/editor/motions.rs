@@ -181,7 +181,7 @@ impl Editor {
             self.cursor = pos;
         }
         if motion == Motion::LineEnd {
-            self.want = usize::MAX;
+            self.want = Some(usize::MAX);
         }
     }
 }
