@@ -142,9 +142,8 @@ impl View {
     /// How many rows line `index` takes.
     pub fn height(self, buf: &Buffer, index: usize, options: Options) -> usize {
         let columns = self.text_columns(buf, options);
-        let width: usize =
-            cells(buf.line(index), options.list).iter().map(|cell| cell.text.chars().count()).sum::<usize>()
-                + usize::from(options.list);
+        let line = buf.line(index);
+        let width = column_of(line, line.len(), options.list) + usize::from(options.list);
         width.div_ceil(columns).max(1)
     }
 
