@@ -7,8 +7,8 @@ use ulib::diag::report;
 use super::names;
 use crate::shell::{PROGRAM, Shell};
 
-const INTRO: &str = "Kestrel sh: a POSIX shell. `man sh` describes its language and keys, \
-`man NAME` any command's\npage, `man -k WORD` finds commands by topic.\n";
+const INTRO: &str = "Kestrel sh: a POSIX shell. `man sh` describes its language and keys, `man NAME`
+any command's page, `man -k WORD` finds commands by topic; `vi FILE` edits a file.\n";
 
 /// The text `help` prints for no names: the builtins and the other pages, each
 /// group a listing with summaries from `pages`.
