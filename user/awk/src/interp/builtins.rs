@@ -26,10 +26,10 @@ fn byte_offset(text: &str, index: usize) -> usize {
 /// substr(text, start, length) with POSIX's rounding and clipping.
 pub fn substr(text: &str, start: f64, length: Option<f64>) -> &str {
     let count = char_count(text) as f64;
-    let first = start.round();
+    let first = start.round_ties_even();
     let end = match length {
         Some(length) if length.is_nan() => return "",
-        Some(length) => first + length.round(),
+        Some(length) => first + length.round_ties_even(),
         None => f64::INFINITY,
     };
     let first = first.max(1.0);
@@ -242,6 +242,7 @@ mod tests {
         assert_eq!(substr("hello", 6.0, None), "");
         assert_eq!(substr("héllo", 2.0, Some(2.0)), "él");
         assert_eq!(substr("hello", 2.0, Some(-1.0)), "");
+        assert_eq!(substr("hello", 2.5, Some(2.0)), "el");
     }
 
     #[test]
