@@ -75,9 +75,12 @@ pub fn main(args: Vec<OsString>) -> i32 {
     };
     let mut argv = vec![PROGRAM.to_owned()];
     argv.extend(operands);
-    let mut interp = Interp::new(&program, &argv, std::env::vars_os().map(|(name, value)| {
-        (name.to_string_lossy().into_owned(), value.to_string_lossy().into_owned())
-    }));
+    let mut interp = Interp::new(
+        &program,
+        &argv,
+        std::env::vars_os()
+            .map(|(name, value)| (name.to_string_lossy().into_owned(), value.to_string_lossy().into_owned())),
+    );
     if let Some(fs) = line.value('F') {
         let fs = fs.to_string_lossy();
         let fs = if fs == "t" { "\t".to_owned() } else { unescape(&fs) };

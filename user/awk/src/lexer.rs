@@ -180,12 +180,12 @@ pub fn unescape(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\\' && i + 1 < bytes.len() {
-            if let Some((byte, used)) = decode_escape(&bytes[i + 1..]) {
-                out.push(byte);
-                i += 1 + used;
-                continue;
-            }
+        if bytes[i] == b'\\'
+            && let Some((byte, used)) = decode_escape(&bytes[i + 1..])
+        {
+            out.push(byte);
+            i += 1 + used;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -470,24 +470,24 @@ mod tests {
                 Tok::RParen,
             ]
         );
-        assert_eq!(tokens("x !~ y >> z"), [
-            Tok::Name("x".into(), false),
-            Tok::NoMatch,
-            Tok::Name("y".into(), false),
-            Tok::Append,
-            Tok::Name("z".into(), false)
-        ]);
+        assert_eq!(
+            tokens("x !~ y >> z"),
+            [
+                Tok::Name("x".into(), false),
+                Tok::NoMatch,
+                Tok::Name("y".into(), false),
+                Tok::Append,
+                Tok::Name("z".into(), false)
+            ]
+        );
     }
 
     #[test]
     fn numbers_and_strings() {
-        assert_eq!(tokens("1.5e3 .5 3. 2e"), [
-            Tok::Number(1500.0),
-            Tok::Number(0.5),
-            Tok::Number(3.0),
-            Tok::Number(2.0),
-            Tok::Name("e".into(), false)
-        ]);
+        assert_eq!(
+            tokens("1.5e3 .5 3. 2e"),
+            [Tok::Number(1500.0), Tok::Number(0.5), Tok::Number(3.0), Tok::Number(2.0), Tok::Name("e".into(), false)]
+        );
         assert_eq!(tokens(r#""a\tb\"\101\q""#), [Tok::Str("a\tb\"A\\q".into())]);
         assert!(Lexer::new("\"abc").next_token().is_err());
     }

@@ -10,16 +10,17 @@ pub fn compile(source: &str) -> Result<Regex, String> {
     let mut plain = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'\\' && i + 1 < bytes.len() && bytes[i + 1] != b'\\' && bytes[i + 1] != b'/' {
-            if let Some((byte, used)) = decode_escape(&bytes[i + 1..]) {
-                // A character an escape gives is literal, even a special one.
-                if b"\\^$.[]|()*+?{}".contains(&byte) {
-                    plain.push(b'\\');
-                }
-                plain.push(byte);
-                i += 1 + used;
-                continue;
+        if bytes[i] == b'\\'
+            && !matches!(bytes.get(i + 1), Some(b'\\' | b'/'))
+            && let Some((byte, used)) = decode_escape(&bytes[i + 1..])
+        {
+            // A character an escape gives is literal, even a special one.
+            if b"\\^$.[]|()*+?{}".contains(&byte) {
+                plain.push(b'\\');
             }
+            plain.push(byte);
+            i += 1 + used;
+            continue;
         }
         if bytes[i] == b'\\' && i + 1 < bytes.len() {
             plain.extend_from_slice(&bytes[i..i + 2]);

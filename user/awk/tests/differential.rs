@@ -12,7 +12,8 @@ use std::process::{Command, Stdio};
 
 const HOST_AWK: &str = "/usr/bin/awk";
 
-const EMPLOYEES: &str = "Beth\t4.00\t0\nDan\t3.75\t0\nKathy\t4.00\t10\nMark\t5.00\t20\nMary\t5.50\t22\nSusie\t4.25\t18\n";
+const EMPLOYEES: &str =
+    "Beth\t4.00\t0\nDan\t3.75\t0\nKathy\t4.00\t10\nMark\t5.00\t20\nMary\t5.50\t22\nSusie\t4.25\t18\n";
 const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\n\
 bob:x:1001:1001:Bob B:/home/bob:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n";
 const PARAGRAPHS: &str = "\n\nname one\nline 2\n\n\nname two\nx y z\n\nname three\n";
@@ -81,7 +82,12 @@ const CASES: &[Case] = &[
     case(&["{ x = $1; if (x == \"10\") print \"str\", NR }", "$DIR/nums"], ""),
     case(&["BEGIN { print 1 == 1.0, \"a\" < \"b\", \"10\" < \"9\", 10 < 9, 2 < \"10\" }"], ""),
     case(&["BEGIN { print 1e6, 1e16, 123456789, 0.1 + 0.2, 100 / 3, -7 % 3, 2 ^ 10, 2 ^ 3 ^ 2 }"], ""),
-    case(&["BEGIN { OFMT = \"%.2f\"; x = 3.14159; print x; y = x \"\"; print y; CONVFMT = \"%.3g\"; z = x \"\"; print z }"], ""),
+    case(
+        &[
+            "BEGIN { OFMT = \"%.2f\"; x = 3.14159; print x; y = x \"\"; print y; CONVFMT = \"%.3g\"; z = x \"\"; print z }",
+        ],
+        "",
+    ),
     case(&["BEGIN { print -2 ^ 2, 2 ^ -1, !0, !1, !\"\", !\"a\", - -3 }"], ""),
     case(&["BEGIN { x = 5; x += 2; x -= 1; x *= 3; x /= 2; x %= 5; x ^= 2; print x }"], ""),
     case(&["BEGIN { i = 5; print i++ + ++i, i--, --i, i }"], ""),
@@ -93,7 +99,12 @@ const CASES: &[Case] = &[
     case(&["BEGIN { a = \"x\"; b = a++; print a, b }"], ""),
     // Builtin functions.
     case(&["{ print length, length($0), length() }"], "hello\n\n"),
-    case(&["BEGIN { s = \"hello, world\"; print substr(s, 8), substr(s, 1, 5), substr(s, 2, 3), substr(s, -1), substr(s, 20) \"|\" }"], ""),
+    case(
+        &[
+            "BEGIN { s = \"hello, world\"; print substr(s, 8), substr(s, 1, 5), substr(s, 2, 3), substr(s, -1), substr(s, 20) \"|\" }",
+        ],
+        "",
+    ),
     case(&["BEGIN { print substr(\"hello\", 2.5, 2), substr(\"hello\", 3) }"], ""),
     case(&["BEGIN { print index(\"banana\", \"an\"), index(\"banana\", \"x\") }"], ""),
     case(&["BEGIN { n = split(\"a:b:c\", arr, \":\"); print n, arr[1], arr[3] }"], ""),
@@ -111,7 +122,12 @@ const CASES: &[Case] = &[
     case(&["{ s = $2; gsub(\"o\", \"0\", s); print s, $2 }"], "foo boo\n"),
     case(&["{ gsub(/o/, \"0\", $2); print; print NF }"], "foo  boo zoo\n"),
     case(&["BEGIN { print match(\"foobar\", /o+/), RSTART, RLENGTH; print match(\"abc\", /z/), RSTART, RLENGTH }"], ""),
-    case(&["BEGIN { s = sprintf(\"%5s|%-5s|%05d|%x|%o|%e|%c%c\", \"ab\", \"cd\", 42, 255, 8, 1234.5, 65, \"hi\"); print s }"], ""),
+    case(
+        &[
+            "BEGIN { s = sprintf(\"%5s|%-5s|%05d|%x|%o|%e|%c%c\", \"ab\", \"cd\", 42, 255, 8, 1234.5, 65, \"hi\"); print s }",
+        ],
+        "",
+    ),
     case(&["BEGIN { printf \"%*d|%-*d|%.*f\\n\", 5, 42, 4, 7, 2, 3.14159 }"], ""),
     case(&["BEGIN { printf \"%s %d%%\\n\", \"rate\", 50; printf(\"%i %5.1e %G\\n\", 3.7, 12345, 0.0001) }"], ""),
     case(&["BEGIN { printf \"%d %d\\n\", \"12abc\", -0.5; printf \"%s\\n\", 1e6 }"], ""),
@@ -121,15 +137,28 @@ const CASES: &[Case] = &[
     // Arrays.
     case(&["{ count[$1]++ } END { for (w in count) print w, count[w] | \"sort\" }"], "a\nb\na\nc\nb\na\n"),
     case(&["BEGIN { a[1]; if (1 in a) print \"yes\"; if (!(2 in a)) print \"no\"; print length(a) }"], ""),
-    case(&["BEGIN { a[1,2] = 3; for (k in a) { split(k, p, SUBSEP); print p[1], p[2] }; if ((1,2) in a) print \"in\" }"], ""),
+    case(
+        &["BEGIN { a[1,2] = 3; for (k in a) { split(k, p, SUBSEP); print p[1], p[2] }; if ((1,2) in a) print \"in\" }"],
+        "",
+    ),
     case(&["BEGIN { a[\"x\"]=1; a[\"y\"]=2; delete a[\"x\"]; for (k in a) print k; delete a; print length(a) }"], ""),
     case(&["BEGIN { a[01] = \"one\"; print a[1], a[\"1\"], a[\"01\"] \"|\" }"], ""),
     case(&["BEGIN { a[0.1 + 0.2] = 1; for (k in a) print k }"], ""),
     case(&["{ line[NR] = $0 } END { for (i = NR; i > 0; i--) print line[i] }", "$DIR/emp"], ""),
     // Functions.
     case(&["function fact(n) { return n <= 1 ? 1 : n * fact(n - 1) } BEGIN { print fact(10), fact(1) }"], ""),
-    case(&["function fill(arr, n,   i) { for (i = 1; i <= n; i++) arr[i] = i * i }\nBEGIN { fill(sq, 4); print sq[3], length(sq), i \"|\" }"], ""),
-    case(&["function swap(a, i, j,  t) { t = a[i]; a[i] = a[j]; a[j] = t }\nfunction sort(a, n,  i, j) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) swap(a, j-1, j) }\n{ v[NR] = $1 } END { sort(v, NR); for (i = 1; i <= NR; i++) print v[i] }"], "5\n3\n9\n1\n"),
+    case(
+        &[
+            "function fill(arr, n,   i) { for (i = 1; i <= n; i++) arr[i] = i * i }\nBEGIN { fill(sq, 4); print sq[3], length(sq), i \"|\" }",
+        ],
+        "",
+    ),
+    case(
+        &[
+            "function swap(a, i, j,  t) { t = a[i]; a[i] = a[j]; a[j] = t }\nfunction sort(a, n,  i, j) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) swap(a, j-1, j) }\n{ v[NR] = $1 } END { sort(v, NR); for (i = 1; i <= NR; i++) print v[i] }",
+        ],
+        "5\n3\n9\n1\n",
+    ),
     case(&["function f(x) { x = 5; return } BEGIN { y = 1; f(y); print y, f(y) \"|\" }"], ""),
     case(&["function g(a) { a[\"k\"] = 1 } function f(a) { g(a) } BEGIN { f(arr); print arr[\"k\"] }"], ""),
     case(&["function max(a, b) { return a > b ? a : b }\n{ m = max(m, $1 + 0) } END { print m }", "$DIR/nums"], ""),
@@ -150,14 +179,29 @@ const CASES: &[Case] = &[
     // getline.
     case(&["NR == 1 { getline; print \"after getline:\", $0, NR } NR > 2 { print \"rest\", $0 }"], "1\n2\n3\n4\n"),
     case(&["{ getline line; print $0 \"+\" line, NR }"], "a\nb\nc\nd\n"),
-    case(&["BEGIN { while ((getline line < \"$DIR/passwd\") > 0) n++; print n, NR; close(\"$DIR/passwd\"); getline < \"$DIR/passwd\"; print $1 }"], ""),
+    case(
+        &[
+            "BEGIN { while ((getline line < \"$DIR/passwd\") > 0) n++; print n, NR; close(\"$DIR/passwd\"); getline < \"$DIR/passwd\"; print $1 }",
+        ],
+        "",
+    ),
     case(&["BEGIN { \"echo one two\" | getline; print $2; \"echo x\" | getline v; print v }"], ""),
-    case(&["BEGIN { cmd = \"printf 'a\\\\nb\\\\n'\"; while ((cmd | getline l) > 0) print \"[\" l \"]\"; print close(cmd) }"], ""),
+    case(
+        &[
+            "BEGIN { cmd = \"printf 'a\\\\nb\\\\n'\"; while ((cmd | getline l) > 0) print \"[\" l \"]\"; print close(cmd) }",
+        ],
+        "",
+    ),
     case(&["BEGIN { print (getline line < \"/nonexistent/file\") }"], ""),
     case(&["BEGIN { while ((getline) > 0) n += $1; print n }"], "1\n2\n3\n"),
     // Output redirection, close, system.
     case(&["BEGIN { print \"b\" | \"sort\"; print \"a\" | \"sort\"; close(\"sort\"); print \"after\" }"], ""),
-    case(&["BEGIN { f = \"$DIR/out\"; print \"x\" > f; print \"y\" > f; close(f); print \"z\" >> f; close(f); while ((getline l < f) > 0) print \"got\", l }"], ""),
+    case(
+        &[
+            "BEGIN { f = \"$DIR/out\"; print \"x\" > f; print \"y\" > f; close(f); print \"z\" >> f; close(f); while ((getline l < f) > 0) print \"got\", l }",
+        ],
+        "",
+    ),
     case(&["BEGIN { printf \"%s-%s\\n\", \"a\", \"b\" > \"/dev/stdout\" }"], ""),
     case(&["BEGIN { print \"before\"; r = system(\"echo inside; exit 3\"); print \"after\", r }"], ""),
     case(&["BEGIN { print \"out\"; fflush(); system(\"echo sys\") }"], ""),

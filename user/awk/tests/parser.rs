@@ -6,10 +6,10 @@ use proptest::prelude::*;
 
 /// Pieces of awk to build plausible programs from.
 const PIECES: &[&str] = &[
-    "BEGIN", "END", "function", "f(", "g", "(", ")", "{", "}", "[", "]", ";", "\n", ",", "$", "+", "-", "*", "/",
-    "%", "^", "!", "<", ">", ">>", "|", "?", ":", "~", "!~", "++", "--", "=", "+=", "==", "&&", "||", "in", "if",
-    "else", "while", "for", "do", "getline", "print", "printf", "next", "exit", "return", "delete", "length",
-    "substr", "split", "x", "a", "1", "2.5", "\"s\"", "/re/", "#c\n", "\\\n", " ",
+    "BEGIN", "END", "function", "f(", "g", "(", ")", "{", "}", "[", "]", ";", "\n", ",", "$", "+", "-", "*", "/", "%",
+    "^", "!", "<", ">", ">>", "|", "?", ":", "~", "!~", "++", "--", "=", "+=", "==", "&&", "||", "in", "if", "else",
+    "while", "for", "do", "getline", "print", "printf", "next", "exit", "return", "delete", "length", "substr",
+    "split", "x", "a", "1", "2.5", "\"s\"", "/re/", "#c\n", "\\\n", " ",
 ];
 
 proptest! {

@@ -257,9 +257,7 @@ impl Interp<'_> {
                 text.push_str(&right);
                 Value::str(text)
             }
-            Expr::And(left, right) => {
-                Value::Num(f64::from(u8::from(self.condition(left)? && self.condition(right)?)))
-            }
+            Expr::And(left, right) => Value::Num(f64::from(u8::from(self.condition(left)? && self.condition(right)?))),
             Expr::Or(left, right) => Value::Num(f64::from(u8::from(self.condition(left)? || self.condition(right)?))),
             Expr::Not(operand) => Value::Num(f64::from(u8::from(!self.condition(operand)?))),
             Expr::Neg(operand) => Value::Num(-self.number(operand)?),
@@ -281,7 +279,12 @@ impl Interp<'_> {
     fn call(&mut self, id: usize, args: &[Expr]) -> Flow<Value> {
         let function = &self.program.functions[id];
         if args.len() > function.params {
-            return fatal(format!("function {} called with {} args, accepts only {}", function.name, args.len(), function.params));
+            return fatal(format!(
+                "function {} called with {} args, accepts only {}",
+                function.name,
+                args.len(),
+                function.params
+            ));
         }
         if self.frames.len() >= MAX_CALL_DEPTH {
             return fatal(format!("function {} nested too deeply", function.name));

@@ -73,9 +73,7 @@ impl Interp<'_> {
                     self.block(otherwise)?;
                 }
             }
-            Stmt::While(condition, body) => {
-                while self.condition(condition)? && self.body(body)? {}
-            }
+            Stmt::While(condition, body) => while self.condition(condition)? && self.body(body)? {},
             Stmt::Do(body, condition) => while self.body(body)? && self.condition(condition)? {},
             Stmt::For(init, condition, step, body) => {
                 if let Some(init) = init {

@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn conversions_take_awk_values() {
-        assert_eq!(format("%d|%5.2f|%s", &[Value::str("42abc"), Value::Num(3.14159), Value::Num(7.0)]), "42| 3.14|7");
+        assert_eq!(format("%d|%5.2f|%s", &[Value::str("42abc"), Value::Num(1.23456), Value::Num(7.0)]), "42| 1.23|7");
         assert_eq!(format("%c%c", &[Value::Num(65.0), Value::str("hello")]), "Ah");
         assert_eq!(format("%-4s|%x|%%", &[Value::str("ab"), Value::Num(255.0)]), "ab  |ff|%");
         assert_eq!(format("%*d", &[Value::Num(4.0), Value::Num(1.0)]), "   1");

@@ -10,9 +10,9 @@ pub mod record;
 mod streams;
 pub mod value;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::cell::RefCell;
 
 use regex_lite::Regex;
 
@@ -135,8 +135,11 @@ impl<'p> Interp<'p> {
         }
         interp.globals[specials::RLENGTH] = Cell::Scalar(Value::Num(-1.0));
         interp.globals[specials::ARGC] = Cell::Scalar(Value::Num(args.len() as f64));
-        let argv: Array =
-            args.iter().enumerate().map(|(index, arg)| (Rc::from(index.to_string()), Value::input(arg.as_str()))).collect();
+        let argv: Array = args
+            .iter()
+            .enumerate()
+            .map(|(index, arg)| (Rc::from(index.to_string()), Value::input(arg.as_str())))
+            .collect();
         interp.globals[specials::ARGV] = Cell::Array(Rc::new(RefCell::new(argv)));
         let environ: Array = environment.map(|(name, value)| (Rc::from(name), Value::input(value))).collect();
         interp.globals[specials::ENVIRON] = Cell::Array(Rc::new(RefCell::new(environ)));

@@ -98,7 +98,9 @@ impl Streams {
                         .append(kind == RedirectKind::Append)
                         .truncate(kind == RedirectKind::File)
                         .open(name)
-                        .map_err(|err| format!("cannot open \"{name}\" for output ({})", ulib::diag::error_text(&err)))?;
+                        .map_err(|err| {
+                            format!("cannot open \"{name}\" for output ({})", ulib::diag::error_text(&err))
+                        })?;
                     Output::File(BufWriter::new(file))
                 }
             };
@@ -130,7 +132,8 @@ impl Streams {
             self.flush_all();
             let mut child = shell(command).stdout(Stdio::piped()).spawn().map_err(|_| ())?;
             let stdout = child.stdout.take().ok_or(())?;
-            self.inputs.insert(command.to_owned(), Input { reader: RecordReader::new(Box::new(stdout)), child: Some(child) });
+            self.inputs
+                .insert(command.to_owned(), Input { reader: RecordReader::new(Box::new(stdout)), child: Some(child) });
         }
         self.next_input(command, separator)
     }

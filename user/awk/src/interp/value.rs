@@ -159,7 +159,7 @@ mod tests {
         assert_eq!(number_to_string(-42.0, "%.6g"), "-42");
         assert_eq!(number_to_string(0.1 + 0.2, "%.6g"), "0.3");
         assert_eq!(number_to_string(1e20, "%.6g"), "1e+20");
-        assert_eq!(number_to_string(3.14159265, "%.2f"), "3.14");
+        assert_eq!(number_to_string(1.23456, "%.2f"), "1.23");
     }
 
     #[test]

@@ -14,14 +14,17 @@ const MAX_DEPTH: usize = 200;
 
 type Result<T> = std::result::Result<T, SyntaxError>;
 
+/// A local passed bare to a function: (the function, the argument's position, the
+/// local's slot).
+type Passed = (usize, usize, usize);
+
 /// What the parser knows of the function being defined.
 #[derive(Debug, Default)]
 struct Scope {
     locals: HashMap<String, usize>,
     /// Which parameters are used as arrays.
     arrays: Vec<bool>,
-    /// (function, argument position, local) for locals passed bare to functions.
-    passed: Vec<(usize, usize, usize)>,
+    passed: Vec<Passed>,
 }
 
 #[derive(Debug)]
@@ -35,7 +38,7 @@ pub struct Parser<'a> {
     function_ids: HashMap<String, usize>,
     functions: Vec<Option<Function>>,
     /// Per function, what its scope recorded (for the array analysis).
-    scopes: Vec<(Vec<bool>, Vec<(usize, usize, usize)>)>,
+    scopes: Vec<(Vec<bool>, Vec<Passed>)>,
     /// The line each function was first called on, for "never defined".
     called_at: Vec<usize>,
     ranges: usize,
