@@ -14,10 +14,7 @@ fn boxed(expr: Expr) -> Box<Expr> {
 
 impl Parser<'_> {
     pub(super) fn expr(&mut self) -> Result<Expr> {
-        self.enter()?;
-        let expr = self.assignment();
-        self.depth -= 1;
-        expr
+        self.nested(Self::assignment)
     }
 
     fn assignment(&mut self) -> Result<Expr> {
@@ -196,8 +193,11 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self) -> Result<Expr> {
-        self.enter()?;
-        let result = match self.tok.tok {
+        self.nested(Self::unary_inner)
+    }
+
+    fn unary_inner(&mut self) -> Result<Expr> {
+        match self.tok.tok {
             Tok::Not => {
                 self.advance()?;
                 self.unary().map(|operand| Expr::Not(boxed(operand)))
@@ -211,9 +211,7 @@ impl Parser<'_> {
                 self.unary().map(|operand| Expr::Plus(boxed(operand)))
             }
             _ => self.power(),
-        };
-        self.depth -= 1;
-        result
+        }
     }
 
     fn power(&mut self) -> Result<Expr> {
@@ -241,17 +239,11 @@ impl Parser<'_> {
 
     /// What `$` applies to: a primary, or `++`/`--`/`-` and one.
     fn field_operand(&mut self) -> Result<Expr> {
-        self.enter()?;
-        let result = match self.tok.tok {
-            Tok::Incr | Tok::Decr => self.primary(),
-            Tok::Minus => {
-                self.advance()?;
-                self.field_operand().map(|operand| Expr::Neg(boxed(operand)))
-            }
-            _ => self.primary(),
-        };
-        self.depth -= 1;
-        result
+        if self.tok.tok == Tok::Minus {
+            self.advance()?;
+            return self.nested(Self::field_operand).map(|operand| Expr::Neg(boxed(operand)));
+        }
+        self.primary()
     }
 
     fn lvalue(&mut self) -> Result<Expr> {
@@ -263,10 +255,7 @@ impl Parser<'_> {
     }
 
     fn primary(&mut self) -> Result<Expr> {
-        self.enter()?;
-        let result = self.primary_inner();
-        self.depth -= 1;
-        result
+        self.nested(Self::primary_inner)
     }
 
     fn primary_inner(&mut self) -> Result<Expr> {

@@ -159,12 +159,15 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn enter(&mut self) -> Result<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
+    /// Runs `parse` one level deeper, failing when programs nest too deeply.
+    fn nested<T>(&mut self, parse: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.depth >= MAX_DEPTH {
             return Err(SyntaxError { line: self.tok.line, message: "program nested too deeply".into() });
         }
-        Ok(())
+        self.depth += 1;
+        let result = parse(self);
+        self.depth -= 1;
+        result
     }
 
     fn program(&mut self) -> Result<Program> {
@@ -316,10 +319,7 @@ impl<'a> Parser<'a> {
     }
 
     fn statement(&mut self) -> Result<Stmt> {
-        self.enter()?;
-        let statement = self.statement_inner();
-        self.depth -= 1;
-        statement
+        self.nested(Self::statement_inner)
     }
 
     fn statement_inner(&mut self) -> Result<Stmt> {
