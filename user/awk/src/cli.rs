@@ -1,7 +1,7 @@
 //! awk's command line: `awk [-F fs] [-v var=value]... [-f progfile]... ['program']
 //! [argument...]`, and running it.
 use std::ffi::OsString;
-use std::io::Read;
+use std::io::{Read, Write};
 
 use ulib::args::{ArgError, Spec, parse_spec};
 
@@ -29,7 +29,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let line = match parse_spec(args, &SPEC) {
         Ok(line) => line,
         Err(ArgError::Help) => {
-            println!("{USAGE}");
+            let _ = writeln!(std::io::stdout(), "{USAGE}");
             return 0;
         }
         Err(err) => {
@@ -39,7 +39,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         }
     };
     if line.long("version").is_some() {
-        println!("awk (Kestrel) 0.1.0");
+        let _ = writeln!(std::io::stdout(), "awk (Kestrel) 0.1.0");
         return 0;
     }
     let mut operands: Vec<String> = line.operands.iter().map(|arg| arg.to_string_lossy().into_owned()).collect();

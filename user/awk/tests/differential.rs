@@ -88,6 +88,7 @@ const CASES: &[Case] = &[
         ],
         "",
     ),
+    case(&["BEGIN { print 1 == 1 == 1, 2 < 3 < 1, 1 < 2 == 1 }"], ""),
     case(&["BEGIN { print -2 ^ 2, 2 ^ -1, !0, !1, !\"\", !\"a\", - -3 }"], ""),
     case(&["BEGIN { x = 5; x += 2; x -= 1; x *= 3; x /= 2; x %= 5; x ^= 2; print x }"], ""),
     case(&["BEGIN { i = 5; print i++ + ++i, i--, --i, i }"], ""),
@@ -338,6 +339,9 @@ fn posix_where_mawk_differs() {
     assert_eq!(out(&["BEGIN { print substr(\"hello\", 0, 3), substr(\"hello\", -1, 3) }"], ""), "he h\n");
     let (stdout, stderr, status) = ours(&["BEGIN { print \"a\"; x = 0; print 1 / x }"], "");
     assert_eq!((stdout.as_str(), stderr.as_str(), status), ("a\n", "awk: division by zero\n", 2));
+    let (_, _, status) = ours(&["BEGIN { printf \"%s %s\", \"a\" }"], "");
+    assert_eq!(status, 2);
+    assert_eq!(out(&["{ $NF--; print }"], "a b 5\n"), "a b 4\n");
     let (_, stderr, status) = ours(&["BEGIN { print 5 % 0 }"], "");
     assert_eq!((stderr.as_str(), status), ("awk: division by zero in %\n", 2));
 }

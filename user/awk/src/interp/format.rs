@@ -12,6 +12,8 @@ struct Values<'a> {
 }
 
 impl Values<'_> {
+    /// The next value; past the last, an empty one (and `next` counts on, so that
+    /// the shortage shows).
     fn take(&mut self) -> Value {
         let value = self.values.get(self.next).cloned().unwrap_or_default();
         self.next += 1;
@@ -69,6 +71,9 @@ pub fn sprintf(format: &str, values: &[Value], convfmt: &str) -> Result<String, 
         let (_, length) = conversion(&bytes[i..], &mut args, &mut out)?;
         i += length;
     }
+    if args.next > values.len() {
+        return Err(format!("not enough arguments passed to printf(\"{format}\")"));
+    }
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
@@ -86,9 +91,9 @@ mod tests {
         assert_eq!(format("%c%c", &[Value::Num(65.0), Value::str("hello")]), "Ah");
         assert_eq!(format("%-4s|%x|%%", &[Value::str("ab"), Value::Num(255.0)]), "ab  |ff|%");
         assert_eq!(format("%*d", &[Value::Num(4.0), Value::Num(1.0)]), "   1");
-        assert_eq!(format("%s %s", &[Value::str("only")]), "only ");
         assert_eq!(format("%.3e", &[Value::Num(12345.0)]), "1.234e+04");
         assert_eq!(format("%i %u", &[Value::Num(-3.9), Value::Num(5.0)]), "-3 5");
         assert!(sprintf("%z", &[], "%.6g").is_err());
+        assert!(sprintf("%s %s", &[Value::str("only")], "%.6g").is_err());
     }
 }

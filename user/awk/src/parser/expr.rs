@@ -111,19 +111,23 @@ impl Parser<'_> {
         Ok(left)
     }
 
+    /// Comparisons (non-associative in POSIX's grammar; chained from the left here,
+    /// as gawk and mawk take `a < b < c`).
     fn comparison(&mut self) -> Result<Expr> {
-        let left = self.piped_getline()?;
-        let op = match self.tok.tok {
-            Tok::Lt => CmpOp::Lt,
-            Tok::Le => CmpOp::Le,
-            Tok::Eq => CmpOp::Eq,
-            Tok::Ne => CmpOp::Ne,
-            Tok::Gt if !self.in_print => CmpOp::Gt,
-            Tok::Ge => CmpOp::Ge,
-            _ => return Ok(left),
-        };
-        self.advance()?;
-        Ok(Expr::Cmp(op, boxed(left), boxed(self.piped_getline()?)))
+        let mut left = self.piped_getline()?;
+        loop {
+            let op = match self.tok.tok {
+                Tok::Lt => CmpOp::Lt,
+                Tok::Le => CmpOp::Le,
+                Tok::Eq => CmpOp::Eq,
+                Tok::Ne => CmpOp::Ne,
+                Tok::Gt if !self.in_print => CmpOp::Gt,
+                Tok::Ge => CmpOp::Ge,
+                _ => return Ok(left),
+            };
+            self.advance()?;
+            left = Expr::Cmp(op, boxed(left), boxed(self.piped_getline()?));
+        }
     }
 
     /// `command | getline [var]`.
