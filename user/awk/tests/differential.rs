@@ -342,6 +342,10 @@ fn posix_where_mawk_differs() {
     let (_, _, status) = ours(&["BEGIN { printf \"%s %s\", \"a\" }"], "");
     assert_eq!(status, 2);
     assert_eq!(out(&["{ $NF--; print }"], "a b 5\n"), "a b 4\n");
+    let (stdout, _, status) = ours(&["function f(n) { return n ? 1 + f(n - 1) : 0 } BEGIN { print f(2000) }"], "");
+    assert_eq!((stdout.as_str(), status), ("2000\n", 0));
+    let (_, stderr, status) = ours(&["function f(n) { return f(n + 1) } BEGIN { f(1) }"], "");
+    assert_eq!((stderr.as_str(), status), ("awk: function calls nested too deeply\n", 2));
     let (_, stderr, status) = ours(&["BEGIN { print 5 % 0 }"], "");
     assert_eq!((stderr.as_str(), status), ("awk: division by zero in %\n", 2));
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use regex_lite::Regex;
 
 use super::value::{Value, number_to_string};
-use super::{Array, Cell, Flow, Interp, MAX_CALL_DEPTH, Stop, fatal};
+use super::{Array, Cell, Flow, Interp, MAX_DEPTH, Stop, fatal};
 use crate::ast::{BinOp, CmpOp, Expr, GetlineSource, Var};
 use crate::specials;
 
@@ -186,7 +186,22 @@ impl Interp<'_> {
         })
     }
 
+    /// Runs `work` one level deeper, failing when evaluation nests too deeply.
+    pub(super) fn nested<T>(&mut self, work: impl FnOnce(&mut Self) -> Flow<T>) -> Flow<T> {
+        if self.depth >= MAX_DEPTH {
+            return fatal("function calls nested too deeply");
+        }
+        self.depth += 1;
+        let result = work(self);
+        self.depth -= 1;
+        result
+    }
+
     pub(super) fn eval(&mut self, expr: &Expr) -> Flow<Value> {
+        self.nested(|interp| interp.eval_inner(expr))
+    }
+
+    fn eval_inner(&mut self, expr: &Expr) -> Flow<Value> {
         Ok(match expr {
             Expr::Num(value) => Value::Num(*value),
             Expr::Str(text) => Value::Str(text.clone()),
@@ -285,9 +300,6 @@ impl Interp<'_> {
                 args.len(),
                 function.params
             ));
-        }
-        if self.frames.len() >= MAX_CALL_DEPTH {
-            return fatal(format!("function {} nested too deeply", function.name));
         }
         let mut locals = Vec::with_capacity(function.params);
         for (position, arg) in args.iter().enumerate() {

@@ -33,6 +33,10 @@ impl Interp<'_> {
     }
 
     fn statement(&mut self, statement: &Stmt) -> Flow<()> {
+        self.nested(|interp| interp.statement_inner(statement))
+    }
+
+    fn statement_inner(&mut self, statement: &Stmt) -> Flow<()> {
         match statement {
             Stmt::Expr(expr) => {
                 self.eval(expr)?;

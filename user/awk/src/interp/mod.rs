@@ -54,14 +54,21 @@ pub fn fatal<T>(message: impl Into<String>) -> Flow<T> {
     Err(Stop::Error(message.into()))
 }
 
-/// How deep user functions may call.
-const MAX_CALL_DEPTH: usize = 1000;
+/// How deep evaluation may nest (expressions, statements and function calls
+/// together), so that a runaway recursion is an error within the stack `main.rs`
+/// gives the interpreter.
+const MAX_DEPTH: usize = 20_000;
+
+/// The stack the interpreter needs for `MAX_DEPTH` (a debug build's frames are big).
+pub const STACK_SIZE: usize = 256 << 20;
 
 pub struct Interp<'p> {
     program: &'p Program,
     globals: Vec<Cell>,
     /// The current function call's locals, and the callers'.
     frames: Vec<Vec<Cell>>,
+    /// How deep evaluation is now.
+    depth: usize,
     record: Record,
     in_range: Vec<bool>,
     streams: Streams,
@@ -103,6 +110,7 @@ impl<'p> Interp<'p> {
             program,
             globals: vec![Cell::Uninit; program.globals.len()],
             frames: Vec::new(),
+            depth: 0,
             record: Record::new(blanks.clone()),
             in_range: Vec::new(),
             streams: Streams::default(),

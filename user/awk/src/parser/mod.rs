@@ -10,7 +10,7 @@ use crate::lexer::{Lexer, SyntaxError, Tok, Token};
 use crate::specials;
 
 /// How deep expressions and statements may nest.
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 300;
 
 type Result<T> = std::result::Result<T, SyntaxError>;
 
