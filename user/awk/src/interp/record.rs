@@ -25,7 +25,7 @@ impl Splitter {
         Ok(match (chars.next(), chars.next()) {
             (Some(' '), None) => Splitter::Blanks,
             (None, _) => Splitter::Chars,
-            (Some(char), None) if char != '\\' => Splitter::Char(char, paragraphs),
+            (Some(char), None) => Splitter::Char(char, paragraphs),
             _ if paragraphs => Splitter::Regex(crate::regex::compile(&format!("({fs})|\n"))?),
             _ => Splitter::Regex(crate::regex::compile(fs)?),
         })
@@ -144,6 +144,7 @@ mod tests {
         assert_eq!(fields("[0-9]+", "a12b3c"), ["a", "b", "c"]);
         assert_eq!(fields("", "abc"), ["a", "b", "c"]);
         assert_eq!(fields("|", "a|b"), ["a", "b"]);
+        assert_eq!(fields("\\", "a\\b"), ["a", "b"]);
         assert!(fields(":", "").is_empty());
     }
 

@@ -71,8 +71,9 @@ pub fn looks_numeric(text: &str) -> Option<f64> {
 
 /// A number as text: integers as integers, others by `format` (CONVFMT or OFMT).
 pub fn number_to_string(value: f64, format: &str) -> String {
-    if value == value.trunc() && value.abs() < 1e16 {
-        return format!("{}", value as i64);
+    if value == value.trunc() && value.abs() < 9.2e18 {
+        let sign = if value == 0.0 && value.is_sign_negative() { "-" } else { "" };
+        return format!("{sign}{}", value as i64);
     }
     if value.is_nan() {
         return if value.is_sign_negative() { "-nan" } else { "nan" }.to_owned();
@@ -159,6 +160,8 @@ mod tests {
         assert_eq!(number_to_string(-42.0, "%.6g"), "-42");
         assert_eq!(number_to_string(0.1 + 0.2, "%.6g"), "0.3");
         assert_eq!(number_to_string(1e20, "%.6g"), "1e+20");
+        assert_eq!(number_to_string(2f64.powi(60), "%.6g"), "1152921504606846976");
+        assert_eq!(number_to_string(-0.0, "%.6g"), "-0");
         assert_eq!(number_to_string(1.23456, "%.2f"), "1.23");
     }
 
