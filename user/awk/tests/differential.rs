@@ -5,7 +5,8 @@
 //! where mawk is not POSIX: `**`, `func`, interval expressions `{n}`, NR after
 //! `cmd | getline`, hexadecimal input, newlines as field separators in paragraph
 //! mode with another FS, substr with a start below 1, division by zero (not fatal
-//! in mawk), integers beyond 32 bits (mawk prints them as 1e+10). Those are tested by `posix_where_mawk_differs`.
+//! in mawk), integers beyond 32 bits (mawk prints them as 1e+10). Those are tested
+//! by `posix_where_mawk_differs`.
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
