@@ -133,6 +133,7 @@ const CASES: &[Case] = &[
     case(&["BEGIN { printf \"%*d|%-*d|%.*f\\n\", 5, 42, 4, 7, 2, 3.14159 }"], ""),
     case(&["BEGIN { printf \"%s %d%%\\n\", \"rate\", 50; printf(\"%i %5.1e %G\\n\", 3.7, 12345, 0.0001) }"], ""),
     case(&["BEGIN { printf \"%d %d\\n\", \"12abc\", -0.5; printf \"%s\\n\", 1e6 }"], ""),
+    case(&["{ printf \"%c|%c|%c\\n\", $1, $2, $1 + 1 }"], "65 hello\n"),
     case(&["BEGIN { print toupper(\"abC1\"), tolower(\"ABc1\") }"], ""),
     case(&["BEGIN { srand(1); a = srand(2); b = srand(); print a, b; x = rand(); print (x >= 0 && x < 1) }"], ""),
     case(&["BEGIN { print length(\"x\" 1 2) }"], ""),

@@ -36,10 +36,11 @@ impl Arguments for Values<'_> {
         self.take().number()
     }
 
-    /// A number is the character with that code; a string, its first character.
+    /// A number (a strnum too) is the character with that code; a string, its
+    /// first character.
     fn character(&mut self) -> Vec<u8> {
         match self.take() {
-            Value::Num(code) => match char::from_u32(code as u32) {
+            Value::Num(code) | Value::StrNum(_, code) => match char::from_u32(code as u32) {
                 Some(char) if code >= 128.0 => char.to_string().into_bytes(),
                 _ => vec![code as u8],
             },
@@ -88,7 +89,7 @@ mod tests {
     #[test]
     fn conversions_take_awk_values() {
         assert_eq!(format("%d|%5.2f|%s", &[Value::str("42abc"), Value::Num(1.23456), Value::Num(7.0)]), "42| 1.23|7");
-        assert_eq!(format("%c%c", &[Value::Num(65.0), Value::str("hello")]), "Ah");
+        assert_eq!(format("%c%c%c", &[Value::Num(65.0), Value::str("hello"), Value::input("66")]), "AhB");
         assert_eq!(format("%-4s|%x|%%", &[Value::str("ab"), Value::Num(255.0)]), "ab  |ff|%");
         assert_eq!(format("%*d", &[Value::Num(4.0), Value::Num(1.0)]), "   1");
         assert_eq!(format("%.3e", &[Value::Num(12345.0)]), "1.234e+04");
