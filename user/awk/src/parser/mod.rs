@@ -409,19 +409,15 @@ impl<'a> Parser<'a> {
             }
         }
         self.restore(saved);
-        let init = if self.tok.tok == Tok::Semi { None } else { Some(self.simple_expr_statement()?) };
+        let init = if self.tok.tok == Tok::Semi { None } else { Some(self.expr()?) };
         self.expect(Tok::Semi)?;
         self.skip_newlines()?;
         let condition = if self.tok.tok == Tok::Semi { None } else { Some(self.expr()?) };
         self.expect(Tok::Semi)?;
         self.skip_newlines()?;
-        let step = if self.tok.tok == Tok::RParen { None } else { Some(self.simple_expr_statement()?) };
+        let step = if self.tok.tok == Tok::RParen { None } else { Some(self.expr()?) };
         self.expect(Tok::RParen)?;
         Ok(Stmt::For(init, condition, step, self.body()?))
-    }
-
-    fn simple_expr_statement(&mut self) -> Result<Expr> {
-        self.expr()
     }
 
     fn simple_statement(&mut self) -> Result<Stmt> {
