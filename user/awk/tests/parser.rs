@@ -96,6 +96,8 @@ fn errors_name_the_line_and_token() {
     assert_eq!(err.message, "syntax error at or near }");
     assert!(parse("function f(a, a) { }").is_err());
     assert!(parse("BEGIN { return 1 }").is_err());
+    assert!(parse("BEGIN { break }").is_err());
+    assert!(parse("BEGIN { while (1) { if (1) break; continue } }").is_ok());
     assert!(parse("BEGIN { (1, 2) }").is_err());
     assert!(parse("BEGIN { 1 = 2 }").is_err());
 }

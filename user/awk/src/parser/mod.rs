@@ -45,6 +45,8 @@ pub struct Parser<'a> {
     /// Inside print's unparenthesized arguments: `>` and `|` are redirections.
     in_print: bool,
     depth: usize,
+    /// How many loops enclose the statement being parsed (`break` needs one).
+    loops: usize,
 }
 
 /// Parses a whole program.
@@ -71,6 +73,7 @@ impl<'a> Parser<'a> {
             ranges: 0,
             in_print: false,
             depth: 0,
+            loops: 0,
         };
         for name in specials::NAMES {
             parser.global(name);
@@ -307,6 +310,14 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The body of a loop.
+    fn loop_body(&mut self) -> Result<Block> {
+        self.loops += 1;
+        let body = self.body();
+        self.loops -= 1;
+        body
+    }
+
     /// A statement that is the body of `if`, `while` or `for`: after optional
     /// newlines; a lone `;` is empty.
     fn body(&mut self) -> Result<Block> {
@@ -350,11 +361,11 @@ impl<'a> Parser<'a> {
                     self.advance()?;
                     return Ok(Stmt::While(condition, Vec::new()));
                 }
-                Ok(Stmt::While(condition, self.body()?))
+                Ok(Stmt::While(condition, self.loop_body()?))
             }
             Tok::Do => {
                 self.advance()?;
-                let body = self.body()?;
+                let body = self.loop_body()?;
                 self.skip_terminators()?;
                 self.expect(Tok::While)?;
                 self.expect(Tok::LParen)?;
@@ -403,7 +414,7 @@ impl<'a> Parser<'a> {
                         let key = self.var(&key);
                         let array = self.var(&array);
                         self.used_as_array(array);
-                        return Ok(Stmt::ForIn(key, array, self.body()?));
+                        return Ok(Stmt::ForIn(key, array, self.loop_body()?));
                     }
                 }
             }
@@ -417,7 +428,7 @@ impl<'a> Parser<'a> {
         self.skip_newlines()?;
         let step = if self.tok.tok == Tok::RParen { None } else { Some(self.expr()?) };
         self.expect(Tok::RParen)?;
-        Ok(Stmt::For(init, condition, step, self.body()?))
+        Ok(Stmt::For(init, condition, step, self.loop_body()?))
     }
 
     fn simple_statement(&mut self) -> Result<Stmt> {
@@ -438,6 +449,7 @@ impl<'a> Parser<'a> {
                 self.advance()?;
                 Ok(if next { Stmt::Next } else { Stmt::NextFile })
             }
+            Tok::Break | Tok::Continue if self.loops == 0 => Err(self.error_here()),
             Tok::Break => {
                 self.advance()?;
                 Ok(Stmt::Break)
