@@ -165,6 +165,7 @@ const CASES: &[Case] = &[
     case(&["function f(x) { x = 5; return } BEGIN { y = 1; f(y); print y, f(y) \"|\" }"], ""),
     case(&["function g(a) { a[\"k\"] = 1 } function f(a) { g(a) } BEGIN { f(arr); print arr[\"k\"] }"], ""),
     case(&["function max(a, b) { return a > b ? a : b }\n{ m = max(m, $1 + 0) } END { print m }", "$DIR/nums"], ""),
+    case(&["function twice(x) { return x * 2 } BEGIN { print twice (3), twice(4) }"], ""),
     case(&["function fib(n) { return n < 2 ? n : fib(n-1) + fib(n-2) } BEGIN { print fib(20) }"], ""),
     // Control flow.
     case(&["BEGIN { for (i = 0; i < 10; i++) { if (i == 2) continue; if (i == 5) break; print i } }"], ""),

@@ -296,7 +296,12 @@ impl Parser<'_> {
                 Ok(Expr::PreIncr(amount, boxed(self.lvalue()?)))
             }
             Tok::Not | Tok::Minus | Tok::Plus => self.unary(),
-            Tok::Name(name, true) => {
+            // A call; a known function's name before ` (` is one too, as in mawk and gawk.
+            Tok::Name(name, call)
+                if call
+                    || (self.function_ids.contains_key(&name)
+                        && self.lexer.clone().next_token()?.tok == Tok::LParen) =>
+            {
                 let line = self.tok.line;
                 self.advance()?;
                 self.expect(Tok::LParen)?;
