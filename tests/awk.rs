@@ -1,5 +1,6 @@
 //! awk in Kestrel: programs typed at the shell read /etc/passwd (fields with -F,
-//! a pattern, a function, an array, printf), a pipe into awk and `cmd | getline`.
+//! a pattern, a function, an array, printf), a pipe into awk and `cmd | getline`,
+//! a fatal error's status, and awk's manual page.
 use kestrel::session::{run, shell};
 
 #[test]
@@ -14,4 +15,5 @@ fn awk_reads_passwd_with_functions_arrays_and_printf() {
     );
     run(&mut m, "echo 3 4 | awk '{ \"echo x\" | getline y; print $1 * $2, toupper(y) }'", "12 X");
     run(&mut m, "awk 'BEGIN { print 1 / 0 }'; echo status $?", "awk: division by zero\nstatus 2");
+    run(&mut m, "man awk | head -1", "awk - pattern scanning and text processing language\n");
 }
