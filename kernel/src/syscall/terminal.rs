@@ -53,6 +53,7 @@ pub fn ioctl(file: &OpenFile, request: u32, arg: u64) -> SysResult {
         }
         TIOCGSID => write_i32(arg, terminal.session_id(from_master)? as i32),
         TIOCSCTTY => terminal.make_controlling(arg == 1, file.readable()).map(|()| 0),
+        TIOCNOTTY => terminal.give_up_controlling().map(|()| 0),
         // The input side is what a terminal's readers get: for a pty's master,
         // its slave's output.
         TCFLSH => {
