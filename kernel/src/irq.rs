@@ -26,7 +26,7 @@ pub fn handle(irq: u8, frame: &mut TrapFrame) {
                 crate::fs::tty::keyboard_input(text.as_bytes());
             }
             Some(Key::Switch(index)) => {
-                crate::console::switch_vt(index);
+                crate::fs::tty::switch_vt(index);
             }
             Some(Key::ScrollBack) => crate::console::scroll_visible(true),
             Some(Key::ScrollForward) => crate::console::scroll_visible(false),

@@ -191,6 +191,14 @@ impl OpenFile {
         }
     }
 
+    /// The device it is, for a device of /dev.
+    pub fn device(&self) -> Option<Device> {
+        match &self.kind {
+            FileKind::Device(device) => Some(*device),
+            _ => None,
+        }
+    }
+
     pub fn is_terminal(&self) -> bool {
         self.terminal().is_some()
     }

@@ -104,6 +104,23 @@ pub fn keyboard_input(bytes: &[u8]) {
     }
 }
 
+/// Woken when another virtual console is shown (VT_WAITACTIVE).
+static SWITCHED: WaitQueue = WaitQueue::new();
+
+/// Show virtual console `index` (Alt-Fn, VT_ACTIVATE); false if there is none.
+pub fn switch_vt(index: usize) -> bool {
+    let switched = crate::console::switch_vt(index);
+    if switched {
+        SWITCHED.wake_all();
+    }
+    switched
+}
+
+/// VT_WAITACTIVE: wait until virtual console `index` is the visible one.
+pub fn wait_visible(index: usize) -> Result<(), Errno> {
+    SWITCHED.wait_until(|| (crate::console::active_vt() == index).then_some(())).map_err(|_| Errno::EINTR)
+}
+
 /// The screen's size is known (columns, rows): the consoles' window size.
 pub fn screen_resized((columns, rows): (usize, usize)) {
     let size = Winsize { ws_row: rows as u16, ws_col: columns as u16, ws_xpixel: 0, ws_ypixel: 0 };
