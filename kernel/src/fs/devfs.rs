@@ -12,8 +12,8 @@ use kabi::fs::{DT_CHR, DT_DIR, O_ACCMODE, O_NOCTTY, O_WRONLY, S_IFCHR, S_IFDIR};
 use kabi::{Errno, Stat};
 
 use super::file::FileKind;
-use super::tty::{self, Terminal};
 use super::pty::{self, Pty};
+use super::tty::{self, Terminal};
 use super::vfs::{self, DEVFS_DEV, DEVPTS_DEV, Node};
 
 /// A device node of /dev.

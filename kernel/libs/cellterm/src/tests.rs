@@ -14,7 +14,13 @@ struct Grid {
 
 impl Grid {
     fn new(width: usize, height: usize) -> Self {
-        Self { cells: vec![vec![(' ', DEFAULT_COLOURS); width]; height], column: 0, row: 0, colours: DEFAULT_COLOURS, gone: Vec::new() }
+        Self {
+            cells: vec![vec![(' ', DEFAULT_COLOURS); width]; height],
+            column: 0,
+            row: 0,
+            colours: DEFAULT_COLOURS,
+            gone: Vec::new(),
+        }
     }
 
     /// The rows as text, trailing blanks removed.

@@ -144,7 +144,6 @@ impl FramebufferScreen {
         Some(screen)
     }
 
-
     /// Draw `glyph` in the current colours at a cell.
     fn draw(&mut self, row: usize, column: usize, glyph: RasterizedChar) {
         let bpp = self.bytes_per_pixel;
