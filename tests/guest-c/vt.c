@@ -36,23 +36,8 @@ struct vt_stat {
     unsigned short v_active, v_signal, v_state;
 };
 
-static int failures;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (cond) {                                       \
-            printf("vt: ok: " __VA_ARGS__);               \
-            printf("\n");                                 \
-        } else {                                          \
-            printf("vt: FAILED: " __VA_ARGS__);           \
-            printf(" (%s:%d, errno %d)\n", __FILE__, __LINE__, errno); \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
-
-static int fails_with(long result, int err) {
-    return result == -1 && errno == err;
-}
+#define CHECK_NAME "vt"
+#include "check.h"
 
 static int is_chr(const char *path, unsigned major_, unsigned minor_) {
     struct stat st;

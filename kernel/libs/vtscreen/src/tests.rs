@@ -1,58 +1,57 @@
 use core::ops::Range;
 
-use cellterm::{CellScreen, DEFAULT_COLOURS};
+use cellterm::CellScreen;
 use proptest::prelude::*;
 
 use super::*;
 
-/// A display in memory: characters and colours per cell, and the cursor.
+/// A display in memory: a `Screen` without history, and whether the cursor shows
+/// (nothing may be drawn while it does).
 struct Glass {
-    cells: Vec<Vec<(char, (u8, u8))>>,
-    column: usize,
-    row: usize,
-    colours: (u8, u8),
+    screen: Screen,
     cursor_shown: bool,
 }
 
 impl Glass {
     fn new(width: usize, height: usize) -> Self {
-        let cells = vec![vec![(' ', DEFAULT_COLOURS); width]; height];
-        Self { cells, column: 0, row: 0, colours: DEFAULT_COLOURS, cursor_shown: true }
+        Self { screen: Screen::new(width, height, 0), cursor_shown: true }
     }
 
     fn text(&self) -> Vec<String> {
-        self.cells.iter().map(|row| row.iter().map(|c| c.0).collect::<String>().trim_end().to_string()).collect()
+        rows_text(&self.screen)
+    }
+
+    /// Row `row`'s characters and colours.
+    fn cells(&self, row: usize) -> Vec<(char, (u8, u8))> {
+        self.screen.row_cells(row).iter().map(|c| (c.char(), c.colours())).collect()
     }
 }
 
 impl CellScreen for Glass {
     fn size(&self) -> (usize, usize) {
-        (self.cells[0].len(), self.cells.len())
+        self.screen.size()
     }
     fn column(&mut self) -> &mut usize {
-        &mut self.column
+        self.screen.column()
     }
     fn row(&mut self) -> &mut usize {
-        &mut self.row
+        self.screen.row()
     }
     fn put(&mut self, byte: Option<u8>) {
         assert!(!self.cursor_shown, "drawing with the cursor shown");
-        self.cells[self.row][self.column] = (byte.map_or('?', char::from), self.colours);
-        self.column += 1;
+        self.screen.put(byte);
     }
     fn erase(&mut self, row: usize, columns: Range<usize>) {
-        for cell in &mut self.cells[row][columns] {
-            *cell = (' ', (DEFAULT_COLOURS.0, self.colours.1));
-        }
+        self.screen.erase(row, columns);
     }
     fn set_colours(&mut self, foreground: u8, background: u8) {
-        self.colours = (foreground, background);
+        self.screen.set_colours(foreground, background);
     }
     fn copy_row(&mut self, from: usize, to: usize) {
-        self.cells[to] = self.cells[from].clone();
+        self.screen.copy_row(from, to);
     }
     fn copy_cells(&mut self, row: usize, columns: Range<usize>, to: usize) {
-        self.cells[row].copy_within(columns, to);
+        self.screen.copy_cells(row, columns, to);
     }
 }
 
@@ -62,21 +61,22 @@ impl Display for Glass {
     }
 }
 
-/// The console's own screen rows as text.
-fn own_text(vt: &Vt) -> Vec<String> {
-    let (_, height) = vt.screen().size();
+/// A screen's rows as text, trailing blanks removed.
+fn rows_text(screen: &Screen) -> Vec<String> {
+    let (_, height) = screen.size();
     (0..height)
-        .map(|row| vt.screen().row_cells(row).iter().map(|c| c.char()).collect::<String>().trim_end().to_string())
+        .map(|row| screen.row_cells(row).iter().map(|c| c.char()).collect::<String>().trim_end().to_string())
         .collect()
 }
 
 /// The display shows exactly the console's cells, colours included.
 fn assert_mirrors(vt: &Vt, glass: &Glass) {
-    for (row, cells) in glass.cells.iter().enumerate() {
+    let (_, height) = glass.size();
+    for row in 0..height {
         let own: Vec<_> = vt.screen().row_cells(row).iter().map(|c| (c.char(), c.colours())).collect();
-        assert_eq!(&own, cells, "row {row}");
+        assert_eq!(own, glass.cells(row), "row {row}");
     }
-    assert_eq!(glass.colours, vt.screen().current_colours());
+    assert_eq!(glass.screen.current_colours(), vt.screen().current_colours());
 }
 
 fn numbered(from: usize, to: usize) -> Vec<u8> {
@@ -92,12 +92,12 @@ fn a_hidden_console_keeps_its_text_until_shown() {
     assert_eq!(glass.text(), ["one", "", ""]);
     hidden.redraw(&mut glass);
     assert_eq!(glass.text(), ["two", "", ""]);
-    assert_eq!(glass.cells[0][0].1, (1, 0), "its colours come along");
+    assert_eq!(glass.cells(0)[0].1, (1, 0), "its colours come along");
     assert_mirrors(&hidden, &glass);
-    assert_eq!((glass.row, glass.column, glass.cursor_shown), (1, 0, true));
+    assert_eq!((glass.screen.cursor(), glass.cursor_shown), ((1, 0), true));
     shown.redraw(&mut glass);
     assert_eq!(glass.text(), ["one", "", ""]);
-    assert_eq!(own_text(&hidden), ["two", "", ""]);
+    assert_eq!(rows_text(hidden.screen()), ["two", "", ""]);
 }
 
 #[test]
@@ -150,7 +150,7 @@ proptest! {
         for chunk in &chunks {
             vt.write(chunk, Some(&mut glass));
             assert_mirrors(&vt, &glass);
-            prop_assert_eq!((glass.row, glass.column), vt.screen().cursor());
+            prop_assert_eq!(glass.screen.cursor(), vt.screen().cursor());
             vt.scroll(3, &mut glass);
             vt.scroll(-3, &mut glass);
             assert_mirrors(&vt, &glass);
