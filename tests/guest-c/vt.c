@@ -6,9 +6,9 @@
  * TIOCNOTTY (the foreground group gets SIGHUP and SIGCONT, /dev/tty is gone),
  * TIOCSCTTY taking another session's terminal only with 1 (as root); and the
  * virtual console requests VT_GETSTATE, VT_ACTIVATE, VT_WAITACTIVE, KDGKBTYPE,
- * KDGKBMODE. As root, it passes on Linux too (on a machine with virtual
- * consoles). With the argument "fault" it only makes a page fault (for the
- * kernel's log line). */
+ * KDGKBMODE. It is written to Linux's behaviour as root with console=ttyS0
+ * (not run there: the build host has no virtual consoles). With the argument
+ * "fault" it only makes a page fault (for the kernel's log line). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
