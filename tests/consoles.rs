@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use kestrel::session::{TIMEOUT, run, shell};
-use kestrel::{Machine, run_ktest};
+use kestrel::{Machine, OrLog, run_ktest};
 
 /// Wait until the screen's rows satisfy `wanted`; the rows.
 fn screen_where(m: &Machine, what: &str, wanted: impl Fn(&[String]) -> bool) -> Vec<String> {
@@ -147,4 +147,36 @@ fn kernel_log_lines_go_to_the_serial_line_and_the_screen() {
 #[test]
 fn consoles_as_a_program_sees_them() {
     run_ktest("vt", "");
+}
+
+/// The screen as QEMU shows it (a PPM image), whatever the display.
+fn screendump(m: &Machine, dir: &std::path::Path, name: &str) -> Vec<u8> {
+    let path = dir.join(name);
+    m.monitor(&format!("screendump \"{}\"", path.display()));
+    std::fs::read(&path).expect("read the screen dump")
+}
+
+/// On UEFI the consoles draw on the framebuffer: switching away changes the
+/// picture, and switching back redraws tty1 exactly as it was.
+#[test]
+fn the_framebuffer_redraws_each_console() {
+    let mut m = kestrel::Boot::new("").uefi().start();
+    m.wait_for("/ # ", Duration::from_secs(180)).or_log(&m);
+    run(&mut m, "echo on tty2 > /dev/tty2; echo done", "done\n");
+    std::thread::sleep(Duration::from_secs(1));
+    let dir = tempfile::tempdir().expect("a scratch directory");
+    let tty1 = screendump(&m, dir.path(), "tty1.ppm");
+    m.monitor("sendkey alt-f2");
+    let start = Instant::now();
+    while screendump(&m, dir.path(), "tty2.ppm") == tty1 {
+        assert!(start.elapsed() < TIMEOUT, "Alt-F2 did not change the screen");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    m.monitor("sendkey alt-f1");
+    let start = Instant::now();
+    while screendump(&m, dir.path(), "again.ppm") != tty1 {
+        assert!(start.elapsed() < TIMEOUT, "Alt-F1 did not bring tty1's picture back");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    run(&mut m, "echo still here", "still here\n");
 }
