@@ -2,7 +2,7 @@
 # scripts/build-ctests.sh OUTDIR: build the C test programs in tests/guest-c/ into
 # OUTDIR, static, with -Wall -Wextra -Werror: ktest-cpthreads (pthreads.c, musl-gcc
 # -pthread), ktest-glibcfork (glibcfork.c, gcc with glibc), ktest-eventfd,
-# ktest-unix and ktest-pty (eventfd.c, unix.c, pty.c, musl-gcc), and pty.c with
+# ktest-unix, ktest-pty and ktest-klog (eventfd.c, unix.c, pty.c, klog.c, musl-gcc), and pty.c with
 # glibc as ktest-ptyglibc. mkinitramfs.sh puts
 # them in /bin; they run on the build host too.
 # Dynamically linked (build_dynamic): dynamic.c with musl (ktest-dynmusl) and
@@ -39,6 +39,7 @@ musl-gcc $cflags -o "$out/ktest-pty" "$src/pty.c"
 gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"
 musl-gcc $cflags -o "$out/ktest-mount" "$src/mount.c"
 musl-gcc $cflags -o "$out/ktest-true-static" "$src/true.c"
+musl-gcc $cflags -o "$out/ktest-klog" "$src/klog.c"
 
 build_dynamic() {
     dynflags="-O2 -Wall -Wextra -Werror -pthread"

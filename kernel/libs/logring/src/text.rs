@@ -57,7 +57,8 @@ pub fn parse_written(line: &[u8], default: (u8, u8)) -> (u8, u8, &[u8]) {
     if let Some(rest) = line.strip_prefix(b"<") {
         let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
         if rest.get(digits) == Some(&b'>') {
-            let n = rest[..digits].iter().fold(0u64, |n, &d| n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))) as u32;
+            let n =
+                rest[..digits].iter().fold(0u64, |n, &d| n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))) as u32;
             level = (n & 7) as u8;
             if (n >> 3) & 0xff != 0 {
                 facility = ((n >> 3) & 0xff) as u8;
