@@ -118,7 +118,7 @@ static void syslog_actions(void) {
     CHECK(klogctl(READ, big, 5) == 5 && memcmp(big, "<12>[", 5) == 0, "a READ of 5 bytes gives the start");
     CHECK(klogctl(SIZE_UNREAD, NULL, 0) == unread - 5, "SIZE_UNREAD is 5 less");
     n = klogctl(READ, big, sizeof big);
-    CHECK(n == unread - 5 && memcmp(big + n - 17, "klog test three\n", 16) == 0, "the next READ the rest (%d)", n);
+    CHECK(n == unread - 5 && memcmp(big + n - 16, "klog test three\n", 16) == 0, "the next READ the rest (%d)", n);
     CHECK(klogctl(READ, NULL, 5) == -1 && errno == EINVAL, "READ without a buffer: EINVAL");
     CHECK(klogctl(READ, big, 0) == 0, "READ of 0 bytes");
 
