@@ -36,7 +36,7 @@ pub fn syslog_len(record: &Record) -> usize {
 pub fn kmsg_text(record: &Record) -> Vec<u8> {
     let mut out = format!("{},{},{},-;", priority(record), record.seq, record.usec).into_bytes();
     for &byte in record.text {
-        if byte < b' ' || byte >= 0x7f || byte == b'\\' {
+        if !(b' '..0x7f).contains(&byte) || byte == b'\\' {
             out.extend_from_slice(format!("\\x{byte:02x}").as_bytes());
         } else {
             out.push(byte);

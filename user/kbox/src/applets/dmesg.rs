@@ -197,7 +197,7 @@ fn console_level(text: &str) -> Option<i32> {
 }
 
 /// The value of a flag given short or long (the last given).
-fn value<'a>(command_line: &'a CommandLine, flag: char) -> Option<&'a OsStr> {
+fn value(command_line: &CommandLine, flag: char) -> Option<&OsStr> {
     let long = LONG.iter().find(|&&(_, f)| f == flag).map(|&(name, _)| name)?;
     command_line.long(long).flatten().or_else(|| command_line.value(flag))
 }
