@@ -42,4 +42,5 @@ fn dmesg_shows_the_boot_and_what_users_write() {
     run(&mut m, "dmesg -r | grep 'from the shell'", "<12>[");
     run(&mut m, "dmesg -C; dmesg | wc -l", "0\n");
     run(&mut m, "dmesg -l loud; echo $?", "dmesg: unknown level 'loud'\n1\n");
+    run(&mut m, "man dmesg | head -1", "dmesg - print or control the kernel ring buffer\n");
 }
