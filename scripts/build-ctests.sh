@@ -2,9 +2,9 @@
 # scripts/build-ctests.sh OUTDIR: build the C test programs in tests/guest-c/ into
 # OUTDIR, static, with -Wall -Wextra -Werror: ktest-cpthreads (pthreads.c, musl-gcc
 # -pthread), ktest-glibcfork (glibcfork.c, gcc with glibc), ktest-eventfd,
-# ktest-unix, ktest-pty and ktest-vt (eventfd.c, unix.c, pty.c, vt.c, musl-gcc),
-# and pty.c with glibc as ktest-ptyglibc. mkinitramfs.sh puts them in /bin; they
-# run on the build host too.
+# ktest-unix, ktest-pty, ktest-vt and ktest-klog (eventfd.c, unix.c, pty.c, vt.c,
+# klog.c, musl-gcc), and pty.c with glibc as ktest-ptyglibc. mkinitramfs.sh puts
+# them in /bin; they run on the build host too.
 # Dynamically linked (build_dynamic): dynamic.c with musl (ktest-dynmusl) and
 # glibc (ktest-dynglibc, a PIE, and ktest-dynglibc-exec, not position
 # independent), and tests/guest-rust/dynamic.rs for the host's Rust target
@@ -40,6 +40,7 @@ musl-gcc $cflags -o "$out/ktest-vt" "$src/vt.c"
 gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"
 musl-gcc $cflags -o "$out/ktest-mount" "$src/mount.c"
 musl-gcc $cflags -o "$out/ktest-true-static" "$src/true.c"
+musl-gcc $cflags -o "$out/ktest-klog" "$src/klog.c"
 
 build_dynamic() {
     dynflags="-O2 -Wall -Wextra -Werror -pthread"

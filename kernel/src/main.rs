@@ -17,6 +17,7 @@ mod irq;
 mod klog;
 mod ktest;
 mod layout;
+mod logbuf;
 #[allow(unsafe_code)]
 mod mm;
 mod panic;

@@ -2,8 +2,8 @@
 //! ttyS0, the virtual consoles tty1 to tty4) and the memory-like devices (null,
 //! zero, full, random, urandom), each a character device with Linux's numbers;
 //! /dev/tty, which opens the caller's controlling terminal; /dev/tty0, which opens
-//! the visible virtual console; /dev/ptmx, which makes a
-//! pseudo-terminal; and /dev/pts, devpts (its own file system on Linux, with its own
+//! the visible virtual console; /dev/ptmx, which makes a pseudo-terminal;
+//! /dev/kmsg, the kernel log (`kmsg.rs`); and /dev/pts, devpts (its own file system on Linux, with its own
 //! device number and line in /proc/mounts here too), listing the ptys' slaves.
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -63,12 +63,15 @@ pub enum DevNode {
     PtsRoot,
     /// /dev/pts/N, a pseudo-terminal's slave.
     Pts(Arc<Pty>),
+    /// /dev/kmsg, the kernel log.
+    Kmsg,
 }
 
 /// The inode number of /dev itself; devices follow it, then ptmx and pts.
 pub const ROOT_INO: u64 = 0x1_0000;
 const PTMX_INO: u64 = ROOT_INO + 1 + DEVICES.len() as u64;
 const PTS_INO: u64 = PTMX_INO + 1;
+const KMSG_INO: u64 = PTS_INO + 1;
 
 /// st_rdev as glibc/musl's makedev encodes Linux's (major, minor).
 pub const fn makedev(major: u32, minor: u32) -> u64 {
@@ -182,6 +185,7 @@ pub fn child(dir: &DevNode, name: &[u8]) -> Result<DevNode, Errno> {
         DevNode::Root => match name {
             b"ptmx" => Ok(DevNode::Ptmx),
             b"pts" => Ok(DevNode::PtsRoot),
+            b"kmsg" => Ok(DevNode::Kmsg),
             _ => Device::by_name(name).map(DevNode::Device).ok_or(Errno::ENOENT),
         },
         DevNode::PtsRoot => {
@@ -212,6 +216,7 @@ pub fn entries(dir: &DevNode) -> Result<Vec<(Vec<u8>, u64, u8)>, Errno> {
             let mut entries: Vec<_> = DEVICES.iter().map(|&(n, d)| (n.as_bytes().to_vec(), d.ino(), DT_CHR)).collect();
             entries.push((b"ptmx".to_vec(), PTMX_INO, DT_CHR));
             entries.push((b"pts".to_vec(), PTS_INO, DT_DIR));
+            entries.push((b"kmsg".to_vec(), KMSG_INO, DT_CHR));
             Ok(entries)
         }
         DevNode::PtsRoot => Ok(pty::visible()
@@ -251,6 +256,7 @@ pub fn stat(node: &DevNode) -> Stat {
         DevNode::Ptmx => device(PTMX_INO, 0o666, makedev(5, 2)),
         DevNode::PtsRoot => directory(DEVPTS_DEV, 1),
         DevNode::Pts(pty) => pty.node_stat(),
+        DevNode::Kmsg => device(KMSG_INO, 0o644, makedev(1, 11)),
     }
 }
 
@@ -263,6 +269,7 @@ pub fn open(node: DevNode, flags: u32) -> Result<FileKind, Errno> {
         DevNode::Device(device) => open_terminal(device, flags),
         DevNode::Ptmx => pty::open_master(),
         DevNode::Pts(pty) => pty::open_slave(&pty, flags, false),
+        DevNode::Kmsg => Ok(FileKind::Other(Arc::new(super::kmsg::Kmsg::open()))),
         dir @ (DevNode::Root | DevNode::PtsRoot) => Ok(FileKind::Node(Node::Dev(dir))),
     }
 }

@@ -290,7 +290,8 @@ impl OpenFile {
             FileKind::Node(node) => vfs::size(node),
             FileKind::Generated(_, text) => text.len() as u64,
             FileKind::Device(_) => return Ok(0), // like Linux's null/zero/tty: seeking does nothing
-            FileKind::Pipe(..) | FileKind::Fifo(..) | FileKind::Other(_) => return Err(Errno::ESPIPE),
+            FileKind::Pipe(..) | FileKind::Fifo(..) => return Err(Errno::ESPIPE),
+            FileKind::Other(ops) => return ops.seek(offset, whence),
         };
         let mut current = self.offset.lock();
         let base = match whence {

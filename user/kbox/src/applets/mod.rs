@@ -9,6 +9,7 @@ mod cp;
 mod cut;
 mod date;
 mod dirname;
+mod dmesg;
 mod echo;
 mod env;
 #[path = "false.rs"]
@@ -80,6 +81,7 @@ pub const ALL: &[Applet] = &[
     applet!("cut", cut),
     applet!("date", date),
     applet!("dirname", dirname),
+    applet!("dmesg", dmesg),
     applet!("echo", echo),
     applet!("env", env, 125),
     applet!("false", false_),
