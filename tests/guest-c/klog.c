@@ -20,16 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                              \
-    do {                                              \
-        if (!(cond)) {                                \
-            printf("klog: FAILED: " __VA_ARGS__);     \
-            printf(" (%s:%d)\n", __FILE__, __LINE__); \
-            failures++;                               \
-        }                                             \
-    } while (0)
+#define CHECK_NAME "klog"
+#include "check.h"
 
 enum { CLOSE, OPEN, READ, READ_ALL, READ_CLEAR, CLEAR, CONSOLE_OFF, CONSOLE_ON, CONSOLE_LEVEL, SIZE_UNREAD, SIZE_BUFFER };
 
