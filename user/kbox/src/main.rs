@@ -6,6 +6,7 @@ mod cli;
 mod clock;
 mod fileinfo;
 mod input;
+mod recurse;
 mod target;
 mod tty;
 mod users;

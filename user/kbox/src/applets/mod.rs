@@ -3,7 +3,11 @@
 use std::ffi::OsString;
 
 pub(crate) mod basename;
+mod bracket;
 mod cat;
+mod chgrp;
+mod chmod;
+mod chown;
 mod clear;
 mod cp;
 mod cut;
@@ -38,6 +42,7 @@ mod sort;
 mod stat;
 mod tail;
 mod tee;
+mod test;
 mod touch;
 mod tr;
 #[path = "true.rs"]
@@ -46,6 +51,7 @@ mod uname;
 mod uniq;
 mod uptime;
 mod wc;
+mod which;
 mod whoami;
 mod xxd;
 mod yes;
@@ -71,8 +77,12 @@ macro_rules! applet {
 
 /// Every applet, sorted by name.
 pub const ALL: &[Applet] = &[
+    applet!("[", bracket, 2),
     applet!("basename", basename),
     applet!("cat", cat),
+    applet!("chgrp", chgrp),
+    applet!("chmod", chmod),
+    applet!("chown", chown),
     applet!("clear", clear),
     applet!("cp", cp),
     applet!("cut", cut),
@@ -106,6 +116,7 @@ pub const ALL: &[Applet] = &[
     applet!("stat", stat),
     applet!("tail", tail),
     applet!("tee", tee),
+    applet!("test", test, 2),
     applet!("touch", touch),
     applet!("tr", tr),
     applet!("true", true_),
@@ -113,6 +124,7 @@ pub const ALL: &[Applet] = &[
     applet!("uniq", uniq),
     applet!("uptime", uptime),
     applet!("wc", wc),
+    applet!("which", which, 2),
     applet!("whoami", whoami),
     applet!("xxd", xxd),
     applet!("yes", yes),
