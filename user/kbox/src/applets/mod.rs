@@ -12,7 +12,9 @@ mod clear;
 mod cp;
 mod cut;
 mod date;
+mod df;
 mod dirname;
+mod du;
 mod echo;
 mod env;
 #[path = "false.rs"]
@@ -87,7 +89,9 @@ pub const ALL: &[Applet] = &[
     applet!("cp", cp),
     applet!("cut", cut),
     applet!("date", date),
+    applet!("df", df),
     applet!("dirname", dirname),
+    applet!("du", du),
     applet!("echo", echo),
     applet!("env", env, 125),
     applet!("false", false_),
