@@ -30,6 +30,7 @@ mod ln;
 mod ls;
 mod mkdir;
 mod more;
+mod mount;
 mod mv;
 mod poweroff;
 mod printf;
@@ -49,6 +50,7 @@ mod touch;
 mod tr;
 #[path = "true.rs"]
 mod true_;
+mod umount;
 mod uname;
 mod uniq;
 mod uptime;
@@ -106,6 +108,7 @@ pub const ALL: &[Applet] = &[
     applet!("ls", ls, 2),
     applet!("mkdir", mkdir),
     applet!("more", more),
+    applet!("mount", mount),
     applet!("mv", mv),
     applet!("poweroff", poweroff),
     applet!("printf", printf),
@@ -124,6 +127,7 @@ pub const ALL: &[Applet] = &[
     applet!("touch", touch),
     applet!("tr", tr),
     applet!("true", true_),
+    applet!("umount", umount),
     applet!("uname", uname),
     applet!("uniq", uniq),
     applet!("uptime", uptime),
