@@ -360,7 +360,9 @@ impl<W: Write> Lister<W> {
         }
         self.write_entries(&entries)?;
         if self.recursive {
-            for entry in entries.iter().filter(|entry| entry.metadata.is_dir() && entry.name != "." && entry.name != "..") {
+            for entry in
+                entries.iter().filter(|entry| entry.metadata.is_dir() && entry.name != "." && entry.name != "..")
+            {
                 self.list_directory(&child(directory, &entry.name), true, true)?;
             }
         }

@@ -57,6 +57,7 @@ mod uptime;
 mod wc;
 mod which;
 mod whoami;
+mod xargs;
 mod xxd;
 mod yes;
 
@@ -134,6 +135,7 @@ pub const ALL: &[Applet] = &[
     applet!("wc", wc),
     applet!("which", which, 2),
     applet!("whoami", whoami),
+    applet!("xargs", xargs),
     applet!("xxd", xxd),
     applet!("yes", yes),
 ];
