@@ -10,6 +10,7 @@ mod input;
 mod mounts;
 mod recurse;
 mod target;
+mod textdiff;
 mod tty;
 mod users;
 mod walk;

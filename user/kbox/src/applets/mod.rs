@@ -13,6 +13,7 @@ mod cp;
 mod cut;
 mod date;
 mod df;
+mod diff;
 mod dirname;
 mod du;
 mod echo;
@@ -93,6 +94,7 @@ pub const ALL: &[Applet] = &[
     applet!("cut", cut),
     applet!("date", date),
     applet!("df", df),
+    applet!("diff", diff, 2),
     applet!("dirname", dirname),
     applet!("du", du),
     applet!("echo", echo),
