@@ -23,6 +23,7 @@ mod false_;
 mod find;
 mod free;
 mod grep;
+mod groups;
 mod head;
 mod hostname;
 mod id;
@@ -103,6 +104,7 @@ pub const ALL: &[Applet] = &[
     applet!("find", find),
     applet!("free", free),
     applet!("grep", grep, 2),
+    applet!("groups", groups),
     applet!("head", head),
     applet!("hostname", hostname),
     applet!("id", id),
