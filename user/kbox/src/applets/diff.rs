@@ -59,15 +59,17 @@ struct Side<'a> {
     metadata: Option<Metadata>,
 }
 
-/// GNU's time stamp in headers: `2026-12-06 13:00:00.000000000 +0000`, the file's
-/// modification time (now for standard input, the epoch for an absent file).
-fn stamp(side: &Side) -> String {
+/// GNU's time stamp in unified headers, `2026-12-06 13:00:00.000000000 +0000`, or
+/// in context ones, `Sun Dec  6 13:00:00 2026`: the file's modification time (now
+/// for standard input, the epoch for an absent file).
+fn stamp(side: &Side, format: Format) -> String {
     let time = match &side.metadata {
         _ if side.path == Path::new("-") => clock::now(),
         Some(metadata) => clock::civil(metadata.mtime(), u32::try_from(metadata.mtime_nsec()).unwrap_or(0)),
         None => clock::civil(0, 0),
     };
-    clock::format("%Y-%m-%d %H:%M:%S.%N %z", &time)
+    let layout = if matches!(format, Format::Context(_)) { "%a %b %e %T %Y" } else { "%Y-%m-%d %H:%M:%S.%N %z" };
+    clock::format(layout, &time)
 }
 
 fn read(side: &Side) -> io::Result<Vec<u8>> {
@@ -110,7 +112,7 @@ impl Diff {
         if announce {
             writeln!(self.out, "diff{} {old_name} {new_name}", self.switches)?;
         }
-        let (old_stamp, new_stamp) = (stamp(old), stamp(new));
+        let (old_stamp, new_stamp) = (stamp(old, self.format), stamp(new, self.format));
         match self.format {
             Format::Unified(context) => {
                 writeln!(self.out, "--- {old_name}\t{old_stamp}\n+++ {new_name}\t{new_stamp}")?;
@@ -312,9 +314,11 @@ mod tests {
     #[test]
     fn stamps_in_gnu_form() {
         let absent = Side { path: Path::new("x"), metadata: None };
-        assert_eq!(stamp(&absent), "1970-01-01 00:00:00.000000000 +0000");
+        assert_eq!(stamp(&absent, Format::Unified(3)), "1970-01-01 00:00:00.000000000 +0000");
+        assert_eq!(stamp(&absent, Format::Context(3)), "Thu Jan  1 00:00:00 1970");
         let metadata = fs::metadata("/").ok();
         let root = Side { path: Path::new("/"), metadata };
-        assert!(stamp(&root).ends_with(" +0000") && stamp(&root).len() == 35, "{}", stamp(&root));
+        let unified = stamp(&root, Format::Unified(3));
+        assert!(unified.ends_with(" +0000") && unified.len() == 35, "{unified}");
     }
 }

@@ -10,7 +10,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::process::{Child, Command, Stdio};
 
 use ulib::args::Spec;
-use ulib::diag::{report, report_error};
+use ulib::diag::{quoted_if_needed, report, report_error};
 use ulib::process::{WaitStatus, wait4};
 
 use crate::cli;
@@ -187,7 +187,7 @@ impl Runner {
     fn start(&mut self, argv: Vec<Vec<u8>>) {
         let name = String::from_utf8_lossy(&argv[0]).into_owned();
         if self.trace {
-            let line: Vec<String> = argv.iter().map(|arg| String::from_utf8_lossy(arg).into_owned()).collect();
+            let line: Vec<String> = argv.iter().map(|arg| quoted_if_needed(String::from_utf8_lossy(arg))).collect();
             let _ = writeln!(io::stderr(), "{}", line.join(" "));
         }
         while self.parallel > 0 && self.running.len() >= self.parallel && !self.stop {
