@@ -160,32 +160,50 @@ fn unified_numbers(range: &Range<usize>) -> String {
     }
 }
 
-/// The unified format's hunks (after the `---`/`+++` header the caller writes).
-pub fn write_unified(
+/// The formats that show changes in hunks with context lines around.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HunkStyle {
+    /// `@@ -1,3 +1,4 @@`, then ` `, `-` and `+` lines.
+    Unified,
+    /// `***************`, the old lines, then the new, marked `  `, `-`, `+`, `!`.
+    Context,
+}
+
+/// The hunks of `changes` with `context` lines (after the header the caller writes).
+pub fn write_hunks(
     out: &mut dyn Write,
     old: &[&[u8]],
     new: &[&[u8]],
     changes: &[Change],
     context: usize,
+    style: HunkStyle,
 ) -> io::Result<()> {
     for hunk in hunks(changes, context, old.len(), new.len()) {
-        writeln!(out, "@@ -{} +{} @@", unified_numbers(&hunk.old), unified_numbers(&hunk.new))?;
-        let mut at = hunk.old.start;
-        for change in hunk.changes {
-            for line in &old[at..change.old.start] {
-                write_line(out, " ", line)?;
-            }
-            for line in &old[change.old.clone()] {
-                write_line(out, "-", line)?;
-            }
-            for line in &new[change.new.clone()] {
-                write_line(out, "+", line)?;
-            }
-            at = change.old.end;
+        match style {
+            HunkStyle::Unified => write_unified_hunk(out, old, new, &hunk)?,
+            HunkStyle::Context => write_context_hunk(out, old, new, &hunk)?,
         }
-        for line in &old[at..hunk.old.end] {
+    }
+    Ok(())
+}
+
+fn write_unified_hunk(out: &mut dyn Write, old: &[&[u8]], new: &[&[u8]], hunk: &Hunk) -> io::Result<()> {
+    writeln!(out, "@@ -{} +{} @@", unified_numbers(&hunk.old), unified_numbers(&hunk.new))?;
+    let mut at = hunk.old.start;
+    for change in hunk.changes {
+        for line in &old[at..change.old.start] {
             write_line(out, " ", line)?;
         }
+        for line in &old[change.old.clone()] {
+            write_line(out, "-", line)?;
+        }
+        for line in &new[change.new.clone()] {
+            write_line(out, "+", line)?;
+        }
+        at = change.old.end;
+    }
+    for line in &old[at..hunk.old.end] {
+        write_line(out, " ", line)?;
     }
     Ok(())
 }
@@ -218,24 +236,14 @@ fn write_context_side(
     Ok(())
 }
 
-/// The context format's hunks (after the `***`/`---` header the caller writes).
-pub fn write_context(
-    out: &mut dyn Write,
-    old: &[&[u8]],
-    new: &[&[u8]],
-    changes: &[Change],
-    context: usize,
-) -> io::Result<()> {
-    for hunk in hunks(changes, context, old.len(), new.len()) {
-        let both = |change: &Change| !change.old.is_empty() && !change.new.is_empty();
-        writeln!(out, "***************\n*** {} ****", line_numbers(&hunk.old))?;
-        let old_sides: Vec<_> = hunk.changes.iter().map(|change| (change.old.clone(), both(change))).collect();
-        write_context_side(out, old, &hunk.old, &old_sides, "- ")?;
-        writeln!(out, "--- {} ----", line_numbers(&hunk.new))?;
-        let new_sides: Vec<_> = hunk.changes.iter().map(|change| (change.new.clone(), both(change))).collect();
-        write_context_side(out, new, &hunk.new, &new_sides, "+ ")?;
-    }
-    Ok(())
+fn write_context_hunk(out: &mut dyn Write, old: &[&[u8]], new: &[&[u8]], hunk: &Hunk) -> io::Result<()> {
+    let both = |change: &Change| !change.old.is_empty() && !change.new.is_empty();
+    writeln!(out, "***************\n*** {} ****", line_numbers(&hunk.old))?;
+    let old_sides: Vec<_> = hunk.changes.iter().map(|change| (change.old.clone(), both(change))).collect();
+    write_context_side(out, old, &hunk.old, &old_sides, "- ")?;
+    writeln!(out, "--- {} ----", line_numbers(&hunk.new))?;
+    let new_sides: Vec<_> = hunk.changes.iter().map(|change| (change.new.clone(), both(change))).collect();
+    write_context_side(out, new, &hunk.new, &new_sides, "+ ")
 }
 
 #[cfg(test)]
@@ -248,8 +256,8 @@ mod tests {
         let mut out = Vec::new();
         match format {
             "normal" => write_normal(&mut out, &old, &new, &changes),
-            "unified" => write_unified(&mut out, &old, &new, &changes, 3),
-            _ => write_context(&mut out, &old, &new, &changes, 1),
+            "unified" => write_hunks(&mut out, &old, &new, &changes, 3, HunkStyle::Unified),
+            _ => write_hunks(&mut out, &old, &new, &changes, 1, HunkStyle::Context),
         }
         .unwrap();
         String::from_utf8(out).unwrap()

@@ -1,11 +1,9 @@
 //! `chgrp [-Rhcfv] GROUP FILE...`: `chown :GROUP` in chgrp's words.
 use std::ffi::OsString;
 
-use ulib::diag::{quoted, report};
+use ulib::diag::quoted;
 
-use super::chown::{Chown, Owner, SPEC, group_id};
-use crate::cli;
-use crate::users::Accounts;
+use super::chown::{Owner, group_id, run_as};
 
 const PROGRAM: &str = "chgrp";
 
@@ -18,26 +16,8 @@ Change the group of each FILE to GROUP (a name or a number).
   -R   operate on files and directories recursively";
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse_with_operands(PROGRAM, args, &SPEC) {
-        Ok(command_line) => command_line,
-        Err(status) => return status,
-    };
-    let (group, operands) = command_line.operands.split_first().expect("an operand");
-    if operands.is_empty() {
-        return cli::usage_error(PROGRAM, format_args!("missing operand after {}", quoted(group.display())));
-    }
-    let accounts = Accounts::load();
-    let Some(gid) = group_id(&accounts, &group.to_string_lossy()) else {
-        report(PROGRAM, format_args!("invalid group: {}", quoted(group.display())));
-        return 1;
-    };
-    let chgrp = Chown {
-        program: PROGRAM,
-        owner: Owner { uid: None, gid: Some(gid) },
-        accounts,
-        dereference: !command_line.has('h'),
-        verbose: command_line.last_of("cv"),
-        silent: command_line.has('f'),
-    };
-    chgrp.run(operands, command_line.has('R'))
+    run_as(PROGRAM, args, |accounts, group| match group_id(accounts, group) {
+        Some(gid) => Ok(Owner { uid: None, gid: Some(gid) }),
+        None => Err(format!("invalid group: {}", quoted(group))),
+    })
 }

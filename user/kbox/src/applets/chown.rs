@@ -22,7 +22,7 @@ Change the owner and/or group of each FILE to OWNER and/or GROUP.
   -R   operate on files and directories recursively
 OWNER and GROUP are names or numbers; 'OWNER:' means OWNER's login group.";
 
-pub(super) const SPEC: Spec = Spec { flags: "Rcfhv", ..Spec::NONE };
+const SPEC: Spec = Spec { flags: "Rcfhv", ..Spec::NONE };
 
 /// The ids to set; `None` leaves that one as it is.
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -46,7 +46,7 @@ pub(super) fn group_id(accounts: &Accounts, name: &str) -> Option<u32> {
 
 /// `OWNER[:GROUP]` (or `.` for `:` when no user has the whole name): the ids, or the
 /// complaint (`invalid user: 'x'`).
-pub(super) fn parse_owner(accounts: &Accounts, spec: &str) -> Result<Owner, String> {
+fn parse_owner(accounts: &Accounts, spec: &str) -> Result<Owner, String> {
     let split = spec
         .split_once(':')
         .or_else(|| spec.split_once('.').filter(|(user, _)| !user.is_empty() && user_id(accounts, spec).is_none()));
@@ -71,13 +71,13 @@ pub(super) fn parse_owner(accounts: &Accounts, spec: &str) -> Result<Owner, Stri
 }
 
 /// What `chown` and `chgrp` say and do, the same but for their words.
-pub(super) struct Chown<'a> {
-    pub program: &'a str,
-    pub owner: Owner,
-    pub accounts: Accounts,
-    pub dereference: bool,
-    pub verbose: Option<char>,
-    pub silent: bool,
+struct Chown<'a> {
+    program: &'a str,
+    owner: Owner,
+    accounts: Accounts,
+    dereference: bool,
+    verbose: Option<char>,
+    silent: bool,
 }
 
 impl Chown<'_> {
@@ -122,7 +122,7 @@ impl Chown<'_> {
 
     /// Changes every operand (and, with `recursive`, what is below it, never
     /// following symbolic links there, nor then the operands, as GNU's default -P).
-    pub fn run(&self, operands: &[OsString], recursive: bool) -> u8 {
+    fn run(&self, operands: &[OsString], recursive: bool) -> u8 {
         let follow = self.dereference && !recursive;
         change_each(self.program, operands, recursive, follow, &mut |path, metadata| {
             self.change(path, metadata, follow)
@@ -130,26 +130,31 @@ impl Chown<'_> {
     }
 }
 
-pub fn run(args: Vec<OsString>) -> u8 {
-    const PROGRAM: &str = "chown";
-    let command_line = match cli::parse_with_operands(PROGRAM, args, &SPEC) {
+/// `chown` or `chgrp`: the first operand names the owner (`owner_of` reads it, or
+/// says what is wrong with it), the others the files.
+pub(super) fn run_as(
+    program: &str,
+    args: Vec<OsString>,
+    owner_of: impl Fn(&Accounts, &str) -> Result<Owner, String>,
+) -> u8 {
+    let command_line = match cli::parse_with_operands(program, args, &SPEC) {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
     let (spec, operands) = command_line.operands.split_first().expect("an operand");
     if operands.is_empty() {
-        return cli::usage_error(PROGRAM, format_args!("missing operand after {}", quoted(spec.display())));
+        return cli::usage_error(program, format_args!("missing operand after {}", quoted(spec.display())));
     }
     let accounts = Accounts::load();
-    let owner = match parse_owner(&accounts, &spec.to_string_lossy()) {
+    let owner = match owner_of(&accounts, &spec.to_string_lossy()) {
         Ok(owner) => owner,
         Err(message) => {
-            ulib::diag::report(PROGRAM, message);
+            ulib::diag::report(program, message);
             return 1;
         }
     };
     let chown = Chown {
-        program: PROGRAM,
+        program,
         owner,
         accounts,
         dereference: !command_line.has('h'),
@@ -157,6 +162,10 @@ pub fn run(args: Vec<OsString>) -> u8 {
         silent: command_line.has('f'),
     };
     chown.run(operands, command_line.has('R'))
+}
+
+pub fn run(args: Vec<OsString>) -> u8 {
+    run_as("chown", args, parse_owner)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use ulib::diag::{quoted, report, report_error};
 
 use crate::cli;
 use crate::clock;
-use crate::textdiff::{self, Compare};
+use crate::textdiff::{self, Compare, HunkStyle};
 use crate::walk::child;
 
 const PROGRAM: &str = "diff";
@@ -116,11 +116,11 @@ impl Diff {
         match self.format {
             Format::Unified(context) => {
                 writeln!(self.out, "--- {old_name}\t{old_stamp}\n+++ {new_name}\t{new_stamp}")?;
-                textdiff::write_unified(&mut self.out, &old_lines, &new_lines, &changes, context)?;
+                textdiff::write_hunks(&mut self.out, &old_lines, &new_lines, &changes, context, HunkStyle::Unified)?;
             }
             Format::Context(context) => {
                 writeln!(self.out, "*** {old_name}\t{old_stamp}\n--- {new_name}\t{new_stamp}")?;
-                textdiff::write_context(&mut self.out, &old_lines, &new_lines, &changes, context)?;
+                textdiff::write_hunks(&mut self.out, &old_lines, &new_lines, &changes, context, HunkStyle::Context)?;
             }
             Format::Normal | Format::Brief => textdiff::write_normal(&mut self.out, &old_lines, &new_lines, &changes)?,
         }
