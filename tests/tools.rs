@@ -27,10 +27,14 @@ fn file_and_account_utilities() {
     run(
         &mut m,
         "head -c 100000 /dev/zero > m/z; df -h m | tail -n 1",
-        "\nscratch        1.0M  100K  924K  10% /tmp/m\n",
+        "\nscratch         1.0M  100K  924K  10% /tmp/m\n",
     );
-    run(&mut m, "mkdir m/d; head -c 5000 /dev/zero > m/d/y; du -a m | sort -k 2", "\n");
-    run(&mut m, "du -s m; du -sh m", "\n");
+    run(
+        &mut m,
+        "mkdir m/d; head -c 5000 /dev/zero > m/d/y; du -a m | sort -k 2",
+        "\n108\tm\n8\tm/d\n8\tm/d/y\n100\tm/z\n",
+    );
+    run(&mut m, "du -s m; du -sh m; du -c m/z m/d/y | tail -n 1", "\n108\tm\n108K\tm\n108\ttotal\n");
     run(
         &mut m,
         "mount -o remount,ro m; touch m/new; mount | grep -c 'm type tmpfs (ro'",

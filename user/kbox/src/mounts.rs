@@ -50,6 +50,12 @@ pub fn parse(text: &str) -> Vec<Mount> {
         .collect()
 }
 
+/// A directory named on a command line as mount tables name it: absolute, without
+/// symbolic links (as it is, when it does not exist).
+pub fn canonical(name: &str) -> String {
+    fs::canonicalize(name).map_or_else(|_| name.to_owned(), |path| path.to_string_lossy().into_owned())
+}
+
 /// The mounts now, from /proc/mounts.
 pub fn current() -> io::Result<Vec<Mount>> {
     fs::read_to_string("/proc/mounts").map(|text| parse(&text))
@@ -75,6 +81,14 @@ mod tests {
         );
         assert_eq!((mounts[1].source.as_str(), mounts[1].target.as_str()), ("my disk", "/mnt/a\\b"));
         assert_eq!(mounts[2].options, "defaults");
+    }
+
+    #[test]
+    fn names_become_canonical() {
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(canonical("."), here.to_string_lossy());
+        assert_eq!(canonical("/nonexistent/x"), "/nonexistent/x");
+        assert_eq!(canonical("scratch-device"), "scratch-device");
     }
 
     #[test]

@@ -189,7 +189,8 @@ fn mount_all(fs_type: Option<&str>, options: &str) -> u8 {
 fn mount_one(name: &str, fs_type: Option<&str>, options: &str) -> u8 {
     let remount = flags_and_data(options).0 & libc::MS_REMOUNT != 0;
     let known = if remount { mounts::current().unwrap_or_default() } else { fstab() };
-    let Some(entry) = known.into_iter().rev().find(|entry| entry.target == name || entry.source == name) else {
+    let directory = mounts::canonical(name);
+    let Some(entry) = known.into_iter().rev().find(|entry| entry.target == directory || entry.source == name) else {
         let place = if remount { "mount point not mounted or bad option." } else { "can't find in /etc/fstab." };
         report(PROGRAM, format_args!("{name}: {place}"));
         return if remount { FAILURE } else { 1 };
@@ -220,7 +221,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         ([name], false) => mount_one(name, fs_type.as_deref(), &options),
         ([source, target], false) => {
             let fs_type = fs_type.unwrap_or_else(|| "auto".into());
-            let entry = Mount { source: source.clone(), target: target.clone(), fs_type, options };
+            let entry = Mount { source: source.clone(), target: mounts::canonical(target), fs_type, options };
             if mount_entry(&entry) { 0 } else { FAILURE }
         }
         (_, true) => cli::usage_error(PROGRAM, "bad usage"),

@@ -20,12 +20,14 @@ Unmount file systems.
 
 const SPEC: Spec = Spec { flags: "fl", ..Spec::NONE };
 
-/// The directory to unmount for `name`: itself, unless it is only a mount's source.
+/// The directory to unmount for `name`: itself (made absolute), unless it is only a
+/// mount's source.
 fn target(name: &str, mounts: &[mounts::Mount]) -> String {
-    if mounts.iter().any(|mount| mount.target == name) {
-        return name.to_owned();
+    let directory = mounts::canonical(name);
+    if mounts.iter().any(|mount| mount.target == directory) {
+        return directory;
     }
-    mounts.iter().rev().find(|mount| mount.source == name).map_or_else(|| name.to_owned(), |mount| mount.target.clone())
+    mounts.iter().rev().find(|mount| mount.source == name).map_or(directory, |mount| mount.target.clone())
 }
 
 /// util-linux's words for a failed unmount, after `umount: TARGET: `.
