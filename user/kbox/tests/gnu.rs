@@ -308,7 +308,7 @@ fn which_id_groups_and_test() {
     scratch.write("bin/plain", b"");
     fs::set_permissions(scratch.0.join("bin/tool"), fs::Permissions::from_mode(0o755)).unwrap();
     let dir = &scratch.0;
-    for args in [&["sh"][..], &["-a", "sh", "ls"], &["nosuchprogram", "sh"], &["./bin/tool"], &["./bin/plain"]] {
+    for args in [&["sh"][..], &["-a", "sh", "ls"], &["nosuchprogram", "sh"], &["./bin/tool"], &["./bin/plain"], &[]] {
         same(dir, "which", args, b"");
     }
     for args in [

@@ -25,10 +25,14 @@ fn find(name: &OsStr, path: Option<&OsStr>, all: bool) -> Vec<PathBuf> {
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    let command_line = match cli::parse_with_operands(PROGRAM, args, &SPEC) {
+    let command_line = match cli::parse(PROGRAM, args, &SPEC) {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
+    // Debian's which: no NAME is a quiet failure.
+    if command_line.operands.is_empty() {
+        return 1;
+    }
     let path = std::env::var_os("PATH");
     let mut out = cli::stdout();
     let mut status = 0;
