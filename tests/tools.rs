@@ -64,5 +64,5 @@ fn file_and_account_utilities() {
         "id; id -Gn root; id -u user; groups user",
         "\nuid=0(root) gid=0(root) groups=0(root)\nroot wheel\n1000\nuser : user\n",
     );
-    run(&mut m, "mkdir -p r/s; touch r/s/x r/y; ls -R r", "\nr:\ns\ny\n\nr/s:\nx\n");
+    run(&mut m, "mkdir -p r/s; touch r/s/x r/y; ls -R r | cat", "\nr:\ns\ny\n\nr/s:\nx\n");
 }
