@@ -162,19 +162,26 @@ fn joined(first: &str, then: &str) -> String {
     [first, then].into_iter().filter(|options| !options.is_empty()).collect::<Vec<_>>().join(",")
 }
 
-/// `mount -a`: what fstab lists, but `noauto`, swap and what is mounted already.
+/// What `mount -a` mounts of `fstab`: all but `noauto`, swap and other `fs_type`s,
+/// and what is `mounted` already; with the options given after fstab's.
+fn to_mount(fstab: Vec<Mount>, mounted: &[Mount], fs_type: Option<&str>, options: &str) -> Vec<Mount> {
+    fstab
+        .into_iter()
+        .filter(|entry| {
+            !(entry.options.split(',').any(|option| option == "noauto")
+                || matches!(entry.fs_type.as_str(), "swap" | "ignore")
+                || fs_type.is_some_and(|wanted| entry.fs_type != wanted)
+                || mounted.iter().any(|mount| mount.target == entry.target))
+        })
+        .map(|entry| Mount { options: joined(&entry.options, options), ..entry })
+        .collect()
+}
+
+/// `mount -a`: each of `to_mount`; 32 when all failed, 64 when some did.
 fn mount_all(fs_type: Option<&str>, options: &str) -> u8 {
     let mounted = mounts::current().unwrap_or_default();
     let (mut worked, mut failed) = (0, 0);
-    for entry in fstab() {
-        let skip = entry.options.split(',').any(|option| option == "noauto")
-            || matches!(entry.fs_type.as_str(), "swap" | "ignore")
-            || fs_type.is_some_and(|wanted| entry.fs_type != wanted)
-            || mounted.iter().any(|mount| mount.target == entry.target);
-        if skip {
-            continue;
-        }
-        let entry = Mount { options: joined(&entry.options, options), ..entry };
+    for entry in to_mount(fstab(), &mounted, fs_type, options) {
         if mount_entry(&entry) { worked += 1 } else { failed += 1 }
     }
     match (worked, failed) {
@@ -258,6 +265,21 @@ mod tests {
         assert_eq!(failure(&err(libc::EPERM), &entry), "must be superuser to use mount.");
         let remount = Mount { options: "remount,ro".into(), ..entry };
         assert_eq!(failure(&err(libc::EINVAL), &remount), "mount point not mounted or bad option.");
+    }
+
+    #[test]
+    fn fstab_entries_to_mount() {
+        let fstab = mounts::parse(
+            "# fstab\nproc /proc proc defaults 0 0\nscratch /tmp tmpfs size=1m 0 0\nlater /mnt tmpfs noauto 0 0\n\
+             /dev/sda2 none swap sw 0 0\ndev /dev devtmpfs mode=755\n",
+        );
+        let mounted = mounts::parse("proc /proc proc rw 0 0\n");
+        let chosen = to_mount(fstab.clone(), &mounted, None, "ro");
+        let described: Vec<(&str, &str)> =
+            chosen.iter().map(|entry| (entry.target.as_str(), entry.options.as_str())).collect();
+        assert_eq!(described, [("/tmp", "size=1m,ro"), ("/dev", "mode=755,ro")]);
+        let tmpfs = to_mount(fstab, &[], Some("tmpfs"), "");
+        assert_eq!(tmpfs.iter().map(|entry| entry.source.as_str()).collect::<Vec<_>>(), ["scratch"]);
     }
 
     #[test]

@@ -302,14 +302,24 @@ pub fn run(args: Vec<OsString>) -> u8 {
         status: 0,
         stop: false,
     };
+    let exit_on_size = (command_line.has('x') || command_line.long("exit").is_some())
+        && (limits.max_args.is_some() || limits.max_lines.is_some());
     let no_run_if_empty = command_line.has('r') || command_line.long("no-run-if-empty").is_some();
     if items.is_empty() && !no_run_if_empty && replace.is_none() {
         runner.start(base.clone());
     }
     let mut rest = &items[..];
     while !rest.is_empty() && !runner.stop {
-        let Ok(taken) = batch_len(&base, rest, limits) else {
-            report(PROGRAM, "argument line too long");
+        let unlimited = Limits { max_size: usize::MAX, ..limits };
+        let taken = match batch_len(&base, rest, limits) {
+            // -x: what -n or -L asks for must fit in -s.
+            Ok(taken) if exit_on_size && taken < batch_len(&base, rest, unlimited).unwrap_or(0) => {
+                Err("argument list too long")
+            }
+            Ok(taken) => Ok(taken),
+            Err(()) => Err("argument line too long"),
+        };
+        let Ok(taken) = taken.map_err(|message| report(PROGRAM, message)) else {
             runner.stop = true;
             runner.status = 1;
             break;
