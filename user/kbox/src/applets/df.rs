@@ -166,6 +166,13 @@ fn table(rows: &[Vec<String>], types: bool) -> String {
     text
 }
 
+/// The heading and a row for each file system, aligned.
+fn listing(format: Format, shown: &[(Mount, Usage)]) -> String {
+    let mut rows = vec![format.header().into_iter().map(String::from).collect::<Vec<_>>()];
+    rows.extend(shown.iter().map(|(mount, usage)| format.row(mount, *usage)));
+    table(&rows, format.types)
+}
+
 /// The mount a file is on: the last mount of the longest target above it.
 fn mount_of<'a>(mounts: &'a [Mount], path: &Path) -> Option<&'a Mount> {
     let path = fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
@@ -255,10 +262,8 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
         return 1;
     }
-    let mut rows = vec![format.header().into_iter().map(String::from).collect::<Vec<_>>()];
-    rows.extend(shown.iter().map(|(mount, usage)| format.row(mount, *usage)));
     let mut out = cli::stdout();
-    let result = out.write_all(table(&rows, format.types).as_bytes());
+    let result = out.write_all(listing(format, &shown).as_bytes());
     cli::finish(PROGRAM, out, result.map(|()| status))
 }
 
@@ -281,23 +286,16 @@ mod tests {
 
     #[test]
     fn rows_in_gnu_columns() {
-        let format = Format { human: false, inodes: false, posix: false, types: false };
         let usage = Usage { size: 1 << 20, free: 1 << 19, available: 1 << 18, inodes: 10, free_inodes: 4 };
-        let rows = vec![
-            format.header().into_iter().map(String::from).collect(),
-            format.row(&mount("scratch", "/tmp/m"), usage),
-        ];
+        let shown = [(mount("scratch", "/tmp/m"), usage)];
+        let format = Format { human: false, inodes: false, posix: false, types: false };
         assert_eq!(
-            table(&rows, false),
+            listing(format, &shown),
             "Filesystem     1K-blocks  Used Available Use% Mounted on\nscratch             1024   512       256  67% /tmp/m\n"
         );
         let format = Format { human: true, inodes: false, posix: false, types: true };
-        let rows = vec![
-            format.header().into_iter().map(String::from).collect(),
-            format.row(&mount("scratch", "/tmp/m"), usage),
-        ];
         assert_eq!(
-            table(&rows, true),
+            listing(format, &shown),
             "Filesystem     Type   Size  Used Avail Use% Mounted on\nscratch        tmpfs  1.0M  512K  256K  67% /tmp/m\n"
         );
         let format = Format { human: false, inodes: true, posix: false, types: false };
