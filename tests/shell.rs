@@ -193,3 +193,15 @@ fn scripts_run_by_their_interpreter_line_and_init_ran_etc_rc() {
         "dotted\nname arg\n",
     );
 }
+
+#[test]
+fn help_lists_the_commands_and_man_shows_their_pages() {
+    let mut m = shell();
+    // The summaries come from the pages installed in /usr/share/man.
+    run(&mut m, "help | grep '^  sort ' | tr -s ' '", " sort - sort lines of text files\n");
+    run(&mut m, "help | grep '^  cd ' | tr -s ' '", " cd - change the working directory\n");
+    run(&mut m, "man grep | head -n 1", "grep - print lines that match patterns\n");
+    run(&mut m, "help umask | grep -c SYNOPSIS", "1\n");
+    run(&mut m, "man nosuch; echo status $?", "man: No manual entry for nosuch\nstatus 16\n");
+    run(&mut m, "man -k 'working dir' | tr -s ' '", "pwd - print the name of the working directory\n");
+}

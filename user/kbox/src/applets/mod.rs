@@ -30,6 +30,7 @@ mod id;
 mod kill;
 mod ln;
 mod ls;
+mod man;
 mod mkdir;
 mod more;
 mod mount;
@@ -41,6 +42,7 @@ mod pwd;
 mod reboot;
 mod rm;
 mod rmdir;
+mod sed;
 mod seq;
 mod sleep;
 mod sort;
@@ -111,6 +113,7 @@ pub const ALL: &[Applet] = &[
     applet!("kill", kill),
     applet!("ln", ln),
     applet!("ls", ls, 2),
+    applet!("man", man, 2),
     applet!("mkdir", mkdir),
     applet!("more", more),
     applet!("mount", mount),
@@ -122,6 +125,7 @@ pub const ALL: &[Applet] = &[
     applet!("reboot", reboot),
     applet!("rm", rm),
     applet!("rmdir", rmdir),
+    applet!("sed", sed),
     applet!("seq", seq),
     applet!("sleep", sleep),
     applet!("sort", sort, 2),

@@ -36,7 +36,7 @@ const SPEC: Spec = Spec {
     valued: "ILnPs",
     long: &["null", "no-run-if-empty", "verbose", "exit"],
     stop_at_operand: true,
-    negative_numbers: false,
+    ..Spec::NONE
 };
 
 /// GNU's default limit on a command line's length.
