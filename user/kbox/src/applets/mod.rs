@@ -3,13 +3,20 @@
 use std::ffi::OsString;
 
 pub(crate) mod basename;
+mod bracket;
 mod cat;
+mod chgrp;
+mod chmod;
+mod chown;
 mod clear;
 mod cp;
 mod cut;
 mod date;
+mod df;
+mod diff;
 mod dirname;
 mod dmesg;
+mod du;
 mod echo;
 mod env;
 #[path = "false.rs"]
@@ -17,6 +24,7 @@ mod false_;
 mod find;
 mod free;
 mod grep;
+mod groups;
 mod head;
 mod hostname;
 mod id;
@@ -26,6 +34,7 @@ mod ls;
 mod man;
 mod mkdir;
 mod more;
+mod mount;
 mod mv;
 mod poweroff;
 mod printf;
@@ -41,15 +50,19 @@ mod sort;
 mod stat;
 mod tail;
 mod tee;
+mod test;
 mod touch;
 mod tr;
 #[path = "true.rs"]
 mod true_;
+mod umount;
 mod uname;
 mod uniq;
 mod uptime;
 mod wc;
+mod which;
 mod whoami;
+mod xargs;
 mod xxd;
 mod yes;
 
@@ -74,20 +87,28 @@ macro_rules! applet {
 
 /// Every applet, sorted by name.
 pub const ALL: &[Applet] = &[
+    applet!("[", bracket, 2),
     applet!("basename", basename),
     applet!("cat", cat),
+    applet!("chgrp", chgrp),
+    applet!("chmod", chmod),
+    applet!("chown", chown),
     applet!("clear", clear),
     applet!("cp", cp),
     applet!("cut", cut),
     applet!("date", date),
+    applet!("df", df),
+    applet!("diff", diff, 2),
     applet!("dirname", dirname),
     applet!("dmesg", dmesg),
+    applet!("du", du),
     applet!("echo", echo),
     applet!("env", env, 125),
     applet!("false", false_),
     applet!("find", find),
     applet!("free", free),
     applet!("grep", grep, 2),
+    applet!("groups", groups),
     applet!("head", head),
     applet!("hostname", hostname),
     applet!("id", id),
@@ -97,6 +118,7 @@ pub const ALL: &[Applet] = &[
     applet!("man", man, 2),
     applet!("mkdir", mkdir),
     applet!("more", more),
+    applet!("mount", mount),
     applet!("mv", mv),
     applet!("poweroff", poweroff),
     applet!("printf", printf),
@@ -112,14 +134,18 @@ pub const ALL: &[Applet] = &[
     applet!("stat", stat),
     applet!("tail", tail),
     applet!("tee", tee),
+    applet!("test", test, 2),
     applet!("touch", touch),
     applet!("tr", tr),
     applet!("true", true_),
+    applet!("umount", umount),
     applet!("uname", uname),
     applet!("uniq", uniq),
     applet!("uptime", uptime),
     applet!("wc", wc),
+    applet!("which", which, 2),
     applet!("whoami", whoami),
+    applet!("xargs", xargs),
     applet!("xxd", xxd),
     applet!("yes", yes),
 ];
