@@ -16,6 +16,7 @@ mod false_;
 mod find;
 mod free;
 mod grep;
+mod hashsum;
 mod head;
 mod hostname;
 mod id;
@@ -49,6 +50,8 @@ mod wc;
 mod whoami;
 mod xxd;
 mod yes;
+
+use hashsum::{md5sum, sha1sum, sha256sum, sha512sum};
 
 /// One utility.
 #[derive(Debug)]
@@ -90,6 +93,7 @@ pub const ALL: &[Applet] = &[
     applet!("kill", kill),
     applet!("ln", ln),
     applet!("ls", ls, 2),
+    applet!("md5sum", md5sum),
     applet!("mkdir", mkdir),
     applet!("more", more),
     applet!("mv", mv),
@@ -101,6 +105,9 @@ pub const ALL: &[Applet] = &[
     applet!("rm", rm),
     applet!("rmdir", rmdir),
     applet!("seq", seq),
+    applet!("sha1sum", sha1sum),
+    applet!("sha256sum", sha256sum),
+    applet!("sha512sum", sha512sum),
     applet!("sleep", sleep),
     applet!("sort", sort, 2),
     applet!("stat", stat),
