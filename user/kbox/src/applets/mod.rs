@@ -5,6 +5,7 @@ use std::ffi::OsString;
 pub(crate) mod basename;
 mod cat;
 mod clear;
+mod cmp;
 mod cp;
 mod cut;
 mod date;
@@ -77,6 +78,7 @@ pub const ALL: &[Applet] = &[
     applet!("basename", basename),
     applet!("cat", cat),
     applet!("clear", clear),
+    applet!("cmp", cmp, 2),
     applet!("cp", cp),
     applet!("cut", cut),
     applet!("date", date),

@@ -32,7 +32,7 @@ fn run(mut command: Command, dir: &Path, args: &[&str], stdin: &[u8]) -> Outcome
     let mut child = command
         .args(args)
         .current_dir(dir)
-        .env("LC_ALL", "C")
+        .env("LC_ALL", "C.UTF-8")
         .env("TZ", "UTC")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
