@@ -38,6 +38,7 @@ mod seq;
 mod sleep;
 mod sort;
 mod stat;
+mod strings;
 mod tail;
 mod tee;
 mod touch;
@@ -113,6 +114,7 @@ pub const ALL: &[Applet] = &[
     applet!("sleep", sleep),
     applet!("sort", sort, 2),
     applet!("stat", stat),
+    applet!("strings", strings),
     applet!("tail", tail),
     applet!("tee", tee),
     applet!("touch", touch),
