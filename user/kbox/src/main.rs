@@ -4,6 +4,7 @@
 mod applets;
 mod cli;
 mod clock;
+mod dump;
 mod fileinfo;
 mod input;
 mod target;

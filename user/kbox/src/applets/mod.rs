@@ -19,6 +19,7 @@ mod free;
 mod grep;
 mod hashsum;
 mod head;
+mod hexdump;
 mod hostname;
 mod id;
 mod kill;
@@ -27,6 +28,7 @@ mod ls;
 mod mkdir;
 mod more;
 mod mv;
+mod od;
 mod poweroff;
 mod printf;
 mod ps;
@@ -91,6 +93,7 @@ pub const ALL: &[Applet] = &[
     applet!("free", free),
     applet!("grep", grep, 2),
     applet!("head", head),
+    applet!("hexdump", hexdump),
     applet!("hostname", hostname),
     applet!("id", id),
     applet!("kill", kill),
@@ -100,6 +103,7 @@ pub const ALL: &[Applet] = &[
     applet!("mkdir", mkdir),
     applet!("more", more),
     applet!("mv", mv),
+    applet!("od", od),
     applet!("poweroff", poweroff),
     applet!("printf", printf),
     applet!("ps", ps),
