@@ -17,6 +17,7 @@ mod false_;
 mod find;
 mod free;
 mod grep;
+mod gz;
 mod hashsum;
 mod head;
 mod hexdump;
@@ -55,6 +56,7 @@ mod whoami;
 mod xxd;
 mod yes;
 
+use gz::{gunzip, gzip, zcat};
 use hashsum::{md5sum, sha1sum, sha256sum, sha512sum};
 
 /// One utility.
@@ -92,6 +94,8 @@ pub const ALL: &[Applet] = &[
     applet!("find", find),
     applet!("free", free),
     applet!("grep", grep, 2),
+    applet!("gunzip", gunzip),
+    applet!("gzip", gzip),
     applet!("head", head),
     applet!("hexdump", hexdump),
     applet!("hostname", hostname),
@@ -131,6 +135,7 @@ pub const ALL: &[Applet] = &[
     applet!("whoami", whoami),
     applet!("xxd", xxd),
     applet!("yes", yes),
+    applet!("zcat", zcat),
 ];
 
 /// The applet called `name`.

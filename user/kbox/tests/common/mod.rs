@@ -39,8 +39,13 @@ fn run(mut command: Command, dir: &Path, args: &[&str], stdin: &[u8]) -> Outcome
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    child.stdin.take().unwrap().write_all(stdin).ok();
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    // Written from another thread, so that a program writing while it reads cannot
+    // block on a full pipe.
+    let writer = std::thread::spawn(move || input.write_all(&stdin).ok());
     let output = child.wait_with_output().expect("wait");
+    writer.join().ok();
     Outcome {
         stdout: output.stdout,
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
