@@ -8,6 +8,9 @@ use std::path::Path;
 
 use common::{folder, host, host_has, kbox};
 
+/// A folder's setup, the program, its arguments, and whether to compare stdout.
+type Case<'a> = (&'a dyn Fn(&Path), &'a str, &'a [&'a str], bool);
+
 const TEXT: &[u8] = b"hello\nhello\nhello, gzip\n";
 
 /// The files of `dir`, sorted, with the contents of those not ending in `.gz`.
@@ -98,7 +101,7 @@ fn files_messages_and_statuses() {
         fs::write(dir.join("short.gz"), &member[..member.len() - 5]).unwrap();
         fs::write(dir.join("twice.gz"), [&member[..], &member[..]].concat()).unwrap();
     };
-    let cases: &[(&dyn Fn(&Path), &str, &[&str], bool)] = &[
+    let cases: &[Case] = &[
         (&plain, "gzip", &["a", "b"], true),
         (&plain, "gzip", &["-k", "a"], true),
         (&plain, "gzip", &["d"], true),

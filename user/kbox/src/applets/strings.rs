@@ -218,7 +218,7 @@ mod tests {
             strings(data, 2, Some('x'), false),
             "      0 ab\n      3 hello world\tx\n     12 longer\n     19 line\n     1e abcd\n"
         );
-        assert_eq!(strings(data, 7, Some('d'), true), "     18 longer\nline\n");
+        assert_eq!(strings(data, 7, Some('d'), true), "      3 hello world\tx\n     18 longer\nline\n");
         assert_eq!(strings(b"", 1, None, false), "");
         assert_eq!(strings(b"abc", 4, None, false), "");
         assert_eq!(strings(b"abcd", 4, Some('o'), false), "      0 abcd\n");
