@@ -5,6 +5,7 @@ mod applets;
 mod cli;
 mod clock;
 mod dump;
+mod exec;
 mod fileinfo;
 mod input;
 mod target;

@@ -29,6 +29,7 @@ mod ls;
 mod mkdir;
 mod more;
 mod mv;
+mod nohup;
 mod od;
 mod poweroff;
 mod printf;
@@ -44,6 +45,7 @@ mod stat;
 mod strings;
 mod tail;
 mod tee;
+mod time;
 mod touch;
 mod tr;
 #[path = "true.rs"]
@@ -107,6 +109,7 @@ pub const ALL: &[Applet] = &[
     applet!("mkdir", mkdir),
     applet!("more", more),
     applet!("mv", mv),
+    applet!("nohup", nohup, 125),
     applet!("od", od),
     applet!("poweroff", poweroff),
     applet!("printf", printf),
@@ -125,6 +128,7 @@ pub const ALL: &[Applet] = &[
     applet!("strings", strings),
     applet!("tail", tail),
     applet!("tee", tee),
+    applet!("time", time, 125),
     applet!("touch", touch),
     applet!("tr", tr),
     applet!("true", true_),
