@@ -44,6 +44,7 @@ mod sort;
 mod stat;
 mod strings;
 mod tail;
+mod tar;
 mod tee;
 mod time;
 mod touch;
@@ -127,6 +128,7 @@ pub const ALL: &[Applet] = &[
     applet!("stat", stat),
     applet!("strings", strings),
     applet!("tail", tail),
+    applet!("tar", tar, 2),
     applet!("tee", tee),
     applet!("time", time, 125),
     applet!("touch", touch),
