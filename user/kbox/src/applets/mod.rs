@@ -47,6 +47,7 @@ mod tail;
 mod tar;
 mod tee;
 mod time;
+mod top;
 mod touch;
 mod tr;
 #[path = "true.rs"]
@@ -131,6 +132,7 @@ pub const ALL: &[Applet] = &[
     applet!("tar", tar, 2),
     applet!("tee", tee),
     applet!("time", time, 125),
+    applet!("top", top),
     applet!("touch", touch),
     applet!("tr", tr),
     applet!("true", true_),
