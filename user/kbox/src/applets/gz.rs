@@ -27,44 +27,28 @@ enum Name {
     Zcat,
 }
 
-pub mod gzip {
-    pub const USAGE: &str = concat!(
-        "Usage: gzip [OPTION]... [FILE]...
-Compress or uncompress FILEs (by default, compress FILES in-place).
-",
-        include_str!("gz.options")
-    );
+macro_rules! program {
+    ($module:ident, $name:ident, $summary:literal) => {
+        pub mod $module {
+            pub const USAGE: &str = concat!(
+                "Usage: ",
+                stringify!($module),
+                " [OPTION]... [FILE]...\n",
+                $summary,
+                "\n",
+                include_str!("gz.options")
+            );
 
-    pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
-        super::run(super::Name::Gzip, args)
-    }
+            pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
+                super::run(super::Name::$name, args)
+            }
+        }
+    };
 }
 
-pub mod gunzip {
-    pub const USAGE: &str = concat!(
-        "Usage: gunzip [OPTION]... [FILE]...
-Uncompress FILEs (by default, in-place).
-",
-        include_str!("gz.options")
-    );
-
-    pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
-        super::run(super::Name::Gunzip, args)
-    }
-}
-
-pub mod zcat {
-    pub const USAGE: &str = concat!(
-        "Usage: zcat [OPTION]... [FILE]...
-Uncompress FILEs to standard output.
-",
-        include_str!("gz.options")
-    );
-
-    pub fn run(args: Vec<std::ffi::OsString>) -> u8 {
-        super::run(super::Name::Zcat, args)
-    }
-}
+program!(gzip, Gzip, "Compress or uncompress FILEs (by default, compress FILES in-place).");
+program!(gunzip, Gunzip, "Uncompress FILEs (by default, in-place).");
+program!(zcat, Zcat, "Uncompress FILEs to standard output.");
 
 const SPEC: Spec = Spec {
     flags: "cdfhklnNqtv123456789",

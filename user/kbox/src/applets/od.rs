@@ -260,31 +260,26 @@ pub fn run(args: Vec<OsString>) -> u8 {
         }
     }
     let [skip, limit] = numbers;
+    let mut texts: Vec<String> = command_line
+        .short_options()
+        .filter_map(|option| match option {
+            ('t', Some(text)) => Some(text.to_string_lossy().into_owned()),
+            ('a', None) => Some("a".into()),
+            ('b', None) => Some("o1".into()),
+            ('c', None) => Some("c".into()),
+            ('d', None) => Some("u2".into()),
+            ('i', None) => Some("dI".into()),
+            ('l', None) => Some("dL".into()),
+            ('o', None) => Some("o2".into()),
+            ('s', None) => Some("d2".into()),
+            ('x', None) => Some("x2".into()),
+            _ => None,
+        })
+        .collect();
+    texts.extend(command_line.long("format").flatten().map(|text| text.to_string_lossy().into_owned()));
     let mut types = Vec::new();
-    for arg in command_line.short_options() {
-        let text = match arg {
-            ('t', Some(text)) => text.to_string_lossy().into_owned(),
-            ('a', None) => "a".into(),
-            ('b', None) => "o1".into(),
-            ('c', None) => "c".into(),
-            ('d', None) => "u2".into(),
-            ('i', None) => "dI".into(),
-            ('l', None) => "dL".into(),
-            ('o', None) => "o2".into(),
-            ('s', None) => "d2".into(),
-            ('x', None) => "x2".into(),
-            _ => continue,
-        };
+    for text in texts {
         match parse_types(&text) {
-            Ok(more) => types.extend(more),
-            Err(message) => {
-                report(PROGRAM, message);
-                return 1;
-            }
-        }
-    }
-    if let Some(Some(text)) = command_line.long("format") {
-        match parse_types(&text.to_string_lossy()) {
             Ok(more) => types.extend(more),
             Err(message) => {
                 report(PROGRAM, message);
