@@ -40,11 +40,11 @@ fn tar_gzip_sha256sum_top_and_time() {
     run(&mut m, "top -b -n 1 > frame; head -1 frame", "top - ");
     run(
         &mut m,
-        "head -6 frame | tail -1",
+        "head -7 frame | tail -1",
         "PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND\n",
     );
     let before = m.log().len();
-    run(&mut m, "tail -n +7 frame", "\n");
+    run(&mut m, "tail -n +8 frame", "\n");
     let listed = m.log()[before..].to_owned();
     let shell_line = listed.lines().map(str::trim).find(|line| {
         line.ends_with(" sh") && line.split_whitespace().next().is_some_and(|pid| pid.parse::<u32>().is_ok())

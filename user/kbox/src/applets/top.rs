@@ -188,15 +188,13 @@ fn frame(before: &Snapshot, after: &Snapshot, accounts: &Accounts, size: Option<
         })
         .collect();
     rows.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.pid.cmp(&b.1.pid)));
-    let mut lines = vec![
-        first,
-        tasks,
-        cpu_line(&before.cpu, &after.cpu),
-        memory,
+    let mut lines = vec![first, tasks, cpu_line(&before.cpu, &after.cpu)];
+    lines.extend(memory.lines().map(str::to_owned));
+    lines.extend([
         String::new(),
         "    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND".to_owned(),
-    ];
-    let room = size.map_or(usize::MAX, |(height, _)| height.saturating_sub(lines.len() + 2));
+    ]);
+    let room = size.map_or(usize::MAX, |(height, _)| height.saturating_sub(lines.len() + 1));
     lines.extend(
         rows.iter()
             .take(room)
