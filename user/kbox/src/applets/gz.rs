@@ -724,6 +724,27 @@ mod tests {
         assert_eq!(uncompressed_name(OsStr::new("a.z"), ".z"), Some("a".into()));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_data_survives_a_round_trip(data in proptest::collection::vec(proptest::num::u8::ANY, 0..4096), level in 1u32..10) {
+            let mut compressed = Vec::new();
+            compress(&mut &data[..], &mut compressed, level, Some(b"f"), 0).ok().unwrap();
+            let mut out = Vec::new();
+            decompress(&mut &compressed[..], &mut out).ok().unwrap();
+            proptest::prop_assert_eq!(out, data);
+        }
+
+        #[test]
+        fn any_input_is_judged_without_panicking(data in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let mut with_magic = vec![0x1f, 0x8b, 8];
+            with_magic.extend_from_slice(&data);
+            for input in [&data[..], &with_magic[..]] {
+                let _ = decompress(&mut &input[..], &mut io::sink());
+                let _ = listing(input);
+            }
+        }
+    }
+
     #[test]
     fn ratios() {
         assert_eq!(format!("{:5.1}", ratio(6, 28, 20)), "-33.3");

@@ -431,6 +431,22 @@ mod tests {
         assert_eq!(parse_line(&MD5, format!("\\{}  a\\q", "ab".repeat(16)).as_bytes()), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_name_is_read_back(name in proptest::collection::vec(proptest::num::u8::ANY, 1..64), tag: bool, binary: bool) {
+            let digest = [0x5a; 32];
+            let line = listing_line(&SHA256, Style { tag, binary, zero: false }, &digest, &name);
+            let line = line.strip_suffix(b"\n").unwrap();
+            proptest::prop_assert!(!line.contains(&b'\n'));
+            proptest::prop_assert_eq!(parse_line(&SHA256, line), Some((digest.to_vec(), name.clone())));
+        }
+
+        #[test]
+        fn any_line_is_judged_without_panicking(line in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = parse_line(&MD5, &line);
+        }
+    }
+
     #[test]
     fn verdicts() {
         let options = CheckOptions::default();

@@ -548,6 +548,16 @@ mod tests {
         assert!(!has_parent_component(b"a/..b/c.."));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn stripped_names_stay_inside(name in "[/.a]{0,12}") {
+            let (rest, prefix) = strip_leading(name.as_bytes());
+            proptest::prop_assert_eq!([prefix, rest].concat(), name.as_bytes());
+            proptest::prop_assert!(!rest.starts_with(b"/"));
+            proptest::prop_assert!(!rest.split(|&byte| byte == b'/').any(|part| part == b".."));
+        }
+    }
+
     #[test]
     fn selection() {
         let files = words("d x/");
