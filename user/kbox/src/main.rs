@@ -4,6 +4,8 @@
 mod applets;
 mod cli;
 mod clock;
+mod dump;
+mod exec;
 mod fileinfo;
 mod human;
 mod input;

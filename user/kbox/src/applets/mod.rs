@@ -9,6 +9,7 @@ mod chgrp;
 mod chmod;
 mod chown;
 mod clear;
+mod cmp;
 mod cp;
 mod cut;
 mod date;
@@ -25,7 +26,10 @@ mod find;
 mod free;
 mod grep;
 mod groups;
+mod gz;
+mod hashsum;
 mod head;
+mod hexdump;
 mod hostname;
 mod id;
 mod kill;
@@ -36,6 +40,8 @@ mod mkdir;
 mod more;
 mod mount;
 mod mv;
+mod nohup;
+mod od;
 mod poweroff;
 mod printf;
 mod ps;
@@ -48,9 +54,13 @@ mod seq;
 mod sleep;
 mod sort;
 mod stat;
+mod strings;
 mod tail;
+mod tar;
 mod tee;
 mod test;
+mod time;
+mod top;
 mod touch;
 mod tr;
 #[path = "true.rs"]
@@ -65,6 +75,9 @@ mod whoami;
 mod xargs;
 mod xxd;
 mod yes;
+
+use gz::{gunzip, gzip, zcat};
+use hashsum::{md5sum, sha1sum, sha256sum, sha512sum};
 
 /// One utility.
 #[derive(Debug)]
@@ -94,6 +107,7 @@ pub const ALL: &[Applet] = &[
     applet!("chmod", chmod),
     applet!("chown", chown),
     applet!("clear", clear),
+    applet!("cmp", cmp, 2),
     applet!("cp", cp),
     applet!("cut", cut),
     applet!("date", date),
@@ -109,17 +123,23 @@ pub const ALL: &[Applet] = &[
     applet!("free", free),
     applet!("grep", grep, 2),
     applet!("groups", groups),
+    applet!("gunzip", gunzip),
+    applet!("gzip", gzip),
     applet!("head", head),
+    applet!("hexdump", hexdump),
     applet!("hostname", hostname),
     applet!("id", id),
     applet!("kill", kill),
     applet!("ln", ln),
     applet!("ls", ls, 2),
     applet!("man", man, 2),
+    applet!("md5sum", md5sum),
     applet!("mkdir", mkdir),
     applet!("more", more),
     applet!("mount", mount),
     applet!("mv", mv),
+    applet!("nohup", nohup, 125),
+    applet!("od", od),
     applet!("poweroff", poweroff),
     applet!("printf", printf),
     applet!("ps", ps),
@@ -129,12 +149,19 @@ pub const ALL: &[Applet] = &[
     applet!("rmdir", rmdir),
     applet!("sed", sed),
     applet!("seq", seq),
+    applet!("sha1sum", sha1sum),
+    applet!("sha256sum", sha256sum),
+    applet!("sha512sum", sha512sum),
     applet!("sleep", sleep),
     applet!("sort", sort, 2),
     applet!("stat", stat),
+    applet!("strings", strings),
     applet!("tail", tail),
+    applet!("tar", tar, 2),
     applet!("tee", tee),
     applet!("test", test, 2),
+    applet!("time", time, 125),
+    applet!("top", top),
     applet!("touch", touch),
     applet!("tr", tr),
     applet!("true", true_),
@@ -148,6 +175,7 @@ pub const ALL: &[Applet] = &[
     applet!("xargs", xargs),
     applet!("xxd", xxd),
     applet!("yes", yes),
+    applet!("zcat", zcat),
 ];
 
 /// The applet called `name`.
