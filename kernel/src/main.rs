@@ -83,6 +83,7 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
         log::warn!("framebuffer: format not supported, no screen console");
     }
     boot_info::print_banner(boot, config.cmdline);
+    arch::acpi::init(boot);
     let protections = arch::protection::enable();
     let names: alloc::vec::Vec<&str> = protections.iter().flatten().copied().collect();
     log::info!("cpu protections: NX W^X{}{}", if names.is_empty() { "" } else { " " }, names.join(" "));

@@ -21,10 +21,12 @@ pub struct SleepTypes {
 }
 
 impl SleepTypes {
-    /// The PM1a (or, with `b`, PM1b) control value: SLP_TYPx | SLP_EN.
-    pub fn pm1_control(self, register_b: bool) -> u16 {
+    /// The value to write to PM1a_CNT (or, with `register_b`, PM1b_CNT) whose
+    /// value is now `current`: its SLP_TYP replaced and SLP_EN set, the other bits
+    /// (SCI_EN and the like) kept.
+    pub fn pm1_control(self, current: u16, register_b: bool) -> u16 {
         let typ = if register_b { self.b } else { self.a };
-        (u16::from(typ) & 7) << SLP_TYP_SHIFT | SLP_EN
+        current & !(7 << SLP_TYP_SHIFT | SLP_EN) | (u16::from(typ) & 7) << SLP_TYP_SHIFT | SLP_EN
     }
 }
 

@@ -63,9 +63,11 @@ fn missing_and_malformed_packages_are_errors() {
 #[test]
 fn pm1_control_values() {
     let types = SleepTypes { a: 5, b: 7 };
-    assert_eq!(types.pm1_control(false), 5 << 10 | 1 << 13);
-    assert_eq!(types.pm1_control(true), 7 << 10 | 1 << 13);
-    assert_eq!(SleepTypes { a: 0xff, b: 0 }.pm1_control(false), 7 << 10 | 1 << 13);
+    assert_eq!(types.pm1_control(0, false), 5 << 10 | 1 << 13);
+    assert_eq!(types.pm1_control(0, true), 7 << 10 | 1 << 13);
+    assert_eq!(SleepTypes { a: 0xff, b: 0 }.pm1_control(0, false), 7 << 10 | 1 << 13);
+    // SCI_EN (bit 0) stays; an old SLP_TYP is replaced, not or-ed into.
+    assert_eq!(SleepTypes { a: 0, b: 0 }.pm1_control(1 | 3 << 10, false), 1 | 1 << 13);
 }
 
 proptest! {

@@ -1,0 +1,82 @@
+//! ACPI and power: the boot log's table summary reflects the machine QEMU was
+//! given (its processor count, its PCIe ECAM on q35), and `poweroff` and `reboot`
+//! end the machine through the registers the tables name, on i440fx and q35,
+//! under SeaBIOS and OVMF.
+use std::time::Duration;
+
+use kestrel::{Boot, Machine, OrLog};
+
+const TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The kernel's one-line ACPI summary from a `test=boot` run of `boot`.
+fn acpi_line(boot: Boot) -> String {
+    let mut m = boot.start();
+    m.expect_success(TIMEOUT).or_log(&m);
+    let log = m.log();
+    let line = log.lines().find(|l| l.contains("acpi: revision ")).map(str::to_string);
+    line.unwrap_or_else(|| panic!("no ACPI summary in\n{log}"))
+}
+
+/// Boot `boot` to the shell prompt.
+fn shell_on(boot: Boot) -> Machine {
+    let mut m = boot.start();
+    m.wait_for("/ # ", TIMEOUT).or_log(&m);
+    m
+}
+
+/// Type `command` and expect QEMU to exit by itself with status 0 (with
+/// -no-reboot a reset ends QEMU as a power-off does), the log showing `said`.
+fn ends_machine(mut m: Machine, command: &str, said: &str) -> String {
+    m.send(&format!("{command}\n"));
+    let status = m.wait_exit(TIMEOUT);
+    let log = m.log();
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "QEMU did not end after {command}\n{log}");
+    assert!(log.contains(said), "missing {said:?} in\n{log}");
+    log
+}
+
+#[test]
+fn summary_counts_the_processors_qemu_was_given() {
+    let one = acpi_line(Boot::new("test=boot"));
+    let two = acpi_line(Boot::new("test=boot").smp(2));
+    for (line, cpus) in [(&one, 1), (&two, 2)] {
+        assert!(line.contains(&format!("madt: cpus {cpus}, local APIC 0xfee00000")), "{line}");
+        assert!(line.contains("I/O APIC 0 at 0xfec00000 (GSI 0)"), "{line}");
+        // QEMU routes the PIT's IRQ 0 to GSI 2.
+        assert!(line.contains("ISA overrides 0->2"), "{line}");
+        for table in ["FACP", "APIC", "HPET"] {
+            assert!(line.contains(table), "no {table} in {line}");
+        }
+        assert!(line.contains("hpet 0xfed00000"), "{line}");
+        // i440fx has no PCIe, so no MCFG.
+        assert!(line.contains("ecam none"), "{line}");
+        assert!(line.contains("S5 sleep types 0/0"), "{line}");
+    }
+}
+
+#[test]
+fn q35_has_an_ecam_region_and_its_own_power_registers() {
+    let q35 = acpi_line(Boot::new("test=boot").machine("q35"));
+    let pc = acpi_line(Boot::new("test=boot"));
+    assert!(q35.contains("MCFG") && q35.contains("ecam 0xb0000000 (segment 0, buses 0-255)"), "{q35}");
+    let pm1a = |line: &str| line.split("PM1a ").nth(1).and_then(|r| r.split(',').next()).map(str::to_string);
+    assert!(pm1a(&q35).is_some() && pm1a(&pc).is_some(), "{q35}\n{pc}");
+    assert_ne!(pm1a(&q35), pm1a(&pc), "the same PM1a block on both machines:\n{q35}\n{pc}");
+}
+
+#[test]
+fn poweroff_on_q35() {
+    ends_machine(shell_on(Boot::new("").machine("q35")), "poweroff", "reboot: power down");
+}
+
+#[test]
+fn poweroff_on_q35_under_uefi() {
+    ends_machine(shell_on(Boot::new("").machine("q35").uefi()), "poweroff", "reboot: power down");
+}
+
+#[test]
+fn reboot_on_q35_uses_the_acpi_reset_register() {
+    let log = ends_machine(shell_on(Boot::new("").machine("q35")), "reboot", "reboot: restarting the system");
+    assert!(log.contains(", reset io 0xcf9=0x6"), "{log}");
+    assert!(!log.contains("did not reset"), "the ACPI reset register was not enough\n{log}");
+}
