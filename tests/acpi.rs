@@ -1,7 +1,7 @@
 //! ACPI and power: the boot log's table summary reflects the machine QEMU was
-//! given (its processor count, its PCIe ECAM on q35), and `poweroff` and `reboot`
-//! end the machine through the registers the tables name, on i440fx and q35,
-//! under SeaBIOS and OVMF.
+//! given (its processor count, q35's PCIe ECAM, the power registers its chipset
+//! decodes), and `poweroff` and `reboot` end the machine through the registers the
+//! tables name (or the fallbacks), on i440fx and q35, under SeaBIOS and OVMF.
 use std::time::Duration;
 
 use kestrel::{Boot, Machine, OrLog};
@@ -54,14 +54,32 @@ fn summary_counts_the_processors_qemu_was_given() {
     }
 }
 
+/// The start of the I/O region QEMU's memory tree calls `name` (`acpi-cnt` is
+/// the PM1a control block the chipset decodes, where the firmware put it).
+fn qemu_io_region(m: &Machine, name: &str) -> Option<String> {
+    let tree = m.monitor("info mtree");
+    let line = tree.lines().find(|l| l.trim_end().ends_with(&format!("): {name}")))?;
+    let start = u64::from_str_radix(line.trim().split('-').next()?, 16).ok()?;
+    Some(format!("{start:#x}"))
+}
+
+/// The register the summary line gives after `field` (`PM1a io 0x604` -> `0x604`).
+fn summary_port(line: &str, field: &str) -> Option<String> {
+    line.split(&format!("{field} io ")).nth(1)?.split([',', ';', '=']).next().map(str::to_string)
+}
+
 #[test]
-fn q35_has_an_ecam_region_and_its_own_power_registers() {
-    let q35 = acpi_line(Boot::new("test=boot").machine("q35"));
-    let pc = acpi_line(Boot::new("test=boot"));
-    assert!(q35.contains("MCFG") && q35.contains("ecam 0xb0000000 (segment 0, buses 0-255)"), "{q35}");
-    let pm1a = |line: &str| line.split("PM1a ").nth(1).and_then(|r| r.split(',').next()).map(str::to_string);
-    assert!(pm1a(&q35).is_some() && pm1a(&pc).is_some(), "{q35}\n{pc}");
-    assert_ne!(pm1a(&q35), pm1a(&pc), "the same PM1a block on both machines:\n{q35}\n{pc}");
+fn power_registers_are_the_ones_the_chipset_decodes() {
+    for (machine, ecam) in [("pc", "ecam none"), ("q35", "ecam 0xb0000000 (segment 0, buses 0-255)")] {
+        let m = shell_on(Boot::new("").machine(machine));
+        let log = m.log();
+        let line = log.lines().find(|l| l.contains("acpi: revision ")).unwrap_or_else(|| panic!("{log}"));
+        assert!(line.contains(ecam), "{machine}: {line}");
+        let pm1a = summary_port(line, "PM1a");
+        assert!(pm1a.is_some(), "{machine}: {line}");
+        assert_eq!(pm1a, qemu_io_region(&m, "acpi-cnt"), "{machine}: {line}\n{}", m.monitor("info mtree"));
+        assert_eq!(summary_port(line, "PM timer"), qemu_io_region(&m, "acpi-tmr"), "{machine}: {line}");
+    }
 }
 
 #[test]
@@ -77,6 +95,15 @@ fn poweroff_on_q35_under_uefi() {
 #[test]
 fn reboot_on_q35_uses_the_acpi_reset_register() {
     let log = ends_machine(shell_on(Boot::new("").machine("q35")), "reboot", "reboot: restarting the system");
-    assert!(log.contains(", reset io 0xcf9=0x6"), "{log}");
+    // QEMU's ICH9 reset control register, with the value the FADT gives.
+    assert!(log.contains(", reset io 0xcf9="), "{log}");
     assert!(!log.contains("did not reset"), "the ACPI reset register was not enough\n{log}");
+}
+
+#[test]
+fn reboot_on_i440fx_falls_back_to_the_keyboard_controller() {
+    // QEMU's i440fx FADT is ACPI 1.0: no reset register.
+    let log = ends_machine(shell_on(Boot::new("")), "reboot", "reboot: restarting the system");
+    assert!(log.contains(", reset none"), "{log}");
+    assert!(!log.contains("triple fault"), "the keyboard controller was not enough\n{log}");
 }

@@ -9,8 +9,9 @@ use acpi::{AcpiHandler, PhysicalMapping};
 use crate::arch::paging;
 use crate::layout::phys_to_virt;
 
-/// What an uncovered region reads as: enough zeros for any table header.
-static ZEROS: [u64; 8] = [0; 8];
+/// What an uncovered region reads as: zeros, as many as the largest table
+/// structure the crate defines (the FADT's 276 bytes) needs.
+static ZEROS: [u64; 64] = [0; 64];
 
 #[derive(Debug, Clone, Copy)]
 pub struct DirectMap;
@@ -31,8 +32,10 @@ pub fn covers(phys: u64, len: usize) -> bool {
 
 impl AcpiHandler for DirectMap {
     unsafe fn map_physical_region<T>(&self, physical_address: usize, size: usize) -> PhysicalMapping<Self, T> {
-        let covered = covers(physical_address as u64, size) && size_of::<T>() <= size;
-        let (virt, len) = if covered {
+        // The size is the table's own length, which may be less than `T` (an ACPI
+        // 1.0 FADT of 116 bytes): the crate reads later fields only when the
+        // table's revision says they are there.
+        let (virt, len) = if covers(physical_address as u64, size) {
             (phys_to_virt(physical_address as u64) as *mut T, size)
         } else {
             log::warn!("acpi: table at {physical_address:#x} ({size} bytes) is outside the direct map");
