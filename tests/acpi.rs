@@ -107,3 +107,10 @@ fn reboot_on_i440fx_falls_back_to_the_keyboard_controller() {
     assert!(log.contains(", reset none"), "{log}");
     assert!(!log.contains("triple fault"), "the keyboard controller was not enough\n{log}");
 }
+
+#[test]
+fn reboot_without_reset_register_or_8042_triple_faults() {
+    let m = shell_on(Boot::new("").machine("pc,i8042=off"));
+    let log = ends_machine(m, "reboot", "reboot: the keyboard controller did not reset the machine; triple fault");
+    assert!(log.contains(", reset none"), "{log}");
+}

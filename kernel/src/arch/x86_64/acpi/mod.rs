@@ -116,7 +116,7 @@ pub fn init(boot: &BootInformation) {
         revision,
         oem: String::from(oem.unwrap_or("?").trim_end()),
         tables: tables.headers().map(|h| String::from(h.signature.as_str())).collect(),
-        madt: tables.find_table::<Madt>().ok().map(|m| madt(m.get())),
+        madt: tables.find_table::<Madt>().ok().filter(|m| madt_is_sound(m)).map(|m| madt(m.get())),
         hpet: hpet(&tables),
         ecam: tables.find_table::<Mcfg>().map(|m| ecam(&m)).unwrap_or_default(),
         fadt: tables.find_table::<Fadt>().ok().map(|f| fadt(&f)),
@@ -127,6 +127,29 @@ pub fn init(boot: &BootInformation) {
         log::warn!("acpi: cannot read \\_S5 ({}); power off will use sleep type 0", summary::sleep_error(e));
     }
     INFO.call_once(|| info);
+}
+
+/// The MADT's fixed part: the header, the local APIC address and the flags.
+const MADT_ENTRIES_START: usize = 44;
+
+/// Whether the MADT's entries exactly tile the rest of the table. The crate's
+/// iterator trusts each entry's length: one of 0 would loop forever, one running
+/// past the end would read beyond the table.
+fn madt_is_sound(madt: &acpi::PhysicalMapping<DirectMap, Madt>) -> bool {
+    let length = { madt.get().header().length } as usize;
+    let bytes = crate::arch::multiboot::phys_bytes(madt.physical_start() as u64, length);
+    let mut at = MADT_ENTRIES_START;
+    while at < length {
+        match bytes.get(at + 1) {
+            Some(&len) if len >= 2 => at += usize::from(len),
+            _ => break,
+        }
+    }
+    let sound = at == length;
+    if !sound {
+        log::warn!("acpi: the MADT's entries do not fit its length; ignored");
+    }
+    sound
 }
 
 fn madt(madt: core::pin::Pin<&Madt>) -> MadtInfo {
