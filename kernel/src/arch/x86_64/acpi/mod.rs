@@ -116,7 +116,7 @@ pub fn init(boot: &BootInformation) {
         revision,
         oem: String::from(oem.unwrap_or("?").trim_end()),
         tables: tables.headers().map(|h| String::from(h.signature.as_str())).collect(),
-        madt: tables.find_table::<Madt>().ok().filter(|m| madt_is_sound(m)).map(|m| madt(m.get())),
+        madt: tables.find_table::<Madt>().ok().filter(madt_is_sound).map(|m| madt(m.get())),
         hpet: hpet(&tables),
         ecam: tables.find_table::<Mcfg>().map(|m| ecam(&m)).unwrap_or_default(),
         fadt: tables.find_table::<Fadt>().ok().map(|f| fadt(&f)),
