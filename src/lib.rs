@@ -48,6 +48,10 @@ pub struct Boot {
     pub firmware: Firmware,
     /// A QEMU CPU model other than the default.
     pub cpu: Option<String>,
+    /// A QEMU machine type other than the default i440fx (`q35`).
+    pub machine: Option<String>,
+    /// How many processors (`-smp`), when not one.
+    pub smp: Option<u32>,
     /// Boot the ISO as a USB stick instead of a CD.
     pub usb: bool,
     /// A GRUB menu entry booted instead of grub.cfg's own (scripts/args-disk.sh).
@@ -68,6 +72,8 @@ impl Boot {
             memory: "256M".into(),
             firmware: Firmware::Bios,
             cpu: None,
+            machine: None,
+            smp: None,
             usb: false,
             grub_entry: None,
             iso: None,
@@ -112,6 +118,16 @@ impl Boot {
         self
     }
 
+    pub fn machine(mut self, machine: &str) -> Self {
+        self.machine = Some(machine.to_string());
+        self
+    }
+
+    pub fn smp(mut self, cpus: u32) -> Self {
+        self.smp = Some(cpus);
+        self
+    }
+
     pub fn usb(mut self) -> Self {
         self.usb = true;
         self
@@ -136,6 +152,12 @@ impl Boot {
         cmd.args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
         if let Some(cpu) = &self.cpu {
             cmd.args(["-cpu", cpu]);
+        }
+        if let Some(machine) = &self.machine {
+            cmd.args(["-machine", machine]);
+        }
+        if let Some(cpus) = self.smp {
+            cmd.arg("-smp").arg(cpus.to_string());
         }
         if self.icount {
             cmd.args(["-icount", "shift=0,sleep=off"]);

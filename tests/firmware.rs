@@ -26,7 +26,7 @@ fn boots_from_a_usb_stick() {
 
 /// `make bochs` without a display: Bochs boots to a shell on the serial console, which
 /// is the terminal: typed lines reach the guest, and Ctrl-C interrupts the guest's
-/// foreground job rather than Bochs.
+/// foreground job rather than Bochs; `poweroff` turns Bochs off.
 #[test]
 fn boots_under_bochs_with_the_serial_console_on_the_terminal() {
     let mut m = kestrel::on_terminal(&kestrel::bochs_command());
@@ -41,4 +41,10 @@ fn boots_under_bochs_with_the_serial_console_on_the_terminal() {
     m.send("\x03");
     m.send("echo $((7*8))y\n");
     m.wait_for("56y", Duration::from_secs(120)).or_log(&m);
+    // Bochs's own ACPI tables: its PM1a block and \_S5 turn it off.
+    m.send("poweroff\n");
+    let status = m.wait_exit(Duration::from_secs(120));
+    let log = m.log();
+    assert!(log.contains("S5 sleep types") && log.contains("reboot: power down"), "{log}");
+    assert!(status.is_some() && !log.contains("did not take"), "Bochs did not power off\n{log}");
 }

@@ -1,6 +1,7 @@
 //! x86-64 support: boot trampoline, descriptor tables, traps, interrupt
 //! controllers, timer, serial port, VGA text screen. All the unsafe hardware code
 //! of the kernel lives here, behind the short interface below.
+pub mod acpi;
 pub mod backtrace;
 pub mod context;
 pub mod cpu;

@@ -1,62 +1,95 @@
-//! Power off and reset. Power-off writes SLP_TYPa|SLP_EN to the ACPI PM1a control
-//! block found through the RSDP (Multiboot2 tag) -> RSDT/XSDT -> FADT; S5's sleep
-//! type is taken as 0, which QEMU's and Bochs's firmware use (reading it from the
-//! DSDT's \_S5 object needs an AML interpreter). Reset pulses the keyboard
-//! controller's reset line.
+//! Power off and reset, tried the ways Linux tries them. Power off writes the
+//! `\_S5` sleep types (read from the DSDT; type 0 when they cannot be read) to the
+//! FADT's PM1a and PM1b control blocks, then SLP_EN. Reset writes the FADT's reset
+//! register (when the FADT says it is supported), then pulses the 8042 keyboard
+//! controller's reset line, then triple-faults the CPU.
+use acpi_sleep::{SLP_EN, SleepTypes};
+use x86_64::VirtAddr;
 use x86_64::instructions::port::Port;
+use x86_64::structures::DescriptorTablePointer;
 
-use super::multiboot::phys_bytes;
+use super::acpi::{self, read_register, write_register};
+use super::cpu;
 
-/// SLP_EN in PM1a_CNT.
-const SLP_EN: u16 = 1 << 13;
+/// How long a reset way is given to take before the next is tried: 50 million
+/// TSC cycles, 10 to 50 ms on today's CPUs.
+const SETTLE_CYCLES: u64 = 50_000_000;
 
-fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-}
-
-fn read_u64(bytes: &[u8], at: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
-}
-
-/// An ACPI table's bytes (its length from its header), if the signature matches.
-fn table(phys: u64, signature: &[u8; 4]) -> Option<&'static [u8]> {
-    let header = phys_bytes(phys, 36);
-    if &header[..4] != signature {
-        return None;
+fn settle() {
+    let start = cpu::timestamp();
+    while cpu::timestamp().wrapping_sub(start) < SETTLE_CYCLES {
+        core::hint::spin_loop();
     }
-    let len = read_u32(header, 4)? as usize;
-    (36..1 << 20).contains(&len).then(|| phys_bytes(phys, len))
-}
-
-/// The PM1a control port from the FADT, found from the root table (the XSDT, with
-/// 8-byte entries, or the RSDT, with 4-byte ones).
-fn pm1a_control_port(root: u64, entry_size: usize) -> Option<u16> {
-    let signature = if entry_size == 8 { b"XSDT" } else { b"RSDT" };
-    let root = table(root, signature)?;
-    let entries = root[36..].chunks_exact(entry_size);
-    let fadt = entries
-        .filter_map(|e| if entry_size == 8 { read_u64(e, 0) } else { read_u32(e, 0).map(u64::from) })
-        .find_map(|phys| table(phys, b"FACP"))?;
-    let port = read_u32(fadt, 64)?; // PM1a_CNT_BLK
-    u16::try_from(port).ok().filter(|&p| p != 0)
 }
 
 /// Turn the machine off; returns only if that failed.
 pub fn power_off() {
-    let boot = super::multiboot::get();
-    let root = match (boot.rsdp_v2_tag(), boot.rsdp_v1_tag()) {
-        (Some(v2), _) if v2.xsdt_address() != 0 => Some((v2.xsdt_address() as u64, 8)),
-        (_, Some(v1)) => Some((v1.rsdt_address() as u64, 4)),
-        _ => None,
+    let Some(fadt) = acpi::info().and_then(|info| info.fadt.as_ref()) else {
+        log::warn!("reboot: no ACPI FADT, no way to power off");
+        return;
     };
-    if let Some(port) = root.and_then(|(phys, entry_size)| pm1a_control_port(phys, entry_size)) {
-        // SAFETY: the FADT names this port as PM1a_CNT; writing SLP_EN enters S5.
-        unsafe { Port::<u16>::new(port).write(SLP_EN) };
+    let Some(pm1a) = fadt.pm1a_control else {
+        log::warn!("reboot: the FADT names no PM1a control block");
+        return;
+    };
+    let types = acpi::info().and_then(|info| info.s5.ok()).unwrap_or(SleepTypes { a: 0, b: 0 });
+    let registers = [Some((pm1a, false)), fadt.pm1b_control.map(|b| (b, true))];
+    let values =
+        registers.map(|r| r.map(|(reg, is_b)| (reg, types.pm1_control(read_register(&reg).unwrap_or(0) as u16, is_b))));
+    // ACPICA's order: the sleep types into both registers, then SLP_EN into both.
+    for enable in [false, true] {
+        for (reg, value) in values.iter().flatten() {
+            let value = if enable { *value } else { value & !SLP_EN };
+            if let Err(e) = write_register(reg, u64::from(value)) {
+                log::warn!("reboot: cannot write the PM1 control block: {e:?}");
+                return;
+            }
+        }
+    }
+    settle();
+}
+
+/// Reset the machine: the ACPI reset register, the 8042, then a triple fault.
+pub fn reset() -> ! {
+    cpu::disable_interrupts();
+    if let Some((reg, value)) = acpi::info().and_then(|info| info.fadt.as_ref()).and_then(|fadt| fadt.reset) {
+        match write_register(&reg, u64::from(value)) {
+            Ok(()) => settle(),
+            Err(e) => log::warn!("reboot: cannot write the ACPI reset register: {e:?}"),
+        }
+        log::warn!("reboot: the ACPI reset register did not reset the machine; trying the keyboard controller");
+    }
+    keyboard_controller_reset();
+    log::warn!("reboot: the keyboard controller did not reset the machine; triple fault");
+    triple_fault()
+}
+
+/// Pulse the CPU reset line through the 8042 (Linux tries ten times, each after
+/// waiting for the controller's input buffer to empty).
+fn keyboard_controller_reset() {
+    let mut status = Port::<u8>::new(0x64);
+    for _ in 0..10 {
+        for _ in 0..0x10000 {
+            // SAFETY: reading the 8042 status register has no side effects.
+            if unsafe { status.read() } & 2 == 0 {
+                break;
+            }
+        }
+        // SAFETY: command 0xfe pulses the CPU reset line.
+        unsafe { status.write(0xfe) };
+        settle();
     }
 }
 
-/// Reset the machine; returns only if that failed.
-pub fn reset() {
-    // SAFETY: command 0xfe pulses the CPU reset line through the 8042 controller.
-    unsafe { Port::<u8>::new(0x64).write(0xfe) };
+/// Load an empty IDT and raise an exception: with no handler for it nor for the
+/// double fault that follows, the CPU shuts down, which resets the machine.
+fn triple_fault() -> ! {
+    let empty = DescriptorTablePointer { limit: 0, base: VirtAddr::zero() };
+    // SAFETY: nothing is meant to run after this: the breakpoint cannot be
+    // delivered through an empty IDT, and the CPU resets.
+    unsafe {
+        x86_64::instructions::tables::lidt(&empty);
+        x86_64::instructions::interrupts::int3();
+    }
+    cpu::halt_forever()
 }
