@@ -8,7 +8,6 @@ mod fileinfo;
 mod input;
 mod target;
 mod tty;
-mod users;
 mod walk;
 
 use std::ffi::OsString;

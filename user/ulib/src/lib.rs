@@ -1,6 +1,7 @@
 //! `ulib`: what Kestrel's user programs share — Linux-style diagnostics and quoting,
 //! command-line options, shell patterns, and processes through libc's fork, execve
 //! (with a PATH search) and wait4, with signal names, and libc results as `io::Result`s.
+pub mod accounts;
 pub mod args;
 pub mod diag;
 pub mod escape;
@@ -11,3 +12,4 @@ pub mod printf;
 pub mod process;
 pub mod sys;
 pub mod term;
+pub mod utmp;

@@ -22,7 +22,7 @@ use crate::cli;
 use crate::clock;
 use crate::fileinfo::{self, TYPE_BLOCK_DEVICE, TYPE_CHAR_DEVICE, TYPE_DIRECTORY, TYPE_FIFO, TYPE_MASK, TYPE_REGULAR};
 use crate::fileinfo::{TYPE_SOCKET, TYPE_SYMLINK};
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "ls";
 
