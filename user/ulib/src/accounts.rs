@@ -49,6 +49,11 @@ impl Accounts {
         entries(&self.group).find(|&(_, id, _)| id == gid).map(|(name, _, _)| name)
     }
 
+    /// A group's id, by name.
+    pub fn group_id(&self, name: &str) -> Option<u32> {
+        entries(&self.group).find(|(group, _, _)| *group == name).map(|(_, gid, _)| gid)
+    }
+
     /// The user's name, or its number when it has none.
     pub fn user_or_number(&self, uid: u32) -> String {
         self.user_name(uid).map_or_else(|| uid.to_string(), str::to_owned)
@@ -100,6 +105,8 @@ mod tests {
         assert_eq!(accounts.group_name(10), Some("wheel"));
         assert_eq!(accounts.user_or_number(5), "5");
         assert_eq!(accounts.group_or_number(0), "root");
+        assert_eq!(accounts.group_id("wheel"), Some(10));
+        assert_eq!(accounts.group_id("nosuch"), None);
     }
 
     #[test]
