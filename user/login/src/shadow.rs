@@ -2,6 +2,10 @@
 //! as shadow(5)), checking a password against it with SHA-crypt (`$6$` SHA-512,
 //! `$5$` SHA-256, RustCrypto's `sha-crypt`), making a new `$6$` hash with a random
 //! salt, and the file's text with one user's hash replaced.
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+
 use sha_crypt::{PasswordHasher, PasswordVerifier, ShaCrypt};
 
 /// Where the hashes are.
@@ -52,6 +56,36 @@ pub fn hash(password: &str, salt: &[u8]) -> String {
         .unwrap_or_else(|err| unreachable!("SHA-crypt rejected its own parameters: {err}"))
 }
 
+/// A new salt's random bytes (getrandom(2)).
+pub fn random_salt() -> io::Result<[u8; SALT_BYTES]> {
+    let mut salt = [0; SALT_BYTES];
+    // SAFETY: getrandom writes at most `salt.len()` bytes into `salt`, which is live.
+    let count = ulib::sys::check(unsafe { libc::getrandom(salt.as_mut_ptr().cast(), salt.len(), 0) })?;
+    if count != salt.len() as isize {
+        return Err(io::Error::from_raw_os_error(libc::EAGAIN));
+    }
+    Ok(salt)
+}
+
+/// Replaces the file at `path` with `text` at once: written to `path`+`.new`
+/// (mode 0600, made afresh), flushed to storage, then renamed over it.
+pub fn store(path: &str, text: &str) -> io::Result<()> {
+    let new = format!("{path}.new");
+    let _ = fs::remove_file(&new);
+    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&new)?;
+    let written = file.write_all(text.as_bytes()).and_then(|()| file.sync_all());
+    if let Err(err) = written.and_then(|()| fs::rename(&new, path)) {
+        let _ = fs::remove_file(&new);
+        return Err(err);
+    }
+    Ok(())
+}
+
+/// A shadow line for a user who has none: `hash`, changed `today`, no ageing.
+pub fn new_line(user: &str, hash: &str, today: u64) -> String {
+    format!("{user}:{hash}:{today}:0:99999:7:::\n")
+}
+
 /// The shadow file's `text` with `user`'s hash field set to `hash` and the day of
 /// the last change set to `today` (days since 1970); `None` when the user has no
 /// line.
@@ -77,6 +111,9 @@ pub fn with_hash(text: &str, user: &str, hash: &str, today: u64) -> Option<Strin
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
+
     use super::*;
 
     /// Made on Linux with `openssl passwd -6 -salt kestrelsalt kestrel`.
@@ -126,5 +163,21 @@ mod tests {
         let changed = with_hash(&text, "user", "$6$x$y", 20000).unwrap();
         assert_eq!(changed, format!("root:{ROOT_HASH}:19000:0:99999:7:::\nuser:$6$x$y:20000::::::\nbob::1:2:3:4:5:6:\n"));
         assert_eq!(with_hash(&text, "nobody", "$6$x$y", 1), None);
+        assert_eq!(new_line("nobody", "*", 5), "nobody:*:5:0:99999:7:::\n");
+    }
+
+    #[test]
+    fn storing_replaces_the_file() {
+        let dir = std::env::temp_dir().join(format!("shadow-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("shadow");
+        let path = path.to_str().unwrap();
+        fs::write(path, "old\n").unwrap();
+        store(path, "new\n").unwrap();
+        assert_eq!(fs::read_to_string(path).unwrap(), "new\n");
+        assert!(!Path::new(&format!("{path}.new")).exists());
+        assert_eq!(fs::metadata(path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_ne!(random_salt().unwrap(), random_salt().unwrap());
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
