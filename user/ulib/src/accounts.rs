@@ -36,7 +36,7 @@ impl Accounts {
         Self { passwd: read("/etc/passwd"), group: read("/etc/group") }
     }
 
-    #[cfg(test)]
+    /// The databases from their text (tests use it to stand for the files).
     pub fn from_text(passwd: &str, group: &str) -> Self {
         Self { passwd: passwd.to_owned(), group: group.to_owned() }
     }

@@ -16,6 +16,7 @@ mod false_;
 mod find;
 mod free;
 mod grep;
+mod halt;
 mod head;
 mod hostname;
 mod id;
@@ -46,6 +47,7 @@ mod uname;
 mod uniq;
 mod uptime;
 mod wc;
+mod who;
 mod whoami;
 mod xxd;
 mod yes;
@@ -84,6 +86,7 @@ pub const ALL: &[Applet] = &[
     applet!("find", find),
     applet!("free", free),
     applet!("grep", grep, 2),
+    applet!("halt", halt),
     applet!("head", head),
     applet!("hostname", hostname),
     applet!("id", id),
@@ -113,6 +116,7 @@ pub const ALL: &[Applet] = &[
     applet!("uniq", uniq),
     applet!("uptime", uptime),
     applet!("wc", wc),
+    applet!("who", who),
     applet!("whoami", whoami),
     applet!("xxd", xxd),
     applet!("yes", yes),
