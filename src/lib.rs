@@ -408,11 +408,22 @@ pub mod session {
     pub const TIMEOUT: Duration = Duration::from_secs(60);
     /// How root's prompt ends.
     pub const PROMPT: &str = "# ";
+    /// The prompt of the shell root is logged in to automatically on the serial
+    /// console (init's getty -a root, login: in root's home).
+    pub const LOGIN_PROMPT: &str = "/root # ";
 
-    /// Boot the default image to the shell's first prompt.
+    /// Wait for the automatic root login's prompt, then go to / (where the tests'
+    /// relative paths start), at the prompt "/ # ".
+    pub fn logged_in(m: &mut Machine, timeout: Duration) {
+        m.wait_for(LOGIN_PROMPT, timeout).or_log(m);
+        run(m, "cd /", "");
+        m.wait_for("/ # ", TIMEOUT).or_log(m);
+    }
+
+    /// Boot the default image to the logged-in shell, in /.
     pub fn shell() -> Machine {
         let mut m = Boot::new("").start();
-        m.wait_for("/ # ", Duration::from_secs(90)).or_log(&m);
+        logged_in(&mut m, Duration::from_secs(90));
         m
     }
 

@@ -116,9 +116,9 @@ fn cpu_without_long_mode_gets_a_message() {
 #[test]
 fn the_vga_screen_shows_the_banner_and_the_shell() {
     let mut m = Boot::new("").start();
-    m.wait_for("/ # ", BOOT_TIMEOUT).or_log(&m);
+    kestrel::session::logged_in(&mut m, BOOT_TIMEOUT);
     let screen = m.vga_text().join("\n");
-    for needle in ["Kestrel 0.1.0 (x86_64)", "boot loader: GRUB", "memory: ", "init: starting /bin/sh", "/ #"] {
+    for needle in ["Kestrel 0.1.0 (x86_64)", "boot loader: GRUB", "memory: ", "login: root (automatic login)", "/ #"] {
         assert!(screen.contains(needle), "missing {needle:?} on the VGA screen:\n{screen}");
     }
 }

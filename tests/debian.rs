@@ -164,7 +164,7 @@ fn debian_python3_runs_a_script_as_on_linux() {
 /// Boot the Debian image to Kestrel's shell, in /tmp.
 fn shell_in_tmp() -> Machine {
     let mut m = boot("");
-    m.wait_for("/ # ", Duration::from_secs(90)).or_log(&m);
+    kestrel::session::logged_in(&mut m, Duration::from_secs(90));
     run(&mut m, "cd /tmp", "/tmp # ");
     m
 }
