@@ -84,7 +84,8 @@ fn init_starts_the_console_login_again_when_it_ends() {
     let before = m.log().len();
     run(&mut m, "echo shell $$", "shell ");
     let first = since(&m, before);
-    let pid = first.split("shell ").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap_or_default().to_owned();
+    let pid =
+        first.split("shell ").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap_or_default().to_owned();
     assert!(pid.parse::<u32>().is_ok(), "{first}");
     let before = m.log().len();
     m.send("kill -9 $$\n");

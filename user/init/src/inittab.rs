@@ -101,7 +101,11 @@ mod tests {
         assert_eq!(
             entries,
             [
-                Entry { id: "ttyS0".into(), action: Action::Respawn, argv: argv(&["/sbin/getty", "-a", "root", "115200", "ttyS0"]) },
+                Entry {
+                    id: "ttyS0".into(),
+                    action: Action::Respawn,
+                    argv: argv(&["/sbin/getty", "-a", "root", "115200", "ttyS0"])
+                },
                 Entry { id: "tty2".into(), action: Action::Respawn, argv: argv(&["/sbin/getty", "38400", "tty2"]) },
                 Entry { id: String::new(), action: Action::Wait, argv: argv(&["/bin/sh", "/etc/start"]) },
                 Entry { id: String::new(), action: Action::Shutdown, argv: argv(&["/bin/umount", "-a"]) },

@@ -52,7 +52,13 @@ pub fn run(entries: Vec<Entry>) -> Kind {
     let mut table: Vec<Running> = entries
         .into_iter()
         .filter(|entry| matches!(entry.action, Action::Once | Action::Respawn))
-        .map(|entry| Running { entry, pid: None, due: Some(Duration::ZERO), respawner: Respawner::default(), reported_missing: false })
+        .map(|entry| Running {
+            entry,
+            pid: None,
+            due: Some(Duration::ZERO),
+            respawner: Respawner::default(),
+            reported_missing: false,
+        })
         .collect();
     loop {
         if let Some(kind) = shutdown_requested() {
@@ -68,7 +74,11 @@ pub fn run(entries: Vec<Entry>) -> Kind {
                 if !running.reported_missing {
                     report(
                         PROGRAM,
-                        format_args!("/dev/{}: no such terminal; looking again every {} s", running.entry.id, DEVICE_RETRY.as_secs()),
+                        format_args!(
+                            "/dev/{}: no such terminal; looking again every {} s",
+                            running.entry.id,
+                            DEVICE_RETRY.as_secs()
+                        ),
                     );
                     running.reported_missing = true;
                 }

@@ -7,7 +7,12 @@ use ulib::diag::report;
 
 /// The program's options and operands, or the status to exit with at once: 0 after
 /// `--help`, 1 after a complaint.
-pub fn parse(program: &str, usage: &str, args: impl IntoIterator<Item = OsString>, spec: &Spec) -> Result<CommandLine, u8> {
+pub fn parse(
+    program: &str,
+    usage: &str,
+    args: impl IntoIterator<Item = OsString>,
+    spec: &Spec,
+) -> Result<CommandLine, u8> {
     match ulib::args::parse_spec(args, spec) {
         Ok(command_line) => Ok(command_line),
         Err(ArgError::Help) => {

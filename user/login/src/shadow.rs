@@ -161,7 +161,10 @@ mod tests {
         assert_eq!(hash_of(&text, "bob"), Some(""));
         assert_eq!(hash_of(&text, "ro"), None);
         let changed = with_hash(&text, "user", "$6$x$y", 20000).unwrap();
-        assert_eq!(changed, format!("root:{ROOT_HASH}:19000:0:99999:7:::\nuser:$6$x$y:20000::::::\nbob::1:2:3:4:5:6:\n"));
+        assert_eq!(
+            changed,
+            format!("root:{ROOT_HASH}:19000:0:99999:7:::\nuser:$6$x$y:20000::::::\nbob::1:2:3:4:5:6:\n")
+        );
         assert_eq!(with_hash(&text, "nobody", "$6$x$y", 1), None);
         assert_eq!(new_line("nobody", "*", 5), "nobody:*:5:0:99999:7:::\n");
     }

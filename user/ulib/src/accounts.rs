@@ -75,7 +75,13 @@ impl Accounts {
         entries(&self.passwd).find(|(user, _, _)| *user == name).and_then(|(_, uid, fields)| {
             let [_, _, _, gid, _, home, shell] = fields[..] else { return None };
             let shell = if shell.is_empty() { "/bin/sh" } else { shell };
-            Some(User { name: name.to_owned(), uid, gid: gid.parse().ok()?, home: home.to_owned(), shell: shell.to_owned() })
+            Some(User {
+                name: name.to_owned(),
+                uid,
+                gid: gid.parse().ok()?,
+                home: home.to_owned(),
+                shell: shell.to_owned(),
+            })
         })
     }
 
@@ -94,8 +100,7 @@ impl Accounts {
 mod tests {
     use super::*;
 
-    const PASSWD: &str =
-        "root:x:0:0:root:/root:/bin/sh\nbroken line\nuser:x:1000:100::/home/user:/bin/sh\nshort:x:6:6:\nnosh:x:7:7::/:\n";
+    const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nbroken line\nuser:x:1000:100::/home/user:/bin/sh\nshort:x:6:6:\nnosh:x:7:7::/:\n";
     const GROUP: &str = "root:x:0:\nusers:x:100:\nwheel:x:10:root,user\n";
 
     #[test]

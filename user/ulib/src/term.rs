@@ -43,8 +43,14 @@ impl Termios {
         sane.c_iflag = libc::ICRNL | libc::IXON | libc::IUTF8 | libc::BRKINT | libc::IMAXBEL;
         sane.c_oflag = libc::OPOST | libc::ONLCR;
         sane.c_cflag = (sane.c_cflag & (libc::CBAUD | libc::CBAUDEX)) | libc::CS8 | libc::CREAD | libc::HUPCL;
-        sane.c_lflag =
-            libc::ICANON | libc::ISIG | libc::IEXTEN | libc::ECHO | libc::ECHOE | libc::ECHOK | libc::ECHOCTL | libc::ECHOKE;
+        sane.c_lflag = libc::ICANON
+            | libc::ISIG
+            | libc::IEXTEN
+            | libc::ECHO
+            | libc::ECHOE
+            | libc::ECHOK
+            | libc::ECHOCTL
+            | libc::ECHOKE;
         let controls = [
             (libc::VINTR, 0x03),
             (libc::VQUIT, 0x1c),

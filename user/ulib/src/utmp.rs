@@ -97,10 +97,7 @@ impl Record {
 
 /// Every whole record of a utmp file's contents.
 pub fn decode_all(contents: &[u8]) -> Vec<Record> {
-    contents
-        .chunks_exact(RECORD_SIZE)
-        .filter_map(|chunk| chunk.try_into().ok().map(Record::decode))
-        .collect()
+    contents.chunks_exact(RECORD_SIZE).filter_map(|chunk| chunk.try_into().ok().map(Record::decode)).collect()
 }
 
 /// The records in `path` (none when it does not exist).
@@ -115,7 +112,8 @@ pub fn read(path: &str) -> io::Result<Vec<Record>> {
 /// Writes `record` over the first record of `path` that `replaces` picks, or at its
 /// end (pututline's way: one slot per terminal). The file is made (0644) if missing.
 pub fn update(path: &str, record: &Record, replaces: impl Fn(&Record) -> bool) -> io::Result<()> {
-    let mut file: File = OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o644).open(path)?;
+    let mut file: File =
+        OpenOptions::new().read(true).write(true).create(true).truncate(false).mode(0o644).open(path)?;
     let mut contents = Vec::new();
     file.read_to_end(&mut contents)?;
     let whole = contents.len() / RECORD_SIZE;

@@ -59,7 +59,9 @@ pub fn run(args: Vec<OsString>) -> u8 {
     };
     let mut records: Vec<Record> = records.into_iter().filter(|record| record.kind == utmp::USER_PROCESS).collect();
     if am_i || command_line.has('m') {
-        let own = fs::read_link("/proc/self/fd/0").ok().and_then(|path| path.to_str()?.strip_prefix("/dev/").map(str::to_owned));
+        let own = fs::read_link("/proc/self/fd/0")
+            .ok()
+            .and_then(|path| path.to_str()?.strip_prefix("/dev/").map(str::to_owned));
         records.retain(|record| Some(&record.line) == own.as_ref());
     }
     let mut out = cli::stdout();
@@ -77,7 +79,14 @@ mod tests {
     use super::*;
 
     fn record(user: &str, line: &str, host: &str) -> Record {
-        Record { kind: utmp::USER_PROCESS, user: user.into(), line: line.into(), host: host.into(), seconds: 1_796_562_300, ..Record::default() }
+        Record {
+            kind: utmp::USER_PROCESS,
+            user: user.into(),
+            line: line.into(),
+            host: host.into(),
+            seconds: 1_796_562_300,
+            ..Record::default()
+        }
     }
 
     #[test]

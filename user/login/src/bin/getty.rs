@@ -108,7 +108,8 @@ fn run(args: Vec<OsString>) -> u8 {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
-    let operands: Vec<String> = command_line.operands.iter().map(|operand| operand.to_string_lossy().into_owned()).collect();
+    let operands: Vec<String> =
+        command_line.operands.iter().map(|operand| operand.to_string_lossy().into_owned()).collect();
     let (tty, baud, term) = match terminal_operands(&operands) {
         Ok(terminal) => terminal,
         Err(status) => return status,

@@ -143,7 +143,8 @@ fn run(args: Vec<OsString>) -> u8 {
     let mut environment = login_environment(&user, env::var_os("TERM").as_deref());
     if command_line.has('p') {
         let kept = env::vars_os().filter(|(name, _)| !environment.iter().any(|(set, _)| name == set.as_str()));
-        let kept: Vec<_> = kept.map(|(name, value)| (name.to_string_lossy().into_owned(), value.into_encoded_bytes())).collect();
+        let kept: Vec<_> =
+            kept.map(|(name, value)| (name.to_string_lossy().into_owned(), value.into_encoded_bytes())).collect();
         environment.extend(kept);
     }
     if env::set_current_dir(&user.home).is_err() {

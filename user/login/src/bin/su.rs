@@ -30,7 +30,8 @@ fn run(args: Vec<OsString>) -> u8 {
         Ok(command_line) => command_line,
         Err(status) => return status,
     };
-    let mut operands: Vec<String> = command_line.operands.iter().map(|arg| arg.to_string_lossy().into_owned()).collect();
+    let mut operands: Vec<String> =
+        command_line.operands.iter().map(|arg| arg.to_string_lossy().into_owned()).collect();
     let dash = operands.first().is_some_and(|first| first == "-");
     if dash {
         operands.remove(0);
@@ -42,7 +43,10 @@ fn run(args: Vec<OsString>) -> u8 {
     let name = operands.first().map_or("root", String::as_str);
     let accounts = Accounts::load();
     let Some(user) = accounts.user_entry(name) else {
-        report(PROGRAM, format_args!("user {name} does not exist or the user entry does not contain all the required fields"));
+        report(
+            PROGRAM,
+            format_args!("user {name} does not exist or the user entry does not contain all the required fields"),
+        );
         return 1;
     };
     // SAFETY: getuid has no preconditions and cannot fail.
@@ -85,7 +89,8 @@ fn run(args: Vec<OsString>) -> u8 {
         Some(command) => vec!["-c".to_owned(), command.to_string_lossy().into_owned()],
         None => Vec::new(),
     };
-    let err = session::exec_shell(&user, &shell_name(&user.shell, login_shell), &args, &environment_strings(&environment));
+    let err =
+        session::exec_shell(&user, &shell_name(&user.shell, login_shell), &args, &environment_strings(&environment));
     report_error(PROGRAM, format_args!("failed to execute {}", user.shell), &err);
     1
 }
