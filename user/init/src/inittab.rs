@@ -131,4 +131,16 @@ mod tests {
         assert_eq!(problems[1].reason, "unknown action 'sometimes'");
         assert_eq!(problems[3].reason, "'sh' is not an absolute path");
     }
+
+    proptest::proptest! {
+        /// Any text parses (nothing panics), every non-comment line is an entry or
+        /// a problem, and every entry runs an absolute path.
+        #[test]
+        fn any_text_parses(text in "[a-z0-9/: #\n\t-]{0,200}") {
+            let (entries, problems) = parse(&text);
+            let lines = text.lines().filter(|line| !line.trim().is_empty() && !line.trim().starts_with('#')).count();
+            proptest::prop_assert_eq!(entries.len() + problems.len(), lines);
+            proptest::prop_assert!(entries.iter().all(|entry| entry.argv[0].starts_with('/')));
+        }
+    }
 }

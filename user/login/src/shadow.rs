@@ -183,4 +183,22 @@ mod tests {
         assert_ne!(random_salt().unwrap(), random_salt().unwrap());
         fs::remove_dir_all(&dir).unwrap();
     }
+
+    proptest::proptest! {
+        /// Any file text and hash field is handled without panicking; replacing a
+        /// hash changes only that user's line.
+        #[test]
+        fn any_shadow_text(text in "[a-z$:./0-9\n]{0,200}", field in "[$a-z0-9./]{0,40}") {
+            let _ = check("password", &field);
+            if let Some(changed) = with_hash(&text, "ann", "$6$x$y", 7) {
+                proptest::prop_assert_eq!(hash_of(&changed, "ann"), Some("$6$x$y"));
+                let replaced = text.lines().position(|line| line.split(':').next() == Some("ann"));
+                let (before, after): (Vec<&str>, Vec<&str>) = (text.lines().collect(), changed.lines().collect());
+                proptest::prop_assert_eq!(before.len(), after.len());
+                for (index, (old, new)) in before.iter().zip(&after).enumerate() {
+                    proptest::prop_assert!(Some(index) == replaced || old == new);
+                }
+            }
+        }
+    }
 }
