@@ -440,6 +440,18 @@ pub mod session {
         .or_log(m);
     }
 
+    /// Do `act` (type something) and wait for `text` to appear in the serial log after it.
+    pub fn act_until(m: &mut Machine, act: impl FnOnce(&mut Machine), text: &str) {
+        let before = m.log().len();
+        act(m);
+        m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains(text))).or_log(m);
+    }
+
+    /// Type `keys` on the serial console and wait for `text` to appear after them.
+    pub fn type_until(m: &mut Machine, keys: &str, text: &str) {
+        act_until(m, |m| m.send(keys), text);
+    }
+
     /// Run one command line.
     pub fn run(m: &mut Machine, line: &str, expected: &str) {
         type_and_expect(m, &format!("{line}\n"), expected);

@@ -13,8 +13,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use kestrel::checks::differences;
-use kestrel::session::{PROMPT, TIMEOUT, run};
-use kestrel::{Boot, INIT_ENV, Machine, OrLog, build_dir};
+use kestrel::session::{PROMPT, TIMEOUT, act_until, run, type_until};
+use kestrel::{Boot, INIT_ENV, Machine, build_dir};
 
 /// The scripts, in the repository and (mkinitramfs.sh copies them) in the image.
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/debian");
@@ -167,18 +167,6 @@ fn shell_in_tmp() -> Machine {
     kestrel::session::logged_in(&mut m, Duration::from_secs(90));
     run(&mut m, "cd /tmp", "/tmp # ");
     m
-}
-
-/// Do `act` (type something) and wait for `text` to appear in the serial log after it.
-fn act_until(m: &mut Machine, act: impl FnOnce(&mut Machine), text: &str) {
-    let before = m.log().len();
-    act(m);
-    m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains(text))).or_log(m);
-}
-
-/// Type `keys` on the serial console and wait for `text` to appear after them.
-fn type_until(m: &mut Machine, keys: &str, text: &str) {
-    act_until(m, |m| m.send(keys), text);
 }
 
 /// nano, started from Kestrel's shell on the serial console (TERM=linux),

@@ -3,14 +3,7 @@
 use std::time::Duration;
 
 use kestrel::OrLog;
-use kestrel::session::{LOGIN_PROMPT, TIMEOUT, run, shell, type_and_expect};
-
-/// Types `keys` and waits until `text` appears after them.
-fn type_until(m: &mut kestrel::Machine, keys: &str, text: &str) {
-    let before = m.log().len();
-    m.send(keys);
-    m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains(text))).or_log(m);
-}
+use kestrel::session::{LOGIN_PROMPT, TIMEOUT, run, shell, type_and_expect, type_until};
 
 /// The serial log from `before` on.
 fn since(m: &kestrel::Machine, before: usize) -> String {
