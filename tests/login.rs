@@ -33,10 +33,11 @@ fn login_refuses_a_wrong_password_and_accepts_the_right_one() {
     assert!(out.contains("Login incorrect") && !out.contains("wrong"), "{out}");
     type_until(&mut m, "user\n", "Password: ");
     type_until(&mut m, "user\n", "/home/user $ ");
-    run(&mut m, "id -u; echo $HOME; pwd", "1000\n/home/user\n/home/user\n");
-    run(&mut m, "id", "uid=1000(user) gid=1000(user) groups=1000(user)\n");
-    run(&mut m, "cat /etc/shadow", "cat: /etc/shadow: Permission denied\n");
-    run(&mut m, "who", "user     console      20");
+    // A user's prompt ends in "$ ", not the harness's "# ".
+    type_until(&mut m, "id -u; echo $HOME; pwd\n", "1000\n/home/user\n/home/user\n");
+    type_until(&mut m, "id\n", "uid=1000(user) gid=1000(user) groups=1000(user)\n");
+    type_until(&mut m, "cat /etc/shadow\n", "cat: /etc/shadow: Permission denied\n");
+    type_until(&mut m, "who\n", "user     console      20");
     type_until(&mut m, "exit\n", "/ # ");
 }
 
@@ -78,7 +79,7 @@ fn init_starts_the_console_login_again_when_it_ends() {
     run(&mut m, "echo shell $$", "shell ");
     let first = since(&m, before);
     let pid =
-        first.split("shell ").nth(1).and_then(|rest| rest.split_whitespace().next()).unwrap_or_default().to_owned();
+        first.rsplit("shell ").next().and_then(|rest| rest.split_whitespace().next()).unwrap_or_default().to_owned();
     assert!(pid.parse::<u32>().is_ok(), "{first}");
     let before = m.log().len();
     m.send("kill -9 $$\n");

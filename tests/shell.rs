@@ -84,10 +84,11 @@ fn up_arrow_recalls_and_tab_completes() {
 #[test]
 fn id_whoami_and_ls_show_names_from_etc_passwd() {
     let mut m = shell();
-    run(&mut m, "id", "uid=0(root) gid=0(root) groups=0(root)\n");
+    // login gave root its groups from /etc/group: its own and wheel.
+    run(&mut m, "id", "uid=0(root) gid=0(root) groups=0(root),10(wheel)\n");
     run(&mut m, "whoami", "\nroot\n");
     run(&mut m, "ls -ld /home/user", "drwxr-xr-x 2 user user ");
-    run(&mut m, "grep -E 'Uid|Groups' /proc/self/status", "Uid:\t0\t0\t0\t0\nGroups:\t \n");
+    run(&mut m, "grep -E 'Uid|Groups' /proc/self/status", "Uid:\t0\t0\t0\t0\nGroups:\t0 10 \n");
 }
 
 #[test]
