@@ -70,7 +70,8 @@ fn ps_lists_the_shell_and_itself() {
     let before = m.log().len();
     run(&mut m, "ps", " ps\n");
     let out = m.log()[before..].to_string();
-    assert!(out.contains(" sh\n") && out.contains(" init\n"), "{out}");
+    // The shell is the login shell getty's automatic login started ("-sh").
+    assert!(out.contains(" -sh\n") && out.contains(" init\n"), "{out}");
 }
 
 #[test]
