@@ -116,9 +116,11 @@ fn cpu_without_long_mode_gets_a_message() {
 #[test]
 fn the_vga_screen_shows_the_banner_and_the_shell() {
     let mut m = Boot::new("").start();
-    kestrel::session::logged_in(&mut m, BOOT_TIMEOUT);
+    m.wait_for(kestrel::session::LOGIN_PROMPT, BOOT_TIMEOUT).or_log(&m);
     let screen = m.vga_text().join("\n");
-    for needle in ["Kestrel 0.1.0 (x86_64)", "boot loader: GRUB", "memory: ", "login: root (automatic login)", "/ #"] {
+    for needle in
+        ["Kestrel 0.1.0 (x86_64)", "boot loader: GRUB", "memory: ", "login: root (automatic login)", "/root #"]
+    {
         assert!(screen.contains(needle), "missing {needle:?} on the VGA screen:\n{screen}");
     }
 }

@@ -65,6 +65,7 @@ pub fn run(entries: Vec<Entry>) -> Kind {
             return kind;
         }
         let now = epoch.elapsed();
+        let mut missing = Vec::new();
         for running in table.iter_mut().filter(|running| running.pid.is_none()) {
             match running.due {
                 Some(due) if due <= now => {}
@@ -72,14 +73,7 @@ pub fn run(entries: Vec<Entry>) -> Kind {
             }
             if !terminal_exists(&running.entry) {
                 if !running.reported_missing {
-                    report(
-                        PROGRAM,
-                        format_args!(
-                            "/dev/{}: no such terminal; looking again every {} s",
-                            running.entry.id,
-                            DEVICE_RETRY.as_secs()
-                        ),
-                    );
+                    missing.push(format!("/dev/{}", running.entry.id));
                     running.reported_missing = true;
                 }
                 running.due = Some(now + DEVICE_RETRY);
@@ -88,6 +82,10 @@ pub fn run(entries: Vec<Entry>) -> Kind {
             running.pid = Some(children::start(&running.entry.argv));
             running.respawner.started(now);
             running.due = None;
+        }
+        if !missing.is_empty() {
+            let (names, retry) = (missing.join(" "), DEVICE_RETRY.as_secs());
+            report(PROGRAM, format_args!("no such terminal: {names}; looking again every {retry} s"));
         }
         let next_due = table.iter().filter(|running| running.pid.is_none()).filter_map(|running| running.due).min();
         let wait = next_due.map_or(LONGEST_WAIT, |due| due.saturating_sub(now)).min(LONGEST_WAIT);
