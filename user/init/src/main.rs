@@ -26,10 +26,10 @@ const SHELL: &str = "/bin/sh";
 /// no terminal at all, is fine: the gettys take their terminals anyway.
 fn drop_controlling_terminal() {
     // SAFETY: TIOCNOTTY takes no argument.
-    if let Err(err) = check(unsafe { libc::ioctl(0, libc::TIOCNOTTY) }) {
-        if !matches!(err.raw_os_error(), Some(libc::ENOTTY | libc::EINVAL | libc::EPERM)) {
-            report_error(PROGRAM, "TIOCNOTTY", &err);
-        }
+    if let Err(err) = check(unsafe { libc::ioctl(0, libc::TIOCNOTTY) })
+        && !matches!(err.raw_os_error(), Some(libc::ENOTTY | libc::EINVAL | libc::EPERM))
+    {
+        report_error(PROGRAM, "TIOCNOTTY", &err);
     }
 }
 

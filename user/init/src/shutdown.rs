@@ -72,10 +72,10 @@ fn reap_until(deadline: Instant) -> bool {
 
 /// Sends `signal` to every process but init (kill(-1)).
 fn signal_all(signal: libc::c_int) {
-    if let Err(err) = jobctl::kill(-1, signal) {
-        if err.raw_os_error() != Some(libc::ESRCH) {
-            report(PROGRAM, format_args!("kill -1: {}", error_text(&err)));
-        }
+    if let Err(err) = jobctl::kill(-1, signal)
+        && err.raw_os_error() != Some(libc::ESRCH)
+    {
+        report(PROGRAM, format_args!("kill -1: {}", error_text(&err)));
     }
 }
 

@@ -153,10 +153,10 @@ fn run(args: Vec<OsString>) -> u8 {
         environment.retain(|(name, _)| name != "HOME");
         environment.push(("HOME".to_owned(), b"/".to_vec()));
     }
-    if !Path::new(&user.home).join(".hushlogin").exists() {
-        if let Ok(motd) = fs::read_to_string(MOTD) {
-            print!("{motd}");
-        }
+    if !Path::new(&user.home).join(".hushlogin").exists()
+        && let Ok(motd) = fs::read_to_string(MOTD)
+    {
+        print!("{motd}");
     }
     let _ = io::stdout().flush();
     let err = session::exec_shell(&user, &shell_name(&user.shell, true), &[], &environment_strings(&environment));
