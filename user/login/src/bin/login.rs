@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 use std::{env, fs};
 
 use login::auth::{self, Answer};
@@ -25,8 +25,6 @@ use ulib::utmp::{self, Record};
 
 const PROGRAM: &str = "login";
 const ATTEMPTS: usize = 3;
-/// How long a wrong password costs.
-const FAIL_DELAY: Duration = Duration::from_secs(3);
 const MOTD: &str = "/etc/motd";
 
 const USAGE: &str = "Usage: login [-p] [-h HOST] [[-f] USER]
@@ -71,7 +69,7 @@ fn authenticate(accounts: &Accounts, mut name: Option<String>, force: bool, host
             Ok(_) => {}
             Err(err) => report_error(PROGRAM, login::shadow::PATH, &err),
         }
-        thread::sleep(FAIL_DELAY);
+        thread::sleep(auth::FAIL_DELAY);
         println!("\nLogin incorrect");
     }
     Err(1)

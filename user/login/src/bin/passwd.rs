@@ -5,19 +5,16 @@
 //! it acts for the real user id.
 use std::ffi::OsString;
 use std::process::ExitCode;
-use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 use std::{env, fs};
 
-use login::auth::{self, Answer};
+use login::auth;
 use login::{cli, password, shadow};
 use ulib::accounts::Accounts;
 use ulib::args::Spec;
 use ulib::diag::{report, report_error};
 
 const PROGRAM: &str = "passwd";
-/// How long a wrong current password costs.
-const FAIL_DELAY: Duration = Duration::from_secs(3);
 
 const USAGE: &str = "Usage: passwd [USER]
 Change USER's password (your own by default; only root may name another user).";
@@ -68,20 +65,15 @@ fn run(args: Vec<OsString>) -> u8 {
         return 1;
     }
     println!("Changing password for {name}.");
-    if caller != 0 {
-        match auth::ask(&name, "Current password: ") {
-            Ok(Answer::Right) => {}
-            Ok(Answer::Wrong) => {
-                thread::sleep(FAIL_DELAY);
-                report(PROGRAM, "Authentication token manipulation error\npasswd: password unchanged");
-                return 1;
-            }
-            Ok(Answer::Ended) => return 1,
-            Err(err) => {
-                report_error(PROGRAM, shadow::PATH, &err);
-                return 1;
-            }
-        }
+    if caller != 0
+        && let Err(status) = auth::require(
+            PROGRAM,
+            &name,
+            "Current password: ",
+            "Authentication token manipulation error\npasswd: password unchanged",
+        )
+    {
+        return status;
     }
     let Some(new) = new_password() else { return 1 };
     let stored = shadow::random_salt().and_then(|salt| {

@@ -5,10 +5,8 @@
 //! LOGNAME for a user other than root) set. Installed set-user-ID root.
 use std::ffi::OsString;
 use std::process::ExitCode;
-use std::thread;
-use std::time::Duration;
 
-use login::auth::{self, Answer};
+use login::auth;
 use login::cli;
 use login::session::{self, environment_strings, login_environment, shell_name};
 use ulib::accounts::Accounts;
@@ -16,8 +14,6 @@ use ulib::args::Spec;
 use ulib::diag::{report, report_error};
 
 const PROGRAM: &str = "su";
-/// How long a wrong password costs.
-const FAIL_DELAY: Duration = Duration::from_secs(3);
 
 const USAGE: &str = "Usage: su [-] [-l] [-c COMMAND] [USER]
 Run a shell as USER (root by default), after asking for USER's password.
@@ -50,20 +46,10 @@ fn run(args: Vec<OsString>) -> u8 {
         return 1;
     };
     // SAFETY: getuid has no preconditions and cannot fail.
-    if unsafe { libc::getuid() } != 0 {
-        match auth::ask(name, "Password: ") {
-            Ok(Answer::Right) => {}
-            Ok(Answer::Wrong) => {
-                thread::sleep(FAIL_DELAY);
-                report(PROGRAM, "Authentication failure");
-                return 1;
-            }
-            Ok(Answer::Ended) => return 1,
-            Err(err) => {
-                report_error(PROGRAM, login::shadow::PATH, &err);
-                return 1;
-            }
-        }
+    if unsafe { libc::getuid() } != 0
+        && let Err(status) = auth::require(PROGRAM, name, "Password: ", "Authentication failure")
+    {
+        return status;
     }
     if let Err(err) = session::become_user(&accounts, &user) {
         report_error(PROGRAM, "cannot change to the user's ids", &err);
