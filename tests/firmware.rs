@@ -26,8 +26,8 @@ fn boots_from_a_usb_stick() {
 
 #[test]
 fn boots_under_bochs() {
-    let log =
-        kestrel::bochs_boot_until("init: starting /bin/sh", Duration::from_secs(240)).unwrap_or_else(|e| panic!("{e}"));
+    let log = kestrel::bochs_boot_until(kestrel::session::LOGIN_PROMPT, Duration::from_secs(240))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(log.contains("Kestrel 0.1.0"), "{log}");
     assert!(log.contains("memory: "), "{log}");
     assert!(log.contains("started /sbin/init as pid 1"), "{log}");
