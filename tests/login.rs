@@ -117,3 +117,19 @@ fn reboot_and_halt_need_root() {
     let log = m.log();
     assert!(log.contains("reboot: Operation not permitted") && log.contains("halt: Operation not permitted"), "{log}");
 }
+
+#[test]
+fn reboot_goes_through_init_and_halt_stops_the_machine() {
+    let mut m = shell();
+    m.send("reboot\n");
+    let status = m.wait_exit(TIMEOUT);
+    let log = m.log();
+    assert!(status.is_some(), "QEMU did not reset (it runs with -no-reboot)\n{log}");
+    let going_down = log.find("The system is going down NOW!");
+    let restarting = log.find("reboot: restarting the system");
+    assert!(going_down.is_some() && going_down < restarting, "{log}");
+
+    let mut m = shell();
+    type_until(&mut m, "halt\n", "reboot: system halted");
+    assert!(m.log().contains("Requesting system halt"), "{}", m.log());
+}
