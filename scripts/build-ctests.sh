@@ -2,7 +2,8 @@
 # scripts/build-ctests.sh OUTDIR: build the C test programs in tests/guest-c/ into
 # OUTDIR, static, with -Wall -Wextra -Werror: ktest-cpthreads (pthreads.c, musl-gcc
 # -pthread), ktest-glibcfork (glibcfork.c, gcc with glibc), ktest-eventfd,
-# ktest-unix and ktest-pty (eventfd.c, unix.c, pty.c, musl-gcc), and pty.c with
+# ktest-unix, ktest-pty and ktest-getty (eventfd.c, unix.c, pty.c, getty.c,
+# musl-gcc), and pty.c with
 # glibc as ktest-ptyglibc. mkinitramfs.sh puts
 # them in /bin; they run on the build host too.
 # Dynamically linked (build_dynamic): dynamic.c with musl (ktest-dynmusl) and
@@ -36,6 +37,7 @@ musl-gcc $cflags -o "$out/ktest-unix" "$src/unix.c"
 musl-gcc $cflags -o "$out/ktest-fifo" "$src/fifo.c"
 musl-gcc $cflags -o "$out/ktest-prctl" "$src/prctl.c"
 musl-gcc $cflags -o "$out/ktest-pty" "$src/pty.c"
+musl-gcc $cflags -o "$out/ktest-getty" "$src/getty.c"
 gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"
 musl-gcc $cflags -o "$out/ktest-mount" "$src/mount.c"
 musl-gcc $cflags -o "$out/ktest-true-static" "$src/true.c"

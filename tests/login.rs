@@ -133,3 +133,10 @@ fn reboot_goes_through_init_and_halt_stops_the_machine() {
     type_until(&mut m, "halt\n", "reboot: system halted");
     assert!(m.log().contains("Requesting system halt"), "{}", m.log());
 }
+
+#[test]
+fn getty_on_a_pseudo_terminal_asks_for_a_login() {
+    let mut m = shell();
+    run(&mut m, "ktest-getty", "getty: all passed\n");
+    run(&mut m, "who", "user     pts/");
+}

@@ -28,16 +28,16 @@ pub fn read_line() -> io::Result<Option<String>> {
     }
 }
 
-/// Prints `prompt` and reads a password without echoing it.
+/// Prints `prompt` and reads a password without echoing it. Echo goes off before
+/// the prompt shows, as getpass(3) does: the terminal echoes input as it comes, so
+/// a password typed as soon as the prompt appears must find it off already.
 pub fn ask(prompt: &str) -> io::Result<Option<String>> {
-    let mut out = io::stdout();
-    write!(out, "{prompt}")?;
-    out.flush()?;
     let saved = Termios::get(0).ok();
     if let Some(modes) = saved {
         modes.without_echo().set(0)?;
     }
-    let password = read_line();
+    let mut out = io::stdout();
+    let password = write!(out, "{prompt}").and_then(|()| out.flush()).and_then(|()| read_line());
     if let Some(modes) = saved {
         modes.set(0)?;
         writeln!(out)?;
