@@ -19,12 +19,10 @@ KVM           ?= 0
 OVMF_CODE     := /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS     := /usr/share/OVMF/OVMF_VARS_4M.fd
 
-QEMU_FLAGS := -m $(MEM) -serial stdio -no-reboot -boot d \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	-drive file=$(BUILD)/os.iso,media=cdrom,readonly=on,if=ide,index=0 \
-	-drive file=$(BUILD)/args.img,format=raw,if=ide,index=1
+# What `make run` and `make run-uefi` add to scripts/run.sh's QEMU command line.
+QEMU_EXTRA := $(if $(DISPLAY),,-display none)
 ifeq ($(KVM),1)
-QEMU_FLAGS += -enable-kvm -cpu host
+QEMU_EXTRA += -enable-kvm -cpu host
 endif
 
 .PHONY: all deps kernel user ctests debs debian-image initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
@@ -69,24 +67,29 @@ $(BUILD)/args.img: FORCE
 	@./scripts/args-disk.sh $@ $(ARGS)
 FORCE:
 
-# Serial on this terminal, the screen in a window (or nothing when there is no display).
+# Serial on this terminal (control keys go to the guest; Ctrl-A x leaves QEMU), the
+# screen in a window (or nothing when there is no display); exit status 0 when the
+# guest powers off or a test program passes (scripts/run.sh).
 run: iso $(BUILD)/args.img
-	qemu-system-x86_64 $(QEMU_FLAGS) $(if $(DISPLAY),,-display none)
+	MEM=$(MEM) ./scripts/run.sh $(BUILD)/os.iso $(BUILD)/args.img $(QEMU_EXTRA)
 
 run-uefi: iso $(BUILD)/args.img
 	cp $(OVMF_VARS) $(BUILD)/ovmf-vars.fd
-	qemu-system-x86_64 $(QEMU_FLAGS) $(if $(DISPLAY),,-display none) \
+	MEM=$(MEM) ./scripts/run.sh $(BUILD)/os.iso $(BUILD)/args.img $(QEMU_EXTRA) \
 		-drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 		-drive if=pflash,format=raw,file=$(BUILD)/ovmf-vars.fd
 
-# QEMU waits for gdb on :1234; gdb loads build/kernel.elf's symbols (scripts/kestrel.gdb).
+# QEMU waits for gdb on :1234; gdb loads build/kernel.elf's symbols (scripts/kestrel.gdb);
+# the serial output goes to $(BUILD)/serial.log (the terminal is gdb's).
 debug: iso $(BUILD)/args.img
-	qemu-system-x86_64 $(QEMU_FLAGS) -display none -s -S & \
+	qemu-system-x86_64 -m $(MEM) -display none -no-reboot -boot d -serial file:$(BUILD)/serial.log \
+		-drive file=$(BUILD)/os.iso,media=cdrom,readonly=on,if=ide,index=0 \
+		-drive file=$(BUILD)/args.img,format=raw,if=ide,index=1 -s -S & \
 	gdb -q -x scripts/kestrel.gdb; kill $$! 2>/dev/null || true
 
+# The screen in a window when there is a display, else the serial console here.
 bochs: iso
-	cd $(BUILD) && KESTREL_ISO=os.iso KESTREL_SERIAL=bochs-serial.log \
-		bochs -q -f ../scripts/bochsrc -rc ../scripts/bochs-continue.rc
+	./scripts/bochs.sh $(BUILD)/os.iso $(BUILD)
 
 test: test-host test-boot
 
@@ -107,8 +110,12 @@ lint: deps
 	cargo clippy --workspace --exclude kestrel-kernel --all-targets -- -D warnings
 	cargo clippy -p kestrel-kernel --target $(KERNEL_TARGET) --profile kernel -- -D warnings
 
+# Kestrel's figures, then the same benchmark program under Debian's Linux beside
+# Kestrel's (scripts/linux-kernel.sh fetches the kernel into build/linux).
 bench: iso
-	cargo test -p kestrel --release --test bench -- --ignored --nocapture
+	./scripts/linux-kernel.sh $(BUILD)/linux
+	./scripts/linux-bench-initramfs.sh $(USER_BINDIR) $(CTEST_DIR) $(BUILD)/linux/bench.cpio
+	cargo test -p kestrel --release --test bench -- --ignored --nocapture --test-threads=1
 
 # The system-call fuzzer (user/sysfuzz) as init: SEEDS boots from seed SEED on,
 # MINUTES of fuzzing in all; fails on a kernel panic, a kernel-mode exception or

@@ -10,14 +10,15 @@
 # binary runs on the build host too: `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
 # there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
 # applet links: /bin is Kestrel's) with the script they run in the differential
-# tests at /usr/share/tests/busybox.sh. From DEBIANROOT (the Debian programs of
+# tests at /usr/share/tests/differential/busybox.sh (with tests/checks.sh, which it and
+# tests/debian's scripts source, at /usr/share/tests/checks.sh). From DEBIANROOT (the Debian programs of
 # `make iso DEBS=...`, scripts/debian-root.sh), when not empty: its whole tree
 # (/usr, /etc, the /lib and /lib64 symlinks; Kestrel's own /lib and /lib64 are
 # merged into /usr first), where Debian's file replaces one of Kestrel's of the
 # same path (a Debian system's libraries stay whole) but in /etc, where
 # Kestrel's is kept (its accounts), either with a warning; and the scripts
 # tests/debian.rs runs with them in /usr/share/tests/debian/.
-# The shell suite's scripts (tests/sh/*.sh) go
+# The manual pages (docs/man/NAME) go to /usr/share/man. The shell suite's scripts (tests/sh/*.sh) go
 # to /usr/share/tests/sh with boot.sh, which runs those tests/sh/boot.list names one
 # by one, each between an `=== NAME` and an `=== status N` line, then says `=== done`
 # (tests/sh_suite.rs reads that), with standard error off the console; it uses
@@ -59,9 +60,9 @@ if [ -n "$extradir" ]; then
 fi
 for deb in busybox-static/bin/busybox bash-static/bin/bash-static; do
     if [ -n "$debsdir" ] && [ -f "$debsdir/$deb" ]; then
-        mkdir -p "$stage/usr/bin" "$stage/usr/share/tests"
+        mkdir -p "$stage/usr/bin" "$stage/usr/share/tests/differential"
         cp "$debsdir/$deb" "$stage/usr/bin/"
-        cp "$root/tests/differential/busybox.sh" "$stage/usr/share/tests/"
+        cp "$root/tests/differential/busybox.sh" "$stage/usr/share/tests/differential/"
     fi
 done
 if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
@@ -89,6 +90,10 @@ if [ -n "$debianroot" ] && [ -n "$(ls -A "$debianroot")" ]; then
     mkdir -p "$stage/usr/share/tests/debian"
     cp "$root"/tests/debian/* "$stage/usr/share/tests/debian/"
 fi
+mkdir -p "$stage/usr/share/tests"
+cp "$root/tests/checks.sh" "$stage/usr/share/tests/"
+mkdir -p "$stage/usr/share/man"
+cp "$root"/docs/man/* "$stage/usr/share/man/"
 mkdir -p "$stage/usr/share/tests/sh"
 cp "$root"/tests/sh/*.sh "$stage/usr/share/tests/sh/"
 {

@@ -54,6 +54,11 @@ pub struct Boot {
     pub grub_entry: Option<String>,
     /// Another image than build/os.iso.
     pub iso: Option<PathBuf>,
+    /// Boot another kernel directly instead (`-kernel`, `-initrd`, `-append`).
+    pub direct_kernel: Option<(PathBuf, PathBuf, String)>,
+    /// Guest time proportional to the instructions run (`-icount`), so that figures
+    /// taken with the guest's clock do not move with the host's load.
+    pub icount: bool,
 }
 
 impl Boot {
@@ -66,7 +71,24 @@ impl Boot {
             usb: false,
             grub_entry: None,
             iso: None,
+            direct_kernel: None,
+            icount: false,
         }
+    }
+
+    /// Boot `kernel` with `initrd` and the command line `append` (QEMU's direct
+    /// Linux boot), under the same settings as Kestrel's boots: how `make bench`
+    /// runs Debian's Linux.
+    pub fn kernel(mut self, kernel: &Path, initrd: &Path, append: &str) -> Self {
+        self.direct_kernel = Some((kernel.to_path_buf(), initrd.to_path_buf(), append.to_string()));
+        self
+    }
+
+    /// Run under `-icount shift=0,sleep=off` (one nanosecond of guest time per
+    /// instruction, idle time skipped).
+    pub fn icount(mut self) -> Self {
+        self.icount = true;
+        self
     }
 
     /// Boot `iso` instead of build/os.iso.
@@ -115,6 +137,13 @@ impl Boot {
         if let Some(cpu) = &self.cpu {
             cmd.args(["-cpu", cpu]);
         }
+        if self.icount {
+            cmd.args(["-icount", "shift=0,sleep=off"]);
+        }
+        if let Some((kernel, initrd, append)) = &self.direct_kernel {
+            cmd.arg("-kernel").arg(kernel).arg("-initrd").arg(initrd).args(["-append", append]);
+            return Machine::spawn(cmd, scratch, Some(monitor), format!("QEMU {self:?}"));
+        }
         if self.usb {
             cmd.arg("-drive").arg(format!("file={},format=raw,if=none,id=stick,readonly=on", iso.display()));
             cmd.args(["-device", "usb-ehci", "-device", "usb-storage,drive=stick,bootindex=0"]);
@@ -153,6 +182,8 @@ pub struct Machine {
     monitor: Option<PathBuf>,
     what: String,
     scratch: tempfile::TempDir,
+    /// The child leads a session (script(1)) whose process groups go with it.
+    own_session: bool,
 }
 
 /// `text` without ANSI CSI sequences (`ESC [ ... letter`: colours, cursor moves,
@@ -197,7 +228,7 @@ impl Machine {
             });
         }
         let stdin = child.stdin.take();
-        Self { child, stdin, log, monitor, what, scratch }
+        Self { child, stdin, log, monitor, what, scratch, own_session: false }
     }
 
     /// The serial output so far (lossy UTF-8, carriage returns and ANSI escape
@@ -321,6 +352,17 @@ impl Machine {
 
 impl Drop for Machine {
     fn drop(&mut self) {
+        if self.own_session {
+            // script(1)'s child leads the session and its process group: end them all.
+            let children = Command::new("pgrep").arg("-P").arg(self.child.id().to_string()).output();
+            for group in children
+                .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+                .unwrap_or_default()
+                .split_whitespace()
+            {
+                let _ = Command::new("kill").args(["-KILL", "--", &format!("-{group}")]).status();
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -351,50 +393,25 @@ impl<T> OrLog<T> for Result<T, Failure> {
     }
 }
 
-/// Boot `build/os.iso` in Bochs (display on a pseudo-terminal, COM1 to a file),
-/// wait for `marker` on serial, and return the serial log; Bochs has no exit
-/// device, so it is stopped once the marker appears or the time is up.
-pub fn bochs_boot_until(marker: &str, timeout: Duration) -> Result<String, String> {
-    let iso = iso();
+/// Run `command` (a shell command line, in the workspace) under script(1), on a
+/// pseudo-terminal as a user's terminal would be, without a display: what it prints
+/// is the log, and `send` types on that terminal (control keys included). How
+/// `make run` (scripts/run.sh) and `make bochs` (scripts/bochs.sh) are tested.
+pub fn on_terminal(command: &str) -> Machine {
     let scratch = tempfile::tempdir().expect("temporary directory");
-    let serial = scratch.path().join("serial.log");
-    std::fs::write(&serial, b"").expect("serial log file");
-    let scripts = workspace_dir().join("scripts");
-    let bochs = format!(
-        "bochs -q -f {} -rc {}",
-        scripts.join("bochsrc").display(),
-        scripts.join("bochs-continue.rc").display()
-    );
-    let mut child = Command::new("script")
-        .args(["-qfc", &bochs, "/dev/null"])
-        .env("KESTREL_ISO", &iso)
-        .env("KESTREL_SERIAL", &serial)
-        .current_dir(scratch.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start bochs through script(1): {e}"))?;
-    let start = Instant::now();
-    let read_log = || String::from_utf8_lossy(&std::fs::read(&serial).unwrap_or_default()).replace('\r', "");
-    let outcome = loop {
-        let log = read_log();
-        if log.contains(marker) {
-            break Ok(log);
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            break Err(format!("bochs stopped ({status}) before {marker:?}\n----- serial log -----\n{log}"));
-        }
-        if start.elapsed() > timeout {
-            break Err(format!("no {marker:?} within {timeout:?}\n----- serial log -----\n{log}"));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    // script(1) runs bochs as its child: end the whole session.
-    let _ = Command::new("pkill").arg("-P").arg(child.id().to_string()).status();
-    let _ = child.kill();
-    let _ = child.wait();
-    outcome
+    let mut cmd = Command::new("script");
+    cmd.args(["-qfec", command, "/dev/null"]).env_remove("DISPLAY").current_dir(workspace_dir());
+    let mut machine = Machine::spawn(cmd, scratch, None, format!("`{command}` on a terminal"));
+    machine.own_session = true;
+    machine
+}
+
+/// A command line that boots build/os.iso under Bochs as `make bochs` does without a
+/// display (scripts/bochs.sh: the serial console on the terminal), for `on_terminal`.
+pub fn bochs_command() -> String {
+    let scratch = build_dir().join("bochs-test");
+    std::fs::create_dir_all(&scratch).expect("Bochs's scratch directory");
+    format!("scripts/bochs.sh {} {}", iso().display(), scratch.display())
 }
 
 /// Shell sessions over the serial console: boot to the prompt of the shell init

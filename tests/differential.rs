@@ -40,7 +40,7 @@ fn same_checks_as_on_linux(mut host: Command, init: &str) {
 fn busybox_sh_and_applets_behave_as_on_linux() {
     let mut host = Command::new(deb_file("busybox-static/bin/busybox"));
     host.arg("sh").arg(SCRIPT);
-    same_checks_as_on_linux(host, "init=/usr/bin/busybox -- sh /usr/share/tests/busybox.sh");
+    same_checks_as_on_linux(host, "init=/usr/bin/busybox -- sh /usr/share/tests/differential/busybox.sh");
 }
 
 /// bash-static runs the same script with busybox's applets.
@@ -48,5 +48,8 @@ fn busybox_sh_and_applets_behave_as_on_linux() {
 fn bash_and_busybox_applets_behave_as_on_linux() {
     let mut host = Command::new(deb_file("bash-static/bin/bash-static"));
     host.arg(SCRIPT).arg(deb_file("busybox-static/bin/busybox"));
-    same_checks_as_on_linux(host, "init=/usr/bin/bash-static -- /usr/share/tests/busybox.sh /usr/bin/busybox");
+    same_checks_as_on_linux(
+        host,
+        "init=/usr/bin/bash-static -- /usr/share/tests/differential/busybox.sh /usr/bin/busybox",
+    );
 }

@@ -17,7 +17,7 @@ fn the_console_logs_root_in_and_who_lists_the_session() {
     assert!(log.contains("kestrel login: root (automatic login)"), "{log}");
     assert!(log.contains("Welcome to Kestrel"), "no motd\n{log}");
     run(&mut m, "echo $HOME $USER $LOGNAME $SHELL $PATH", "/root root root /bin/sh /bin:/sbin:/usr/bin:/usr/sbin\n");
-    run(&mut m, "who", "root     console      20");
+    run(&mut m, "who", "root     ttyS0        20");
     run(&mut m, "who -q", "root\n# users=1\n");
     run(&mut m, "ls -l /etc/shadow", "-rw------- 1 root root ");
     run(&mut m, "ls -l /bin/passwd", "-rwsr-xr-x 1 root root ");
@@ -37,7 +37,7 @@ fn login_refuses_a_wrong_password_and_accepts_the_right_one() {
     type_until(&mut m, "id -u; echo $HOME; pwd\n", "1000\n/home/user\n/home/user\n");
     type_until(&mut m, "id\n", "uid=1000(user) gid=1000(user) groups=1000(user)\n");
     type_until(&mut m, "cat /etc/shadow\n", "cat: /etc/shadow: Permission denied\n");
-    type_until(&mut m, "who\n", "user     console      20");
+    type_until(&mut m, "who\n", "user     ttyS0        20");
     type_until(&mut m, "exit\n", "/ # ");
 }
 

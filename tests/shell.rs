@@ -124,13 +124,22 @@ fn poweroff_turns_the_machine_off() {
 
 #[test]
 fn the_ps2_keyboard_types_into_the_shell() {
-    let mut m = shell();
-    let before = m.log().len();
+    // The keyboard types into the shell on tty1, on the screen: the command and
+    // what it printed show there, and not on the serial line.
+    let m = shell();
     m.type_on_keyboard("echo typed on the keyboard\n");
-    m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains("\ntyped on the keyboard\n")))
-        .or_log(&m);
-    let screen = m.vga_text().join("\n");
-    assert!(screen.contains("typed on the keyboard"), "not on the screen:\n{screen}");
+    let start = std::time::Instant::now();
+    let screen = loop {
+        let screen = m.vga_text();
+        let at = screen.iter().position(|row| row.ends_with("# echo typed on the keyboard"));
+        if at.is_some_and(|at| screen.get(at + 1).is_some_and(|row| row == "typed on the keyboard")) {
+            break screen;
+        }
+        assert!(start.elapsed() < TIMEOUT, "not on the screen:\n{}", screen.join("\n"));
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    assert!(screen.iter().any(|row| row == "/ #"), "no prompt after it:\n{}", screen.join("\n"));
+    assert!(!m.log().contains("typed on the keyboard"), "keyboard input reached the serial line:\n{}", m.log());
 }
 
 #[test]
@@ -194,4 +203,16 @@ fn scripts_run_by_their_interpreter_line_and_init_ran_etc_rc() {
         "echo 'echo dotted $1' > /tmp/dot.sh; . /tmp/dot.sh; sh -c 'echo $0 $1' name arg",
         "dotted\nname arg\n",
     );
+}
+
+#[test]
+fn help_lists_the_commands_and_man_shows_their_pages() {
+    let mut m = shell();
+    // The summaries come from the pages installed in /usr/share/man.
+    run(&mut m, "help | grep '^  sort ' | tr -s ' '", " sort - sort lines of text files\n");
+    run(&mut m, "help | grep '^  cd ' | tr -s ' '", " cd - change the working directory\n");
+    run(&mut m, "man grep | head -n 1", "grep - print lines that match patterns\n");
+    run(&mut m, "help umask | grep -c SYNOPSIS", "1\n");
+    run(&mut m, "man nosuch; echo status $?", "man: No manual entry for nosuch\nstatus 16\n");
+    run(&mut m, "man -k 'working dir' | tr -s ' '", "pwd - print the name of the working directory\n");
 }

@@ -9,28 +9,12 @@
 # UTC. Its last line is `done`.
 set -eu
 exec </dev/null
+# check NAME CODE (tests/checks.sh, in the folder above this one in the image too).
+. "${0%/*}/../checks.sh"
 export PATH="$1" TZ=UTC0 LC_ALL=C
 umask 022
 work=$(mktemp -d)
 cd "$work"
-
-n=0
-# check NAME CODE: run CODE (in a subshell, errors to its output) and print it.
-check() {
-    n=$((n + 1))
-    rc=0
-    out=$(
-        set +e
-        eval "$2" 2>&1
-    ) || rc=$?
-    [ "$rc" = 0 ] || out="$out
-[exit $rc]"
-    while IFS= read -r line; do
-        printf 'check %02d %s: %s\n' "$n" "$1" "$line"
-    done <<EOF
-$out
-EOF
-}
 
 # ---- dash itself
 check dash-expansion 'v=archive.tar.gz; echo ${v%.*} ${v%%.*} ${v#*.} ${v##*.} ${#v} ${unset:-default} $((6 * 7)) $((0x10 + 010))'

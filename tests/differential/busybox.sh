@@ -9,6 +9,8 @@
 # must hold on both. It works in a fresh folder under /tmp; its last line is `done`.
 set -eu
 exec </dev/null
+# check NAME CODE (tests/checks.sh, in the folder above this one in the image too).
+. "${0%/*}/../checks.sh"
 bb=${1:-$(readlink /proc/$$/exe)}
 work=$("$bb" mktemp -d /tmp/busybox-diff.XXXXXX)
 "$bb" mkdir "$work/bin"
@@ -16,24 +18,6 @@ work=$("$bb" mktemp -d /tmp/busybox-diff.XXXXXX)
 export PATH="$work/bin" TZ=UTC LC_ALL=C HOME=/
 umask 022
 cd "$work"
-
-n=0
-# check NAME CODE: run CODE (in a subshell, errors to its output) and print it.
-check() {
-    n=$((n + 1))
-    rc=0
-    out=$(
-        set +e
-        eval "$2" 2>&1
-    ) || rc=$?
-    [ "$rc" = 0 ] || out="$out
-[exit $rc]"
-    while IFS= read -r line; do
-        printf 'check %02d %s: %s\n' "$n" "$1" "$line"
-    done <<EOF
-$out
-EOF
-}
 
 # ---- the shell itself
 check echo 'echo hello   world; echo -n no-newline; echo " end"'

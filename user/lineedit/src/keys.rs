@@ -1,13 +1,14 @@
 //! Keys decoded from the bytes a terminal sends: UTF-8 text, control bytes and the
 //! escape sequences of cursor and editing keys (`ESC [ A/B/C/D/H/F`,
-//! `ESC [ 1~/7~/4~/8~/3~`, `ESC O A/B/C/D/H/F`; other well-formed ones are
+//! `ESC [ 1~/7~/4~/8~/3~/5~/6~`, `ESC O A/B/C/D/H/F`; other well-formed ones are
 //! ignored). A lone ESC is the Escape key once the byte after it is another ESC, or
 //! when the caller says no more input came ([`crate::Editor::escape_timeout`]).
+//! Public so that other editors (`vi`) decode keys the same way.
 use std::collections::VecDeque;
 
 /// A key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Key {
+pub enum Key {
     Char(char),
     /// A control character (0x00-0x1f, 0x7f) other than ESC.
     Control(u8),
@@ -19,6 +20,8 @@ pub(crate) enum Key {
     Home,
     End,
     Delete,
+    PageUp,
+    PageDown,
     /// An escape sequence, or Alt with a key, that the editor does not use.
     Ignored,
 }
@@ -26,12 +29,12 @@ pub(crate) enum Key {
 const ESC: u8 = 0x1b;
 
 /// The control character typed with Ctrl and `letter`.
-pub(crate) const fn ctrl(letter: u8) -> u8 {
+pub const fn ctrl(letter: u8) -> u8 {
     letter & 0x1f
 }
 
 /// Takes the next key from the front of `pending`, if it is all there.
-pub(crate) fn next_key(pending: &mut VecDeque<u8>) -> Option<Key> {
+pub fn next_key(pending: &mut VecDeque<u8>) -> Option<Key> {
     let first = *pending.front()?;
     let (key, length) = match first {
         ESC => escape_sequence(pending)?,
@@ -58,7 +61,7 @@ pub(crate) fn next_key(pending: &mut VecDeque<u8>) -> Option<Key> {
 }
 
 /// Whether `pending` is a lone ESC, which is the Escape key if nothing follows.
-pub(crate) fn is_lone_escape(pending: &VecDeque<u8>) -> bool {
+pub fn is_lone_escape(pending: &VecDeque<u8>) -> bool {
     pending.len() == 1 && pending[0] == ESC
 }
 
@@ -77,6 +80,8 @@ fn escape_sequence(pending: &VecDeque<u8>) -> Option<(Key, usize)> {
                 (b'H', _) | (b'~', b"1" | b"7") => Key::Home,
                 (b'F', _) | (b'~', b"4" | b"8") => Key::End,
                 (b'~', b"3") => Key::Delete,
+                (b'~', b"5") => Key::PageUp,
+                (b'~', b"6") => Key::PageDown,
                 _ => Key::Ignored,
             };
             Some((key, length))

@@ -25,7 +25,7 @@ use std::collections::VecDeque;
 
 mod completion;
 mod display;
-mod keys;
+pub mod keys;
 pub mod prompt;
 mod search;
 
@@ -327,7 +327,7 @@ impl Editor {
             Key::Control(byte) if byte == ctrl(b'N') => self.recall(Some(self.position + 1), out),
             Key::Down => self.recall(Some(self.position + 1), out),
             Key::Control(b'\t') => self.complete(tabbed, completer, out),
-            Key::Control(_) | Key::Escape | Key::Ignored => {}
+            Key::Control(_) | Key::Escape | Key::PageUp | Key::PageDown | Key::Ignored => {}
         }
         None
     }

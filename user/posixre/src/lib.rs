@@ -1,5 +1,6 @@
 //! POSIX regular expressions (basic and extended, as grep, sed and awk take them)
-//! translated into the syntax of the `regex-lite` crate, which then matches them.
+//! translated into the syntax of the `regex-lite` crate, which then matches them;
+//! with GNU's `\`` and `\'` (the start and end of the text).
 
 /// POSIX regular expression syntax as Rust's: a basic (`extended == false`) or
 /// extended expression becomes the `regex-lite` pattern that matches the same.
@@ -27,6 +28,8 @@ pub fn translate(pattern: &str, extended: bool) -> Result<String, String> {
                         out.push('\\');
                         out.push(next);
                     }
+                    '`' => out.push_str("\\A"),
+                    '\'' => out.push_str("\\z"),
                     '1'..='9' => return Err("back-references are not supported".into()),
                     _ if next.is_ascii_alphanumeric() => out.push(next),
                     _ => {
@@ -129,6 +132,8 @@ mod tests {
         assert!(matches(r"^\(ab\|cd\)$", false, "cd"));
         assert!(matches(r"x\{2\}", false, "axxb"));
         assert!(translate(r"\(a\)\1", false).is_err());
+        assert!(matches(r"\`ab", false, "abc") && !matches(r"\`b", false, "ab"));
+        assert!(matches(r"c\'", false, "abc") && !matches(r"a\'", false, "ab"));
     }
 
     #[test]

@@ -84,25 +84,35 @@ impl Shell {
         }
     }
 
-    fn run_loop(&mut self, until: bool, condition: &List, body: &List) -> i32 {
-        let mut status = 0;
+    /// Runs `run` as a loop (where break and continue apply) and returns its status.
+    fn in_loop(&mut self, run: impl FnOnce(&mut Self) -> i32) -> i32 {
         self.loops += 1;
-        loop {
-            let tested = self.run_condition(condition);
-            if let Next::Stop = self.after_body() {
-                break;
-            }
-            if (tested == 0) == until {
-                break;
-            }
-            self.run_list(body);
-            status = self.status;
-            if let Next::Stop = self.after_body() {
-                break;
-            }
-        }
+        let status = run(self);
         self.loops -= 1;
         status
+    }
+
+    /// Runs a loop's body once, its status into `status`; whether the loop goes on.
+    fn body_goes_on(&mut self, body: &List, status: &mut i32) -> bool {
+        self.run_list(body);
+        *status = self.status;
+        !matches!(self.after_body(), Next::Stop)
+    }
+
+    fn run_loop(&mut self, until: bool, condition: &List, body: &List) -> i32 {
+        self.in_loop(|shell| {
+            let mut status = 0;
+            loop {
+                let tested = shell.run_condition(condition);
+                if let Next::Stop = shell.after_body() {
+                    break;
+                }
+                if (tested == 0) == until || !shell.body_goes_on(body, &mut status) {
+                    break;
+                }
+            }
+            status
+        })
     }
 
     fn run_for(&mut self, name: &str, words: Option<&[shparse::ast::Word]>, body: &List) -> i32 {
@@ -113,21 +123,18 @@ impl Shell {
             },
             None => self.args.get(1..).unwrap_or_default().to_vec(),
         };
-        let mut status = 0;
-        self.loops += 1;
-        for value in values {
-            if let Err(message) = self.assign(name, &value) {
-                status = self.fatal(message, STATUS_USAGE);
-                break;
+        self.in_loop(|shell| {
+            let mut status = 0;
+            for value in values {
+                if let Err(message) = shell.assign(name, &value) {
+                    return shell.fatal(message, STATUS_USAGE);
+                }
+                if !shell.body_goes_on(body, &mut status) {
+                    break;
+                }
             }
-            self.run_list(body);
-            status = self.status;
-            if let Next::Stop = self.after_body() {
-                break;
-            }
-        }
-        self.loops -= 1;
-        status
+            status
+        })
     }
 
     fn run_case(&mut self, word: &shparse::ast::Word, arms: &[shparse::ast::CaseArm]) -> i32 {

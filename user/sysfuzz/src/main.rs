@@ -12,6 +12,10 @@ use sysfuzz::cli::{self, USAGE};
 use sysfuzz::report;
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).is_some_and(|arg| arg == "--help") {
+        println!("{USAGE}\nThrows reproducible random system calls at the kernel; `man sysfuzz` says more.");
+        return ExitCode::SUCCESS;
+    }
     let options = match cli::parse(std::env::args().skip(1)) {
         Ok(options) => options,
         Err(reason) => {

@@ -12,8 +12,13 @@ pub struct Spec<'a> {
     pub flags: &'a str,
     /// Short flags that take a value: the rest of their cluster, or the next argument.
     pub valued: &'a str,
+    /// Short flags whose value is optional and only ever the rest of their cluster
+    /// (`sed -i.bak`; `-i` alone has none).
+    pub optional: &'a str,
     /// Long options (without `--`); each may carry `=value`, which the program judges.
     pub long: &'a [&'a str],
+    /// Long options that need a value: `--name=value`, or the next argument.
+    pub long_valued: &'a [&'a str],
     /// Options end at the first operand (`env`, `find`), instead of anywhere.
     pub stop_at_operand: bool,
     /// An argument such as `-1` or `-.5` is an operand, not flags (`seq`).
@@ -22,7 +27,15 @@ pub struct Spec<'a> {
 
 impl Spec<'static> {
     /// No options at all.
-    pub const NONE: Self = Self { flags: "", valued: "", long: &[], stop_at_operand: false, negative_numbers: false };
+    pub const NONE: Self = Self {
+        flags: "",
+        valued: "",
+        optional: "",
+        long: &[],
+        long_valued: &[],
+        stop_at_operand: false,
+        negative_numbers: false,
+    };
 }
 
 /// One option as given.
@@ -67,6 +80,15 @@ impl CommandLine {
         })
     }
 
+    /// Every option, short (`Ok`) or long (`Err`), with its value, in the order given
+    /// (for options whose order matters, such as sed's `-e` and `-f`).
+    pub fn in_order(&self) -> impl Iterator<Item = (Result<char, &str>, Option<&OsStr>)> {
+        self.given.iter().map(|given| match given {
+            Given::Short(short, value) => (Ok(*short), value.as_deref()),
+            Given::Long(long, value) => (Err(long.as_str()), value.as_deref()),
+        })
+    }
+
     /// The last use of a long option: `Some(None)` without a value, `Some(Some(value))`
     /// for `--name=value`.
     pub fn long(&self, name: &str) -> Option<Option<&OsStr>> {
@@ -82,6 +104,7 @@ impl CommandLine {
 pub enum ArgError {
     InvalidOption(char),
     MissingValue(char),
+    MissingLongValue(String),
     UnrecognizedOption(String),
     Help,
 }
@@ -91,6 +114,7 @@ impl fmt::Display for ArgError {
         match self {
             ArgError::InvalidOption(flag) => InvalidOption(*flag).fmt(f),
             ArgError::MissingValue(flag) => write!(f, "option requires an argument -- '{flag}'"),
+            ArgError::MissingLongValue(name) => write!(f, "option '--{name}' requires an argument"),
             ArgError::UnrecognizedOption(option) => write!(f, "unrecognized option '{option}'"),
             ArgError::Help => f.write_str("help requested"),
         }
@@ -112,7 +136,7 @@ impl fmt::Display for InvalidOption {
 pub fn parse(args: impl IntoIterator<Item = OsString>, known: &str) -> Result<CommandLine, InvalidOption> {
     parse_spec(args, &Spec { flags: known, ..Spec::NONE }).map_err(|err| match err {
         ArgError::InvalidOption(flag) | ArgError::MissingValue(flag) => InvalidOption(flag),
-        ArgError::UnrecognizedOption(_) | ArgError::Help => InvalidOption('-'),
+        ArgError::MissingLongValue(_) | ArgError::UnrecognizedOption(_) | ArgError::Help => InvalidOption('-'),
     })
 }
 
@@ -142,9 +166,15 @@ pub fn parse_spec(args: impl IntoIterator<Item = OsString>, spec: &Spec) -> Resu
             if name == "help" {
                 return Err(ArgError::Help);
             }
-            if !spec.long.contains(&name) {
+            if !spec.long.contains(&name) && !spec.long_valued.contains(&name) {
                 return Err(ArgError::UnrecognizedOption(text));
             }
+            let value = match value {
+                None if spec.long_valued.contains(&name) => {
+                    Some(args.next().ok_or_else(|| ArgError::MissingLongValue(name.to_owned()))?)
+                }
+                value => value,
+            };
             given.push(Given::Long(name.to_owned(), value));
             continue;
         }
@@ -165,6 +195,11 @@ pub fn parse_spec(args: impl IntoIterator<Item = OsString>, spec: &Spec) -> Resu
                 let value =
                     if rest.is_empty() { args.next().ok_or(ArgError::MissingValue(flag))? } else { rest.into() };
                 given.push(Given::Short(flag, Some(value)));
+                break;
+            }
+            if spec.optional.contains(flag) {
+                let rest = &cluster[index + flag.len_utf8()..];
+                given.push(Given::Short(flag, (!rest.is_empty()).then(|| rest.into())));
                 break;
             }
             if !spec.flags.contains(flag) {
@@ -260,6 +295,26 @@ mod tests {
         assert_eq!(err.to_string(), "unrecognized option '--colour'");
         assert_eq!(parse_spec(words("x --help"), &HEAD), Err(ArgError::Help));
         assert_eq!(parse_spec(words("-- --help"), &HEAD).unwrap().operands, words("--help"));
+    }
+
+    #[test]
+    fn optional_values_and_valued_long_options() {
+        let spec = Spec { flags: "n", optional: "i", long_valued: &["file"], ..Spec::NONE };
+        let line = parse_spec(words("-ni.bak x -i --file f --file=g"), &spec).unwrap();
+        let order: Vec<_> = line.in_order().collect();
+        assert_eq!(
+            order,
+            [
+                (Ok('n'), None),
+                (Ok('i'), Some(OsStr::new(".bak"))),
+                (Ok('i'), None),
+                (Err("file"), Some(OsStr::new("f"))),
+                (Err("file"), Some(OsStr::new("g")))
+            ]
+        );
+        assert_eq!(line.operands, words("x"));
+        let err = parse_spec(words("--file"), &spec).unwrap_err();
+        assert_eq!(err.to_string(), "option '--file' requires an argument");
     }
 
     #[test]

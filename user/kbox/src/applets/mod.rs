@@ -9,6 +9,7 @@ mod cp;
 mod cut;
 mod date;
 mod dirname;
+mod dmesg;
 mod echo;
 mod env;
 #[path = "false.rs"]
@@ -23,6 +24,7 @@ mod id;
 mod kill;
 mod ln;
 mod ls;
+mod man;
 mod mkdir;
 mod more;
 mod mv;
@@ -33,6 +35,7 @@ mod pwd;
 mod reboot;
 mod rm;
 mod rmdir;
+mod sed;
 mod seq;
 mod sleep;
 mod sort;
@@ -80,6 +83,7 @@ pub const ALL: &[Applet] = &[
     applet!("cut", cut),
     applet!("date", date),
     applet!("dirname", dirname),
+    applet!("dmesg", dmesg),
     applet!("echo", echo),
     applet!("env", env, 125),
     applet!("false", false_),
@@ -93,6 +97,7 @@ pub const ALL: &[Applet] = &[
     applet!("kill", kill),
     applet!("ln", ln),
     applet!("ls", ls, 2),
+    applet!("man", man, 2),
     applet!("mkdir", mkdir),
     applet!("more", more),
     applet!("mv", mv),
@@ -103,6 +108,7 @@ pub const ALL: &[Applet] = &[
     applet!("reboot", reboot),
     applet!("rm", rm),
     applet!("rmdir", rmdir),
+    applet!("sed", sed),
     applet!("seq", seq),
     applet!("sleep", sleep),
     applet!("sort", sort, 2),

@@ -8,7 +8,9 @@
 //! never judged, but every step's result is checked. Kestrel's clock ticks every
 //! millisecond, so each figure is taken over a run far longer than that.
 //!
-//! Runs on Linux too, where `true` is found on PATH (on Kestrel, /bin/true).
+//! Runs on Linux too, where `true` is found on PATH (on Kestrel, /bin/true), also as
+//! the init of a Linux initramfs (scripts/linux-bench-initramfs.sh): `make bench`
+//! boots Debian's Linux with it beside Kestrel.
 //!
 //! Usage: `ktest-bench [DIR]`: the file figures are taken in DIR/ktest-bench-PID
 //! (default under /tmp: on Kestrel the tmpfs root; on Linux pass a tmpfs such as
@@ -264,5 +266,6 @@ fn bench() -> Outcome {
 }
 
 fn main() -> ExitCode {
+    ktest::console_as_linux_init();
     ktest::run(NAME, bench)
 }

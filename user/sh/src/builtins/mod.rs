@@ -5,6 +5,7 @@
 //! background, in a forked copy of it. Their output is written unbuffered.
 mod dirs;
 mod flow;
+mod help;
 mod jobs;
 mod lookup;
 mod output;
@@ -155,7 +156,7 @@ impl Shell {
             Builtin::False => 1,
             Builtin::Fg => self.fg(args),
             Builtin::Getopts => self.getopts(args),
-            Builtin::Help => self.print("help", HELP),
+            Builtin::Help => self.help(args),
             Builtin::History => self.history(),
             Builtin::Jobs => self.jobs_builtin(args),
             Builtin::Kill => self.kill(args),
@@ -211,21 +212,6 @@ impl Shell {
         self.print_lines("history", lines)
     }
 }
-
-const HELP: &str = "\
-Kestrel sh: a POSIX shell (XCU chapter 2), like dash.
-  'text'  \"text with $VAR\"  \\c                  quoting
-  $VAR ${VAR:-default} ${#VAR} ${VAR%suffix} $(cmd) `cmd` $((1+2)) ~ * ? [...]
-  a | b   ! a   a && b   a || b   a ; b   a &    pipelines and lists
-  { list; }  ( list )  if/elif/else/fi  while/until/do/done  for/in/do/done
-  case word in pattern|pattern) list ;; esac     name() { list; }
-  < f  > f  >| f  >> f  <> f  n<&m  n>&m  n>&-  <<EOF  <<-EOF   redirections
-Keys: arrows, Home/End, Ctrl-A/E/U/K/W/L, Up/Down for history, Tab completes.
-Ctrl-C interrupts and Ctrl-Z stops the foreground job.
-Builtins: . : [ alias bg break cd command continue echo eval exec exit export
-  false fg getopts help history jobs kill local printf pwd read readonly return
-  set shift test times trap true type umask unalias unset wait
-Other commands are programs, looked for in $PATH (default /bin:/sbin:/usr/bin:/usr/sbin).\n";
 
 #[cfg(test)]
 mod tests {
