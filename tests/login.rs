@@ -18,7 +18,9 @@ fn the_console_logs_root_in_and_who_lists_the_session() {
     assert!(log.contains("Welcome to Kestrel"), "no motd\n{log}");
     run(&mut m, "echo $HOME $USER $LOGNAME $SHELL $PATH", "/root root root /bin/sh /bin:/sbin:/usr/bin:/usr/sbin\n");
     run(&mut m, "who", "root     ttyS0        20");
-    run(&mut m, "who -q", "root\n# users=1\n");
+    // root is logged in on the serial line and on tty1.
+    run(&mut m, "who -q", "root root\n# users=2\n");
+    run(&mut m, "who | grep -c ' tty1 '", "1\n");
     run(&mut m, "ls -l /etc/shadow", "-rw------- 1 root root ");
     run(&mut m, "ls -l /bin/passwd", "-rwsr-xr-x 1 root root ");
 }
@@ -91,7 +93,8 @@ fn init_starts_the_console_login_again_when_it_ends() {
     run(&mut m, "echo shell $$; who | wc -l", "shell ");
     let second = since(&m, before);
     assert!(!second.contains(&format!("shell {pid}\n")), "the same shell {pid}?\n{second}");
-    assert!(second.contains("\n1\n"), "the dead session is still listed\n{second}");
+    // ttyS0's new session and tty1's.
+    assert!(second.contains("\n2\n"), "the dead session is still listed\n{second}");
 }
 
 #[test]
