@@ -2,8 +2,9 @@
 # scripts/build-ctests.sh OUTDIR: build the C test programs in tests/guest-c/ into
 # OUTDIR, static, with -Wall -Wextra -Werror: ktest-cpthreads (pthreads.c, musl-gcc
 # -pthread), ktest-glibcfork (glibcfork.c, gcc with glibc), ktest-eventfd,
-# ktest-unix, ktest-pty, ktest-vt and ktest-klog (eventfd.c, unix.c, pty.c, vt.c,
-# klog.c, musl-gcc), and pty.c with glibc as ktest-ptyglibc. mkinitramfs.sh puts
+# ktest-unix, ktest-pty, ktest-vt, ktest-klog and ktest-getty (eventfd.c, unix.c,
+# pty.c, vt.c, klog.c, getty.c, musl-gcc), and pty.c with glibc as ktest-ptyglibc.
+# mkinitramfs.sh puts
 # them in /bin; they run on the build host too.
 # Dynamically linked (build_dynamic): dynamic.c with musl (ktest-dynmusl) and
 # glibc (ktest-dynglibc, a PIE, and ktest-dynglibc-exec, not position
@@ -37,6 +38,7 @@ musl-gcc $cflags -o "$out/ktest-fifo" "$src/fifo.c"
 musl-gcc $cflags -o "$out/ktest-prctl" "$src/prctl.c"
 musl-gcc $cflags -o "$out/ktest-pty" "$src/pty.c"
 musl-gcc $cflags -o "$out/ktest-vt" "$src/vt.c"
+musl-gcc $cflags -o "$out/ktest-getty" "$src/getty.c"
 gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"
 musl-gcc $cflags -o "$out/ktest-mount" "$src/mount.c"
 musl-gcc $cflags -o "$out/ktest-true-static" "$src/true.c"

@@ -4,7 +4,8 @@
 # come from user/*: the package name for src/main.rs, the file name for each
 # src/bin/*.rs), every file of EXTRADIR under /bin too (the C test programs,
 # build-ctests.sh) and its directory root/ at the image's root (the loaders and
-# libraries of the dynamically linked ones), init at /sbin/init, and a
+# libraries of the dynamically linked ones), init and getty in /sbin (passwd and
+# su set-user-ID root, /etc/shadow readable by root only), and a
 # /bin/NAME -> kbox symlink for each applet of the multi-call binary (the static
 # binary runs on the build host too: `kbox --list`). From DEBSDIR (Debian packages unpacked by fetch-debs.sh), when
 # there: busybox-static's busybox and bash-static's bash-static in /usr/bin (no
@@ -103,9 +104,17 @@ cp "$root"/tests/sh/*.sh "$stage/usr/share/tests/sh/"
     done
     echo 'echo "=== done"'
 } >"$stage/usr/share/tests/sh/boot.sh"
-if [ -f "$stage/bin/init" ]; then
-    mv "$stage/bin/init" "$stage/sbin/init"
-fi
+for prog in init getty; do
+    if [ -f "$stage/bin/$prog" ]; then
+        mv "$stage/bin/$prog" "$stage/sbin/$prog"
+    fi
+done
+# The password hashes are root's alone; passwd and su act for other users as
+# root (set-user-ID).
+[ -f "$stage/etc/shadow" ] && chmod 0600 "$stage/etc/shadow"
+for prog in passwd su; do
+    [ -f "$stage/bin/$prog" ] && chmod 4755 "$stage/bin/$prog"
+done
 if [ -x "$stage/bin/kbox" ]; then
     for applet in $("$stage/bin/kbox" --list); do
         [ -e "$stage/bin/$applet" ] || ln -s kbox "$stage/bin/$applet"

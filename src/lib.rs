@@ -447,11 +447,22 @@ pub mod session {
     pub const TIMEOUT: Duration = Duration::from_secs(60);
     /// How root's prompt ends.
     pub const PROMPT: &str = "# ";
+    /// The prompt of the shell root is logged in to automatically on the serial
+    /// console (init's getty -a root, login: in root's home).
+    pub const LOGIN_PROMPT: &str = "/root # ";
 
-    /// Boot the default image to the shell's first prompt.
+    /// Wait for the automatic root login's prompt, then go to / (where the tests'
+    /// relative paths start), at the prompt "/ # ".
+    pub fn logged_in(m: &mut Machine, timeout: Duration) {
+        m.wait_for(LOGIN_PROMPT, timeout).or_log(m);
+        run(m, "cd /", "");
+        m.wait_for("/ # ", TIMEOUT).or_log(m);
+    }
+
+    /// Boot the default image to the logged-in shell, in /.
     pub fn shell() -> Machine {
         let mut m = Boot::new("").start();
-        m.wait_for("/ # ", Duration::from_secs(90)).or_log(&m);
+        logged_in(&mut m, Duration::from_secs(90));
         m
     }
 
@@ -466,6 +477,18 @@ pub mod session {
             })
         })
         .or_log(m);
+    }
+
+    /// Do `act` (type something) and wait for `text` to appear in the serial log after it.
+    pub fn act_until(m: &mut Machine, act: impl FnOnce(&mut Machine), text: &str) {
+        let before = m.log().len();
+        act(m);
+        m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains(text))).or_log(m);
+    }
+
+    /// Type `keys` on the serial console and wait for `text` to appear after them.
+    pub fn type_until(m: &mut Machine, keys: &str, text: &str) {
+        act_until(m, |m| m.send(keys), text);
     }
 
     /// Run one command line.

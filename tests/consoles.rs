@@ -1,11 +1,12 @@
 //! The serial line and the screen's virtual consoles are separate terminals:
-//! /sbin/init runs a shell on each of the serial line and /dev/tty1; the tests
+//! /sbin/init logs root in on the serial line and on /dev/tty1 (getty on tty2-4
+//! asks for a login); the tests
 //! type on the serial line and on the PS/2 keyboard, switch consoles with Alt-Fn,
 //! scroll with Shift-PageUp, and read the VGA text screen.
 use std::time::{Duration, Instant};
 
 use kestrel::session::{TIMEOUT, run, shell};
-use kestrel::{Machine, OrLog, run_ktest};
+use kestrel::{Machine, run_ktest};
 
 /// Wait until the screen's rows satisfy `wanted`; the rows.
 fn screen_where(m: &Machine, what: &str, wanted: impl Fn(&[String]) -> bool) -> Vec<String> {
@@ -30,10 +31,13 @@ fn screen_shows(m: &Machine, text: &str) -> Vec<String> {
     screen_until(m, &format!("{text:?}"), |row| row.contains(text))
 }
 
+/// tty1's shell prompt: root's automatic login, at home.
+const TTY1_PROMPT: &str = "/root #";
+
 /// The serial shell, and the screen showing tty1's shell prompt.
 fn both_shells() -> Machine {
     let m = shell();
-    screen_until(&m, "tty1's prompt", |row| row == "/ #");
+    screen_until(&m, "tty1's prompt", |row| row == TTY1_PROMPT);
     m
 }
 
@@ -41,32 +45,34 @@ fn both_shells() -> Machine {
 fn the_serial_line_and_the_screen_are_separate_terminals() {
     let mut m = both_shells();
     run(&mut m, "echo serial $((6 * 7))", "serial 42\n");
-    run(&mut m, "busybox tty", "/dev/console\n");
+    run(&mut m, "busybox tty", "/dev/ttyS0\n");
     m.type_on_keyboard("busybox tty\n");
     let screen = screen_shows(&m, "/dev/tty1");
     let text = screen.join("\n");
     assert!(!text.contains("serial"), "the serial shell's lines reached the screen:\n{text}");
     assert!(!m.log().contains("/dev/tty1"), "tty1's lines reached the serial line:\n{}", m.log());
-    // Each shell is in a session of its own, controlling its terminal.
-    run(&mut m, "ps -f | grep -c ' sh$'", "2\n");
-    run(&mut m, "ps -f | grep ' tty1 ' | grep -c ' sh$'", "1\n");
-    run(&mut m, "ps -f | grep ' ttyS0 ' | grep -c ' sh$'", "1\n");
+    // Each login shell is in a session of its own, controlling its terminal.
+    run(&mut m, "ps -f | grep -c ' -sh$'", "2\n");
+    run(&mut m, "ps -f | grep ' tty1 ' | grep -c ' -sh$'", "1\n");
+    run(&mut m, "ps -f | grep ' ttyS0 ' | grep -c ' -sh$'", "1\n");
 }
 
 #[test]
 fn alt_f2_shows_tty2_and_the_keys_go_there() {
     let mut m = both_shells();
-    run(&mut m, "cat /dev/tty2 > /tmp/typed & echo started", "started\n");
     m.monitor("sendkey alt-f2");
-    screen_where(&m, "the blank tty2", |screen| screen.iter().all(|row| row.is_empty()));
-    m.type_on_keyboard("typed on tty2\n");
-    screen_shows(&m, "typed on tty2");
-    run(&mut m, "sleep 1; cat /tmp/typed", "typed on tty2\n");
+    // tty2's getty asks for a login; the name typed goes to it, and login asks
+    // for the password.
+    let screen = screen_until(&m, "tty2's getty", |row| row.ends_with(" on tty2"));
+    assert!(screen.iter().any(|row| row == "kestrel login:"), "{}", screen.join("\n"));
+    m.type_on_keyboard("user\n");
+    screen_shows(&m, "Password:");
+    assert!(m.vga_text().iter().any(|row| row == "kestrel login: user"));
     run(&mut m, "busybox stty -F /dev/tty0 size", "25 80\n");
     // Ctrl-Alt-F1, as on Linux, shows tty1 again, its text kept.
     m.monitor("sendkey ctrl-alt-f1");
-    screen_until(&m, "tty1's prompt", |row| row == "/ #");
-    assert!(!m.vga_text().join("\n").contains("typed on tty2"));
+    screen_until(&m, "tty1's prompt", |row| row == TTY1_PROMPT);
+    assert!(!m.vga_text().join("\n").contains("Password:"));
 }
 
 #[test]
@@ -78,8 +84,8 @@ fn writing_to_tty3_changes_tty3_only() {
     assert!(!screen.contains("written to tty3"), "tty3's text on tty1:\n{screen}");
     m.monitor("sendkey alt-f3");
     let screen = screen_shows(&m, "written to tty3");
-    assert_eq!(screen[0], "written to tty3");
-    assert!(!screen.join("\n").contains("/ #"), "tty1's prompt on tty3:\n{}", screen.join("\n"));
+    assert!(screen.iter().any(|row| row.ends_with(" on tty3")), "not tty3's getty:\n{}", screen.join("\n"));
+    assert!(!screen.join("\n").contains(TTY1_PROMPT), "tty1's prompt on tty3:\n{}", screen.join("\n"));
 }
 
 /// The numbers `seq` printed that the screen shows, in order.
@@ -161,7 +167,7 @@ fn screendump(m: &Machine, dir: &std::path::Path, name: &str) -> Vec<u8> {
 #[test]
 fn the_framebuffer_redraws_each_console() {
     let mut m = kestrel::Boot::new("").uefi().start();
-    m.wait_for("/ # ", Duration::from_secs(180)).or_log(&m);
+    kestrel::session::logged_in(&mut m, Duration::from_secs(180));
     run(&mut m, "echo on tty2 > /dev/tty2; echo done", "done\n");
     std::thread::sleep(Duration::from_secs(1));
     let dir = tempfile::tempdir().expect("a scratch directory");

@@ -13,8 +13,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use kestrel::checks::differences;
-use kestrel::session::{PROMPT, TIMEOUT, run};
-use kestrel::{Boot, INIT_ENV, Machine, OrLog, build_dir};
+use kestrel::session::{PROMPT, TIMEOUT, run, type_until};
+use kestrel::{Boot, INIT_ENV, Machine, build_dir};
 
 /// The scripts, in the repository and (mkinitramfs.sh copies them) in the image.
 const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/debian");
@@ -164,24 +164,12 @@ fn debian_python3_runs_a_script_as_on_linux() {
 /// Boot the Debian image to Kestrel's shell, in /tmp.
 fn shell_in_tmp() -> Machine {
     let mut m = boot("");
-    m.wait_for("/ # ", Duration::from_secs(90)).or_log(&m);
+    kestrel::session::logged_in(&mut m, Duration::from_secs(90));
     run(&mut m, "cd /tmp", "/tmp # ");
     m
 }
 
-/// Do `act` (type something) and wait for `text` to appear in the serial log after it.
-fn act_until(m: &mut Machine, act: impl FnOnce(&mut Machine), text: &str) {
-    let before = m.log().len();
-    act(m);
-    m.wait_until(TIMEOUT, |log| log.get(before..).is_some_and(|new| new.contains(text))).or_log(m);
-}
-
-/// Type `keys` on the serial console and wait for `text` to appear after them.
-fn type_until(m: &mut Machine, keys: &str, text: &str) {
-    act_until(m, |m| m.send(keys), text);
-}
-
-/// nano, started from Kestrel's shell on the serial console (TERM=linux),
+/// nano, started from Kestrel's shell on the serial console (TERM=vt102, getty's),
 /// opens a new file, takes typed text and saves it.
 #[test]
 fn nano_edits_and_saves_a_file_on_the_serial_console() {
@@ -206,7 +194,7 @@ fn screen_until(m: &mut Machine, text: &str) -> Vec<String> {
     }
 }
 
-/// nano on the screen's first virtual console (the shell init starts on tty1),
+/// nano on the screen's first virtual console (root's automatic login on tty1),
 /// typed on the PS/2 keyboard: its title bar on the first row and its help lines
 /// on the last two (placed with the linux terminal's sequences), then the file
 /// saved with Ctrl-S; it is read back from the serial line's shell.

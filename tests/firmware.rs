@@ -7,7 +7,7 @@ use kestrel::{Boot, OrLog};
 #[test]
 fn boots_under_uefi_to_a_working_shell_and_powers_off() {
     let mut m = Boot::new("").uefi().start();
-    m.wait_for("/ # ", Duration::from_secs(180)).or_log(&m);
+    kestrel::session::logged_in(&mut m, Duration::from_secs(180));
     let log = m.log();
     assert!(log.contains("Kestrel 0.1.0"), "{log}");
     assert!(log.contains("framebuffer: ") && log.contains("rgb"), "no framebuffer console under UEFI\n{log}");

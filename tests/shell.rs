@@ -70,7 +70,8 @@ fn ps_lists_the_shell_and_itself() {
     let before = m.log().len();
     run(&mut m, "ps", " ps\n");
     let out = m.log()[before..].to_string();
-    assert!(out.contains(" sh\n") && out.contains(" init\n"), "{out}");
+    // The shell is the login shell getty's automatic login started ("-sh").
+    assert!(out.contains(" -sh\n") && out.contains(" init\n"), "{out}");
 }
 
 #[test]
@@ -84,10 +85,11 @@ fn up_arrow_recalls_and_tab_completes() {
 #[test]
 fn id_whoami_and_ls_show_names_from_etc_passwd() {
     let mut m = shell();
-    run(&mut m, "id", "uid=0(root) gid=0(root) groups=0(root)\n");
+    // login gave root its groups from /etc/group: its own and wheel.
+    run(&mut m, "id", "uid=0(root) gid=0(root) groups=0(root),10(wheel)\n");
     run(&mut m, "whoami", "\nroot\n");
     run(&mut m, "ls -ld /home/user", "drwxr-xr-x 2 user user ");
-    run(&mut m, "grep -E 'Uid|Groups' /proc/self/status", "Uid:\t0\t0\t0\t0\nGroups:\t \n");
+    run(&mut m, "grep -E 'Uid|Groups' /proc/self/status", "Uid:\t0\t0\t0\t0\nGroups:\t0 10 \n");
 }
 
 #[test]
@@ -136,7 +138,8 @@ fn the_ps2_keyboard_types_into_the_shell() {
         assert!(start.elapsed() < TIMEOUT, "not on the screen:\n{}", screen.join("\n"));
         std::thread::sleep(Duration::from_millis(300));
     };
-    assert!(screen.iter().any(|row| row == "/ #"), "no prompt after it:\n{}", screen.join("\n"));
+    // tty1's shell is root's automatic login, at home.
+    assert!(screen.iter().any(|row| row == "/root #"), "no prompt after it:\n{}", screen.join("\n"));
     assert!(!m.log().contains("typed on the keyboard"), "keyboard input reached the serial line:\n{}", m.log());
 }
 

@@ -14,7 +14,6 @@ mod recurse;
 mod target;
 mod textdiff;
 mod tty;
-mod users;
 mod walk;
 
 use std::ffi::OsString;

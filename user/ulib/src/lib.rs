@@ -1,7 +1,9 @@
 //! `ulib`: what Kestrel's user programs share — Linux-style diagnostics and quoting,
 //! command-line options, shell patterns, and processes through libc's fork, execve
 //! (with a PATH search) and wait4, with signal names, libc results as `io::Result`s,
-//! file modes as chmod takes them, and the expressions of `test`.
+//! file modes as chmod takes them, the expressions of `test`, the account files
+//! and utmp records.
+pub mod accounts;
 pub mod args;
 pub mod diag;
 pub mod escape;
@@ -14,3 +16,4 @@ pub mod process;
 pub mod sys;
 pub mod term;
 pub mod testexpr;
+pub mod utmp;

@@ -27,6 +27,62 @@ impl Termios {
         check(unsafe { libc::tcsetattr(fd, libc::TCSANOW, &self.0) }).map(drop)
     }
 
+    /// These modes without echo (a password's line): still line by line, the
+    /// newline not echoed either.
+    pub fn without_echo(&self) -> Self {
+        let mut quiet = self.0;
+        quiet.c_lflag &= !(libc::ECHO | libc::ECHOE | libc::ECHOK);
+        Self(quiet)
+    }
+
+    /// The modes a login terminal starts with (stty sane's): canonical input with
+    /// echo and signals, CR read as NL, NL written as CR NL, 8-bit characters, and
+    /// the usual control characters (^C ^\ ^? ^U ^D ^Z ^R ^W ^V).
+    pub fn sane(&self) -> Self {
+        let mut sane = self.0;
+        sane.c_iflag = libc::ICRNL | libc::IXON | libc::IUTF8 | libc::BRKINT | libc::IMAXBEL;
+        sane.c_oflag = libc::OPOST | libc::ONLCR;
+        sane.c_cflag = (sane.c_cflag & (libc::CBAUD | libc::CBAUDEX)) | libc::CS8 | libc::CREAD | libc::HUPCL;
+        sane.c_lflag = libc::ICANON
+            | libc::ISIG
+            | libc::IEXTEN
+            | libc::ECHO
+            | libc::ECHOE
+            | libc::ECHOK
+            | libc::ECHOCTL
+            | libc::ECHOKE;
+        let controls = [
+            (libc::VINTR, 0x03),
+            (libc::VQUIT, 0x1c),
+            (libc::VERASE, 0x7f),
+            (libc::VKILL, 0x15),
+            (libc::VEOF, 0x04),
+            (libc::VSUSP, 0x1a),
+            (libc::VREPRINT, 0x12),
+            (libc::VWERASE, 0x17),
+            (libc::VLNEXT, 0x16),
+            (libc::VSTART, 0x11),
+            (libc::VSTOP, 0x13),
+            (libc::VMIN, 1),
+            (libc::VTIME, 0),
+        ];
+        for (index, value) in controls {
+            sane.c_cc[index] = value;
+        }
+        Self(sane)
+    }
+
+    /// These modes at line speed `speed` (a `libc::B*` constant), in and out.
+    pub fn with_speed(&self, speed: libc::speed_t) -> Self {
+        let mut modes = self.0;
+        // SAFETY: both calls only change fields of `modes`, a live termios.
+        unsafe {
+            libc::cfsetispeed(&mut modes, speed);
+            libc::cfsetospeed(&mut modes, speed);
+        }
+        Self(modes)
+    }
+
     /// These modes made raw for a line editor: input byte by byte (no line
     /// buffering, `VMIN` 1), no echo, control keys delivered as bytes rather than
     /// signals, no CR-to-NL mapping and no flow control. Output processing stays, so
@@ -74,6 +130,19 @@ mod tests {
         assert_eq!(raw.c_iflag, libc::IUTF8);
         assert_eq!(raw.c_oflag, libc::OPOST | libc::ONLCR);
         assert_eq!((raw.c_cc[libc::VMIN], raw.c_cc[libc::VTIME]), (1, 0));
+    }
+
+    #[test]
+    fn quiet_and_sane_modes() {
+        // SAFETY: an all-zero termios is a valid value.
+        let zero: libc::termios = unsafe { mem::zeroed() };
+        let sane = Termios(zero).sane().0;
+        assert_eq!(sane.c_lflag & (libc::ICANON | libc::ECHO | libc::ISIG), libc::ICANON | libc::ECHO | libc::ISIG);
+        assert_eq!(sane.c_iflag & libc::ICRNL, libc::ICRNL);
+        assert_eq!(sane.c_cc[libc::VERASE], 0x7f);
+        let quiet = Termios(sane).without_echo().0;
+        assert_eq!(quiet.c_lflag & (libc::ECHO | libc::ECHOE | libc::ECHOK), 0);
+        assert_eq!(quiet.c_lflag & libc::ICANON, libc::ICANON);
     }
 
     #[test]

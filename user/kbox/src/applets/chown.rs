@@ -11,7 +11,7 @@ use ulib::diag::{quoted, report_error};
 
 use crate::cli;
 use crate::recurse::change_each;
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 pub const USAGE: &str = "Usage: chown [OPTION]... [OWNER][:[GROUP]] FILE...
 Change the owner and/or group of each FILE to OWNER and/or GROUP.

@@ -9,7 +9,7 @@ use ulib::diag::{quoted, report, report_error};
 
 use super::id::{Identity, all_groups, named_user, this_process};
 use crate::cli;
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "groups";
 

@@ -8,7 +8,7 @@ use ulib::args::Spec;
 use ulib::diag::{quoted, report};
 
 use crate::cli;
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "id";
 

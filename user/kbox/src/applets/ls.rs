@@ -24,8 +24,8 @@ use crate::clock;
 use crate::fileinfo::{self, TYPE_BLOCK_DEVICE, TYPE_CHAR_DEVICE, TYPE_DIRECTORY, TYPE_FIFO, TYPE_MASK, TYPE_REGULAR};
 use crate::fileinfo::{TYPE_SOCKET, TYPE_SYMLINK};
 use crate::human::human_size;
-use crate::users::Accounts;
 use crate::walk::child;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "ls";
 

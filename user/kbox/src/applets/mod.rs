@@ -27,6 +27,7 @@ mod free;
 mod grep;
 mod groups;
 mod gz;
+mod halt;
 mod hashsum;
 mod head;
 mod hexdump;
@@ -71,6 +72,7 @@ mod uniq;
 mod uptime;
 mod wc;
 mod which;
+mod who;
 mod whoami;
 mod xargs;
 mod xxd;
@@ -125,6 +127,7 @@ pub const ALL: &[Applet] = &[
     applet!("groups", groups),
     applet!("gunzip", gunzip),
     applet!("gzip", gzip),
+    applet!("halt", halt),
     applet!("head", head),
     applet!("hexdump", hexdump),
     applet!("hostname", hostname),
@@ -171,6 +174,7 @@ pub const ALL: &[Applet] = &[
     applet!("uptime", uptime),
     applet!("wc", wc),
     applet!("which", which, 2),
+    applet!("who", who),
     applet!("whoami", whoami),
     applet!("xargs", xargs),
     applet!("xxd", xxd),

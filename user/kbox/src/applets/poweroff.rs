@@ -1,15 +1,17 @@
-//! `poweroff [-f]`: flushes the file systems and powers the machine off (reboot's
-//! logic with LINUX_REBOOT_CMD_POWER_OFF).
+//! `poweroff [-d DELAY] [-n] [-f]`: asks init to power the machine off (SIGUSR2),
+//! or with `-f` does it at once (reboot's logic with LINUX_REBOOT_CMD_POWER_OFF).
 use std::ffi::OsString;
 
 use crate::applets::reboot;
 
 const PROGRAM: &str = "poweroff";
 
-pub const USAGE: &str = "Usage: poweroff [-f]
-Sync the file systems and power the machine off.
-  -f   force (accepted: there is no init system to ask)";
+pub const USAGE: &str = "Usage: poweroff [-d DELAY] [-n] [-f]
+Power the system off: init runs its shutdown sequence.
+  -d DELAY   wait DELAY seconds first
+  -n         do not sync
+  -f         force: power off at once, without init";
 
 pub fn run(args: Vec<OsString>) -> u8 {
-    reboot::sync_and_reboot(PROGRAM, args, libc::LINUX_REBOOT_CMD_POWER_OFF)
+    reboot::shut_down(PROGRAM, args, libc::SIGUSR2, libc::LINUX_REBOOT_CMD_POWER_OFF)
 }

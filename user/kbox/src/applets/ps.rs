@@ -16,7 +16,7 @@ use crate::applets::uptime::parse_uptime;
 use crate::cli;
 use crate::clock;
 use crate::fileinfo::major_minor;
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "ps";
 

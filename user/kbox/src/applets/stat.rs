@@ -14,7 +14,7 @@ use ulib::diag::{quoted, report_error};
 use crate::cli;
 use crate::clock;
 use crate::fileinfo;
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "stat";
 

@@ -22,7 +22,7 @@ use ulib::diag::{error_text, report};
 
 use crate::clock;
 use crate::fileinfo::mode_string;
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "tar";
 

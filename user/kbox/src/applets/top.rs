@@ -23,7 +23,7 @@ use crate::applets::uptime::{load_averages, parse_uptime, up_text};
 use crate::cli;
 use crate::clock;
 use crate::tty::RawMode;
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "top";
 

@@ -6,7 +6,7 @@ use ulib::args::Spec;
 use ulib::diag::report;
 
 use crate::cli;
-use crate::users::Accounts;
+use ulib::accounts::Accounts;
 
 const PROGRAM: &str = "whoami";
 

@@ -1,6 +1,18 @@
 //! User and group names from /etc/passwd and /etc/group, when they exist (`ls -l`,
-//! `id`, `stat`, `ps -f`); without them every id is shown as its number.
+//! `id`, `stat`, `ps -f`; without them every id is shown as its number), and a
+//! user's whole entry (`login`, `su`: home directory and shell).
 use std::fs;
+
+/// One user's line of /etc/passwd.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub uid: u32,
+    pub gid: u32,
+    pub home: String,
+    /// The login shell; /bin/sh when the field is empty, as login(1) does.
+    pub shell: String,
+}
 
 /// The two account databases' text (empty when a file is missing).
 #[derive(Debug, Default)]
@@ -24,7 +36,7 @@ impl Accounts {
         Self { passwd: read("/etc/passwd"), group: read("/etc/group") }
     }
 
-    #[cfg(test)]
+    /// The databases from their text (tests use it to stand for the files).
     pub fn from_text(passwd: &str, group: &str) -> Self {
         Self { passwd: passwd.to_owned(), group: group.to_owned() }
     }
@@ -35,6 +47,11 @@ impl Accounts {
 
     pub fn group_name(&self, gid: u32) -> Option<&str> {
         entries(&self.group).find(|&(_, id, _)| id == gid).map(|(name, _, _)| name)
+    }
+
+    /// A group's id, by name.
+    pub fn group_id(&self, name: &str) -> Option<u32> {
+        entries(&self.group).find(|(group, _, _)| *group == name).map(|(_, gid, _)| gid)
     }
 
     /// The user's name, or its number when it has none.
@@ -49,9 +66,22 @@ impl Accounts {
 
     /// A user's uid and primary gid, by name.
     pub fn user(&self, name: &str) -> Option<(u32, u32)> {
+        self.user_entry(name).map(|user| (user.uid, user.gid))
+    }
+
+    /// A user's whole entry, by name (a line with fewer than seven fields or bad
+    /// numbers is no entry).
+    pub fn user_entry(&self, name: &str) -> Option<User> {
         entries(&self.passwd).find(|(user, _, _)| *user == name).and_then(|(_, uid, fields)| {
-            let gid = fields.get(3)?.parse().ok()?;
-            Some((uid, gid))
+            let [_, _, _, gid, _, home, shell] = fields[..] else { return None };
+            let shell = if shell.is_empty() { "/bin/sh" } else { shell };
+            Some(User {
+                name: name.to_owned(),
+                uid,
+                gid: gid.parse().ok()?,
+                home: home.to_owned(),
+                shell: shell.to_owned(),
+            })
         })
     }
 
@@ -75,7 +105,7 @@ impl Accounts {
 mod tests {
     use super::*;
 
-    const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nbroken line\nuser:x:1000:100::/home/user:/bin/sh\n";
+    const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nbroken line\nuser:x:1000:100::/home/user:/bin/sh\nshort:x:6:6:\nnosh:x:7:7::/:\n";
     const GROUP: &str = "root:x:0:\nusers:x:100:\nwheel:x:10:root,user\n";
 
     #[test]
@@ -85,6 +115,8 @@ mod tests {
         assert_eq!(accounts.group_name(10), Some("wheel"));
         assert_eq!(accounts.user_or_number(5), "5");
         assert_eq!(accounts.group_or_number(0), "root");
+        assert_eq!(accounts.group_id("wheel"), Some(10));
+        assert_eq!(accounts.group_id("nosuch"), None);
     }
 
     #[test]
@@ -96,6 +128,15 @@ mod tests {
         assert_eq!(accounts.supplementary_groups("root"), [10]);
         assert_eq!(accounts.group("wheel"), Some(10));
         assert_eq!(accounts.group("user"), None);
+    }
+
+    #[test]
+    fn whole_entries() {
+        let accounts = Accounts::from_text(PASSWD, GROUP);
+        let user = accounts.user_entry("user").unwrap();
+        assert_eq!((user.uid, user.gid, user.home.as_str(), user.shell.as_str()), (1000, 100, "/home/user", "/bin/sh"));
+        assert_eq!(accounts.user_entry("short"), None);
+        assert_eq!(accounts.user_entry("nosh").unwrap().shell, "/bin/sh");
     }
 
     #[test]
