@@ -22,6 +22,7 @@ mod id;
 mod kill;
 mod ln;
 mod ls;
+mod lspci;
 mod man;
 mod mkdir;
 mod more;
@@ -92,6 +93,7 @@ pub const ALL: &[Applet] = &[
     applet!("kill", kill),
     applet!("ln", ln),
     applet!("ls", ls, 2),
+    applet!("lspci", lspci),
     applet!("man", man, 2),
     applet!("mkdir", mkdir),
     applet!("more", more),
