@@ -59,6 +59,10 @@ pub struct Boot {
     /// Guest time proportional to the instructions run (`-icount`), so that figures
     /// taken with the guest's clock do not move with the host's load.
     pub icount: bool,
+    /// A QEMU machine type other than the default (i440fx), such as `q35`.
+    pub machine: Option<String>,
+    /// Extra devices (`-device SPEC` each).
+    pub devices: Vec<String>,
 }
 
 impl Boot {
@@ -73,7 +77,21 @@ impl Boot {
             iso: None,
             direct_kernel: None,
             icount: false,
+            machine: None,
+            devices: Vec::new(),
         }
+    }
+
+    /// Boot a QEMU machine type other than the default i440fx (`q35`).
+    pub fn machine(mut self, machine: &str) -> Self {
+        self.machine = Some(machine.to_string());
+        self
+    }
+
+    /// Add a device (`-device SPEC`), such as `e1000`.
+    pub fn device(mut self, spec: &str) -> Self {
+        self.devices.push(spec.to_string());
+        self
     }
 
     /// Boot `kernel` with `initrd` and the command line `append` (QEMU's direct
@@ -136,6 +154,12 @@ impl Boot {
         cmd.args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
         if let Some(cpu) = &self.cpu {
             cmd.args(["-cpu", cpu]);
+        }
+        if let Some(machine) = &self.machine {
+            cmd.args(["-machine", machine]);
+        }
+        for device in &self.devices {
+            cmd.args(["-device", device]);
         }
         if self.icount {
             cmd.args(["-icount", "shift=0,sleep=off"]);

@@ -2,8 +2,11 @@
 //! PCI ID database (pci.ids, as Debian's pciutils 3.9 ships it), for lspci
 //! without the database itself.
 
-/// (class, name, [(subclass, name)]).
-const CLASSES: &[(u8, &str, &[(u8, &str)])] = &[
+/// Numbers and their names.
+type Names = &'static [(u8, &'static str)];
+
+/// (class, name, subclasses).
+const CLASSES: &[(u8, &str, Names)] = &[
     (
         0x00,
         "Unclassified device",
@@ -216,8 +219,8 @@ const CLASSES: &[(u8, &str, &[(u8, &str)])] = &[
     (0xff, "Unassigned class", &[]),
 ];
 
-/// (class << 8 | subclass, [(prog-if, name)]).
-const PROG_IFS: &[(u16, &[(u8, &str)])] = &[
+/// (class << 8 | subclass, programming interfaces).
+const PROG_IFS: &[(u16, Names)] = &[
     (
         0x0101,
         &[
