@@ -124,6 +124,11 @@ fn number(text: Option<&str>, max: u32, error: &'static str) -> Result<Option<u3
     hex_field(text, max, false).transpose().map(|v| v.map(|(value, _)| value)).map_err(|()| error)
 }
 
+/// Whether a filter's field (None: any) accepts `have`.
+fn accepts(want: Option<u32>, have: impl Into<u32>) -> bool {
+    want.is_none_or(|w| w == have.into())
+}
+
 /// Filters longer than this are refused, as pciutils refuses them.
 const MAX_FILTER: usize = 63;
 
@@ -162,11 +167,10 @@ impl SlotFilter {
     }
 
     pub fn matches(&self, d: &Device) -> bool {
-        let ok = |want: Option<u32>, have: u32| want.is_none_or(|w| w == have);
-        ok(self.domain, 0)
-            && ok(self.bus, d.bus.into())
-            && ok(self.slot, d.slot.into())
-            && ok(self.function, d.function.into())
+        accepts(self.domain, 0u8)
+            && accepts(self.bus, d.bus)
+            && accepts(self.slot, d.slot)
+            && accepts(self.function, d.function)
     }
 }
 
@@ -198,10 +202,9 @@ impl IdFilter {
     }
 
     pub fn matches(&self, d: &Device) -> bool {
-        let ok = |want: Option<u32>, have: u32| want.is_none_or(|w| w == have);
-        ok(self.vendor, d.vendor.into())
-            && ok(self.device, d.device.into())
+        accepts(self.vendor, d.vendor)
+            && accepts(self.device, d.device)
             && self.class.is_none_or(|(class, mask)| (class ^ u32::from(d.class())) & mask == 0)
-            && ok(self.prog_if, d.byte(0x09).into())
+            && accepts(self.prog_if, d.byte(0x09))
     }
 }
