@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use pci::{Address, BarKind, ConfigSpace, Function};
+use pci::{Address, ConfigSpace, Function};
 use spin::Once;
 
 use crate::arch::pci_config::LegacyPorts;
@@ -31,32 +31,18 @@ pub fn init() {
     }
 }
 
-/// `pci 00:1f.2 8086:2922 class 0106 prog-if 01 rev 02 irq 10 io c060+0x20
-/// mem febd5000+0x1000 caps msi`.
+/// `pci 00:1f.2 8086:2922 class 0106 rev 02 irq 10 msi`: one screen line (the
+/// resources are in /proc/bus/pci/devices).
 fn describe(f: &Function) -> String {
-    let mut line = format!(
-        "pci {} {:04x}:{:04x} class {:04x} prog-if {:02x} rev {:02x} type {:02x}",
-        f.address,
-        f.vendor,
-        f.device,
-        f.class_code(),
-        f.prog_if,
-        f.revision,
-        f.header_type
-    );
+    let mut line = format!("pci {} {:04x}:{:04x} class {:04x}", f.address, f.vendor, f.device, f.class_code());
+    if f.revision != 0 {
+        line.push_str(&format!(" rev {:02x}", f.revision));
+    }
+    if f.header_type != 0 {
+        line.push_str(&format!(" type {:02x}", f.header_type));
+    }
     if f.irq() != 0 {
         line.push_str(&format!(" irq {}", f.irq()));
-    }
-    for bar in f.resources.bars.iter().chain([&f.resources.rom]) {
-        let kind = match bar.kind {
-            BarKind::None => continue,
-            BarKind::Io => "io",
-            BarKind::Memory32 | BarKind::Memory1M => "mem",
-            BarKind::Memory64 => "mem64",
-            BarKind::Rom => "rom",
-        };
-        let prefetch = if bar.prefetchable() { " pref" } else { "" };
-        line.push_str(&format!(" {kind} {:x}+{:#x}{prefetch}", bar.address, bar.size));
     }
     let caps = &f.capabilities;
     for (name, has) in [("msi", caps.msi()), ("msi-x", caps.msix()), ("pcie", caps.express())] {

@@ -13,7 +13,7 @@ mod function;
 mod procfmt;
 mod scan;
 
-pub use bar::{Bar, BarKind, probe_bars, probe_rom};
+pub use bar::{Bar, BarKind, Resources, probe_bars, probe_rom};
 pub use caps::{CAP_EXPRESS, CAP_MSI, CAP_MSIX, CAP_PM, Capabilities, capabilities};
 pub use function::Function;
 pub use procfmt::devices_line;
