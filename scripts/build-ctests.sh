@@ -2,8 +2,8 @@
 # scripts/build-ctests.sh OUTDIR: build the C test programs in tests/guest-c/ into
 # OUTDIR, static, with -Wall -Wextra -Werror: ktest-cpthreads (pthreads.c, musl-gcc
 # -pthread), ktest-glibcfork (glibcfork.c, gcc with glibc), ktest-eventfd,
-# ktest-unix and ktest-pty (eventfd.c, unix.c, pty.c, musl-gcc), and pty.c with
-# glibc as ktest-ptyglibc. mkinitramfs.sh puts
+# ktest-unix, ktest-pty, ktest-vt and ktest-klog (eventfd.c, unix.c, pty.c, vt.c,
+# klog.c, musl-gcc), and pty.c with glibc as ktest-ptyglibc. mkinitramfs.sh puts
 # them in /bin; they run on the build host too.
 # Dynamically linked (build_dynamic): dynamic.c with musl (ktest-dynmusl) and
 # glibc (ktest-dynglibc, a PIE, and ktest-dynglibc-exec, not position
@@ -36,9 +36,11 @@ musl-gcc $cflags -o "$out/ktest-unix" "$src/unix.c"
 musl-gcc $cflags -o "$out/ktest-fifo" "$src/fifo.c"
 musl-gcc $cflags -o "$out/ktest-prctl" "$src/prctl.c"
 musl-gcc $cflags -o "$out/ktest-pty" "$src/pty.c"
+musl-gcc $cflags -o "$out/ktest-vt" "$src/vt.c"
 gcc $cflags -o "$out/ktest-ptyglibc" "$src/pty.c"
 musl-gcc $cflags -o "$out/ktest-mount" "$src/mount.c"
 musl-gcc $cflags -o "$out/ktest-true-static" "$src/true.c"
+musl-gcc $cflags -o "$out/ktest-klog" "$src/klog.c"
 
 build_dynamic() {
     dynflags="-O2 -Wall -Wextra -Werror -pthread"

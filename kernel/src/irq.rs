@@ -1,7 +1,10 @@
 //! Hardware interrupt handlers, by IRQ line: the timer drives time, sleeps and
-//! preemption; COM1 and the PS/2 keyboard feed the console.
+//! preemption; COM1 feeds the serial line's terminal, the PS/2 keyboard the
+//! visible virtual console's (or switches and scrolls the consoles).
 use crate::arch::pic::{IRQ_COM1, IRQ_KEYBOARD, IRQ_TIMER};
 use crate::arch::trap::TrapFrame;
+use vtscreen::keys::Key;
+
 use crate::arch::{keyboard, serial};
 
 pub fn handle(irq: u8, frame: &mut TrapFrame) {
@@ -14,16 +17,21 @@ pub fn handle(irq: u8, frame: &mut TrapFrame) {
         }
         IRQ_COM1 => {
             while let Some(byte) = serial::try_read() {
-                crate::fs::tty::console_input(byte);
+                crate::fs::tty::serial_input(byte);
             }
         }
-        IRQ_KEYBOARD => {
-            if let Some(text) = keyboard::read() {
-                for &byte in text.as_bytes() {
-                    crate::fs::tty::console_input(byte);
-                }
+        IRQ_KEYBOARD => match keyboard::read() {
+            Some(Key::Text(text)) => {
+                crate::console::unscroll_visible();
+                crate::fs::tty::keyboard_input(text.as_bytes());
             }
-        }
+            Some(Key::Switch(index)) => {
+                crate::fs::tty::switch_vt(index);
+            }
+            Some(Key::ScrollBack) => crate::console::scroll_visible(true),
+            Some(Key::ScrollForward) => crate::console::scroll_visible(false),
+            None => {}
+        },
         other => log::warn!("unexpected IRQ {other}"),
     }
 }

@@ -1,11 +1,16 @@
-//! The kernel log: `log` records printed on the console with the time since boot
-//! and the level, e.g. `[    1.042] INFO  memory: 126 MiB usable`.
+//! The kernel log: `log` records (and lines written to /dev/kmsg) go to the log
+//! buffer (`logbuf`: Error is level 3, Warn 4, Info 6, Debug and Trace 7) and,
+//! when their level is below the console level, to the console with the time
+//! since boot and the level, e.g. `[    1.042] INFO  memory: 126 MiB usable`.
 //!
 //! Warnings (what programs can make the kernel say: unknown system calls, faults,
 //! bad signal frames) are rate-limited per call site, as Linux's printk_ratelimit:
 //! at most `BURST` in a `WINDOW_MS` window, then a line says how many were
 //! suppressed.
+use core::fmt::{self, Write};
+
 use log::{Level, LevelFilter, Log, Metadata, Record};
+use logring::TEXT_MAX;
 use spin::Mutex;
 
 use crate::arch::cpu::without_interrupts;
@@ -59,6 +64,67 @@ fn site_key(record: &Record) -> u64 {
     (file ^ u64::from(record.line().unwrap_or(0))).max(1)
 }
 
+/// Linux's level of a `log` level.
+fn level_number(level: Level) -> u8 {
+    match level {
+        Level::Error => 3,
+        Level::Warn => 4,
+        Level::Info => 6,
+        Level::Debug | Level::Trace => 7,
+    }
+}
+
+/// A level's name on the console.
+const CONSOLE_NAMES: [&str; 8] = ["EMERG", "ALERT", "CRIT", "ERROR", "WARN", "NOTICE", "INFO", "DEBUG"];
+
+/// A record's text made without the heap (a record may come from anywhere),
+/// cut at the longest a record keeps.
+struct Text {
+    bytes: [u8; TEXT_MAX],
+    len: usize,
+}
+
+impl Write for Text {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let take = s.len().min(TEXT_MAX - self.len);
+        self.bytes[self.len..self.len + take].copy_from_slice(&s.as_bytes()[..take]);
+        self.len += take;
+        Ok(())
+    }
+}
+
+/// Log a record: into the buffer, and on the console if its level is shown there.
+pub fn emit(level: u8, facility: u8, text: &[u8]) {
+    crate::logbuf::add(level, facility, text);
+    if crate::logbuf::on_console(level) {
+        let ms = crate::time::uptime_ms();
+        let name = CONSOLE_NAMES[usize::from(level & 7)];
+        crate::console::write_fmt(format_args!("[{:>5}.{:03}] {name:<5} {}\n", ms / 1000, ms % 1000, Shown(text)));
+    }
+}
+
+/// A record's text on the console: UTF-8, with U+FFFD for bytes that are not.
+struct Shown<'a>(&'a [u8]);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.0.utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            if !chunk.invalid().is_empty() {
+                f.write_char(char::REPLACEMENT_CHARACTER)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A kernel record of `level` with the text `args`.
+fn emit_kernel(level: Level, args: fmt::Arguments) {
+    let mut text = Text { bytes: [0; TEXT_MAX], len: 0 };
+    let _ = text.write_fmt(args);
+    emit(level_number(level), 0, &text.bytes[..text.len]);
+}
+
 struct KernelLog;
 
 static LOGGER: KernelLog = KernelLog;
@@ -70,25 +136,16 @@ impl Log for KernelLog {
 
     fn log(&self, record: &Record) {
         if self.enabled(record.metadata()) {
-            let ms = crate::time::uptime_ms();
             if record.level() == Level::Warn {
-                match admit(site_key(record), ms) {
+                match admit(site_key(record), crate::time::uptime_ms()) {
                     None => return,
                     Some(0) => {}
-                    Some(suppressed) => crate::console::write_fmt(format_args!(
-                        "[{:>5}.{:03}] WARN  {suppressed} messages like the next one suppressed\n",
-                        ms / 1000,
-                        ms % 1000
-                    )),
+                    Some(suppressed) => {
+                        emit_kernel(Level::Warn, format_args!("{suppressed} messages like the next one suppressed"))
+                    }
                 }
             }
-            crate::console::write_fmt(format_args!(
-                "[{:>5}.{:03}] {:<5} {}\n",
-                ms / 1000,
-                ms % 1000,
-                record.level(),
-                record.args()
-            ));
+            emit_kernel(record.level(), *record.args());
         }
     }
 

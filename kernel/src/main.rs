@@ -17,6 +17,7 @@ mod irq;
 mod klog;
 mod ktest;
 mod layout;
+mod logbuf;
 #[allow(unsafe_code)]
 mod mm;
 mod panic;
@@ -35,10 +36,11 @@ use arch::{cpu, multiboot, paging, pic, pit, qemu};
 /// Init order:
 /// 1. serial console and kernel log (so everything after can report),
 /// 2. GDT, TSS and IDT (exceptions are reported from here on),
-/// 3. boot information: command line, symbols for backtraces, the VGA screen,
+/// 3. boot information: command line, symbols for backtraces,
 /// 4. memory: the frame allocator, then the kernel's own page table (W^X, guard
 ///    pages, no identity map); the heap works from here on,
-/// 5. the framebuffer console (UEFI), then the banner,
+/// 5. the screen's virtual consoles (VGA text, or the framebuffer on UEFI), then
+///    the banner,
 /// 6. PIC and PIT (timer, keyboard, COM1), then interrupts on, then the clocks
 ///    (the TSC calibrated against the PIT, the real-time clock read), then the
 ///    PCI buses enumerated,
@@ -66,9 +68,6 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     if !symbols::init(boot) {
         log::warn!("no kernel symbol table: backtraces show addresses only");
     }
-    if boot_info::has_vga_text(boot) {
-        console::enable_vga_text();
-    }
     let kernel_phys = arch::sections::kernel_sections().phys;
     let stats = mm::frames::init(boot, boot_info::usable_ram(boot), kernel_phys);
     let ram_end = boot_info::usable_ram(boot).map(|r| r.end).max().unwrap_or(0);
@@ -78,12 +77,16 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
         log::error!("no memory for the kernel stacks' page tables");
         fatal_stop();
     }
-    if !boot_info::has_vga_text(boot)
-        && let Some(Ok(fb)) = boot.framebuffer_tag()
+    // The screen's consoles need the heap: the lines logged before are on the
+    // serial line only.
+    if boot_info::has_vga_text(boot) {
+        console::enable_vga_text();
+    } else if let Some(Ok(fb)) = boot.framebuffer_tag()
         && !console::enable_framebuffer(fb)
     {
         log::warn!("framebuffer: format not supported, no screen console");
     }
+    fs::tty::screen_resized(console::screen_size());
     boot_info::print_banner(boot, config.cmdline);
     let protections = arch::protection::enable();
     let names: alloc::vec::Vec<&str> = protections.iter().flatten().copied().collect();

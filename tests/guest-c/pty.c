@@ -24,23 +24,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (cond) {                                       \
-            printf("pty: ok: " __VA_ARGS__);              \
-            printf("\n");                                 \
-        } else {                                          \
-            printf("pty: FAILED: " __VA_ARGS__);          \
-            printf(" (%s:%d, errno %d)\n", __FILE__, __LINE__, errno); \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
-
-static int fails_with(long result, int err) {
-    return result == -1 && errno == err;
-}
+#define CHECK_NAME "pty"
+#include "check.h"
 
 /* The events of `fd` ready within `ms` milliseconds. */
 static short ready(int fd, short events, int ms) {

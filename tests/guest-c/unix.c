@@ -23,19 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (cond) {                                       \
-            printf("unix: ok: " __VA_ARGS__);             \
-            printf("\n");                                 \
-        } else {                                          \
-            printf("unix: FAILED: " __VA_ARGS__);         \
-            printf(" (%s:%d, errno %d)\n", __FILE__, __LINE__, errno); \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
+#define CHECK_NAME "unix"
+#include "check.h"
 
 static volatile sig_atomic_t sigpipes;
 
@@ -63,10 +52,6 @@ static socklen_t abstract_addr(struct sockaddr_un *a, const char *name) {
 static short revents(int fd, short events) {
     struct pollfd p = {.fd = fd, .events = events};
     return poll(&p, 1, 0) == 1 ? p.revents : 0;
-}
-
-static int fails_with(long result, int err) {
-    return result == -1 && errno == err;
 }
 
 static void creation(void) {

@@ -15,7 +15,7 @@ use super::devfs::{DevNode, Device};
 use super::mapping;
 use super::ops::FileOps;
 use super::pipe::{End, Pipe};
-use super::tty::{self, Terminal};
+use super::tty::Terminal;
 use super::vfs::{self, Node};
 use crate::mm::shared::SharedPages;
 use crate::task::wait_queue::WaitQueue;
@@ -191,15 +191,24 @@ impl OpenFile {
         }
     }
 
+    /// The device it is, for a device of /dev.
+    pub fn device(&self) -> Option<Device> {
+        match &self.kind {
+            FileKind::Device(device) => Some(*device),
+            _ => None,
+        }
+    }
+
     pub fn is_terminal(&self) -> bool {
         self.terminal().is_some()
     }
 
-    /// The terminal it reads and writes: the console for /dev/console (and
-    /// /dev/tty on it), a pty's for its master and slave.
+    /// The terminal it reads and writes: the serial line's for /dev/console and
+    /// /dev/ttyS0, a virtual console's for /dev/ttyN (and /dev/tty or /dev/tty0
+    /// opening them), a pty's for its master and slave.
     pub fn terminal(&self) -> Option<&Terminal> {
         match &self.kind {
-            FileKind::Device(d) if d.is_terminal() => Some(tty::console()),
+            FileKind::Device(d) => d.terminal(),
             FileKind::Other(ops) => ops.terminal(),
             _ => None,
         }
@@ -281,7 +290,8 @@ impl OpenFile {
             FileKind::Node(node) => vfs::size(node),
             FileKind::Generated(_, text) => text.len() as u64,
             FileKind::Device(_) => return Ok(0), // like Linux's null/zero/tty: seeking does nothing
-            FileKind::Pipe(..) | FileKind::Fifo(..) | FileKind::Other(_) => return Err(Errno::ESPIPE),
+            FileKind::Pipe(..) | FileKind::Fifo(..) => return Err(Errno::ESPIPE),
+            FileKind::Other(ops) => return ops.seek(offset, whence),
         };
         let mut current = self.offset.lock();
         let base = match whence {
@@ -369,7 +379,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Pipe(pipe, end) | FileKind::Fifo(_, pipe, end) => pipe.poll(*end, events),
             FileKind::Other(ops) => ops.poll(events),
-            FileKind::Device(d) if d.is_terminal() => (tty::console().poll_input() | POLLOUT) & events,
+            FileKind::Device(d) if let Some(terminal) = d.terminal() => (terminal.poll_input() | POLLOUT) & events,
             _ => (POLLIN | POLLOUT) & events,
         }
     }
@@ -380,7 +390,7 @@ impl OpenFile {
             FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => pipe.available(),
             FileKind::Node(node) => (vfs::size(node).saturating_sub(*self.offset.lock())) as usize,
             FileKind::Generated(_, text) => text.len().saturating_sub(*self.offset.lock() as usize),
-            FileKind::Device(d) if d.is_terminal() => tty::console().available(),
+            FileKind::Device(d) if let Some(terminal) = d.terminal() => terminal.available(),
             FileKind::Device(_) => 0,
             FileKind::Other(ops) => ops.bytes_ready(),
         }
@@ -407,7 +417,7 @@ impl OpenFile {
         match &self.kind {
             FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => Some(pipe.queue()),
             FileKind::Other(ops) => ops.wait_queue(),
-            FileKind::Device(d) if d.is_terminal() => Some(tty::console().queue()),
+            FileKind::Device(d) => d.terminal().map(Terminal::queue),
             _ => None,
         }
     }

@@ -8,6 +8,7 @@ pub mod eventfd;
 pub mod fdtable;
 pub mod fifo;
 pub mod file;
+pub mod kmsg;
 pub mod mapping;
 pub mod mounts;
 pub mod ops;

@@ -24,6 +24,10 @@ pub trait FileOps: Any + Debug + Send + Sync {
     fn write(&self, _data: &[u8], _nonblocking: bool) -> Result<usize, Errno> {
         Err(Errno::EINVAL)
     }
+    /// lseek(2), for a kind that keeps its own position; ESPIPE by default.
+    fn seek(&self, _offset: i64, _whence: u32) -> Result<u64, Errno> {
+        Err(Errno::ESPIPE)
+    }
     /// The poll events among `events` that are ready now.
     fn poll(&self, events: i16) -> i16;
     /// The queue a poller or blocked reader waits on for this file to change.

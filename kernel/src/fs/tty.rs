@@ -1,17 +1,20 @@
-//! Terminals (Linux's tty with N_TTY): what the console and every pseudo-terminal's
-//! slave share. A `Terminal` has a line discipline (`ttyldisc`: canonical or raw
-//! mode, echo, erase, ^D), the session it controls and that session's foreground
-//! process group, a window size, and one wait queue for readers, writers and
-//! pollers. Its received bytes come from the serial and keyboard interrupts (the
-//! console, this file's `CONSOLE`) or from writes to a pty's master (fs/pty.rs);
+//! Terminals (Linux's tty with N_TTY): what the serial line, the virtual consoles
+//! and every pseudo-terminal's slave share. A `Terminal` has a line discipline
+//! (`ttyldisc`: canonical or raw mode, echo, erase, ^D), the session it controls
+//! and that session's foreground process group, a window size, and one wait queue
+//! for readers, writers and pollers. Its received bytes come from the serial interrupt (the serial line's,
+//! `SERIAL`: /dev/ttyS0 and /dev/console), the keyboard (the visible virtual
+//! console's, `VTS`: /dev/tty1 to /dev/tty4) or writes to a pty's master (fs/pty.rs);
 //! ^C, ^\ and ^Z signal the foreground group, a background reader gets SIGTTIN, a
 //! new window size SIGWINCH.
 //!
 //! A session's controlling terminal is the one whose `session` is its id: the
-//! console is pid 1's from boot; a session leader without one gets a terminal no
-//! session has by TIOCSCTTY, or by opening a pty's slave without O_NOCTTY. The
-//! session loses it when its leader exits (the foreground group gets SIGHUP) or the
-//! terminal hangs up (a pty's master closed: the leader gets SIGHUP and SIGCONT).
+//! serial line is pid 1's from boot; a session leader without one gets a terminal
+//! no session has by TIOCSCTTY (or another session's, by TIOCSCTTY with 1, when
+//! privileged), or by opening one (not /dev/console) without O_NOCTTY. The session
+//! loses it when its leader exits (the foreground group gets SIGHUP) or gives it up
+//! (TIOCNOTTY: SIGHUP and SIGCONT), or the terminal hangs up (a pty's master
+//! closed: the leader gets SIGHUP and SIGCONT).
 use alloc::sync::Arc;
 
 use kabi::fs::{O_NOCTTY, POLLERR, POLLHUP, POLLIN, POLLOUT};
@@ -25,6 +28,8 @@ use super::file::FileKind;
 use super::processes::{Caller, processes};
 use super::pty::{self, Pty};
 use crate::arch::cpu::without_interrupts;
+use crate::arch::vga;
+use crate::console::VT_COUNT;
 use crate::task::Pid;
 use crate::task::wait_queue::WaitQueue;
 
@@ -50,40 +55,88 @@ struct State {
     hung_up: bool,
 }
 
-/// The console: pid 1's session and group control it until someone changes them;
-/// its size is the screen's.
-static CONSOLE: Terminal = Terminal::new(
-    Termios::linux_default(),
-    Some(1),
-    Winsize {
-        ws_row: crate::arch::vga::HEIGHT as u16,
-        ws_col: crate::arch::vga::WIDTH as u16,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    },
-    devfs::CONSOLE_RDEV,
-);
+/// The serial line's terminal, /dev/ttyS0 and /dev/console: pid 1's session and
+/// group control it until someone changes them.
+static SERIAL: Terminal = Terminal::new(Termios::linux_default(), Some(1), SCREEN_SIZE, devfs::SERIAL_RDEV);
 
-pub fn console() -> &'static Terminal {
-    &CONSOLE
+/// The virtual consoles' terminals, /dev/tty1 to /dev/tty4; their size is the
+/// screen's (`screen_resized`).
+static VTS: [Terminal; VT_COUNT] = [console_terminal(1), console_terminal(2), console_terminal(3), console_terminal(4)];
+
+/// The terminal of /dev/ttyN, no session's yet.
+const fn console_terminal(n: u32) -> Terminal {
+    Terminal::new(Termios::linux_default(), None, SCREEN_SIZE, devfs::makedev(4, n))
 }
 
-/// A byte received on the console (called from the serial and keyboard
-/// interrupts); the echo goes to the screen and serial port.
-pub fn console_input(byte: u8) {
-    CONSOLE.input(byte, &mut |_: &Termios, echo: &[u8]| crate::console::write_bytes(echo));
+/// The VGA text screen's size, the terminals' until the screen is known.
+const SCREEN_SIZE: Winsize =
+    Winsize { ws_row: vga::HEIGHT as u16, ws_col: vga::WIDTH as u16, ws_xpixel: 0, ws_ypixel: 0 };
+
+/// The serial line's terminal (/dev/ttyS0, /dev/console).
+pub fn serial() -> &'static Terminal {
+    &SERIAL
+}
+
+/// Virtual console `index`'s terminal (0 for /dev/tty1).
+pub fn vt(index: usize) -> Option<&'static Terminal> {
+    VTS.get(index)
+}
+
+/// Every terminal of a device node of its own (the serial line, the consoles),
+/// with its device.
+fn lines() -> impl Iterator<Item = (Device, &'static Terminal)> {
+    let vts = VTS.iter().zip(1u8..).map(|(terminal, n)| (Device::Vt(n), terminal));
+    core::iter::once((Device::Serial, &SERIAL)).chain(vts)
+}
+
+/// A byte received on the serial line; its echo goes back out on it.
+pub fn serial_input(byte: u8) {
+    SERIAL.input(byte, &mut |_: &Termios, echo: &[u8]| crate::console::write_serial(echo));
+}
+
+/// Bytes typed on the keyboard: the visible console's input, echoed on it.
+pub fn keyboard_input(bytes: &[u8]) {
+    let index = crate::console::active_vt();
+    if let Some(terminal) = vt(index) {
+        for &byte in bytes {
+            terminal.input(byte, &mut |_: &Termios, echo: &[u8]| crate::console::write_vt(index, echo));
+        }
+    }
+}
+
+/// Woken when another virtual console is shown (VT_WAITACTIVE).
+static SWITCHED: WaitQueue = WaitQueue::new();
+
+/// Show virtual console `index` (Alt-Fn, VT_ACTIVATE); false if there is none.
+pub fn switch_vt(index: usize) -> bool {
+    let switched = crate::console::switch_vt(index);
+    if switched {
+        SWITCHED.wake_all();
+    }
+    switched
+}
+
+/// VT_WAITACTIVE: wait until virtual console `index` is the visible one.
+pub fn wait_visible(index: usize) -> Result<(), Errno> {
+    SWITCHED.wait_until(|| (crate::console::active_vt() == index).then_some(())).map_err(|_| Errno::EINTR)
+}
+
+/// The screen's size is known (columns, rows): the consoles' window size.
+pub fn screen_resized((columns, rows): (usize, usize)) {
+    let size = Winsize { ws_row: rows as u16, ws_col: columns as u16, ws_xpixel: 0, ws_ypixel: 0 };
+    VTS.iter().for_each(|terminal| terminal.set_window_size(size));
 }
 
 /// Which terminal a session controls.
 enum Controlling {
-    Console,
+    Line(Device, &'static Terminal),
     Pty(Arc<Pty>),
 }
 
 impl Controlling {
     fn terminal(&self) -> &Terminal {
         match self {
-            Controlling::Console => &CONSOLE,
+            Controlling::Line(_, terminal) => terminal,
             Controlling::Pty(pty) => pty.terminal(),
         }
     }
@@ -91,8 +144,8 @@ impl Controlling {
 
 /// The controlling terminal of session `sid`, if it has one.
 fn controlling(sid: Pid) -> Option<Controlling> {
-    if CONSOLE.session() == Some(sid) {
-        return Some(Controlling::Console);
+    if let Some((device, terminal)) = lines().find(|(_, terminal)| terminal.session() == Some(sid)) {
+        return Some(Controlling::Line(device, terminal));
     }
     pty::find(|terminal| terminal.session() == Some(sid)).map(Controlling::Pty)
 }
@@ -101,15 +154,16 @@ fn controlling(sid: Pid) -> Option<Controlling> {
 /// without one).
 pub fn open_controlling(flags: u32) -> Result<FileKind, Errno> {
     match controlling(processes().caller().sid).ok_or(Errno::ENXIO)? {
-        Controlling::Console => Ok(FileKind::Device(Device::Tty)),
+        Controlling::Line(device, _) => Ok(FileKind::Device(device)),
         Controlling::Pty(pty) => pty::open_slave(&pty, flags | O_NOCTTY, true),
     }
 }
 
-/// The leader of session `sid` has exited: its controlling terminal is no one's
-/// now, and the terminal's foreground group gets SIGHUP (Linux's disassociate_ctty;
-/// Linux hangs up a console instead).
-pub fn session_ended(sid: Pid) {
+/// The leader of session `sid` has exited (`on_exit`) or given up its terminal
+/// (TIOCNOTTY): the controlling terminal is no one's now, and the terminal's
+/// foreground group gets SIGHUP, and SIGCONT unless the leader exited (Linux's
+/// disassociate_ctty; Linux hangs up a console instead).
+pub fn session_ended(sid: Pid, on_exit: bool) {
     if let Some(controlling) = controlling(sid) {
         let terminal = controlling.terminal();
         let foreground = terminal.with(|s| {
@@ -118,6 +172,9 @@ pub fn session_ended(sid: Pid) {
         });
         if let Some(group) = foreground {
             processes().signal_group(group, Signal::SIGHUP);
+            if !on_exit {
+                processes().signal_group(group, Signal::SIGCONT);
+            }
         }
     }
 }
@@ -352,6 +409,21 @@ impl Terminal {
             return Err(Errno::EPERM);
         }
         self.attach(&caller);
+        Ok(())
+    }
+
+    /// TIOCNOTTY: the caller gives up its controlling terminal, this one (ENOTTY
+    /// otherwise). A session leader's session loses it (`session_ended`); another
+    /// member keeps its session's (the controlling terminal belongs to sessions
+    /// here, not to each process as on Linux).
+    pub fn give_up_controlling(&self) -> Result<(), Errno> {
+        let caller = processes().caller();
+        if !self.controls(&caller) {
+            return Err(Errno::ENOTTY);
+        }
+        if caller.pid == caller.sid {
+            session_ended(caller.sid, false);
+        }
         Ok(())
     }
 

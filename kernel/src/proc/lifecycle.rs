@@ -378,7 +378,7 @@ pub fn exit_current(status: i32, scope: ExitScope) -> ! {
             init_ended(&name, group_status);
         }
         if leads_session {
-            crate::fs::tty::session_ended(tgid);
+            crate::fs::tty::session_ended(tgid, true);
         }
         CHILD_CHANGED.wake_all();
     }

@@ -15,6 +15,7 @@ mod prctl;
 mod process;
 mod signals;
 mod socket;
+mod syslog;
 mod terminal;
 mod time;
 mod user;
@@ -262,6 +263,7 @@ fn dispatch(number: u64, a: Args, frame: &mut TrapFrame) -> SysResult {
         nr::PRLIMIT64 => info::prlimit(a.int(0), a.u32(1), a.u64(2), a.u64(3)),
         nr::GETRUSAGE => time::getrusage(a.int(0), a.u64(1)),
         nr::GETRANDOM => info::getrandom(a.u64(0), a.usize(1)),
+        nr::SYSLOG => syslog::syslog(a.int(0), a.u64(1), a.int(2)),
         nr::EVENTFD => events::eventfd2(a.u32(0), 0),
         nr::EVENTFD2 => events::eventfd2(a.u32(0), a.u32(1)),
         nr::EPOLL_CREATE => events::epoll_create(a.int(0)),

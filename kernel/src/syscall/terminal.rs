@@ -1,6 +1,7 @@
 //! ioctl on terminals (fs/tty.rs): settings, window size, job control and the
 //! controlling terminal, flushing, and a pty master's own requests (its slave's
-//! number, lock and a file of it). A pty's master acts on its slave's terminal, as
+//! number, lock and a file of it), and a virtual console's (switching consoles,
+//! the keyboard's type). A pty's master acts on its slave's terminal, as
 //! Linux's does; a hung-up terminal answers EIO (TIOCSPGRP: ENOTTY).
 use alloc::sync::Arc;
 
@@ -10,8 +11,11 @@ use kabi::{Errno, Termios, Winsize};
 
 use super::files::install;
 use super::{SysResult, user};
+use crate::console::VT_COUNT;
+use crate::fs::devfs::Device;
 use crate::fs::file::{OpenFile, Origin};
 use crate::fs::pty::{self, Pty};
+use crate::fs::tty;
 
 fn write_i32(arg: u64, value: i32) -> SysResult {
     user::copy_out(arg, &value.to_le_bytes()).map(|()| 0)
@@ -24,6 +28,11 @@ fn read_i32(arg: u64) -> Result<i32, Errno> {
 /// A terminal request `request` on `file` (ENOTTY for other files and requests).
 pub fn ioctl(file: &OpenFile, request: u32, arg: u64) -> SysResult {
     let terminal = file.terminal().ok_or(Errno::ENOTTY)?;
+    if let Some(Device::Vt(_)) = file.device()
+        && let Some(result) = console_ioctl(request, arg)
+    {
+        return result;
+    }
     let pty = pty::side_of(file);
     let from_master = matches!(pty, Some((_, true)));
     if let Some((pty, true)) = pty
@@ -53,6 +62,7 @@ pub fn ioctl(file: &OpenFile, request: u32, arg: u64) -> SysResult {
         }
         TIOCGSID => write_i32(arg, terminal.session_id(from_master)? as i32),
         TIOCSCTTY => terminal.make_controlling(arg == 1, file.readable()).map(|()| 0),
+        TIOCNOTTY => terminal.give_up_controlling().map(|()| 0),
         // The input side is what a terminal's readers get: for a pty's master,
         // its slave's output.
         TCFLSH => {
@@ -74,6 +84,34 @@ pub fn ioctl(file: &OpenFile, request: u32, arg: u64) -> SysResult {
         TCSBRK | TCXONC => Ok(0),
         _ => Err(Errno::ENOTTY),
     }
+}
+
+/// The requests only a virtual console takes (any of them: they are about the
+/// screen and keyboard they share); None for the others.
+fn console_ioctl(request: u32, arg: u64) -> Option<SysResult> {
+    // The console a VT_ACTIVATE or VT_WAITACTIVE argument names (1-based).
+    let console = |arg: u64| match usize::try_from(arg) {
+        Ok(n @ 1..=VT_COUNT) => Ok(n - 1),
+        _ => Err(Errno::ENXIO),
+    };
+    Some(match request {
+        VT_GETSTATE => {
+            // struct vt_stat: the visible console, v_signal (unused), and a bit
+            // for each console in use (all of them, from bit 1).
+            let active = crate::console::active_vt() as u16 + 1;
+            let in_use = ((1u16 << VT_COUNT) - 1) << 1;
+            let bytes: alloc::vec::Vec<u8> = [active, 0, in_use].iter().flat_map(|v| v.to_le_bytes()).collect();
+            user::copy_out(arg, &bytes).map(|()| 0)
+        }
+        VT_ACTIVATE => console(arg).map(|index| {
+            tty::switch_vt(index);
+            0
+        }),
+        VT_WAITACTIVE => console(arg).and_then(tty::wait_visible).map(|()| 0),
+        KDGKBTYPE => user::copy_out(arg, &[KB_101]).map(|()| 0),
+        KDGKBMODE => write_i32(arg, K_UNICODE),
+        _ => return None,
+    })
 }
 
 /// The requests only a pty's master takes; None for the others.

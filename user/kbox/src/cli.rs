@@ -32,9 +32,14 @@ fn usage(applet: &Applet) -> u8 {
 pub fn parse(program: &str, args: Vec<OsString>, spec: &Spec) -> Result<CommandLine, u8> {
     match ulib::args::parse_spec(args, spec) {
         Ok(command_line) => Ok(command_line),
-        Err(ArgError::Help) => Err(applets::find(program).map_or(0, usage)),
+        Err(ArgError::Help) => Err(help(program)),
         Err(err) => Err(usage_error(program, err)),
     }
+}
+
+/// Prints the usage of the applet `program` (`--help`); the status.
+pub fn help(program: &str) -> u8 {
+    applets::find(program).map_or(0, usage)
 }
 
 /// As `parse`, for an applet that needs at least one operand: none is a usage error.

@@ -4,9 +4,15 @@
 mod applets;
 mod cli;
 mod clock;
+mod dump;
+mod exec;
 mod fileinfo;
+mod human;
 mod input;
+mod mounts;
+mod recurse;
 mod target;
+mod textdiff;
 mod tty;
 mod users;
 mod walk;

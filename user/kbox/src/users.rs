@@ -55,6 +55,11 @@ impl Accounts {
         })
     }
 
+    /// A group's gid, by name.
+    pub fn group(&self, name: &str) -> Option<u32> {
+        entries(&self.group).find(|(group, _, _)| *group == name).map(|(_, gid, _)| gid)
+    }
+
     /// The groups that list `name` as a member.
     pub fn supplementary_groups(&self, name: &str) -> Vec<u32> {
         entries(&self.group)
@@ -89,6 +94,8 @@ mod tests {
         assert_eq!(accounts.user("nobody"), None);
         assert_eq!(accounts.supplementary_groups("user"), [10]);
         assert_eq!(accounts.supplementary_groups("root"), [10]);
+        assert_eq!(accounts.group("wheel"), Some(10));
+        assert_eq!(accounts.group("user"), None);
     }
 
     #[test]

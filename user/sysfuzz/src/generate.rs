@@ -160,7 +160,7 @@ const POINTER_OFFSETS: [u64; 12] = [
 /// of kernel/src/syscall/mod.rs): half the numbers are drawn from these, where the
 /// kernel's own code runs, the other half from the whole table (the rest all end
 /// in the same ENOSYS). The rules still apply to both halves.
-const KESTREL_CALLS: [usize; 115] = {
+const KESTREL_CALLS: [usize; 116] = {
     use kabi::nr::*;
     [
         ACCESS,
@@ -266,6 +266,7 @@ const KESTREL_CALLS: [usize; 115] = {
         SYNC,
         SYNCFS,
         SYSINFO,
+        SYSLOG,
         TGKILL,
         TKILL,
         TRUNCATE,
@@ -385,6 +386,7 @@ pub fn signature(nr: u64) -> [Kind; 6] {
         nr::PRCTL => &[Int, Any, Any, Any, Any],
         nr::ARCH_PRCTL => &[Int, Buf],
         nr::SETHOSTNAME => &[Buf, Len],
+        nr::SYSLOG => &[Int, Buf, Len],
         nr::FUTEX => &[Buf, Int, Int, Buf, Buf, Int],
         nr::CLOCK_NANOSLEEP => &[Int, Flags, Buf, Buf],
         nr::EPOLL_WAIT | nr::EPOLL_PWAIT => &[Fd, Buf, Int, Int, Buf, Len],

@@ -89,6 +89,12 @@ impl CommandLine {
         })
     }
 
+    /// The short options in the order given, each with its value if it takes one
+    /// (for options that accumulate, such as od's `-t x1 -c`).
+    pub fn short_options(&self) -> impl Iterator<Item = (char, Option<&OsStr>)> {
+        self.in_order().filter_map(|(option, value)| option.ok().map(|short| (short, value)))
+    }
+
     /// The last use of a long option: `Some(None)` without a value, `Some(Some(value))`
     /// for `--name=value`.
     pub fn long(&self, name: &str) -> Option<Option<&OsStr>> {
@@ -217,6 +223,14 @@ mod tests {
 
     fn words(text: &str) -> Vec<OsString> {
         text.split_whitespace().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn short_options_in_order() {
+        let spec = Spec { flags: "bc", valued: "t", ..Spec::NONE };
+        let line = parse_spec(words("-t x1 -cb file -tz"), &spec).unwrap();
+        let given: Vec<_> = line.short_options().collect();
+        assert_eq!(given, [('t', Some(OsStr::new("x1"))), ('c', None), ('b', None), ('t', Some(OsStr::new("z")))]);
     }
 
     #[test]

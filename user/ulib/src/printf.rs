@@ -1,7 +1,8 @@
 //! C's printf for the shell's `printf` and kbox's: formats arguments as FORMAT
 //! says, reusing FORMAT while arguments remain: `%s %b %c %d %i %u %o %x %X %f %e
 //! %g %%` with flags `-+ #0`, widths and precisions (`*` takes them from the
-//! arguments), and backslash escapes in FORMAT.
+//! arguments), and backslash escapes in FORMAT. One conversion (`conversion`) also
+//! serves awk's printf, whose arguments come through the `Arguments` trait.
 use crate::diag::quoted;
 use crate::escape::{self, Escape, Octal};
 
@@ -50,7 +51,25 @@ impl Spec {
     }
 }
 
-/// Formatting with the arguments, collecting complaints about them.
+/// Where conversions take their arguments from, in the types they need; a missing
+/// argument is empty or zero.
+pub trait Arguments {
+    /// The next argument's text, for `%s`.
+    fn text(&mut self) -> Vec<u8>;
+    /// The next argument as an integer, for `%d`, `%x`, widths...
+    fn integer(&mut self) -> i128;
+    /// The next argument as a number, for `%f`, `%e`, `%g`.
+    fn float(&mut self) -> f64;
+    /// The bytes `%c` shows for the next argument.
+    fn character(&mut self) -> Vec<u8>;
+    /// `%b`: the next argument with its escapes decoded, and whether `\c` stopped it;
+    /// `None` where `%b` is not a conversion.
+    fn escaped(&mut self) -> Option<(Vec<u8>, bool)> {
+        None
+    }
+}
+
+/// Formatting with the shell's arguments (all text), collecting complaints about them.
 struct Formatter<'a> {
     args: &'a [Vec<u8>],
     next: usize,
@@ -62,6 +81,20 @@ impl Formatter<'_> {
         let arg = self.args.get(self.next)?;
         self.next += 1;
         Some(arg)
+    }
+}
+
+impl Arguments for Formatter<'_> {
+    fn text(&mut self) -> Vec<u8> {
+        self.take().unwrap_or_default().to_vec()
+    }
+
+    fn character(&mut self) -> Vec<u8> {
+        vec![self.take().unwrap_or_default().first().copied().unwrap_or(0)]
+    }
+
+    fn escaped(&mut self) -> Option<(Vec<u8>, bool)> {
+        Some(escape::unescape(self.take().unwrap_or_default(), Octal::ZeroPrefixed))
     }
 
     /// The next argument as an integer, as strtoimax reads it (also `'c` for the
@@ -96,7 +129,9 @@ impl Formatter<'_> {
             }
         }
     }
+}
 
+impl Formatter<'_> {
     /// One pass over `format`; `Err` is a bad conversion's complaint. Returns whether
     /// a `\c` stopped the output.
     fn pass(&mut self, format: &[u8], out: &mut Vec<u8>) -> Result<bool, String> {
@@ -112,7 +147,7 @@ impl Formatter<'_> {
                     i += 1 + length;
                 }
                 b'%' => {
-                    let (stopped, length) = self.conversion(&format[i..], out)?;
+                    let (stopped, length) = conversion(&format[i..], self, out)?;
                     if stopped {
                         return Ok(true);
                     }
@@ -126,112 +161,106 @@ impl Formatter<'_> {
         }
         Ok(false)
     }
+}
 
-    /// The conversion that `directive` (from its `%`) starts: whether `%b` met `\c`,
-    /// and the directive's length.
-    fn conversion(&mut self, directive: &[u8], out: &mut Vec<u8>) -> Result<(bool, usize), String> {
-        let mut spec = Spec::default();
-        let mut i = 1;
-        while let Some(&flag) = directive.get(i) {
-            match flag {
-                b'-' => spec.left = true,
-                b'+' => spec.plus = true,
-                b' ' => spec.space = true,
-                b'#' => spec.alternate = true,
-                b'0' => spec.zero = true,
-                _ => break,
-            }
-            i += 1;
+/// The conversion that `directive` (from its `%`) starts, with its arguments from
+/// `args`: whether `%b` met `\c`, and the directive's length; `Err` for a bad one.
+pub fn conversion(directive: &[u8], args: &mut impl Arguments, out: &mut Vec<u8>) -> Result<(bool, usize), String> {
+    let mut spec = Spec::default();
+    let mut i = 1;
+    while let Some(&flag) = directive.get(i) {
+        match flag {
+            b'-' => spec.left = true,
+            b'+' => spec.plus = true,
+            b' ' => spec.space = true,
+            b'#' => spec.alternate = true,
+            b'0' => spec.zero = true,
+            _ => break,
         }
-        let number = |i: &mut usize, this: &mut Self| -> Option<i128> {
-            if directive.get(*i) == Some(&b'*') {
-                *i += 1;
-                return Some(this.integer());
-            }
-            let digits = directive[*i..].iter().take_while(|byte| byte.is_ascii_digit()).count();
-            let value = std::str::from_utf8(&directive[*i..*i + digits]).ok()?.parse().ok();
-            *i += digits;
-            value
-        };
-        // C's int limits both, so that a huge one is refused rather than padded out.
-        let limit = |value: u128| usize::try_from(value).ok().filter(|&value| value <= i32::MAX as usize);
-        if let Some(width) = number(&mut i, self) {
-            spec.left |= width < 0;
-            spec.width =
-                limit(width.unsigned_abs()).ok_or_else(|| format!("invalid field width: {}", quoted(width)))?;
-        }
-        if directive.get(i) == Some(&b'.') {
-            i += 1;
-            let precision = number(&mut i, self).unwrap_or(0);
-            // A negative precision (from `*`) counts as none, as in C.
-            if precision >= 0 {
-                let checked = limit(precision.unsigned_abs());
-                spec.precision = Some(checked.ok_or_else(|| format!("invalid precision: {}", quoted(precision)))?);
-            }
-        }
-        let Some(&conversion) = directive.get(i) else {
-            return Err(format!("{}: invalid conversion specification", String::from_utf8_lossy(directive)));
-        };
-        let length = i + 1;
-        match conversion {
-            b'%' if length == 2 => out.push(b'%'),
-            b's' => {
-                let arg = self.take().unwrap_or_default().to_vec();
-                let shown = spec.precision.map_or(&arg[..], |precision| &arg[..precision.min(arg.len())]);
-                spec.pad(shown, out);
-            }
-            b'b' => {
-                let (text, stopped) = escape::unescape(self.take().unwrap_or_default(), Octal::ZeroPrefixed);
-                let shown = spec.precision.map_or(&text[..], |precision| &text[..precision.min(text.len())]);
-                spec.pad(shown, out);
-                if stopped {
-                    return Ok((true, length));
-                }
-            }
-            b'c' => {
-                let arg = self.take().unwrap_or_default();
-                spec.pad(&[arg.first().copied().unwrap_or(0)], out);
-            }
-            b'd' | b'i' => {
-                let value = self.integer().clamp(i64::MIN.into(), i64::MAX.into());
-                let digits = with_precision(value.unsigned_abs().to_string(), spec.precision);
-                spec.pad_number(value < 0, "", &digits, spec.precision.is_none(), out);
-            }
-            b'u' | b'o' | b'x' | b'X' => {
-                // Negative values wrap around as C's unsigned conversion does.
-                let value = self.integer().clamp(i64::MIN.into(), u64::MAX.into()) as u64;
-                let digits = match conversion {
-                    b'u' => value.to_string(),
-                    b'o' => format!("{value:o}"),
-                    b'x' => format!("{value:x}"),
-                    _ => format!("{value:X}"),
-                };
-                let mut digits = with_precision(digits, spec.precision);
-                let prefix = match conversion {
-                    b'o' if spec.alternate && !digits.starts_with('0') => {
-                        digits.insert(0, '0');
-                        ""
-                    }
-                    b'x' if spec.alternate && value != 0 => "0x",
-                    b'X' if spec.alternate && value != 0 => "0X",
-                    _ => "",
-                };
-                spec.pad_number(false, prefix, &digits, spec.precision.is_none(), out);
-            }
-            b'f' | b'F' | b'e' | b'E' | b'g' | b'G' => {
-                let value = self.float();
-                let digits = float_digits(value.abs(), conversion, spec.precision.unwrap_or(6), spec.alternate);
-                spec.pad_number(value.is_sign_negative() && !value.is_nan(), "", &digits, value.is_finite(), out);
-            }
-            _ => {
-                return Err(format!(
-                    "{}: invalid conversion specification",
-                    String::from_utf8_lossy(&directive[..length])
-                ));
-            }
-        }
-        Ok((false, length))
+        i += 1;
     }
+    let mut number = |i: &mut usize| -> Option<i128> {
+        if directive.get(*i) == Some(&b'*') {
+            *i += 1;
+            return Some(args.integer());
+        }
+        let digits = directive[*i..].iter().take_while(|byte| byte.is_ascii_digit()).count();
+        let value = std::str::from_utf8(&directive[*i..*i + digits]).ok()?.parse().ok();
+        *i += digits;
+        value
+    };
+    // C's int limits both, so that a huge one is refused rather than padded out.
+    let limit = |value: u128| usize::try_from(value).ok().filter(|&value| value <= i32::MAX as usize);
+    if let Some(width) = number(&mut i) {
+        spec.left |= width < 0;
+        spec.width = limit(width.unsigned_abs()).ok_or_else(|| format!("invalid field width: {}", quoted(width)))?;
+    }
+    if directive.get(i) == Some(&b'.') {
+        i += 1;
+        let precision = number(&mut i).unwrap_or(0);
+        // A negative precision (from `*`) counts as none, as in C.
+        if precision >= 0 {
+            let checked = limit(precision.unsigned_abs());
+            spec.precision = Some(checked.ok_or_else(|| format!("invalid precision: {}", quoted(precision)))?);
+        }
+    }
+    let Some(&conversion) = directive.get(i) else {
+        return Err(format!("{}: invalid conversion specification", String::from_utf8_lossy(directive)));
+    };
+    let length = i + 1;
+    match conversion {
+        b'%' if length == 2 => out.push(b'%'),
+        b's' => {
+            let arg = args.text();
+            let shown = spec.precision.map_or(&arg[..], |precision| &arg[..precision.min(arg.len())]);
+            spec.pad(shown, out);
+        }
+        b'b' if let Some((text, stopped)) = args.escaped() => {
+            let shown = spec.precision.map_or(&text[..], |precision| &text[..precision.min(text.len())]);
+            spec.pad(shown, out);
+            if stopped {
+                return Ok((true, length));
+            }
+        }
+        b'c' => {
+            spec.pad(&args.character(), out);
+        }
+        b'd' | b'i' => {
+            let value = args.integer().clamp(i64::MIN.into(), i64::MAX.into());
+            let digits = with_precision(value.unsigned_abs().to_string(), spec.precision);
+            spec.pad_number(value < 0, "", &digits, spec.precision.is_none(), out);
+        }
+        b'u' | b'o' | b'x' | b'X' => {
+            // Negative values wrap around as C's unsigned conversion does.
+            let value = args.integer().clamp(i64::MIN.into(), u64::MAX.into()) as u64;
+            let digits = match conversion {
+                b'u' => value.to_string(),
+                b'o' => format!("{value:o}"),
+                b'x' => format!("{value:x}"),
+                _ => format!("{value:X}"),
+            };
+            let mut digits = with_precision(digits, spec.precision);
+            let prefix = match conversion {
+                b'o' if spec.alternate && !digits.starts_with('0') => {
+                    digits.insert(0, '0');
+                    ""
+                }
+                b'x' if spec.alternate && value != 0 => "0x",
+                b'X' if spec.alternate && value != 0 => "0X",
+                _ => "",
+            };
+            spec.pad_number(false, prefix, &digits, spec.precision.is_none(), out);
+        }
+        b'f' | b'F' | b'e' | b'E' | b'g' | b'G' => {
+            let value = args.float();
+            let digits = float_digits(value.abs(), conversion, spec.precision.unwrap_or(6), spec.alternate);
+            spec.pad_number(value.is_sign_negative() && !value.is_nan(), "", &digits, value.is_finite(), out);
+        }
+        _ => {
+            return Err(format!("{}: invalid conversion specification", String::from_utf8_lossy(&directive[..length])));
+        }
+    }
+    Ok((false, length))
 }
 
 /// `digits` with leading zeros up to `precision` (C's minimum digit count); an empty

@@ -68,12 +68,61 @@ pub fn cpu_times() -> [u64; 4] {
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         // SAFETY: `usage` is a live rusage for the kernel to fill.
         unsafe { libc::getrusage(who, &mut usage) };
-        let micros = |time: libc::timeval| time.tv_sec as u64 * 1_000_000 + time.tv_usec as u64;
         (micros(usage.ru_utime), micros(usage.ru_stime))
     };
     let (user, system) = usage(libc::RUSAGE_SELF);
     let (child_user, child_system) = usage(libc::RUSAGE_CHILDREN);
     [user, system, child_user, child_system]
+}
+
+fn micros(time: libc::timeval) -> u64 {
+    time.tv_sec as u64 * 1_000_000 + time.tv_usec as u64
+}
+
+/// What wait4(2) tells of the resources a child used.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// User and system CPU time, in microseconds.
+    pub user: u64,
+    pub system: u64,
+    /// The largest resident set, in KiB.
+    pub max_resident: u64,
+    pub minor_faults: u64,
+    pub major_faults: u64,
+    pub swaps: u64,
+    pub inputs: u64,
+    pub outputs: u64,
+    pub voluntary_switches: u64,
+    pub involuntary_switches: u64,
+}
+
+/// wait4(2) for `pid` with its resource usage, retried when a signal interrupts it.
+pub fn wait4_usage(pid: pid_t) -> io::Result<(WaitStatus, Usage)> {
+    let mut status: c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: `status` and `usage` are live values for the kernel to write.
+        match check(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+            Ok(_) => break,
+        }
+    }
+    let count = |value: libc::c_long| value.max(0) as u64;
+    let usage = Usage {
+        user: micros(usage.ru_utime),
+        system: micros(usage.ru_stime),
+        max_resident: count(usage.ru_maxrss),
+        minor_faults: count(usage.ru_minflt),
+        major_faults: count(usage.ru_majflt),
+        swaps: count(usage.ru_nswap),
+        inputs: count(usage.ru_inblock),
+        outputs: count(usage.ru_oublock),
+        voluntary_switches: count(usage.ru_nvcsw),
+        involuntary_switches: count(usage.ru_nivcsw),
+    };
+    Ok((WaitStatus::from_raw(status), usage))
 }
 
 /// The PATH that `execvp` searches when there is none (musl's default).

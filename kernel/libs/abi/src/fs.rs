@@ -61,6 +61,7 @@ pub const FD_CLOEXEC: u32 = 1;
 pub const SEEK_SET: u32 = 0;
 pub const SEEK_CUR: u32 = 1;
 pub const SEEK_END: u32 = 2;
+pub const SEEK_DATA: u32 = 3;
 
 // access(2) modes.
 pub const F_OK: u32 = 0;
@@ -186,6 +187,7 @@ mod tests {
             (SEEK_SET, libc::SEEK_SET, "SEEK_SET"),
             (SEEK_CUR, libc::SEEK_CUR, "SEEK_CUR"),
             (SEEK_END, libc::SEEK_END, "SEEK_END"),
+            (SEEK_DATA, libc::SEEK_DATA, "SEEK_DATA"),
             (F_OK, libc::F_OK, "F_OK"),
             (X_OK, libc::X_OK, "X_OK"),
             (W_OK, libc::W_OK, "W_OK"),

@@ -19,6 +19,7 @@ pub mod process;
 pub mod signal;
 pub mod socket;
 pub mod structs;
+pub mod syslog;
 pub mod time;
 pub mod tty;
 

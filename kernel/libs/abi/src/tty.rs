@@ -31,6 +31,17 @@ pub const TIOCGPTN: u32 = 0x8004_5430;
 pub const TIOCSPTLCK: u32 = 0x4004_5431;
 pub const TIOCGPTLCK: u32 = 0x8004_5439;
 pub const TIOCGPTPEER: u32 = 0x5441;
+// Virtual consoles (linux/vt.h, linux/kd.h): which one is shown, switching and
+// waiting for a switch, the keyboard's type and mode.
+pub const VT_GETSTATE: u32 = 0x5603;
+pub const VT_ACTIVATE: u32 = 0x5606;
+pub const VT_WAITACTIVE: u32 = 0x5607;
+pub const KDGKBTYPE: u32 = 0x4B33;
+pub const KDGKBMODE: u32 = 0x4B44;
+/// KDGKBTYPE's answer: a 101-key keyboard.
+pub const KB_101: u8 = 0x02;
+/// KDGKBMODE's answer: keys send UTF-8.
+pub const K_UNICODE: i32 = 0x03;
 
 // TCFLSH arguments.
 pub const TCIFLUSH: u32 = 0;

@@ -69,6 +69,10 @@ pub trait CellScreen {
     /// Copy the cells `columns` of `row` to the cells from column `to` on (the two
     /// may overlap).
     fn copy_cells(&mut self, row: usize, columns: Range<usize>, to: usize);
+    /// Row `row` is about to leave the top of the screen as the whole screen
+    /// scrolls up (a line feed at the bottom, CSI S without a region): a console
+    /// with a scrollback history keeps it there.
+    fn scrolled_out(&mut self, _row: usize) {}
 }
 
 /// The escape-sequence state of one screen: the parser, the SGR attributes, the
@@ -221,6 +225,10 @@ impl<S: CellScreen> Performer<'_, S> {
     /// Move rows `top..=bottom` up by `n`, blank rows coming in at the bottom.
     fn scroll_up(&mut self, top: usize, bottom: usize, n: usize) {
         let n = n.min(bottom + 1 - top);
+        let (_, height) = self.screen.size();
+        if top == 0 && bottom + 1 == height {
+            (0..n).for_each(|row| self.screen.scrolled_out(row));
+        }
         for row in top..bottom + 1 - n {
             self.screen.copy_row(row + n, row);
         }

@@ -8,11 +8,19 @@ struct Grid {
     column: usize,
     row: usize,
     colours: (u8, u8),
+    /// The rows `scrolled_out` was given, as text.
+    gone: Vec<String>,
 }
 
 impl Grid {
     fn new(width: usize, height: usize) -> Self {
-        Self { cells: vec![vec![(' ', DEFAULT_COLOURS); width]; height], column: 0, row: 0, colours: DEFAULT_COLOURS }
+        Self {
+            cells: vec![vec![(' ', DEFAULT_COLOURS); width]; height],
+            column: 0,
+            row: 0,
+            colours: DEFAULT_COLOURS,
+            gone: Vec::new(),
+        }
     }
 
     /// The rows as text, trailing blanks removed.
@@ -56,6 +64,11 @@ impl CellScreen for Grid {
 
     fn copy_cells(&mut self, row: usize, columns: Range<usize>, to: usize) {
         self.cells[row].copy_within(columns, to);
+    }
+
+    fn scrolled_out(&mut self, row: usize) {
+        let text = self.text()[row].clone();
+        self.gone.push(text);
     }
 }
 
@@ -136,6 +149,16 @@ fn line_feeds_scroll_the_region_at_its_edges() {
     assert_eq!(edit(b"\x1b[2;4r\x1b[3;1H\x1bMx").text(), ["1", "x", "3", "4", "5"]);
     assert_eq!(edit(b"\x1b[2;4r\x1b[r\x1b[5;1H\nx").text(), ["2", "3", "4", "5", "x"], "CSI r: the whole screen");
     assert_eq!(edit(b"\x1b[4;2r\x1b[5;1H\nx").text(), ["2", "3", "4", "5", "x"], "a bad region is ignored");
+}
+
+#[test]
+fn only_whole_screen_scrolls_hand_rows_out() {
+    let rows = b"1\r\n2\r\n3\r\n4\r\n5";
+    let grid = screen(3, 3, rows);
+    assert_eq!(grid.gone, ["1", "2"]);
+    assert_eq!(screen(3, 3, b"a\r\nb\r\nc\x1b[2S").gone, ["a", "b"], "CSI S on the whole screen");
+    assert!(screen(3, 3, b"a\x1b[2;3r\x1b[3;1H\n\n\n").gone.is_empty(), "a region keeps its rows");
+    assert!(screen(3, 3, b"a\r\nb\x1b[2;1H\x1b[M").gone.is_empty(), "CSI M below the top row");
 }
 
 #[test]

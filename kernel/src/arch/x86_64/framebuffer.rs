@@ -1,6 +1,6 @@
-//! A text console on a linear RGB framebuffer (UEFI boots, where there is no VGA text
-//! mode): Noto Sans Mono glyphs in the 16 VGA colours, scrolling, an inverted-block
-//! cursor.
+//! A text display on a linear RGB framebuffer (UEFI boots, where there is no VGA text
+//! mode), the one the virtual consoles draw on: Noto Sans Mono glyphs in the 16 VGA
+//! colours, rows copied to scroll, an inverted-block cursor.
 //!
 //! The pixel layout (bytes per pixel, pitch, the red/green/blue bit fields) comes from
 //! GRUB's Multiboot2 framebuffer tag. For the current colours the screen keeps the pixel
@@ -13,7 +13,8 @@ use core::ops::Range;
 use multiboot2::{FramebufferField, FramebufferTag, FramebufferType};
 use noto_sans_mono_bitmap::{FontWeight, RasterHeight, RasterizedChar, get_raster, get_raster_width};
 
-use cellterm::{CellScreen, Terminal};
+use cellterm::CellScreen;
+use vtscreen::Display;
 
 use crate::layout::phys_to_virt;
 
@@ -61,17 +62,10 @@ const MAX_BYTES_PER_PIXEL: usize = 4;
 /// is active (main.rs); firmware framebuffers live there.
 const DIRECT_MAP_MIN_END: u64 = 1 << 32;
 
-/// The text screen on the framebuffer: its grid and the escape-sequence state.
+/// The text grid on the framebuffer, its cursor and colours; the pixels live in video
+/// memory. A shown cursor is its cell inverted.
 #[derive(Debug)]
 pub struct FramebufferScreen {
-    grid: Grid,
-    terminal: Terminal,
-}
-
-/// The text grid on the framebuffer, its cursor and colours; the pixels live in video
-/// memory. Outside `write` the cursor cell is shown inverted.
-#[derive(Debug)]
-struct Grid {
     /// Virtual address of the first pixel (through the direct map).
     base: usize,
     pitch: usize,
@@ -89,6 +83,7 @@ struct Grid {
     next: usize,
     /// XOR-ing a pixel with this (all colour bits set) inverts it: the cursor.
     invert: [u8; MAX_BYTES_PER_PIXEL],
+    cursor_shown: bool,
 }
 
 /// The pixels of one colour pair.
@@ -127,7 +122,7 @@ impl FramebufferScreen {
         }
         let fields = [red, green, blue];
         let shades = Shades::new(cellterm::DEFAULT_COLOURS, fields);
-        let mut grid = Grid {
+        let mut screen = Self {
             base: phys_to_virt(tag.address()) as usize,
             pitch,
             bytes_per_pixel,
@@ -140,23 +135,15 @@ impl FramebufferScreen {
             current: 0,
             next: 1,
             invert: pixel(WHITE, fields),
+            cursor_shown: false,
         };
         // SAFETY: the framebuffer is pitch * height bytes at `base` (checked to lie
         // below 4 GiB, inside the direct map), video memory no Rust object overlaps.
-        unsafe { grid.ptr(0).write_bytes(0, pitch * height) }
-        grid.toggle_cursor();
-        Some(Self { grid, terminal: Terminal::new() })
+        unsafe { screen.ptr(0).write_bytes(0, pitch * height) }
+        screen.show_cursor(true);
+        Some(screen)
     }
 
-    /// Draw `bytes` (see `cellterm`).
-    pub fn write(&mut self, bytes: &[u8]) {
-        self.grid.toggle_cursor();
-        self.terminal.write(&mut self.grid, bytes);
-        self.grid.toggle_cursor();
-    }
-}
-
-impl Grid {
     /// Draw `glyph` in the current colours at a cell.
     fn draw(&mut self, row: usize, column: usize, glyph: RasterizedChar) {
         let bpp = self.bytes_per_pixel;
@@ -203,7 +190,16 @@ impl Grid {
     }
 }
 
-impl CellScreen for Grid {
+impl Display for FramebufferScreen {
+    fn show_cursor(&mut self, shown: bool) {
+        if shown != self.cursor_shown {
+            self.toggle_cursor();
+            self.cursor_shown = shown;
+        }
+    }
+}
+
+impl CellScreen for FramebufferScreen {
     fn size(&self) -> (usize, usize) {
         (self.columns, self.rows)
     }

@@ -1,10 +1,12 @@
-//! The VGA text screen (80x25 at physical 0xb8000, BIOS boots only): a scrolling
-//! writer with a hardware cursor, in the 16 colours of the attribute byte.
+//! The VGA text screen (80x25 at physical 0xb8000, BIOS boots only): the display
+//! the virtual consoles draw on, cell by cell in the 16 colours of the attribute
+//! byte, with the hardware cursor.
 use core::ops::Range;
 
 use x86_64::instructions::port::Port;
 
-use cellterm::{CellScreen, Terminal};
+use cellterm::CellScreen;
+use vtscreen::Display;
 
 use crate::layout::phys_to_virt;
 
@@ -15,16 +17,10 @@ const BUFFER_PHYS: u64 = 0xb8000;
 /// red; ANSI red, green, blue); the bright forms add 8 in both.
 const VGA_COLOURS: [u8; 8] = [0, 4, 2, 6, 1, 5, 3, 7];
 
-/// The text screen: its cells and cursor, and the escape-sequence state.
+/// The text screen: its cursor and colours; the cells themselves live in video
+/// memory.
 #[derive(Debug)]
 pub struct TextScreen {
-    grid: Grid,
-    terminal: Terminal,
-}
-
-/// Cursor and colours of the text screen; the cells themselves live in video memory.
-#[derive(Debug)]
-struct Grid {
     column: usize,
     row: usize,
     /// The current colours, in the attribute byte's place.
@@ -35,24 +31,20 @@ impl TextScreen {
     /// Clear the screen and home the cursor.
     pub fn new() -> Self {
         let (foreground, background) = cellterm::DEFAULT_COLOURS;
-        let mut grid = Grid { column: 0, row: 0, attribute: attribute(foreground, background) };
+        let mut screen = Self { column: 0, row: 0, attribute: attribute(foreground, background) };
         for row in 0..HEIGHT {
-            grid.erase(row, 0..WIDTH);
+            screen.erase(row, 0..WIDTH);
         }
-        grid.move_cursor();
-        Self { grid, terminal: Terminal::new() }
-    }
-
-    /// Draw `bytes` (see `cellterm`).
-    pub fn write(&mut self, bytes: &[u8]) {
-        self.terminal.write(&mut self.grid, bytes);
-        self.grid.move_cursor();
+        screen.show_cursor(true);
+        screen
     }
 }
 
-impl Grid {
-    fn move_cursor(&self) {
-        let pos = (self.row * WIDTH + self.column.min(WIDTH - 1)) as u16;
+impl Display for TextScreen {
+    /// Hidden, the hardware cursor sits past the last cell.
+    fn show_cursor(&mut self, shown: bool) {
+        let cell = if shown { self.row * WIDTH + self.column.min(WIDTH - 1) } else { WIDTH * HEIGHT };
+        let pos = cell as u16;
         let mut index = Port::<u8>::new(0x3d4);
         let mut data = Port::<u8>::new(0x3d5);
         // SAFETY: the CRT controller's cursor-location registers 0x0e/0x0f.
@@ -65,7 +57,7 @@ impl Grid {
     }
 }
 
-impl CellScreen for Grid {
+impl CellScreen for TextScreen {
     fn size(&self) -> (usize, usize) {
         (WIDTH, HEIGHT)
     }

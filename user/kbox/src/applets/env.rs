@@ -62,7 +62,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         _ => std::io::Error::from_raw_os_error(libc::EINVAL),
     };
     report_error(PROGRAM, quoted(program.display()), &err);
-    if err.kind() == std::io::ErrorKind::NotFound { 127 } else { 126 }
+    crate::exec::failed_status(&err)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ Display the amount of free and used memory in the system.
 const SPEC: Spec = Spec { flags: "bkmgh", ..Spec::NONE };
 
 /// /proc/meminfo's values, in KiB.
-fn meminfo(text: &str) -> HashMap<&str, u64> {
+pub(crate) fn meminfo(text: &str) -> HashMap<&str, u64> {
     text.lines()
         .filter_map(|line| {
             let (name, rest) = line.split_once(':')?;

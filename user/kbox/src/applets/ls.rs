@@ -1,10 +1,11 @@
-//! `ls [-1aACdhlnrt] [--color[=WHEN]] [FILE]...`: lists files and directories, sorted
+//! `ls [-1aACdhlnrRt] [--color[=WHEN]] [FILE]...`: lists files and directories, sorted
 //! by name in byte order (the C locale), in columns across the terminal when standard
 //! output is one and one per line otherwise. `-l` shows GNU's long format: mode, link
 //! count, owner and group (names from /etc/passwd and /etc/group), size, modification
 //! date and `-> target` for links. Names are coloured on a terminal (directories blue,
 //! executables green, links cyan). Files named as operands come first, then each
-//! directory's contents, under a `dir:` header when there are several.
+//! directory's contents, under a `dir:` header when there are several; -R lists the
+//! subdirectories below them too (never through symbolic links), each under its header.
 use std::cmp::Ordering;
 use std::env;
 use std::ffi::OsString;
@@ -22,7 +23,9 @@ use crate::cli;
 use crate::clock;
 use crate::fileinfo::{self, TYPE_BLOCK_DEVICE, TYPE_CHAR_DEVICE, TYPE_DIRECTORY, TYPE_FIFO, TYPE_MASK, TYPE_REGULAR};
 use crate::fileinfo::{TYPE_SOCKET, TYPE_SYMLINK};
+use crate::human::human_size;
 use crate::users::Accounts;
+use crate::walk::child;
 
 const PROGRAM: &str = "ls";
 
@@ -36,6 +39,7 @@ List information about the FILEs (the current directory by default).
   -l             use a long listing format
   -n             like -l, but list numeric user and group IDs
   -r             reverse order while sorting
+  -R             list subdirectories recursively
   -t             sort by time, newest first
   -1             list one file per line
   --color[=WHEN] color the names: 'always' (the default of --color), 'auto' (on a
@@ -43,7 +47,7 @@ List information about the FILEs (the current directory by default).
 Exit status is 0 if OK, 1 if minor problems (e.g., cannot access subdirectory),
 2 if serious trouble (e.g., cannot access command-line argument).";
 
-const SPEC: Spec = Spec { flags: "aACdhlnrt1", long: &["color"], ..Spec::NONE };
+const SPEC: Spec = Spec { flags: "aACdhlnrRt1", long: &["color"], ..Spec::NONE };
 
 /// GNU's colours for the file types it colours by default.
 fn colour(metadata: &Metadata) -> Option<&'static str> {
@@ -56,27 +60,6 @@ fn colour(metadata: &Metadata) -> Option<&'static str> {
         TYPE_REGULAR if metadata.mode() & 0o111 != 0 => Some("01;32"),
         _ => None,
     }
-}
-
-/// A size as `ls -h` shows it: plain below 1024, else with one decimal below 10 and
-/// none above, always rounded up (1.5K, 12K, 4.0M).
-fn human_size(size: u64) -> String {
-    const UNITS: [char; 6] = ['K', 'M', 'G', 'T', 'P', 'E'];
-    if size < 1024 {
-        return size.to_string();
-    }
-    let mut value = size as f64;
-    for unit in UNITS {
-        value /= 1024.0;
-        let tenths = (value * 10.0).ceil();
-        if tenths < 100.0 {
-            return format!("{:.1}{unit}", tenths / 10.0);
-        }
-        if value.ceil() < 1024.0 {
-            return format!("{}{unit}", value.ceil());
-        }
-    }
-    format!("{}E", value.ceil())
 }
 
 /// The date column: month, day and time for the last six months, else the year.
@@ -211,6 +194,7 @@ struct Lister<W: Write> {
     show_all: bool,
     almost_all: bool,
     directories_as_files: bool,
+    recursive: bool,
     human: bool,
     numeric_ids: bool,
     reverse: bool,
@@ -358,6 +342,33 @@ impl<W: Write> Lister<W> {
         Some(entries)
     }
 
+    /// Lists a directory's entries (after a blank line when output came before, under a
+    /// `dir:` header when asked), and with -R then each subdirectory's in the same way.
+    fn list_directory(&mut self, directory: &Path, after_output: bool, with_header: bool) -> io::Result<()> {
+        if after_output {
+            self.out.write_all(b"\n")?;
+        }
+        if with_header {
+            self.out.write_all(directory.as_os_str().as_bytes())?;
+            self.out.write_all(b":\n")?;
+        }
+        let Some(entries) = self.read_directory(directory) else { return Ok(()) };
+        if self.format == Format::Long {
+            let blocks = entries.iter().map(|entry| entry.metadata.blocks()).sum::<u64>().div_ceil(2);
+            let total = if self.human { human_size(blocks * 1024) } else { blocks.to_string() };
+            writeln!(self.out, "total {total}")?;
+        }
+        self.write_entries(&entries)?;
+        if self.recursive {
+            for entry in
+                entries.iter().filter(|entry| entry.metadata.is_dir() && entry.name != "." && entry.name != "..")
+            {
+                self.list_directory(&child(directory, &entry.name), true, true)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Lists the operands: files first, then directories, as GNU ls orders them.
     fn operands(&mut self, operands: Vec<OsString>) -> io::Result<()> {
         let with_headers = operands.len() > 1;
@@ -383,21 +394,10 @@ impl<W: Write> Lister<W> {
         self.sort(&mut files);
         self.sort(&mut directories);
         self.write_entries(&files)?;
+        let with_headers = with_headers || self.recursive;
         for (index, directory) in directories.iter().enumerate() {
-            if index > 0 || !files.is_empty() {
-                self.out.write_all(b"\n")?;
-            }
-            if with_headers {
-                self.out.write_all(directory.name.as_bytes())?;
-                self.out.write_all(b":\n")?;
-            }
-            let Some(entries) = self.read_directory(Path::new(&directory.name)) else { continue };
-            if self.format == Format::Long {
-                let blocks = entries.iter().map(|entry| entry.metadata.blocks()).sum::<u64>().div_ceil(2);
-                let total = if self.human { human_size(blocks * 1024) } else { blocks.to_string() };
-                writeln!(self.out, "total {total}")?;
-            }
-            self.write_entries(&entries)?;
+            let after_output = index > 0 || !files.is_empty();
+            self.list_directory(Path::new(&directory.name), after_output, with_headers)?;
         }
         Ok(())
     }
@@ -445,6 +445,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
         show_all: command_line.has('a'),
         almost_all: command_line.has('A'),
         directories_as_files: command_line.has('d'),
+        recursive: command_line.has('R'),
         human: command_line.has('h'),
         numeric_ids: command_line.has('n'),
         reverse: command_line.has('r'),
@@ -468,21 +469,6 @@ pub fn run(args: Vec<OsString>) -> u8 {
 mod tests {
     use super::*;
     use std::os::unix::fs::{PermissionsExt, symlink};
-
-    #[test]
-    fn human_sizes() {
-        assert_eq!(human_size(0), "0");
-        assert_eq!(human_size(1023), "1023");
-        assert_eq!(human_size(1024), "1.0K");
-        assert_eq!(human_size(1229), "1.3K");
-        assert_eq!(human_size(1230), "1.3K");
-        assert_eq!(human_size(4096), "4.0K");
-        assert_eq!(human_size(10 * 1024), "10K");
-        assert_eq!(human_size(10 * 1024 + 1), "11K");
-        assert_eq!(human_size(19 * 1024 + 100), "20K");
-        assert_eq!(human_size(1024 * 1024 - 1), "1.0M");
-        assert_eq!(human_size(3 << 30), "3.0G");
-    }
 
     #[test]
     fn dates_recent_and_old() {
@@ -542,6 +528,7 @@ mod tests {
             show_all: false,
             almost_all: false,
             directories_as_files: false,
+            recursive: false,
             human: false,
             numeric_ids: true,
             reverse: false,

@@ -3,12 +3,21 @@
 use std::ffi::OsString;
 
 pub(crate) mod basename;
+mod bracket;
 mod cat;
+mod chgrp;
+mod chmod;
+mod chown;
 mod clear;
+mod cmp;
 mod cp;
 mod cut;
 mod date;
+mod df;
+mod diff;
 mod dirname;
+mod dmesg;
+mod du;
 mod echo;
 mod env;
 #[path = "false.rs"]
@@ -16,7 +25,11 @@ mod false_;
 mod find;
 mod free;
 mod grep;
+mod groups;
+mod gz;
+mod hashsum;
 mod head;
+mod hexdump;
 mod hostname;
 mod id;
 mod kill;
@@ -26,7 +39,10 @@ mod lspci;
 mod man;
 mod mkdir;
 mod more;
+mod mount;
 mod mv;
+mod nohup;
+mod od;
 mod poweroff;
 mod printf;
 mod ps;
@@ -39,19 +55,30 @@ mod seq;
 mod sleep;
 mod sort;
 mod stat;
+mod strings;
 mod tail;
+mod tar;
 mod tee;
+mod test;
+mod time;
+mod top;
 mod touch;
 mod tr;
 #[path = "true.rs"]
 mod true_;
+mod umount;
 mod uname;
 mod uniq;
 mod uptime;
 mod wc;
+mod which;
 mod whoami;
+mod xargs;
 mod xxd;
 mod yes;
+
+use gz::{gunzip, gzip, zcat};
+use hashsum::{md5sum, sha1sum, sha256sum, sha512sum};
 
 /// One utility.
 #[derive(Debug)]
@@ -74,20 +101,33 @@ macro_rules! applet {
 
 /// Every applet, sorted by name.
 pub const ALL: &[Applet] = &[
+    applet!("[", bracket, 2),
     applet!("basename", basename),
     applet!("cat", cat),
+    applet!("chgrp", chgrp),
+    applet!("chmod", chmod),
+    applet!("chown", chown),
     applet!("clear", clear),
+    applet!("cmp", cmp, 2),
     applet!("cp", cp),
     applet!("cut", cut),
     applet!("date", date),
+    applet!("df", df),
+    applet!("diff", diff, 2),
     applet!("dirname", dirname),
+    applet!("dmesg", dmesg),
+    applet!("du", du),
     applet!("echo", echo),
     applet!("env", env, 125),
     applet!("false", false_),
     applet!("find", find),
     applet!("free", free),
     applet!("grep", grep, 2),
+    applet!("groups", groups),
+    applet!("gunzip", gunzip),
+    applet!("gzip", gzip),
     applet!("head", head),
+    applet!("hexdump", hexdump),
     applet!("hostname", hostname),
     applet!("id", id),
     applet!("kill", kill),
@@ -95,9 +135,13 @@ pub const ALL: &[Applet] = &[
     applet!("ls", ls, 2),
     applet!("lspci", lspci),
     applet!("man", man, 2),
+    applet!("md5sum", md5sum),
     applet!("mkdir", mkdir),
     applet!("more", more),
+    applet!("mount", mount),
     applet!("mv", mv),
+    applet!("nohup", nohup, 125),
+    applet!("od", od),
     applet!("poweroff", poweroff),
     applet!("printf", printf),
     applet!("ps", ps),
@@ -107,21 +151,33 @@ pub const ALL: &[Applet] = &[
     applet!("rmdir", rmdir),
     applet!("sed", sed),
     applet!("seq", seq),
+    applet!("sha1sum", sha1sum),
+    applet!("sha256sum", sha256sum),
+    applet!("sha512sum", sha512sum),
     applet!("sleep", sleep),
     applet!("sort", sort, 2),
     applet!("stat", stat),
+    applet!("strings", strings),
     applet!("tail", tail),
+    applet!("tar", tar, 2),
     applet!("tee", tee),
+    applet!("test", test, 2),
+    applet!("time", time, 125),
+    applet!("top", top),
     applet!("touch", touch),
     applet!("tr", tr),
     applet!("true", true_),
+    applet!("umount", umount),
     applet!("uname", uname),
     applet!("uniq", uniq),
     applet!("uptime", uptime),
     applet!("wc", wc),
+    applet!("which", which, 2),
     applet!("whoami", whoami),
+    applet!("xargs", xargs),
     applet!("xxd", xxd),
     applet!("yes", yes),
+    applet!("zcat", zcat),
 ];
 
 /// The applet called `name`.

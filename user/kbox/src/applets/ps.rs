@@ -33,37 +33,50 @@ const TICKS_PER_SECOND: u64 = 100;
 /// What /proc/PID/stat says about a process (or /proc/PID/task/TID/stat about a
 /// thread: then `pid` is the thread id and `command` the thread's name).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-struct Stat {
-    pid: u32,
-    command: String,
-    parent: u32,
-    tty: u64,
+pub(crate) struct Stat {
+    pub pid: u32,
+    pub command: String,
+    /// Its state letter: `R`, `S`, `D`, `T`, `Z`, ...
+    pub state: char,
+    pub parent: u32,
+    pub tty: u64,
     /// User plus system time, in ticks.
-    ticks: u64,
+    pub ticks: u64,
+    pub priority: i64,
+    pub nice: i64,
     /// When it started, in ticks after boot.
-    start: u64,
+    pub start: u64,
+    /// Its virtual size in bytes and resident set in pages.
+    pub virtual_size: u64,
+    pub resident: u64,
 }
 
 /// Parses /proc/PID/stat: `pid (comm) state ppid pgrp session tty_nr ...` (the name
 /// may hold spaces and parentheses: it ends at the last `)`).
-fn parse_stat(text: &str) -> Option<Stat> {
+pub(crate) fn parse_stat(text: &str) -> Option<Stat> {
     let open = text.find('(')?;
     let close = text.rfind(')')?;
     let fields: Vec<&str> = text.get(close + 1..)?.split_whitespace().collect();
     let number = |index: usize| -> Option<u64> { fields.get(index)?.parse().ok() };
+    let signed = |index: usize| -> i64 { fields.get(index).and_then(|field| field.parse().ok()).unwrap_or(0) };
     Some(Stat {
         pid: text[..open].trim().parse().ok()?,
         command: text[open + 1..close].to_owned(),
+        state: fields.first()?.chars().next()?,
         parent: number(1)? as u32,
         tty: number(4)?,
         ticks: number(11)? + number(12)?,
+        priority: signed(15),
+        nice: signed(16),
         start: number(19).unwrap_or(0),
+        virtual_size: number(20).unwrap_or(0),
+        resident: number(21).unwrap_or(0),
     })
 }
 
 /// The stat file at `path`, parsed; None when it cannot be read (the process or
 /// thread has ended) or parsed.
-fn read_stat(path: &str) -> Option<Stat> {
+pub(crate) fn read_stat(path: &str) -> Option<Stat> {
     parse_stat(&fs::read_to_string(path).ok()?)
 }
 
@@ -292,7 +305,19 @@ mod tests {
         let stat = parse_stat(line).unwrap();
         assert_eq!(
             stat,
-            Stat { pid: 13668, command: "cat".into(), parent: 13657, tty: 34817, ticks: 10, start: 368_639 }
+            Stat {
+                pid: 13668,
+                command: "cat".into(),
+                state: 'R',
+                parent: 13657,
+                tty: 34817,
+                ticks: 10,
+                priority: 20,
+                nice: 0,
+                start: 368_639,
+                virtual_size: 3_133_440,
+                resident: 0,
+            }
         );
         let odd = parse_stat("7 (a (b) c) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5").unwrap();
         assert_eq!(odd.command, "a (b) c");

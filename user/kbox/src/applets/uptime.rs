@@ -25,7 +25,7 @@ pub fn parse_uptime(text: &str) -> Option<f64> {
 }
 
 /// procps's `up` text: `5 min`, ` 1:05`, `2 days,  1:05`.
-fn up_text(seconds: u64) -> String {
+pub(crate) fn up_text(seconds: u64) -> String {
     let (days, hours, minutes) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60);
     let days = match days {
         0 => String::new(),
@@ -52,7 +52,7 @@ fn pretty(seconds: u64) -> String {
 }
 
 /// The three load averages from /proc/loadavg's text.
-fn load_averages(text: &str) -> Option<String> {
+pub(crate) fn load_averages(text: &str) -> Option<String> {
     let values: Vec<f64> = text.split_whitespace().take(3).map(str::parse).collect::<Result<_, _>>().ok()?;
     (values.len() == 3).then(|| format!("load average: {:.2}, {:.2}, {:.2}", values[0], values[1], values[2]))
 }

@@ -1,12 +1,13 @@
 //! `xxd [-pu] [-c COLS] [-g BYTES] [-l LEN] [-s SKIP] [FILE]`: a hex dump in xxd's
 //! layout (`00000000: 6865 6c6c 6f0a  hello.`), or plain hex with `-p`.
 use std::ffi::OsString;
-use std::io::{self, BufRead, Read, Write};
+use std::io::{BufRead, Write};
 
 use ulib::args::Spec;
 use ulib::diag::{quoted, report_error};
 
 use crate::cli;
+use crate::dump;
 use crate::input;
 
 const PROGRAM: &str = "xxd";
@@ -58,27 +59,13 @@ fn dump(
     reader: &mut dyn BufRead,
     out: &mut impl Write,
     layout: Layout,
-    mut offset: u64,
+    offset: u64,
     limit: Option<u64>,
 ) -> Result<(), input::CopyError> {
-    let mut reader = reader.take(limit.unwrap_or(u64::MAX));
-    let mut chunk = vec![0; layout.columns];
-    loop {
-        let mut filled = 0;
-        while filled < chunk.len() {
-            match reader.read(&mut chunk[filled..]) {
-                Ok(0) => break,
-                Ok(length) => filled += length,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(input::CopyError::Read(err)),
-            }
-        }
-        if filled == 0 {
-            return Ok(());
-        }
-        out.write_all(layout.line(offset, &chunk[..filled]).as_bytes()).map_err(input::CopyError::Write)?;
-        offset += filled as u64;
-    }
+    dump::lines(reader, out, layout.columns, offset, limit, false, |out, offset, bytes| {
+        out.write_all(layout.line(offset, bytes).as_bytes())
+    })
+    .map(drop)
 }
 
 pub fn run(args: Vec<OsString>) -> u8 {
@@ -120,7 +107,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
             return 2;
         }
     };
-    let skipped = io::copy(&mut Read::take(&mut *reader, skip), &mut io::sink());
+    let skipped = dump::skip(&mut *reader, skip);
     let limit = command_line.value('l').map(|_| limit);
     let mut out = cli::stdout();
     let dumped = skipped

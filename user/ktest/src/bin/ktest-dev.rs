@@ -2,7 +2,7 @@
 //! byte; opening it O_CREAT|O_TRUNC as a shell's `>` does), /dev/zero (zeros, 1 MiB
 //! in one read), /dev/full (ENOSPC; zeros), /dev/random and /dev/urandom (the bytes
 //! asked for, not all zero, differing between reads), /dev/tty, /dev/console and
-//! /dev/ptmx (character devices, only stat'ed), their device numbers, and a listing
+//! /dev/ptmx and /dev/kmsg (character devices, only stat'ed here), their device numbers, and a listing
 //! of /dev.
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
@@ -15,12 +15,13 @@ const NAME: &str = "dev";
 const MIB: usize = 1 << 20;
 const RANDOM_BYTES: usize = 256;
 /// The devices and their Linux (major, minor) numbers.
-const DEVICES: [(&str, u32, u32); 8] = [
+const DEVICES: [(&str, u32, u32); 9] = [
     ("null", 1, 3),
     ("zero", 1, 5),
     ("full", 1, 7),
     ("random", 1, 8),
     ("urandom", 1, 9),
+    ("kmsg", 1, 11),
     ("tty", 5, 0),
     ("console", 5, 1),
     ("ptmx", 5, 2),

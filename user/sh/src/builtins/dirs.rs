@@ -36,41 +36,10 @@ fn symbolic(mask: u32) -> String {
         .join(",")
 }
 
-/// The mask a symbolic mode (`u=rwx,g=rx,o=`, `g-w`, `a+r`) makes of `mask`.
+/// The mask a symbolic mode (`u=rwx,g=rx,o=`, `g-w`, `a+r`, `u=g`) makes of `mask`:
+/// the mode applies to the permissions the mask allows, as chmod's to a file's.
 fn apply_symbolic(mask: u32, mode: &str) -> Option<u32> {
-    let mut allowed = !mask & 0o777;
-    for clause in mode.split(',') {
-        let op_at = clause.find(['=', '+', '-'])?;
-        let (who, rest) = clause.split_at(op_at);
-        let mut whom = 0;
-        for char in who.chars() {
-            whom |= match char {
-                'u' => 0o700,
-                'g' => 0o070,
-                'o' => 0o007,
-                'a' => 0o777,
-                _ => return None,
-            };
-        }
-        if whom == 0 {
-            whom = 0o777;
-        }
-        let (op, permissions) = rest.split_at(1);
-        let mut bits = 0;
-        for char in permissions.chars() {
-            bits |= match char {
-                'r' => 0o444,
-                'w' => 0o222,
-                'x' => 0o111,
-                _ => return None,
-            };
-        }
-        match op {
-            "=" => allowed = (allowed & !whom) | (bits & whom),
-            "+" => allowed |= bits & whom,
-            _ => allowed &= !(bits & whom),
-        }
-    }
+    let allowed = ulib::mode::parse(mode).ok()?.apply(!mask & 0o777, false, 0);
     Some(!allowed & 0o777)
 }
 
@@ -197,6 +166,8 @@ mod tests {
         assert_eq!(apply_symbolic(0o022, "g-r"), Some(0o062));
         assert_eq!(apply_symbolic(0o022, "u=rwx,g=rx,o="), Some(0o027));
         assert_eq!(apply_symbolic(0o077, "a+r"), Some(0o033));
+        assert_eq!(apply_symbolic(0o022, "u=g"), Some(0o222));
+        assert_eq!(apply_symbolic(0o022, "+w"), Some(0));
         assert_eq!(apply_symbolic(0o022, "z+r"), None);
     }
 }
