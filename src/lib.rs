@@ -63,6 +63,8 @@ pub struct Boot {
     /// Guest time proportional to the instructions run (`-icount`), so that figures
     /// taken with the guest's clock do not move with the host's load.
     pub icount: bool,
+    /// Extra devices (`-device SPEC` each).
+    pub devices: Vec<String>,
 }
 
 impl Boot {
@@ -79,7 +81,20 @@ impl Boot {
             iso: None,
             direct_kernel: None,
             icount: false,
+            devices: Vec::new(),
         }
+    }
+
+    /// Boot a QEMU machine type other than the default i440fx (`q35`).
+    pub fn machine(mut self, machine: &str) -> Self {
+        self.machine = Some(machine.to_string());
+        self
+    }
+
+    /// Add a device (`-device SPEC`), such as `e1000`.
+    pub fn device(mut self, spec: &str) -> Self {
+        self.devices.push(spec.to_string());
+        self
     }
 
     /// Boot `kernel` with `initrd` and the command line `append` (QEMU's direct
@@ -118,11 +133,6 @@ impl Boot {
         self
     }
 
-    pub fn machine(mut self, machine: &str) -> Self {
-        self.machine = Some(machine.to_string());
-        self
-    }
-
     pub fn smp(mut self, cpus: u32) -> Self {
         self.smp = Some(cpus);
         self
@@ -158,6 +168,9 @@ impl Boot {
         }
         if let Some(cpus) = self.smp {
             cmd.arg("-smp").arg(cpus.to_string());
+        }
+        for device in &self.devices {
+            cmd.args(["-device", device]);
         }
         if self.icount {
             cmd.args(["-icount", "shift=0,sleep=off"]);

@@ -21,6 +21,7 @@ mod logbuf;
 #[allow(unsafe_code)]
 mod mm;
 mod panic;
+mod pci;
 mod proc;
 mod symbols;
 mod syscall;
@@ -41,7 +42,8 @@ use arch::{cpu, multiboot, paging, pic, pit, qemu};
 /// 5. the screen's virtual consoles (VGA text, or the framebuffer on UEFI), then
 ///    the banner,
 /// 6. PIC and PIT (timer, keyboard, COM1), then interrupts on, then the clocks
-///    (the TSC calibrated against the PIT, the real-time clock read),
+///    (the TSC calibrated against the PIT, the real-time clock read), then the
+///    PCI buses enumerated,
 /// 7. the root file system from the initramfs,
 /// 8. a test mode if the command line names one, else init as pid 1 and the
 ///    scheduler's idle loop.
@@ -102,6 +104,7 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     cpu::enable_interrupts();
     log::info!("timer: {} Hz", time::TIMER_HZ);
     time::init(boot_tsc);
+    pci::init();
 
     proc::info::register();
     mount_initramfs(boot);

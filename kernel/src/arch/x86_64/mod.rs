@@ -15,6 +15,7 @@ pub mod irq_lock;
 pub mod keyboard;
 pub mod multiboot;
 pub mod paging;
+pub mod pci_config;
 pub mod pic;
 pub mod pit;
 pub mod power;

@@ -2,8 +2,9 @@
 //! (system.rs), `self`, `sys/kernel/` parameters, and a directory per process
 //! with stat, status, cmdline, comm, maps, environ, mounts, mountinfo, the exe
 //! link, `fd/` (a link per descriptor to what it is open on) and
-//! `task/TID/{stat,status,comm}` for each thread (their text: process.rs). A
-//! file's text is generated when it is opened.
+//! `task/TID/{stat,status,comm}` for each thread (their text: process.rs), and
+//! `bus/pci` (pci.rs). A file's text is generated when it is opened.
+mod pci;
 mod process;
 mod system;
 
@@ -115,6 +116,14 @@ pub enum ProcNode {
     Task(Pid, Pid),
     /// A file of `PID/task/TID`: stat, status or comm of that thread.
     TaskEntry(Pid, Pid, ProcessFile),
+    /// `bus`, `bus/pci` and `bus/pci/devices`.
+    Bus,
+    BusPci,
+    PciDevices,
+    /// `bus/pci/BB`: a directory per bus with functions.
+    PciBus(u8),
+    /// `bus/pci/BB/DD.F`: a function's configuration space.
+    PciConfig(::pci::Address),
 }
 
 /// The files a thread's directory has.
@@ -149,7 +158,10 @@ impl ProcNode {
             | ProcNode::Process(_)
             | ProcNode::Fds(_)
             | ProcNode::Tasks(_)
-            | ProcNode::Task(..) => NodeKind::Directory,
+            | ProcNode::Task(..)
+            | ProcNode::Bus
+            | ProcNode::BusPci
+            | ProcNode::PciBus(_) => NodeKind::Directory,
             ProcNode::SelfLink | ProcNode::ProcessEntry(_, ProcessFile::Exe) | ProcNode::Fd(..) => NodeKind::Symlink,
             _ => NodeKind::File,
         }
@@ -163,6 +175,11 @@ impl ProcNode {
             ProcNode::Sys => ROOT_INO + 0x100,
             ProcNode::SysKernel => ROOT_INO + 0x101,
             ProcNode::KernelParam(k) => ROOT_INO + 0x110 + index_of(&KERNEL_PARAMS, k),
+            ProcNode::Bus => ROOT_INO + 0x200,
+            ProcNode::BusPci => ROOT_INO + 0x201,
+            ProcNode::PciDevices => ROOT_INO + 0x202,
+            ProcNode::PciBus(bus) => ROOT_INO + 0x300 + u64::from(bus),
+            ProcNode::PciConfig(at) => ROOT_INO + 0x1_0000 + (u64::from(at.bus) << 8 | u64::from(at.devfn())),
             ProcNode::Process(pid) => (u64::from(pid) << 8) | 0x1_0000_0000,
             ProcNode::ProcessEntry(pid, f) => (u64::from(pid) << 8) | 0x1_0000_0000 | (1 + index_of(&PROCESS_FILES, f)),
             ProcNode::Tasks(pid) => (u64::from(pid) << 8) | 0x1_0000_0000 | 0xff,
@@ -197,6 +214,9 @@ impl ProcNode {
                 if name == "sys" {
                     return Ok(ProcNode::Sys);
                 }
+                if name == "bus" {
+                    return Ok(ProcNode::Bus);
+                }
                 if let Some(&(_, f)) = SYSTEM_FILES.iter().find(|(n, _)| *n == name) {
                     return Ok(ProcNode::System(f));
                 }
@@ -204,6 +224,8 @@ impl ProcNode {
                 processes().snapshot(pid).map(|_| ProcNode::Process(pid)).ok_or(Errno::ENOENT)
             }
             ProcNode::Sys if name == "kernel" => Ok(ProcNode::SysKernel),
+            ProcNode::Bus if name == "pci" => Ok(ProcNode::BusPci),
+            ProcNode::BusPci | ProcNode::PciBus(_) => pci::child(self, name),
             ProcNode::SysKernel => KERNEL_PARAMS
                 .iter()
                 .find(|(n, _)| *n == name)
@@ -249,6 +271,9 @@ impl ProcNode {
             ProcNode::KernelParam(_) => Some(ProcNode::SysKernel),
             ProcNode::Task(pid, _) => Some(ProcNode::Tasks(pid)),
             ProcNode::TaskEntry(pid, tid, _) => Some(ProcNode::Task(pid, tid)),
+            ProcNode::BusPci => Some(ProcNode::Bus),
+            ProcNode::PciDevices | ProcNode::PciBus(_) => Some(ProcNode::BusPci),
+            ProcNode::PciConfig(at) => Some(ProcNode::PciBus(at.bus)),
             _ => Some(ProcNode::Root),
         }
     }
@@ -261,6 +286,7 @@ impl ProcNode {
                     SYSTEM_FILES.iter().map(|&(n, f)| (String::from(n), ProcNode::System(f))).collect();
                 out.push((String::from("self"), ProcNode::SelfLink));
                 out.push((String::from("sys"), ProcNode::Sys));
+                out.push((String::from("bus"), ProcNode::Bus));
                 out.extend(processes().pids().into_iter().map(|pid| (format!("{pid}"), ProcNode::Process(pid))));
                 Ok(out)
             }
@@ -272,6 +298,8 @@ impl ProcNode {
                 Ok(out)
             }
             ProcNode::Sys => Ok(alloc::vec![(String::from("kernel"), ProcNode::SysKernel)]),
+            ProcNode::Bus => Ok(alloc::vec![(String::from("pci"), ProcNode::BusPci)]),
+            ProcNode::BusPci | ProcNode::PciBus(_) => Ok(pci::entries(self)),
             ProcNode::SysKernel => {
                 Ok(KERNEL_PARAMS.iter().map(|&(n, k)| (String::from(n), ProcNode::KernelParam(k))).collect())
             }
@@ -319,7 +347,15 @@ impl ProcNode {
                 let p = processes().snapshot(pid).ok_or(Errno::ESRCH)?;
                 return Ok(process::text(&p, f));
             }
+            ProcNode::PciDevices => pci::devices(),
+            ProcNode::PciConfig(at) => {
+                let root = processes().credentials().is_privileged();
+                return Ok(pci::config(at, root));
+            }
             ProcNode::Root
+            | ProcNode::Bus
+            | ProcNode::BusPci
+            | ProcNode::PciBus(_)
             | ProcNode::Sys
             | ProcNode::SysKernel
             | ProcNode::Process(_)

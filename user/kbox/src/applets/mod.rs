@@ -36,6 +36,7 @@ mod id;
 mod kill;
 mod ln;
 mod ls;
+mod lspci;
 mod man;
 mod mkdir;
 mod more;
@@ -135,6 +136,7 @@ pub const ALL: &[Applet] = &[
     applet!("kill", kill),
     applet!("ln", ln),
     applet!("ls", ls, 2),
+    applet!("lspci", lspci),
     applet!("man", man, 2),
     applet!("md5sum", md5sum),
     applet!("mkdir", mkdir),

@@ -1,0 +1,66 @@
+//! The PCI functions found at boot, and live reads of their configuration space
+//! for /proc/bus/pci. Access is arch's legacy ports; ECAM (from ACPI's MCFG) is
+//! to be chosen in `access` when present.
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use pci::{Address, ConfigSpace, Function};
+use spin::Once;
+
+use crate::arch::pci_config::LegacyPorts;
+
+static FUNCTIONS: Once<Vec<Function>> = Once::new();
+
+/// The configuration mechanism, if the machine has one.
+fn access() -> Option<impl ConfigSpace> {
+    LegacyPorts::present().then_some(LegacyPorts)
+}
+
+/// Enumerates every bus reachable from bus 0 and logs a line per function.
+/// Nothing is logged while BARs are probed: the screen console may be drawing
+/// through a BAR whose decoding is off then.
+pub fn init() {
+    let Some(mut config) = access() else {
+        log::warn!("pci: no configuration mechanism (ports 0xcf8/0xcfc)");
+        return;
+    };
+    let found = FUNCTIONS.call_once(|| pci::enumerate(&mut config));
+    for function in found {
+        log::info!("{}", describe(function));
+    }
+}
+
+/// `pci 00:1f.2 8086:2922 class 0106 rev 02 irq 10 msi`: one screen line (the
+/// resources are in /proc/bus/pci/devices).
+fn describe(f: &Function) -> String {
+    let mut line = format!("pci {} {:04x}:{:04x} class {:04x}", f.address, f.vendor, f.device, f.class_code());
+    if f.revision != 0 {
+        line.push_str(&format!(" rev {:02x}", f.revision));
+    }
+    if f.header_type != 0 {
+        line.push_str(&format!(" type {:02x}", f.header_type));
+    }
+    if f.irq() != 0 {
+        line.push_str(&format!(" irq {}", f.irq()));
+    }
+    let caps = &f.capabilities;
+    for (name, has) in [("msi", caps.msi()), ("msi-x", caps.msix()), ("pcie", caps.express())] {
+        if has {
+            line.push_str(&format!(" {name}"));
+        }
+    }
+    line
+}
+
+/// The functions found at boot, in address order.
+pub fn functions() -> &'static [Function] {
+    FUNCTIONS.get().map_or(&[], Vec::as_slice)
+}
+
+/// The first `length` bytes (a multiple of 4, at most 256) of a function's
+/// configuration space, read now.
+pub fn config_bytes(at: Address, length: u16) -> Vec<u8> {
+    let Some(mut config) = access() else { return Vec::new() };
+    (0..length.min(256)).step_by(4).flat_map(|offset| config.read_u32(at, offset).to_le_bytes()).collect()
+}
