@@ -326,8 +326,8 @@ impl Machine {
         read_prompt(&mut socket)
     }
 
-    /// Type `text` on the emulated PS/2 keyboard (letters, digits, space, newline
-    /// and a little punctuation).
+    /// Type `text` on the emulated PS/2 keyboard (letters, digits, space, newline,
+    /// Escape and a little punctuation).
     pub fn type_on_keyboard(&self, text: &str) {
         for c in text.chars() {
             let key = match c {
@@ -337,10 +337,36 @@ impl Machine {
                 '-' => "minus".into(),
                 '/' => "slash".into(),
                 '.' => "dot".into(),
+                ':' => "shift-semicolon".into(),
+                '\x1b' => "esc".into(),
                 other => panic!("no key for {other:?}"),
             };
             self.monitor(&format!("sendkey {key}"));
         }
+    }
+
+    /// Wait until the VGA text screen's rows satisfy `wanted` (`what` names it in
+    /// the failure, with the screen and the serial log); the rows.
+    pub fn wait_for_screen(&self, what: &str, wanted: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let screen = self.vga_text();
+            if wanted(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < session::TIMEOUT,
+                "the screen never showed {what}:\n{}\n----- serial log -----\n{}",
+                screen.join("\n"),
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// Wait until a row of the VGA text screen contains `text`; the rows.
+    pub fn wait_for_screen_text(&self, text: &str) -> Vec<String> {
+        self.wait_for_screen(&format!("{text:?}"), |screen| screen.iter().any(|row| row.contains(text)))
     }
 
     /// The VGA text screen (80x25 at 0xb8000) as lines of text.

@@ -8,22 +8,9 @@ use std::time::{Duration, Instant};
 use kestrel::session::{TIMEOUT, run, shell};
 use kestrel::{Machine, run_ktest};
 
-/// Wait until the screen's rows satisfy `wanted`; the rows.
-fn screen_where(m: &Machine, what: &str, wanted: impl Fn(&[String]) -> bool) -> Vec<String> {
-    let start = Instant::now();
-    loop {
-        let screen = m.vga_text();
-        if wanted(&screen) {
-            return screen;
-        }
-        assert!(start.elapsed() < TIMEOUT, "the screen never showed {what}:\n{}\n{}", screen.join("\n"), m.log());
-        std::thread::sleep(Duration::from_millis(300));
-    }
-}
-
 /// Wait until a row of the screen satisfies `wanted`; the rows.
 fn screen_until(m: &Machine, what: &str, wanted: impl Fn(&str) -> bool) -> Vec<String> {
-    screen_where(m, what, |screen| screen.iter().any(|row| wanted(row)))
+    m.wait_for_screen(what, |screen| screen.iter().any(|row| wanted(row)))
 }
 
 /// Wait until the screen shows `text`.
@@ -102,11 +89,11 @@ fn shift_page_up_scrolls_back_through_the_history() {
     // Half a screen (12 lines) back at a time.
     let back: Vec<u32> = (65..=89).collect();
     m.monitor("sendkey shift-pgup");
-    screen_where(&m, "65 to 89", |screen| numbers(screen) == back);
+    m.wait_for_screen("65 to 89", |screen| numbers(screen) == back);
     m.monitor("sendkey shift-pgup");
-    screen_where(&m, "53 to 77", |screen| numbers(screen) == (53..=77).collect::<Vec<_>>());
+    m.wait_for_screen("53 to 77", |screen| numbers(screen) == (53..=77).collect::<Vec<_>>());
     m.monitor("sendkey shift-pgdn");
-    screen_where(&m, "65 to 89 again", |screen| numbers(screen) == back);
+    m.wait_for_screen("65 to 89 again", |screen| numbers(screen) == back);
     // Any other key returns to the bottom, and goes to the shell.
     m.type_on_keyboard("x");
     let screen = screen_until(&m, "the typed key", |row| row == "x");

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use kestrel::checks::differences;
-use kestrel::session::{PROMPT, TIMEOUT, run, type_until};
+use kestrel::session::{PROMPT, run, type_until};
 use kestrel::{Boot, INIT_ENV, Machine, build_dir};
 
 /// The scripts, in the repository and (mkinitramfs.sh copies them) in the image.
@@ -181,19 +181,6 @@ fn nano_edits_and_saves_a_file_on_the_serial_console() {
     run(&mut m, "cat note.txt", "hello from nano\nsecond line\n");
 }
 
-/// Wait until the VGA text screen shows `text`.
-fn screen_until(m: &mut Machine, text: &str) -> Vec<String> {
-    let start = std::time::Instant::now();
-    loop {
-        let screen = m.vga_text();
-        if screen.iter().any(|line| line.contains(text)) {
-            return screen;
-        }
-        assert!(start.elapsed() < TIMEOUT, "the screen never showed {text:?}:\n{}", screen.join("\n"));
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
 /// nano on the screen's first virtual console (root's automatic login on tty1),
 /// typed on the PS/2 keyboard: its title bar on the first row and its help lines
 /// on the last two (placed with the linux terminal's sequences), then the file
@@ -202,16 +189,16 @@ fn screen_until(m: &mut Machine, text: &str) -> Vec<String> {
 fn nano_draws_on_the_screen_console_and_saves_from_the_keyboard() {
     let mut m = shell_in_tmp();
     m.type_on_keyboard("cd /tmp\n");
-    screen_until(&mut m, "/tmp #");
+    m.wait_for_screen_text("/tmp #");
     m.type_on_keyboard("/usr/bin/nano screen.txt\n");
-    let screen = screen_until(&mut m, "GNU nano");
+    let screen = m.wait_for_screen_text("GNU nano");
     assert!(screen[0].contains("GNU nano") && screen[0].contains("screen.txt"), "{}", screen.join("\n"));
     assert!(screen[23].starts_with("^G Help") && screen[24].starts_with("^X Exit"), "{}", screen.join("\n"));
     m.type_on_keyboard("typed on the keyboard");
     m.monitor("sendkey ctrl-s");
-    screen_until(&mut m, "Wrote 1 line");
+    m.wait_for_screen_text("Wrote 1 line");
     m.monitor("sendkey ctrl-x");
-    screen_until(&mut m, "/tmp #"); // nano cleared the screen: tty1's shell is back
+    m.wait_for_screen_text("/tmp #"); // nano cleared the screen: tty1's shell is back
     run(&mut m, "cat screen.txt", "typed on the keyboard\n");
 }
 
