@@ -369,6 +369,24 @@ impl Machine {
         self.wait_for_screen(&format!("{text:?}"), |screen| screen.iter().any(|row| row.contains(text)))
     }
 
+    /// The VGA screen and as much of the visible console's scrollback as it takes
+    /// (Shift-PageUp, half a screen each, at most `pages` times) to show all of
+    /// `needles`, oldest rows first; the view goes back to the bottom afterwards.
+    pub fn screen_with_scrollback(&self, needles: &[&str], pages: usize) -> String {
+        let mut seen = self.vga_text().join("\n");
+        let mut paged = 0;
+        while paged < pages && !needles.iter().all(|needle| seen.contains(needle)) {
+            self.monitor("sendkey shift-pgup");
+            paged += 1;
+            std::thread::sleep(Duration::from_millis(500));
+            seen = self.vga_text().join("\n") + "\n" + &seen;
+        }
+        for _ in 0..paged {
+            self.monitor("sendkey shift-pgdn");
+        }
+        seen
+    }
+
     /// The VGA text screen (80x25 at 0xb8000) as lines of text.
     pub fn vga_text(&self) -> Vec<String> {
         let dump = self.scratch.path().join("vga.bin");

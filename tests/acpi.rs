@@ -17,10 +17,10 @@ fn acpi_line(boot: Boot) -> String {
     line.unwrap_or_else(|| panic!("no ACPI summary in\n{log}"))
 }
 
-/// Boot `boot` to the shell prompt.
+/// Boot `boot` to the automatic login's shell, in /.
 fn shell_on(boot: Boot) -> Machine {
     let mut m = boot.start();
-    m.wait_for("/ # ", TIMEOUT).or_log(&m);
+    kestrel::session::logged_in(&mut m, TIMEOUT);
     m
 }
 

@@ -47,7 +47,8 @@ fn tar_gzip_sha256sum_top_and_time() {
     run(&mut m, "tail -n +8 frame", "\n");
     let listed = m.log()[before..].to_owned();
     let shell_line = listed.lines().map(str::trim).find(|line| {
-        line.ends_with(" sh") && line.split_whitespace().next().is_some_and(|pid| pid.parse::<u32>().is_ok())
+        // The login shell is `-sh`.
+        line.ends_with(" -sh") && line.split_whitespace().next().is_some_and(|pid| pid.parse::<u32>().is_ok())
     });
     assert!(shell_line.is_some(), "top does not list the shell: {listed}");
 

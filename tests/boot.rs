@@ -117,25 +117,17 @@ fn cpu_without_long_mode_gets_a_message() {
 fn the_vga_screen_shows_the_banner_and_the_shell() {
     let mut m = Boot::new("").start();
     m.wait_for(kestrel::session::LOGIN_PROMPT, BOOT_TIMEOUT).or_log(&m);
-    // The kernel's log on the screen, then tty1's automatic root login (getty's
-    // messages for the serial line and init's go to the serial line only).
-    let start = std::time::Instant::now();
-    let screen = loop {
-        let screen = m.vga_text();
-        if screen.iter().any(|row| row == "/root #") || start.elapsed() > BOOT_TIMEOUT {
-            break screen.join("\n");
-        }
-        std::thread::sleep(Duration::from_millis(300));
-    };
-    for needle in
-        ["Kestrel 0.1.0 (x86_64)", "boot loader: GRUB", "memory: ", "started /sbin/init as pid 1", " on tty1\n"]
-    {
-        assert!(screen.contains(needle), "missing {needle:?} on the VGA screen:\n{screen}");
-    }
+    // tty1's automatic root login at the bottom (getty's messages for the serial
+    // line and init's go to the serial line only), the kernel's log above it and,
+    // what scrolled off, in tty1's scrollback (Shift-PageUp).
+    let screen = m.wait_for_screen("tty1's prompt", |screen| screen.iter().any(|row| row == "/root #")).join("\n");
     assert!(screen.contains("login: root (automatic login)\n") && screen.contains("\n/root #"), "{screen}");
-    assert!(
-        !screen.contains("on ttyS0") && !screen.contains("rc: host name"),
-        "the serial line's on the screen:\n{screen}"
-    );
+    assert!(screen.contains("started /sbin/init as pid 1") && screen.contains(" on tty1\n"), "{screen}");
+    let needles = ["Kestrel 0.1.0 (x86_64)", "boot loader: GRUB", "memory: "];
+    let seen = m.screen_with_scrollback(&needles, 6);
+    for needle in needles {
+        assert!(seen.contains(needle), "missing {needle:?} on the VGA screen and in its scrollback:\n{seen}");
+    }
+    assert!(!seen.contains("on ttyS0") && !seen.contains("rc: host name"), "the serial line's on the screen:\n{seen}");
     assert!(m.log().contains("on ttyS0\n") && !m.log().contains("on tty1\n"), "{}", m.log());
 }

@@ -131,7 +131,7 @@ static LOGGER: KernelLog = KernelLog;
 
 impl Log for KernelLog {
     fn enabled(&self, metadata: &Metadata) -> bool {
-        metadata.level() <= Level::Info
+        metadata.level() <= Level::Debug
     }
 
     fn log(&self, record: &Record) {
@@ -155,5 +155,7 @@ impl Log for KernelLog {
 pub fn init() {
     // set_logger fails only if a logger is already set: then that one stays.
     let _ = log::set_logger(&LOGGER);
-    log::set_max_level(LevelFilter::Info);
+    // Debug records go to the buffer (dmesg) but not, at the default console level,
+    // to the console.
+    log::set_max_level(LevelFilter::Debug);
 }

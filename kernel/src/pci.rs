@@ -17,17 +17,21 @@ fn access() -> Option<impl ConfigSpace> {
     LegacyPorts::present().then_some(LegacyPorts)
 }
 
-/// Enumerates every bus reachable from bus 0 and logs a line per function.
-/// Nothing is logged while BARs are probed: the screen console may be drawing
-/// through a BAR whose decoding is off then.
+/// Enumerates every bus reachable from bus 0, logs how many functions it found and
+/// a debug line per function (in dmesg, not on the console, as Linux's). Nothing is
+/// logged while BARs are probed: the screen console may be drawing through a BAR
+/// whose decoding is off then.
 pub fn init() {
     let Some(mut config) = access() else {
         log::warn!("pci: no configuration mechanism (ports 0xcf8/0xcfc)");
         return;
     };
     let found = FUNCTIONS.call_once(|| pci::enumerate(&mut config));
+    let buses = found.iter().map(|function| function.address.bus).collect::<alloc::collections::BTreeSet<_>>().len();
+    let plural = if buses == 1 { "bus" } else { "buses" };
+    log::info!("pci: {} functions on {buses} {plural} (lspci, /proc/bus/pci)", found.len());
     for function in found {
-        log::info!("{}", describe(function));
+        log::debug!("{}", describe(function));
     }
 }
 
