@@ -62,7 +62,7 @@ fn file_and_account_utilities() {
     run(
         &mut m,
         "id; id -Gn root; id -u user; groups user",
-        "\nuid=0(root) gid=0(root) groups=0(root)\nroot wheel\n1000\nuser : user\n",
+        "\nuid=0(root) gid=0(root) groups=0(root),10(wheel)\nroot wheel\n1000\nuser : user\n",
     );
     run(&mut m, "mkdir -p r/s; touch r/s/x r/y; ls -R r | cat", "\nr:\ns\ny\n\nr/s:\nx\n");
 }

@@ -36,6 +36,18 @@ impl Console {
         }
     }
 
+    /// A fatal report: the serial line, and the visible console if there is one,
+    /// which from then on keeps no history (recording it allocates, and the failing
+    /// code may hold the heap's lock; for the same reason no console is made here).
+    fn write_emergency(&mut self, bytes: &[u8]) {
+        serial::write(bytes);
+        let display = self.display.as_deref_mut().map(|d| d as &mut dyn Display);
+        if let Some(vt) = self.vts.get_mut(self.active) {
+            vt.stop_history();
+            vt.write(bytes, display);
+        }
+    }
+
     fn write_vt(&mut self, index: usize, bytes: &[u8]) {
         if self.vts.is_empty() {
             self.make_vts();
@@ -180,7 +192,7 @@ pub struct EmergencyWriter;
 impl Write for EmergencyWriter {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         match CONSOLE.try_lock() {
-            Some(mut console) => console.write(s.as_bytes()),
+            Some(mut console) => console.write_emergency(s.as_bytes()),
             None => serial::emergency_write(s.as_bytes()),
         }
         Ok(())

@@ -1,6 +1,5 @@
 //! One console's cells in memory, with the history of lines that scrolled off
 //! its top (a ring of at most `limit` lines, the oldest dropped first).
-use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -47,7 +46,7 @@ pub struct Screen {
     column: usize,
     row: usize,
     colours: (u8, u8),
-    history: VecDeque<Box<[Cell]>>,
+    history: VecDeque<Vec<Cell>>,
     limit: usize,
 }
 
@@ -70,6 +69,12 @@ impl Screen {
     /// The cells of row `row` of the screen.
     pub fn row_cells(&self, row: usize) -> &[Cell] {
         &self.cells[row * self.width..(row + 1) * self.width]
+    }
+
+    /// Keeps no more lines in the history (the ones kept stay): scrolling then never
+    /// allocates, for a kernel reporting a failure that may hold the heap's lock.
+    pub fn stop_history(&mut self) {
+        self.limit = 0;
     }
 
     /// Lines in the history.
@@ -144,16 +149,20 @@ impl CellScreen for Screen {
         if self.limit == 0 {
             return;
         }
-        // The oldest line's storage is reused once the history is full.
-        let mut line = match self.history.len() >= self.limit {
-            true => self.history.pop_front().unwrap_or_default(),
-            false => Box::default(),
+        // The oldest line's storage is reused once the history is full; until then
+        // each line is a new allocation, made only if memory allows: a kernel out of
+        // memory still prints its panic (the line is then left out of the history).
+        let line = match self.history.len() >= self.limit {
+            true => self.history.pop_front(),
+            false => {
+                let mut line = Vec::new();
+                let room = line.try_reserve_exact(self.width).is_ok() && self.history.try_reserve(1).is_ok();
+                room.then_some(line)
+            }
         };
-        if line.len() == self.width {
-            line.copy_from_slice(self.row_cells(row));
-        } else {
-            line = self.row_cells(row).into();
-        }
+        let Some(mut line) = line else { return };
+        line.clear();
+        line.extend_from_slice(self.row_cells(row));
         self.history.push_back(line);
     }
 }

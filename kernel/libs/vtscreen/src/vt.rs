@@ -32,6 +32,11 @@ impl Vt {
         &self.screen
     }
 
+    /// See [`Screen::stop_history`].
+    pub fn stop_history(&mut self) {
+        self.screen.stop_history();
+    }
+
     /// How many lines the view is scrolled back.
     pub fn scrolled_back(&self) -> usize {
         self.back
