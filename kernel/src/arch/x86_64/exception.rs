@@ -45,6 +45,10 @@ pub const PAGE_FAULT: u64 = 14;
 pub fn handle(frame: &mut TrapFrame) {
     if frame.is_from_user() {
         let fault_address = (frame.vector == PAGE_FAULT).then(Cr2::read_raw);
+        // As in a system call: serving the fault takes locks that preemptible
+        // tasks hold (the memory's, a file's pages'), so their holders must be
+        // able to run again; CR2 is read.
+        super::cpu::enable_interrupts();
         // A call into the vsyscall page is a system call in disguise.
         if !fault_address.is_some_and(|address| crate::syscall::vsyscall::emulate(frame, address)) {
             crate::proc::user_fault(frame, fault_address);

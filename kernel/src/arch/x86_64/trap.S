@@ -1,7 +1,9 @@
 /* trap.S: every entry into the kernel: stubs for CPU exceptions (vectors 0-31) and
  * hardware interrupts (32-47) with the common path that builds a TrapFrame and
  * calls trap_dispatch; the `syscall` entry, which builds the same TrapFrame; and
- * trap_return, the one way back (iretq).
+ * trap_return, the one way back (iretq, with interrupts masked from its start: the
+ * handlers run with them enabled, and one taken after swapgs would run on the
+ * user's GS).
  *
  * Stack at trap_common entry (the CPU pushed ss..rip; the stub pushed the rest):
  *
@@ -84,6 +86,7 @@ trap_common:
     call trap_dispatch
     .global trap_return
 trap_return:
+    cli                                       /* until iretq: none between swapgs and iretq */
     POP_GPRS
     testb $3, {FRAME_CS}(%rsp)
     jz 2f

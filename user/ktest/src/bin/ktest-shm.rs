@@ -14,9 +14,11 @@
 //! private anonymous memory but keeps shared and file contents; MADV_DONTFORK
 //! keeps a range from a fork's child; madvise's and mincore's errors; mincore
 //! of touched pages; /proc/self/maps shows `rw-s`; a futex in shared memory
-//! wakes a waiter in another process. Then a leak check: shared memory mapped,
-//! forked and unmapped in a loop (and mapped files truncated and removed)
-//! returns every frame, with `--exact` (the Kestrel boot test) to the byte.
+//! wakes a waiter in another process; faults on a file's mapping while another
+//! process is preempted writing that file wait for it. Then a leak check:
+//! shared memory mapped, forked and unmapped in a loop (and mapped files
+//! truncated and removed) returns every frame, with `--exact` (the Kestrel boot
+//! test) to the byte.
 //!
 //! Usage: `ktest-shm [--exact] [DIR]`: the file tests work in
 //! DIR/ktest-shm-PID (default under /tmp).
@@ -460,6 +462,43 @@ fn churn(scratch: &Scratch, rounds: usize) -> Outcome {
     Ok(())
 }
 
+/// Faults on a file's shared mapping while another process keeps writing the
+/// file: whenever the writer is preempted inside a write (holding the file's
+/// pages), the faulting process must wait for it to run again, not stop the
+/// machine. Each process runs for `SECONDS_OF_CONTENTION`.
+fn faults_while_the_file_is_written(scratch: &Scratch) -> Outcome {
+    const PAGES: usize = 16;
+    let path = scratch.join("contended");
+    let file = make_file(&path, PAGES * PAGE)?;
+    let writer = spawn(|| {
+        child_check("writer", || {
+            let data = vec![0x5a; PAGES * PAGE];
+            let start = Instant::now();
+            while start.elapsed() < SECONDS_OF_CONTENTION {
+                file.write_all_at(&data, 0).context("pwrite")?;
+            }
+            Ok(())
+        })
+    })?;
+    let start = Instant::now();
+    let mut rounds = 0usize;
+    while start.elapsed() < SECONDS_OF_CONTENTION {
+        let m = Map::new(PAGES, libc::PROT_READ, libc::MAP_SHARED, file.as_raw_fd(), 0).context("mmap")?;
+        (0..PAGES).for_each(|page| {
+            black_box(m.get(page * PAGE));
+        });
+        rounds += 1;
+    }
+    expect_exit(wait_for(writer)?, 0)?;
+    ensure(rounds > 0, || "no round of faults".into())?;
+    println!("shared file mapping: faults wait for a writer that was preempted");
+    drop(file);
+    fs::remove_file(&path).context("unlink")
+}
+
+/// How long `faults_while_the_file_is_written` contends.
+const SECONDS_OF_CONTENTION: Duration = Duration::from_secs(2);
+
 fn shm_test(exact: bool) -> Outcome {
     across_fork()?;
     println!("shared anonymous memory: across fork both ways and to a grandchild");
@@ -475,6 +514,7 @@ fn shm_test(exact: bool) -> Outcome {
     advice(&scratch)?;
     maps_show_sharing()?;
     shared_futex()?;
+    faults_while_the_file_is_written(&scratch)?;
     no_leak("shared memory churn", exact, (WARM_UP, ROUNDS), |rounds| churn(&scratch, rounds))?;
     scratch.remove()
 }
