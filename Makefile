@@ -25,7 +25,7 @@ ifeq ($(KVM),1)
 QEMU_EXTRA += -enable-kvm -cpu host
 endif
 
-.PHONY: all deps kernel user ctests debs debian-image initramfs iso run run-uefi debug bochs test test-host test-boot lint bench fuzz clean
+.PHONY: all deps kernel user ctests debs debian-image initramfs iso run run-uefi debug bochs test test-host test-boot lint bench bench-linux bench-check fuzz clean
 .DELETE_ON_ERROR:
 
 all: iso
@@ -112,10 +112,22 @@ lint: deps
 
 # Kestrel's figures, then the same benchmark program under Debian's Linux beside
 # Kestrel's (scripts/linux-kernel.sh fetches the kernel into build/linux).
-bench: iso
+bench: bench-linux
+	cargo test -p kestrel --release --test bench -- --ignored --nocapture --test-threads=1 \
+	    --skip against_the_baseline
+
+bench-linux: iso
 	./scripts/linux-kernel.sh $(BUILD)/linux
 	./scripts/linux-bench-initramfs.sh $(USER_BINDIR) $(CTEST_DIR) $(BUILD)/linux/bench.cpio
-	cargo test -p kestrel --release --test bench -- --ignored --nocapture --test-threads=1
+
+# The deterministic (-icount) comparison only, then its Kestrel figures against
+# benchmarks/baseline.csv: fails on a figure more than 25% worse. Run it before a
+# change that may cost speed lands; replace the baseline deliberately
+# (cp build/bench-icount.csv benchmarks/baseline.csv) when figures are meant to move.
+bench-check: bench-linux
+	KESTREL_BENCH_MODES=icount cargo test -p kestrel --release --test bench -- --ignored --nocapture \
+	    --exact beside_linux
+	cargo test -p kestrel --release --test bench -- --ignored --nocapture --exact against_the_baseline
 
 # The system-call fuzzer (user/sysfuzz) as init: SEEDS boots from seed SEED on,
 # MINUTES of fuzzing in all; fails on a kernel panic, a kernel-mode exception or

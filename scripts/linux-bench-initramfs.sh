@@ -2,7 +2,8 @@
 # scripts/linux-bench-initramfs.sh BINDIR CTESTDIR OUT: the initramfs (cpio, newc)
 # `make bench` boots Debian's Linux with (`rdinit=/bin/ktest-bench`): the same
 # benchmark program Kestrel runs, ktest-bench from BINDIR, and what it runs:
-# /bin/true (kbox, as in Kestrel's image, where true is a link to it), the static
+# /bin/true (kbox, as in Kestrel's image, where true is a link to it), /bin/sh
+# (Kestrel's shell, for fork+sh -c), the static
 # and dynamic C programs of CTESTDIR (ktest-true-static, ktest-true-dynamic) with the
 # loader the dynamic one needs (CTESTDIR/root), and an empty /tmp.
 set -eu
@@ -14,6 +15,7 @@ mkdir -p "$stage/bin" "$stage/tmp" "$stage/dev" "$stage/proc"
 cp "$bindir/ktest-bench" "$stage/bin/"
 cp "$bindir/kbox" "$stage/bin/kbox"
 ln -s kbox "$stage/bin/true"
+cp "$bindir/sh" "$stage/bin/sh"
 cp "$ctestdir/ktest-true-static" "$ctestdir/ktest-true-dynamic" "$stage/bin/"
 cp -a "$ctestdir/root/." "$stage/"
 chmod 1777 "$stage/tmp"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # scripts/mkinitramfs.sh BINDIR OUT [EXTRADIR [DEBSDIR [DEBIANROOT]]]: the initramfs (cpio, newc)
 # holding initramfs/, every user program built in BINDIR under /bin (their names
-# come from user/*: the package name for src/main.rs, the file name for each
-# src/bin/*.rs), every file of EXTRADIR under /bin too (the C test programs,
+# come from user/*: the package name for src/main.rs, the file or folder name
+# for each src/bin/NAME.rs and src/bin/NAME/main.rs), every file of EXTRADIR under /bin too (the C test programs,
 # build-ctests.sh) and its directory root/ at the image's root (the loaders and
 # libraries of the dynamically linked ones), init and getty in /sbin (passwd and
 # su set-user-ID root, /etc/shadow readable by root only), and a
@@ -43,8 +43,8 @@ mkdir -p "$stage/bin" "$stage/sbin" "$stage/dev" "$stage/proc" "$stage/tmp"
 for pkg in "$root"/user/*/; do
     names=""
     [ -f "$pkg/src/main.rs" ] && names=$(basename "$pkg")
-    for bin in "$pkg"/src/bin/*.rs; do
-        [ -f "$bin" ] && names="$names $(basename "$bin" .rs)"
+    for bin in "$pkg"/src/bin/*.rs "$pkg"/src/bin/*/main.rs; do
+        [ -f "$bin" ] && names="$names $(basename "${bin%/main.rs}" .rs)"
     done
     for name in $names; do
         cp "$bindir/$name" "$stage/bin/$name"

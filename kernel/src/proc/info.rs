@@ -18,7 +18,7 @@ use crate::task::scheduler::{self as task, RunState};
 use super::lifecycle::{self, Origin, Target};
 use super::process::{Pid, ProcessMemory, SharedMemory, State};
 use super::signal;
-use super::table::{with_current, with_table};
+use super::table::{read_current, with_current, with_table};
 
 /// The most of a process's environment /proc/PID/environ shows.
 const ENVIRON_MAX: usize = 256 * 1024;
@@ -93,7 +93,7 @@ fn vsyscall_entry() -> MapEntry {
 
 impl Processes for ProcessView {
     fn caller(&self) -> Caller {
-        with_current(|p| Caller { pid: p.tgid, pgid: p.pgid(), sid: p.sid() })
+        read_current(|p| Caller { pid: p.tgid, pgid: p.pgid(), sid: p.sid() })
     }
 
     /// Root's for the kernel's own work, when no process calls (starting init).
@@ -102,11 +102,11 @@ impl Processes for ProcessView {
     }
 
     fn caller_accepts(&self, signal: Signal) -> bool {
-        with_current(|p| !p.signals.ignores(signal) && p.signals.mask & signal.mask_bit() == 0)
+        read_current(|p| !p.signals.ignores(signal) && p.signals.mask & signal.mask_bit() == 0)
     }
 
     fn pending_signals(&self) -> u64 {
-        with_current(|p| signal::pending_set(p))
+        read_current(|p| signal::pending_set(p))
     }
 
     fn take_signal(&self, mask: u64) -> Option<SigInfo> {

@@ -50,10 +50,17 @@ pub fn with_current<R>(f: impl FnOnce(&mut Process) -> R) -> R {
     })
 }
 
+/// Read the current task's process state: as [`with_current`] for a `f` that
+/// changes nothing (so the signal-pending flags stay right without being
+/// recomputed: the cheap path of getpid, a descriptor's lookup and the like).
+pub fn read_current<R>(f: impl FnOnce(&Process) -> R) -> R {
+    with_table(|t| f(t.procs.get(&task::current()).expect("current task in the process table")))
+}
+
 /// The calling task's memory (None once it has exited); lock it outside the
 /// table.
 pub fn current_memory() -> Option<SharedMemory> {
-    with_current(|p| p.memory.clone())
+    read_current(|p| p.memory.clone())
 }
 
 /// The calling task's id.

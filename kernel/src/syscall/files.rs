@@ -13,7 +13,7 @@ use super::user::Flow;
 use super::{SysResult, socket, user};
 use crate::fs::file::OpenFile;
 use crate::fs::vfs::{self, Node};
-use crate::proc::table::with_current;
+use crate::proc::table::{read_current, with_current};
 
 /// Most iovecs per readv/writev (IOV_MAX).
 const IOV_MAX: i32 = 1024;
@@ -29,14 +29,14 @@ fn rw_count(buf: u64, len: usize) -> Result<usize, Errno> {
 }
 
 pub fn file(fd: i32) -> Result<Arc<OpenFile>, Errno> {
-    with_current(|p| p.files.lock().get(fd))
+    read_current(|p| p.files.lock().get(fd))
 }
 
 /// The directory a *at() path is relative to: the cwd for AT_FDCWD or an absolute
 /// path, else the directory open as `dirfd`.
 pub fn base_dir(dirfd: i32, path: &[u8]) -> Result<Node, Errno> {
     if path.first() == Some(&b'/') || dirfd == AT_FDCWD {
-        return Ok(with_current(|p| p.cwd().clone()));
+        return Ok(read_current(|p| p.cwd().clone()));
     }
     let node = file(dirfd)?.node().cloned().ok_or(Errno::ENOTDIR)?;
     if !vfs::is_directory(&node) {
@@ -71,7 +71,7 @@ pub fn close(fd: i32) -> SysResult {
 
 /// RLIMIT_FSIZE: how large the caller may make a file.
 fn max_file_size() -> u64 {
-    with_current(|p| p.limits().soft(kabi::process::RLIMIT_FSIZE))
+    read_current(|p| p.limits().soft(kabi::process::RLIMIT_FSIZE))
 }
 
 /// A write past RLIMIT_FSIZE raises SIGXFSZ besides failing with EFBIG.
@@ -241,7 +241,7 @@ pub fn stat_target(dirfd: i32, path: u64, flags: u32) -> Result<kabi::Stat, Errn
     let path = user::copy_in_path_or_empty(path, flags)?;
     if path.is_empty() {
         return if dirfd == AT_FDCWD {
-            Ok(vfs::stat(&with_current(|p| p.cwd().clone())))
+            Ok(vfs::stat(&read_current(|p| p.cwd().clone())))
         } else {
             Ok(file(dirfd)?.stat())
         };
@@ -285,7 +285,7 @@ pub fn fcntl(fd: i32, command: u32, arg: u64) -> SysResult {
             p.files.lock().insert_from(min, limit, file, command == F_DUPFD_CLOEXEC)
         })
         .map(|fd| fd as usize),
-        F_GETFD => with_current(|p| p.files.lock().cloexec(fd)).map(|c| if c { FD_CLOEXEC as usize } else { 0 }),
+        F_GETFD => read_current(|p| p.files.lock().cloexec(fd)).map(|c| if c { FD_CLOEXEC as usize } else { 0 }),
         F_SETFD => with_current(|p| p.files.lock().set_cloexec(fd, arg as u32 & FD_CLOEXEC != 0)).map(|()| 0),
         F_GETFL => Ok(file.status_flags() as usize),
         F_SETFL => {
@@ -379,7 +379,7 @@ pub fn readlinkat(dirfd: i32, path: u64, buf: u64, size: usize) -> SysResult {
 }
 
 pub fn getcwd(buf: u64, size: usize) -> SysResult {
-    let cwd = with_current(|p| p.cwd().clone());
+    let cwd = read_current(|p| p.cwd().clone());
     let mut path = vfs::path_of(&cwd)?;
     path.push(0);
     if path.len() > size {

@@ -5,7 +5,7 @@ use futex::{Command, FUTEX_BITSET_MATCH_ANY, Invalid, ROBUST_LIST_HEAD_LEN, Wake
 use kabi::Errno;
 
 use super::{SysResult, user};
-use crate::proc::table::{with_current, with_table};
+use crate::proc::table::{read_current, with_current, with_table};
 use crate::time;
 
 /// The uptime millisecond a futex wait times out at: `timeout` is relative
@@ -75,7 +75,7 @@ pub fn set_robust_list(head: u64, len: usize) -> SysResult {
 /// get_robust_list: a thread's robust list head (0: the caller's) and its length.
 pub fn get_robust_list(tid: i32, head: u64, len: u64) -> SysResult {
     let found = match tid {
-        0 => Some(with_current(|p| p.robust_list)),
+        0 => Some(read_current(|p| p.robust_list)),
         t if t > 0 => with_table(|table| table.procs.get(&(t as u32)).filter(|p| p.is_live()).map(|p| p.robust_list)),
         _ => None,
     };

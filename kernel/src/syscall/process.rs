@@ -12,12 +12,12 @@ use crate::arch::trap::TrapFrame;
 use crate::fs::vfs::Executable;
 use crate::proc::exec;
 use crate::proc::lifecycle::{self, CloneOptions, WaitOptions};
-use crate::proc::table::{Table, current_pid, with_current, with_table};
+use crate::proc::table::{Table, current_pid, read_current, with_current, with_table};
 use crate::task::scheduler;
 
 /// getpid: the thread group's id.
 pub fn getpid() -> SysResult {
-    Ok(with_current(|p| p.tgid) as usize)
+    Ok(read_current(|p| p.tgid) as usize)
 }
 
 /// gettid: this thread's id.
@@ -26,7 +26,7 @@ pub fn gettid() -> SysResult {
 }
 
 pub fn getppid() -> SysResult {
-    Ok(with_current(|p| p.parent) as usize)
+    Ok(read_current(|p| p.parent) as usize)
 }
 
 pub fn fork(frame: &TrapFrame) -> SysResult {

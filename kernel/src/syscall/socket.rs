@@ -18,7 +18,7 @@ use super::files::{file, install, install_pair, iovecs};
 use super::{SysResult, user};
 use crate::fs::file::OpenFile;
 use crate::fs::socket::{self, Ancillary, DEFAULT_BUFFER, Endpoint, Flags, Name, Socket, SocketType, Taken};
-use crate::proc::table::with_current;
+use crate::proc::table::{read_current, with_current};
 
 /// The most control data one sendmsg takes (Linux's net.core.optmem_max):
 /// ENOBUFS beyond.
@@ -106,7 +106,7 @@ fn sockaddr(name: Option<&Name>) -> Vec<u8> {
 }
 
 fn cwd() -> crate::fs::vfs::Node {
-    with_current(|p| p.cwd().clone())
+    read_current(|p| p.cwd().clone())
 }
 
 /// The socket bound at `address` for a socket of type `kind`.
@@ -117,7 +117,7 @@ fn find(address: AddressArg, kind: SocketType) -> Result<Arc<Endpoint>, Errno> {
 pub fn bind(fd: i32, addr: u64, len: u32) -> SysResult {
     let (_, endpoint) = socket_fd(fd)?;
     let address = read_address(addr, length_arg(len)?)?;
-    let (cwd, umask) = with_current(|p| (p.cwd().clone(), p.umask()));
+    let (cwd, umask) = read_current(|p| (p.cwd().clone(), p.umask()));
     endpoint.bind(&cwd, address, 0o777 & !umask).map(|()| 0)
 }
 

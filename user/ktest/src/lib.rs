@@ -50,19 +50,25 @@ pub fn run(name: &str, test: impl FnOnce() -> Outcome) -> ExitCode {
     }
 }
 
-/// As process 1 of a Linux initramfs that has no /dev/console (so Linux started it
-/// without descriptors), mounts devtmpfs on /dev and opens /dev/console as standard
-/// input, output and error; elsewhere (Kestrel gives init its console) does nothing.
-/// For the programs `make bench` runs under Linux as well.
+/// As process 1 of a Linux initramfs: mounts devtmpfs on /dev when there is no
+/// /dev/null, and when Linux started it without descriptors (no /dev/console in
+/// its initramfs), opens /dev/console as standard input, output and error;
+/// elsewhere (Kestrel gives init its console and devices) does nothing. For the
+/// programs `make bench` runs under Linux as well.
 pub fn console_as_linux_init() {
-    // SAFETY: F_GETFD only asks whether descriptor 1 is open.
-    if std::process::id() != 1 || unsafe { libc::fcntl(1, libc::F_GETFD) } != -1 {
+    if std::process::id() != 1 {
         return;
     }
-    let _ = fs::create_dir_all("/dev");
-    // SAFETY: the strings are NUL-terminated literals; a failure (already mounted)
-    // only leaves the open below to fail too.
-    unsafe { libc::mount(c"devtmpfs".as_ptr(), c"/dev".as_ptr(), c"devtmpfs".as_ptr(), 0, ptr::null()) };
+    if !Path::new("/dev/null").exists() {
+        let _ = fs::create_dir_all("/dev");
+        // SAFETY: the strings are NUL-terminated literals; a failure (already
+        // mounted) only leaves the device opens after to fail.
+        unsafe { libc::mount(c"devtmpfs".as_ptr(), c"/dev".as_ptr(), c"devtmpfs".as_ptr(), 0, ptr::null()) };
+    }
+    // SAFETY: F_GETFD only asks whether descriptor 1 is open.
+    if unsafe { libc::fcntl(1, libc::F_GETFD) } != -1 {
+        return;
+    }
     // SAFETY: open takes a NUL-terminated path; dup2 plain descriptor numbers.
     unsafe {
         let console = libc::open(c"/dev/console".as_ptr(), libc::O_RDWR);

@@ -99,7 +99,8 @@ trap_return:
  * in R11, masks IF (FMASK) and does not switch stacks, so the entry: swapgs (GS ->
  * per-CPU data), saves the user RSP there, loads the kernel stack, builds the
  * TrapFrame (vector {SYSCALL_VECTOR}), calls syscall_dispatch(frame), and leaves
- * through trap_return. Per-CPU offsets come from Rust (offset_of!).
+ * with sysretq, or through trap_return. Per-CPU and frame offsets come from Rust
+ * (offset_of!).
  */
     .global syscall_entry
     .type syscall_entry, @function
@@ -119,7 +120,32 @@ syscall_entry:
     xor %ebp, %ebp                            /* ends kernel backtraces here */
     mov %rsp, %rdi
     call syscall_dispatch
-    jmp trap_return
+    /* Back with sysretq (far cheaper than iretq) when the frame is what sysretq
+     * restores, as Linux checks: RCX and R11 still RIP and RFLAGS, RIP below the
+     * top user page (sysretq to a non-canonical RIP faults in ring 0), neither TF
+     * nor RF set, CS and SS the user's. Otherwise (a signal handler's frame, an
+     * rt_sigreturn) trap_return's iretq. Interrupts stay masked to sysretq, which
+     * loads RFLAGS from R11. */
+    cli
+    mov {FRAME_RCX}(%rsp), %rcx
+    cmp {FRAME_RIP}(%rsp), %rcx
+    jne trap_return
+    mov {FRAME_R11}(%rsp), %r11
+    cmp {FRAME_RFLAGS}(%rsp), %r11
+    jne trap_return
+    test ${RFLAGS_TF_RF}, %r11
+    jnz trap_return
+    movabs ${SYSRET_RIP_LIMIT}, %rax
+    cmp %rax, %rcx
+    jae trap_return
+    cmpq ${USER_CS}, {FRAME_CS_FROM_BASE}(%rsp)
+    jne trap_return
+    cmpq ${USER_DS}, {FRAME_SS}(%rsp)
+    jne trap_return
+    POP_GPRS
+    swapgs
+    mov {FRAME_RSP}-{FRAME_VECTOR}(%rsp), %rsp
+    sysretq
     .size syscall_entry, . - syscall_entry
 
     .section .rodata.trap, "a"

@@ -53,6 +53,16 @@ core::arch::global_asm!(
     USER_DS = const super::gdt::USER_DATA_SELECTOR,
     USER_CS = const super::gdt::USER_CODE_SELECTOR,
     SYSCALL_VECTOR = const super::syscall::SYSCALL_VECTOR,
+    FRAME_RCX = const offset_of!(TrapFrame, rcx),
+    FRAME_R11 = const offset_of!(TrapFrame, r11),
+    FRAME_RIP = const offset_of!(TrapFrame, rip),
+    FRAME_CS_FROM_BASE = const offset_of!(TrapFrame, cs),
+    FRAME_RFLAGS = const offset_of!(TrapFrame, rflags),
+    FRAME_RSP = const offset_of!(TrapFrame, rsp),
+    FRAME_SS = const offset_of!(TrapFrame, ss),
+    FRAME_VECTOR = const offset_of!(TrapFrame, vector),
+    RFLAGS_TF_RF = const (1u64 << 8) | (1u64 << 16),
+    SYSRET_RIP_LIMIT = const crate::layout::USER_END,
     options(att_syntax)
 );
 

@@ -1,12 +1,17 @@
-//! ktest-bench: speed figures of user programs, timed with `Instant` and printed as
-//! `BENCH name value unit` lines (then `KTEST PASS bench`): fork+exit+wait4,
-//! fork+execve of `true`+wait4 and of one C program linked statically and
-//! dynamically, pipe throughput from one process to another, tmpfs
-//! file write and read throughput, file create+unlink, the getpid system call, and a
-//! one-byte ping-pong over two pipes between two processes (a context switch each
-//! way), thread create+join, and a futex ping-pong between two threads. Times are means per operation; MB is 10^6 bytes. The figures are printed,
-//! never judged, but every step's result is checked. Kestrel's clock ticks every
-//! millisecond, so each figure is taken over a run far longer than that.
+//! ktest-bench: speed figures of user programs (lmbench's set), timed with
+//! `Instant` and printed as `BENCH name value unit` lines (then `KTEST PASS
+//! bench`): first `calibration`, a fixed loop of user-mode arithmetic that no
+//! kernel touches (`make bench` repeats a boot whose loop ran slow: the host
+//! was busy); then fork+exit+wait4, fork+execve of `true`+wait4 and of one C
+//! program linked statically and dynamically, fork+`/bin/sh -c` of it, pipe
+//! throughput from one process to another, tmpfs file write and read
+//! throughput, file create+unlink (empty and 10 KiB), the getpid system call, a
+//! one-byte ping-pong over two pipes between two processes (a context switch
+//! each way), thread create+join, a futex ping-pong between two threads, and
+//! the figures of the modules: system calls (`syscalls.rs`), signals
+//! (`signals.rs`), context switches and AF_UNIX (`switches.rs`), memory
+//! (`memory.rs`). Times are means per operation; MB is 10^6 bytes. The figures
+//! are printed, never judged, but every step's result is checked.
 //!
 //! Runs on Linux too, where `true` is found on PATH (on Kestrel, /bin/true), also as
 //! the init of a Linux initramfs (scripts/linux-bench-initramfs.sh): `make bench`
@@ -20,6 +25,11 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
+
+mod memory;
+mod signals;
+mod switches;
+mod syscalls;
 
 use ktest::{
     Context, Outcome, Scratch, c_path, child_check, ensure, expect_exit, find_executable, fork_and_wait, pipe, spawn,
@@ -41,11 +51,16 @@ const PIPE_CHUNK: usize = 64 << 10;
 const FILE_BYTES: usize = 32 << 20;
 const FILE_CHUNK: usize = 1 << 20;
 const CREATE_UNLINKS: u32 = 5_000;
-const GETPIDS: u32 = 1_000_000;
 const PING_PONGS: u32 = 20_000;
 const THREADS: u32 = 2_000;
 /// The byte that the pipe and file figures move (not 0, so no page stays blank).
 const FILL: u8 = 0x5a;
+/// The shell fork+`sh -c` runs the static C program with.
+const SHELL: &str = "/bin/sh";
+/// Bytes of the files the second create+unlink figure writes.
+const SMALL_FILE: usize = 10 << 10;
+/// Rounds of the calibration loop.
+const CALIBRATION_ROUNDS: u64 = 20_000_000;
 
 /// Prints one figure: `BENCH name value unit`.
 fn report(name: &str, value: f64, unit: &str) {
@@ -97,21 +112,27 @@ fn fork_exit_wait() -> Outcome {
 
 fn fork_execve_wait() -> Outcome {
     let program = find_executable(TINY_PROGRAM).ok_or_else(|| format!("no `{TINY_PROGRAM}` program on PATH"))?;
-    fork_execve_wait_of(&program, "fork_execve_wait")
+    fork_execve_wait_of(&program, &[], "fork_execve_wait")
 }
 
 /// The same C program (tests/guest-c/true.c) linked statically and dynamically:
 /// the difference is what loading the interpreter and libc costs.
 fn fork_execve_static_and_dynamic() -> Outcome {
-    fork_execve_wait_of(Path::new(STATIC_TRUE), "fork_execve_wait_static_c")?;
-    fork_execve_wait_of(Path::new(DYNAMIC_TRUE), "fork_execve_wait_dynamic_c")
+    fork_execve_wait_of(Path::new(STATIC_TRUE), &[], "fork_execve_wait_static_c")?;
+    fork_execve_wait_of(Path::new(DYNAMIC_TRUE), &[], "fork_execve_wait_dynamic_c")
 }
 
-fn fork_execve_wait_of(program: &Path, figure: &str) -> Outcome {
+/// lmbench's fork+/bin/sh -c: the shell runs the static C program.
+fn fork_shell_wait() -> Outcome {
+    fork_execve_wait_of(Path::new(SHELL), &["-c", STATIC_TRUE], "fork_sh_c_wait")
+}
+
+fn fork_execve_wait_of(program: &Path, args: &[&str], figure: &str) -> Outcome {
     let path = c_path(program).context(program.display())?;
-    let argv = [path.clone()];
+    let argv: Vec<_> =
+        std::iter::once(Ok(path.clone())).chain(args.iter().map(c_path)).collect::<Result<_, _>>().context("argv")?;
     let what = format!("execve {}", program.display());
-    println!("fork+execve of {}", program.display());
+    println!("fork+execve of {} {}", program.display(), args.join(" "));
     let seconds = seconds_each(EXECS, || {
         let status = fork_and_wait(|| child_check(&what, || Err(error_text(&execve(&path, &argv, &[])))))?;
         expect_exit(status, 0)
@@ -157,51 +178,32 @@ fn file_throughput(scratch: &Scratch) -> Outcome {
 }
 
 /// Creates a new empty file (open with O_CREAT|O_EXCL, close) and unlinks it.
+/// Then the same with [`SMALL_FILE`] bytes written before the close.
 fn create_unlink(scratch: &Scratch) -> Outcome {
     let path = scratch.join("entry");
-    let seconds = seconds_each(CREATE_UNLINKS, || {
-        File::create_new(&path).context(format_args!("create {}", path.display()))?;
-        fs::remove_file(&path).context(format_args!("unlink {}", path.display()))
-    })?;
-    report("create_unlink", seconds * 1e6, "us");
+    let data = vec![FILL; SMALL_FILE];
+    for (figure, bytes) in [("create_unlink", 0), ("create_unlink_10k", SMALL_FILE)] {
+        let seconds = seconds_each(CREATE_UNLINKS, || {
+            let mut file = File::create_new(&path).context(format_args!("create {}", path.display()))?;
+            file.write_all(&data[..bytes]).context(format_args!("write {}", path.display()))?;
+            drop(file);
+            fs::remove_file(&path).context(format_args!("unlink {}", path.display()))
+        })?;
+        report(figure, seconds * 1e6, "us");
+    }
     Ok(())
 }
 
-/// getpid through syscall(2), so that no C library can answer from a cache.
-fn getpid_round_trip() -> Outcome {
-    let pid = i64::from(std::process::id());
-    let seconds = seconds_each(GETPIDS, || {
-        // SAFETY: getpid takes no arguments and touches no memory.
-        let got = unsafe { libc::syscall(libc::SYS_getpid) };
-        ensure(got == pid, || format!("getpid returned {got}, not {pid}"))
-    })?;
-    report("getpid", seconds * 1e9, "ns");
-    Ok(())
-}
-
-/// A child echoes [`PING_PONGS`] single bytes from one pipe into another; the
-/// parent sends each and waits for its echo.
-fn pipe_ping_pong() -> Outcome {
-    let (ping_reader, ping_writer) = pipe().context("pipe")?;
-    let (pong_reader, pong_writer) = pipe().context("pipe")?;
-    let child = spawn(|| {
-        child_check("echo", || {
-            let mut byte = [0];
-            for round in 0..PING_PONGS {
-                (&ping_reader).read_exact(&mut byte).context(format_args!("echo: read {round}"))?;
-                (&pong_writer).write_all(&byte).context(format_args!("echo: write {round}"))?;
-            }
-            Ok(())
-        })
-    })?;
-    let mut byte = [0];
-    let seconds = seconds_each(PING_PONGS, || {
-        (&ping_writer).write_all(&[FILL]).context("ping: write")?;
-        (&pong_reader).read_exact(&mut byte).context("pong: read")?;
-        ensure(byte[0] == FILL, || format!("the echo is {:#x}, not {FILL:#x}", byte[0]))
-    })?;
-    expect_exit(wait_for(child)?, 0)?;
-    report("pipe_ping_pong", seconds * 1e6, "us");
+/// A fixed loop of user-mode arithmetic (a linear congruential generator): its
+/// time tells how fast the host ran this boot, whatever the kernel.
+fn calibration() -> Outcome {
+    let start = Instant::now();
+    let mut x = 1u64;
+    for _ in 0..std::hint::black_box(CALIBRATION_ROUNDS) {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    }
+    std::hint::black_box(x);
+    report("calibration", start.elapsed().as_secs_f64() * 1e3, "ms");
     Ok(())
 }
 
@@ -251,16 +253,20 @@ fn futex_ping_pong() -> Outcome {
 }
 
 fn bench() -> Outcome {
+    calibration()?;
     fork_exit_wait()?;
     fork_execve_wait()?;
     fork_execve_static_and_dynamic()?;
+    fork_shell_wait()?;
     pipe_throughput()?;
     let scratch = Scratch::create(NAME)?;
     file_throughput(&scratch)?;
     create_unlink(&scratch)?;
+    syscalls::figures(&scratch)?;
     scratch.remove()?;
-    getpid_round_trip()?;
-    pipe_ping_pong()?;
+    switches::figures()?;
+    signals::figures()?;
+    memory::figures()?;
     thread_create_join()?;
     futex_ping_pong()
 }
