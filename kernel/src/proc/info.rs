@@ -106,7 +106,7 @@ impl Processes for ProcessView {
     }
 
     fn pending_signals(&self) -> u64 {
-        read_current(|p| signal::pending_set(p))
+        read_current(signal::pending_set)
     }
 
     fn take_signal(&self, mask: u64) -> Option<SigInfo> {
