@@ -74,6 +74,12 @@ fn max_file_size() -> u64 {
     read_current(|p| p.limits().soft(kabi::process::RLIMIT_FSIZE))
 }
 
+/// RLIMIT_FSIZE for a write to `file`, which only a file system's files heed
+/// (not looked up for devices, pipes and sockets).
+fn file_size_limit(file: &OpenFile) -> u64 {
+    if file.node().is_some() { max_file_size() } else { u64::MAX }
+}
+
 /// A write past RLIMIT_FSIZE raises SIGXFSZ besides failing with EFBIG.
 fn file_size_signal(error: &Errno) {
     if *error == Errno::EFBIG {
@@ -131,7 +137,7 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
     if is_socket(&file) {
         return socket::write_socket(&file, alloc::vec![(buf, len)]);
     }
-    let max = max_file_size();
+    let max = file_size_limit(&file);
     user::transfer_in(buf, len, |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
 }
 

@@ -13,8 +13,9 @@ use kabi::{Errno, PollFd, Timespec, Timeval};
 use super::files::file;
 use super::signals::{read_wait_mask, with_sigmask};
 use super::{SysResult, user};
+use crate::arch::cpu::without_interrupts;
 use crate::fs::file::OpenFile;
-use crate::proc::table::with_current;
+use crate::proc::table::read_current;
 use crate::task::sleep;
 use crate::task::wait_queue::WaitQueue;
 use crate::time;
@@ -55,6 +56,13 @@ pub(super) fn wait_ready<T>(
     deadline: Option<u64>,
     mut check: impl FnMut() -> Option<T>,
 ) -> Result<Option<T>, Errno> {
+    // Ready already, or not waiting at all (a zero timeout): no queues.
+    if let Some(found) = without_interrupts(&mut check) {
+        return Ok(Some(found));
+    }
+    if deadline.is_some_and(|d| time::uptime_ns() >= d) {
+        return Ok(None);
+    }
     loop {
         let watched = with_watched(files);
         let mut queues: Vec<&WaitQueue> = watched.iter().filter_map(|f| f.wait_queue()).collect();
@@ -162,15 +170,17 @@ pub(super) fn duration_ns(seconds: i64, nanoseconds: i64) -> Result<u64, Errno> 
 
 /// poll over `count` pollfds until `deadline`.
 fn poll_fds(fds: u64, count: usize, deadline: Option<u64>) -> SysResult {
-    let limit = with_current(|p| p.limits().soft(kabi::process::RLIMIT_NOFILE));
+    let limit = read_current(|p| p.limits().soft(kabi::process::RLIMIT_NOFILE));
     if count as u64 > limit {
         return Err(Errno::EINVAL);
     }
     let raw = user::copy_in(fds, count * PollFd::SIZE)?;
     let mut entries: Vec<PollFd> =
         raw.chunks_exact(PollFd::SIZE).map(|c| PollFd::from_bytes(c.try_into().unwrap_or(&[0; 8]))).collect();
-    let files: Vec<Option<Arc<OpenFile>>> =
-        entries.iter().map(|e| if e.fd < 0 { None } else { file(e.fd).ok() }).collect();
+    let files: Vec<Option<Arc<OpenFile>>> = read_current(|p| {
+        let table = p.files.lock();
+        entries.iter().map(|e| if e.fd < 0 { None } else { table.get(e.fd).ok() }).collect()
+    });
     let open: Vec<Arc<OpenFile>> = files.iter().flatten().cloned().collect();
     let ready = wait_ready(&open, deadline, || {
         let mut ready = 0;
@@ -214,7 +224,7 @@ const SELECT_SETS: [i16; 3] =
 /// bits set. `nfds` is cut to the descriptor limit (Linux cuts it to its
 /// table's size); a descriptor in a set that is not open is EBADF.
 fn select_fds(nfds: i32, sets: [u64; 3], deadline: Option<u64>) -> SysResult {
-    let n = usize::try_from(nfds).map_err(|_| Errno::EINVAL)?.min(with_current(|p| p.fd_limit()));
+    let n = usize::try_from(nfds).map_err(|_| Errno::EINVAL)?.min(read_current(|p| p.fd_limit()));
     let words = n.div_ceil(64);
     let mut wanted = [vec![0u64; words], vec![0u64; words], vec![0u64; words]];
     for (set, &addr) in wanted.iter_mut().zip(&sets) {

@@ -36,8 +36,7 @@ pub fn rt_sigaction(number: i32, act: u64, old: u64, sigset_size: usize) -> SysR
     let new = if act == 0 {
         None
     } else {
-        let bytes = user::copy_in(act, SigAction::SIZE)?;
-        Some(SigAction::from_bytes(bytes.as_slice().try_into().map_err(|_| Errno::EFAULT)?))
+        Some(SigAction::from_bytes(&user::read_array(act)?))
     };
     if new.is_some() && UNBLOCKABLE_MASK & (1 << index) != 0 {
         return Err(Errno::EINVAL); // SIGKILL and SIGSTOP cannot be caught or ignored

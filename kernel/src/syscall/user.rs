@@ -70,9 +70,28 @@ pub enum Flow {
     Whole,
 }
 
-/// The accessible part of `piece` (for writing when `write`), without mapping.
-fn accessible(piece: UserSlice, write: bool) -> Result<usize, Errno> {
-    Ok(current_memory().map_or(0, |m| piece.accessible_len(&m.lock().space, write)))
+/// Transfers up to this many bytes move through a buffer on the stack, not the
+/// heap (the one-byte reads and writes of terminals, /dev/null and pipes).
+const SMALL_TRANSFER: usize = 256;
+
+/// The kernel side of a transfer: on the stack up to `SMALL_TRANSFER` bytes,
+/// else a bounce buffer of at most `TRANSFER_CHUNK`.
+enum TransferBuffer {
+    Small([u8; SMALL_TRANSFER], usize),
+    Large(Vec<u8>),
+}
+
+impl TransferBuffer {
+    fn new(len: usize) -> Result<Self, Errno> {
+        Ok(if len <= SMALL_TRANSFER { Self::Small([0; SMALL_TRANSFER], len) } else { Self::Large(bounce_buffer(len)?) })
+    }
+
+    fn bytes(&mut self) -> &mut [u8] {
+        match self {
+            Self::Small(bytes, len) => &mut bytes[..*len],
+            Self::Large(bytes) => bytes,
+        }
+    }
 }
 
 /// read(2)'s data path: fill the user buffer `addr..addr+len` from `source`
@@ -86,11 +105,13 @@ pub fn transfer_out(
     mut source: impl FnMut(&mut [u8]) -> Result<usize, Errno>,
 ) -> Result<usize, Errno> {
     let dest = UserSlice::new(addr, len)?;
-    let mut buf = bounce_buffer(len)?;
+    let memory = current_memory().ok_or(Errno::EFAULT)?;
+    let mut buffer = TransferBuffer::new(len)?;
+    let buf = buffer.bytes();
     let mut done = 0;
     while done < len {
         let piece = dest.part(done, TRANSFER_CHUNK);
-        let ok = accessible(piece, true)?;
+        let ok = piece.accessible_len(&memory.lock().space, true);
         if ok == 0 {
             return if done == 0 { Err(Errno::EFAULT) } else { Ok(done) };
         }
@@ -99,7 +120,7 @@ pub fn transfer_out(
             Err(_) if done > 0 => return Ok(done),
             Err(e) => return Err(e),
         };
-        with_space(|s| piece.write(s, &buf[..n]))?;
+        piece.write(&mut memory.lock().space, &buf[..n])?;
         done += n;
         if flow == Flow::Stream || n < piece.len() || interrupted() {
             break;
@@ -113,15 +134,21 @@ pub fn transfer_out(
 /// count so far.
 pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>) -> Result<usize, Errno> {
     let src = UserSlice::new(addr, len)?;
-    let mut buf = bounce_buffer(len)?;
+    let memory = current_memory().ok_or(Errno::EFAULT)?;
+    let mut buffer = TransferBuffer::new(len)?;
+    let buf = buffer.bytes();
     let mut done = 0;
     while done < len {
         let piece = src.part(done, TRANSFER_CHUNK);
-        let ok = accessible(piece, false)?;
+        let ok = {
+            let space = &mut memory.lock().space;
+            let ok = piece.accessible_len(space, false);
+            piece.read(space, &mut buf[..ok])?;
+            ok
+        };
         if ok == 0 {
             return if done == 0 { Err(Errno::EFAULT) } else { Ok(done) };
         }
-        with_space(|s| piece.read(s, &mut buf[..ok]))?;
         let n = match sink(&buf[..ok]) {
             Ok(n) => n,
             Err(_) if done > 0 => return Ok(done),

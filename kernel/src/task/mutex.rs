@@ -19,7 +19,10 @@ impl<T> SleepMutex<T> {
 
     /// Take the lock, sleeping while another task holds it.
     pub fn lock(&self) -> SleepGuard<'_, T> {
-        let guard = self.released.wait_uninterruptible(|| self.inner.try_lock());
+        let guard = match self.inner.try_lock() {
+            Some(guard) => guard,
+            None => self.released.wait_uninterruptible(|| self.inner.try_lock()),
+        };
         SleepGuard { guard: Some(guard), released: &self.released }
     }
 }

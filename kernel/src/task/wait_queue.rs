@@ -2,7 +2,7 @@
 //! child exits, console input arrives, a pipe changes); wakers make every waiter
 //! runnable again, and each re-checks its condition.
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use spin::Mutex;
 
@@ -16,11 +16,14 @@ pub struct WaitQueue {
     /// How many times it has been woken (epoll's edge-triggered mode tells
     /// from it whether something happened since it last looked).
     wakes: AtomicU64,
+    /// How many tasks wait (the length of `waiters`, kept under its lock): a
+    /// wake with none waiting takes no lock.
+    waiting: AtomicUsize,
 }
 
 impl WaitQueue {
     pub const fn new() -> Self {
-        Self { waiters: Mutex::new(Vec::new()), wakes: AtomicU64::new(0) }
+        Self { waiters: Mutex::new(Vec::new()), wakes: AtomicU64::new(0), waiting: AtomicUsize::new(0) }
     }
 
     /// Block the current task until `ready()` returns Some, or a signal is
@@ -59,14 +62,14 @@ impl WaitQueue {
                 }
                 let tid = scheduler::current();
                 for queue in queues {
-                    queue.waiters.lock().push(tid);
+                    queue.enqueue(tid);
                 }
                 scheduler::block_current();
                 // Woken by a waker, a signal or a timeout: leave every queue, so
                 // none keeps the id of a waiter that has gone (a task killed in
                 // pause() would stay on its queue for ever).
                 for queue in queues {
-                    queue.waiters.lock().retain(|&waiter| waiter != tid);
+                    queue.dequeue(tid);
                 }
                 None
             });
@@ -76,10 +79,33 @@ impl WaitQueue {
         }
     }
 
-    /// Make every waiter runnable.
+    fn enqueue(&self, tid: Tid) {
+        let mut waiters = self.waiters.lock();
+        waiters.push(tid);
+        self.waiting.store(waiters.len(), Ordering::SeqCst);
+    }
+
+    fn dequeue(&self, tid: Tid) {
+        let mut waiters = self.waiters.lock();
+        waiters.retain(|&waiter| waiter != tid);
+        self.waiting.store(waiters.len(), Ordering::SeqCst);
+    }
+
+    /// Make every waiter runnable. Seeing `waiting` at 0 without the lock is
+    /// exact while one CPU runs the tasks (the others stay parked): a waiter
+    /// looks at its condition and enqueues with interrupts off, so no waker
+    /// runs in between. With more CPUs, a waiter must look again after
+    /// enqueueing.
     pub fn wake_all(&self) {
-        self.wakes.fetch_add(1, Ordering::Relaxed);
-        let waiters = without_interrupts(|| core::mem::take(&mut *self.waiters.lock()));
+        self.wakes.fetch_add(1, Ordering::SeqCst);
+        if self.waiting.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        let waiters = without_interrupts(|| {
+            let mut waiters = self.waiters.lock();
+            self.waiting.store(0, Ordering::SeqCst);
+            core::mem::take(&mut *waiters)
+        });
         for tid in waiters {
             scheduler::wake(tid);
         }
