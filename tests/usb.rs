@@ -24,6 +24,15 @@ impl Loop {
         Self { device, backing }
     }
 
+    fn path(&self) -> &str {
+        self.device.to_str().expect("a device path")
+    }
+
+    /// Whether nothing was written to it.
+    fn untouched(&self) -> bool {
+        fs::read(self.backing.path()).expect("read back").iter().all(|&b| b == 0)
+    }
+
     fn name(&self) -> String {
         self.device.file_name().and_then(|n| n.to_str()).expect("loopN").to_string()
     }
@@ -114,42 +123,38 @@ fn refused_by_make(out: &Output, why: &str) {
 
 #[test]
 fn a_fixed_disk_a_partition_or_a_mounted_disk_is_refused() {
-    let disk = Loop::new(2 << 20);
-    let dev = disk.device.to_str().expect("path").to_string();
-    let file = image();
-    let iso = file.path().to_str().expect("path");
+    let (disk, file) = (Loop::new(2 << 20), image());
+    let (dev, iso) = (disk.path(), file.path().to_str().expect("path"));
     // The kernel's own sysfs calls loop devices not removable.
-    refused(&usb(&[&dev, iso], None, "yes\n"), "not a removable disk");
+    refused(&usb(&[dev, iso], None, "yes\n"), "not a removable disk");
     let fixed = sysroot(&disk, false, false, "");
-    refused(&usb(&[&dev, iso], Some(fixed.path()), "yes\n"), "not a removable disk");
+    refused(&usb(&[dev, iso], Some(fixed.path()), "yes\n"), "not a removable disk");
     let partition = sysroot(&disk, true, true, "");
-    refused(&usb(&[&dev, iso], Some(partition.path()), "yes\n"), "is a partition");
+    refused(&usb(&[dev, iso], Some(partition.path()), "yes\n"), "is a partition");
     let name = disk.name();
     for mount in [format!("/dev/{name} /mnt vfat rw 0 0\n"), format!("/dev/{name}p1 /media/stick vfat rw 0 0\n")] {
         let mounted = sysroot(&disk, true, false, &format!("proc /proc proc rw 0 0\n{mount}"));
-        refused(&usb(&[&dev, iso], Some(mounted.path()), "yes\n"), "mounted");
+        refused(&usb(&[dev, iso], Some(mounted.path()), "yes\n"), "mounted");
     }
     // Another disk whose name starts the same is not this one.
     let other = sysroot(&disk, true, false, &format!("/dev/{name}0 /mnt ext4 rw 0 0\n/dev/{name}p10 /a ext4 rw 0 0\n"));
-    assert!(usb(&["--check", &dev], Some(other.path()), "").status.success());
-    assert!(fs::read(disk.backing.path()).expect("read back").iter().all(|&b| b == 0), "something was written");
+    assert!(usb(&["--check", dev], Some(other.path()), "").status.success());
+    assert!(disk.untouched(), "something was written");
 }
 
 #[test]
 fn the_image_is_written_only_after_yes() {
-    let disk = Loop::new(2 << 20);
-    let dev = disk.device.to_str().expect("path").to_string();
-    let file = image();
-    let iso = file.path().to_str().expect("path");
+    let (disk, file) = (Loop::new(2 << 20), image());
+    let (dev, iso) = (disk.path(), file.path().to_str().expect("path"));
     let root = sysroot(&disk, true, false, "proc /proc proc rw 0 0\n");
     for answer in ["no\n", "y\n", "YES\n", ""] {
-        let out = usb(&[&dev, iso], Some(root.path()), answer);
+        let out = usb(&[dev, iso], Some(root.path()), answer);
         refused(&out, "not written");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.contains("Kestrel Test Stick, 2 MB (2097152 bytes)"), "{stdout}");
-        assert!(fs::read(disk.backing.path()).expect("read back").iter().all(|&b| b == 0), "written after {answer:?}");
+        assert!(disk.untouched(), "written after {answer:?}");
     }
-    let out = usb(&[&dev, iso], Some(root.path()), "yes\n");
+    let out = usb(&[dev, iso], Some(root.path()), "yes\n");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let written = fs::read(disk.backing.path()).expect("read back");
     let wanted = fs::read(file.path()).expect("the image");
@@ -159,9 +164,8 @@ fn the_image_is_written_only_after_yes() {
 
 #[test]
 fn a_disk_smaller_than_the_image_is_refused() {
-    let disk = Loop::new(512 << 10);
-    let dev = disk.device.to_str().expect("path").to_string();
-    let file = image();
+    let (disk, file) = (Loop::new(512 << 10), image());
     let root = sysroot(&disk, true, false, "");
-    refused(&usb(&[&dev, file.path().to_str().expect("path")], Some(root.path()), "yes\n"), "too small");
+    refused(&usb(&[disk.path(), file.path().to_str().expect("path")], Some(root.path()), "yes\n"), "too small");
+    assert!(disk.untouched(), "something was written");
 }

@@ -1,17 +1,21 @@
-//! ACPI sleep types: the `\_S5` package of a DSDT or SSDT read from its AML
-//! (`Name (_S5, Package () { SLP_TYPa, SLP_TYPb, ... })`), and the PM1 control
-//! value that enters the state, decoded as ACPICA's `acpi_hw_get_sleep_type_data`
-//! reads the evaluated object.
+//! ACPI sleep types: a sleep state's `\_Sx` object (`Package () { SLP_TYPa,
+//! SLP_TYPb, ... }`, or a method returning one) evaluated by the `stable-aml`
+//! interpreter in a namespace built from the DSDT and SSDTs, read as ACPICA's
+//! `acpi_hw_get_sleep_type_data` reads it; and the PM1 control value that enters
+//! the state.
 #![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+use alloc::format;
+
+use stable_aml::value::Args;
+use stable_aml::{AmlContext, AmlError, AmlName, AmlValue, LevelType, NamespaceLevel};
 
 /// SLP_EN in PM1x_CNT.
 pub const SLP_EN: u16 = 1 << 13;
 /// SLP_TYPx's place in PM1x_CNT (three bits).
 const SLP_TYP_SHIFT: u16 = 10;
-
-const NAME_OP: u8 = 0x08;
-const PACKAGE_OP: u8 = 0x12;
-const ROOT_CHAR: u8 = b'\\';
 
 /// The two sleep-type values of one sleep state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,91 +35,62 @@ impl SleepTypes {
 }
 
 /// Why the sleep types could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SleepError {
-    /// No `Name (_S5, Package ...)` in the table.
+    /// No such object in the namespace.
     NotFound,
-    /// The package is there but cut short or not made of integer constants
-    /// (for instance computed by a method: that needs a full interpreter).
+    /// The object is not a package whose first one or two elements are integers.
     Malformed,
+    /// Evaluating the object failed.
+    Aml(AmlError),
 }
 
-/// The `\_S5` sleep types in the AML of a definition block (the table's bytes
-/// after its 36-byte header).
-pub fn s5_sleep_types(aml: &[u8]) -> Result<SleepTypes, SleepError> {
-    sleep_types(aml, b"_S5_")
-}
-
-/// The sleep types of the state named `name` (`_S0_` .. `_S5_`).
-pub fn sleep_types(aml: &[u8], name: &[u8; 4]) -> Result<SleepTypes, SleepError> {
-    let mut found = SleepError::NotFound;
-    for at in 0..aml.len() {
-        let Some(package) = package_after_name(&aml[at..], name) else { continue };
-        match decode_package(package) {
-            Ok(types) => return Ok(types),
-            Err(e) => found = e,
-        }
+/// The sleep types of state `state` (0 to 5): `\_S5` for soft off.
+pub fn sleep_types(context: &mut AmlContext, state: u8) -> Result<SleepTypes, SleepError> {
+    let path = AmlName::from_str(&format!("\\_S{state}")).map_err(SleepError::Aml)?;
+    // A method is run; any other object is its own value.
+    match context.invoke_method(&path, Args::default()) {
+        Ok(value) => decode(context, &value),
+        Err(AmlError::ValueDoesNotExist(_) | AmlError::LevelDoesNotExist(_)) => Err(SleepError::NotFound),
+        Err(e) => Err(SleepError::Aml(e)),
     }
-    Err(found)
 }
 
-/// The bytes after `PackageOp` if `code` starts with `NameOp [\] name PackageOp`.
-fn package_after_name<'a>(code: &'a [u8], name: &[u8; 4]) -> Option<&'a [u8]> {
-    let rest = code.strip_prefix(&[NAME_OP])?;
-    let rest = rest.strip_prefix(&[ROOT_CHAR]).unwrap_or(rest);
-    rest.strip_prefix(name.as_slice())?.strip_prefix(&[PACKAGE_OP])
-}
-
-/// Decode `PkgLength NumElements PackageElementList`, ACPICA's way: the first
-/// element's low byte is SLP_TYPa; the second element's is SLP_TYPb, or with a
-/// single element, its second byte.
-fn decode_package(code: &[u8]) -> Result<SleepTypes, SleepError> {
-    let (length, used) = pkg_length(code).ok_or(SleepError::Malformed)?;
-    let body = code.get(used..length).ok_or(SleepError::Malformed)?;
-    let (&count, mut elements) = body.split_first().ok_or(SleepError::Malformed)?;
-    if count == 0 {
-        return Err(SleepError::Malformed);
-    }
-    let first = integer(&mut elements)?;
-    let second = if count >= 2 { integer(&mut elements)? } else { first >> 8 };
+/// ACPICA's reading: the first element's low byte is SLP_TYPa; the second
+/// element's is SLP_TYPb, or with a single element, the first one's second byte.
+/// An element may name an integer object (the interpreter keeps the name as a
+/// string), looked up from the root scope, where `\_Sx` lives.
+fn decode(context: &AmlContext, value: &AmlValue) -> Result<SleepTypes, SleepError> {
+    let AmlValue::Package(elements) = value else { return Err(SleepError::Malformed) };
+    let integer = |at: usize| match elements.get(at) {
+        Some(AmlValue::Integer(n)) => Ok(*n),
+        Some(AmlValue::String(name)) => match named(context, name) {
+            Some(AmlValue::Integer(n)) => Ok(*n),
+            _ => Err(SleepError::Malformed),
+        },
+        _ => Err(SleepError::Malformed),
+    };
+    let first = integer(0)?;
+    let second = if elements.len() >= 2 { integer(1)? } else { first >> 8 };
     Ok(SleepTypes { a: first as u8, b: second as u8 })
 }
 
-/// A PkgLength: the length it encodes (counting its own bytes) and how many
-/// bytes it takes.
-fn pkg_length(code: &[u8]) -> Option<(usize, usize)> {
-    let lead = *code.first()?;
-    let follow = usize::from(lead >> 6);
-    if follow == 0 {
-        return Some((usize::from(lead & 0x3f), 1));
-    }
-    let bytes = code.get(1..=follow)?;
-    let high = bytes.iter().rev().fold(0usize, |acc, &b| acc << 8 | usize::from(b));
-    Some((high << 4 | usize::from(lead & 0x0f), 1 + follow))
+/// The object `name` refers to from the root scope, if there is one.
+fn named<'a>(context: &'a AmlContext, name: &str) -> Option<&'a AmlValue> {
+    let name = AmlName::from_str(name).ok()?;
+    let (_, handle) = context.namespace.search(&name, &AmlName::root()).ok()?;
+    context.namespace.get(handle).ok()
 }
 
-/// One integer constant (ZeroOp, OneOp, OnesOp or a Byte/Word/DWord/QWord
-/// prefix and its value), taken off the front of `code`.
-fn integer(code: &mut &[u8]) -> Result<u64, SleepError> {
-    let (&op, rest) = code.split_first().ok_or(SleepError::Malformed)?;
-    let (value, size) = match op {
-        0x00 => (0, 0),
-        0x01 => (1, 0),
-        0xff => (u64::MAX, 0),
-        0x0a | 0x0b | 0x0c | 0x0e => {
-            let size = match op {
-                0x0a => 1,
-                0x0b => 2,
-                0x0c => 4,
-                _ => 8,
-            };
-            let bytes = rest.get(..size).ok_or(SleepError::Malformed)?;
-            (bytes.iter().rev().fold(0u64, |acc, &b| acc << 8 | u64::from(b)), size)
-        }
-        _ => return Err(SleepError::Malformed),
-    };
-    *code = &rest[size..];
-    Ok(value)
+/// How many named objects the namespace holds (the interpreter's predefined
+/// ones included).
+pub fn object_count(context: &mut AmlContext) -> usize {
+    let mut count = 0;
+    let counted = context.namespace.traverse(|_, level: &NamespaceLevel| {
+        count += level.values.len();
+        Ok(level.typ != LevelType::MethodLocals)
+    });
+    counted.map_or(0, |()| count)
 }
 
 #[cfg(test)]
