@@ -323,7 +323,15 @@ impl Machine {
     /// Run a QEMU monitor command and return its output.
     pub fn monitor(&self, command: &str) -> String {
         let path = self.monitor.as_ref().expect("a QEMU machine has a monitor");
-        let mut socket = std::os::unix::net::UnixStream::connect(path).expect("connect to the QEMU monitor");
+        // QEMU makes the socket a moment after it starts.
+        let until = std::time::Instant::now() + Duration::from_secs(10);
+        let mut socket = loop {
+            match std::os::unix::net::UnixStream::connect(path) {
+                Ok(socket) => break socket,
+                Err(e) if std::time::Instant::now() > until => panic!("connect to the QEMU monitor: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        };
         socket.set_read_timeout(Some(Duration::from_secs(10))).expect("monitor timeout");
         let read_prompt = |socket: &mut std::os::unix::net::UnixStream| {
             let mut text = Vec::new();
