@@ -25,7 +25,7 @@ ifeq ($(KVM),1)
 QEMU_EXTRA += -enable-kvm -cpu host
 endif
 
-.PHONY: all deps kernel user ctests debs debian-image initramfs iso run run-uefi debug bochs test test-host test-boot lint bench bench-linux bench-check fuzz clean
+.PHONY: all deps kernel user ctests debs debian-image initramfs iso run run-uefi debug bochs usb test test-host test-boot lint bench bench-linux bench-check fuzz clean
 .DELETE_ON_ERROR:
 
 all: iso
@@ -90,6 +90,14 @@ debug: iso $(BUILD)/args.img
 # The screen in a window when there is a display, else the serial console here.
 bochs: iso
 	./scripts/bochs.sh $(BUILD)/os.iso $(BUILD)
+
+# Write the ISO to the USB stick DEV (the whole disk): DEV is checked before the
+# build (removable, not a partition, not mounted), then asked about (scripts/usb.sh).
+DEV ?=
+usb:
+	@./scripts/usb.sh --check "$(DEV)"
+	@$(MAKE) --no-print-directory iso
+	./scripts/usb.sh "$(DEV)" $(BUILD)/os.iso
 
 test: test-host test-boot
 

@@ -65,6 +65,9 @@ pub struct Boot {
     pub icount: bool,
     /// Extra devices (`-device SPEC` each).
     pub devices: Vec<String>,
+    /// Extra SSDTs, each the AML after the table's header (QEMU's
+    /// `-acpitable sig=SSDT,data=FILE` adds the header and lists the table).
+    pub ssdts: Vec<Vec<u8>>,
 }
 
 impl Boot {
@@ -82,6 +85,7 @@ impl Boot {
             direct_kernel: None,
             icount: false,
             devices: Vec::new(),
+            ssdts: Vec::new(),
         }
     }
 
@@ -94,6 +98,12 @@ impl Boot {
     /// Add a device (`-device SPEC`), such as `e1000`.
     pub fn device(mut self, spec: &str) -> Self {
         self.devices.push(spec.to_string());
+        self
+    }
+
+    /// Add an SSDT holding the definition block `aml` (after the firmware's tables).
+    pub fn ssdt(mut self, aml: &[u8]) -> Self {
+        self.ssdts.push(aml.to_vec());
         self
     }
 
@@ -174,6 +184,11 @@ impl Boot {
         }
         if self.icount {
             cmd.args(["-icount", "shift=0,sleep=off"]);
+        }
+        for (i, aml) in self.ssdts.iter().enumerate() {
+            let file = scratch.path().join(format!("ssdt{i}.aml"));
+            std::fs::write(&file, aml).expect("write an SSDT's AML");
+            cmd.arg("-acpitable").arg(format!("sig=SSDT,data={}", file.display()));
         }
         if let Some((kernel, initrd, append)) = &self.direct_kernel {
             cmd.arg("-kernel").arg(kernel).arg("-initrd").arg(initrd).args(["-append", append]);
@@ -308,7 +323,15 @@ impl Machine {
     /// Run a QEMU monitor command and return its output.
     pub fn monitor(&self, command: &str) -> String {
         let path = self.monitor.as_ref().expect("a QEMU machine has a monitor");
-        let mut socket = std::os::unix::net::UnixStream::connect(path).expect("connect to the QEMU monitor");
+        // QEMU makes the socket a moment after it starts.
+        let until = std::time::Instant::now() + Duration::from_secs(10);
+        let mut socket = loop {
+            match std::os::unix::net::UnixStream::connect(path) {
+                Ok(socket) => break socket,
+                Err(e) if std::time::Instant::now() > until => panic!("connect to the QEMU monitor: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        };
         socket.set_read_timeout(Some(Duration::from_secs(10))).expect("monitor timeout");
         let read_prompt = |socket: &mut std::os::unix::net::UnixStream| {
             let mut text = Vec::new();

@@ -82,6 +82,49 @@ fn power_registers_are_the_ones_the_chipset_decodes() {
     }
 }
 
+/// `Scope (\_SB.PCI0) { Method (KTST) { Return (0x2a) } }`: it adds to the
+/// DSDT's namespace.
+const GOOD_SSDT: [u8; 22] = [
+    0x10, 0x15, 0x5c, 0x2e, b'_', b'S', b'B', b'_', b'P', b'C', b'I', b'0', //
+    0x14, 0x09, b'K', b'T', b'S', b'T', 0x00, 0xa4, 0x0a, 0x2a,
+];
+
+/// An ExtOpPrefix followed by no operator AML has.
+const BROKEN_SSDT: [u8; 3] = [0x5b, 0xff, 0x00];
+
+/// `(parsed, total)` from the kernel's debug line `AML of P of T definition
+/// blocks parsed` (in `dmesg`, not on the console).
+fn parsed_blocks(m: &mut Machine) -> (u32, u32) {
+    m.send("dmesg | grep 'definition blocks'\n");
+    m.wait_for("blocks parsed, ", TIMEOUT).or_log(m);
+    let log = m.log();
+    let line = log.lines().find(|l| l.contains("definition blocks parsed")).expect("the AML count");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "AML").expect("AML of P of T");
+    (words[at + 2].parse().expect("P"), words[at + 4].parse().expect("T"))
+}
+
+#[test]
+fn every_definition_block_is_interpreted_and_a_broken_one_is_skipped() {
+    for machine in ["pc", "q35"] {
+        let mut plain = shell_on(Boot::new("").machine(machine));
+        let (parsed, total) = parsed_blocks(&mut plain);
+        assert_eq!(parsed, total, "{machine}: QEMU's own tables all parse\n{}", plain.log());
+        drop(plain);
+        let mut m = shell_on(Boot::new("").machine(machine).ssdt(&GOOD_SSDT).ssdt(&BROKEN_SSDT));
+        assert_eq!(parsed_blocks(&mut m), (total + 1, total + 2), "{machine}\n{}", m.log());
+        let log = m.log();
+        let warning =
+            log.lines().find(|l| l.contains("does not parse")).unwrap_or_else(|| panic!("no warning in\n{log}"));
+        let broken = format!("the AML of the SSDT {} at 0x", total + 1);
+        assert!(warning.contains(&broken), "{machine}: {warning}");
+        // QEMU's DSDT, on both machines: Name (_S5, Package (0x04) { Zero, Zero, Zero, Zero }).
+        let line = log.lines().find(|l| l.contains("acpi: revision ")).expect("the ACPI summary");
+        assert!(line.contains("S5 sleep types 0/0"), "{machine}: {line}");
+        ends_machine(m, "poweroff", "reboot: power down");
+    }
+}
+
 #[test]
 fn poweroff_on_q35() {
     ends_machine(shell_on(Boot::new("").machine("q35")), "poweroff", "reboot: power down");

@@ -1,5 +1,6 @@
 //! The README is accurate where a test can tell: every repository path it names
-//! exists, and every `make TARGET` it names (in code) is a target of the Makefile.
+//! exists, every `make TARGET` it names (in code) is a target of the Makefile, and
+//! the kernel options it documents are the ones kernel/src/config.rs knows.
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -60,4 +61,32 @@ fn every_make_target_the_readme_names_exists() {
     assert!(named.len() >= 8, "too few targets found: {named:?}");
     let missing: Vec<&&str> = named.iter().filter(|name| !targets.contains(*name)).collect();
     assert!(missing.is_empty(), "README.md names make targets the Makefile lacks: {missing:?} (targets: {targets:?})");
+}
+
+/// The options kernel/src/config.rs knows (its `KNOWN_OPTIONS`).
+fn kernel_options() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = std::fs::read_to_string(root.join("kernel/src/config.rs")).expect("kernel/src/config.rs");
+    let line = config.lines().find(|l| l.contains("const KNOWN_OPTIONS")).expect("KNOWN_OPTIONS in config.rs");
+    let list = line.split_once('[').and_then(|(_, rest)| rest.split_once("= [")).map(|(_, list)| list);
+    let list = list.expect("KNOWN_OPTIONS = [...]").split(']').next().unwrap_or("");
+    list.split(',').map(|word| word.trim().trim_matches('"').to_string()).filter(|w| !w.is_empty()).collect()
+}
+
+#[test]
+fn the_readme_documents_every_kernel_option_and_no_other() {
+    let text = readme();
+    let options = kernel_options();
+    assert!(options.iter().any(|o| o == "init"), "options read from config.rs: {options:?}");
+    let section = text.split("## The kernel command line").nth(1).expect("the command-line section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    for option in &options {
+        let named = section.contains(&format!("`{option}=")) || section.contains(&format!("`{option}`"));
+        assert!(named, "the kernel command-line section does not name `{option}`");
+    }
+    // Linux options a reader may expect: named only once the kernel has them.
+    for linux in ["noapic", "nosmp", "quiet", "loglevel", "console", "acpi", "nomodeset", "debug"] {
+        let named = text.contains(&format!("`{linux}=")) || text.contains(&format!("`{linux}`"));
+        assert!(!named || options.iter().any(|o| o == linux), "README.md names `{linux}`, which the kernel lacks");
+    }
 }

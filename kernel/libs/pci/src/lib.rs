@@ -67,6 +67,14 @@ pub trait ConfigSpace {
         let new = (old & !(0xffff << shift)) | u32::from(value) << shift;
         self.write_u32(address, offset & !3, new);
     }
+
+    /// Writes the byte register at `offset`, the same way.
+    fn write_u8(&mut self, address: Address, offset: u16, value: u8) {
+        let shift = (offset & 3) * 8;
+        let old = self.read_u32(address, offset & !3);
+        let new = (old & !(0xff << shift)) | u32::from(value) << shift;
+        self.write_u32(address, offset & !3, new);
+    }
 }
 
 /// Register offsets of the common header.

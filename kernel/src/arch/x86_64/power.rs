@@ -1,9 +1,9 @@
 //! Power off and reset, tried the ways Linux tries them. Power off writes the
-//! `\_S5` sleep types (read from the DSDT; type 0 when they cannot be read) to the
-//! FADT's PM1a and PM1b control blocks, then SLP_EN. Reset writes the FADT's reset
-//! register (when the FADT says it is supported), then pulses the 8042 keyboard
-//! controller's reset line, then triple-faults the CPU.
-use acpi_sleep::{SLP_EN, SleepTypes};
+//! `\_S5` sleep types (evaluated in the DSDT's and SSDTs' AML; type 0 when they
+//! cannot be) to the FADT's PM1a and PM1b control blocks, then SLP_EN. Reset
+//! writes the FADT's reset register (when the FADT says it is supported), then
+//! pulses the 8042 keyboard controller's reset line, then triple-faults the CPU.
+use aml_sleep::{SLP_EN, SleepTypes};
 use x86_64::VirtAddr;
 use x86_64::instructions::port::Port;
 use x86_64::structures::DescriptorTablePointer;
@@ -32,7 +32,14 @@ pub fn power_off() {
         log::warn!("reboot: the FADT names no PM1a control block");
         return;
     };
-    let types = acpi::info().and_then(|info| info.s5.ok()).unwrap_or(SleepTypes { a: 0, b: 0 });
+    let types = match acpi::info().map(|info| &info.s5) {
+        Some(Ok(types)) => *types,
+        Some(Err(e)) => {
+            log::warn!("reboot: no \\_S5 sleep types ({}); trying sleep type 0", acpi::sleep_error(e));
+            SleepTypes { a: 0, b: 0 }
+        }
+        None => SleepTypes { a: 0, b: 0 },
+    };
     let registers = [Some((pm1a, false)), fadt.pm1b_control.map(|b| (b, true))];
     let values =
         registers.map(|r| r.map(|(reg, is_b)| (reg, types.pm1_control(read_register(&reg).unwrap_or(0) as u16, is_b))));

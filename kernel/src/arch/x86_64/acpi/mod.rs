@@ -3,6 +3,7 @@
 //! (the MADT's interrupt controllers, the HPET, the MCFG's PCIe ECAM regions, the
 //! FADT's power registers, the `\_S5` sleep types) for the power code and later
 //! drivers. Missing or garbled tables leave parts empty and say so in the log.
+mod aml_handler;
 mod handler;
 mod register;
 mod sleep;
@@ -16,11 +17,12 @@ use acpi::fadt::Fadt;
 use acpi::madt::{Madt, MadtEntry};
 use acpi::mcfg::Mcfg;
 use acpi::{AcpiTable, AcpiTables, hpet::HpetTable};
-use acpi_sleep::{SleepError, SleepTypes};
+use aml_sleep::{SleepError, SleepTypes};
 use multiboot2::BootInformation;
 
 use handler::DirectMap;
 pub use register::{read as read_register, write as write_register};
+pub use summary::sleep_error;
 
 /// What the MADT says about the interrupt controllers and processors.
 #[derive(Debug)]
@@ -123,8 +125,8 @@ pub fn init(boot: &BootInformation) {
         s5: sleep::s5(&tables),
     };
     log::info!("{info}");
-    if let Err(e) = info.s5 {
-        log::warn!("acpi: cannot read \\_S5 ({}); power off will use sleep type 0", summary::sleep_error(e));
+    if let Err(e) = &info.s5 {
+        log::warn!("acpi: cannot read \\_S5 ({}); power off will use sleep type 0", sleep_error(e));
     }
     INFO.call_once(|| info);
 }

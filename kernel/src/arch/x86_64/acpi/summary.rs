@@ -1,8 +1,10 @@
 //! The one boot-log line that sums up the ACPI tables (`acpi: revision ...`).
+use alloc::format;
+use alloc::string::String;
 use core::fmt::{self, Display, Formatter};
 
 use acpi::address::{AddressSpace, GenericAddress};
-use acpi_sleep::SleepError;
+use aml_sleep::SleepError;
 
 use super::{AcpiInfo, FadtInfo, MadtInfo};
 
@@ -75,7 +77,7 @@ impl Display for AcpiInfo {
             Some(fadt) => write!(f, "; {fadt}")?,
             None => f.write_str("; fadt none")?,
         }
-        match self.s5 {
+        match &self.s5 {
             Ok(t) => write!(f, "; S5 sleep types {}/{}", t.a, t.b),
             Err(e) => write!(f, "; S5 {}", sleep_error(e)),
         }
@@ -83,9 +85,10 @@ impl Display for AcpiInfo {
 }
 
 /// Why `\_S5` could not be read, in words.
-pub fn sleep_error(e: SleepError) -> &'static str {
+pub fn sleep_error(e: &SleepError) -> String {
     match e {
-        SleepError::NotFound => "not in the DSDT or SSDTs",
-        SleepError::Malformed => "not a package of integer constants",
+        SleepError::NotFound => String::from("not in the DSDT or SSDTs"),
+        SleepError::Malformed => String::from("not a package of integers"),
+        SleepError::Aml(e) => format!("evaluating it failed: {e:?}"),
     }
 }
