@@ -44,3 +44,22 @@ fn dmesg_shows_the_boot_and_what_users_write() {
     run(&mut m, "dmesg -l loud; echo $?", "dmesg: unknown level 'loud'\n1\n");
     run(&mut m, "man dmesg | head -1", "dmesg - print or control the kernel ring buffer\n");
 }
+
+/// `profile=2` (kernel/src/profile.rs): the ticks that land in the kernel while
+/// programs make system calls are counted by function in /proc/kprofile, most
+/// first, with names from the kernel's symbol table; without the option the
+/// file says the profiler is off.
+#[test]
+fn the_profiler_counts_kernel_functions_when_asked() {
+    let mut m = shell();
+    run(&mut m, "head -1 /proc/kprofile", "# the kernel profiler is off: boot with profile=SHIFT\n");
+    drop(m);
+    let mut m = kestrel::Boot::new("profile=2").start();
+    kestrel::session::logged_in(&mut m, std::time::Duration::from_secs(180));
+    run(&mut m, "cat /dev/zero | head -c 50000000 | wc -c; echo done", "50000000\ndone\n");
+    run(&mut m, "grep -c 'kernel::' /proc/kprofile; echo counted", "counted\n");
+    let log = m.log();
+    let counted = log.lines().rev().find_map(|l| l.trim().parse::<u32>().ok()).unwrap_or(0);
+    assert!(counted >= 3, "kernel functions in /proc/kprofile: {counted}\n{log}");
+    run(&mut m, "sort -rn -c /proc/kprofile && echo sorted", "sorted\n");
+}

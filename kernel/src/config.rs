@@ -1,7 +1,8 @@
 //! The kernel's settings, from the command line GRUB passes: `init=PATH` (the
 //! first program, default /sbin/init), `test=NAME` (a boot-test mode),
-//! `norandmaps` (no address-space layout randomization, as on Linux), and the
-//! words after `--` (init's arguments). Unknown options get a warning.
+//! `norandmaps` (no address-space layout randomization, as on Linux),
+//! `profile=SHIFT` (the kernel's sampling profiler, profile.rs), and the words
+//! after `--` (init's arguments). Unknown options get a warning.
 use kcmdline::CommandLine;
 
 pub const DEFAULT_INIT: &str = "/sbin/init";
@@ -13,9 +14,11 @@ pub struct Config {
     pub test: Option<&'static str>,
     /// Whether new programs get randomized addresses (not with `norandmaps`).
     pub randomize: bool,
+    /// The profiler's bucket size, as a power of two (`profile=SHIFT`).
+    pub profile: Option<u32>,
 }
 
-const KNOWN_OPTIONS: [&str; 3] = ["init", "test", "norandmaps"];
+const KNOWN_OPTIONS: [&str; 4] = ["init", "test", "norandmaps", "profile"];
 
 static CONFIG: spin::Once<Config> = spin::Once::new();
 
@@ -32,13 +35,29 @@ pub fn init(cmdline: &'static str) -> &'static Config {
             init: parsed.value("init").unwrap_or(DEFAULT_INIT),
             test: parsed.value("test"),
             randomize: !parsed.has("norandmaps"),
+            profile: parsed.value("profile").and_then(|shift| match shift.parse() {
+                Ok(shift) if shift <= crate::profile::MAX_SHIFT => Some(shift),
+                _ => {
+                    log::warn!(
+                        "profile={shift}: not a bucket shift from 0 to {}; the profiler stays off",
+                        crate::profile::MAX_SHIFT
+                    );
+                    None
+                }
+            }),
         }
     })
 }
 
 /// The settings; before `init` (very early faults) the defaults.
 pub fn get() -> Config {
-    CONFIG.get().copied().unwrap_or(Config { cmdline: "", init: DEFAULT_INIT, test: None, randomize: true })
+    CONFIG.get().copied().unwrap_or(Config {
+        cmdline: "",
+        init: DEFAULT_INIT,
+        test: None,
+        randomize: true,
+        profile: None,
+    })
 }
 
 /// init's argv[1..]: the words after `--`.

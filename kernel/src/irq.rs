@@ -10,6 +10,9 @@ use crate::arch::{keyboard, serial};
 pub fn handle(irq: u8, frame: &mut TrapFrame) {
     match irq {
         IRQ_TIMER => {
+            if !frame.is_from_user() {
+                crate::profile::record(frame.rip);
+            }
             crate::time::tick();
             crate::task::sleep::on_tick();
             crate::task::scheduler::on_tick(frame.is_from_user());

@@ -23,6 +23,7 @@ mod mm;
 mod panic;
 mod pci;
 mod proc;
+mod profile;
 mod symbols;
 mod syscall;
 mod task;
@@ -99,6 +100,9 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
         stats.reserved * 4
     );
 
+    if let Some(shift) = config.profile {
+        profile::start(shift);
+    }
     pic::init(1 << pic::IRQ_TIMER | 1 << pic::IRQ_KEYBOARD | 1 << pic::IRQ_COM1);
     pit::init(time::TIMER_HZ);
     cpu::enable_interrupts();

@@ -46,6 +46,15 @@ pub fn table_ranges(boot: &BootInformation) -> [core::ops::Range<u64>; 2] {
     }
 }
 
+/// The demangled name of the function holding `addr`, or `?`.
+pub fn function_name(addr: u64) -> alloc::string::String {
+    use alloc::string::ToString;
+    match TABLE.get().and_then(|t| t.lookup(addr)) {
+        Some((name, _)) => alloc::format!("{:#}", rustc_demangle::demangle(name)),
+        None => "?".to_string(),
+    }
+}
+
 /// Displays `name+0xoff` for a code address, or `?`.
 pub struct Describe(pub u64);
 

@@ -197,9 +197,11 @@ impl AddressSpace {
     /// Whether the user page holding `addr` may be read (or written) now or
     /// after a fault maps it (or copies it); nothing is mapped.
     pub fn can_access(&self, addr: u64, write: bool) -> bool {
-        self.regions
-            .find(addr & !(PAGE_SIZE - 1))
-            .is_some_and(|r| r.value.access.user && (r.value.access.write || !write))
+        let allowed = |a: Access| a.user && (a.write || !write);
+        let page = addr & !(PAGE_SIZE - 1);
+        // Mapped so already (the common case), else as its region allows.
+        paging::lookup(self.root, page).is_some_and(|mapped| allowed(mapped.access))
+            || self.regions.value_at(page).is_some_and(|(_, _, value)| allowed(value.access))
     }
 
     /// Whether the page at `page` is in memory (mincore): mapped here, or held by

@@ -33,11 +33,7 @@ pub fn rt_sigaction(number: i32, act: u64, old: u64, sigset_size: usize) -> SysR
         return Err(Errno::EINVAL);
     }
     let index = number as usize - 1;
-    let new = if act == 0 {
-        None
-    } else {
-        Some(SigAction::from_bytes(&user::read_array(act)?))
-    };
+    let new = if act == 0 { None } else { Some(SigAction::from_bytes(&user::read_array(act)?)) };
     if new.is_some() && UNBLOCKABLE_MASK & (1 << index) != 0 {
         return Err(Errno::EINVAL); // SIGKILL and SIGSTOP cannot be caught or ignored
     }

@@ -71,8 +71,9 @@ pub enum Flow {
 }
 
 /// Transfers up to this many bytes move through a buffer on the stack, not the
-/// heap (the one-byte reads and writes of terminals, /dev/null and pipes).
-const SMALL_TRANSFER: usize = 256;
+/// heap (the one-byte reads and writes of terminals, /dev/null and pipes; a
+/// larger array would cost more to clear than it saves).
+const SMALL_TRANSFER: usize = 64;
 
 /// The kernel side of a transfer: on the stack up to `SMALL_TRANSFER` bytes,
 /// else a bounce buffer of at most `TRANSFER_CHUNK`.

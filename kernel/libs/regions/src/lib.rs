@@ -64,8 +64,13 @@ impl<V: Value> Regions<V> {
 
     /// The region holding `addr`.
     pub fn find(&self, addr: u64) -> Option<Region<V>> {
+        self.value_at(addr).map(|(start, end, value)| Region { start, end, value: value.clone() })
+    }
+
+    /// The region holding `addr` as (start, end, value), borrowed (no clone).
+    pub fn value_at(&self, addr: u64) -> Option<(u64, u64, &V)> {
         let (&start, (end, value)) = self.map.range(..=addr).next_back()?;
-        (addr < *end).then(|| Region { start, end: *end, value: value.clone() })
+        (addr < *end).then_some((start, *end, value))
     }
 
     /// Bytes covered by all regions.

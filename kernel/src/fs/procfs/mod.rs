@@ -32,9 +32,11 @@ pub enum SystemFile {
     KernelHeap,
     /// Kestrel's count of ENOSYS returns by system call number.
     Enosys,
+    /// The kernel profiler's samples by function (profile.rs).
+    KernelProfile,
 }
 
-const SYSTEM_FILES: [(&str, SystemFile); 10] = [
+const SYSTEM_FILES: [(&str, SystemFile); 11] = [
     ("meminfo", SystemFile::Meminfo),
     ("uptime", SystemFile::Uptime),
     ("loadavg", SystemFile::Loadavg),
@@ -45,6 +47,7 @@ const SYSTEM_FILES: [(&str, SystemFile); 10] = [
     ("stat", SystemFile::Stat),
     ("kheap", SystemFile::KernelHeap),
     ("enosys", SystemFile::Enosys),
+    ("kprofile", SystemFile::KernelProfile),
 ];
 
 /// The parameters in /proc/sys/kernel (read-only here).

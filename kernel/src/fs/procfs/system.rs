@@ -52,6 +52,15 @@ pub fn text(file: SystemFile) -> String {
                 let _ = writeln!(s, "other - {others}");
             }
         }
+        SystemFile::KernelProfile => match crate::profile::by_function() {
+            // "SAMPLES FUNCTION", most first.
+            Some(functions) => {
+                for (samples, name) in functions {
+                    let _ = writeln!(s, "{samples} {name}");
+                }
+            }
+            None => s.push_str("# the kernel profiler is off: boot with profile=SHIFT\n"),
+        },
         SystemFile::KernelHeap => {
             let heap = crate::mm::heap::stats();
             let _ = writeln!(s, "claimed {}\nallocated {}", heap.claimed, heap.allocated);
