@@ -20,10 +20,15 @@ use super::ring::ProducerRing;
 use super::xhci::{Xhci, delay_ms};
 
 /// Where a device is: its root port and the hub ports below it (at most five).
+/// Linux's name for it counts the root port within its root hub (USB 2 or 3),
+/// each a bus of its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Path {
     pub bus: u8,
+    /// The controller's port id (the slot context's root hub port number).
     pub root_port: u8,
+    /// Its number on the root hub `bus` stands for.
+    pub hub_port: u8,
     pub hubs: Vec<u8>,
 }
 
@@ -36,14 +41,14 @@ impl Path {
     fn child(&self, port: u8) -> Self {
         let mut hubs = self.hubs.clone();
         hubs.push(port);
-        Self { bus: self.bus, root_port: self.root_port, hubs }
+        Self { hubs, ..self.clone() }
     }
 }
 
 impl fmt::Display for Path {
     /// Linux's device name: `1-2`, `1-2.3`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.bus, self.root_port)?;
+        write!(f, "{}-{}", self.bus, self.hub_port)?;
         for port in &self.hubs {
             write!(f, ".{port}")?;
         }

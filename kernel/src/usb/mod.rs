@@ -80,12 +80,14 @@ pub fn init() {
                 continue;
             }
         };
-        let bus = CONTROLLERS.lock().len() as u8 + 1;
+        // Linux's numbering: each controller's USB 2 and USB 3 root hubs are buses.
+        let bus = CONTROLLERS.lock().len() as u8 * 2 + 1;
         log::info!(
-            "usb: xHCI {name}, {} ports, version {:x}.{}, bus {bus}",
+            "usb: xHCI {name}, {} ports, version {:x}.{}, buses {bus} and {}",
             hc.ports,
             hc.version >> 8,
-            hc.version >> 4 & 0xf
+            hc.version >> 4 & 0xf,
+            bus + 1
         );
         let mut controller = Controller { bus, hc, devices: Devices::default() };
         for port in 1..=controller.hc.ports {
@@ -114,7 +116,8 @@ impl Controller {
             // Unplugged and plugged again between two looks.
             self.devices.detach_port(&mut self.hc, port);
         }
-        let path = Path { bus: self.bus, root_port: port, hubs: Vec::new() };
+        let (usb3, hub_port) = self.hc.root_hub_port(port);
+        let path = Path { bus: self.bus + u8::from(usb3), root_port: port, hub_port, hubs: Vec::new() };
         match self.hc.reset_port(port) {
             Ok(speed) => {
                 let _ = self.devices.attach(&mut self.hc, path, speed);

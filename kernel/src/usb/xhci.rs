@@ -45,8 +45,9 @@ const ERSTSZ: u64 = IR0 + 0x08;
 const ERSTBA: u64 = IR0 + 0x10;
 const ERDP: u64 = IR0 + 0x18;
 const ERDP_BUSY: u64 = 1 << 3;
-// USB Legacy Support capability.
+// Extended capabilities: USB Legacy Support, Supported Protocol.
 const CAP_LEGACY: u32 = 1;
+const CAP_PROTOCOL: u32 = 2;
 const BIOS_OWNED: u32 = 1 << 16;
 const OS_OWNED: u32 = 1 << 24;
 // PORTSC bits.
@@ -96,6 +97,8 @@ pub struct Xhci {
     pub version: u16,
     /// Bytes per context (32, or 64 with HCCPARAMS1.CSZ).
     pub context_size: usize,
+    /// The root ports of each USB major revision: (revision, first port, count).
+    protocols: Vec<(u8, u8, u8)>,
     dcbaa: DmaFrame,
     _scratchpad: Vec<DmaFrame>,
     commands: ProducerRing,
@@ -113,7 +116,15 @@ impl Xhci {
         let params1 = mmio.read32(HCSPARAMS1);
         let params2 = mmio.read32(HCSPARAMS2);
         let cparams1 = mmio.read32(HCCPARAMS1);
-        take_from_firmware(&mmio, u64::from(cparams1 >> 16) * 4);
+        let capabilities = u64::from(cparams1 >> 16) * 4;
+        take_from_firmware(&mmio, capabilities);
+        let protocols = extended_capabilities(&mmio, capabilities)
+            .filter(|&at| mmio.read32(at) & 0xff == CAP_PROTOCOL)
+            .map(|at| {
+                let ports = mmio.read32(at + 8);
+                ((mmio.read32(at) >> 24) as u8, ports as u8, (ports >> 8) as u8)
+            })
+            .collect();
 
         mmio.write32(op + USBCMD, mmio.read32(op + USBCMD) & !CMD_RUN);
         wait_until(|| mmio.read32(op + USBSTS) & STS_HALTED != 0)?;
@@ -153,6 +164,7 @@ impl Xhci {
             runtime,
             ports: (params1 >> 24) as u8,
             version,
+            protocols,
             context_size: if cparams1 & 4 != 0 { 64 } else { 32 },
             dcbaa,
             _scratchpad: scratchpad,
@@ -276,6 +288,15 @@ impl Xhci {
         }
     }
 
+    /// Where Linux names a root port: whether it is on the USB 3 root hub (its
+    /// second bus), and its number there.
+    pub fn root_hub_port(&self, port: u8) -> (bool, u8) {
+        self.protocols
+            .iter()
+            .find(|&&(_, first, count)| (first..first.saturating_add(count)).contains(&port))
+            .map_or((false, port), |&(major, first, _)| (major >= 3, port - first + 1))
+    }
+
     fn portsc(port: u8) -> u64 {
         PORTSC + 0x10 * u64::from(port - 1)
     }
@@ -311,23 +332,26 @@ impl Xhci {
     }
 }
 
+/// The offsets of the extended capabilities starting at `first` (0: none).
+fn extended_capabilities(mmio: &Mmio, first: u64) -> impl Iterator<Item = u64> + '_ {
+    core::iter::successors((first != 0).then_some(first), move |&at| {
+        let next = u64::from(mmio.read32(at) >> 8 & 0xff) * 4;
+        (next != 0).then_some(at + next)
+    })
+}
+
 /// The BIOS/OS handoff (xHCI 4.22.1): ask for ownership through the USB Legacy
 /// Support capability, wait (bounded) for the firmware to let go, and turn off
 /// its SMIs.
-fn take_from_firmware(mmio: &Mmio, mut at: u64) {
-    while at != 0 {
-        let cap = mmio.read32(at);
-        if cap & 0xff == CAP_LEGACY {
-            mmio.write32(at, cap | OS_OWNED);
-            if wait_until(|| mmio.read32(at) & BIOS_OWNED == 0).is_err() {
-                log::warn!("usb: the firmware did not hand the xHCI controller over; taking it");
-                mmio.write32(at, mmio.read32(at) & !BIOS_OWNED);
-            }
-            let control = mmio.read32(at + 4);
-            mmio.write32(at + 4, control & 0xffff_1fee | 0xe000_0000);
-            return;
-        }
-        let next = u64::from(cap >> 8 & 0xff) * 4;
-        at = if next == 0 { 0 } else { at + next };
+fn take_from_firmware(mmio: &Mmio, first: u64) {
+    let Some(at) = extended_capabilities(mmio, first).find(|&at| mmio.read32(at) & 0xff == CAP_LEGACY) else {
+        return;
+    };
+    mmio.write32(at, mmio.read32(at) | OS_OWNED);
+    if wait_until(|| mmio.read32(at) & BIOS_OWNED == 0).is_err() {
+        log::warn!("usb: the firmware did not hand the xHCI controller over; taking it");
+        mmio.write32(at, mmio.read32(at) & !BIOS_OWNED);
     }
+    let control = mmio.read32(at + 4);
+    mmio.write32(at + 4, control & 0xffff_1fee | 0xe000_0000);
 }
