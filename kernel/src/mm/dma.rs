@@ -28,7 +28,7 @@ impl DmaFrame {
     }
 
     fn at(&self, offset: usize, size: usize) -> u64 {
-        assert!(offset % size == 0 && offset + size <= FRAME_SIZE as usize, "DMA access outside its frame");
+        assert!(offset.is_multiple_of(size) && offset + size <= FRAME_SIZE as usize, "DMA access outside its frame");
         phys_to_virt(self.phys) + offset as u64
     }
 

@@ -315,7 +315,7 @@ impl Devices {
             .filter(|(_, d)| d.path.root_port == port)
             .map(|(&slot, d)| (d.path.hubs.len(), slot, format!("{}", d.path)))
             .collect();
-        gone.sort_by(|a, b| b.0.cmp(&a.0));
+        gone.sort_by_key(|g| core::cmp::Reverse(g.0));
         for (_, slot, name) in gone {
             log::info!("usb {name}: USB disconnect, slot {slot}");
             self.disable(hc, slot);

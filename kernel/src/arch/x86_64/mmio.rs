@@ -30,7 +30,7 @@ impl Mmio {
     }
 
     fn at(&self, offset: u64) -> u64 {
-        assert!(offset % 4 == 0 && offset + 4 <= self.len, "register {offset:#x} outside its block");
+        assert!(offset.is_multiple_of(4) && offset + 4 <= self.len, "register {offset:#x} outside its block");
         self.base + offset
     }
 
