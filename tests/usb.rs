@@ -61,12 +61,21 @@ fn a_usb_keyboard_types_into_the_shell_without_ps2() {
 }
 
 #[test]
-fn a_keyboard_behind_a_hub_types_too() {
-    let m = boot(&["usb-hub,bus=xhci.0,port=1", "usb-kbd,bus=xhci.0,port=1.3"]);
+fn keyboards_behind_a_hub_type_too_and_come_and_go() {
+    let mut m = boot(&["usb-hub,bus=xhci.0,port=1", "usb-kbd,bus=xhci.0,port=1.3"]);
     let log = m.log();
     assert!(log.contains("usb 1-1: hub, 8 ports"), "no hub line:\n{log}");
     assert!(log.contains("usb 1-1.3: keyboard (HID boot protocol)"), "no keyboard behind the hub:\n{log}");
     product_on_screen(&m, 7, 8);
+    // A second keyboard on the hub's port 2 (QEMU sends keys to the newest).
+    let before = m.log().len();
+    m.monitor("device_add usb-kbd,bus=xhci.0,port=1.2,id=k2");
+    m.wait_until(TIMEOUT, |log| log[before..].contains("usb 1-1.2: keyboard (HID boot protocol)")).or_log(&m);
+    product_on_screen(&m, 2, 9);
+    let before = m.log().len();
+    m.monitor("device_del k2");
+    m.wait_until(TIMEOUT, |log| log[before..].contains("usb 1-1.2: USB disconnect")).or_log(&m);
+    product_on_screen(&m, 3, 7);
 }
 
 #[test]

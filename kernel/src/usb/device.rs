@@ -1,23 +1,23 @@
 //! USB devices on one controller: enumeration (Enable Slot, Address Device, the
-//! descriptors, the configuration), hubs (their ports powered, reset and
-//! enumerated in turn, with route strings in the slot context), boot keyboards,
-//! and removal (Disable Slot for a port's devices, those behind hubs first).
+//! descriptors, the configuration), boot keyboards (hubs are `hub.rs`'s), and
+//! removal (Disable Slot for the devices below a port, the deepest first).
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use usbdesc::{Configuration, DESCRIPTOR_CONFIGURATION, DESCRIPTOR_DEVICE, Device, Hub, PortStatus, Setup};
+use usbdesc::{Configuration, DESCRIPTOR_CONFIGURATION, DESCRIPTOR_DEVICE, Device, Setup};
 use xhci::context::{Endpoint32Byte, EndpointHandler, EndpointType, Slot32Byte, SlotHandler};
 use xhci::ring::trb::command::{self, Allowed as Command};
 
 use crate::mm::dma::DmaFrame;
 
 use super::UsbError;
+use super::interrupt::InterruptIn;
 use super::keyboard::Keyboard;
 use super::ring::ProducerRing;
-use super::xhci::{Xhci, delay_ms};
+use super::xhci::Xhci;
 
 /// Where a device is: its root port and the hub ports below it (at most five).
 /// Linux's name for it counts the root port within its root hub (USB 2 or 3),
@@ -38,7 +38,7 @@ impl Path {
         self.hubs.iter().enumerate().map(|(tier, &port)| u32::from(port.min(15)) << (4 * tier)).sum()
     }
 
-    fn child(&self, port: u8) -> Self {
+    pub fn child(&self, port: u8) -> Self {
         let mut hubs = self.hubs.clone();
         hubs.push(port);
         Self { hubs, ..self.clone() }
@@ -56,6 +56,13 @@ impl fmt::Display for Path {
     }
 }
 
+impl Path {
+    /// Whether `self` is `other` or below it.
+    fn within(&self, other: &Path) -> bool {
+        self.root_port == other.root_port && self.hubs.starts_with(&other.hubs)
+    }
+}
+
 fn speed_name(speed: u8) -> &'static str {
     match speed {
         1 => "full-speed",
@@ -70,12 +77,14 @@ fn speed_name(speed: u8) -> &'static str {
 #[derive(Debug)]
 pub struct Slot {
     pub path: Path,
-    speed: u8,
+    pub speed: u8,
     _output: DmaFrame,
-    input: DmaFrame,
+    pub input: DmaFrame,
     ep0: ProducerRing,
     data: DmaFrame,
     pub keyboard: Option<Keyboard>,
+    /// A hub's status-change endpoint.
+    pub hub: Option<InterruptIn>,
 }
 
 /// The devices of one controller, by slot id.
@@ -85,7 +94,7 @@ pub struct Devices {
 }
 
 /// The slot context of a device at `path`.
-fn slot_context(path: &Path, speed: u8, entries: u8) -> Slot32Byte {
+pub fn slot_context(path: &Path, speed: u8, entries: u8) -> Slot32Byte {
     let mut slot = Slot32Byte::new_32byte();
     slot.set_route_string(path.route());
     slot.set_speed(speed);
@@ -107,7 +116,7 @@ fn control_context(ring: u64, max_packet: u16) -> Endpoint32Byte {
 }
 
 /// Write an input context: the add flags, then contexts by index (0 the slot).
-fn write_input(hc: &Xhci, input: &DmaFrame, add: u32, contexts: &[(usize, &[u32])]) {
+pub fn write_input(hc: &Xhci, input: &DmaFrame, add: u32, contexts: &[(usize, &[u32])]) {
     for offset in (0..4096).step_by(4) {
         input.write_u32(offset, 0);
     }
@@ -148,7 +157,7 @@ impl Devices {
         hc.set_device_context(slot, output.phys());
         let mut trb = command::AddressDevice::new();
         trb.set_input_context_pointer(input.phys()).set_slot_id(slot);
-        let device = Slot { path, speed, _output: output, input, ep0, data, keyboard: None };
+        let device = Slot { path, speed, _output: output, input, ep0, data, keyboard: None, hub: None };
         self.slots.insert(slot, device);
         hc.command(Command::AddressDevice(trb))?;
 
@@ -217,7 +226,7 @@ impl Devices {
         let keyboard = Keyboard::new(endpoint, speed).ok_or(UsbError::NoMemory)?;
         let slot_ctx = slot_context(&path, speed, endpoint.context_index());
         let dci = usize::from(endpoint.context_index());
-        let ep_ctx = keyboard.endpoint_context();
+        let ep_ctx = keyboard.reports.context();
         let input = &self.slots[&slot].input;
         write_input(hc, input, 1 | 1 << dci, &[(0, slot_ctx.as_ref()), (dci, ep_ctx.as_ref())]);
         let mut trb = command::ConfigureEndpoint::new();
@@ -230,68 +239,13 @@ impl Devices {
             log::debug!("usb {path}: SET_IDLE: {e}");
         }
         let device = self.slots.get_mut(&slot).ok_or(UsbError::NoDevice)?;
-        device.keyboard.insert(keyboard).queue(hc, slot);
+        device.keyboard.insert(keyboard).reports.queue(hc, slot);
         log::info!("usb {path}: keyboard (HID boot protocol)");
         Ok(())
     }
 
-    /// Configure a hub, power its ports and enumerate what is on them.
-    fn start_hub(&mut self, hc: &mut Xhci, slot: u8, config: &Configuration) -> Result<(), UsbError> {
-        let hub = Hub::parse(&self.request(hc, slot, Setup::get_hub_descriptor(9))?).ok_or(UsbError::BadDescriptor)?;
-        let (path, speed) = (self.slots[&slot].path.clone(), self.slots[&slot].speed);
-        let mut slot_ctx = slot_context(&path, speed, 1);
-        slot_ctx.set_hub();
-        slot_ctx.set_number_of_ports(hub.ports);
-        let input = &self.slots[&slot].input;
-        write_input(hc, input, 1, &[(0, slot_ctx.as_ref())]);
-        let mut trb = command::ConfigureEndpoint::new();
-        trb.set_input_context_pointer(input.phys()).set_slot_id(slot);
-        hc.command(Command::ConfigureEndpoint(trb))?;
-        self.request(hc, slot, Setup::set_configuration(config.value))?;
-        log::info!("usb {path}: hub, {} ports", hub.ports);
-        for port in 1..=hub.ports {
-            self.request(hc, slot, Setup::port_feature(true, usbdesc::PORT_POWER, port))?;
-        }
-        delay_ms(u64::from(hub.power_good_ms).clamp(20, 500));
-        for port in 1..=hub.ports {
-            if let Err(e) = self.hub_port(hc, slot, port) {
-                log::warn!("usb {}: {e}", path.child(port));
-            }
-        }
-        Ok(())
-    }
-
-    fn hub_port_status(&mut self, hc: &mut Xhci, hub: u8, port: u8) -> Result<PortStatus, UsbError> {
-        let bytes = self.request(hc, hub, Setup::port_status(port))?;
-        Ok(PortStatus(u16::from_le_bytes([bytes[0], bytes[1]])))
-    }
-
-    /// Reset and enumerate the device on a hub's port, if there is one.
-    fn hub_port(&mut self, hc: &mut Xhci, hub: u8, port: u8) -> Result<(), UsbError> {
-        if !self.hub_port_status(hc, hub, port)?.connected() {
-            return Ok(());
-        }
-        self.request(hc, hub, Setup::port_feature(false, usbdesc::C_PORT_CONNECTION, port))?;
-        self.request(hc, hub, Setup::port_feature(true, usbdesc::PORT_RESET, port))?;
-        let mut status = self.hub_port_status(hc, hub, port)?;
-        for _ in 0..50 {
-            if !status.resetting() {
-                break;
-            }
-            delay_ms(10);
-            status = self.hub_port_status(hc, hub, port)?;
-        }
-        self.request(hc, hub, Setup::port_feature(false, usbdesc::C_PORT_RESET, port))?;
-        if !status.enabled() {
-            return Err(UsbError::PortDisabled);
-        }
-        delay_ms(10);
-        let path = self.slots[&hub].path.child(port);
-        self.attach(hc, path, status.xhci_speed())
-    }
-
     /// Disable a slot and forget its device.
-    fn disable(&mut self, hc: &mut Xhci, slot: u8) {
+    pub fn disable(&mut self, hc: &mut Xhci, slot: u8) {
         let mut trb = command::DisableSlot::new();
         trb.set_slot_id(slot);
         if let Err(e) = hc.command(Command::DisableSlot(trb)) {
@@ -306,13 +260,13 @@ impl Devices {
         self.slots.values().any(|d| d.path.root_port == port)
     }
 
-    /// The devices on root port `port` went away: disable their slots, the
-    /// deepest first.
-    pub fn detach_port(&mut self, hc: &mut Xhci, port: u8) {
+    /// The device at `path` and those below it went away: disable their slots,
+    /// the deepest first.
+    pub fn detach(&mut self, hc: &mut Xhci, path: &Path) {
         let mut gone: Vec<(usize, u8, String)> = self
             .slots
             .iter()
-            .filter(|(_, d)| d.path.root_port == port)
+            .filter(|(_, d)| d.path.within(path))
             .map(|(&slot, d)| (d.path.hubs.len(), slot, format!("{}", d.path)))
             .collect();
         gone.sort_by_key(|g| core::cmp::Reverse(g.0));

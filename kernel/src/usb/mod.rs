@@ -8,6 +8,8 @@
 #![deny(unsafe_code)]
 
 mod device;
+mod hub;
+mod interrupt;
 mod keyboard;
 mod ring;
 mod xhci;
@@ -105,19 +107,15 @@ impl Controller {
         if status & PORT_CONNECT_CHANGE == 0 && !initial {
             return;
         }
-        let present = self.devices.on_port(port);
-        if status & PORT_CONNECTED == 0 {
-            if present {
-                self.devices.detach_port(&mut self.hc, port);
-            }
-            return;
-        }
-        if present {
-            // Unplugged and plugged again between two looks.
-            self.devices.detach_port(&mut self.hc, port);
-        }
         let (usb3, hub_port) = self.hc.root_hub_port(port);
         let path = Path { bus: self.bus + u8::from(usb3), root_port: port, hub_port, hubs: Vec::new() };
+        // Gone, or unplugged and plugged again between two looks.
+        if self.devices.on_port(port) {
+            self.devices.detach(&mut self.hc, &path);
+        }
+        if status & PORT_CONNECTED == 0 {
+            return;
+        }
         match self.hc.reset_port(port) {
             Ok(speed) => {
                 let _ = self.devices.attach(&mut self.hc, path, speed);
@@ -136,14 +134,16 @@ impl Controller {
                         matches!(done.completion_code(), Ok(CompletionCode::Success | CompletionCode::ShortPacket));
                     let slot = done.slot_id();
                     let Some(device) = self.devices.slots.get_mut(&slot) else { continue };
-                    match device.keyboard.as_mut() {
-                        Some(kbd) if kbd.context_index() == done.endpoint_id() && ok => {
-                            keys.extend(kbd.received(&self.hc, slot, now_ms));
-                        }
-                        Some(kbd) if kbd.context_index() == done.endpoint_id() => {
-                            log::debug!("usb {}: report transfer failed: {:?}", device.path, done.completion_code());
-                        }
-                        _ => {}
+                    let endpoint = done.endpoint_id();
+                    if !ok {
+                        log::debug!("usb {}: endpoint {endpoint}: {:?}", device.path, done.completion_code());
+                    } else if let Some(kbd) = device.keyboard.as_mut().filter(|k| k.reports.context_index() == endpoint)
+                    {
+                        keys.extend(kbd.received(&self.hc, slot, now_ms));
+                    } else if let Some(changes) = device.hub.as_mut().filter(|h| h.context_index() == endpoint) {
+                        let mut bitmap = [0; 4];
+                        changes.take(&self.hc, slot, &mut bitmap);
+                        self.devices.hub_changed(&mut self.hc, slot, u32::from_le_bytes(bitmap));
                     }
                 }
                 _ => {}
