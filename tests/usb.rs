@@ -6,7 +6,7 @@
 //! keys typed.
 use std::time::{Duration, Instant};
 
-use kestrel::session::{LOGIN_PROMPT, TIMEOUT};
+use kestrel::session::{LOGIN_PROMPT, TIMEOUT, run};
 use kestrel::{Boot, Machine, OrLog};
 
 /// A q35 machine without PS/2, an xHCI controller and `devices` on it, at the
@@ -53,11 +53,14 @@ fn product_on_screen(m: &Machine, a: u8, b: u8) {
 
 #[test]
 fn a_usb_keyboard_types_into_the_shell_without_ps2() {
-    let m = boot(&["usb-kbd,bus=xhci.0"]);
+    let mut m = boot(&["usb-kbd,bus=xhci.0"]);
     let log = m.log();
     assert!(log.contains("usb: xHCI 0000:00:"), "no controller line:\n{log}");
     assert!(log.contains("usb 1-1: keyboard (HID boot protocol)"), "no keyboard line:\n{log}");
+    assert!(!log.contains("usb 1-1: new"), "the details reached the console:\n{log}");
     product_on_screen(&m, 6, 7);
+    // The details are in dmesg: speed (QEMU's usb-kbd is a USB 2 device), slot, ids.
+    run(&mut m, "dmesg | grep 'usb 1-1: new'", "usb 1-1: new high-speed device, slot 1, 0627:0001 class 00");
 }
 
 #[test]
