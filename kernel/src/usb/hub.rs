@@ -62,6 +62,9 @@ impl Devices {
             }
         }
         let path = self.slots[&hub].path.child(port);
+        if path.hubs.len() > 5 {
+            return Err(UsbError::TooDeep);
+        }
         let present = self.slots.values().any(|d| d.path == path);
         if present && (change & 1 != 0 || !status.connected()) {
             self.detach(hc, &path);

@@ -35,6 +35,10 @@ pub enum UsbError {
     BadDescriptor,
     PortDisabled,
     NoDevice,
+    /// A slot id of 0 from Enable Slot.
+    BadSlot,
+    /// A hub more than five tiers down (the route string has five).
+    TooDeep,
 }
 
 impl fmt::Display for UsbError {
@@ -46,6 +50,8 @@ impl fmt::Display for UsbError {
             Self::BadDescriptor => f.write_str("bad descriptor"),
             Self::PortDisabled => f.write_str("port not enabled after reset"),
             Self::NoDevice => f.write_str("no such device"),
+            Self::BadSlot => f.write_str("the controller gave slot 0"),
+            Self::TooDeep => f.write_str("hubs nested too deep"),
         }
     }
 }
@@ -103,6 +109,9 @@ impl Controller {
     /// A root port's state changed (or is looked at first, `initial`): enumerate
     /// a new device, or forget the ones that went away.
     fn port_changed(&mut self, port: u8, initial: bool) {
+        if port == 0 || port > self.hc.ports {
+            return;
+        }
         let status = self.hc.acknowledge_port(port);
         if status & PORT_CONNECT_CHANGE == 0 && !initial {
             return;

@@ -232,7 +232,10 @@ impl Xhci {
     }
 
     pub fn enable_slot(&mut self) -> Result<u8, UsbError> {
-        self.command(Command::EnableSlot(command::EnableSlot::new()))
+        match self.command(Command::EnableSlot(command::EnableSlot::new()))? {
+            0 => Err(UsbError::BadSlot),
+            slot => Ok(slot),
+        }
     }
 
     /// A control transfer on `slot`'s endpoint 0 (ring `ring`), with the data stage
