@@ -29,6 +29,13 @@ fn press(m: &Machine, keys: &[&str]) {
     }
 }
 
+/// Run a monitor command and wait for the kernel's `line` after it.
+fn monitor_until(m: &mut Machine, command: &str, line: &str) {
+    let before = m.log().len();
+    m.monitor(command);
+    m.wait_until(TIMEOUT, |log| log[before..].contains(line)).or_log(m);
+}
+
 /// Keys for `echo $((A*B))` and Enter (A and B digits): shifted keys for `$`,
 /// the parentheses and `*`.
 fn echo_product(a: u8, b: u8) -> Vec<String> {
@@ -71,13 +78,9 @@ fn keyboards_behind_a_hub_type_too_and_come_and_go() {
     assert!(log.contains("usb 1-1.3: keyboard (HID boot protocol)"), "no keyboard behind the hub:\n{log}");
     product_on_screen(&m, 7, 8);
     // A second keyboard on the hub's port 2 (QEMU sends keys to the newest).
-    let before = m.log().len();
-    m.monitor("device_add usb-kbd,bus=xhci.0,port=1.2,id=k2");
-    m.wait_until(TIMEOUT, |log| log[before..].contains("usb 1-1.2: keyboard (HID boot protocol)")).or_log(&m);
+    monitor_until(&mut m, "device_add usb-kbd,bus=xhci.0,port=1.2,id=k2", "usb 1-1.2: keyboard (HID boot protocol)");
     product_on_screen(&m, 2, 9);
-    let before = m.log().len();
-    m.monitor("device_del k2");
-    m.wait_until(TIMEOUT, |log| log[before..].contains("usb 1-1.2: USB disconnect")).or_log(&m);
+    monitor_until(&mut m, "device_del k2", "usb 1-1.2: USB disconnect");
     product_on_screen(&m, 3, 7);
 }
 
@@ -102,16 +105,10 @@ fn ctrl_c_interrupts_a_command_and_a_held_key_repeats() {
 #[test]
 fn a_keyboard_plugged_in_after_boot_works_until_pulled_out() {
     let mut m = boot(&[]);
-    let before = m.log().len();
-    m.monitor("device_add usb-kbd,bus=xhci.0,id=k2");
-    m.wait_until(TIMEOUT, |log| log[before..].contains("keyboard (HID boot protocol)")).or_log(&m);
+    monitor_until(&mut m, "device_add usb-kbd,bus=xhci.0,id=k2", "usb 1-1: keyboard (HID boot protocol)");
     product_on_screen(&m, 4, 9);
-    let before = m.log().len();
-    m.monitor("device_del k2");
-    m.wait_until(TIMEOUT, |log| log[before..].contains("USB disconnect")).or_log(&m);
-    // Plugged in again, it is found again.
-    let before = m.log().len();
-    m.monitor("device_add usb-kbd,bus=xhci.0,id=k3");
-    m.wait_until(TIMEOUT, |log| log[before..].contains("keyboard (HID boot protocol)")).or_log(&m);
+    monitor_until(&mut m, "device_del k2", "usb 1-1: USB disconnect");
+    // Plugged in again (QEMU may pick another port), it is found again.
+    monitor_until(&mut m, "device_add usb-kbd,bus=xhci.0,id=k3", ": keyboard (HID boot protocol)");
     product_on_screen(&m, 9, 9);
 }
