@@ -1,12 +1,12 @@
-//! The kernel's layers point one way (docs/ARCHITECTURE.md): arch, mm, task, fs,
-//! proc, syscall, each using only those before it. This reads every source file
+//! The kernel's layers point one way (docs/ARCHITECTURE.md): arch, mm, usb, task,
+//! fs, proc, syscall, each using only those before it. This reads every source file
 //! of those folders and fails on a `crate::` path that reaches upwards, except
 //! from arch's entry points (the trap, exception and syscall entries hand control
 //! up to the kernel: the one upward edge by design).
 use std::fs;
 use std::path::Path;
 
-const LAYERS: [&str; 6] = ["arch", "mm", "task", "fs", "proc", "syscall"];
+const LAYERS: [&str; 7] = ["arch", "mm", "usb", "task", "fs", "proc", "syscall"];
 /// Modules above every layer (interrupt dispatch).
 const ABOVE_ALL: [&str; 1] = ["irq"];
 const ENTRY_FILES: [&str; 3] = ["arch/x86_64/exception.rs", "arch/x86_64/syscall.rs", "arch/x86_64/trap.rs"];

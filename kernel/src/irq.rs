@@ -1,6 +1,7 @@
 //! Hardware interrupt handlers, by IRQ line: the timer drives time, sleeps and
-//! preemption; COM1 feeds the serial line's terminal, the PS/2 keyboard the
-//! visible virtual console's (or switches and scrolls the consoles).
+//! preemption and services the USB controllers; COM1 feeds the serial line's
+//! terminal; the PS/2 keyboard and USB keyboards the visible virtual console's
+//! (or switch and scroll the consoles).
 use crate::arch::pic::{IRQ_COM1, IRQ_KEYBOARD, IRQ_TIMER};
 use crate::arch::trap::TrapFrame;
 use vtscreen::keys::Key;
@@ -17,24 +18,33 @@ pub fn handle(irq: u8, frame: &mut TrapFrame) {
             crate::task::sleep::on_tick();
             crate::task::scheduler::on_tick(frame.is_from_user());
             crate::proc::alarm::on_tick();
+            crate::usb::service(crate::time::uptime_ms()).into_iter().for_each(key);
         }
         IRQ_COM1 => {
             while let Some(byte) = serial::try_read() {
                 crate::fs::tty::serial_input(byte);
             }
         }
-        IRQ_KEYBOARD => match keyboard::read() {
-            Some(Key::Text(text)) => {
-                crate::console::unscroll_visible();
-                crate::fs::tty::keyboard_input(text.as_bytes());
+        IRQ_KEYBOARD => {
+            if let Some(pressed) = keyboard::read() {
+                key(pressed);
             }
-            Some(Key::Switch(index)) => {
-                crate::fs::tty::switch_vt(index);
-            }
-            Some(Key::ScrollBack) => crate::console::scroll_visible(true),
-            Some(Key::ScrollForward) => crate::console::scroll_visible(false),
-            None => {}
-        },
+        }
         other => log::warn!("unexpected IRQ {other}"),
+    }
+}
+
+/// A key pressed on any keyboard.
+fn key(key: Key) {
+    match key {
+        Key::Text(text) => {
+            crate::console::unscroll_visible();
+            crate::fs::tty::keyboard_input(text.as_bytes());
+        }
+        Key::Switch(index) => {
+            crate::fs::tty::switch_vt(index);
+        }
+        Key::ScrollBack => crate::console::scroll_visible(true),
+        Key::ScrollForward => crate::console::scroll_visible(false),
     }
 }

@@ -6,6 +6,9 @@ pub const DIRECT_MAP_BASE: u64 = 0xffff_8000_0000_0000;
 pub const KERNEL_STACKS_BASE: u64 = 0xffff_c000_0000_0000;
 pub const KERNEL_STACKS_END: u64 = 0xffff_c080_0000_0000;
 pub const KERNEL_STACK_SLOT: u64 = 64 * 1024;
+/// Device registers (PCI BARs), mapped uncached by arch's `mmio`.
+pub const MMIO_BASE: u64 = 0xffff_d000_0000_0000;
+pub const MMIO_END: u64 = 0xffff_d010_0000_0000;
 pub const GUARD_PAGE_SIZE: u64 = 4096;
 /// The kernel image is linked here (code model `kernel`) and loaded at 1 MiB.
 pub const KERNEL_VMA: u64 = 0xffff_ffff_8000_0000;

@@ -28,6 +28,7 @@ mod symbols;
 mod syscall;
 mod task;
 mod time;
+mod usb;
 mod uts;
 
 use arch::{cpu, multiboot, paging, pic, pit, qemu};
@@ -44,7 +45,7 @@ use arch::{cpu, multiboot, paging, pic, pit, qemu};
 ///    the banner,
 /// 6. PIC and PIT (timer, keyboard, COM1), then interrupts on, then the clocks
 ///    (the TSC calibrated against the PIT, the real-time clock read), then the
-///    PCI buses enumerated,
+///    PCI buses enumerated and the USB controllers started (their devices found),
 /// 7. the root file system from the initramfs,
 /// 8. a test mode if the command line names one, else init as pid 1 and the
 ///    scheduler's idle loop.
@@ -109,6 +110,7 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     log::info!("timer: {} Hz", time::TIMER_HZ);
     time::init(boot_tsc);
     pci::init();
+    usb::init();
 
     proc::info::register();
     mount_initramfs(boot);

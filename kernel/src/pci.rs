@@ -68,3 +68,11 @@ pub fn config_bytes(at: Address, length: u16) -> Vec<u8> {
     let Some(mut config) = access() else { return Vec::new() };
     (0..length.min(256)).step_by(4).flat_map(|offset| config.read_u32(at, offset).to_le_bytes()).collect()
 }
+
+/// Let a function decode its memory BARs and master the bus (DMA): the command
+/// register's memory-space and bus-master bits.
+pub fn enable_memory_and_dma(at: Address) {
+    let Some(mut config) = access() else { return };
+    let command = config.read_u32(at, 4);
+    config.write_u32(at, 4, (command & 0xffff) | 0x6);
+}

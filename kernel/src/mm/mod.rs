@@ -3,6 +3,7 @@
 //! contents).
 pub mod address_space;
 pub mod byte_queue;
+pub mod dma;
 pub mod file_pages;
 pub mod frames;
 pub mod heap;

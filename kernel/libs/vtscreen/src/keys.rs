@@ -3,9 +3,10 @@
 //! sends (Enter CR, which the line discipline's ICRNL makes a newline; Backspace
 //! DEL; the cursor, editing and function keys their escape sequences), or one of
 //! the console's own commands: Alt-Fn and Ctrl-Alt-Fn show console n,
-//! Shift-PageUp and Shift-PageDown scroll the view through its history.
+//! Shift-PageUp and Shift-PageDown scroll the view through its history. A USB
+//! keyboard's key events (`hid`) go through the same decoder.
 use pc_keyboard::layouts::Us104Key;
-use pc_keyboard::{DecodedKey, HandleControl, KeyCode, PS2Keyboard, ScancodeSet1};
+use pc_keyboard::{DecodedKey, HandleControl, KeyCode, KeyEvent, PS2Keyboard, ScancodeSet1};
 
 /// What one key press sends: a character (UTF-8) or an escape sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,12 @@ impl Keyboard {
     /// Take one scancode byte; the key it completes, if any.
     pub fn feed(&mut self, scancode: u8) -> Option<Key> {
         let event = self.ps2.add_byte(scancode).ok().flatten()?;
+        self.key_event(event)
+    }
+
+    /// A key going down or up (with the modifiers held so far); the key press it
+    /// makes, if any.
+    pub(crate) fn key_event(&mut self, event: KeyEvent) -> Option<Key> {
         let code = event.code;
         let decoded = self.ps2.process_keyevent(event)?;
         let held = self.ps2.get_modifiers();

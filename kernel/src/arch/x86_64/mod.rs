@@ -13,6 +13,7 @@ pub mod gdt;
 mod idt;
 pub mod irq_lock;
 pub mod keyboard;
+pub mod mmio;
 pub mod multiboot;
 pub mod paging;
 pub mod pci_config;

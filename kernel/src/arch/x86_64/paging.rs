@@ -495,3 +495,22 @@ fn walk_user_half(root: Root, leaf: &mut dyn FnMut(u64, &PageTableEntry), table:
 pub fn active_root() -> Root {
     Root(Cr3::read().0.start_address().as_u64())
 }
+
+/// Map `bytes` of device memory at physical `phys` into the kernel half at
+/// `virt` (page-aligned, unused), uncached (PCD and PWT: every access reaches the
+/// device, in order) and not executable. Device memory is never freed.
+pub fn map_device(virt: u64, phys: u64, bytes: u64) -> Result<(), MapError> {
+    let first = phys & !(PAGE_SIZE - 1);
+    let end = (phys + bytes).next_multiple_of(PAGE_SIZE);
+    let flags = F::PRESENT | F::WRITABLE | F::NO_EXECUTE | F::NO_CACHE | F::WRITE_THROUGH;
+    for (index, frame_addr) in (first..end).step_by(PAGE_SIZE as usize).enumerate() {
+        let page = page_of(virt + index as u64 * PAGE_SIZE)?;
+        let frame = PhysFrame::<Size4KiB>::containing_address(PhysAddr::new(frame_addr));
+        // SAFETY: `frame` is device memory (a BAR), not RAM any owner hands out; the
+        // kernel-half tables exist already, so every address space sees the page.
+        let flush = unsafe { mapper(kernel_root()).map_to(page, frame, flags, &mut TableFrames) }
+            .map_err(|_| MapError::AlreadyMapped)?;
+        flush.flush();
+    }
+    Ok(())
+}
