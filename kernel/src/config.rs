@@ -1,6 +1,7 @@
 //! The kernel's settings, from the command line GRUB passes: `init=PATH` (the
 //! first program, default /sbin/init), `test=NAME` (a boot-test mode),
-//! `norandmaps` (no address-space layout randomization, as on Linux), and the
+//! `norandmaps` (no address-space layout randomization, as on Linux), `noapic`
+//! (the 8259 PICs and the PIT instead of the APICs, as on Linux), and the
 //! words after `--` (init's arguments). Unknown options get a warning.
 use kcmdline::CommandLine;
 
@@ -13,9 +14,11 @@ pub struct Config {
     pub test: Option<&'static str>,
     /// Whether new programs get randomized addresses (not with `norandmaps`).
     pub randomize: bool,
+    /// Whether the 8259s and the PIT are used even when APICs exist (`noapic`).
+    pub noapic: bool,
 }
 
-const KNOWN_OPTIONS: [&str; 3] = ["init", "test", "norandmaps"];
+const KNOWN_OPTIONS: [&str; 4] = ["init", "test", "norandmaps", "noapic"];
 
 static CONFIG: spin::Once<Config> = spin::Once::new();
 
@@ -32,13 +35,20 @@ pub fn init(cmdline: &'static str) -> &'static Config {
             init: parsed.value("init").unwrap_or(DEFAULT_INIT),
             test: parsed.value("test"),
             randomize: !parsed.has("norandmaps"),
+            noapic: parsed.has("noapic"),
         }
     })
 }
 
 /// The settings; before `init` (very early faults) the defaults.
 pub fn get() -> Config {
-    CONFIG.get().copied().unwrap_or(Config { cmdline: "", init: DEFAULT_INIT, test: None, randomize: true })
+    CONFIG.get().copied().unwrap_or(Config {
+        cmdline: "",
+        init: DEFAULT_INIT,
+        test: None,
+        randomize: true,
+        noapic: false,
+    })
 }
 
 /// init's argv[1..]: the words after `--`.

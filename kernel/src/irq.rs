@@ -1,7 +1,7 @@
 //! Hardware interrupt handlers, by IRQ line: the timer drives time, sleeps and
-//! preemption; COM1 feeds the serial line's terminal, the PS/2 keyboard the
+//! preemption (and polls COM1 when its interrupt is not routed); COM1 feeds the serial line's terminal, the PS/2 keyboard the
 //! visible virtual console's (or switches and scrolls the consoles).
-use crate::arch::pic::{IRQ_COM1, IRQ_KEYBOARD, IRQ_TIMER};
+use crate::arch::interrupts::{self, IRQ_COM1, IRQ_KEYBOARD, IRQ_TIMER};
 use crate::arch::trap::TrapFrame;
 use vtscreen::keys::Key;
 
@@ -14,12 +14,11 @@ pub fn handle(irq: u8, frame: &mut TrapFrame) {
             crate::task::sleep::on_tick();
             crate::task::scheduler::on_tick(frame.is_from_user());
             crate::proc::alarm::on_tick();
-        }
-        IRQ_COM1 => {
-            while let Some(byte) = serial::try_read() {
-                crate::fs::tty::serial_input(byte);
+            if interrupts::com1_polled() {
+                serial_input();
             }
         }
+        IRQ_COM1 => serial_input(),
         IRQ_KEYBOARD => match keyboard::read() {
             Some(Key::Text(text)) => {
                 crate::console::unscroll_visible();
@@ -33,5 +32,12 @@ pub fn handle(irq: u8, frame: &mut TrapFrame) {
             None => {}
         },
         other => log::warn!("unexpected IRQ {other}"),
+    }
+}
+
+/// Hand the bytes COM1 has received to the serial line's terminal.
+fn serial_input() {
+    while let Some(byte) = serial::try_read() {
+        crate::fs::tty::serial_input(byte);
     }
 }

@@ -1,5 +1,7 @@
 //! COM1, a 16550 UART (through `uart_16550`) at 115200 8N1: console output, and
-//! input bytes on IRQ 4.
+//! input bytes on IRQ 4 (or polled from the timer tick when that cannot be
+//! routed). A machine without a working COM1 boots without it: the port must
+//! answer, pass the loopback test, and keep draining its transmitter.
 use spin::Mutex;
 use uart_16550::backend::PioBackend;
 use uart_16550::spec::registers::IER;
@@ -10,31 +12,53 @@ const COM1: u16 = 0x3f8;
 
 static PORT: Mutex<Option<Uart16550<PioBackend>>> = Mutex::new(None);
 
-/// Initialise COM1 (if present) with receive interrupts enabled.
+/// Polls of the line status for room in the transmit FIFO before the port is
+/// taken as broken (at 115200 baud the 16-byte FIFO drains in 1.4 ms).
+const MAX_SPINS: u32 = 1_000_000;
+
+/// Initialise COM1 (if present and working) with receive interrupts enabled.
 pub fn init() {
     // SAFETY: 0x3f8..0x400 are COM1's registers, used only through PORT.
     let Ok(mut uart) = (unsafe { Uart16550::new_port(COM1) }) else {
         return;
     };
     let config = Config { baud_rate: BaudRate::Baud115200, interrupts: IER::DATA_READY, ..Config::default() };
-    if uart.init(config).is_ok() {
+    if uart.init(config).is_ok() && uart.test_loopback().is_ok() {
         *PORT.lock() = Some(uart);
     }
 }
 
-/// Write bytes, translating "\n" to "\r\n". Callers serialise (the console lock).
+/// Write bytes, translating "\n" to "\r\n". Callers serialise (the console
+/// lock). A port whose transmitter stops draining is given up.
 pub fn write(bytes: &[u8]) {
-    if let Some(uart) = PORT.lock().as_mut() {
-        for line in bytes.split_inclusive(|&b| b == b'\n') {
-            match line.strip_suffix(b"\n") {
-                Some(text) => {
-                    uart.send_bytes_exact(text);
-                    uart.send_bytes_exact(b"\r\n");
-                }
-                None => uart.send_bytes_exact(line),
+    let mut port = PORT.lock();
+    let Some(uart) = port.as_mut() else { return };
+    let sent = bytes.split_inclusive(|&b| b == b'\n').all(|line| match line.strip_suffix(b"\n") {
+        Some(text) => send(uart, text) && send(uart, b"\r\n"),
+        None => send(uart, line),
+    });
+    if !sent {
+        *port = None;
+    }
+}
+
+/// Send all of `bytes`; false if the FIFO has no room for MAX_SPINS polls.
+fn send(uart: &mut Uart16550<PioBackend>, mut bytes: &[u8]) -> bool {
+    let mut spins = 0;
+    while !bytes.is_empty() {
+        match uart.send_bytes(bytes) {
+            0 if spins == MAX_SPINS => return false,
+            0 => {
+                spins += 1;
+                core::hint::spin_loop();
+            }
+            n => {
+                spins = 0;
+                bytes = &bytes[n..];
             }
         }
     }
+    true
 }
 
 /// A byte received, if any.
