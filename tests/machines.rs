@@ -85,7 +85,10 @@ fn default_machine_uses_the_local_apic_and_the_io_apic() {
     let two = booted_line(Boot::new("test=boot").smp(2));
     for line in [one, two] {
         assert!(line.contains("interrupts: xAPIC id 0 + I/O APIC (24 pins at 0xfec00000), 8259 masked"), "{line}");
-        assert!(line.contains("; timer: APIC periodic 1000 Hz (") && line.contains("calibrated against HPET)"), "{line}");
+        assert!(
+            line.contains("; timer: APIC periodic 1000 Hz (") && line.contains("calibrated against HPET)"),
+            "{line}"
+        );
     }
 }
 

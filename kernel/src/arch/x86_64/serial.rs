@@ -1,7 +1,9 @@
 //! COM1, a 16550 UART (through `uart_16550`) at 115200 8N1: console output, and
 //! input bytes on IRQ 4 (or polled from the timer tick when that cannot be
 //! routed). A machine without a working COM1 boots without it: the port must
-//! answer, pass the loopback test, and keep draining its transmitter.
+//! answer (its scratch register keeps what is written) and keep draining its
+//! transmitter. (No loopback test: Bochs's UART takes no more terminal input
+//! after one.)
 use spin::Mutex;
 use uart_16550::backend::PioBackend;
 use uart_16550::spec::registers::IER;
@@ -16,14 +18,14 @@ static PORT: Mutex<Option<Uart16550<PioBackend>>> = Mutex::new(None);
 /// taken as broken (at 115200 baud the 16-byte FIFO drains in 1.4 ms).
 const MAX_SPINS: u32 = 1_000_000;
 
-/// Initialise COM1 (if present and working) with receive interrupts enabled.
+/// Initialise COM1 (if present) with receive interrupts enabled.
 pub fn init() {
     // SAFETY: 0x3f8..0x400 are COM1's registers, used only through PORT.
     let Ok(mut uart) = (unsafe { Uart16550::new_port(COM1) }) else {
         return;
     };
     let config = Config { baud_rate: BaudRate::Baud115200, interrupts: IER::DATA_READY, ..Config::default() };
-    if uart.init(config).is_ok() && uart.test_loopback().is_ok() {
+    if uart.init(config).is_ok() {
         *PORT.lock() = Some(uart);
     }
 }
