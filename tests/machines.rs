@@ -92,6 +92,19 @@ fn default_machine_uses_the_local_apic_and_the_io_apic() {
     }
 }
 
+/// Without an HPET the ACPI PM timer (the FADT's port) is the reference clock.
+#[test]
+fn without_an_hpet_the_pm_timer_calibrates_the_timers() {
+    let mut m = Boot::new("test=boot").machine("pc,hpet=off").start();
+    m.expect_success(TIMEOUT).or_log(&m);
+    let line = interrupt_line(&m);
+    assert!(
+        line.contains("; timer: APIC periodic 1000 Hz (") && line.contains("calibrated against ACPI PM timer)"),
+        "{line}"
+    );
+    assert!(m.log().contains("(calibrated against ACPI PM timer, within "), "{}", m.log());
+}
+
 /// QEMU 7.2's TCG has no x2APIC; Bochs's Haswell model has one.
 #[test]
 fn x2apic_is_used_when_the_cpu_has_it() {

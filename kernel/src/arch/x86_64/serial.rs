@@ -14,9 +14,11 @@ const COM1: u16 = 0x3f8;
 
 static PORT: Mutex<Option<Uart16550<PioBackend>>> = Mutex::new(None);
 
-/// Polls of the line status for room in the transmit FIFO before the port is
-/// taken as broken (at 115200 baud the 16-byte FIFO drains in 1.4 ms).
-const MAX_SPINS: u32 = 1_000_000;
+/// TSC cycles without room in the transmit FIFO before the port is taken as
+/// broken: seconds at any clock rate, where a working port drains its 16 bytes
+/// in 1.4 ms at 115200 baud (an emulator's may stall far longer while a busy
+/// host reads its output, and a port given up loses all later output).
+const STALL_CYCLES: u64 = 10_000_000_000;
 
 /// Initialise COM1 (if present) with receive interrupts enabled.
 pub fn init() {
@@ -44,18 +46,20 @@ pub fn write(bytes: &[u8]) {
     }
 }
 
-/// Send all of `bytes`; false if the FIFO has no room for MAX_SPINS polls.
+/// Send all of `bytes`; false if the FIFO has no room for STALL_CYCLES.
 fn send(uart: &mut Uart16550<PioBackend>, mut bytes: &[u8]) -> bool {
-    let mut spins = 0;
+    let mut stalled_since = None;
     while !bytes.is_empty() {
         match uart.send_bytes(bytes) {
-            0 if spins == MAX_SPINS => return false,
             0 => {
-                spins += 1;
+                let now = super::cpu::timestamp();
+                if now.wrapping_sub(*stalled_since.get_or_insert(now)) > STALL_CYCLES {
+                    return false;
+                }
                 core::hint::spin_loop();
             }
             n => {
-                spins = 0;
+                stalled_since = None;
                 bytes = &bytes[n..];
             }
         }
