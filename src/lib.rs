@@ -65,6 +65,9 @@ pub struct Boot {
     pub icount: bool,
     /// Extra devices (`-device SPEC` each).
     pub devices: Vec<String>,
+    /// Whether the machine has COM1 (on the pipes); without it only the exit
+    /// status tells what happened.
+    pub serial: bool,
 }
 
 impl Boot {
@@ -82,7 +85,14 @@ impl Boot {
             direct_kernel: None,
             icount: false,
             devices: Vec::new(),
+            serial: true,
         }
+    }
+
+    /// A machine without a serial port (`-serial none`).
+    pub fn without_serial(mut self) -> Self {
+        self.serial = false;
+        self
     }
 
     /// Boot a QEMU machine type other than the default i440fx (`q35`).
@@ -157,7 +167,8 @@ impl Boot {
         let iso = self.iso.clone().unwrap_or_else(iso);
         let monitor = scratch.path().join("monitor.sock");
         let mut cmd = Command::new("qemu-system-x86_64");
-        cmd.args(["-m", &self.memory, "-display", "none", "-serial", "stdio", "-no-reboot"]);
+        let serial = if self.serial { "stdio" } else { "none" };
+        cmd.args(["-m", &self.memory, "-display", "none", "-serial", serial, "-no-reboot"]);
         cmd.arg("-monitor").arg(format!("unix:{},server,nowait", monitor.display()));
         cmd.args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
         if let Some(cpu) = &self.cpu {

@@ -92,6 +92,14 @@ fn default_machine_uses_the_local_apic_and_the_io_apic() {
     }
 }
 
+/// A machine without COM1 boots all the same (the kernel's test mode ends it
+/// with the success status).
+#[test]
+fn boots_without_a_serial_port() {
+    let mut m = Boot::new("test=boot").without_serial().start();
+    m.expect_success(TIMEOUT).or_log(&m);
+}
+
 /// Without an HPET the ACPI PM timer (the FADT's port) is the reference clock.
 #[test]
 fn without_an_hpet_the_pm_timer_calibrates_the_timers() {
