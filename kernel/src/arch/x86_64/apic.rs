@@ -32,6 +32,7 @@ const TIMER_DIVIDE: u32 = 0x3e0;
 const SVR_ENABLE: u32 = 1 << 8;
 const LVT_MASKED: u32 = 1 << 16;
 const LVT_NMI: u32 = 0b100 << 8;
+const LVT_EXTINT: u32 = 0b111 << 8;
 const TIMER_PERIODIC: u32 = 1 << 17;
 /// Timer divide configuration 0b0011: the bus clock divided by 16.
 const DIVIDE_BY_16: u32 = 0b0011;
@@ -147,4 +148,11 @@ pub fn start_periodic(vector: u8, count: u32) {
     write(TIMER_DIVIDE, DIVIDE_BY_16);
     write(LVT_TIMER, TIMER_PERIODIC | u32::from(vector));
     write(TIMER_INITIAL, count.max(1));
+}
+
+/// Give up the APIC as the controller after `init`: the timer masked and LINT0
+/// back to ExtINT (virtual wire), so the 8259's interrupts reach the CPU again.
+pub fn virtual_wire() {
+    write(LVT_TIMER, LVT_MASKED);
+    write(LVT_LINT0, LVT_EXTINT);
 }

@@ -45,12 +45,14 @@ pub fn init(noapic: bool, hz: u32) -> String {
 fn init_apic(madt: &MadtInfo, hz: u32) -> Result<String, &'static str> {
     let local = apic::init(madt.local_apic).ok_or("local APIC not mappable")?;
     apic::start_countdown();
-    let count = refclock::count(CALIBRATION_MS, &apic::timer_elapsed).ok_or("no reference clock")?;
-    let per_second = count.cycles * 1000 / u64::from(CALIBRATION_MS);
-    let initial = u32::try_from(per_second / u64::from(hz)).map_err(|_| "APIC timer too fast")?;
-    if initial == 0 {
-        return Err("APIC timer too slow");
-    }
+    let rate = refclock::count(CALIBRATION_MS, &apic::timer_elapsed)
+        .map(|count| count.cycles * 1000 / u64::from(CALIBRATION_MS));
+    let initial = rate.and_then(|r| u32::try_from(r / u64::from(hz)).ok()).filter(|&i| i > 0);
+    let (Some(per_second), Some(initial)) = (rate, initial) else {
+        // Back to the 8259s: their interrupts come in through LINT0 again.
+        apic::virtual_wire();
+        return Err(if rate.is_none() { "no reference clock" } else { "APIC timer rate out of range" });
+    };
     APIC.store(true, Ordering::Relaxed);
     msi::set_destination(local.id);
     // The 8259s are remapped away from the exception vectors and fully masked.
