@@ -5,12 +5,13 @@
 # terminal (COM1 in Bochs's `term` mode on /dev/tty: typed keys reach the guest) and
 # the screen served by Bochs's VNC display on port 5900 for whoever wants to look.
 # Bochs's own messages go to DIR/bochs.log either way. Leave with `poweroff` in the
-# guest, or Ctrl-C (Bochs stops).
+# guest, or Ctrl-C (Bochs stops). KESTREL_BOCHS_CPU picks Bochs's CPU model
+# (`bochs --help cpu` lists them).
 set -eu
 iso=$(realpath "$1")
 dir=$(realpath "$2")
 root=$(cd "$(dirname "$0")/.." && pwd)
-export KESTREL_ISO="$iso" KESTREL_BOCHS_LOG="$dir/bochs.log"
+export KESTREL_ISO="$iso" KESTREL_BOCHS_LOG="$dir/bochs.log" KESTREL_BOCHS_CPU="${KESTREL_BOCHS_CPU:-bx_generic}"
 if [ -n "${DISPLAY:-}" ]; then
     if [ ! -e /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_x_gui.so ]; then
         sudo=""

@@ -68,6 +68,9 @@ pub struct Boot {
     /// Extra SSDTs, each the AML after the table's header (QEMU's
     /// `-acpitable sig=SSDT,data=FILE` adds the header and lists the table).
     pub ssdts: Vec<Vec<u8>>,
+    /// Whether the machine has COM1 (on the pipes); without it only the exit
+    /// status tells what happened.
+    pub serial: bool,
 }
 
 impl Boot {
@@ -86,7 +89,14 @@ impl Boot {
             icount: false,
             devices: Vec::new(),
             ssdts: Vec::new(),
+            serial: true,
         }
+    }
+
+    /// A machine without a serial port (`-serial none`).
+    pub fn without_serial(mut self) -> Self {
+        self.serial = false;
+        self
     }
 
     /// Boot a QEMU machine type other than the default i440fx (`q35`).
@@ -167,7 +177,8 @@ impl Boot {
         let iso = self.iso.clone().unwrap_or_else(iso);
         let monitor = scratch.path().join("monitor.sock");
         let mut cmd = Command::new("qemu-system-x86_64");
-        cmd.args(["-m", &self.memory, "-display", "none", "-serial", "stdio", "-no-reboot"]);
+        let serial = if self.serial { "stdio" } else { "none" };
+        cmd.args(["-m", &self.memory, "-display", "none", "-serial", serial, "-no-reboot"]);
         cmd.arg("-monitor").arg(format!("unix:{},server,nowait", monitor.display()));
         cmd.args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
         if let Some(cpu) = &self.cpu {

@@ -16,7 +16,7 @@ fn banner_shows_memory_modules_and_command_line() {
         "boot loader: GRUB",
         "command line: 'init=/sbin/init test=boot'",
         "module: 'initramfs'",
-        "timer: 1000 Hz",
+        "; timer: APIC periodic 1000 Hz (",
         "KTEST PASS",
     ] {
         assert!(log.contains(needle), "missing {needle:?} in\n{log}");

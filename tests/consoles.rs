@@ -121,7 +121,7 @@ fn each_console_has_its_own_settings_and_job_control() {
 fn kernel_log_lines_go_to_the_serial_line_and_the_screen() {
     let mut m = both_shells();
     // The first lines may have scrolled into tty1's scrollback.
-    let lines = ["Kestrel 0.1.0 (x86_64)", "INFO  timer: ", "started /sbin/init as pid 1"];
+    let lines = ["Kestrel 0.1.0 (x86_64)", "INFO  interrupts: ", "started /sbin/init as pid 1"];
     let screen = m.screen_with_scrollback(&lines, 6);
     for line in lines {
         assert!(screen.contains(line), "{line:?} not on the screen:\n{screen}");

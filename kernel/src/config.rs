@@ -1,8 +1,9 @@
 //! The kernel's settings, from the command line GRUB passes: `init=PATH` (the
 //! first program, default /sbin/init), `test=NAME` (a boot-test mode),
-//! `norandmaps` (no address-space layout randomization, as on Linux),
-//! `profile=SHIFT` (the kernel's sampling profiler, profile.rs), and the words
-//! after `--` (init's arguments). Unknown options get a warning.
+//! `norandmaps` (no address-space layout randomization, as on Linux), `noapic`
+//! (the 8259 PICs and the PIT instead of the APICs, as on Linux), `profile=SHIFT`
+//! (the kernel's sampling profiler, profile.rs), and the words after `--`
+//! (init's arguments). Unknown options get a warning.
 use kcmdline::CommandLine;
 
 pub const DEFAULT_INIT: &str = "/sbin/init";
@@ -14,11 +15,13 @@ pub struct Config {
     pub test: Option<&'static str>,
     /// Whether new programs get randomized addresses (not with `norandmaps`).
     pub randomize: bool,
+    /// Whether the 8259s and the PIT are used even when APICs exist (`noapic`).
+    pub noapic: bool,
     /// The profiler's bucket size, as a power of two (`profile=SHIFT`).
     pub profile: Option<u32>,
 }
 
-const KNOWN_OPTIONS: [&str; 4] = ["init", "test", "norandmaps", "profile"];
+const KNOWN_OPTIONS: [&str; 5] = ["init", "test", "norandmaps", "noapic", "profile"];
 
 static CONFIG: spin::Once<Config> = spin::Once::new();
 
@@ -35,6 +38,7 @@ pub fn init(cmdline: &'static str) -> &'static Config {
             init: parsed.value("init").unwrap_or(DEFAULT_INIT),
             test: parsed.value("test"),
             randomize: !parsed.has("norandmaps"),
+            noapic: parsed.has("noapic"),
             profile: parsed.value("profile").and_then(|shift| match shift.parse() {
                 Ok(shift) if shift <= crate::profile::MAX_SHIFT => Some(shift),
                 _ => {
@@ -56,6 +60,7 @@ pub fn get() -> Config {
         init: DEFAULT_INIT,
         test: None,
         randomize: true,
+        noapic: false,
         profile: None,
     })
 }

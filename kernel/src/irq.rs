@@ -1,8 +1,9 @@
 //! Hardware interrupt handlers, by IRQ line: the timer drives time, sleeps and
-//! preemption and services the USB controllers; COM1 feeds the serial line's
-//! terminal; the PS/2 keyboard and USB keyboards the visible virtual console's
-//! (or switch and scroll the consoles).
-use crate::arch::pic::{IRQ_COM1, IRQ_KEYBOARD, IRQ_TIMER};
+//! preemption, services the USB controllers (and polls COM1 when its interrupt
+//! is not routed); COM1 feeds the serial line's terminal; the PS/2 keyboard and
+//! USB keyboards the visible virtual console's (or switch and scroll the
+//! consoles).
+use crate::arch::interrupts::{self, IRQ_COM1, IRQ_KEYBOARD, IRQ_TIMER};
 use crate::arch::trap::TrapFrame;
 use vtscreen::keys::Key;
 
@@ -19,12 +20,11 @@ pub fn handle(irq: u8, frame: &mut TrapFrame) {
             crate::task::scheduler::on_tick(frame.is_from_user());
             crate::proc::alarm::on_tick();
             crate::usb::service(crate::time::uptime_ms()).into_iter().for_each(key);
-        }
-        IRQ_COM1 => {
-            while let Some(byte) = serial::try_read() {
-                crate::fs::tty::serial_input(byte);
+            if interrupts::com1_polled() {
+                serial_input();
             }
         }
+        IRQ_COM1 => serial_input(),
         IRQ_KEYBOARD => {
             if let Some(pressed) = keyboard::read() {
                 key(pressed);
@@ -46,5 +46,12 @@ fn key(key: Key) {
         }
         Key::ScrollBack => crate::console::scroll_visible(true),
         Key::ScrollForward => crate::console::scroll_visible(false),
+    }
+}
+
+/// Hand the bytes COM1 has received to the serial line's terminal.
+fn serial_input() {
+    while let Some(byte) = serial::try_read() {
+        crate::fs::tty::serial_input(byte);
     }
 }

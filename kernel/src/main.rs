@@ -31,7 +31,7 @@ mod time;
 mod usb;
 mod uts;
 
-use arch::{cpu, multiboot, paging, pic, pit, qemu};
+use arch::{cpu, multiboot, paging, qemu};
 
 /// The kernel's entry, on the higher-half boot stack, interrupts off.
 ///
@@ -43,8 +43,10 @@ use arch::{cpu, multiboot, paging, pic, pit, qemu};
 ///    pages, no identity map); the heap works from here on,
 /// 5. the screen's virtual consoles (VGA text, or the framebuffer on UEFI), then
 ///    the banner,
-/// 6. PIC and PIT (timer, keyboard, COM1), then interrupts on, then the clocks
-///    (the TSC calibrated against the PIT, the real-time clock read), then the
+/// 6. the interrupt controller and timer (local APIC + I/O APIC with the APIC
+///    timer, or with `noapic` or on machines without them the 8259s and the
+///    PIT), then interrupts on, then the clocks (the TSC calibrated against the
+///    HPET, the ACPI PM timer or the PIT; the real-time clock read), then the
 ///    PCI buses enumerated and the USB controllers started (their devices found),
 /// 7. the root file system from the initramfs,
 /// 8. a test mode if the command line names one, else init as pid 1 and the
@@ -104,10 +106,9 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     if let Some(shift) = config.profile {
         profile::start(shift);
     }
-    pic::init(1 << pic::IRQ_TIMER | 1 << pic::IRQ_KEYBOARD | 1 << pic::IRQ_COM1);
-    pit::init(time::TIMER_HZ);
+    let interrupts = arch::interrupts::init(config.noapic, time::TIMER_HZ);
     cpu::enable_interrupts();
-    log::info!("timer: {} Hz", time::TIMER_HZ);
+    log::info!("{interrupts}");
     time::init(boot_tsc);
     pci::init();
     usb::init();

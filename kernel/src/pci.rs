@@ -1,13 +1,15 @@
 //! The PCI functions found at boot, and live reads of their configuration space
-//! for /proc/bus/pci. Access is arch's legacy ports; ECAM (from ACPI's MCFG) is
-//! to be chosen in `access` when present.
+//! for /proc/bus/pci, and message-signalled interrupts for drivers. Access is
+//! arch's legacy ports; ECAM (from ACPI's MCFG) is to be chosen in `access` when
+//! present.
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use pci::{Address, ConfigSpace, Function};
+use pci::{Address, BarKind, CAP_MSI, CAP_MSIX, ConfigSpace, Function};
 use spin::Once;
 
+use crate::arch::msi;
 use crate::arch::pci_config::LegacyPorts;
 
 static FUNCTIONS: Once<Vec<Function>> = Once::new();
@@ -75,4 +77,45 @@ pub fn enable_memory_and_dma(at: Address) {
     let Some(mut config) = access() else { return };
     let command = config.read_u32(at, 4);
     config.write_u32(at, 4, (command & 0xffff) | 0x6);
+}
+
+/// Why a function's interrupts cannot be message-signalled: the driver polls
+/// (or uses its INTx pin) instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MsiUnavailable {
+    /// The local APIC is not the interrupt controller, or every MSI vector is taken.
+    NoVector,
+    /// The function has neither capability, or its MSI-X table is unreachable.
+    NotCapable,
+    NoConfigAccess,
+}
+
+/// Have `function` signal its interrupt (its first message) by MSI, else
+/// MSI-X entry 0, running `handler` for each; returns the vector.
+pub fn enable_msi(function: &Function, handler: fn()) -> Result<u8, MsiUnavailable> {
+    let mut config = access().ok_or(MsiUnavailable::NoConfigAccess)?;
+    let caps = &function.capabilities;
+    let (msi_cap, msix_cap) = (caps.find(CAP_MSI), caps.find(CAP_MSIX));
+    let at = function.address;
+    let table_entry = msix_cap.and_then(|cap| {
+        let table = pci::msix_table(&mut config, at, cap);
+        let bar = function.resources.bars.get(usize::from(table.bar))?;
+        matches!(bar.kind, BarKind::Memory32 | BarKind::Memory64).then(|| bar.address + u64::from(table.offset))
+    });
+    if msi_cap.is_none() && table_entry.is_none() {
+        return Err(MsiUnavailable::NotCapable);
+    }
+    let message = msi::allocate(handler).ok_or(MsiUnavailable::NoVector)?;
+    if let Some(cap) = msi_cap
+        && pci::enable_msi(&mut config, at, cap, message.address, message.data).is_ok()
+    {
+        return Ok(message.vector);
+    }
+    match (msix_cap, table_entry) {
+        (Some(cap), Some(entry)) if msi::write_table_entry(entry, pci::msix_entry(message.address, message.data)) => {
+            pci::enable_msix(&mut config, at, cap);
+            Ok(message.vector)
+        }
+        _ => Err(MsiUnavailable::NotCapable),
+    }
 }

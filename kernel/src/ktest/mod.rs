@@ -3,6 +3,7 @@
 //! exception) in any test mode exits with the failure code.
 mod bench;
 mod memory;
+mod msi;
 
 use crate::arch::{qemu, sections, selftest};
 
@@ -32,6 +33,7 @@ pub fn run(name: &str) -> ! {
         "addrspace" => memory::address_spaces(),
         "heap" => memory::heap(),
         "bench" => bench::run(),
+        "msi" => msi::run(),
         "oom" => {
             memory::out_of_memory();
             Err("no out-of-memory panic".into())

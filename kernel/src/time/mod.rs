@@ -1,5 +1,5 @@
 //! Time: the clocks (CLOCK_REALTIME, CLOCK_MONOTONIC and their kin) from the TSC,
-//! calibrated against the PIT at boot and turned into nanoseconds with a
+//! calibrated at boot against the reference clock (HPET, ACPI PM timer or PIT) and turned into nanoseconds with a
 //! mult/shift pair, Linux-style (the `timekeeping` crate); the timer tick that
 //! folds the TSC into the clocks' base times and publishes them in the data page
 //! (`vvar`) the vDSO reads; the vDSO itself; and a task's CPU time.
@@ -13,7 +13,7 @@ use kabi::time::{CLOCK_MONOTONIC, CLOCK_REALTIME};
 use timekeeping::{BeforeBoot, Conversion, NSEC_PER_SEC, Timekeeper};
 
 use crate::arch::cpu::{self, timestamp_ordered, without_interrupts};
-use crate::arch::pit::Count;
+use crate::arch::refclock::{self, Count};
 
 pub use vvar::{clock_ns, realtime_seconds, timezone};
 
@@ -39,7 +39,7 @@ static TIMER_INTERRUPTS: AtomicU64 = AtomicU64::new(0);
 /// publish. CLOCK_MONOTONIC counts from `boot_tsc`, the TSC when the kernel
 /// started. Interrupts must be on (the fallback calibration counts ticks).
 pub fn init(boot_tsc: u64) {
-    let (hz, ppm) = calibrate();
+    let (hz, ppm, source) = calibrate();
     let conversion = Conversion::new(hz, CONVERSION_RANGE_SECONDS);
     TSC_HZ.store(hz, Ordering::Relaxed);
     CONVERSION.store(u64::from(conversion.mult) << 32 | u64::from(conversion.shift), Ordering::Relaxed);
@@ -52,7 +52,7 @@ pub fn init(boot_tsc: u64) {
     });
     let khz = hz / 1000;
     log::info!(
-        "clock: TSC {}.{:03} MHz (within {ppm} ppm; mult {}, shift {}), realtime {} s",
+        "clock: TSC {}.{:03} MHz (calibrated against {source}, within {ppm} ppm; mult {}, shift {}), realtime {} s",
         khz / 1000,
         khz % 1000,
         conversion.mult,
@@ -62,17 +62,16 @@ pub fn init(boot_tsc: u64) {
 }
 
 /// The TSC's frequency and how exact it is (parts per million), from the most
-/// exact of up to eight 50 ms counts of PIT channel 2 (three within 50 ppm are
-/// enough), or, without a channel 2 that counts, from TSC cycles over 100 timer
-/// ticks (as exact as the ticks come, a tick at least: 10000 ppm).
-fn calibrate() -> (u64, u64) {
+/// exact of up to eight 50 ms windows of the reference clock (the HPET, the
+/// ACPI PM timer or PIT channel 2; three within 50 ppm are enough), or,
+/// without one that counts, from TSC cycles over 100 timer ticks (as exact as
+/// the ticks come, a tick at least: 10000 ppm).
+fn calibrate() -> (u64, u64, &'static str) {
     const WINDOW_MS: u32 = 50;
-    /// Port reads take at least ~100 ns: 50 ms is well under 10^7 of them.
-    const MAX_POLLS: u64 = 10_000_000;
     let mut best: Option<Count> = None;
     let mut exact = 0;
     for _ in 0..8 {
-        let Some(count) = crate::arch::pit::count_tsc_cycles(WINDOW_MS, MAX_POLLS) else { break };
+        let Some(count) = refclock::count(WINDOW_MS, &timestamp_ordered) else { break };
         if best.is_none_or(|b| count.uncertainty < b.uncertainty) {
             best = Some(count);
         }
@@ -83,10 +82,12 @@ fn calibrate() -> (u64, u64) {
     }
     // At least 1 MHz; a PIT that is not there reads as done at once.
     match best.filter(|b| b.cycles >= 1000 * u64::from(WINDOW_MS)) {
-        Some(count) => (count.cycles * 1000 / u64::from(WINDOW_MS), count.uncertainty * 1_000_000 / count.cycles),
+        Some(count) => {
+            (count.cycles * 1000 / u64::from(WINDOW_MS), count.uncertainty * 1_000_000 / count.cycles, refclock::name())
+        }
         None => {
-            log::warn!("clock: PIT channel 2 does not count; calibrating the TSC against timer ticks");
-            (calibrate_with_ticks(100), 10_000)
+            log::warn!("clock: the {} does not count; calibrating the TSC against timer ticks", refclock::name());
+            (calibrate_with_ticks(100), 10_000, "timer ticks")
         }
     }
 }

@@ -1,6 +1,6 @@
 //! PCI configuration space: the access trait, function enumeration (bus 0 and
-//! the buses behind PCI-to-PCI bridges), BAR sizing, the capability list, and the
-//! text of Linux's /proc/bus/pci/devices. `no_std`; the kernel gives the access
+//! the buses behind PCI-to-PCI bridges), BAR sizing, the capability list, MSI
+//! and MSI-X programming, and the text of Linux's /proc/bus/pci/devices. `no_std`; the kernel gives the access
 //! (legacy ports, or ECAM once ACPI's MCFG is read).
 #![no_std]
 #![deny(unsafe_code)]
@@ -10,12 +10,14 @@ extern crate alloc;
 mod bar;
 mod caps;
 mod function;
+mod msi;
 mod procfmt;
 mod scan;
 
 pub use bar::{Bar, BarKind, Resources, probe_bars, probe_rom};
 pub use caps::{CAP_EXPRESS, CAP_MSI, CAP_MSIX, CAP_PM, Capabilities, capabilities};
 pub use function::Function;
+pub use msi::{MsiError, MsixTable, enable_msi, enable_msix, msix_entry, msix_table};
 pub use procfmt::devices_line;
 pub use scan::enumerate;
 

@@ -2,6 +2,7 @@
 //! controllers, timer, serial port, VGA text screen. All the unsafe hardware code
 //! of the kernel lives here, behind the short interface below.
 pub mod acpi;
+mod apic;
 pub mod backtrace;
 pub mod context;
 pub mod cpu;
@@ -11,18 +12,22 @@ pub mod fpu;
 pub mod framebuffer;
 pub mod gdt;
 mod idt;
+pub mod interrupts;
+mod ioapic;
 pub mod irq_lock;
 pub mod keyboard;
 pub mod mmio;
+pub mod msi;
 pub mod multiboot;
 pub mod paging;
 pub mod pci_config;
-pub mod pic;
-pub mod pit;
+mod pic;
+mod pit;
 pub mod power;
 pub mod protection;
 pub mod qemu;
 pub mod random;
+pub mod refclock;
 pub mod rtc;
 pub mod sections;
 pub mod selftest;

@@ -190,6 +190,28 @@ pub fn init_kernel_table(direct_map_end: u64) -> Root {
     *KERNEL_ROOT.call_once(|| root)
 }
 
+/// Make the direct map's view of the device registers at `phys..phys + len`
+/// uncached (PCD and PWT on the 2 MiB pages that hold them), so reads and
+/// writes reach the device: for the local APIC, the I/O APICs, the HPET and
+/// MSI-X tables. Returns the registers' address in the direct map, or None if
+/// the direct map does not reach that far. The kernel half is shared, so every
+/// address space sees the change.
+pub fn uncached_mmio(phys: u64, len: u64) -> Option<u64> {
+    let end = phys.checked_add(len.max(1))?;
+    let mut m = mapper(kernel_root());
+    for at in (phys & !(Size2MiB::SIZE - 1)..end).step_by(Size2MiB::SIZE as usize) {
+        let page = Page::<Size2MiB>::containing_address(VirtAddr::new(phys_to_virt(at)));
+        let flags = F::PRESENT | F::WRITABLE | F::NO_EXECUTE | F::HUGE_PAGE | F::NO_CACHE | F::WRITE_THROUGH;
+        // SAFETY: the page is the direct map's alias of device memory, kernel
+        // only; changing its cache type does not move or unmap anything.
+        match unsafe { m.update_flags(page, flags) } {
+            Ok(flush) => flush.flush(),
+            Err(_) => return None,
+        }
+    }
+    Some(phys_to_virt(phys))
+}
+
 /// The kernel's own table.
 pub fn kernel_root() -> Root {
     *KERNEL_ROOT.get().expect("paging initialised")

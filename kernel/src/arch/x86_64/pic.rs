@@ -1,4 +1,5 @@
-//! The two 8259 PICs (through `pic8259`), remapped to vectors 32-47.
+//! The two 8259 PICs (through `pic8259`), remapped to vectors 32-47: the
+//! interrupt controller when the APICs are not used, else fully masked.
 use pic8259::ChainedPics;
 use spin::Mutex;
 
@@ -6,10 +7,6 @@ use super::trap::IRQ_BASE;
 
 // SAFETY: 32-47 do not overlap the CPU exception vectors.
 static PICS: Mutex<ChainedPics> = Mutex::new(unsafe { ChainedPics::new(IRQ_BASE, IRQ_BASE + 8) });
-
-pub const IRQ_TIMER: u8 = 0;
-pub const IRQ_KEYBOARD: u8 = 1;
-pub const IRQ_COM1: u8 = 4;
 
 /// Remap both PICs and unmask only `irqs` (bit n = IRQ n; the cascade IRQ 2 is
 /// unmasked when any slave IRQ is).

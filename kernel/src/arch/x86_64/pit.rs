@@ -1,6 +1,8 @@
-//! The 8254 PIT: channel 0 as the periodic timer on IRQ 0, channel 2 counting
-//! once to calibrate the TSC against.
+//! The 8254 PIT: channel 0 as the periodic timer on IRQ 0 (when the 8259s are
+//! used), channel 2 counting once as the last-resort reference clock.
 use x86_64::instructions::port::Port;
+
+use super::refclock::Count;
 
 /// The PIT's input clock.
 const PIT_INPUT_HZ: u32 = 1_193_182;
@@ -22,26 +24,15 @@ pub fn init(hz: u32) {
 /// its output to the speaker, bit 5 reads that output.
 const SYSTEM_CONTROL_B: u16 = 0x61;
 
-/// One count of PIT channel 2 in TSC cycles: from the middle of the reads around
-/// its start to the middle of those around its end, and how far off that can be
-/// (half of both spans: a read delayed at either end widens its span, one
-/// delayed in between does not matter, both clocks go on).
-#[derive(Debug, Clone, Copy)]
-pub struct Count {
-    pub cycles: u64,
-    pub uncertainty: u64,
-}
-
-/// Time-stamp-counter cycles during `ms` milliseconds (at most 54) of PIT
-/// channel 2 counting down once, polled through port 0x61, as Linux's
+/// How many counts of `counter` pass during `ms` milliseconds (at most 54) of
+/// PIT channel 2 counting down once, polled through port 0x61, as Linux's
 /// `pit_calibrate_tsc`; None if the output does not rise within `max_polls`
 /// reads (no PIT to count).
-pub fn count_tsc_cycles(ms: u32, max_polls: u64) -> Option<Count> {
+pub fn count(ms: u32, max_polls: u64, counter: &dyn Fn() -> u64) -> Option<Count> {
     let latch = (PIT_INPUT_HZ * ms.min(54) / 1000) as u16;
     let mut control = Port::<u8>::new(SYSTEM_CONTROL_B);
     let mut command = Port::<u8>::new(0x43);
     let mut channel2 = Port::<u8>::new(0x42);
-    let now = super::cpu::timestamp_ordered;
     // SAFETY: the PIT and system control ports; the gate goes on and the speaker
     // off, and channel 2 (which only the speaker uses) is set to count down once
     // (mode 0, lobyte/hibyte), starting when the high byte is written.
@@ -51,20 +42,17 @@ pub fn count_tsc_cycles(ms: u32, max_polls: u64) -> Option<Count> {
         command.write(0b1011_0000);
         channel2.write(latch as u8);
     }
-    let before = now();
+    let before = counter();
     // SAFETY: as above.
     unsafe { channel2.write((latch >> 8) as u8) };
-    let started = (before, now());
-    // The TSC before the last read that found the output low.
+    let started = (before, counter());
+    // The count before the last read that found the output low.
     let mut low = started.1;
     for _ in 0..max_polls {
-        let polled = now();
+        let polled = counter();
         // SAFETY: reading port B has no side effects.
         if unsafe { control.read() } & 0x20 != 0 {
-            let ended = (low, now());
-            let middle = |(a, b): (u64, u64)| a + (b - a) / 2;
-            let uncertainty = (ended.1 - ended.0 + started.1 - started.0) / 2;
-            return Some(Count { cycles: middle(ended) - middle(started), uncertainty });
+            return Some(Count::between(started, (low, counter())));
         }
         low = polled;
     }

@@ -1,5 +1,9 @@
 //! COM1, a 16550 UART (through `uart_16550`) at 115200 8N1: console output, and
-//! input bytes on IRQ 4.
+//! input bytes on IRQ 4 (or polled from the timer tick when that cannot be
+//! routed). A machine without a working COM1 boots without it: the port must
+//! answer (its scratch register keeps what is written) and keep draining its
+//! transmitter. (No loopback test: Bochs's UART takes no more terminal input
+//! after one.)
 use spin::Mutex;
 use uart_16550::backend::PioBackend;
 use uart_16550::spec::registers::IER;
@@ -9,6 +13,12 @@ use x86_64::instructions::port::Port;
 const COM1: u16 = 0x3f8;
 
 static PORT: Mutex<Option<Uart16550<PioBackend>>> = Mutex::new(None);
+
+/// TSC cycles without room in the transmit FIFO before the port is taken as
+/// broken: seconds at any clock rate, where a working port drains its 16 bytes
+/// in 1.4 ms at 115200 baud (an emulator's may stall far longer while a busy
+/// host reads its output, and a port given up loses all later output).
+const STALL_CYCLES: u64 = 10_000_000_000;
 
 /// Initialise COM1 (if present) with receive interrupts enabled.
 pub fn init() {
@@ -22,19 +32,39 @@ pub fn init() {
     }
 }
 
-/// Write bytes, translating "\n" to "\r\n". Callers serialise (the console lock).
+/// Write bytes, translating "\n" to "\r\n". Callers serialise (the console
+/// lock). A port whose transmitter stops draining is given up.
 pub fn write(bytes: &[u8]) {
-    if let Some(uart) = PORT.lock().as_mut() {
-        for line in bytes.split_inclusive(|&b| b == b'\n') {
-            match line.strip_suffix(b"\n") {
-                Some(text) => {
-                    uart.send_bytes_exact(text);
-                    uart.send_bytes_exact(b"\r\n");
+    let mut port = PORT.lock();
+    let Some(uart) = port.as_mut() else { return };
+    let sent = bytes.split_inclusive(|&b| b == b'\n').all(|line| match line.strip_suffix(b"\n") {
+        Some(text) => send(uart, text) && send(uart, b"\r\n"),
+        None => send(uart, line),
+    });
+    if !sent {
+        *port = None;
+    }
+}
+
+/// Send all of `bytes`; false if the FIFO has no room for STALL_CYCLES.
+fn send(uart: &mut Uart16550<PioBackend>, mut bytes: &[u8]) -> bool {
+    let mut stalled_since = None;
+    while !bytes.is_empty() {
+        match uart.send_bytes(bytes) {
+            0 => {
+                let now = super::cpu::timestamp();
+                if now.wrapping_sub(*stalled_since.get_or_insert(now)) > STALL_CYCLES {
+                    return false;
                 }
-                None => uart.send_bytes_exact(line),
+                core::hint::spin_loop();
+            }
+            n => {
+                stalled_since = None;
+                bytes = &bytes[n..];
             }
         }
     }
+    true
 }
 
 /// A byte received, if any.

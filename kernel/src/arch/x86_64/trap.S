@@ -1,5 +1,5 @@
 /* trap.S: every entry into the kernel: stubs for CPU exceptions (vectors 0-31) and
- * hardware interrupts (32-47) with the common path that builds a TrapFrame and
+ * hardware interrupts (32-47: ISA IRQs, 48-62: MSIs, 63: the APIC's spurious vector) with the common path that builds a TrapFrame and
  * calls trap_dispatch; the `syscall` entry, which builds the same TrapFrame; and
  * trap_return, the one way back (iretq, with interrupts masked from its start: the
  * handlers run with them enabled, and one taken after swapgs would run on the
@@ -71,7 +71,7 @@ trap_stub_\vector:
 .irp v, 8,10,11,12,13,14,17,21,29,30
     TRAP_STUB \v, 1
 .endr
-.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+.irp v, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
     TRAP_STUB \v, 0
 .endr
 
@@ -152,7 +152,7 @@ syscall_entry:
     .balign 8
     .global trap_stub_table
 trap_stub_table:
-.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
     .quad trap_stub_\v
 .endr
 

@@ -2,7 +2,7 @@
 //! trap.S calls with it: CPU exceptions go to `exception`, IRQs to `crate::irq`.
 use core::mem::offset_of;
 
-use super::{exception, pic};
+use super::{apic, exception, interrupts, msi};
 
 /// Registers saved on every trap, in stack order (lowest address first); its
 /// upper part (rip..ss) is the frame `iretq` pops.
@@ -68,8 +68,9 @@ core::arch::global_asm!(
 
 /// First vector of the remapped 8259 PIC's IRQs.
 pub const IRQ_BASE: u8 = 32;
-/// Number of vectors trap.S has stubs for (32 exceptions and 16 IRQs).
-pub const STUB_COUNT: usize = 48;
+/// Number of vectors trap.S has stubs for (32 exceptions, 16 ISA IRQs, 15 MSIs
+/// and the APIC's spurious vector).
+pub const STUB_COUNT: usize = 64;
 
 unsafe extern "C" {
     /// Addresses of the entry stubs in trap.S, indexed by vector.
@@ -88,17 +89,29 @@ extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
         0..32 => exception::handle(frame),
         v @ 32..48 => {
             let irq = (v - u64::from(IRQ_BASE)) as u8;
-            if pic::is_spurious(irq) {
+            if interrupts::is_spurious(irq) {
                 return;
             }
-            pic::end_of_interrupt(irq);
+            interrupts::end_of_interrupt(irq);
             crate::irq::handle(irq, frame);
-            if frame.is_from_user() {
-                crate::proc::on_return_to_user(frame, None);
-            } else if crate::task::scheduler::need_resched() {
-                crate::task::scheduler::schedule();
-            }
+            after_interrupt(frame);
         }
+        v if msi::is_msi_vector(v) => {
+            apic::end_of_interrupt();
+            msi::handle(v as u8);
+            after_interrupt(frame);
+        }
+        v if v == u64::from(apic::SPURIOUS_VECTOR) => {}
         v => panic!("trap on vector {v} without a handler"),
+    }
+}
+
+/// After a hardware interrupt: signals and preemption on the way back to user
+/// mode, or a reschedule the handler asked for.
+fn after_interrupt(frame: &mut TrapFrame) {
+    if frame.is_from_user() {
+        crate::proc::on_return_to_user(frame, None);
+    } else if crate::task::scheduler::need_resched() {
+        crate::task::scheduler::schedule();
     }
 }

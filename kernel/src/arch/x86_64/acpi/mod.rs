@@ -67,6 +67,8 @@ pub struct FadtInfo {
     pub pm1a_control: Option<GenericAddress>,
     pub pm1b_control: Option<GenericAddress>,
     pub pm_timer: Option<GenericAddress>,
+    /// Whether the PM timer counts 32 bits (TMR_VAL_EXT), not 24.
+    pub pm_timer_32bit: bool,
     /// The reset register and the value to write, when RESET_REG_SUP is set.
     pub reset: Option<(GenericAddress, u8)>,
     /// The RTC's CMOS index of the century, 0 for none.
@@ -222,6 +224,7 @@ fn fadt(fadt: &Fadt) -> FadtInfo {
         pm1a_control: fadt.pm1a_control_block().ok().filter(|r| r.address != 0),
         pm1b_control: fadt.pm1b_control_block().ok().flatten().filter(|r| r.address != 0),
         pm_timer: fadt.pm_timer_block().ok().flatten().filter(|r| r.address != 0),
+        pm_timer_32bit: { fadt.flags }.pm_timer_is_32_bit(),
         reset: reset.filter(|(r, _)| r.address != 0),
         century: fadt.century,
     }
