@@ -146,6 +146,7 @@ fn i440fx_functions_match_qemu_and_lspci_names_them() {
     assert_eq!(named, "00:01.1 IDE interface: Device 8086:7010\n");
     let config = output_of(&mut m, "wc -c < /proc/bus/pci/00/00.0");
     assert_eq!(config.trim(), "256");
+    assert!(log.contains(" through ports 0xcf8/0xcfc (lspci"), "i440fx has no MCFG\n{log}");
 }
 
 #[test]
@@ -167,4 +168,12 @@ fn q35_functions_behind_a_bridge_match_qemu() {
     let sata = output_of(&mut m, "lspci -v -d 8086:2922");
     assert!(sata.contains("(prog-if 01 [AHCI 1.0])"), "{sata}");
     assert!(sata.contains("\tCapabilities: [80] MSI: Enable"), "{sata}");
+    // q35's MCFG gives ECAM: a PCI Express function (the e1000e at 00:02.0) has
+    // 4 KiB of configuration space, its extended capabilities from 0x100 on
+    // (QEMU's e1000e: AER, id 1, version 2, the next at 0x140); a conventional
+    // one (the SATA controller) 256 bytes, as Linux's cfg_size.
+    assert!(m.log().contains(" through ECAM (lspci"), "{}", m.log());
+    assert_eq!(output_of(&mut m, "wc -c < /proc/bus/pci/00/02.0").trim(), "4096");
+    assert_eq!(output_of(&mut m, "wc -c < /proc/bus/pci/00/1f.2").trim(), "256");
+    assert_eq!(output_of(&mut m, "xxd -s 256 -l 4 -p /proc/bus/pci/00/02.0").trim(), "01000214");
 }

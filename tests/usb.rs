@@ -2,7 +2,8 @@
 //! (`i8042=off`): keys sent to a USB keyboard (the monitor's sendkey) reach the
 //! shell on tty1, on the screen, directly and through a hub; Shift and Ctrl work,
 //! a held key repeats, and a keyboard plugged in after boot works until it is
-//! pulled out. Each command's output is something the shell computed, not the
+//! pulled out. The controller signals by MSI-X (polled at each tick with
+//! `noapic`). Each command's output is something the shell computed, not the
 //! keys typed.
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,12 @@ use kestrel::{Boot, Machine, OrLog};
 /// A q35 machine without PS/2, an xHCI controller and `devices` on it, at the
 /// serial console's prompt and tty1's.
 fn boot(devices: &[&str]) -> Machine {
-    let mut boot = Boot::new("").machine("q35,i8042=off").device("qemu-xhci,id=xhci");
+    boot_with("", devices)
+}
+
+/// [`boot`] with kernel arguments `args`.
+fn boot_with(args: &str, devices: &[&str]) -> Machine {
+    let mut boot = Boot::new(args).machine("q35,i8042=off").device("qemu-xhci,id=xhci");
     for device in devices {
         boot = boot.device(device);
     }
@@ -65,9 +71,21 @@ fn a_usb_keyboard_types_into_the_shell_without_ps2() {
     assert!(log.contains("usb: xHCI 0000:00:"), "no controller line:\n{log}");
     assert!(log.contains("usb 1-1: keyboard (HID boot protocol)"), "no keyboard line:\n{log}");
     assert!(!log.contains("usb 1-1: new"), "the details reached the console:\n{log}");
+    assert!(log.contains("events by MSI on vector"), "qemu-xhci has MSI-X, the local APIC is on:\n{log}");
     product_on_screen(&m, 6, 7);
     // The details are in dmesg: speed (QEMU's usb-kbd is a USB 2 device), slot, ids.
     run(&mut m, "dmesg | grep 'usb 1-1: new'", "usb 1-1: new high-speed device, slot 1, 0627:0001 class 00");
+    // The controller's events arrived as interrupts, not only at the ticks.
+    run(&mut m, "dmesg | grep -c 'first interrupt (MSI vector'", "\n1\n");
+}
+
+/// With `noapic` there are no MSI vectors: the controller is polled at each
+/// tick, and the keyboard works the same.
+#[test]
+fn without_msi_the_controller_is_polled() {
+    let m = boot_with("noapic", &["usb-kbd,bus=xhci.0"]);
+    assert!(m.log().contains("no MSI, events polled at each tick"), "{}", m.log());
+    product_on_screen(&m, 5, 9);
 }
 
 #[test]
@@ -111,4 +129,25 @@ fn a_keyboard_plugged_in_after_boot_works_until_pulled_out() {
     // Plugged in again (QEMU may pick another port), it is found again.
     monitor_until(&mut m, "device_add usb-kbd,bus=xhci.0,id=k3", ": keyboard (HID boot protocol)");
     product_on_screen(&m, 9, 9);
+}
+
+/// Issue 15's legacy-free machine (no 8259, PIT or PS/2; UEFI, so the screen is
+/// a framebuffer): keys on the USB keyboard reach tty1's shell, which writes
+/// what it computed to a file that the serial console's shell reads back.
+#[test]
+fn the_legacy_free_machine_takes_keys_from_the_usb_keyboard() {
+    let mut m = Boot::new("")
+        .machine("q35,i8042=off,pit=off,pic=off")
+        .uefi()
+        .device("qemu-xhci,id=xhci")
+        .device("usb-kbd,bus=xhci.0")
+        .start();
+    kestrel::session::logged_in(&mut m, Duration::from_secs(180));
+    assert!(m.log().contains("usb 1-1: keyboard (HID boot protocol)"), "{}", m.log());
+    // `echo $((6*7))>/tmp/k` on tty1, typed on the USB keyboard.
+    let mut keys = echo_product(6, 7);
+    keys.pop();
+    keys.extend(["shift-dot", "slash", "t", "m", "p", "slash", "k", "ret"].map(String::from));
+    press(&m, &keys.iter().map(String::as_str).collect::<Vec<_>>());
+    run(&mut m, "while [ ! -s /tmp/k ]; do sleep 1; done; cat /tmp/k", "\n42\n");
 }

@@ -34,6 +34,11 @@ pub fn handle(irq: u8, frame: &mut TrapFrame) {
     }
 }
 
+/// A USB controller's MSI (the handler `usb::init` installs).
+pub fn usb_interrupt() {
+    crate::usb::on_interrupt(crate::time::uptime_ms()).into_iter().for_each(key);
+}
+
 /// A key pressed on any keyboard.
 fn key(key: Key) {
     match key {

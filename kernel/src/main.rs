@@ -111,7 +111,7 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     log::info!("{interrupts}");
     time::init(boot_tsc);
     pci::init();
-    usb::init();
+    usb::init(irq::usb_interrupt);
 
     proc::info::register();
     mount_initramfs(boot);

@@ -10,13 +10,42 @@ use pci::{Address, BarKind, CAP_MSI, CAP_MSIX, ConfigSpace, Function};
 use spin::Once;
 
 use crate::arch::msi;
-use crate::arch::pci_config::LegacyPorts;
+use crate::arch::pci_config::{ECAM_FUNCTION_SIZE, Ecam, LegacyPorts};
 
 static FUNCTIONS: Once<Vec<Function>> = Once::new();
 
+/// A configuration mechanism: PCI Express's ECAM where the MCFG gives one,
+/// else the legacy ports.
+enum Access {
+    Ecam(Ecam),
+    Legacy(LegacyPorts),
+}
+
+impl ConfigSpace for Access {
+    fn read_u32(&mut self, at: Address, offset: u16) -> u32 {
+        match self {
+            Access::Ecam(ecam) => ecam.read_u32(at, offset),
+            Access::Legacy(ports) => ports.read_u32(at, offset),
+        }
+    }
+
+    fn write_u32(&mut self, at: Address, offset: u16, value: u32) {
+        match self {
+            Access::Ecam(ecam) => ecam.write_u32(at, offset, value),
+            Access::Legacy(ports) => ports.write_u32(at, offset, value),
+        }
+    }
+}
+
 /// The configuration mechanism, if the machine has one.
-fn access() -> Option<impl ConfigSpace> {
-    LegacyPorts::present().then_some(LegacyPorts)
+fn access() -> Option<Access> {
+    Ecam::segment0().map(Access::Ecam).or_else(|| LegacyPorts::present().then_some(Access::Legacy(LegacyPorts)))
+}
+
+/// The size of `function`'s configuration space, as Linux's cfg_size: 4 KiB
+/// for a PCI Express function reached through ECAM, else 256 bytes.
+pub fn config_size(function: &Function) -> u16 {
+    if function.capabilities.express() && Ecam::segment0().is_some() { ECAM_FUNCTION_SIZE } else { 256 }
 }
 
 /// Enumerates every bus reachable from bus 0, logs how many functions it found and
@@ -28,10 +57,14 @@ pub fn init() {
         log::warn!("pci: no configuration mechanism (ports 0xcf8/0xcfc)");
         return;
     };
+    let mechanism = match &config {
+        Access::Ecam(_) => "ECAM",
+        Access::Legacy(_) => "ports 0xcf8/0xcfc",
+    };
     let found = FUNCTIONS.call_once(|| pci::enumerate(&mut config));
     let buses = found.iter().map(|function| function.address.bus).collect::<alloc::collections::BTreeSet<_>>().len();
     let plural = if buses == 1 { "bus" } else { "buses" };
-    log::info!("pci: {} functions on {buses} {plural} (lspci, /proc/bus/pci)", found.len());
+    log::info!("pci: {} functions on {buses} {plural} through {mechanism} (lspci, /proc/bus/pci)", found.len());
     for function in found {
         log::debug!("{}", describe(function));
     }
@@ -64,11 +97,14 @@ pub fn functions() -> &'static [Function] {
     FUNCTIONS.get().map_or(&[], Vec::as_slice)
 }
 
-/// The first `length` bytes (a multiple of 4, at most 256) of a function's
+/// The first `length` bytes (a multiple of 4, at most 4 KiB) of a function's
 /// configuration space, read now.
 pub fn config_bytes(at: Address, length: u16) -> Vec<u8> {
     let Some(mut config) = access() else { return Vec::new() };
-    (0..length.min(256)).step_by(4).flat_map(|offset| config.read_u32(at, offset).to_le_bytes()).collect()
+    (0..length.min(ECAM_FUNCTION_SIZE))
+        .step_by(4)
+        .flat_map(|offset| config.read_u32(at, offset).to_le_bytes())
+        .collect()
 }
 
 /// Let a function decode its memory BARs and master the bus (DMA): the command

@@ -1,10 +1,12 @@
 //! The USB driver: xHCI host controllers found on the PCI bus (class 0c0330),
 //! the devices on their root ports and behind hubs, and HID boot keyboards,
-//! whose keys reach the same consoles as the PS/2 keyboard's. It runs by
-//! polling: the timer tick calls `service`, which reads nothing but each event
-//! ring's next entry when nothing happened; an MSI handler could call the same
-//! function. Enumeration (at boot, and on a port's connect change) waits for
-//! each command and transfer (bounded), in the tick when hot-plugged.
+//! whose keys reach the same consoles as the PS/2 keyboard's. A controller
+//! with MSI or MSI-X signals its events when the local APIC is in use (the
+//! handler calls `on_interrupt`); the timer tick calls `service` too (key
+//! repeat, and every event on machines without MSI), which reads nothing but
+//! each event ring's next entry when nothing happened. Enumeration (at boot,
+//! and on a port's connect change) waits for each command and transfer
+//! (bounded), in the interrupt or tick when hot-plugged.
 #![deny(unsafe_code)]
 
 mod device;
@@ -62,6 +64,11 @@ struct Controller {
     bus: u8,
     hc: Xhci,
     devices: Devices,
+    /// Its PCI name and MSI vector, if it signals by MSI.
+    name: alloc::string::String,
+    vector: Option<u8>,
+    /// Interrupts taken (the first is logged).
+    interrupts: u64,
 }
 
 static CONTROLLERS: Mutex<Vec<Controller>> = Mutex::new(Vec::new());
@@ -71,8 +78,10 @@ fn is_xhci(f: &Function) -> bool {
     (f.class, f.subclass, f.prog_if) == (0x0c, 0x03, 0x30)
 }
 
-/// Start every xHCI controller and enumerate what is plugged in.
-pub fn init() {
+/// Start every xHCI controller and enumerate what is plugged in; a controller
+/// that can signals its events by MSI to `interrupt_handler` (which calls
+/// [`on_interrupt`]).
+pub fn init(interrupt_handler: fn()) {
     for function in crate::pci::functions().iter().filter(|f| is_xhci(f)) {
         let name = format!("0000:{}", function.address);
         let bar = function.resources.bars[0];
@@ -97,7 +106,14 @@ pub fn init() {
             hc.version >> 4 & 0xf,
             bus + 1
         );
-        let mut controller = Controller { bus, hc, devices: Devices::default() };
+        let vector = crate::pci::enable_msi(function, interrupt_handler).ok();
+        if let Some(vector) = vector {
+            hc.enable_interrupts();
+            log::info!("usb: xHCI {name}: events by MSI on vector {vector}");
+        } else {
+            log::info!("usb: xHCI {name}: no MSI, events polled at each tick");
+        }
+        let mut controller = Controller { bus, hc, devices: Devices::default(), name, vector, interrupts: 0 };
         for port in 1..=controller.hc.ports {
             controller.port_changed(port, true);
         }
@@ -166,8 +182,24 @@ impl Controller {
     }
 }
 
-/// Service every controller (from the timer tick; an interrupt handler may call
-/// it too): port changes, keyboard reports and key repeats; the keys pressed.
+/// A controller's MSI arrived: acknowledge every controller that signals so,
+/// then service them all; the keys pressed.
+pub fn on_interrupt(now_ms: u64) -> Vec<Key> {
+    if let Some(mut controllers) = CONTROLLERS.try_lock() {
+        for controller in controllers.iter_mut() {
+            let Some(vector) = controller.vector else { continue };
+            controller.hc.acknowledge_interrupt();
+            controller.interrupts += 1;
+            if controller.interrupts == 1 {
+                log::debug!("usb: xHCI {}: first interrupt (MSI vector {vector})", controller.name);
+            }
+        }
+    }
+    service(now_ms)
+}
+
+/// Service every controller (from the timer tick, and after an interrupt):
+/// port changes, keyboard reports and key repeats; the keys pressed.
 pub fn service(now_ms: u64) -> Vec<Key> {
     let mut keys = Vec::new();
     if let Some(mut controllers) = CONTROLLERS.try_lock() {

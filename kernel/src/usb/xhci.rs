@@ -45,6 +45,14 @@ const ERSTSZ: u64 = IR0 + 0x08;
 const ERSTBA: u64 = IR0 + 0x10;
 const ERDP: u64 = IR0 + 0x18;
 const ERDP_BUSY: u64 = 1 << 3;
+/// Interrupter 0's management register: interrupt pending (write 1 to clear)
+/// and interrupt enable; USBCMD's interrupter enable and USBSTS's event
+/// interrupt (write 1 to clear).
+const IMAN: u64 = IR0;
+const IMAN_PENDING: u32 = 1;
+const IMAN_ENABLE: u32 = 1 << 1;
+const CMD_INTERRUPTS: u32 = 1 << 2;
+const STS_EVENT: u32 = 1 << 3;
 // Extended capabilities: USB Legacy Support, Supported Protocol.
 const CAP_LEGACY: u32 = 1;
 const CAP_PROTOCOL: u32 = 2;
@@ -172,6 +180,19 @@ impl Xhci {
             events,
             deferred: VecDeque::new(),
         })
+    }
+
+    /// Have interrupter 0 signal new events (by the MSI the caller set up).
+    pub fn enable_interrupts(&self) {
+        self.mmio.write32(self.runtime + IMAN, IMAN_ENABLE);
+        self.mmio.write32(self.op + USBCMD, self.mmio.read32(self.op + USBCMD) | CMD_INTERRUPTS);
+    }
+
+    /// Acknowledge an interrupt: clear USBSTS's event bit and IMAN's pending bit
+    /// (write 1 to clear both), so the next event signals again.
+    pub fn acknowledge_interrupt(&self) {
+        self.mmio.write32(self.op + USBSTS, STS_EVENT);
+        self.mmio.write32(self.runtime + IMAN, IMAN_ENABLE | IMAN_PENDING);
     }
 
     /// Point the device context array's entry for `slot` at a context (0: none).

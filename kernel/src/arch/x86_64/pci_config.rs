@@ -1,7 +1,8 @@
-//! PCI configuration mechanism #1: the legacy ports 0xCF8 (address) and 0xCFC
-//! (data), reaching the first 256 bytes of every function's configuration space.
-//! One lock keeps each address/data pair together. The memory-mapped mechanism
-//! (ECAM, from ACPI's MCFG) would be a second `pci::ConfigSpace` beside this one.
+//! PCI configuration access, two `pci::ConfigSpace`s: mechanism #1, the legacy
+//! ports 0xCF8 (address) and 0xCFC (data), reaching the first 256 bytes of
+//! every function's configuration space (one lock keeps each address/data pair
+//! together); and PCI Express's memory-mapped windows (ECAM) that ACPI's MCFG
+//! lists, reaching all 4 KiB, through the direct map made uncached there.
 use lock_api::Mutex;
 use pci::{Address, ConfigSpace};
 use x86_64::instructions::port::Port;
@@ -63,6 +64,65 @@ impl ConfigSpace for LegacyPorts {
         unsafe {
             Port::<u32>::new(ADDRESS_PORT).write(port_address(at, offset));
             Port::<u32>::new(DATA_PORT).write(value);
+        }
+    }
+}
+
+/// Bytes of one function's configuration space in an ECAM window.
+pub const ECAM_FUNCTION_SIZE: u16 = 4096;
+
+/// Segment 0's ECAM window (the buses `start_bus..=end_bus`), mapped.
+#[derive(Debug, Clone, Copy)]
+pub struct Ecam {
+    virt: u64,
+    start_bus: u8,
+    end_bus: u8,
+}
+
+static ECAM: spin::Once<Option<Ecam>> = spin::Once::new();
+
+impl Ecam {
+    /// Segment 0's window from the MCFG, mapped uncached on first use; None
+    /// without one (or beyond the direct map).
+    pub fn segment0() -> Option<Self> {
+        *ECAM.call_once(|| {
+            let region = super::acpi::info()?.ecam.iter().find(|r| r.segment == 0).copied()?;
+            let buses = u64::from(region.bus_end.checked_sub(region.bus_start)?) + 1;
+            let start = region.base + (u64::from(region.bus_start) << 20);
+            let virt = super::paging::uncached_mmio(start, buses << 20)?;
+            Some(Ecam { virt, start_bus: region.bus_start, end_bus: region.bus_end })
+        })
+    }
+
+    /// The dword at `offset` of `at`'s configuration space, if in the window.
+    fn register(&self, at: Address, offset: u16) -> Option<*mut u32> {
+        if !(self.start_bus..=self.end_bus).contains(&at.bus)
+            || offset >= ECAM_FUNCTION_SIZE
+            || at.device > 31
+            || at.function > 7
+        {
+            return None;
+        }
+        let index = u64::from(at.bus - self.start_bus) << 20
+            | u64::from(at.device) << 15
+            | u64::from(at.function) << 12
+            | u64::from(offset & !3);
+        Some((self.virt + index) as *mut u32)
+    }
+}
+
+impl ConfigSpace for Ecam {
+    /// All ones outside the window, as a read of an absent function gives.
+    fn read_u32(&mut self, at: Address, offset: u16) -> u32 {
+        // SAFETY: an aligned dword of the mapped, uncached ECAM window.
+        self.register(at, offset).map_or(u32::MAX, |register| unsafe { core::ptr::read_volatile(register) })
+    }
+
+    fn write_u32(&mut self, at: Address, offset: u16, value: u32) {
+        if let Some(register) = self.register(at, offset) {
+            // SAFETY: as for the read; the write goes to the function's
+            // configuration space, not to memory the kernel uses.
+            unsafe { core::ptr::write_volatile(register, value) }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! /proc/bus/pci: `devices` (a line per function, Linux's format), and a
 //! directory per bus (`BB`, hex) of files `DD.F` holding each function's
-//! configuration space, read when opened: 256 bytes for root, the standard
-//! 64-byte header for others, as Linux gives them.
+//! configuration space, read when opened: all of it for root (4 KiB for a PCI
+//! Express function reached through ECAM, else 256 bytes), the standard 64-byte
+//! header for others, as Linux gives them.
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -20,7 +21,8 @@ pub fn devices() -> String {
 
 /// What a function's file holds for a reader (`root`: the whole 256 bytes).
 pub fn config(at: Address, root: bool) -> Vec<u8> {
-    config_bytes(at, if root { 256 } else { 64 })
+    let size = functions().iter().find(|f| f.address == at).map_or(256, crate::pci::config_size);
+    config_bytes(at, if root { size } else { 64 })
 }
 
 fn file_name(at: Address) -> String {
