@@ -1,6 +1,7 @@
 //! ktest-bench: speed figures of user programs (lmbench's set), timed with
 //! `Instant` and printed as `BENCH name value unit` lines (then `KTEST PASS
-//! bench`): first `calibration`, a fixed loop of user-mode arithmetic that no
+//! bench`): first how long the kernel took to start it (`boot_to_first_program`),
+//! then `calibration`, a fixed loop of user-mode arithmetic that no
 //! kernel touches (`make bench` repeats a boot whose loop ran slow: the host
 //! was busy); then fork+exit+wait4, fork+execve of `true`+wait4 and of one C
 //! program linked statically and dynamically, fork+`/bin/sh -c` of it, pipe
@@ -271,7 +272,21 @@ fn bench() -> Outcome {
     futex_ping_pong()
 }
 
+/// How long the kernel took from its start to this program's (CLOCK_BOOTTIME
+/// when it begins: the kernel's own boot, not the firmware's or the loader's).
+fn boot_to_first_program() -> f64 {
+    // SAFETY: an all-zero timespec is valid for clock_gettime to fill.
+    let mut now: libc::timespec = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid clock id and a timespec to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut now) };
+    now.tv_sec as f64 * 1e3 + now.tv_nsec as f64 / 1e6
+}
+
 fn main() -> ExitCode {
+    let booted_ms = boot_to_first_program();
     ktest::console_as_linux_init();
-    ktest::run(NAME, bench)
+    ktest::run(NAME, || {
+        report("boot_to_first_program", booted_ms, "ms");
+        bench()
+    })
 }
