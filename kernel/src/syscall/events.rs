@@ -81,10 +81,14 @@ fn wait_events(epfd: i32, events: u64, max: i32, deadline: Option<u64>) -> SysRe
     }
     let instance = file(epfd)?;
     let epoll = instance.downcast::<Epoll>().ok_or(Errno::EINVAL)?;
-    let found = wait_ready(core::slice::from_ref(&instance), deadline, || {
-        let found = epoll.collect(max as usize);
-        (!found.is_empty()).then_some(found)
-    })?
+    let found = wait_ready(
+        || alloc::vec![instance.clone()],
+        deadline,
+        || {
+            let found = epoll.collect(max as usize);
+            (!found.is_empty()).then_some(found)
+        },
+    )?
     .unwrap_or_default();
     let bytes: Vec<u8> = found.iter().flat_map(|&(bits, data)| EpollEvent::new(bits, data).to_bytes()).collect();
     user::copy_out(events, &bytes).map(|()| found.len())

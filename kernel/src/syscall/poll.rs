@@ -50,21 +50,24 @@ enum Look<T> {
 /// uptime reaches `deadline` (ns; None waits for ever), EINTR for a signal. The
 /// task sleeps on the queues of `files` and of the files they watch (looked up
 /// again after each wakeup, as an epoll set may have changed) and on the sleep
-/// queue for the deadline. `check` runs with interrupts off.
+/// queue for the deadline; `files` lists them, called only if it must wait.
+/// `check` runs with interrupts off.
 pub(super) fn wait_ready<T>(
-    files: &[Arc<OpenFile>],
+    files: impl FnOnce() -> Vec<Arc<OpenFile>>,
     deadline: Option<u64>,
     mut check: impl FnMut() -> Option<T>,
 ) -> Result<Option<T>, Errno> {
-    // Ready already, or not waiting at all (a zero timeout): no queues.
+    // Ready already, or not waiting at all (a zero timeout): no queues, and
+    // the files are not even listed.
     if let Some(found) = without_interrupts(&mut check) {
         return Ok(Some(found));
     }
     if deadline.is_some_and(|d| time::uptime_ns() >= d) {
         return Ok(None);
     }
+    let files = files();
     loop {
-        let watched = with_watched(files);
+        let watched = with_watched(&files);
         let mut queues: Vec<&WaitQueue> = watched.iter().filter_map(|f| f.wait_queue()).collect();
         queues.push(sleep::queue());
         let mut looked = false;
@@ -181,21 +184,27 @@ fn poll_fds(fds: u64, count: usize, deadline: Option<u64>) -> SysResult {
         let table = p.files.lock();
         entries.iter().map(|e| if e.fd < 0 { None } else { table.get(e.fd).ok() }).collect()
     });
-    let open: Vec<Arc<OpenFile>> = files.iter().flatten().cloned().collect();
-    let ready = wait_ready(&open, deadline, || {
-        let mut ready = 0;
-        for (entry, file) in entries.iter_mut().zip(&files) {
-            entry.revents = match file {
-                _ if entry.fd < 0 => 0,
-                Some(f) => f.poll_ready(entry.events),
-                None => POLLNVAL,
-            };
-            ready += usize::from(entry.revents != 0);
-        }
-        (ready > 0).then_some(ready)
-    })?
+    let ready = wait_ready(
+        || files.iter().flatten().cloned().collect(),
+        deadline,
+        || {
+            let mut ready = 0;
+            for (entry, file) in entries.iter_mut().zip(&files) {
+                entry.revents = match file {
+                    _ if entry.fd < 0 => 0,
+                    Some(f) => f.poll_ready(entry.events),
+                    None => POLLNVAL,
+                };
+                ready += usize::from(entry.revents != 0);
+            }
+            (ready > 0).then_some(ready)
+        },
+    )?
     .unwrap_or(0);
-    let out: Vec<u8> = entries.iter().flat_map(|e| e.to_bytes()).collect();
+    let mut out = Vec::with_capacity(entries.len() * PollFd::SIZE);
+    for entry in &entries {
+        out.extend_from_slice(&entry.to_bytes());
+    }
     user::copy_out(fds, &out).map(|()| ready)
 }
 
@@ -248,21 +257,25 @@ fn select_fds(nfds: i32, sets: [u64; 3], deadline: Option<u64>) -> SysResult {
     }
     let files: Vec<Arc<OpenFile>> = watched.iter().map(|(_, f)| f.clone()).collect();
     let mut found = wanted.clone();
-    let count = wait_ready(&files, deadline, || {
-        found.iter_mut().for_each(|set| set.fill(0));
-        let mut count = 0;
-        for (fd, file) in &watched {
-            let ready = file.poll_ready(SELECT_SETS.iter().fold(0, |all, set| all | set));
-            let (word, bit) = (fd / 64, 1 << (fd % 64));
-            for ((set, out), events) in wanted.iter().zip(found.iter_mut()).zip(SELECT_SETS) {
-                if set[word] & bit != 0 && ready & events != 0 {
-                    out[word] |= bit;
-                    count += 1;
+    let count = wait_ready(
+        || files.clone(),
+        deadline,
+        || {
+            found.iter_mut().for_each(|set| set.fill(0));
+            let mut count = 0;
+            for (fd, file) in &watched {
+                let ready = file.poll_ready(SELECT_SETS.iter().fold(0, |all, set| all | set));
+                let (word, bit) = (fd / 64, 1 << (fd % 64));
+                for ((set, out), events) in wanted.iter().zip(found.iter_mut()).zip(SELECT_SETS) {
+                    if set[word] & bit != 0 && ready & events != 0 {
+                        out[word] |= bit;
+                        count += 1;
+                    }
                 }
             }
-        }
-        (count > 0).then_some(count)
-    })?;
+            (count > 0).then_some(count)
+        },
+    )?;
     for (set, &addr) in found.iter().zip(&sets) {
         if addr != 0 {
             let bytes: Vec<u8> = set.iter().flat_map(|w| w.to_le_bytes()).collect();
