@@ -153,7 +153,7 @@ impl AddressSpace {
     /// private mapping copied into a frame of the space's own for a write.
     pub fn fault_in(&mut self, addr: u64, write: bool, execute: bool) -> Result<u64, Fault> {
         let page = addr & !(PAGE_SIZE - 1);
-        let allowed = |a: Access| a.user && (a.write || !write) && (a.execute || !execute);
+        let allowed = |a: Access| permits(a, write, execute);
         let mapped = paging::lookup(self.root, page);
         if let Some(mapped) = mapped.filter(|m| allowed(m.access)) {
             return Ok(mapped.frame);
@@ -197,7 +197,7 @@ impl AddressSpace {
     /// Whether the user page holding `addr` may be read (or written) now or
     /// after a fault maps it (or copies it); nothing is mapped.
     pub fn can_access(&self, addr: u64, write: bool) -> bool {
-        let allowed = |a: Access| a.user && (a.write || !write);
+        let allowed = |a: Access| permits(a, write, false);
         let page = addr & !(PAGE_SIZE - 1);
         // Mapped so already (the common case), else as its region allows.
         paging::lookup(self.root, page).is_some_and(|mapped| allowed(mapped.access))
@@ -286,4 +286,10 @@ impl Drop for AddressSpace {
         paging::release_user_half(self.root, frames::free);
         paging::free_root(self.root);
     }
+}
+
+/// Whether user-mode access `a` allows a read (or a write, or an instruction
+/// fetch).
+fn permits(a: Access, write: bool, execute: bool) -> bool {
+    a.user && (a.write || !write) && (a.execute || !execute)
 }
