@@ -34,6 +34,14 @@ fn heap_collections_work_and_the_heap_grows() {
 }
 
 #[test]
+fn a_contained_call_ends_alone_when_it_panics_or_overflows_its_stack() {
+    let log = pass("test=contain");
+    assert!(log.contains("contained: 42; contained test panic 7 (at kernel/src/ktest/contain.rs:"), "{log}");
+    assert!(log.contains("; inner (at kernel/src/ktest/contain.rs:"), "{log}");
+    assert!(log.contains("; double fault in kernel mode at 0x"), "{log}");
+}
+
+#[test]
 fn heap_exhaustion_panics_with_out_of_memory() {
     let mut m = Boot::new("test=oom").start();
     m.expect_exit(EXIT_FAILURE, TIMEOUT).or_log(&m);

@@ -92,7 +92,9 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     }
     fs::tty::screen_resized(console::screen_size());
     boot_info::print_banner(boot, config.cmdline);
-    arch::acpi::init(boot);
+    arch::acpi::init(boot, &|call| {
+        mm::kstack::run_contained(core::panic::AssertUnwindSafe(call)).map_err(|e| alloc::format!("{e}"))
+    });
     let protections = arch::protection::enable();
     let names: alloc::vec::Vec<&str> = protections.iter().flatten().copied().collect();
     log::info!("cpu protections: NX W^X{}{}", if names.is_empty() { "" } else { " " }, names.join(" "));

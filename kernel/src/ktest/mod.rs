@@ -2,6 +2,7 @@
 //! path and ends the QEMU run with the agreed exit code. A fatal report (panic,
 //! exception) in any test mode exits with the failure code.
 mod bench;
+mod contain;
 mod memory;
 mod msi;
 
@@ -33,6 +34,7 @@ pub fn run(name: &str) -> ! {
         "addrspace" => memory::address_spaces(),
         "heap" => memory::heap(),
         "bench" => bench::run(),
+        "contain" => contain::run(),
         "msi" => msi::run(),
         "oom" => {
             memory::out_of_memory();

@@ -1,10 +1,14 @@
 //! Kernel stacks: one slot each in the kernel-stack region (layout.rs), its
 //! first page left unmapped as a guard so an overflow faults instead of
-//! corrupting memory.
+//! corrupting memory; and contained calls, which run on one.
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt;
+use core::panic::UnwindSafe;
 
 use spin::Mutex;
 
+use crate::arch::contain;
 use crate::arch::cpu::without_interrupts;
 use crate::arch::paging::{self, Access, MapError, PAGE_SIZE};
 use crate::layout::{GUARD_PAGE_SIZE, KERNEL_STACK_SLOT, KERNEL_STACKS_BASE, KERNEL_STACKS_END};
@@ -84,5 +88,34 @@ impl Drop for KernelStack {
         }
         let base = self.base;
         without_interrupts(|| SLOTS.lock().free.push(base));
+    }
+}
+
+/// Run `f` contained on a kernel stack of its own (arch's contain.rs): `Err`
+/// with the panic's text if it panicked, or overflowed the stack. That stack is
+/// then leaked (its frames were abandoned, not unwound); otherwise it is freed.
+pub fn run_contained<R>(f: impl FnOnce() -> R + UnwindSafe) -> Result<R, ContainedPanic> {
+    let stack = KernelStack::new().map_err(|_| ContainedPanic::NoStack)?;
+    let outcome = contain::run_on_stack(stack.top(), f);
+    if outcome.is_err() {
+        core::mem::forget(stack);
+    }
+    outcome.map_err(ContainedPanic::Panicked)
+}
+
+/// Why a contained call did not return.
+#[derive(Debug)]
+pub enum ContainedPanic {
+    /// No kernel stack could be made for it (it did not run).
+    NoStack,
+    Panicked(String),
+}
+
+impl fmt::Display for ContainedPanic {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::NoStack => f.write_str("no memory for its stack"),
+            Self::Panicked(text) => write!(f, "it panicked: {text}"),
+        }
     }
 }

@@ -43,6 +43,9 @@ pub enum SleepError {
     Malformed,
     /// Evaluating the object failed.
     Aml(AmlError),
+    /// The interpreter panicked while evaluating it (the kernel runs it
+    /// contained, so only the evaluation ended).
+    Panicked,
 }
 
 /// The sleep types of state `state` (0 to 5): `\_S5` for soft off.

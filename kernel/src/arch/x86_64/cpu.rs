@@ -27,6 +27,10 @@ pub fn enable_interrupts() {
     interrupts::enable();
 }
 
+pub fn interrupts_enabled() -> bool {
+    interrupts::are_enabled()
+}
+
 /// The CPU's time-stamp counter, read when the instructions before it have
 /// completed (`lfence; rdtsc`, Linux's rdtsc_ordered): for clocks.
 pub fn timestamp_ordered() -> u64 {

@@ -59,9 +59,13 @@ pub fn handle(frame: &mut TrapFrame) {
     report_and_stop(frame)
 }
 
-/// Print the report of a fatal exception and stop the machine.
+/// Print the report of a fatal exception and stop the machine (one in kernel
+/// mode inside a contained call, such as a stack overflow, ends only that call).
 pub fn report_and_stop(frame: &TrapFrame) -> ! {
     let name = NAMES[frame.vector as usize];
+    if !frame.is_from_user() {
+        super::contain::escape_if_contained(format_args!("{name} in kernel mode at {:#x}", frame.rip));
+    }
     let mut out = crate::console::emergency();
     let _ = report(&mut out, name, frame);
     crate::fatal_stop()

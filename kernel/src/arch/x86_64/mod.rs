@@ -4,6 +4,7 @@
 pub mod acpi;
 mod apic;
 pub mod backtrace;
+pub mod contain;
 pub mod context;
 pub mod cpu;
 pub mod cpuid;

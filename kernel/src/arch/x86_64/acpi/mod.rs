@@ -22,6 +22,7 @@ use multiboot2::BootInformation;
 
 use handler::DirectMap;
 pub use register::{read as read_register, write as write_register};
+pub use sleep::Contain;
 pub use summary::sleep_error;
 
 /// What the MADT says about the interrupt controllers and processors.
@@ -96,8 +97,8 @@ pub fn info() -> Option<&'static AcpiInfo> {
 }
 
 /// Read the tables from the boot loader's RSDP (ACPI 2.0+ if given, else 1.0) and
-/// log what they hold.
-pub fn init(boot: &BootInformation) {
+/// log what they hold. The firmware's AML runs through `contain`.
+pub fn init(boot: &BootInformation, contain: Contain) {
     let root = match (boot.rsdp_v2_tag(), boot.rsdp_v1_tag()) {
         (Some(v2), _) if v2.xsdt_address() != 0 => Some((v2.revision(), v2.xsdt_address(), v2.oem_id())),
         (_, Some(v1)) => Some((0, v1.rsdt_address(), v1.oem_id())),
@@ -124,7 +125,7 @@ pub fn init(boot: &BootInformation) {
         hpet: hpet(&tables),
         ecam: tables.find_table::<Mcfg>().map(|m| ecam(&m)).unwrap_or_default(),
         fadt: tables.find_table::<Fadt>().ok().map(|f| fadt(&f)),
-        s5: sleep::s5(&tables),
+        s5: sleep::s5(&tables, contain),
     };
     log::info!("{info}");
     if let Err(e) = &info.s5 {

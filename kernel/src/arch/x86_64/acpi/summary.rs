@@ -90,5 +90,6 @@ pub fn sleep_error(e: &SleepError) -> String {
         SleepError::NotFound => String::from("not in the DSDT or SSDTs"),
         SleepError::Malformed => String::from("not a package of integers"),
         SleepError::Aml(e) => format!("evaluating it failed: {e:?}"),
+        SleepError::Panicked => String::from("the AML interpreter panicked evaluating it"),
     }
 }
