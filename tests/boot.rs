@@ -31,9 +31,10 @@ fn banner_shows_memory_modules_and_command_line() {
 
 #[test]
 fn unknown_option_warns_and_boot_continues() {
-    let mut m = Boot::new("frobnicate=3 test=boot").start();
+    let mut m = Boot::new("frobnicate=3 lapic=periodic test=boot").start();
     m.expect_success(BOOT_TIMEOUT).or_log(&m);
     assert!(m.log().contains("unknown kernel option 'frobnicate' ignored"), "{}", m.log());
+    assert!(m.log().contains("lapic=periodic: only lapic=notscdeadline is known; ignored"), "{}", m.log());
 }
 
 /// Boot with `test=NAME`, expect the kernel's failure exit and every `needle` in the

@@ -113,16 +113,26 @@ fn without_an_hpet_the_pm_timer_calibrates_the_timers() {
     assert!(m.log().contains("(calibrated against ACPI PM timer, within "), "{}", m.log());
 }
 
-/// QEMU 7.2's TCG has no x2APIC; Bochs's Haswell model has one.
+/// QEMU's TCG has neither x2APIC nor TSC-deadline mode; Bochs's Haswell model
+/// has both. The tick starts periodic (it calibrates the TSC) and moves to
+/// TSC-deadline mode; a sleep ends only if every tick arms the next.
 #[test]
-fn x2apic_is_used_when_the_cpu_has_it() {
+fn x2apic_and_the_tsc_deadline_timer_are_used_when_the_cpu_has_them() {
     let command = format!("KESTREL_BOCHS_CPU=corei7_haswell_4770 {}", kestrel::bochs_command());
     let mut m = kestrel::on_terminal(&command);
     m.wait_for(session::LOGIN_PROMPT, TIMEOUT).or_log(&m);
     let line = interrupt_line(&m);
     assert!(line.contains("interrupts: x2APIC id 0 + I/O APIC (24 pins at 0xfec00000)"), "{line}");
     assert!(line.contains("timer: APIC periodic 1000 Hz"), "{line}");
+    let log = m.log();
+    assert!(log.contains("INFO  timer: APIC TSC-deadline 1000 Hz ("), "{log}");
     run(&mut m, "echo typed-$((6*7))", "typed-42");
+    run(&mut m, "cat /proc/uptime; sleep 1; cat /proc/uptime; echo slept-$((2*3))", "slept-6");
+    let log = m.log();
+    let uptimes: Vec<f64> =
+        log.lines().filter_map(|l| l.split_whitespace().next()?.parse().ok()).filter(|&u: &f64| u > 0.0).collect();
+    let [.., before, after] = uptimes[..] else { panic!("no uptimes in\n{log}") };
+    assert!(after - before >= 1.0, "uptime {before} -> {after} across sleep 1\n{log}");
     m.send("poweroff\n");
     assert!(m.wait_exit(TIMEOUT).is_some(), "Bochs did not power off\n{}", m.log());
 }

@@ -1,7 +1,8 @@
 //! The kernel's settings, from the command line GRUB passes: `init=PATH` (the
 //! first program, default /sbin/init), `test=NAME` (a boot-test mode),
 //! `norandmaps` (no address-space layout randomization, as on Linux), `noapic`
-//! (the 8259 PICs and the PIT instead of the APICs, as on Linux), `profile=SHIFT`
+//! (the 8259 PICs and the PIT instead of the APICs, as on Linux),
+//! `lapic=notscdeadline` (the APIC timer stays periodic, as on Linux), `profile=SHIFT`
 //! (the kernel's sampling profiler, profile.rs), and the words after `--`
 //! (init's arguments). Unknown options get a warning.
 use kcmdline::CommandLine;
@@ -17,11 +18,14 @@ pub struct Config {
     pub randomize: bool,
     /// Whether the 8259s and the PIT are used even when APICs exist (`noapic`).
     pub noapic: bool,
+    /// Whether the APIC timer may use TSC-deadline mode (`lapic=notscdeadline`
+    /// keeps it periodic, as on Linux).
+    pub tsc_deadline: bool,
     /// The profiler's bucket size, as a power of two (`profile=SHIFT`).
     pub profile: Option<u32>,
 }
 
-const KNOWN_OPTIONS: [&str; 5] = ["init", "test", "norandmaps", "noapic", "profile"];
+const KNOWN_OPTIONS: [&str; 6] = ["init", "test", "norandmaps", "noapic", "lapic", "profile"];
 
 static CONFIG: spin::Once<Config> = spin::Once::new();
 
@@ -39,6 +43,14 @@ pub fn init(cmdline: &'static str) -> &'static Config {
             test: parsed.value("test"),
             randomize: !parsed.has("norandmaps"),
             noapic: parsed.has("noapic"),
+            tsc_deadline: match parsed.value("lapic") {
+                None => true,
+                Some("notscdeadline") => false,
+                Some(other) => {
+                    log::warn!("lapic={other}: only lapic=notscdeadline is known; ignored");
+                    true
+                }
+            },
             profile: parsed.value("profile").and_then(|shift| match shift.parse() {
                 Ok(shift) if shift <= crate::profile::MAX_SHIFT => Some(shift),
                 _ => {
@@ -61,6 +73,7 @@ pub fn get() -> Config {
         test: None,
         randomize: true,
         noapic: false,
+        tsc_deadline: true,
         profile: None,
     })
 }

@@ -112,6 +112,11 @@ extern "C" fn kmain(boot_info_phys: u64) -> ! {
     cpu::enable_interrupts();
     log::info!("{interrupts}");
     time::init(boot_tsc);
+    if config.tsc_deadline
+        && let Some(line) = arch::interrupts::use_tsc_deadline(time::tsc_hz(), time::TIMER_HZ)
+    {
+        log::info!("{line}");
+    }
     pci::init();
     usb::init(irq::usb_interrupt);
 

@@ -1,6 +1,7 @@
 //! The boot CPU's local APIC: xAPIC through its register page (mapped uncached),
 //! or x2APIC through MSRs when CPUID offers it; the spurious vector, EOI, the
-//! LINT pins, and the timer (counted down once to calibrate it, then periodic).
+//! LINT pins, and the timer (counted down once to calibrate it, then periodic,
+//! or in TSC-deadline mode where the CPU has it).
 use core::arch::x86_64::__cpuid;
 
 use spin::Once;
@@ -9,6 +10,7 @@ use x86_64::registers::model_specific::Msr;
 use super::paging;
 
 const IA32_APIC_BASE: u32 = 0x1b;
+const IA32_TSC_DEADLINE: u32 = 0x6e0;
 const BASE_ENABLE: u64 = 1 << 11;
 const BASE_X2APIC: u64 = 1 << 10;
 /// The first x2APIC register MSR; register `offset` of the xAPIC page is MSR
@@ -34,6 +36,7 @@ const LVT_MASKED: u32 = 1 << 16;
 const LVT_NMI: u32 = 0b100 << 8;
 const LVT_EXTINT: u32 = 0b111 << 8;
 const TIMER_PERIODIC: u32 = 1 << 17;
+const TIMER_TSC_DEADLINE: u32 = 2 << 17;
 /// Timer divide configuration 0b0011: the bus clock divided by 16.
 const DIVIDE_BY_16: u32 = 0b0011;
 
@@ -60,6 +63,11 @@ pub struct LocalApic {
 /// Whether CPUID says this CPU has a local APIC.
 pub fn present() -> bool {
     __cpuid(1).edx & (1 << 9) != 0
+}
+
+/// Whether the timer has TSC-deadline mode (CPUID leaf 1, ECX bit 24).
+pub fn tsc_deadline_supported() -> bool {
+    __cpuid(1).ecx & (1 << 24) != 0
 }
 
 fn x2apic_supported() -> bool {
@@ -148,6 +156,23 @@ pub fn start_periodic(vector: u8, count: u32) {
     write(TIMER_DIVIDE, DIVIDE_BY_16);
     write(LVT_TIMER, TIMER_PERIODIC | u32::from(vector));
     write(TIMER_INITIAL, count.max(1));
+}
+
+/// Switch the timer to TSC-deadline mode on `vector`: it interrupts once the
+/// TSC reaches the value `set_deadline` writes (none is set yet).
+pub fn start_tsc_deadline(vector: u8) {
+    write(TIMER_INITIAL, 0);
+    write(LVT_TIMER, TIMER_TSC_DEADLINE | u32::from(vector));
+    // The SDM asks the deadline MSR write to follow the LVT write; in xAPIC
+    // mode that is a memory write, which WRMSR does not wait for.
+    core::sync::atomic::fence(core::sync::atomic::Ordering::SeqCst);
+}
+
+/// Interrupt when the TSC reaches `tsc` (TSC-deadline mode; 0 disarms).
+pub fn set_deadline(tsc: u64) {
+    // SAFETY: IA32_TSC_DEADLINE exists when CPUID says TSC-deadline mode does
+    // (the only mode this is called in); writing it arms this CPU's timer.
+    unsafe { Msr::new(IA32_TSC_DEADLINE).write(tsc) }
 }
 
 /// Give up the APIC as the controller after `init`: the timer masked and LINT0

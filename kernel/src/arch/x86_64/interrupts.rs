@@ -1,16 +1,17 @@
 //! The interrupt controller and the timer, chosen once at boot: the local APIC
-//! (its timer as the tick, periodic, calibrated against the reference clock)
+//! (its timer as the tick, periodic, calibrated against the reference clock;
+//! once the TSC is calibrated, in TSC-deadline mode where the CPU has it)
 //! with the I/O APIC routing the ISA interrupts and the 8259s masked; or, with
 //! `noapic`, without a MADT, an I/O APIC or a reference clock, the 8259 PICs
 //! with the PIT. The IRQ numbers keep their ISA meaning on both (vector 32 + n);
 //! EOI goes to the controller chosen.
 use alloc::format;
 use alloc::string::String;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::acpi::{self, MadtInfo};
 use super::trap::IRQ_BASE;
-use super::{apic, ioapic, msi, pic, pit, refclock};
+use super::{apic, cpu, ioapic, msi, pic, pit, refclock};
 
 pub const IRQ_TIMER: u8 = 0;
 pub const IRQ_KEYBOARD: u8 = 1;
@@ -22,6 +23,11 @@ const CALIBRATION_MS: u32 = 50;
 static APIC: AtomicBool = AtomicBool::new(false);
 /// COM1's interrupt could not be routed: the timer tick polls it.
 static POLL_COM1: AtomicBool = AtomicBool::new(false);
+/// TSC cycles from one tick to the next in TSC-deadline mode; 0 while the
+/// timer is periodic (APIC or PIT).
+static DEADLINE_PERIOD: AtomicU64 = AtomicU64::new(0);
+/// The TSC value the next tick is due at, in TSC-deadline mode.
+static NEXT_DEADLINE: AtomicU64 = AtomicU64::new(0);
 
 /// Set up the interrupt controller and a timer interrupting `hz` times a second
 /// on IRQ_TIMER's vector; returns the boot log's line saying which.
@@ -84,6 +90,42 @@ fn init_apic(madt: &MadtInfo, hz: u32) -> Result<String, &'static str> {
         refclock::name()
     ));
     Ok(line)
+}
+
+/// Move the tick to the APIC timer's TSC-deadline mode now that the TSC's rate
+/// is known (`tsc_hz`), if the APIC is the controller and the CPU has the
+/// mode: each tick then arms the next one a `hz`th of a second of TSC cycles
+/// later. Returns the boot log's line, or None (the timer stays periodic).
+pub fn use_tsc_deadline(tsc_hz: u64, hz: u32) -> Option<String> {
+    let period = tsc_hz / u64::from(hz.max(1));
+    if !apic_active() || !apic::tsc_deadline_supported() || period == 0 {
+        return None;
+    }
+    cpu::without_interrupts(|| {
+        apic::start_tsc_deadline(IRQ_BASE + IRQ_TIMER);
+        let next = cpu::timestamp() + period;
+        NEXT_DEADLINE.store(next, Ordering::Relaxed);
+        DEADLINE_PERIOD.store(period, Ordering::Relaxed);
+        apic::set_deadline(next);
+    });
+    Some(format!("timer: APIC TSC-deadline {hz} Hz ({period} TSC cycles a tick)"))
+}
+
+/// At each timer interrupt: in TSC-deadline mode, arm the next tick a period
+/// after the last one's deadline, or after now if that has passed (ticks
+/// missed with interrupts off are not made up; the clocks read the TSC).
+pub fn timer_interrupt() {
+    let period = DEADLINE_PERIOD.load(Ordering::Relaxed);
+    if period == 0 {
+        return;
+    }
+    let now = cpu::timestamp();
+    let next = match NEXT_DEADLINE.load(Ordering::Relaxed) + period {
+        due if due > now => due,
+        _ => now + period,
+    };
+    NEXT_DEADLINE.store(next, Ordering::Relaxed);
+    apic::set_deadline(next);
 }
 
 /// The GSI an ISA IRQ arrives on, and whether it is active low and level

@@ -93,6 +93,9 @@ extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
                 return;
             }
             interrupts::end_of_interrupt(irq);
+            if irq == interrupts::IRQ_TIMER {
+                interrupts::timer_interrupt();
+            }
             crate::irq::handle(irq, frame);
             after_interrupt(frame);
         }
