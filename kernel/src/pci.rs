@@ -1,7 +1,6 @@
 //! The PCI functions found at boot, and live reads of their configuration space
 //! for /proc/bus/pci, and message-signalled interrupts for drivers. Access is
-//! arch's legacy ports; ECAM (from ACPI's MCFG) is to be chosen in `access` when
-//! present.
+//! through ECAM (from ACPI's MCFG) when there is one, else arch's legacy ports.
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -17,7 +16,7 @@ static FUNCTIONS: Once<Vec<Function>> = Once::new();
 /// A configuration mechanism: PCI Express's ECAM where the MCFG gives one,
 /// else the legacy ports.
 enum Access {
-    Ecam(Ecam),
+    Ecam(&'static Ecam),
     Legacy(LegacyPorts),
 }
 

@@ -1,4 +1,4 @@
-//! The boot CPU's local APIC: xAPIC through its register page (mapped uncached),
+//! The boot CPU's local APIC: xAPIC through its register page (mmio.rs),
 //! or x2APIC through MSRs when CPUID offers it; the spurious vector, EOI, the
 //! LINT pins, and the timer (counted down once to calibrate it, then periodic,
 //! or in TSC-deadline mode where the CPU has it).
@@ -7,7 +7,7 @@ use core::arch::x86_64::__cpuid;
 use spin::Once;
 use x86_64::registers::model_specific::Msr;
 
-use super::paging;
+use super::mmio::Mmio;
 
 const IA32_APIC_BASE: u32 = 0x1b;
 const IA32_TSC_DEADLINE: u32 = 0x6e0;
@@ -44,10 +44,10 @@ const DIVIDE_BY_16: u32 = 0b0011;
 /// P6 family's APIC requires); the handler sends no EOI.
 pub const SPURIOUS_VECTOR: u8 = 63;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 enum Mode {
-    /// The register page's address in the direct map.
-    XApic(u64),
+    /// The register page, mapped.
+    XApic(Mmio),
     X2Apic,
 }
 
@@ -76,9 +76,7 @@ fn x2apic_supported() -> bool {
 
 fn read(reg: u32) -> u32 {
     match MODE.get() {
-        // SAFETY: the page is the local APIC's registers, mapped uncached by
-        // `init`; `reg` is one of the offsets above, 16-byte aligned.
-        Some(Mode::XApic(base)) => unsafe { core::ptr::read_volatile((base + u64::from(reg)) as *const u32) },
+        Some(Mode::XApic(page)) => page.read32(u64::from(reg)),
         // SAFETY: x2APIC mode is on (init), so the register MSRs exist.
         Some(Mode::X2Apic) => unsafe { Msr::new(X2APIC_MSR_BASE + reg / 16).read() as u32 },
         None => 0,
@@ -87,9 +85,8 @@ fn read(reg: u32) -> u32 {
 
 fn write(reg: u32, value: u32) {
     match MODE.get() {
+        Some(Mode::XApic(page)) => page.write32(u64::from(reg), value),
         // SAFETY: as in `read`; the writes program this CPU's own APIC.
-        Some(Mode::XApic(base)) => unsafe { core::ptr::write_volatile((base + u64::from(reg)) as *mut u32, value) },
-        // SAFETY: as in `read`.
         Some(Mode::X2Apic) => unsafe { Msr::new(X2APIC_MSR_BASE + reg / 16).write(u64::from(value)) },
         None => {}
     }
@@ -117,7 +114,7 @@ pub fn init(phys: u64) -> Option<LocalApic> {
             // SAFETY: as above, enabling xAPIC mode.
             unsafe { base_msr.write(base | BASE_ENABLE) };
         }
-        Mode::XApic(paging::uncached_mmio(phys, 4096)?)
+        Mode::XApic(Mmio::map(phys, 4096)?)
     };
     MODE.call_once(|| mode);
     write(TPR, 0);

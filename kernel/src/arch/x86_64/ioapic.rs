@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use spin::{Mutex, Once};
 
 use super::acpi::IoApic as MadtIoApic;
-use super::paging;
+use super::mmio::Mmio;
 
 /// The register-select and data-window registers, from the page's start.
 const REGSEL: u64 = 0x00;
@@ -19,10 +19,11 @@ const MASKED: u64 = 1 << 16;
 const LEVEL: u64 = 1 << 15;
 const ACTIVE_LOW: u64 = 1 << 13;
 
-/// One I/O APIC: its registers in the direct map and the GSIs it serves.
+/// One I/O APIC: its registers (the lock keeps a select and its window access
+/// together) and the GSIs it serves.
 #[derive(Debug)]
 pub struct IoApic {
-    regs: Mutex<u64>,
+    regs: Mutex<Mmio>,
     pub address: u32,
     pub gsi_base: u32,
     pub pins: u32,
@@ -30,22 +31,15 @@ pub struct IoApic {
 
 impl IoApic {
     fn read(&self, index: u32) -> u32 {
-        let base = self.regs.lock();
-        // SAFETY: `base` is the I/O APIC's register page, mapped uncached by
-        // `init`; the lock keeps the select and the window access together.
-        unsafe {
-            core::ptr::write_volatile((*base + REGSEL) as *mut u32, index);
-            core::ptr::read_volatile((*base + WINDOW) as *const u32)
-        }
+        let regs = self.regs.lock();
+        regs.write32(REGSEL, index);
+        regs.read32(WINDOW)
     }
 
     fn write(&self, index: u32, value: u32) {
-        let base = self.regs.lock();
-        // SAFETY: as in `read`.
-        unsafe {
-            core::ptr::write_volatile((*base + REGSEL) as *mut u32, index);
-            core::ptr::write_volatile((*base + WINDOW) as *mut u32, value);
-        }
+        let regs = self.regs.lock();
+        regs.write32(REGSEL, index);
+        regs.write32(WINDOW, value);
     }
 
     fn set_entry(&self, pin: u32, entry: u64) {
@@ -65,11 +59,11 @@ pub fn init(madt: &[MadtIoApic]) -> &'static [IoApic] {
     IOAPICS.call_once(|| {
         let mut found = Vec::new();
         for io in madt {
-            let Some(virt) = paging::uncached_mmio(u64::from(io.address), 4096) else {
-                log::warn!("I/O APIC at {:#x} is outside the direct map; ignored", io.address);
+            let Some(regs) = Mmio::map(u64::from(io.address), 4096) else {
+                log::warn!("I/O APIC at {:#x} cannot be mapped; ignored", io.address);
                 continue;
             };
-            let mut apic = IoApic { regs: Mutex::new(virt), address: io.address, gsi_base: io.gsi_base, pins: 0 };
+            let mut apic = IoApic { regs: Mutex::new(regs), address: io.address, gsi_base: io.gsi_base, pins: 0 };
             apic.pins = ((apic.read(VERSION) >> 16) & 0xff) + 1;
             for pin in 0..apic.pins {
                 apic.set_entry(pin, MASKED);

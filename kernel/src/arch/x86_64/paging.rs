@@ -23,6 +23,7 @@ use super::sections::kernel_sections;
 use super::stacks;
 
 pub const PAGE_SIZE: u64 = 4096;
+pub const HUGE_PAGE_SIZE: u64 = Size2MiB::SIZE;
 /// The software-available entry bit marking a frame the address space borrows.
 const BORROWED: F = F::BIT_9;
 /// PML4 slots 256..512 are the kernel half, shared by every address space.
@@ -188,28 +189,6 @@ pub fn init_kernel_table(direct_map_end: u64) -> Root {
     }
     activate(root);
     *KERNEL_ROOT.call_once(|| root)
-}
-
-/// Make the direct map's view of the device registers at `phys..phys + len`
-/// uncached (PCD and PWT on the 2 MiB pages that hold them), so reads and
-/// writes reach the device: for the local APIC, the I/O APICs, the HPET and
-/// MSI-X tables. Returns the registers' address in the direct map, or None if
-/// the direct map does not reach that far. The kernel half is shared, so every
-/// address space sees the change.
-pub fn uncached_mmio(phys: u64, len: u64) -> Option<u64> {
-    let end = phys.checked_add(len.max(1))?;
-    let mut m = mapper(kernel_root());
-    for at in (phys & !(Size2MiB::SIZE - 1)..end).step_by(Size2MiB::SIZE as usize) {
-        let page = Page::<Size2MiB>::containing_address(VirtAddr::new(phys_to_virt(at)));
-        let flags = F::PRESENT | F::WRITABLE | F::NO_EXECUTE | F::HUGE_PAGE | F::NO_CACHE | F::WRITE_THROUGH;
-        // SAFETY: the page is the direct map's alias of device memory, kernel
-        // only; changing its cache type does not move or unmap anything.
-        match unsafe { m.update_flags(page, flags) } {
-            Ok(flush) => flush.flush(),
-            Err(_) => return None,
-        }
-    }
-    Some(phys_to_virt(phys))
 }
 
 /// The kernel's own table.
@@ -520,19 +499,35 @@ pub fn active_root() -> Root {
 
 /// Map `bytes` of device memory at physical `phys` into the kernel half at
 /// `virt` (page-aligned, unused), uncached (PCD and PWT: every access reaches the
-/// device, in order) and not executable. Device memory is never freed.
+/// device, in order) and not executable; in 2 MiB pages where `virt` and `phys`
+/// are both at a 2 MiB boundary with 2 MiB still to map. Device memory is never
+/// freed.
 pub fn map_device(virt: u64, phys: u64, bytes: u64) -> Result<(), MapError> {
     let first = phys & !(PAGE_SIZE - 1);
     let end = (phys + bytes).next_multiple_of(PAGE_SIZE);
     let flags = F::PRESENT | F::WRITABLE | F::NO_EXECUTE | F::NO_CACHE | F::WRITE_THROUGH;
-    for (index, frame_addr) in (first..end).step_by(PAGE_SIZE as usize).enumerate() {
-        let page = page_of(virt + index as u64 * PAGE_SIZE)?;
-        let frame = PhysFrame::<Size4KiB>::containing_address(PhysAddr::new(frame_addr));
-        // SAFETY: `frame` is device memory (a BAR), not RAM any owner hands out; the
-        // kernel-half tables exist already, so every address space sees the page.
-        let flush = unsafe { mapper(kernel_root()).map_to(page, frame, flags, &mut TableFrames) }
-            .map_err(|_| MapError::AlreadyMapped)?;
-        flush.flush();
+    let mut at = first;
+    while at < end {
+        let page_virt = virt + (at - first);
+        let huge =
+            page_virt.is_multiple_of(HUGE_PAGE_SIZE) && at.is_multiple_of(HUGE_PAGE_SIZE) && end - at >= HUGE_PAGE_SIZE;
+        let mut m = mapper(kernel_root());
+        let mapped = if huge {
+            let page = Page::<Size2MiB>::containing_address(page_of(page_virt)?.start_address());
+            let frame = PhysFrame::<Size2MiB>::containing_address(PhysAddr::new(at));
+            // SAFETY: the frame is device memory (an APIC, the HPET, ECAM, a
+            // BAR), not RAM any owner hands out; the kernel-half tables exist
+            // already, so every address space sees the page.
+            unsafe { m.map_to(page, frame, flags | F::HUGE_PAGE, &mut TableFrames) }.map(|f| f.flush()).is_ok()
+        } else {
+            let frame = PhysFrame::<Size4KiB>::containing_address(PhysAddr::new(at));
+            // SAFETY: as for the 2 MiB page.
+            unsafe { m.map_to(page_of(page_virt)?, frame, flags, &mut TableFrames) }.map(|f| f.flush()).is_ok()
+        };
+        if !mapped {
+            return Err(MapError::AlreadyMapped);
+        }
+        at += if huge { HUGE_PAGE_SIZE } else { PAGE_SIZE };
     }
     Ok(())
 }

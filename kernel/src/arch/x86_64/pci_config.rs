@@ -8,6 +8,7 @@ use pci::{Address, ConfigSpace};
 use x86_64::instructions::port::Port;
 
 use super::irq_lock::IrqSpinlock;
+use super::mmio::Mmio;
 
 const ADDRESS_PORT: u16 = 0xcf8;
 const DATA_PORT: u16 = 0xcfc;
@@ -72,9 +73,9 @@ impl ConfigSpace for LegacyPorts {
 pub const ECAM_FUNCTION_SIZE: u16 = 4096;
 
 /// Segment 0's ECAM window (the buses `start_bus..=end_bus`), mapped.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 pub struct Ecam {
-    virt: u64,
+    window: Mmio,
     start_bus: u8,
     end_bus: u8,
 }
@@ -84,18 +85,20 @@ static ECAM: spin::Once<Option<Ecam>> = spin::Once::new();
 impl Ecam {
     /// Segment 0's window from the MCFG, mapped uncached on first use; None
     /// without one (or beyond the direct map).
-    pub fn segment0() -> Option<Self> {
-        *ECAM.call_once(|| {
+    pub fn segment0() -> Option<&'static Self> {
+        ECAM.call_once(|| {
             let region = super::acpi::info()?.ecam.iter().find(|r| r.segment == 0).copied()?;
             let buses = u64::from(region.bus_end.checked_sub(region.bus_start)?) + 1;
             let start = region.base + (u64::from(region.bus_start) << 20);
-            let virt = super::paging::uncached_mmio(start, buses << 20)?;
-            Some(Ecam { virt, start_bus: region.bus_start, end_bus: region.bus_end })
+            let window = Mmio::map(start, buses << 20)?;
+            Some(Ecam { window, start_bus: region.bus_start, end_bus: region.bus_end })
         })
+        .as_ref()
     }
 
-    /// The dword at `offset` of `at`'s configuration space, if in the window.
-    fn register(&self, at: Address, offset: u16) -> Option<*mut u32> {
+    /// The offset in the window of the dword at `offset` of `at`'s
+    /// configuration space, if in the window.
+    fn register(&self, at: Address, offset: u16) -> Option<u64> {
         if !(self.start_bus..=self.end_bus).contains(&at.bus)
             || offset >= ECAM_FUNCTION_SIZE
             || at.device > 31
@@ -103,26 +106,24 @@ impl Ecam {
         {
             return None;
         }
-        let index = u64::from(at.bus - self.start_bus) << 20
-            | u64::from(at.device) << 15
-            | u64::from(at.function) << 12
-            | u64::from(offset & !3);
-        Some((self.virt + index) as *mut u32)
+        Some(
+            u64::from(at.bus - self.start_bus) << 20
+                | u64::from(at.device) << 15
+                | u64::from(at.function) << 12
+                | u64::from(offset & !3),
+        )
     }
 }
 
-impl ConfigSpace for Ecam {
+impl ConfigSpace for &Ecam {
     /// All ones outside the window, as a read of an absent function gives.
     fn read_u32(&mut self, at: Address, offset: u16) -> u32 {
-        // SAFETY: an aligned dword of the mapped, uncached ECAM window.
-        self.register(at, offset).map_or(u32::MAX, |register| unsafe { core::ptr::read_volatile(register) })
+        self.register(at, offset).map_or(u32::MAX, |register| self.window.read32(register))
     }
 
     fn write_u32(&mut self, at: Address, offset: u16, value: u32) {
         if let Some(register) = self.register(at, offset) {
-            // SAFETY: as for the read; the write goes to the function's
-            // configuration space, not to memory the kernel uses.
-            unsafe { core::ptr::write_volatile(register, value) }
+            self.window.write32(register, value);
         }
     }
 }

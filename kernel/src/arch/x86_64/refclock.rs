@@ -5,7 +5,8 @@
 use ::acpi::address::GenericAddress;
 use spin::Once;
 
-use super::{acpi, paging, pit};
+use super::mmio::Mmio;
+use super::{acpi, pit};
 
 /// HPET registers: capabilities (bits 32..64 the period in femtoseconds, bit
 /// 13 a 64-bit counter), configuration (bit 0 starts the main counter), and
@@ -13,7 +14,7 @@ use super::{acpi, paging, pit};
 const HPET_CAPABILITIES: u64 = 0x00;
 const HPET_CONFIG: u64 = 0x10;
 const HPET_COUNTER: u64 = 0xf0;
-const HPET_ENABLE: u64 = 1;
+const HPET_ENABLE: u32 = 1;
 const FEMTOSECONDS_PER_SECOND: u64 = 1_000_000_000_000_000;
 const PM_TIMER_HZ: u64 = 3_579_545;
 
@@ -21,11 +22,11 @@ const PM_TIMER_HZ: u64 = 3_579_545;
 /// 50 ms window needs (a read takes at least ~100 ns).
 const MAX_POLLS: u64 = 10_000_000;
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Source {
-    /// The HPET's registers in the direct map, its frequency, its counter's mask.
+    /// The HPET's registers, its frequency, its counter's mask.
     Hpet {
-        regs: u64,
+        regs: Mmio,
         hz: u64,
         mask: u64,
     },
@@ -83,23 +84,18 @@ fn choose() -> Source {
 }
 
 fn hpet(phys: u64) -> Option<Source> {
-    let regs = paging::uncached_mmio(phys, 1024)?;
-    let read = |offset: u64| {
-        // SAFETY: the HPET's register block, mapped uncached above; these
-        // registers are 64 bits wide and reading them has no side effects.
-        unsafe { core::ptr::read_volatile((regs + offset) as *const u64) }
-    };
-    let capabilities = read(HPET_CAPABILITIES);
+    let regs = Mmio::map(phys, 1024)?;
+    let capabilities = regs.read64(HPET_CAPABILITIES);
     let period = capabilities >> 32;
     // The spec caps the period at 100 ns.
     if period == 0 || period > 100_000_000 {
         return None;
     }
-    let config = read(HPET_CONFIG);
+    // The configuration's high half is reserved. Starting the main counter
+    // changes nothing else: the kernel programs no HPET timer.
+    let config = regs.read32(HPET_CONFIG);
     if config & HPET_ENABLE == 0 {
-        // SAFETY: starting the main counter; the kernel programs no HPET timer,
-        // so nothing else changes.
-        unsafe { core::ptr::write_volatile((regs + HPET_CONFIG) as *mut u64, config | HPET_ENABLE) };
+        regs.write32(HPET_CONFIG, config | HPET_ENABLE);
     }
     let mask = if capabilities & (1 << 13) != 0 { u64::MAX } else { u32::MAX.into() };
     let source = Source::Hpet { regs, hz: FEMTOSECONDS_PER_SECOND / period, mask };
@@ -124,10 +120,7 @@ impl Source {
 
     fn read(&self) -> u64 {
         match self {
-            // SAFETY: the main counter of the HPET mapped in `hpet`.
-            Source::Hpet { regs, mask, .. } => unsafe {
-                core::ptr::read_volatile((regs + HPET_COUNTER) as *const u64) & mask
-            },
+            Source::Hpet { regs, mask, .. } => regs.read64(HPET_COUNTER) & mask,
             Source::PmTimer { register, mask } => acpi::read_register(register).unwrap_or(0) & mask,
             Source::Pit => 0,
         }
