@@ -1,9 +1,10 @@
 //! Contained calls: code the kernel cannot vouch for (the firmware's AML, run by
 //! an interpreter crate with `todo!()` paths) runs on a stack of its own, and a
 //! panic in it (or an overflow of that stack, through the double fault) ends
-//! only that call: the panic handler jumps back to where the call started,
-//! which returns the panic's text. The abandoned stack is never run again; its
-//! owner must leak it, since frames on it may still be referred to.
+//! only that call: the panic handler switches back to the caller's context
+//! (context.rs), where the call returns the panic's text. The abandoned stack
+//! is never run again; its owner must leak it, since frames on it may still be
+//! referred to.
 //!
 //! A contained call runs with interrupts masked (restored on the way out), so a
 //! panic while it runs is its own and not an interrupt handler's. It must not
@@ -11,54 +12,14 @@
 use alloc::string::String;
 use core::fmt::{self, Write};
 use core::panic::UnwindSafe;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicPtr, Ordering};
 
-core::arch::global_asm!(
-    ".global contained_call, contained_escape",
-    // contained_call(stack_top [rdi], entry [rsi], closure [rdx], resume [rcx]) -> 0
-    // Saves the callee-saved registers and RFLAGS on the caller's stack, writes
-    // that stack pointer to *resume, masks interrupts and calls entry(closure)
-    // on the new stack; returns 0 when entry returns.
-    "contained_call:",
-    "push rbp",
-    "push rbx",
-    "push r12",
-    "push r13",
-    "push r14",
-    "push r15",
-    "pushfq",
-    "cli",
-    "mov rbx, rcx",
-    "mov [rbx], rsp",
-    "mov rsp, rdi",
-    "mov rdi, rdx",
-    "call rsi",
-    "mov rsp, [rbx]",
-    "xor eax, eax",
-    "jmp 2f",
-    // contained_escape(resume_rsp [rdi]) -> !: contained_call returns 1 there.
-    "contained_escape:",
-    "mov rsp, rdi",
-    "mov eax, 1",
-    "2:",
-    "popfq",
-    "pop r15",
-    "pop r14",
-    "pop r13",
-    "pop r12",
-    "pop rbx",
-    "pop rbp",
-    "ret",
-);
+use super::context::{self, SavedContext};
+use super::cpu;
 
-unsafe extern "C" {
-    fn contained_call(stack_top: u64, entry: extern "C" fn(*mut u8), closure: *mut u8, resume: *mut u64) -> u64;
-    fn contained_escape(resume_rsp: u64) -> !;
-}
-
-/// The caller's stack pointer saved by the innermost contained call running
-/// (0: none), where a panic goes back to.
-static RESUME: AtomicU64 = AtomicU64::new(0);
+/// The caller's context of the innermost contained call running (null: none),
+/// where a panic goes back to.
+static RESUME: AtomicPtr<SavedContext> = AtomicPtr::new(core::ptr::null_mut());
 /// The text of the panic that ended the innermost contained call.
 static LAST_PANIC: spin::Mutex<PanicText> = spin::Mutex::new(PanicText::new());
 
@@ -104,7 +65,7 @@ pub fn run_on_stack<R>(stack_top: u64, f: impl FnOnce() -> R + UnwindSafe) -> Re
     let mut call = Some(|| result = Some(f()));
     extern "C" fn entry<C: FnOnce()>(closure: *mut u8) {
         // SAFETY: `closure` is the `Option<C>` of the run_on_stack frame below,
-        // alive until contained_call returns; it is taken once.
+        // alive until the call's context switches back; it is taken once.
         let call = unsafe { &mut *closure.cast::<Option<C>>() };
         if let Some(call) = call.take() {
             call();
@@ -114,18 +75,15 @@ pub fn run_on_stack<R>(stack_top: u64, f: impl FnOnce() -> R + UnwindSafe) -> Re
     fn entry_for<C: FnOnce()>(_: &Option<C>) -> extern "C" fn(*mut u8) {
         entry::<C>
     }
-    let entry = entry_for(&call);
-    let previous = RESUME.load(Ordering::Relaxed);
-    // SAFETY: the stack is the caller's to give and unused; contained_call
-    // returns to this frame with the callee-saved registers restored, either
-    // when `entry` returns or when the panic handler calls contained_escape with
-    // the stack pointer it saved in RESUME, whose frames above it are intact.
-    let escaped = unsafe { contained_call(stack_top, entry, (&raw mut call).cast(), RESUME.as_ptr()) };
-    RESUME.store(previous, Ordering::Relaxed);
-    match (escaped, result) {
-        (0, Some(value)) => Ok(value),
-        _ => Err(String::from(LAST_PANIC.lock().as_str())),
-    }
+    let (caller, callee) = (SavedContext::new(), SavedContext::new());
+    callee.prepare_call(stack_top, entry_for(&call), (&raw mut call).cast(), &caller);
+    cpu::without_interrupts(|| {
+        let previous = RESUME.swap((&raw const caller).cast_mut(), Ordering::Relaxed);
+        // Back here when `entry` returns, or when a panic escapes to `caller`.
+        context::switch(&caller, &callee);
+        RESUME.store(previous, Ordering::Relaxed);
+    });
+    result.ok_or_else(|| String::from(LAST_PANIC.lock().as_str()))
 }
 
 /// Called first by the panic handler and the fatal-exception report: if a
@@ -133,7 +91,7 @@ pub fn run_on_stack<R>(stack_top: u64, f: impl FnOnce() -> R + UnwindSafe) -> Re
 /// call started (not returning); otherwise return, and the machine stops.
 pub fn escape_if_contained(what: fmt::Arguments) {
     let resume = RESUME.load(Ordering::Relaxed);
-    if resume == 0 {
+    if resume.is_null() {
         return;
     }
     // A panic inside the contained call cannot hold this lock: only the lines
@@ -142,7 +100,7 @@ pub fn escape_if_contained(what: fmt::Arguments) {
         *text = PanicText::new();
         let _ = text.write_fmt(what);
     }
-    // SAFETY: `resume` is the stack pointer contained_call saved on the caller's
-    // stack, which has not been popped: the contained call has not returned.
-    unsafe { contained_escape(resume) }
+    // SAFETY: `resume` is the caller's context of the contained call running,
+    // a local of run_on_stack's frame, which is waiting in context::switch.
+    context::switch_away(unsafe { &*resume })
 }

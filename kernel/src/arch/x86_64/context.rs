@@ -36,12 +36,30 @@ core::arch::global_asm!(
     "pop rbx",
     "pop rbp",
     "ret",
+    // A context made by prepare_call starts here: r13(r12), then back to the
+    // context r14 points to.
+    ".global context_call_start",
+    "context_call_start:",
+    "mov rdi, r12",
+    "call r13",
+    "mov rdi, r14",
+    "call {finished}",
+    "ud2",
     ".text",
+    finished = sym call_finished,
 );
 
 unsafe extern "C" {
     fn context_switch(save: *mut u64, next_rsp: u64);
+    fn context_call_start();
     fn trap_return();
+}
+
+/// Where a context made by `prepare_call` goes when its function returns.
+extern "C" fn call_finished(caller: *const SavedContext) -> ! {
+    // SAFETY: `caller` is the context prepare_call was given, which its owner
+    // keeps until this context is resumed for the last time (this switch).
+    switch_away(unsafe { &*caller })
 }
 
 const SAVED_REGISTERS: usize = 6;
@@ -63,6 +81,23 @@ impl SavedContext {
             (frame_at as *mut TrapFrame).write(frame.clone());
             (ret_at as *mut u64).write(trap_return as *const () as usize as u64);
             core::ptr::write_bytes(rsp as *mut u64, 0, SAVED_REGISTERS);
+        }
+        self.0.store(rsp, Ordering::SeqCst);
+    }
+
+    /// Make this a context that runs `entry(arg)` on the kernel stack whose top
+    /// is `stack_top` (16-byte aligned, unused), then resumes `caller` for good.
+    /// `caller` must outlive this context's run.
+    pub fn prepare_call(&self, stack_top: u64, entry: extern "C" fn(*mut u8), arg: *mut u8, caller: &SavedContext) {
+        let ret_at = stack_top - 8;
+        let rsp = ret_at - (SAVED_REGISTERS * 8) as u64;
+        // The suspended stack's order: r15 r14 r13 r12 rbx rbp, return address.
+        let registers = [0, caller as *const SavedContext as u64, entry as usize as u64, arg as u64, 0, 0];
+        // SAFETY: the stack is the caller's to give and unused; the writes stay
+        // between rsp and stack_top.
+        unsafe {
+            (ret_at as *mut u64).write(context_call_start as *const () as usize as u64);
+            (rsp as *mut [u64; SAVED_REGISTERS]).write(registers);
         }
         self.0.store(rsp, Ordering::SeqCst);
     }
