@@ -5,55 +5,31 @@
 //! and reads as all ones, as a bus with nothing behind the address reads.
 use pci::{Address, ConfigSpace};
 use stable_aml::Handler;
-use x86_64::instructions::port::{Port, PortRead, PortWrite};
 
-use super::handler::covers;
+use super::access::{memory_read, memory_write, port_read, port_write};
 use crate::arch::pci_config::LegacyPorts;
-use crate::layout::phys_to_virt;
 
 #[derive(Debug, Clone, Copy)]
 pub struct AmlHandler;
 
-/// The direct map's alias of `size` bytes at physical `address`, if it holds them.
-fn mapped(address: usize, size: usize) -> Option<u64> {
-    let covered = covers(address as u64, size);
-    if !covered {
-        log::warn!("aml: memory at {address:#x} ({size} bytes) is outside the direct map; ignored");
-    }
-    covered.then(|| phys_to_virt(address as u64))
+/// A memory access the kernel could not make, logged.
+fn unmapped(address: usize, size: usize) {
+    log::warn!("aml: memory at {address:#x} ({size} bytes) is outside the direct map; ignored");
 }
 
-/// Read a `T` the AML names in system memory.
+/// Read a `T` the AML names in system memory (all ones if unmapped).
 fn read<T: Copy>(address: usize, none: T) -> T {
-    match mapped(address, size_of::<T>()) {
-        // SAFETY: the firmware's AML names this operation region; `mapped`
-        // checked that the direct map holds every byte of it.
-        Some(at) => unsafe { core::ptr::read_volatile(at as *const T) },
-        None => none,
-    }
+    memory_read(address as u64).unwrap_or_else(|| {
+        unmapped(address, size_of::<T>());
+        none
+    })
 }
 
 /// Write a `T` the AML names in system memory.
 fn write<T: Copy>(address: usize, value: T) {
-    if let Some(at) = mapped(address, size_of::<T>()) {
-        // SAFETY: as in `read`; the firmware's AML decides what is written to
-        // its own region, as on any ACPI system.
-        unsafe { core::ptr::write_volatile(at as *mut T, value) }
+    if !memory_write(address as u64, value) {
+        unmapped(address, size_of::<T>());
     }
-}
-
-/// Read a port the AML names.
-fn port_read<T: PortRead>(port: u16) -> T {
-    // SAFETY: the firmware's AML names this port in a SystemIO operation region:
-    // one its own chipset decodes, read as the firmware means it to be.
-    unsafe { Port::<T>::new(port).read() }
-}
-
-/// Write a port the AML names.
-fn port_write<T: PortWrite>(port: u16, value: T) {
-    // SAFETY: as in `port_read`; the AML decides what its own registers get, as
-    // on any ACPI system.
-    unsafe { Port::<T>::new(port).write(value) }
 }
 
 /// The function's configuration space, if the kernel reaches its segment.

@@ -3,6 +3,7 @@
 //! (the MADT's interrupt controllers, the HPET, the MCFG's PCIe ECAM regions, the
 //! FADT's power registers, the `\_S5` sleep types) for the power code and later
 //! drivers. Missing or garbled tables leave parts empty and say so in the log.
+mod access;
 mod aml_handler;
 mod handler;
 mod register;

@@ -2,10 +2,8 @@
 //! blocks and reset register): read and written in system I/O space through the
 //! ports, or in system memory through the direct map.
 use acpi::address::{AccessSize, AddressSpace, GenericAddress};
-use x86_64::instructions::port::Port;
 
-use super::handler::covers;
-use crate::layout::phys_to_virt;
+use super::access::{memory_read, memory_write, port_read, port_write};
 
 /// Why a register cannot be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,51 +31,48 @@ fn width(reg: &GenericAddress) -> usize {
     }
 }
 
-/// Check that the register is reachable; its port or direct-map address.
-fn locate(reg: &GenericAddress) -> Result<u64, RegisterError> {
-    let bad = RegisterError::Address(reg.address);
-    match reg.address_space {
-        AddressSpace::SystemIo if width(reg) <= 4 => u16::try_from(reg.address).map(u64::from).map_err(|_| bad),
-        AddressSpace::SystemMemory if covers(reg.address, width(reg)) => Ok(phys_to_virt(reg.address)),
-        AddressSpace::SystemIo | AddressSpace::SystemMemory => Err(bad),
-        space => Err(RegisterError::Space(space)),
-    }
+/// A register in system I/O space: its port, if it fits in one.
+fn port(reg: &GenericAddress) -> Result<u16, RegisterError> {
+    u16::try_from(reg.address).ok().filter(|_| width(reg) <= 4).ok_or(RegisterError::Address(reg.address))
 }
 
 pub fn read(reg: &GenericAddress) -> Result<u64, RegisterError> {
-    let at = locate(reg)?;
-    let io = reg.address_space == AddressSpace::SystemIo;
-    // SAFETY: the FADT names this register; `locate` checked that the port fits
-    // and that memory lies in the direct map. Reading PM1 control has no effects.
-    let value = unsafe {
-        match (io, width(reg)) {
-            (true, 1) => u64::from(Port::<u8>::new(at as u16).read()),
-            (true, 2) => u64::from(Port::<u16>::new(at as u16).read()),
-            (true, _) => u64::from(Port::<u32>::new(at as u16).read()),
-            (false, 1) => u64::from(core::ptr::read_volatile(at as *const u8)),
-            (false, 2) => u64::from(core::ptr::read_volatile(at as *const u16)),
-            (false, 4) => u64::from(core::ptr::read_volatile(at as *const u32)),
-            (false, _) => core::ptr::read_volatile(at as *const u64),
-        }
+    let at = reg.address;
+    let value = match (reg.address_space, width(reg)) {
+        (AddressSpace::SystemIo, 1) => Some(u64::from(port_read::<u8>(port(reg)?))),
+        (AddressSpace::SystemIo, 2) => Some(u64::from(port_read::<u16>(port(reg)?))),
+        (AddressSpace::SystemIo, _) => Some(u64::from(port_read::<u32>(port(reg)?))),
+        (AddressSpace::SystemMemory, 1) => memory_read::<u8>(at).map(u64::from),
+        (AddressSpace::SystemMemory, 2) => memory_read::<u16>(at).map(u64::from),
+        (AddressSpace::SystemMemory, 4) => memory_read::<u32>(at).map(u64::from),
+        (AddressSpace::SystemMemory, _) => memory_read::<u64>(at),
+        (space, _) => return Err(RegisterError::Space(space)),
     };
-    Ok(value)
+    value.ok_or(RegisterError::Address(at))
 }
 
+/// Write `value` (cut to the register's width); the callers write what the
+/// FADT and the DSDT define for it (a sleep type and SLP_EN, the reset value).
 pub fn write(reg: &GenericAddress, value: u64) -> Result<(), RegisterError> {
-    let at = locate(reg)?;
-    let io = reg.address_space == AddressSpace::SystemIo;
-    // SAFETY: as in `read`; the callers write what the FADT and the DSDT define
-    // for this register (a sleep type and SLP_EN, the reset value).
-    unsafe {
-        match (io, width(reg)) {
-            (true, 1) => Port::<u8>::new(at as u16).write(value as u8),
-            (true, 2) => Port::<u16>::new(at as u16).write(value as u16),
-            (true, _) => Port::<u32>::new(at as u16).write(value as u32),
-            (false, 1) => core::ptr::write_volatile(at as *mut u8, value as u8),
-            (false, 2) => core::ptr::write_volatile(at as *mut u16, value as u16),
-            (false, 4) => core::ptr::write_volatile(at as *mut u32, value as u32),
-            (false, _) => core::ptr::write_volatile(at as *mut u64, value),
+    let at = reg.address;
+    let written = match (reg.address_space, width(reg)) {
+        (AddressSpace::SystemIo, 1) => {
+            port_write(port(reg)?, value as u8);
+            true
         }
-    }
-    Ok(())
+        (AddressSpace::SystemIo, 2) => {
+            port_write(port(reg)?, value as u16);
+            true
+        }
+        (AddressSpace::SystemIo, _) => {
+            port_write(port(reg)?, value as u32);
+            true
+        }
+        (AddressSpace::SystemMemory, 1) => memory_write(at, value as u8),
+        (AddressSpace::SystemMemory, 2) => memory_write(at, value as u16),
+        (AddressSpace::SystemMemory, 4) => memory_write(at, value as u32),
+        (AddressSpace::SystemMemory, _) => memory_write(at, value),
+        (space, _) => return Err(RegisterError::Space(space)),
+    };
+    if written { Ok(()) } else { Err(RegisterError::Address(at)) }
 }
