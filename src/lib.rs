@@ -68,6 +68,8 @@ pub struct Boot {
     /// Extra SSDTs, each the AML after the table's header (QEMU's
     /// `-acpitable sig=SSDT,data=FILE` adds the header and lists the table).
     pub ssdts: Vec<Vec<u8>>,
+    /// Extra whole ACPI tables, header included (`-acpitable file=FILE`).
+    pub acpi_tables: Vec<Vec<u8>>,
     /// Whether the machine has COM1 (on the pipes); without it only the exit
     /// status tells what happened.
     pub serial: bool,
@@ -89,6 +91,7 @@ impl Boot {
             icount: false,
             devices: Vec::new(),
             ssdts: Vec::new(),
+            acpi_tables: Vec::new(),
             serial: true,
         }
     }
@@ -114,6 +117,13 @@ impl Boot {
     /// Add an SSDT holding the definition block `aml` (after the firmware's tables).
     pub fn ssdt(mut self, aml: &[u8]) -> Self {
         self.ssdts.push(aml.to_vec());
+        self
+    }
+
+    /// Add a whole ACPI table, `table` being its header and body as the
+    /// firmware would publish them (QEMU lists it in the RSDT/XSDT).
+    pub fn acpi_table(mut self, table: &[u8]) -> Self {
+        self.acpi_tables.push(table.to_vec());
         self
     }
 
@@ -200,6 +210,11 @@ impl Boot {
             let file = scratch.path().join(format!("ssdt{i}.aml"));
             std::fs::write(&file, aml).expect("write an SSDT's AML");
             cmd.arg("-acpitable").arg(format!("sig=SSDT,data={}", file.display()));
+        }
+        for (i, table) in self.acpi_tables.iter().enumerate() {
+            let file = scratch.path().join(format!("table{i}.bin"));
+            std::fs::write(&file, table).expect("write an ACPI table");
+            cmd.arg("-acpitable").arg(format!("file={}", file.display()));
         }
         if let Some((kernel, initrd, append)) = &self.direct_kernel {
             cmd.arg("-kernel").arg(kernel).arg("-initrd").arg(initrd).args(["-append", append]);

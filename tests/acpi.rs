@@ -149,6 +149,40 @@ fn a_panic_in_the_aml_interpreter_skips_only_its_table() {
     ends_machine(m, "poweroff", "reboot: power down");
 }
 
+/// A whole table whose signature is `signature` (with a 4-byte body), its
+/// checksum right.
+fn table(signature: [u8; 4]) -> Vec<u8> {
+    let mut t = Vec::new();
+    t.extend_from_slice(&signature);
+    t.extend_from_slice(&40u32.to_le_bytes());
+    t.extend_from_slice(&[1, 0]); // revision, checksum
+    t.extend_from_slice(b"KESTRLBADTABLE"); // OEM id, OEM table id
+    t.extend_from_slice(&1u32.to_le_bytes());
+    t.extend_from_slice(b"KSTL");
+    t.extend_from_slice(&1u32.to_le_bytes());
+    t.extend_from_slice(&[0; 4]);
+    t[9] = 0u8.wrapping_sub(t.iter().fold(0u8, |sum, b| sum.wrapping_add(*b)));
+    t
+}
+
+#[test]
+fn a_table_whose_signature_is_not_text_leaves_the_others_usable() {
+    // The acpi crate's walk over the tables panics formatting such a signature.
+    let mut m = Boot::new("test=boot").acpi_table(&table([0xff, 0xfe, b'X', b'Y'])).start();
+    m.expect_success(TIMEOUT).or_log(&m);
+    let log = m.log();
+    let warning = log
+        .lines()
+        .find(|l| l.contains("acpi: the list of tables cannot be read: it panicked: "))
+        .unwrap_or_else(|| panic!("no warning in\n{log}"));
+    assert!(warning.contains("Utf8Error"), "{warning}");
+    assert!(!log.contains("KERNEL PANIC"), "{log}");
+    let line = log.lines().find(|l| l.contains("acpi: revision ")).expect("the ACPI summary");
+    assert!(line.contains("tables (unreadable); madt: cpus 1, local APIC 0xfee00000"), "{line}");
+    assert!(line.contains("hpet 0xfed00000") && line.contains("S5 sleep types 0/0"), "{line}");
+    assert!(log.contains("interrupts: xAPIC id 0 + I/O APIC"), "{log}");
+}
+
 #[test]
 fn poweroff_on_q35() {
     ends_machine(shell_on(Boot::new("").machine("q35")), "poweroff", "reboot: power down");

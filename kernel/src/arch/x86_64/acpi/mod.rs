@@ -98,7 +98,9 @@ pub fn info() -> Option<&'static AcpiInfo> {
 }
 
 /// Read the tables from the boot loader's RSDP (ACPI 2.0+ if given, else 1.0) and
-/// log what they hold. The firmware's AML runs through `contain`.
+/// log what they hold. The tables are read, and the firmware's AML run, through
+/// `contain`: the `acpi` and `stable-aml` crates have panicking paths that
+/// malformed tables reach.
 pub fn init(boot: &BootInformation, contain: Contain) {
     let root = match (boot.rsdp_v2_tag(), boot.rsdp_v1_tag()) {
         (Some(v2), _) if v2.xsdt_address() != 0 => Some((v2.revision(), v2.xsdt_address(), v2.oem_id())),
@@ -109,30 +111,57 @@ pub fn init(boot: &BootInformation, contain: Contain) {
         log::warn!("acpi: the boot loader gave no RSDP; power off and reset use the legacy ways");
         return;
     };
+    let oem = String::from(oem.unwrap_or("?").trim_end());
+    let mut read = None;
+    if let Err(why) = contain(&mut || read = Some(read_tables(revision, address, &oem, contain))) {
+        log::warn!("acpi: reading the tables at {address:#x} failed: {why}; power off and reset use the legacy ways");
+        return;
+    }
+    let Some(Some(info)) = read else { return };
+    log::info!("{info}");
+    if let Err(e) = &info.s5 {
+        log::warn!("acpi: cannot read \\_S5 ({}); power off will use sleep type 0", sleep_error(e));
+    }
+    INFO.call_once(|| info);
+}
+
+/// What the tables under the RSDT/XSDT at `address` hold; None (with a
+/// warning) without a usable root table.
+fn read_tables(revision: u8, address: usize, oem: &str, contain: Contain) -> Option<AcpiInfo> {
     // SAFETY: GRUB copied the RSDP the firmware published; the address is its
     // RSDT/XSDT, which the handler reads only where the direct map covers it.
     let tables = match unsafe { AcpiTables::from_rsdt(DirectMap, revision, address) } {
         Ok(tables) => tables,
         Err(e) => {
             log::warn!("acpi: no usable root table at {address:#x} ({e:?}); power off and reset use the legacy ways");
-            return;
+            return None;
         }
     };
-    let info = AcpiInfo {
+    Some(AcpiInfo {
         revision,
-        oem: String::from(oem.unwrap_or("?").trim_end()),
-        tables: tables.headers().map(|h| String::from(h.signature.as_str())).collect(),
+        oem: String::from(oem),
+        tables: signatures(&tables, contain),
         madt: tables.find_table::<Madt>().ok().filter(madt_is_sound).map(|m| madt(m.get())),
         hpet: hpet(&tables),
         ecam: tables.find_table::<Mcfg>().map(|m| ecam(&m)).unwrap_or_default(),
         fadt: tables.find_table::<Fadt>().ok().map(|f| fadt(&f)),
         s5: sleep::s5(&tables, contain),
-    };
-    log::info!("{info}");
-    if let Err(e) = &info.s5 {
-        log::warn!("acpi: cannot read \\_S5 ({}); power off will use sleep type 0", sleep_error(e));
+    })
+}
+
+/// The signatures of the tables the root table lists. The crate's walk over
+/// them panics on a table whose signature is not text (it formats the error
+/// it logs with the signature as text): then the list says so, and the tables
+/// are still looked up one kind at a time.
+fn signatures(tables: &AcpiTables<DirectMap>, contain: Contain) -> Vec<String> {
+    let mut list = Vec::new();
+    match contain(&mut || list = tables.headers().map(|h| String::from(h.signature.as_str())).collect()) {
+        Ok(()) => list,
+        Err(why) => {
+            log::warn!("acpi: the list of tables cannot be read: {why}");
+            alloc::vec![String::from("(unreadable)")]
+        }
     }
-    INFO.call_once(|| info);
 }
 
 /// The MADT's fixed part: the header, the local APIC address and the flags.
