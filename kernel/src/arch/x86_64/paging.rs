@@ -315,8 +315,46 @@ pub fn lookup(root: Root, virt: u64) -> Option<Mapped> {
     (!entry.is_unused()).then(|| Mapped::of(entry))
 }
 
-/// The level-1 entry for `virt`, if the tables above it exist (and are not huge pages).
-fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
+/// Map the owned `frames` at the pages from `virt` on, which must all lie in
+/// one level-1 table (a kernel stack's slot): the tables are found (or made)
+/// once, for the first page. On an error nothing is mapped and the frames are
+/// still the caller's.
+pub fn map_run(root: Root, virt: u64, frames: &[u64], access: Access) -> Result<(), MapError> {
+    let Some((&first, rest)) = frames.split_first() else { return Ok(()) };
+    let index = ((virt >> 12) & 0x1ff) as usize;
+    if index + frames.len() > 512 {
+        return Err(MapError::NotMapped);
+    }
+    map(root, virt, first, access)?;
+    let table = leaf_table(root, virt).expect("mapped just now");
+    let flags = Mapped { frame: first, access, borrowed: false }.flags();
+    for (done, (entry, &frame)) in table.iter_mut().skip(index + 1).zip(rest).enumerate() {
+        if !entry.is_unused() {
+            unmap_run(root, virt, done + 1, |_| {});
+            return Err(MapError::AlreadyMapped);
+        }
+        entry.set_addr(PhysAddr::new(frame), flags);
+    }
+    Ok(())
+}
+
+/// Remove the `count` pages mapped from `virt` on (in one level-1 table, as
+/// `map_run` made them), handing each frame to `free_page`.
+pub fn unmap_run(root: Root, virt: u64, count: usize, mut free_page: impl FnMut(u64)) {
+    let Some(table) = leaf_table(root, virt) else { return };
+    let index = ((virt >> 12) & 0x1ff) as usize;
+    for (i, entry) in table.iter_mut().skip(index).take(count).enumerate() {
+        if !entry.is_unused() {
+            let frame = entry.addr().as_u64();
+            entry.set_unused();
+            x86_64::instructions::tlb::flush(VirtAddr::new_truncate(virt + i as u64 * PAGE_SIZE));
+            free_page(frame);
+        }
+    }
+}
+
+/// The level-1 table holding `virt`'s entry, if the tables above it exist.
+fn leaf_table(root: Root, virt: u64) -> Option<&'static mut PageTable> {
     let mut table = root.0;
     for level in (2..=4).rev() {
         let entry = &table_at(table)[((virt >> (12 + 9 * (level - 1))) & 0x1ff) as usize];
@@ -325,7 +363,12 @@ fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
         }
         table = entry.addr().as_u64();
     }
-    Some(&table_at(table)[((virt >> 12) & 0x1ff) as usize])
+    Some(table_at(table))
+}
+
+/// The level-1 entry for `virt`, if the tables above it exist (and are not huge pages).
+fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
+    leaf_table(root, virt).map(|table| &table[((virt >> 12) & 0x1ff) as usize])
 }
 
 /// Remove every page mapped in `start..end` (user half, page aligned) and hand
