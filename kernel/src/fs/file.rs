@@ -14,7 +14,7 @@ use spin::Mutex;
 use super::devfs::{DevNode, Device};
 use super::mapping;
 use super::ops::FileOps;
-use super::pipe::{End, Pipe};
+use super::pipe::{End, Pipe, ReadInto, WriteFrom};
 use super::tty::Terminal;
 use super::vfs::{self, Node};
 use crate::mm::shared::SharedPages;
@@ -199,6 +199,14 @@ impl OpenFile {
         }
     }
 
+    /// The pipe it reads or writes (a pipe's end or a named pipe).
+    pub fn as_pipe(&self) -> Option<&Pipe> {
+        match &self.kind {
+            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => Some(pipe),
+            _ => None,
+        }
+    }
+
     pub fn is_terminal(&self) -> bool {
         self.terminal().is_some()
     }
@@ -221,7 +229,9 @@ impl OpenFile {
         }
         match &self.kind {
             FileKind::Device(device) => device.read(buf, self.nonblocking()),
-            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => pipe.read(buf, self.nonblocking()),
+            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => {
+                pipe.read(ReadInto::Kernel(buf), self.nonblocking())
+            }
             FileKind::Other(ops) => ops.read(buf, self.nonblocking()),
             _ => {
                 let mut offset = self.offset.lock();
@@ -258,7 +268,9 @@ impl OpenFile {
         }
         match &self.kind {
             FileKind::Device(device) => device.write(data),
-            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => pipe.write(data, self.nonblocking()),
+            FileKind::Pipe(pipe, _) | FileKind::Fifo(_, pipe, _) => {
+                pipe.write(WriteFrom::Kernel(data), self.nonblocking())
+            }
             FileKind::Other(ops) => ops.write(data, self.nonblocking()),
             FileKind::Node(node) => {
                 let mut offset = self.offset.lock();

@@ -1,5 +1,7 @@
 //! Pipes: a 64 KiB buffer between a read end and a write end, its contents in
-//! frames that are freed as soon as they are read (mm/byte_queue.rs). Reads block while it
+//! frames that are freed as soon as they are read (mm/byte_queue.rs); read(2)
+//! and write(2) copy straight between user memory and those frames (one copy
+//! each way, under the caller's address-space lock, taken after any wait). Reads block while it
 //! is empty and a writer exists (EOF after the last writer closes); writes block
 //! while it is full, and writes of up to PIPE_BUF (4096) bytes are atomic. Writing
 //! with no reader left raises SIGPIPE and fails with EPIPE. O_NONBLOCK gives EAGAIN
@@ -12,6 +14,7 @@ use spin::Mutex;
 
 use crate::arch::cpu::without_interrupts;
 use crate::mm::byte_queue::ByteQueue;
+use crate::mm::user::{SpaceLock, UserSlice};
 use crate::task::wait_queue::WaitQueue;
 
 pub const CAPACITY: usize = 64 * 1024;
@@ -58,6 +61,45 @@ impl End {
     fn writes(self) -> bool {
         self != End::Read
     }
+}
+
+/// Where a read's bytes go: a kernel buffer, or user memory (moved straight
+/// from the pipe's frames, under the address space's lock).
+pub enum ReadInto<'a> {
+    Kernel(&'a mut [u8]),
+    User(UserSlice, &'a dyn SpaceLock),
+}
+
+/// Where a write's bytes come from: a kernel buffer, or user memory.
+pub enum WriteFrom<'a> {
+    Kernel(&'a [u8]),
+    User(UserSlice, &'a dyn SpaceLock),
+}
+
+impl ReadInto<'_> {
+    fn len(&self) -> usize {
+        match self {
+            ReadInto::Kernel(buf) => buf.len(),
+            ReadInto::User(dest, _) => dest.len(),
+        }
+    }
+}
+
+impl WriteFrom<'_> {
+    fn len(&self) -> usize {
+        match self {
+            WriteFrom::Kernel(data) => data.len(),
+            WriteFrom::User(src, _) => src.len(),
+        }
+    }
+}
+
+/// The part of `slice` that can be read (or written) from its start: EFAULT if
+/// none, as Linux's copies stop at the first bad page.
+fn accessible(slice: UserSlice, lock: &dyn SpaceLock, write: bool) -> Result<UserSlice, Errno> {
+    let mut len = 0;
+    lock.with_space(&mut |space| len = slice.accessible_len(space, write));
+    if len == 0 { Err(Errno::EFAULT) } else { Ok(slice.part(0, len)) }
 }
 
 impl Pipe {
@@ -136,44 +178,24 @@ impl Pipe {
         self.changed.wake_all();
     }
 
-    pub fn read(&self, buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno> {
-        if buf.is_empty() {
+    /// read(2): waits while the pipe is empty and has a writer (not when
+    /// `nonblocking`: EAGAIN), then moves what it holds, up to the buffer's
+    /// length, into `into` (0 at EOF). A user buffer bad from its first byte is
+    /// EFAULT before anything moves, and the pipe keeps its bytes.
+    pub fn read(&self, mut into: ReadInto<'_>, nonblocking: bool) -> Result<usize, Errno> {
+        if into.len() == 0 {
             return Ok(0);
         }
-        let result = self.changed.wait_until(|| {
-            self.with(|s| {
-                if !s.buffer.is_empty() {
-                    Some(Ok(s.buffer.pop(buf)))
-                } else if s.writers == 0 {
-                    Some(Ok(0))
-                } else if nonblocking {
-                    Some(Err(Errno::EAGAIN))
-                } else {
-                    None
-                }
-            })
-        });
-        self.changed.wake_all();
-        result.unwrap_or(Err(Errno::EINTR))
-    }
-
-    pub fn write(&self, data: &[u8], nonblocking: bool) -> Result<usize, Errno> {
-        let mut written = 0;
-        while written < data.len() {
-            let rest = &data[written..];
-            let step = self.changed.wait_until(|| {
+        loop {
+            if let ReadInto::User(dest, lock) = &mut into {
+                *dest = accessible(*dest, *lock, true)?;
+            }
+            let ready = self.changed.wait_until(|| {
                 self.with(|s| {
-                    if s.readers == 0 {
-                        return Some(Err(Errno::EPIPE));
-                    }
-                    let space = CAPACITY - s.buffer.len();
-                    // Up to PIPE_BUF bytes go in one piece; more may be split.
-                    let needed = if rest.len() <= PIPE_BUF { rest.len() } else { 1 };
-                    if space >= needed {
-                        let n = rest.len().min(space);
-                        // The contents are the writer's memory: ENOMEM rather
-                        // than the kernel's reserve (as Linux's pipe_write).
-                        Some(s.buffer.push(&rest[..n]).map(|()| n))
+                    if !s.buffer.is_empty() {
+                        Some(Ok(true))
+                    } else if s.writers == 0 {
+                        Some(Ok(false))
                     } else if nonblocking {
                         Some(Err(Errno::EAGAIN))
                     } else {
@@ -181,9 +203,55 @@ impl Pipe {
                     }
                 })
             });
-            self.changed.wake_all();
-            match step.unwrap_or(Err(Errno::EINTR)) {
-                Ok(n) => written += n,
+            if !ready.unwrap_or(Err(Errno::EINTR))? {
+                return Ok(0);
+            }
+            let moved = match &mut into {
+                ReadInto::Kernel(buf) => self.with(|s| s.buffer.pop(buf)),
+                ReadInto::User(dest, lock) => {
+                    let mut moved = Ok(0);
+                    lock.with_space(&mut |space| moved = self.with(|s| s.buffer.pop_to_user(*dest, space)));
+                    moved?
+                }
+            };
+            // None moved: another reader took the bytes between the wait and now.
+            if moved > 0 {
+                self.changed.wake_all();
+                return Ok(moved);
+            }
+        }
+    }
+
+    /// write(2): all of `from`, waiting for room while a reader exists (not when
+    /// `nonblocking`: EAGAIN); up to PIPE_BUF bytes go in at once. EPIPE (and
+    /// SIGPIPE) without a reader; after some bytes went in, an error gives
+    /// their count.
+    pub fn write(&self, from: WriteFrom<'_>, nonblocking: bool) -> Result<usize, Errno> {
+        let mut written = 0;
+        while written < from.len() {
+            let rest = from.len() - written;
+            // Up to PIPE_BUF bytes go in one piece; more may be split.
+            let needed = if rest <= PIPE_BUF { rest } else { 1 };
+            let room = self.changed.wait_until(|| {
+                self.with(|s| {
+                    if s.readers == 0 {
+                        Some(Err(Errno::EPIPE))
+                    } else if CAPACITY - s.buffer.len() >= needed {
+                        Some(Ok(()))
+                    } else if nonblocking {
+                        Some(Err(Errno::EAGAIN))
+                    } else {
+                        None
+                    }
+                })
+            });
+            match room.unwrap_or(Err(Errno::EINTR)).and_then(|()| self.push(&from, written, needed)) {
+                Ok(n) => {
+                    if n > 0 {
+                        self.changed.wake_all();
+                    }
+                    written += n;
+                }
                 Err(e) => {
                     if e == Errno::EPIPE {
                         super::processes::processes().raise(kabi::signal::Signal::SIGPIPE);
@@ -193,6 +261,37 @@ impl Pipe {
             }
         }
         Ok(written)
+    }
+
+    /// Append what fits of `from` after its first `at` bytes, if at least
+    /// `needed` fit (else 0: another writer took the room first). The contents
+    /// are the writer's memory: ENOMEM rather than the kernel's reserve (as
+    /// Linux's pipe_write).
+    fn push(&self, from: &WriteFrom<'_>, at: usize, needed: usize) -> Result<usize, Errno> {
+        let room = |s: &State| {
+            if s.readers == 0 {
+                return Err(Errno::EPIPE);
+            }
+            let space = CAPACITY - s.buffer.len();
+            Ok(if space >= needed { (from.len() - at).min(space) } else { 0 })
+        };
+        match from {
+            WriteFrom::Kernel(data) => self.with(|s| {
+                let n = room(s)?;
+                s.buffer.push(&data[at..at + n]).map(|()| n)
+            }),
+            WriteFrom::User(src, lock) => {
+                let src = accessible(src.part(at, usize::MAX), *lock, false)?;
+                let mut pushed = Ok(0);
+                lock.with_space(&mut |space| {
+                    pushed = self.with(|s| {
+                        let n = room(s)?.min(src.len());
+                        s.buffer.push_from_user(src.part(0, n), space).map(|()| n)
+                    })
+                });
+                pushed
+            }
+        }
     }
 
     /// poll events for `end` among `events`.

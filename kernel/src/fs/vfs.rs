@@ -711,12 +711,15 @@ pub fn check_search(dir: &Node) -> Result<(), Errno> {
     as_caller(|me| check(dir, Access::EXECUTE, me))
 }
 
-/// What execve reads: the file's bytes and pages, its absolute path, and its attributes
-/// (whose set-user-ID and set-group-ID bits and owner may change the caller's
-/// credentials, unless it is on a `nosuid` mount).
+/// What execve reads: the file's first bytes (its headers; more on demand) and
+/// its pages, its absolute path, and its attributes (whose set-user-ID and
+/// set-group-ID bits and owner may change the caller's credentials, unless it is
+/// on a `nosuid` mount).
 #[derive(Debug)]
 pub struct Executable {
-    pub data: Vec<u8>,
+    /// The first `EXECUTABLE_HEAD` bytes (fewer in a shorter file).
+    pub head: Vec<u8>,
+    inode: InodeRef,
     /// The file's own pages, which its segments map (copied when written).
     pub pages: Arc<dyn SharedPages>,
     pub path: Vec<u8>,
@@ -740,19 +743,41 @@ pub fn read_executable(cwd: &Node, path: &[u8]) -> Result<Executable, Errno> {
             return Err(Errno::EACCES);
         }
         let metadata = inode.metadata();
-        let mut data = crate::mm::heap::try_zeroed_bytes(metadata.size as usize)?;
-        let mut done = 0;
-        while done < data.len() {
-            match inode.read(done as u64, &mut data[done..])? {
-                0 => break,
-                n => done += n,
-            }
-        }
-        data.truncate(done);
+        let head = read_from(inode, 0, EXECUTABLE_HEAD.min(metadata.size as usize))?;
         let path = real_path(cwd, path, me)?;
         let pages = mapping::map_file(inode, false, path.clone())?;
-        Ok(Executable { data, pages, path, metadata, nosuid: flags.nosuid })
+        Ok(Executable { head, inode: inode.clone(), pages, path, metadata, nosuid: flags.nosuid })
     })
+}
+
+/// How much of an executable execve reads first: a page, where the ELF header,
+/// the program headers and the interpreter's path usually lie (and a `#!` line).
+pub const EXECUTABLE_HEAD: usize = 4096;
+
+impl Executable {
+    /// Its size when it was opened.
+    pub fn size(&self) -> u64 {
+        self.metadata.size
+    }
+
+    /// Up to `len` of its bytes from `offset` (fewer at its end).
+    pub fn read(&self, offset: u64, len: usize) -> Result<Vec<u8>, Errno> {
+        read_from(&self.inode, offset, len)
+    }
+}
+
+/// Up to `len` bytes of `inode` from `offset`: fewer at the end of the file.
+fn read_from(inode: &InodeRef, offset: u64, len: usize) -> Result<Vec<u8>, Errno> {
+    let mut data = crate::mm::heap::try_zeroed_bytes(len)?;
+    let mut done = 0;
+    while done < data.len() {
+        match inode.read(offset + done as u64, &mut data[done..])? {
+            0 => break,
+            n => done += n,
+        }
+    }
+    data.truncate(done);
+    Ok(data)
 }
 
 /// The absolute path of the file `path` names, with every symbolic link on the

@@ -109,7 +109,7 @@ pub fn address_spaces() -> Result<(), String> {
             let frame = space.map_zeroed(virt, rw).map_err(|e| alloc::format!("map: {e:?}"))?;
             phys::write(frame, 8 * i, &(round * 100 + i as u64).to_le_bytes());
         }
-        let copy = space.clone_eager().map_err(|e| alloc::format!("clone: {e:?}"))?;
+        let copy = space.clone_eager(0).map_err(|e| alloc::format!("clone: {e:?}"))?;
         space.remove_region(TEST_PAGES[0], TEST_PAGES[0] + PAGE_SIZE);
         for (i, &virt) in TEST_PAGES.iter().enumerate() {
             let (frame, access) = copy.translate(virt).ok_or("page missing in the copy")?;

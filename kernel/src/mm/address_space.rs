@@ -238,27 +238,29 @@ impl AddressSpace {
     }
 
     /// A copy for fork: the same regions but those fork leaves out (MADV_DONTFORK),
-    /// every owned page duplicated into a new frame (the design's eager copy).
-    /// Borrowed pages are left out: the child maps its objects' frames again when
-    /// it touches them (so a page a truncate cuts off a file is then never in a
-    /// space that the truncate's unmapping could miss).
-    pub fn clone_eager(&self) -> Result<Self, MapError> {
+    /// every owned page duplicated into a new frame (the design's eager copy), in
+    /// one walk of both page tables. Borrowed pages are left out: the child maps
+    /// its objects' frames again when it touches them (so a page a truncate cuts
+    /// off a file is then never in a space that the truncate's unmapping could
+    /// miss). Fails with OutOfFrames when a copy would leave fewer than `keep_free`
+    /// frames besides the kernel's reserve.
+    pub fn clone_eager(&self, keep_free: u64) -> Result<Self, MapError> {
         let mut copy = Self::new()?;
         copy.regions = self.regions.clone();
-        for left_out in self.regions.iter().filter(|r| r.value.dont_fork) {
-            copy.regions.remove(left_out.start, left_out.end);
+        let left_out: Vec<(u64, u64)> =
+            self.regions.iter().filter(|r| r.value.dont_fork).map(|r| (r.start, r.end)).collect();
+        for &(start, end) in &left_out {
+            copy.regions.remove(start, end);
         }
-        let mut result = Ok(());
-        paging::for_each_user_page(self.root, |virt, mapped| {
-            let copied = !mapped.borrowed && self.regions.find(virt).is_none_or(|r| !r.value.dont_fork);
-            if result.is_ok() && copied {
-                result = frames::alloc().ok_or(MapError::OutOfFrames).and_then(|new| {
-                    phys::copy_frame(new, mapped.frame);
-                    copy.map_frame(virt, new, mapped.access)
-                });
+        paging::copy_user_half(self.root, copy.root, &mut |virt, mapped| {
+            if mapped.borrowed || left_out.iter().any(|&(start, end)| (start..end).contains(&virt)) {
+                return Ok(None);
             }
-        });
-        result.map(|()| copy)
+            let new = frames::alloc_keeping(keep_free).ok_or(MapError::OutOfFrames)?;
+            phys::copy_frame(new, mapped.frame);
+            Ok(Some(new))
+        })?;
+        Ok(copy)
     }
 
     /// What the user half holds, in one walk.

@@ -6,8 +6,10 @@ use alloc::collections::VecDeque;
 
 use kabi::Errno;
 
+use super::address_space::AddressSpace;
 use super::frames::{self, FRAME_SIZE};
 use super::phys;
+use super::user::UserSlice;
 
 const PAGE: usize = FRAME_SIZE as usize;
 
@@ -42,8 +44,28 @@ impl ByteQueue {
     /// Append all of `data`, taking frames as needed; ENOMEM (and nothing
     /// appended) when a frame cannot be had.
     pub fn push(&mut self, data: &[u8]) -> Result<(), Errno> {
+        self.push_with(data.len(), |bytes, at| {
+            bytes.copy_from_slice(&data[at..at + bytes.len()]);
+            Ok(())
+        })
+    }
+
+    /// Append the bytes of user memory `src` (all accessible) straight into the
+    /// queue's frames; ENOMEM (and nothing appended) as `push`.
+    pub fn push_from_user(&mut self, src: UserSlice, space: &mut AddressSpace) -> Result<(), Errno> {
+        self.push_with(src.len(), |bytes, at| src.part(at, bytes.len()).read(space, bytes))
+    }
+
+    /// Append `len` bytes that `fill(bytes, at)` writes, piece by piece, into
+    /// the frames (`bytes` are those at `at..` of the appended ones); on an
+    /// error nothing is appended.
+    fn push_with(
+        &mut self,
+        len: usize,
+        mut fill: impl FnMut(&mut [u8], usize) -> Result<(), Errno>,
+    ) -> Result<(), Errno> {
         let (index, offset) = self.tail();
-        let needed = (offset + data.len()).div_ceil(PAGE) + index;
+        let needed = (offset + len).div_ceil(PAGE) + index;
         let new_frames = needed.saturating_sub(self.frames.len());
         self.frames.try_reserve(new_frames).map_err(|_| Errno::ENOMEM)?;
         for taken in 0..new_frames {
@@ -59,13 +81,18 @@ impl ByteQueue {
         }
         let mut done = 0;
         let (mut index, mut offset) = (index, offset);
-        while done < data.len() {
-            let n = (PAGE - offset).min(data.len() - done);
-            phys::write(self.frames[index], offset, &data[done..done + n]);
+        while done < len {
+            let n = (PAGE - offset).min(len - done);
+            if let Err(error) = phys::with_bytes_mut(self.frames[index], offset, n, |bytes| fill(bytes, done)) {
+                for _ in 0..new_frames {
+                    self.frames.pop_back().into_iter().for_each(frames::free);
+                }
+                return Err(error);
+            }
             done += n;
             (index, offset) = (index + 1, 0);
         }
-        self.len += data.len();
+        self.len += len;
         Ok(())
     }
 
@@ -99,6 +126,24 @@ impl ByteQueue {
         let done = self.peek(0, out);
         self.discard(done);
         done
+    }
+
+    /// Move up to `dest.len()` bytes straight into user memory `dest` (all
+    /// accessible), freeing the frames emptied; returns how many moved. Bytes
+    /// that could not be stored (no frame for the user page) stay queued.
+    pub fn pop_to_user(&mut self, dest: UserSlice, space: &mut AddressSpace) -> Result<usize, Errno> {
+        let count = dest.len().min(self.len);
+        let mut done = 0;
+        let mut result = Ok(());
+        while done < count && result.is_ok() {
+            let at = self.head + done;
+            let n = (PAGE - at % PAGE).min(count - done);
+            let piece = dest.part(done, n);
+            result = phys::with_bytes(self.frames[at / PAGE], at % PAGE, n, |bytes| piece.write(space, bytes));
+            done += if result.is_ok() { n } else { 0 };
+        }
+        self.discard(done);
+        if done == 0 { result.map(|()| 0) } else { Ok(done) }
     }
 }
 

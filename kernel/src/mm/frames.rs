@@ -79,8 +79,14 @@ fn with<R>(f: impl FnOnce(&mut FrameBitmap<'static>) -> R) -> R {
 /// A free 4 KiB frame (its contents are whatever was there), unless only the
 /// kernel's reserve is left.
 pub fn alloc() -> Option<u64> {
-    let reserve = RESERVE.load(Ordering::Relaxed);
-    with(|f| if f.stats().free > reserve { f.alloc() } else { None })
+    alloc_keeping(0)
+}
+
+/// A free frame as `alloc` gives, unless fewer than `keep` frames would be left
+/// besides the reserve (fork's copy leaves room for the running processes).
+pub fn alloc_keeping(keep: u64) -> Option<u64> {
+    let keep = RESERVE.load(Ordering::Relaxed) + keep;
+    with(|f| if f.stats().free > keep { f.alloc() } else { None })
 }
 
 /// The frames kept for the kernel heap.

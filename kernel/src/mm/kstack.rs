@@ -24,6 +24,9 @@ static SLOTS: Mutex<Slots> = Mutex::new(Slots { free: Vec::new(), next: 0 });
 /// Free slots the list has room for from the start (the task table's size).
 const FREE_SLOTS_KEPT: usize = 1024;
 
+/// The pages of a stack (its slot but the guard page).
+const PAGES: usize = ((KERNEL_STACK_SLOT - GUARD_PAGE_SIZE) / PAGE_SIZE) as usize;
+
 #[derive(Debug)]
 pub struct KernelStack {
     base: u64,
@@ -65,12 +68,25 @@ impl KernelStack {
         })
         .ok_or(MapError::OutOfFrames)?;
         let stack = Self { base };
-        let data = Access { write: true, execute: false, user: false };
-        for virt in (base + GUARD_PAGE_SIZE..base + KERNEL_STACK_SLOT).step_by(PAGE_SIZE as usize) {
-            let frame = frames::alloc().ok_or(MapError::OutOfFrames)?;
-            paging::map(paging::kernel_root(), virt, frame, data).inspect_err(|_| frames::free(frame))?;
+        let mut taken = [0; PAGES];
+        for (count, slot) in taken.iter_mut().enumerate() {
+            match frames::alloc() {
+                Some(frame) => *slot = frame,
+                None => {
+                    taken[..count].iter().copied().for_each(frames::free);
+                    return Err(MapError::OutOfFrames);
+                }
+            }
         }
+        let data = Access { write: true, execute: false, user: false };
+        paging::map_run(paging::kernel_root(), stack.bottom(), &taken, data)
+            .inspect_err(|_| taken.iter().copied().for_each(frames::free))?;
         Ok(stack)
+    }
+
+    /// The lowest mapped byte (above the guard page).
+    fn bottom(&self) -> u64 {
+        self.base + GUARD_PAGE_SIZE
     }
 
     /// The initial stack pointer (one past the highest byte).
@@ -81,11 +97,7 @@ impl KernelStack {
 
 impl Drop for KernelStack {
     fn drop(&mut self) {
-        for virt in (self.base + GUARD_PAGE_SIZE..self.top()).step_by(PAGE_SIZE as usize) {
-            if let Ok(frame) = paging::unmap(paging::kernel_root(), virt) {
-                frames::free(frame);
-            }
-        }
+        paging::unmap_run(paging::kernel_root(), self.bottom(), PAGES, frames::free);
         let base = self.base;
         without_interrupts(|| SLOTS.lock().free.push(base));
     }

@@ -32,3 +32,20 @@ pub fn read(frame: u64, offset: usize, out: &mut [u8]) {
         core::ptr::copy_nonoverlapping((phys_to_virt(frame) as *const u8).add(offset), out.as_mut_ptr(), out.len())
     }
 }
+
+/// `f` with the bytes `offset..offset + len` of `frame` (which must stay within
+/// the frame), for copies straight between frames and user memory.
+pub fn with_bytes<R>(frame: u64, offset: usize, len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
+    assert!(offset + len <= FRAME, "bytes past the end of a frame");
+    // SAFETY: the range lies within a frame the caller owns (checked above), so
+    // nothing else writes it while `f` reads it.
+    f(unsafe { core::slice::from_raw_parts((phys_to_virt(frame) as *const u8).add(offset), len) })
+}
+
+/// `f` with the bytes `offset..offset + len` of `frame` to fill.
+pub fn with_bytes_mut<R>(frame: u64, offset: usize, len: usize, f: impl FnOnce(&mut [u8]) -> R) -> R {
+    assert!(offset + len <= FRAME, "bytes past the end of a frame");
+    // SAFETY: the range lies within a frame the caller owns (checked above), so
+    // this is the only reference to it while `f` runs.
+    f(unsafe { core::slice::from_raw_parts_mut((phys_to_virt(frame) as *mut u8).add(offset), len) })
+}

@@ -92,6 +92,13 @@ impl UserSlice {
     }
 }
 
+/// The address space behind a user buffer, locked only while bytes move: its
+/// lock sleeps, so a transfer that waits (for a pipe) waits without it.
+pub trait SpaceLock {
+    /// Run `f` with the address space locked.
+    fn with_space(&self, f: &mut dyn FnMut(&mut AddressSpace));
+}
+
 fn fault_errno(fault: Fault) -> Errno {
     match fault {
         Fault::NoAccess | Fault::PastEnd => Errno::EFAULT,

@@ -6,6 +6,7 @@
 //! only when written), the initial stack (user_stack), and only then let the
 //! caller commit. A bad file leaves the calling process untouched (as xv6's
 //! exec).
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 use core::ops::Range;
 
@@ -93,16 +94,19 @@ pub fn build(
 ) -> Result<Image, Errno> {
     let as_program = |e: PlanError| e.errno(Role::Program);
     let as_interpreter = |e: PlanError| e.errno(Role::Interpreter);
-    let program = Elf::parse(&file.data).map_err(as_program)?;
+    let program_headers = header_bytes(file)?;
+    let program = Elf::parse_head(&program_headers, file.size()).map_err(as_program)?;
     let interpreter_file = match program.interpreter().map_err(as_program)? {
         // Linux looks the path up as a name of the kernel's own, where an empty
         // one is the current directory.
         Some(path) => Some(vfs::read_executable(cwd, if path.is_empty() { b"." } else { path })?),
         None => None,
     };
+    let interpreter_headers = interpreter_file.as_ref().map(header_bytes).transpose()?;
     let interpreter = interpreter_file
         .as_ref()
-        .map(|file| Elf::parse(&file.data).map(|elf| (elf, file)))
+        .zip(interpreter_headers.as_deref())
+        .map(|(file, headers)| Elf::parse_head(headers, file.size()).map(|elf| (elf, file)))
         .transpose()
         .map_err(as_interpreter)?;
 
@@ -181,6 +185,17 @@ pub fn build(
     Ok(Image { space, memory, entry, stack_pointer: stack.rsp, creds })
 }
 
+/// The first bytes of `file` that hold its headers: the page read at its open,
+/// or, when its program headers or its PT_INTERP lie further in (rare), the
+/// whole file.
+fn header_bytes(file: &Executable) -> Result<Cow<'_, [u8]>, Errno> {
+    let beyond_head = match Elf::parse_head(&file.head, file.size()) {
+        Ok(elf) => elf.interpreter().err() == Some(PlanError::BeyondHead),
+        Err(error) => error == PlanError::BeyondHead,
+    };
+    if beyond_head { Ok(Cow::Owned(file.read(0, file.size() as usize)?)) } else { Ok(Cow::Borrowed(&file.head)) }
+}
+
 /// Map the image: every page the segments cover is demand-zero memory with the
 /// permissions of its range (a page two segments share gets both's), and each
 /// segment's file part goes over it (`map_segment`).
@@ -235,9 +250,11 @@ fn map_segment(space: &mut AddressSpace, segment: &Segment, own: Range<u64>, fil
         space.add_region(mapped.start, mapped.end, Area::copy_on_write(access, file.pages.clone(), offset));
     }
     let mut at = segment.vaddr;
-    for chunk in split_at_pages(at, segment.file_bytes(&file.data)) {
+    while at < file_end {
         let page = page_floor(at);
+        let len = (page + PAGE_SIZE).min(file_end) - at;
         if !(mapped.contains(&page) && page + PAGE_SIZE <= file_end) {
+            let bytes = file.read(segment.file_offset + (at - segment.vaddr), len as usize)?;
             let frame = match space.translate(page) {
                 Some((frame, _)) => frame,
                 None => {
@@ -245,20 +262,13 @@ fn map_segment(space: &mut AddressSpace, segment: &Segment, own: Range<u64>, fil
                     space.map_zeroed(page, access).map_err(|_| Errno::ENOMEM)?
                 }
             };
-            phys::write(frame, (at - page) as usize, chunk);
+            phys::write(frame, (at - page) as usize, &bytes);
         }
-        at += chunk.len() as u64;
+        at += len;
     }
     Ok(())
 }
 
 const fn page_floor(addr: u64) -> u64 {
     addr & !(PAGE_SIZE - 1)
-}
-
-/// `bytes` (to be placed at `addr`) cut where pages end.
-fn split_at_pages(addr: u64, bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let first = ((PAGE_SIZE - addr % PAGE_SIZE) as usize).min(bytes.len());
-    let (head, tail) = bytes.split_at(first);
-    core::iter::once(head).filter(|h| !h.is_empty()).chain(tail.chunks(PAGE_SIZE as usize))
 }

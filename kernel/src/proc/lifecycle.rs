@@ -150,20 +150,16 @@ fn release_vfork_parent(p: &mut Process) {
     }
 }
 
-/// Frames a copy of a process with `pages` pages and `tables` page tables needs,
-/// its kernel stack included, and room (1 MiB) left for the processes already
-/// running to grow: a fork bomb stops while the shell that is to kill it can
-/// still take a page.
-fn frames_for_copy(pages: usize, tables: usize) -> u64 {
-    const HEADROOM_FRAMES: u64 = 256;
-    (pages + tables) as u64 + crate::layout::KERNEL_STACK_SLOT / 4096 + HEADROOM_FRAMES
-}
+/// Frames fork leaves free besides the kernel's reserve, for the processes
+/// already running to grow (1 MiB): a fork bomb stops while the shell that is to
+/// kill it can still take a page.
+const FORK_HEADROOM_FRAMES: u64 = 256;
 
 /// fork's copy. It fails with EAGAIN, as Linux's fork does when resources run
 /// out: at RLIMIT_NPROC (the tasks of the caller's real uid, zombies included;
 /// unlike Linux, root is not exempt), when the process table is full, or when
-/// free memory outside the kernel's reserve cannot hold the copy (checked before
-/// copying, so a fork bomb stops early).
+/// free memory outside the kernel's reserve cannot hold the copy and leave
+/// `FORK_HEADROOM_FRAMES` (checked as each page is copied: the copy is undone).
 fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> {
     let kstack = KernelStack::new().map_err(|_| Errno::EAGAIN)?;
     let caller_memory = with_table(|t| {
@@ -181,11 +177,8 @@ fn copy_current(frame: &TrapFrame, options: CloneOptions) -> Result<Pid, Errno> 
         caller_memory.clone()
     } else {
         let source = caller_memory.lock();
-        let usage = source.space.usage();
-        if crate::mm::frames::stats().free < crate::mm::frames::reserve() + frames_for_copy(usage.owned, usage.tables) {
-            return Err(Errno::EAGAIN);
-        }
-        ProcessMemory::new(source.space.clone_eager().map_err(|_| Errno::EAGAIN)?, source.layout.clone())
+        let space = source.space.clone_eager(FORK_HEADROOM_FRAMES).map_err(|_| Errno::EAGAIN)?;
+        ProcessMemory::new(space, source.layout.clone())
     };
     let root = memory.lock().space.root();
     let pid = with_table(|t| {

@@ -15,6 +15,7 @@ use spin::{Mutex, MutexGuard};
 
 use crate::fs::FdTable;
 use crate::mm::address_space::AddressSpace;
+use crate::mm::user::SpaceLock;
 use crate::task::mutex::SleepMutex;
 
 use super::group::ThreadGroup;
@@ -49,6 +50,12 @@ pub type SharedMemory = Arc<SleepMutex<ProcessMemory>>;
 impl ProcessMemory {
     pub fn new(space: AddressSpace, layout: UserMemory) -> SharedMemory {
         Arc::new(SleepMutex::new(Self { space, layout }))
+    }
+}
+
+impl SpaceLock for SleepMutex<ProcessMemory> {
+    fn with_space(&self, f: &mut dyn FnMut(&mut AddressSpace)) {
+        f(&mut self.lock().space);
     }
 }
 

@@ -12,8 +12,10 @@ use kabi::fs::*;
 use super::user::Flow;
 use super::{SysResult, socket, user};
 use crate::fs::file::OpenFile;
+use crate::fs::pipe::{ReadInto, WriteFrom};
 use crate::fs::vfs::{self, Node};
-use crate::proc::table::{read_current, with_current};
+use crate::mm::user::UserSlice;
+use crate::proc::table::{current_memory, read_current, with_current};
 
 /// Most iovecs per readv/writev (IOV_MAX).
 const IOV_MAX: i32 = 1024;
@@ -107,6 +109,10 @@ pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
     if is_socket(&file) {
         return socket::read_socket(&file, alloc::vec![(buf, len)]);
     }
+    if let Some(pipe) = file.as_pipe() {
+        let memory = current_memory().ok_or(Errno::EFAULT)?;
+        return pipe.read(ReadInto::User(UserSlice::new(buf, len)?, &*memory), file.nonblocking());
+    }
     user::transfer_out(buf, len, flow(&file), |chunk| file.read(chunk))
 }
 
@@ -136,6 +142,10 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
     let len = rw_count(buf, len)?;
     if is_socket(&file) {
         return socket::write_socket(&file, alloc::vec![(buf, len)]);
+    }
+    if let Some(pipe) = file.as_pipe() {
+        let memory = current_memory().ok_or(Errno::EFAULT)?;
+        return pipe.write(WriteFrom::User(UserSlice::new(buf, len)?, &*memory), file.nonblocking());
     }
     let max = file_size_limit(&file);
     user::transfer_in(buf, len, |chunk| file.write(chunk, max)).inspect_err(file_size_signal)

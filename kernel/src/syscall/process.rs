@@ -139,7 +139,7 @@ fn load_program(cwd: &crate::fs::vfs::Node, path: &[u8], mut argv: Vec<Vec<u8>>)
     let mut file = crate::fs::vfs::read_executable(cwd, path)?;
     let mut script = path.to_vec();
     for _ in 0..=shebang::MAX_DEPTH {
-        let interpreter = match shebang::parse(&file.data) {
+        let interpreter = match shebang::parse(&file.head) {
             None => return Ok(Program { file, argv }),
             Some(Err(_)) => return Err(Errno::ENOEXEC),
             Some(Ok(line)) => (line.path.to_vec(), line.argument.map(<[u8]>::to_vec)),

@@ -180,6 +180,9 @@ pub enum PlanError {
     BadInterpreterPath(&'static str),
     /// A `PT_INTERP` whose bytes lie past the end of the file.
     InterpreterPathBeyondFile,
+    /// The program headers or the `PT_INTERP` lie within the file but past the
+    /// first bytes [`Elf::parse_head`] was given: parse more of the file.
+    BeyondHead,
     /// A segment that cannot be loaded.
     BadSegment(&'static str),
     /// The entry point lies outside user space.
@@ -214,6 +217,7 @@ impl fmt::Display for PlanError {
             PlanError::BadHeader(reason) => write!(f, "bad ELF header: {reason}"),
             PlanError::BadInterpreterPath(reason) => write!(f, "bad PT_INTERP: {reason}"),
             PlanError::InterpreterPathBeyondFile => f.write_str("PT_INTERP beyond the end of the file"),
+            PlanError::BeyondHead => f.write_str("headers beyond the bytes read"),
             PlanError::BadSegment(reason) => write!(f, "bad segment: {reason}"),
             PlanError::BadEntry => f.write_str("entry point outside user space"),
         }
@@ -237,7 +241,9 @@ pub const PATH_MAX: u64 = 4096;
 /// An executable's checked ELF header and program headers.
 #[derive(Debug, Clone)]
 pub struct Elf<'a> {
-    file: &'a [u8],
+    /// The file's first bytes (all of it, or enough for its headers).
+    head: &'a [u8],
+    file_len: u64,
     header: Header,
     phdrs: Vec<ProgramHeader>,
 }
@@ -278,8 +284,15 @@ impl Extent {
 impl<'a> Elf<'a> {
     /// Checks the headers of `file`.
     pub fn parse(file: &'a [u8]) -> Result<Self, PlanError> {
-        let (header, phdrs) = parse_headers(file)?;
-        Ok(Self { file, header, phdrs })
+        Self::parse_head(file, file.len() as u64)
+    }
+
+    /// Checks the headers of a file of `file_len` bytes from `head`, its first
+    /// bytes (a loader need not read the whole file): [`PlanError::BeyondHead`]
+    /// if the program headers, or later the `PT_INTERP`, lie past them.
+    pub fn parse_head(head: &'a [u8], file_len: u64) -> Result<Self, PlanError> {
+        let (header, phdrs) = parse_headers(head, file_len)?;
+        Ok(Self { head, file_len, header, phdrs })
     }
 
     /// Whether the object is position independent (`ET_DYN`): loaded wherever the
@@ -297,8 +310,10 @@ impl<'a> Elf<'a> {
             return Err(PlanError::BadInterpreterPath("not 2 to PATH_MAX bytes"));
         }
         let end = interp.p_offset.checked_add(interp.p_filesz).ok_or(PlanError::InterpreterPathBeyondFile)?;
-        let bytes =
-            self.file.get(interp.p_offset as usize..end as usize).ok_or(PlanError::InterpreterPathBeyondFile)?;
+        if end > self.file_len {
+            return Err(PlanError::InterpreterPathBeyondFile);
+        }
+        let bytes = self.head.get(interp.p_offset as usize..end as usize).ok_or(PlanError::BeyondHead)?;
         let Some((&0, _)) = bytes.split_last() else {
             return Err(PlanError::BadInterpreterPath("not NUL-terminated"));
         };
@@ -326,7 +341,7 @@ impl<'a> Elf<'a> {
             return Err(PlanError::BadSegment("no PT_LOAD segment"));
         }
         for load in &loads {
-            check_in_file(load, self.file.len() as u64)?;
+            check_in_file(load, self.file_len)?;
         }
         Ok(loads)
     }
@@ -375,10 +390,13 @@ impl<'a> Elf<'a> {
 }
 
 /// Checks the ELF identification and header fields, and reads the header and the
-/// program headers.
-fn parse_headers(file: &[u8]) -> Result<(Header, Vec<ProgramHeader>), PlanError> {
-    if file.len() < EHDR_SIZE {
+/// program headers from `file`, the first bytes of a file of `file_len` bytes.
+fn parse_headers(file: &[u8], file_len: u64) -> Result<(Header, Vec<ProgramHeader>), PlanError> {
+    if file_len < EHDR_SIZE as u64 {
         return Err(PlanError::Truncated);
+    }
+    if file.len() < EHDR_SIZE {
+        return Err(PlanError::BeyondHead);
     }
     if !file.starts_with(ELFMAG) {
         return Err(PlanError::NotElf);
@@ -407,8 +425,11 @@ fn parse_headers(file: &[u8]) -> Result<(Header, Vec<ProgramHeader>), PlanError>
         return Err(PlanError::BadHeader("too many program headers"));
     }
     let table_end = header.e_phoff.checked_add(table_size);
-    if table_end.is_none_or(|end| end > file.len() as u64) {
+    if table_end.is_none_or(|end| end > file_len) {
         return Err(PlanError::BadHeader("program headers beyond the end of the file"));
+    }
+    if table_end.is_some_and(|end| end > file.len() as u64) {
+        return Err(PlanError::BeyondHead);
     }
     let ctx = Ctx::new(Container::Big, Endian::Little);
     let phdrs = ProgramHeader::parse(file, header.e_phoff as usize, header.e_phnum.into(), ctx)

@@ -203,3 +203,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_first_bytes_of_a_file_are_enough_when_they_hold_the_headers() {
+    let path = b"/lib/ld-musl-x86_64.so.1\0";
+    let file = with_interp(path, PATH_AT, path.len() as u64);
+    let len = file.len() as u64;
+    let whole = Elf::parse(&file).unwrap();
+    let head = Elf::parse_head(&file[..PATH_AT as usize + path.len()], len).unwrap();
+    assert_eq!(head.interpreter(), whole.interpreter());
+    assert_eq!(head.plan(LIMITS), whole.plan(LIMITS));
+    // The path past the head: read more. Past the file: EIO as before.
+    let short = Elf::parse_head(&file[..PATH_AT as usize], len).unwrap();
+    assert_eq!(short.interpreter(), Err(PlanError::BeyondHead));
+    let cut = Elf::parse_head(&file[..PATH_AT as usize], PATH_AT + 4).unwrap();
+    assert_eq!(cut.interpreter(), Err(PlanError::InterpreterPathBeyondFile));
+    // The program headers past the head; a head without a whole ELF header.
+    assert_eq!(Elf::parse_head(&file[..EHDR_SIZE + 8], len).err(), Some(PlanError::BeyondHead));
+    assert_eq!(Elf::parse_head(&file[..8], len).err(), Some(PlanError::BeyondHead));
+    // Segments are checked against the file's length, not the head's.
+    let cut = Elf::parse_head(&file[..PATH_AT as usize + path.len()], PATH_AT + path.len() as u64).unwrap();
+    assert!(matches!(cut.plan(LIMITS), Err(PlanError::BadSegment(_))));
+}

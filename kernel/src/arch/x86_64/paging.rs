@@ -143,6 +143,25 @@ fn table_at(phys: u64) -> &'static mut PageTable {
     unsafe { &mut *(phys_to_virt(phys) as *mut PageTable) }
 }
 
+/// The entries of the page table at `phys` as numbers (0 = unused).
+fn raw_entries(phys: u64) -> &'static [u64; 512] {
+    // SAFETY: as `table_at`; a PageTable is 512 transparent u64 entries (repr(C)),
+    // and this view only reads them.
+    unsafe { &*(phys_to_virt(phys) as *const [u64; 512]) }
+}
+
+/// The indices in `slots` of the used entries of the table at `phys`, found by
+/// testing eight entries at once: a walk of the user half visits every table,
+/// and most entries are empty.
+fn used_slots(phys: u64, slots: Range<usize>) -> impl Iterator<Item = usize> {
+    const GROUP: usize = 8;
+    let raw = raw_entries(phys);
+    (slots.start / GROUP..slots.end.div_ceil(GROUP))
+        .filter(move |&group| raw[group * GROUP..][..GROUP].iter().fold(0, |any, &entry| any | entry) != 0)
+        .flat_map(move |group| group * GROUP..(group + 1) * GROUP)
+        .filter(move |&i| slots.contains(&i) && raw[i] != 0)
+}
+
 fn mapper(root: Root) -> OffsetPageTable<'static> {
     // SAFETY: root.0 is a valid PML4 and the direct map starts at DIRECT_MAP_BASE.
     unsafe { OffsetPageTable::new(table_at(root.0), VirtAddr::new(DIRECT_MAP_BASE)) }
@@ -275,8 +294,46 @@ pub fn lookup(root: Root, virt: u64) -> Option<Mapped> {
     (!entry.is_unused()).then(|| Mapped::of(entry))
 }
 
-/// The level-1 entry for `virt`, if the tables above it exist (and are not huge pages).
-fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
+/// Map the owned `frames` at the pages from `virt` on, which must all lie in
+/// one level-1 table (a kernel stack's slot): the tables are found (or made)
+/// once, for the first page. On an error nothing is mapped and the frames are
+/// still the caller's.
+pub fn map_run(root: Root, virt: u64, frames: &[u64], access: Access) -> Result<(), MapError> {
+    let Some((&first, rest)) = frames.split_first() else { return Ok(()) };
+    let index = ((virt >> 12) & 0x1ff) as usize;
+    if index + frames.len() > 512 {
+        return Err(MapError::NotMapped);
+    }
+    map(root, virt, first, access)?;
+    let table = leaf_table(root, virt).expect("mapped just now");
+    let flags = Mapped { frame: first, access, borrowed: false }.flags();
+    for (done, (entry, &frame)) in table.iter_mut().skip(index + 1).zip(rest).enumerate() {
+        if !entry.is_unused() {
+            unmap_run(root, virt, done + 1, |_| {});
+            return Err(MapError::AlreadyMapped);
+        }
+        entry.set_addr(PhysAddr::new(frame), flags);
+    }
+    Ok(())
+}
+
+/// Remove the `count` pages mapped from `virt` on (in one level-1 table, as
+/// `map_run` made them), handing each frame to `free_page`.
+pub fn unmap_run(root: Root, virt: u64, count: usize, mut free_page: impl FnMut(u64)) {
+    let Some(table) = leaf_table(root, virt) else { return };
+    let index = ((virt >> 12) & 0x1ff) as usize;
+    for (i, entry) in table.iter_mut().skip(index).take(count).enumerate() {
+        if !entry.is_unused() {
+            let frame = entry.addr().as_u64();
+            entry.set_unused();
+            x86_64::instructions::tlb::flush(VirtAddr::new_truncate(virt + i as u64 * PAGE_SIZE));
+            free_page(frame);
+        }
+    }
+}
+
+/// The level-1 table holding `virt`'s entry, if the tables above it exist.
+fn leaf_table(root: Root, virt: u64) -> Option<&'static mut PageTable> {
     let mut table = root.0;
     for level in (2..=4).rev() {
         let entry = &table_at(table)[((virt >> (12 + 9 * (level - 1))) & 0x1ff) as usize];
@@ -285,7 +342,12 @@ fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
         }
         table = entry.addr().as_u64();
     }
-    Some(&table_at(table)[((virt >> 12) & 0x1ff) as usize])
+    Some(table_at(table))
+}
+
+/// The level-1 entry for `virt`, if the tables above it exist (and are not huge pages).
+fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
+    leaf_table(root, virt).map(|table| &table[((virt >> 12) & 0x1ff) as usize])
 }
 
 /// Remove every page mapped in `start..end` (user half, page aligned) and hand
@@ -369,10 +431,8 @@ fn edit_level(
     let entries = table_at(table);
     let first = ((start - base) >> shift) as usize;
     let last = ((end - 1 - base) >> shift) as usize;
-    for (i, entry) in entries.iter_mut().enumerate().take(last + 1).skip(first) {
-        if entry.is_unused() {
-            continue;
-        }
+    for i in used_slots(table, first..last + 1) {
+        let entry = &mut entries[i];
         let at = base + ((i as u64) << shift);
         if level == 1 {
             leaf(at, entry);
@@ -385,7 +445,7 @@ fn edit_level(
             }
         }
     }
-    level < 4 && entries.iter().all(|e| e.is_unused())
+    level < 4 && used_slots(table, 0..512).next().is_none()
 }
 
 /// TLB invalidation after a range edit: page by page for a few pages, else the
@@ -419,9 +479,58 @@ impl Flush {
     }
 }
 
-/// Call `f(virt, mapped)` for every 4 KiB page of the user half.
-pub fn for_each_user_page(root: Root, mut f: impl FnMut(u64, Mapped)) {
-    walk_user_half(root, &mut |virt, entry| f(virt, Mapped::of(entry)), &mut |_| {});
+/// Fill the empty user half of `dst` from `src` in one walk of both (fork's
+/// copy): `copy(virt, mapped)` gives, for each page `src` maps, the frame `dst`
+/// maps there with the same access as its own, or None to leave the page out.
+/// Tables are made as the pages need them. On an error the walk stops; what was
+/// mapped stays in `dst` for its owner to free.
+pub fn copy_user_half(
+    src: Root,
+    dst: Root,
+    copy: &mut dyn FnMut(u64, Mapped) -> Result<Option<u64>, MapError>,
+) -> Result<(), MapError> {
+    copy_level(src.0, dst.0, 4, 0, copy).map(|_| ())
+}
+
+/// `copy_user_half` for the table at `src` (of `level`, covering from `base`)
+/// into the empty one at `dst`; returns whether anything was mapped in it.
+fn copy_level(
+    src: u64,
+    dst: u64,
+    level: u32,
+    base: u64,
+    copy: &mut dyn FnMut(u64, Mapped) -> Result<Option<u64>, MapError>,
+) -> Result<bool, MapError> {
+    let shift = 12 + 9 * (level - 1);
+    let slots = if level == 4 { KERNEL_HALF.start } else { 512 };
+    let (from, to) = (table_at(src), table_at(dst));
+    let mut any = false;
+    for i in used_slots(src, 0..slots) {
+        let entry = &from[i];
+        if level > 1 && entry.flags().contains(F::HUGE_PAGE) {
+            continue;
+        }
+        let at = base + ((i as u64) << shift);
+        if level == 1 {
+            let mapped = Mapped::of(entry);
+            if let Some(frame) = copy(at, mapped)? {
+                let flags = Mapped { frame, borrowed: false, ..mapped }.flags();
+                to[i].set_addr(PhysAddr::new(frame), flags);
+                any = true;
+            }
+            continue;
+        }
+        let child = new_table_frame()?;
+        let filled = copy_level(entry.addr().as_u64(), child, level - 1, at, copy);
+        if matches!(filled, Ok(false)) {
+            (frames().free)(child);
+        } else {
+            to[i].set_addr(PhysAddr::new(child), entry.flags());
+            any = true;
+        }
+        filled?;
+    }
+    Ok(any)
 }
 
 /// Count the user half: 4 KiB pages, those of them whose frame is owned, and
@@ -462,33 +571,21 @@ pub fn free_root(root: Root) {
 /// frame below the PML4 (children before parents).
 fn walk_user_half(root: Root, leaf: &mut dyn FnMut(u64, &PageTableEntry), table: &mut dyn FnMut(u64)) {
     let pml4 = table_at(root.0);
-    for (i4, e4) in pml4.iter().enumerate().take(KERNEL_HALF.start) {
-        if e4.is_unused() {
-            continue;
-        }
-        let pdpt = table_at(e4.addr().as_u64());
-        for (i3, e3) in pdpt.iter().enumerate() {
-            if e3.is_unused() {
-                continue;
-            }
-            let pd = table_at(e3.addr().as_u64());
-            for (i2, e2) in pd.iter().enumerate() {
-                if e2.is_unused() {
-                    continue;
+    for i4 in used_slots(root.0, 0..KERNEL_HALF.start) {
+        let pdpt = pml4[i4].addr().as_u64();
+        for i3 in used_slots(pdpt, 0..512) {
+            let pd = table_at(pdpt)[i3].addr().as_u64();
+            for i2 in used_slots(pd, 0..512) {
+                let pt = table_at(pd)[i2].addr().as_u64();
+                for i1 in used_slots(pt, 0..512) {
+                    let virt = ((i4 as u64) << 39) | ((i3 as u64) << 30) | ((i2 as u64) << 21) | ((i1 as u64) << 12);
+                    leaf(virt, &table_at(pt)[i1]);
                 }
-                let pt = table_at(e2.addr().as_u64());
-                for (i1, e1) in pt.iter().enumerate() {
-                    if !e1.is_unused() {
-                        let virt =
-                            ((i4 as u64) << 39) | ((i3 as u64) << 30) | ((i2 as u64) << 21) | ((i1 as u64) << 12);
-                        leaf(virt, e1);
-                    }
-                }
-                table(e2.addr().as_u64());
+                table(pt);
             }
-            table(e3.addr().as_u64());
+            table(pd);
         }
-        table(e4.addr().as_u64());
+        table(pdpt);
     }
 }
 
