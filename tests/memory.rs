@@ -103,6 +103,7 @@ fn shared_memory_is_shared_as_on_linux_and_every_frame_returns() {
     assert!(log.contains("past the end of a file: SIGBUS"), "{log}");
     assert!(log.contains("the shared mapping's permissions: Some(\"rw-s\")"), "{log}");
     assert!(log.contains("shared memory churn:"), "{log}");
+    assert!(log.contains("pipes: writes from and reads into file mappings while the file is written"), "{log}");
 }
 
 #[test]

@@ -188,7 +188,8 @@ impl Pipe {
         }
         loop {
             if let ReadInto::User(dest, lock) = &mut into {
-                *dest = accessible(*dest, *lock, true)?;
+                // A read moves at most what the pipe holds.
+                *dest = accessible(dest.part(0, CAPACITY), *lock, true)?;
             }
             let ready = self.changed.wait_until(|| {
                 self.with(|s| {
@@ -210,7 +211,11 @@ impl Pipe {
                 ReadInto::Kernel(buf) => self.with(|s| s.buffer.pop(buf)),
                 ReadInto::User(dest, lock) => {
                     let mut moved = Ok(0);
-                    lock.with_space(&mut |space| moved = self.with(|s| s.buffer.pop_to_user(*dest, space)));
+                    lock.with_space(&mut |space| {
+                        moved = dest
+                            .faulted_in(space, true)
+                            .and_then(|dest| self.with(|s| s.buffer.pop_to_user(dest, space)))
+                    });
                     moved?
                 }
             };
@@ -281,12 +286,13 @@ impl Pipe {
                 s.buffer.push(&data[at..at + n]).map(|()| n)
             }),
             WriteFrom::User(src, lock) => {
-                let src = accessible(src.part(at, usize::MAX), *lock, false)?;
                 let mut pushed = Ok(0);
                 lock.with_space(&mut |space| {
-                    pushed = self.with(|s| {
-                        let n = room(s)?.min(src.len());
-                        s.buffer.push_from_user(src.part(0, n), space).map(|()| n)
+                    pushed = src.part(at, CAPACITY).faulted_in(space, false).and_then(|src| {
+                        self.with(|s| {
+                            let n = room(s)?.min(src.len());
+                            s.buffer.push_from_user(src.part(0, n), space).map(|()| n)
+                        })
                     })
                 });
                 pushed

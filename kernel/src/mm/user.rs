@@ -69,6 +69,21 @@ impl UserSlice {
         ok
     }
 
+    /// Map in the range's pages from the start (for writing when `write`) up
+    /// to the first bad one; the part mapped, EFAULT if none. A copy that then
+    /// runs under a spin lock with interrupts off (a pipe's) finds every page
+    /// present, and never waits for a file's page there.
+    pub fn faulted_in(&self, space: &mut AddressSpace, write: bool) -> Result<UserSlice, Errno> {
+        let mut ok = 0;
+        for (page, _, chunk) in self.pieces() {
+            if space.fault_in(page, write, false).is_err() {
+                break;
+            }
+            ok += chunk;
+        }
+        if ok == 0 { Err(Errno::EFAULT) } else { Ok(self.part(0, ok)) }
+    }
+
     /// Fill `out` from the start of the range (`out` may be shorter).
     pub fn read(&self, space: &mut AddressSpace, out: &mut [u8]) -> Result<(), Errno> {
         let mut done = 0;

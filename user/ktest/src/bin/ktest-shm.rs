@@ -496,6 +496,50 @@ fn faults_while_the_file_is_written(scratch: &Scratch) -> Outcome {
     fs::remove_file(&path).context("unlink")
 }
 
+/// A pipe moves bytes straight between its frames and user memory, under its
+/// own spin lock: the pages of a file mapping on either side are mapped in
+/// before that lock is taken, or a write from (or a read into) a mapping would
+/// wait there, interrupts off, for a file page a preempted writer holds.
+fn pipes_through_mappings_while_the_file_is_written(scratch: &Scratch) -> Outcome {
+    const PAGES: usize = 16;
+    let path = scratch.join("piped");
+    let file = make_file(&path, PAGES * PAGE)?;
+    let writer = spawn(|| {
+        child_check("writer", || {
+            let data = vec![0x5a; PAGES * PAGE];
+            let start = Instant::now();
+            while start.elapsed() < SECONDS_OF_CONTENTION {
+                file.write_all_at(&data, 0).context("pwrite")?;
+            }
+            Ok(())
+        })
+    })?;
+    let (mut from, mut to) = pipe().context("pipe")?;
+    let start = Instant::now();
+    let mut rounds = 0usize;
+    while start.elapsed() < SECONDS_OF_CONTENTION {
+        let source = Map::new(PAGES, libc::PROT_READ, libc::MAP_SHARED, file.as_raw_fd(), 0).context("mmap")?;
+        let sink = Map::new(PAGES, RW, libc::MAP_SHARED, file.as_raw_fd(), 0).context("mmap")?;
+        // SAFETY: both mappings are PAGES pages long, readable (the sink also
+        // writable), and stay mapped until they drop at the end of the round.
+        let (source, sink) = unsafe {
+            (
+                std::slice::from_raw_parts(source.at as *const u8, source.len),
+                std::slice::from_raw_parts_mut(sink.at as *mut u8, sink.len),
+            )
+        };
+        // 64 KiB: the pipe's whole capacity, so the write does not wait.
+        to.write_all(source).context("write from a file mapping")?;
+        from.read_exact(sink).context("read into a file mapping")?;
+        rounds += 1;
+    }
+    expect_exit(wait_for(writer)?, 0)?;
+    ensure(rounds > 0, || "no round through the pipe".into())?;
+    println!("pipes: writes from and reads into file mappings while the file is written");
+    drop(file);
+    fs::remove_file(&path).context("unlink")
+}
+
 /// How long `faults_while_the_file_is_written` contends.
 const SECONDS_OF_CONTENTION: Duration = Duration::from_secs(2);
 
@@ -515,6 +559,7 @@ fn shm_test(exact: bool) -> Outcome {
     maps_show_sharing()?;
     shared_futex()?;
     faults_while_the_file_is_written(&scratch)?;
+    pipes_through_mappings_while_the_file_is_written(&scratch)?;
     no_leak("shared memory churn", exact, (WARM_UP, ROUNDS), |rounds| churn(&scratch, rounds))?;
     scratch.remove()
 }
