@@ -1,6 +1,7 @@
 //! The kernel heap: talc, growing by claiming physically contiguous frames (seen
 //! through the direct map) whenever it runs out, and giving whole free frames at
-//! the end of a heap (or a whole empty heap) back to the frame allocator. The kernel's own requests may
+//! the end of a heap (or a whole empty heap) back to the frame allocator beyond
+//! the 256 KiB each heap keeps. The kernel's own requests may
 //! grow it into the frame allocator's reserve, and one that still cannot be met
 //! panics with "out of memory" and the sizes. Memory a process asks for (its
 //! buffers, pipe contents) is allocated `for_user`: the heap then grows only while
@@ -97,21 +98,27 @@ unsafe impl Source for FrameSource {
     /// talc tells where each heap's free tail starts, so whole free frames go back.
     const TRACK_HEAP_END: bool = true;
 
-    /// Give the frames of a heap's free tail back to the frame allocator: all of
-    /// a heap that became empty, else the whole frames above its last allocation
-    /// once they are at least RELEASE_FRAMES (fewer stay, to spare churn).
+    /// Give the frames of a heap's free tail back to the frame allocator, but
+    /// for KEPT_FRAMES of them: all of a heap that became empty, unless it is no
+    /// bigger than that; else the whole frames above its last allocation beyond
+    /// those kept.
     unsafe fn resize(&mut self, chunk_base: *mut u8, heap_end: *mut u8, is_heap_base: bool) -> *mut u8 {
         let (base, end) = (chunk_base as u64, heap_end as u64);
+        let kept = KEPT_FRAMES * FRAME_SIZE;
         let (keep_until, new_end) = if is_heap_base {
             // The heap starts on the frame boundary just below chunk_base (claims
             // are whole frames); returning chunk_base deletes it.
-            (base.saturating_sub(1) & !(FRAME_SIZE - 1), chunk_base)
-        } else {
-            let first_free = base.next_multiple_of(FRAME_SIZE);
-            if end.saturating_sub(first_free) < RELEASE_FRAMES * FRAME_SIZE {
+            let start = base.saturating_sub(1) & !(FRAME_SIZE - 1);
+            if end - start <= kept {
                 return heap_end;
             }
-            (first_free, first_free as *mut u8)
+            (start, chunk_base)
+        } else {
+            let first_free = base.next_multiple_of(FRAME_SIZE);
+            if end.saturating_sub(first_free) <= kept {
+                return heap_end;
+            }
+            (first_free + kept, (first_free + kept) as *mut u8)
         };
         for page in (keep_until..end).step_by(FRAME_SIZE as usize) {
             frames::free(page - phys_to_virt(0));
@@ -120,8 +127,11 @@ unsafe impl Source for FrameSource {
     }
 }
 
-/// The least free tail (64 KiB) worth giving back from a heap that stays.
-const RELEASE_FRAMES: u64 = 16;
+/// Free frames a heap keeps (one growth step, 256 KiB): a transient allocation
+/// that made the heap grow (a write's bounce buffer) would otherwise claim and
+/// give back frames at every call. The leak checks count them as the heap's
+/// slack (/proc/kheap).
+const KEPT_FRAMES: u64 = GROW_FRAMES as u64;
 
 #[global_allocator]
 static HEAP: talc::TalcLock<crate::arch::irq_lock::IrqSpinlock, FrameSource> = talc::TalcLock::new(FrameSource);
