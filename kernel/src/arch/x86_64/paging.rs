@@ -65,11 +65,13 @@ pub struct Mapped {
 
 impl Mapped {
     fn of(entry: &PageTableEntry) -> Self {
-        Self {
-            frame: entry.addr().as_u64(),
-            access: Access::from_flags(entry.flags()),
-            borrowed: entry.flags().contains(BORROWED),
-        }
+        Self::of_bits(entry.addr().as_u64() | entry.flags().bits())
+    }
+
+    /// A leaf entry given as its bits.
+    fn of_bits(entry: u64) -> Self {
+        let flags = F::from_bits_truncate(entry);
+        Self { frame: entry & ENTRY_ADDRESS, access: Access::from_flags(flags), borrowed: flags.contains(BORROWED) }
     }
 
     fn flags(self) -> F {
@@ -289,24 +291,39 @@ pub fn translate(root: Root, virt: u64) -> Option<(u64, Access)> {
     }
 }
 
-/// The user page holding `virt`, if a 4 KiB page maps it.
+/// The user page holding `virt`, if a 4 KiB page maps it. Every user copy asks
+/// this, so the walk reads the entries as plain numbers (no per-entry checks of
+/// the `x86_64` crate's typed accessors).
 pub fn lookup(root: Root, virt: u64) -> Option<Mapped> {
-    let page = page_of(virt).ok()?;
-    let entry = leaf_entry(root, page.start_address().as_u64())?;
-    (!entry.is_unused()).then(|| Mapped::of(entry))
-}
-
-/// The level-1 entry for `virt`, if the tables above it exist (and are not huge pages).
-fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
+    if !is_canonical(virt) {
+        return None;
+    }
     let mut table = root.0;
     for level in (2..=4).rev() {
-        let entry = &table_at(table)[((virt >> (12 + 9 * (level - 1))) & 0x1ff) as usize];
-        if entry.is_unused() || entry.flags().contains(F::HUGE_PAGE) {
+        let entry = entries_at(table)[((virt >> (12 + 9 * (level - 1))) & 0x1ff) as usize];
+        if entry == 0 || entry & F::HUGE_PAGE.bits() != 0 {
             return None;
         }
-        table = entry.addr().as_u64();
+        table = entry & ENTRY_ADDRESS;
     }
-    Some(&table_at(table)[((virt >> 12) & 0x1ff) as usize])
+    let entry = entries_at(table)[((virt >> 12) & 0x1ff) as usize];
+    (entry != 0).then(|| Mapped::of_bits(entry))
+}
+
+/// The bits of an entry that hold the frame's (or next table's) address.
+const ENTRY_ADDRESS: u64 = 0x000f_ffff_ffff_f000;
+
+/// Whether bits 48..64 of `virt` are copies of bit 47.
+fn is_canonical(virt: u64) -> bool {
+    (((virt << 16) as i64) >> 16) as u64 == virt
+}
+
+/// The 512 entries of the page table at `phys`, as numbers, to read.
+fn entries_at(phys: u64) -> &'static [u64; 512] {
+    // SAFETY: `phys` is a page-table frame reached from a Root; the direct map
+    // covers it. Entries are plain u64s, read only here while the address space's
+    // owner holds it (so none changes under the walk).
+    unsafe { &*(phys_to_virt(phys) as *const [u64; 512]) }
 }
 
 /// Remove every page mapped in `start..end` (user half, page aligned) and hand
