@@ -10,6 +10,7 @@ use pathwalk::PATH_MAX;
 
 use crate::mm::address_space::AddressSpace;
 use crate::mm::user::{self, UserSlice};
+use crate::proc::process::SharedMemory;
 use crate::proc::table::current_memory;
 
 /// Most argv or envp entries accepted (the byte limit is user_stack's).
@@ -17,8 +18,13 @@ const MAX_STRINGS: usize = 32 * 1024;
 /// The largest piece a transfer moves at once (the pipe capacity).
 pub const TRANSFER_CHUNK: usize = 64 * 1024;
 
+/// The calling task's memory (EFAULT once it has none).
+pub fn caller_memory() -> Result<SharedMemory, Errno> {
+    current_memory().ok_or(Errno::EFAULT)
+}
+
 fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
-    let memory = current_memory().ok_or(Errno::EFAULT)?;
+    let memory = caller_memory()?;
     let mut memory = memory.lock();
     f(&mut memory.space)
 }
@@ -95,18 +101,19 @@ impl TransferBuffer {
     }
 }
 
-/// read(2)'s data path: fill the user buffer `addr..addr+len` from `source`
+/// read(2)'s data path: fill the user buffer `addr..addr+len` of `memory` (the
+/// caller's) from `source`
 /// (called with a kernel chunk, returning how much it filled). A buffer bad from
 /// its first byte is EFAULT before any data moves (a pipe keeps its bytes); one
 /// that turns bad later, or a signal arriving, gives a short count, as on Linux.
 pub fn transfer_out(
+    memory: &SharedMemory,
     addr: u64,
     len: usize,
     flow: Flow,
     mut source: impl FnMut(&mut [u8]) -> Result<usize, Errno>,
 ) -> Result<usize, Errno> {
     let dest = UserSlice::new(addr, len)?;
-    let memory = current_memory().ok_or(Errno::EFAULT)?;
     let mut buffer = TransferBuffer::new(len)?;
     let buf = buffer.bytes();
     let mut done = 0;
@@ -123,19 +130,23 @@ pub fn transfer_out(
         };
         piece.write(&mut memory.lock().space, &buf[..n])?;
         done += n;
-        if flow == Flow::Stream || n < piece.len() || interrupted() {
+        if flow == Flow::Stream || n < piece.len() || done == len || interrupted() {
             break;
         }
     }
     Ok(done)
 }
 
-/// write(2)'s data path: hand the user buffer `addr..addr+len` to `sink` a chunk
-/// at a time (it returns how much it took). Errors after some data moved give the
+/// write(2)'s data path: hand the user buffer `addr..addr+len` of `memory` (the
+/// caller's) to `sink` a chunk at a time (it returns how much it took). Errors after some data moved give the
 /// count so far.
-pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>) -> Result<usize, Errno> {
+pub fn transfer_in(
+    memory: &SharedMemory,
+    addr: u64,
+    len: usize,
+    mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>,
+) -> Result<usize, Errno> {
     let src = UserSlice::new(addr, len)?;
-    let memory = current_memory().ok_or(Errno::EFAULT)?;
     let mut buffer = TransferBuffer::new(len)?;
     let buf = buffer.bytes();
     let mut done = 0;
@@ -156,7 +167,7 @@ pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<
             Err(e) => return Err(e),
         };
         done += n;
-        if n < piece.len() || interrupted() {
+        if n < piece.len() || done == len || interrupted() {
             break;
         }
     }
