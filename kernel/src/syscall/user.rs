@@ -81,24 +81,19 @@ pub enum Flow {
 /// larger array would cost more to clear than it saves).
 const SMALL_TRANSFER: usize = 64;
 
-/// The kernel side of a transfer: on the stack up to `SMALL_TRANSFER` bytes,
-/// else a bounce buffer of at most `TRANSFER_CHUNK`.
-enum TransferBuffer {
-    Small([u8; SMALL_TRANSFER], usize),
-    Large(Vec<u8>),
-}
-
-impl TransferBuffer {
-    fn new(len: usize) -> Result<Self, Errno> {
-        Ok(if len <= SMALL_TRANSFER { Self::Small([0; SMALL_TRANSFER], len) } else { Self::Large(bounce_buffer(len)?) })
+/// The kernel side of a transfer of `len` bytes: `small` (on the stack) up to
+/// `SMALL_TRANSFER` bytes, else a bounce buffer of at most `TRANSFER_CHUNK` put in
+/// `large`.
+fn transfer_buffer<'b>(
+    len: usize,
+    small: &'b mut [u8; SMALL_TRANSFER],
+    large: &'b mut Vec<u8>,
+) -> Result<&'b mut [u8], Errno> {
+    if len <= SMALL_TRANSFER {
+        return Ok(&mut small[..len]);
     }
-
-    fn bytes(&mut self) -> &mut [u8] {
-        match self {
-            Self::Small(bytes, len) => &mut bytes[..*len],
-            Self::Large(bytes) => bytes,
-        }
-    }
+    *large = bounce_buffer(len)?;
+    Ok(large)
 }
 
 /// read(2)'s data path: fill the user buffer `addr..addr+len` of `memory` (the
@@ -114,8 +109,8 @@ pub fn transfer_out(
     mut source: impl FnMut(&mut [u8]) -> Result<usize, Errno>,
 ) -> Result<usize, Errno> {
     let dest = UserSlice::new(addr, len)?;
-    let mut buffer = TransferBuffer::new(len)?;
-    let buf = buffer.bytes();
+    let (mut small, mut large) = ([0; SMALL_TRANSFER], Vec::new());
+    let buf = transfer_buffer(len, &mut small, &mut large)?;
     let mut done = 0;
     while done < len {
         let piece = dest.part(done, TRANSFER_CHUNK);
@@ -147,8 +142,8 @@ pub fn transfer_in(
     mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>,
 ) -> Result<usize, Errno> {
     let src = UserSlice::new(addr, len)?;
-    let mut buffer = TransferBuffer::new(len)?;
-    let buf = buffer.bytes();
+    let (mut small, mut large) = ([0; SMALL_TRANSFER], Vec::new());
+    let buf = transfer_buffer(len, &mut small, &mut large)?;
     let mut done = 0;
     while done < len {
         let piece = src.part(done, TRANSFER_CHUNK);
