@@ -326,6 +326,10 @@ pub fn rewind_syscall(frame: &mut TrapFrame, nr: u64) {
     frame.rax = nr;
 }
 
+/// What a signal frame holds below its FPU state: the restorer as the handler's
+/// return address, the ucontext, the siginfo.
+const SIGNAL_RECORD_SIZE: usize = 8 + UContext::SIZE + SigInfo::SIZE;
+
 fn build_frame(
     p: &mut Process,
     space: &mut AddressSpace,
@@ -340,8 +344,7 @@ fn build_frame(
     let use_alt = action.sa_flags & SA_ONSTACK != 0 && alt.ss_flags & SS_DISABLE == 0 && !on_alt_stack;
     let top = if use_alt { alt.ss_sp + alt.ss_size } else { frame.rsp.wrapping_sub(RED_ZONE) };
     let fpstate = (top.checked_sub(FPU_STATE_SIZE).ok_or(Errno::EFAULT)?) & !63;
-    let frame_size = 8 + UContext::SIZE as u64 + SigInfo::SIZE as u64;
-    let sp = ((fpstate.checked_sub(frame_size).ok_or(Errno::EFAULT)?) & !15) - 8;
+    let sp = ((fpstate.checked_sub(SIGNAL_RECORD_SIZE as u64).ok_or(Errno::EFAULT)?) & !15) - 8;
 
     let restore_mask = p.signals.saved_mask.take().unwrap_or(p.signals.mask);
     let context = UContext {
@@ -381,12 +384,15 @@ fn build_frame(
         fpu.save();
         *fpu.as_bytes()
     });
-    {
-        user::copy_to_user(space, fpstate, &fpu_image)?;
-        user::copy_to_user(space, sp, &action.sa_restorer.to_le_bytes())?;
-        user::copy_to_user(space, sp + 8, &context.to_bytes())?;
-        user::copy_to_user(space, sp + 8 + UContext::SIZE as u64, &info.to_bytes())?;
-    }
+    // The return address, the context and the siginfo lie together: one copy.
+    let mut record = [0u8; SIGNAL_RECORD_SIZE];
+    let (restorer, rest) = record.split_at_mut(8);
+    let (context_bytes, info_bytes) = rest.split_at_mut(UContext::SIZE);
+    restorer.copy_from_slice(&action.sa_restorer.to_le_bytes());
+    context_bytes.copy_from_slice(&context.to_bytes());
+    info_bytes.copy_from_slice(&info.to_bytes());
+    user::copy_to_user(space, fpstate, &fpu_image)?;
+    user::copy_to_user(space, sp, &record)?;
     // The handler starts with a clean FPU (MXCSR 0x1f80), as on Linux; the
     // interrupted code's state comes back through the frame.
     task::with_current_fpu(|fpu| {
