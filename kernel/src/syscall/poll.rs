@@ -24,6 +24,9 @@ use crate::time;
 /// (fs/epoll.rs lets 4 nest).
 const MAX_WATCH_DEPTH: usize = 5;
 
+/// Up to this many pollfds are copied into a buffer on the stack, not the heap.
+const POLLFDS_ON_STACK: usize = 32;
+
 /// `files` and, recursively, the files they watch (epoll instances').
 fn with_watched(files: &[Arc<OpenFile>]) -> Vec<Arc<OpenFile>> {
     let mut all = files.to_vec();
@@ -179,7 +182,9 @@ fn poll_fds(fds: u64, count: usize, deadline: Option<u64>) -> SysResult {
     }
     // The pollfds stay in the bytes copied in: each look writes its revents
     // there, and the same bytes go back out.
-    let mut raw = user::copy_in(fds, count * PollFd::SIZE)?;
+    let (mut small, mut large) = ([0; POLLFDS_ON_STACK * PollFd::SIZE], Vec::new());
+    let raw = user::scratch(count * PollFd::SIZE, &mut small, &mut large)?;
+    user::read_into(fds, raw)?;
     let files: Vec<Option<Arc<OpenFile>>> = read_current(|p| {
         let table = p.files.lock();
         raw.chunks_exact(PollFd::SIZE).map(|c| table.get(poll_fd(c).fd).ok()).collect()
@@ -203,7 +208,7 @@ fn poll_fds(fds: u64, count: usize, deadline: Option<u64>) -> SysResult {
         },
     )?
     .unwrap_or(0);
-    user::copy_out(fds, &raw).map(|()| ready)
+    user::copy_out(fds, raw).map(|()| ready)
 }
 
 /// The pollfd in `bytes` (PollFd::SIZE of them).

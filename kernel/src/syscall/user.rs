@@ -29,11 +29,6 @@ fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Resul
     f(&mut memory.space)
 }
 
-/// A kernel buffer of `len` bytes (at most TRANSFER_CHUNK), or ENOMEM.
-fn bounce_buffer(len: usize) -> Result<Vec<u8>, Errno> {
-    crate::mm::heap::try_zeroed_bytes(len.min(TRANSFER_CHUNK))
-}
-
 /// `len` bytes of user memory at `addr`, for a fixed-size structure.
 pub fn copy_in(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
     let mut buf = crate::mm::heap::try_zeroed_bytes(len)?;
@@ -81,18 +76,17 @@ pub enum Flow {
 /// larger array would cost more to clear than it saves).
 const SMALL_TRANSFER: usize = 64;
 
-/// The kernel side of a transfer of `len` bytes: `small` (on the stack) up to
-/// `SMALL_TRANSFER` bytes, else a bounce buffer of at most `TRANSFER_CHUNK` put in
-/// `large`.
-fn transfer_buffer<'b>(
+/// `len` bytes of kernel scratch space: in `small` (on the caller's stack) when
+/// they fit, else a zeroed heap buffer put in `large` (ENOMEM if there is none).
+pub fn scratch<'b, const N: usize>(
     len: usize,
-    small: &'b mut [u8; SMALL_TRANSFER],
+    small: &'b mut [u8; N],
     large: &'b mut Vec<u8>,
 ) -> Result<&'b mut [u8], Errno> {
-    if len <= SMALL_TRANSFER {
+    if len <= N {
         return Ok(&mut small[..len]);
     }
-    *large = bounce_buffer(len)?;
+    *large = crate::mm::heap::try_zeroed_bytes(len)?;
     Ok(large)
 }
 
@@ -110,7 +104,7 @@ pub fn transfer_out(
 ) -> Result<usize, Errno> {
     let dest = UserSlice::new(addr, len)?;
     let (mut small, mut large) = ([0; SMALL_TRANSFER], Vec::new());
-    let buf = transfer_buffer(len, &mut small, &mut large)?;
+    let buf = scratch(len.min(TRANSFER_CHUNK), &mut small, &mut large)?;
     let mut done = 0;
     while done < len {
         let piece = dest.part(done, TRANSFER_CHUNK);
@@ -143,7 +137,7 @@ pub fn transfer_in(
 ) -> Result<usize, Errno> {
     let src = UserSlice::new(addr, len)?;
     let (mut small, mut large) = ([0; SMALL_TRANSFER], Vec::new());
-    let buf = transfer_buffer(len, &mut small, &mut large)?;
+    let buf = scratch(len.min(TRANSFER_CHUNK), &mut small, &mut large)?;
     let mut done = 0;
     while done < len {
         let piece = src.part(done, TRANSFER_CHUNK);
