@@ -687,11 +687,10 @@ pub fn signal_process(t: &mut Table, tgid: Pid, signal: Signal, info: kabi::SigI
 pub fn change_action(number: u32, new: Option<kabi::SigAction>) -> kabi::SigAction {
     with_table(|t| {
         let me = t.procs.get(&task::current()).expect("current process");
-        let previous = me.signals.action_of(number);
-        let Some(new) = new else { return previous };
-        me.signals.set_action_of(number, new);
+        let Some(new) = new else { return me.signals.action_of(number) };
+        let previous = me.signals.replace_action_of(number, new);
         let ignored = match Signal::from_raw(number) {
-            Some(signal) => me.signals.ignores(signal),
+            Some(signal) => signal::action_ignores(&new, signal),
             None => new.sa_handler == kabi::signal::SIG_IGN,
         };
         if ignored {

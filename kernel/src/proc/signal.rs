@@ -46,6 +46,19 @@ const RED_ZONE: u64 = 128;
 const USER_RFLAGS: u64 = 0x0000_0001 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x4_0000 | 0x1_0000;
 const RFLAGS_IF: u64 = 0x200;
 
+/// Whether `action` for `signal` ignores it (SIG_IGN, or SIG_DFL where the
+/// default is to ignore; never SIGKILL or SIGSTOP).
+pub fn action_ignores(action: &SigAction, signal: Signal) -> bool {
+    if matches!(signal, Signal::SIGKILL | Signal::SIGSTOP) {
+        return false;
+    }
+    match action.sa_handler {
+        SIG_IGN => true,
+        SIG_DFL => signal.default_action() == DefaultAction::Ignore,
+        _ => false,
+    }
+}
+
 /// The signal handlers (actions) of a process: shared by CLONE_SIGHAND tasks.
 pub type Handlers = Arc<Mutex<[SigAction; SIGNALS]>>;
 
@@ -90,11 +103,13 @@ impl Signals {
 
     /// Change the action for `signal` (for every task sharing the handlers).
     pub fn set_action(&self, signal: Signal, action: SigAction) {
-        self.set_action_of(signal as u32, action);
+        self.replace_action_of(signal as u32, action);
     }
 
-    pub fn set_action_of(&self, number: u32, action: SigAction) {
-        self.handlers.lock()[number as usize - 1] = action;
+    /// Change the action for signal `number` (1..=64) and return the old one,
+    /// under one lock.
+    pub fn replace_action_of(&self, number: u32, action: SigAction) -> SigAction {
+        core::mem::replace(&mut self.handlers.lock()[number as usize - 1], action)
     }
 
     /// A new task's signal state: the caller's mask; its handlers shared
@@ -110,14 +125,7 @@ impl Signals {
     /// Whether `signal` would be thrown away on arrival (SIG_IGN, or ignored by
     /// default with no handler).
     pub fn ignores(&self, signal: Signal) -> bool {
-        if matches!(signal, Signal::SIGKILL | Signal::SIGSTOP) {
-            return false;
-        }
-        match self.action(signal).sa_handler {
-            SIG_IGN => true,
-            SIG_DFL => signal.default_action() == DefaultAction::Ignore,
-            _ => false,
-        }
+        action_ignores(&self.action(signal), signal)
     }
 
     /// The first signal of `pending` this thread does not block.
