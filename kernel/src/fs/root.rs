@@ -15,6 +15,7 @@ static TREE: spin::Once<Arc<Tree>> = spin::Once::new();
 
 /// Unpack the initramfs. Returns the number of bytes it held.
 pub fn init(initramfs: &[u8]) -> Result<usize, ramfs::LoadError> {
+    ramfs::seed_name_hashes(crate::arch::random::next_u64());
     let tree = Tree::from_cpio(initramfs, Arc::new(FramePages), super::vfs::TMPFS_DEV)?;
     TREE.call_once(|| Arc::new(tree));
     Ok(initramfs.len())

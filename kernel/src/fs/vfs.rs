@@ -59,7 +59,7 @@ impl Namespace for Vfs<'_> {
     fn child(&self, dir: &Node, name: &[u8]) -> Result<Node, Errno> {
         match dir {
             Node::Tmpfs(inode) => {
-                let child = mounts::tree_of(inode)?.lookup(inode, name, false)?;
+                let child = mounts::tree_of(inode)?.child(inode, name)?;
                 Ok(mounts::mounted_on(&child).unwrap_or(Node::Tmpfs(child)))
             }
             Node::Dev(d) => devfs::child(d, name).map(Node::Dev),

@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 
 use regions::{Regions, Unmapped};
 
-use crate::arch::paging::{self, Access, MapError, PAGE_SIZE};
+use crate::arch::paging::{self, Access, MapError, Mapped, PAGE_SIZE};
 
 use super::shared::{Area, Backing};
 use super::{frames, phys};
@@ -151,13 +151,20 @@ impl AddressSpace {
     /// was not touched yet (an anonymous page zeroed, an object's page its own,
     /// read-only in a private mapping unless written), and a borrowed page of a
     /// private mapping copied into a frame of the space's own for a write.
+    #[inline]
     pub fn fault_in(&mut self, addr: u64, write: bool, execute: bool) -> Result<u64, Fault> {
         let page = addr & !(PAGE_SIZE - 1);
-        let allowed = |a: Access| permits(a, write, execute);
         let mapped = paging::lookup(self.root, page);
-        if let Some(mapped) = mapped.filter(|m| allowed(m.access)) {
-            return Ok(mapped.frame);
+        match mapped {
+            // Mapped so already: every user copy's case, kept small to inline.
+            Some(mapped) if permits(mapped.access, write, execute) => Ok(mapped.frame),
+            _ => self.map_for(page, mapped, write, execute),
         }
+    }
+
+    /// The rest of `fault_in`, for a page not mapped so as the access needs.
+    fn map_for(&mut self, page: u64, mapped: Option<Mapped>, write: bool, execute: bool) -> Result<u64, Fault> {
+        let allowed = |a: Access| permits(a, write, execute);
         let region = self.regions.find(page).filter(|r| allowed(r.value.access)).ok_or(Fault::NoAccess)?;
         let access = region.value.access;
         let offset = page - region.start;

@@ -609,6 +609,19 @@ pub fn kill(target: Target, signal: Option<Signal>, origin: Origin) -> Result<()
             }
             return Ok(());
         }
+        if let Target::Process(pid) = target {
+            // One process: no set of them to gather (the common kill).
+            if t.live_threads(pid).next().is_none() {
+                return Err(Errno::ESRCH);
+            }
+            if !t.procs.get(&pid).is_some_and(|p| permitted(p)) {
+                return Err(Errno::EPERM);
+            }
+            if let Some(signal) = signal {
+                signal_process(t, pid, signal, signal::user_info(signal, sender_pid, sender_uid));
+            }
+            return Ok(());
+        }
         let processes: alloc::collections::BTreeSet<Pid> = t
             .procs
             .values()
@@ -643,19 +656,20 @@ pub fn kill(target: Target, signal: Option<Signal>, origin: Origin) -> Result<()
 /// the thread group for a thread that does not block it (the first such one is
 /// told).
 pub fn signal_process(t: &mut Table, tgid: Pid, signal: Signal, info: kabi::SigInfo) {
-    let live: Vec<Pid> = t.live_threads(tgid).map(|p| p.pid).collect();
     let default_stop = signal.default_action() == kabi::signal::DefaultAction::Stop
         && t.procs.get(&tgid).is_some_and(|p| p.signals.action(signal).sa_handler == kabi::signal::SIG_DFL);
     if matches!(signal, Signal::SIGKILL | Signal::SIGSTOP | Signal::SIGCONT) || default_stop {
+        let live: Vec<Pid> = t.live_threads(tgid).map(|p| p.pid).collect();
         for tid in live {
             signal::post(t.procs.get_mut(&tid).expect("listed above"), signal, info);
         }
         return;
     }
-    let receiver = live.iter().copied().find(|tid| t.procs[tid].signals.mask & signal.mask_bit() == 0);
+    let receiver = t.live_threads(tgid).find(|p| p.signals.mask & signal.mask_bit() == 0).map(|p| p.pid);
     // A process whose threads have all ended is still sent to (its leader
     // holds the group), as Linux queues to a zombie-led group.
-    let Some(&any) = live.first().or(t.procs.contains_key(&tgid).then_some(&tgid)) else { return };
+    let first_live = t.live_threads(tgid).next().map(|p| p.pid);
+    let Some(any) = first_live.or(t.procs.contains_key(&tgid).then_some(tgid)) else { return };
     signal::post_to_group(t.procs.get_mut(&any).expect("listed above"), receiver, signal, info);
 }
 
@@ -666,11 +680,10 @@ pub fn signal_process(t: &mut Table, tgid: Pid, signal: Signal, info: kabi::SigI
 pub fn change_action(number: u32, new: Option<kabi::SigAction>) -> kabi::SigAction {
     with_table(|t| {
         let me = t.procs.get(&task::current()).expect("current process");
-        let previous = me.signals.action_of(number);
-        let Some(new) = new else { return previous };
-        me.signals.set_action_of(number, new);
+        let Some(new) = new else { return me.signals.action_of(number) };
+        let previous = me.signals.replace_action_of(number, new);
         let ignored = match Signal::from_raw(number) {
-            Some(signal) => me.signals.ignores(signal),
+            Some(signal) => signal::action_ignores(&new, signal),
             None => new.sa_handler == kabi::signal::SIG_IGN,
         };
         if ignored {

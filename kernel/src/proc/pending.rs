@@ -11,6 +11,10 @@ pub const SI_KERNEL: i32 = 0x80;
 #[derive(Debug, Clone, Default)]
 pub struct Pending {
     set: u64,
+    /// The details of one pending signal, held inline: the usual single pending
+    /// signal costs no allocation.
+    first: Option<(u8, SigInfo)>,
+    /// Those of the others (a signal's details are in one place or the other).
     info: BTreeMap<u8, SigInfo>,
 }
 
@@ -27,8 +31,15 @@ impl Pending {
     /// Mark `signal` pending with `info` (a standard signal pending already keeps
     /// one instance, with the newest details).
     pub fn add(&mut self, signal: Signal, info: SigInfo) {
-        self.set |= bit(signal as u8);
-        self.info.insert(signal as u8, info);
+        let number = signal as u8;
+        self.set |= bit(number);
+        match &mut self.first {
+            Some((held, details)) if *held == number => *details = info,
+            None if !self.info.contains_key(&number) => self.first = Some((number, info)),
+            _ => {
+                self.info.insert(number, info);
+            }
+        }
     }
 
     /// Take the lowest pending signal in `mask` with its details (a kernel
@@ -40,7 +51,13 @@ impl Pending {
         }
         let number = chosen.trailing_zeros() as u8 + 1;
         self.set &= !bit(number);
-        let info = self.info.remove(&number);
+        let info = match self.first {
+            Some((held, details)) if held == number => {
+                self.first = None;
+                Some(details)
+            }
+            _ => self.info.remove(&number),
+        };
         self.release_if_empty();
         Some(info.unwrap_or(SigInfo { si_signo: i32::from(number), si_code: SI_KERNEL, ..SigInfo::default() }))
     }
@@ -51,6 +68,9 @@ impl Pending {
             return;
         }
         self.set &= !mask;
+        if self.first.is_some_and(|(number, _)| mask & bit(number) != 0) {
+            self.first = None;
+        }
         self.info.retain(|&number, _| mask & bit(number) == 0);
         self.release_if_empty();
     }

@@ -46,6 +46,19 @@ const RED_ZONE: u64 = 128;
 const USER_RFLAGS: u64 = 0x0000_0001 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x4_0000 | 0x1_0000;
 const RFLAGS_IF: u64 = 0x200;
 
+/// Whether `action` for `signal` ignores it (SIG_IGN, or SIG_DFL where the
+/// default is to ignore; never SIGKILL or SIGSTOP).
+pub fn action_ignores(action: &SigAction, signal: Signal) -> bool {
+    if matches!(signal, Signal::SIGKILL | Signal::SIGSTOP) {
+        return false;
+    }
+    match action.sa_handler {
+        SIG_IGN => true,
+        SIG_DFL => signal.default_action() == DefaultAction::Ignore,
+        _ => false,
+    }
+}
+
 /// The signal handlers (actions) of a process: shared by CLONE_SIGHAND tasks.
 pub type Handlers = Arc<Mutex<[SigAction; SIGNALS]>>;
 
@@ -90,11 +103,13 @@ impl Signals {
 
     /// Change the action for `signal` (for every task sharing the handlers).
     pub fn set_action(&self, signal: Signal, action: SigAction) {
-        self.set_action_of(signal as u32, action);
+        self.replace_action_of(signal as u32, action);
     }
 
-    pub fn set_action_of(&self, number: u32, action: SigAction) {
-        self.handlers.lock()[number as usize - 1] = action;
+    /// Change the action for signal `number` (1..=64) and return the old one,
+    /// under one lock.
+    pub fn replace_action_of(&self, number: u32, action: SigAction) -> SigAction {
+        core::mem::replace(&mut self.handlers.lock()[number as usize - 1], action)
     }
 
     /// A new task's signal state: the caller's mask; its handlers shared
@@ -110,14 +125,7 @@ impl Signals {
     /// Whether `signal` would be thrown away on arrival (SIG_IGN, or ignored by
     /// default with no handler).
     pub fn ignores(&self, signal: Signal) -> bool {
-        if matches!(signal, Signal::SIGKILL | Signal::SIGSTOP) {
-            return false;
-        }
-        match self.action(signal).sa_handler {
-            SIG_IGN => true,
-            SIG_DFL => signal.default_action() == DefaultAction::Ignore,
-            _ => false,
-        }
+        action_ignores(&self.action(signal), signal)
     }
 
     /// The first signal of `pending` this thread does not block.
@@ -326,6 +334,10 @@ pub fn rewind_syscall(frame: &mut TrapFrame, nr: u64) {
     frame.rax = nr;
 }
 
+/// What a signal frame holds below its FPU state: the restorer as the handler's
+/// return address, the ucontext, the siginfo.
+const SIGNAL_RECORD_SIZE: usize = 8 + UContext::SIZE + SigInfo::SIZE;
+
 fn build_frame(
     p: &mut Process,
     space: &mut AddressSpace,
@@ -340,8 +352,7 @@ fn build_frame(
     let use_alt = action.sa_flags & SA_ONSTACK != 0 && alt.ss_flags & SS_DISABLE == 0 && !on_alt_stack;
     let top = if use_alt { alt.ss_sp + alt.ss_size } else { frame.rsp.wrapping_sub(RED_ZONE) };
     let fpstate = (top.checked_sub(FPU_STATE_SIZE).ok_or(Errno::EFAULT)?) & !63;
-    let frame_size = 8 + UContext::SIZE as u64 + SigInfo::SIZE as u64;
-    let sp = ((fpstate.checked_sub(frame_size).ok_or(Errno::EFAULT)?) & !15) - 8;
+    let sp = ((fpstate.checked_sub(SIGNAL_RECORD_SIZE as u64).ok_or(Errno::EFAULT)?) & !15) - 8;
 
     let restore_mask = p.signals.saved_mask.take().unwrap_or(p.signals.mask);
     let context = UContext {
@@ -381,12 +392,15 @@ fn build_frame(
         fpu.save();
         *fpu.as_bytes()
     });
-    {
-        user::copy_to_user(space, fpstate, &fpu_image)?;
-        user::copy_to_user(space, sp, &action.sa_restorer.to_le_bytes())?;
-        user::copy_to_user(space, sp + 8, &context.to_bytes())?;
-        user::copy_to_user(space, sp + 8 + UContext::SIZE as u64, &info.to_bytes())?;
-    }
+    // The return address, the context and the siginfo lie together: one copy.
+    let mut record = [0u8; SIGNAL_RECORD_SIZE];
+    let (restorer, rest) = record.split_at_mut(8);
+    let (context_bytes, info_bytes) = rest.split_at_mut(UContext::SIZE);
+    restorer.copy_from_slice(&action.sa_restorer.to_le_bytes());
+    context_bytes.copy_from_slice(&context.to_bytes());
+    info_bytes.copy_from_slice(&info.to_bytes());
+    user::copy_to_user(space, fpstate, &fpu_image)?;
+    user::copy_to_user(space, sp, &record)?;
     // The handler starts with a clean FPU (MXCSR 0x1f80), as on Linux; the
     // interrupted code's state comes back through the frame.
     task::with_current_fpu(|fpu| {

@@ -15,7 +15,8 @@ use crate::fs::file::OpenFile;
 use crate::fs::pipe::{ReadInto, WriteFrom};
 use crate::fs::vfs::{self, Node};
 use crate::mm::user::UserSlice;
-use crate::proc::table::{current_memory, read_current, with_current};
+use crate::proc::process::SharedMemory;
+use crate::proc::table::{read_current, with_current};
 
 /// Most iovecs per readv/writev (IOV_MAX).
 const IOV_MAX: i32 = 1024;
@@ -32,6 +33,12 @@ fn rw_count(buf: u64, len: usize) -> Result<usize, Errno> {
 
 pub fn file(fd: i32) -> Result<Arc<OpenFile>, Errno> {
     read_current(|p| p.files.lock().get(fd))
+}
+
+/// The open file `fd` and the caller's memory, from one look at the process
+/// table (what read and write need).
+fn file_and_memory(fd: i32) -> Result<(Arc<OpenFile>, SharedMemory), Errno> {
+    read_current(|p| Ok((p.files.lock().get(fd)?, p.memory.clone().ok_or(Errno::EFAULT)?)))
 }
 
 /// The directory a *at() path is relative to: the cwd for AT_FDCWD or an absolute
@@ -101,7 +108,7 @@ fn flow(file: &OpenFile) -> Flow {
 }
 
 pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
-    let file = file(fd)?;
+    let (file, memory) = file_and_memory(fd)?;
     if !file.readable() {
         return Err(Errno::EBADF);
     }
@@ -110,10 +117,9 @@ pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
         return socket::read_socket(&file, alloc::vec![(buf, len)]);
     }
     if let Some(pipe) = file.as_pipe() {
-        let memory = current_memory().ok_or(Errno::EFAULT)?;
         return pipe.read(ReadInto::User(UserSlice::new(buf, len)?, &*memory), file.nonblocking());
     }
-    user::transfer_out(buf, len, flow(&file), |chunk| file.read(chunk))
+    user::transfer_out(&memory, buf, len, flow(&file), |chunk| file.read(chunk))
 }
 
 fn offset_arg(offset: i64) -> Result<u64, Errno> {
@@ -122,12 +128,12 @@ fn offset_arg(offset: i64) -> Result<u64, Errno> {
 
 pub fn pread(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
     let offset = offset_arg(offset)?;
-    let file = file(fd)?;
+    let (file, memory) = file_and_memory(fd)?;
     if !file.readable() {
         return Err(Errno::EBADF);
     }
     let mut at = offset;
-    user::transfer_out(buf, rw_count(buf, len)?, Flow::Whole, |chunk| {
+    user::transfer_out(&memory, buf, rw_count(buf, len)?, Flow::Whole, |chunk| {
         let n = file.read_at(chunk, at)?;
         at += n as u64;
         Ok(n)
@@ -135,7 +141,7 @@ pub fn pread(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
 }
 
 pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
-    let file = file(fd)?;
+    let (file, memory) = file_and_memory(fd)?;
     if !file.writable() {
         return Err(Errno::EBADF);
     }
@@ -144,22 +150,21 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
         return socket::write_socket(&file, alloc::vec![(buf, len)]);
     }
     if let Some(pipe) = file.as_pipe() {
-        let memory = current_memory().ok_or(Errno::EFAULT)?;
         return pipe.write(WriteFrom::User(UserSlice::new(buf, len)?, &*memory), file.nonblocking());
     }
     let max = file_size_limit(&file);
-    user::transfer_in(buf, len, |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
+    user::transfer_in(&memory, buf, len, |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
 }
 
 pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
     let offset = offset_arg(offset)?;
-    let file = file(fd)?;
+    let (file, memory) = file_and_memory(fd)?;
     if !file.writable() {
         return Err(Errno::EBADF);
     }
     let mut at = offset;
     let max = max_file_size();
-    user::transfer_in(buf, rw_count(buf, len)?, |chunk| {
+    user::transfer_in(&memory, buf, rw_count(buf, len)?, |chunk| {
         let n = file.write_at(chunk, at, max)?;
         at += n as u64;
         Ok(n)

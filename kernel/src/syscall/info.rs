@@ -21,7 +21,7 @@ pub fn uname(out: u64) -> SysResult {
 
 /// getrandom: as Linux, at most 32 MiB - 1 per call, moved a chunk at a time.
 pub fn getrandom(buf: u64, len: usize) -> SysResult {
-    user::transfer_out(buf, len.min((32 << 20) - 1), user::Flow::Whole, |chunk| {
+    user::transfer_out(&user::caller_memory()?, buf, len.min((32 << 20) - 1), user::Flow::Whole, |chunk| {
         crate::arch::random::fill(chunk);
         Ok(chunk.len())
     })

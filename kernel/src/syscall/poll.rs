@@ -24,6 +24,9 @@ use crate::time;
 /// (fs/epoll.rs lets 4 nest).
 const MAX_WATCH_DEPTH: usize = 5;
 
+/// Up to this many pollfds are copied into a buffer on the stack, not the heap.
+const POLLFDS_ON_STACK: usize = 32;
+
 /// `files` and, recursively, the files they watch (epoll instances').
 fn with_watched(files: &[Arc<OpenFile>]) -> Vec<Arc<OpenFile>> {
     let mut all = files.to_vec();
@@ -177,35 +180,40 @@ fn poll_fds(fds: u64, count: usize, deadline: Option<u64>) -> SysResult {
     if count as u64 > limit {
         return Err(Errno::EINVAL);
     }
-    let raw = user::copy_in(fds, count * PollFd::SIZE)?;
-    let mut entries: Vec<PollFd> =
-        raw.chunks_exact(PollFd::SIZE).map(|c| PollFd::from_bytes(c.try_into().unwrap_or(&[0; 8]))).collect();
+    // The pollfds stay in the bytes copied in: each look writes its revents
+    // there, and the same bytes go back out.
+    let (mut small, mut large) = ([0; POLLFDS_ON_STACK * PollFd::SIZE], Vec::new());
+    let raw = user::scratch(count * PollFd::SIZE, &mut small, &mut large)?;
+    user::read_into(fds, raw)?;
     let files: Vec<Option<Arc<OpenFile>>> = read_current(|p| {
         let table = p.files.lock();
-        entries.iter().map(|e| if e.fd < 0 { None } else { table.get(e.fd).ok() }).collect()
+        raw.chunks_exact(PollFd::SIZE).map(|c| table.get(poll_fd(c).fd).ok()).collect()
     });
     let ready = wait_ready(
         || files.iter().flatten().cloned().collect(),
         deadline,
         || {
             let mut ready = 0;
-            for (entry, file) in entries.iter_mut().zip(&files) {
+            for (bytes, file) in raw.chunks_exact_mut(PollFd::SIZE).zip(&files) {
+                let mut entry = poll_fd(bytes);
                 entry.revents = match file {
                     _ if entry.fd < 0 => 0,
                     Some(f) => f.poll_ready(entry.events),
                     None => POLLNVAL,
                 };
                 ready += usize::from(entry.revents != 0);
+                bytes.copy_from_slice(&entry.to_bytes());
             }
             (ready > 0).then_some(ready)
         },
     )?
     .unwrap_or(0);
-    let mut out = Vec::with_capacity(entries.len() * PollFd::SIZE);
-    for entry in &entries {
-        out.extend_from_slice(&entry.to_bytes());
-    }
-    user::copy_out(fds, &out).map(|()| ready)
+    user::copy_out(fds, raw).map(|()| ready)
+}
+
+/// The pollfd in `bytes` (PollFd::SIZE of them).
+fn poll_fd(bytes: &[u8]) -> PollFd {
+    PollFd::from_bytes(bytes.try_into().unwrap_or(&[0; PollFd::SIZE]))
 }
 
 pub fn poll(fds: u64, count: usize, timeout_ms: i32) -> SysResult {

@@ -10,6 +10,7 @@ use pathwalk::PATH_MAX;
 
 use crate::mm::address_space::AddressSpace;
 use crate::mm::user::{self, UserSlice};
+use crate::proc::process::SharedMemory;
 use crate::proc::table::current_memory;
 
 /// Most argv or envp entries accepted (the byte limit is user_stack's).
@@ -17,15 +18,15 @@ const MAX_STRINGS: usize = 32 * 1024;
 /// The largest piece a transfer moves at once (the pipe capacity).
 pub const TRANSFER_CHUNK: usize = 64 * 1024;
 
-fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
-    let memory = current_memory().ok_or(Errno::EFAULT)?;
-    let mut memory = memory.lock();
-    f(&mut memory.space)
+/// The calling task's memory (EFAULT once it has none).
+pub fn caller_memory() -> Result<SharedMemory, Errno> {
+    current_memory().ok_or(Errno::EFAULT)
 }
 
-/// A kernel buffer of `len` bytes (at most TRANSFER_CHUNK), or ENOMEM.
-fn bounce_buffer(len: usize) -> Result<Vec<u8>, Errno> {
-    crate::mm::heap::try_zeroed_bytes(len.min(TRANSFER_CHUNK))
+fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
+    let memory = caller_memory()?;
+    let mut memory = memory.lock();
+    f(&mut memory.space)
 }
 
 /// `len` bytes of user memory at `addr`, for a fixed-size structure.
@@ -75,40 +76,35 @@ pub enum Flow {
 /// larger array would cost more to clear than it saves).
 const SMALL_TRANSFER: usize = 64;
 
-/// The kernel side of a transfer: on the stack up to `SMALL_TRANSFER` bytes,
-/// else a bounce buffer of at most `TRANSFER_CHUNK`.
-enum TransferBuffer {
-    Small([u8; SMALL_TRANSFER], usize),
-    Large(Vec<u8>),
+/// `len` bytes of kernel scratch space: in `small` (on the caller's stack) when
+/// they fit, else a zeroed heap buffer put in `large` (ENOMEM if there is none).
+pub fn scratch<'b, const N: usize>(
+    len: usize,
+    small: &'b mut [u8; N],
+    large: &'b mut Vec<u8>,
+) -> Result<&'b mut [u8], Errno> {
+    if len <= N {
+        return Ok(&mut small[..len]);
+    }
+    *large = crate::mm::heap::try_zeroed_bytes(len)?;
+    Ok(large)
 }
 
-impl TransferBuffer {
-    fn new(len: usize) -> Result<Self, Errno> {
-        Ok(if len <= SMALL_TRANSFER { Self::Small([0; SMALL_TRANSFER], len) } else { Self::Large(bounce_buffer(len)?) })
-    }
-
-    fn bytes(&mut self) -> &mut [u8] {
-        match self {
-            Self::Small(bytes, len) => &mut bytes[..*len],
-            Self::Large(bytes) => bytes,
-        }
-    }
-}
-
-/// read(2)'s data path: fill the user buffer `addr..addr+len` from `source`
+/// read(2)'s data path: fill the user buffer `addr..addr+len` of `memory` (the
+/// caller's) from `source`
 /// (called with a kernel chunk, returning how much it filled). A buffer bad from
 /// its first byte is EFAULT before any data moves (a pipe keeps its bytes); one
 /// that turns bad later, or a signal arriving, gives a short count, as on Linux.
 pub fn transfer_out(
+    memory: &SharedMemory,
     addr: u64,
     len: usize,
     flow: Flow,
     mut source: impl FnMut(&mut [u8]) -> Result<usize, Errno>,
 ) -> Result<usize, Errno> {
     let dest = UserSlice::new(addr, len)?;
-    let memory = current_memory().ok_or(Errno::EFAULT)?;
-    let mut buffer = TransferBuffer::new(len)?;
-    let buf = buffer.bytes();
+    let (mut small, mut large) = ([0; SMALL_TRANSFER], Vec::new());
+    let buf = scratch(len.min(TRANSFER_CHUNK), &mut small, &mut large)?;
     let mut done = 0;
     while done < len {
         let piece = dest.part(done, TRANSFER_CHUNK);
@@ -123,21 +119,25 @@ pub fn transfer_out(
         };
         piece.write(&mut memory.lock().space, &buf[..n])?;
         done += n;
-        if flow == Flow::Stream || n < piece.len() || interrupted() {
+        if flow == Flow::Stream || n < piece.len() || done == len || interrupted() {
             break;
         }
     }
     Ok(done)
 }
 
-/// write(2)'s data path: hand the user buffer `addr..addr+len` to `sink` a chunk
-/// at a time (it returns how much it took). Errors after some data moved give the
+/// write(2)'s data path: hand the user buffer `addr..addr+len` of `memory` (the
+/// caller's) to `sink` a chunk at a time (it returns how much it took). Errors after some data moved give the
 /// count so far.
-pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>) -> Result<usize, Errno> {
+pub fn transfer_in(
+    memory: &SharedMemory,
+    addr: u64,
+    len: usize,
+    mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>,
+) -> Result<usize, Errno> {
     let src = UserSlice::new(addr, len)?;
-    let memory = current_memory().ok_or(Errno::EFAULT)?;
-    let mut buffer = TransferBuffer::new(len)?;
-    let buf = buffer.bytes();
+    let (mut small, mut large) = ([0; SMALL_TRANSFER], Vec::new());
+    let buf = scratch(len.min(TRANSFER_CHUNK), &mut small, &mut large)?;
     let mut done = 0;
     while done < len {
         let piece = src.part(done, TRANSFER_CHUNK);
@@ -156,7 +156,7 @@ pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<
             Err(e) => return Err(e),
         };
         done += n;
-        if n < piece.len() || interrupted() {
+        if n < piece.len() || done == len || interrupted() {
             break;
         }
     }

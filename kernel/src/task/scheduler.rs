@@ -12,7 +12,7 @@
 use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use spin::Mutex;
 use timekeeping::{Sample, Split};
@@ -38,6 +38,9 @@ static IDLE_TICKS: AtomicU64 = AtomicU64::new(0);
 static CREATED: AtomicU64 = AtomicU64::new(0);
 /// The running task's id, 0 while idle (read without the lock).
 static CURRENT: AtomicU32 = AtomicU32::new(0);
+/// The running task's `signal_pending`, kept with CURRENT so that the check every
+/// return to user mode makes reads it without the lock or a lookup.
+static CURRENT_SIGNAL_PENDING: AtomicBool = AtomicBool::new(false);
 
 static CONTEXTS: [SavedContext; MAX_TASKS] = [const { SavedContext::new() }; MAX_TASKS];
 
@@ -202,6 +205,9 @@ pub fn set_signal_pending(tid: Tid, pending: bool) {
         if let Some(task) = s.tasks.get_mut(&tid) {
             task.signal_pending = pending;
         }
+        if s.current == Some(tid) {
+            CURRENT_SIGNAL_PENDING.store(pending, Ordering::Relaxed);
+        }
         if pending {
             s.make_runnable(tid, RunState::Blocked);
         }
@@ -210,7 +216,7 @@ pub fn set_signal_pending(tid: Tid, pending: bool) {
 
 /// Whether the current task has a signal to act on (blocking waits end early).
 pub fn current_signal_pending() -> bool {
-    with(|s| s.current.and_then(|tid| s.tasks.get(&tid)).is_some_and(|t| t.signal_pending))
+    CURRENT_SIGNAL_PENDING.load(Ordering::Relaxed)
 }
 
 /// The current task is now known by `tid` (execve in a thread takes its group
@@ -328,12 +334,14 @@ impl Scheduler {
             crate::arch::set_fs_base(next.fs_base);
             self.current = Some(tid);
             CURRENT.store(tid, Ordering::Relaxed);
+            CURRENT_SIGNAL_PENDING.store(next.signal_pending, Ordering::Relaxed);
             self.slice_left = TIME_SLICE_TICKS;
             return next.slot;
         }
         paging::activate(paging::kernel_root());
         self.current = None;
         CURRENT.store(0, Ordering::Relaxed);
+        CURRENT_SIGNAL_PENDING.store(false, Ordering::Relaxed);
         IDLE_SLOT
     }
 

@@ -28,6 +28,47 @@ struct Frame<'p> {
     position: usize,
 }
 
+/// A stack of frames whose bottom one is held inline: most walks follow no link,
+/// so they allocate nothing. (`links` is empty whenever `bottom` is.)
+#[derive(Default)]
+struct Frames<'p> {
+    bottom: Option<Frame<'p>>,
+    links: Vec<Frame<'p>>,
+}
+
+impl<'p> Frames<'p> {
+    fn len(&self) -> usize {
+        usize::from(self.bottom.is_some()) + self.links.len()
+    }
+
+    fn first(&self) -> Option<&Frame<'p>> {
+        self.bottom.as_ref()
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Frame<'p>> {
+        self.links.last_mut().or(self.bottom.as_mut())
+    }
+
+    fn push(&mut self, frame: Frame<'p>) {
+        if self.bottom.is_none() {
+            self.bottom = Some(frame);
+        } else {
+            self.links.push(frame);
+        }
+    }
+
+    fn pop(&mut self) {
+        if self.links.pop().is_none() {
+            self.bottom = None;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.links.clear();
+        self.bottom = None;
+    }
+}
+
 /// The state of one resolution.
 pub(crate) struct Walker<'n, 'p, N: Namespace> {
     ns: &'n N,
@@ -37,7 +78,7 @@ pub(crate) struct Walker<'n, 'p, N: Namespace> {
     /// Each holds another component, except one just pushed that is all slashes (and
     /// is dropped at once), so a component is the final one of the whole walk exactly
     /// when it is the last of the only frame. At most [`MAX_SYMLINKS`] + 1 frames.
-    frames: Vec<Frame<'p>>,
+    frames: Frames<'p>,
     /// Links followed so far, in the whole resolution.
     links_followed: usize,
 }
@@ -45,7 +86,7 @@ pub(crate) struct Walker<'n, 'p, N: Namespace> {
 impl<'n, 'p, N: Namespace> Walker<'n, 'p, N> {
     /// A walk of `path` (already checked) from `cwd`, or from the root when absolute.
     pub(crate) fn new(ns: &'n N, cwd: &N::Node, path: &'p [u8]) -> Self {
-        let mut walker = Walker { ns, current: cwd.clone(), frames: Vec::new(), links_followed: 0 };
+        let mut walker = Walker { ns, current: cwd.clone(), frames: Frames::default(), links_followed: 0 };
         walker.push_text(Cow::Borrowed(path));
         walker
     }

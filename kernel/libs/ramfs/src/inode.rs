@@ -24,6 +24,7 @@ use spin::Mutex;
 
 use crate::access::{self, Access, Credentials};
 use crate::data::{FileData, PAGE_SIZE, PageStore};
+use crate::name_index::{NameIndex, new_name_index};
 use crate::time::{SetTime, Timestamp};
 
 /// A shared reference to an inode; an open file holds one, which keeps the inode and
@@ -173,7 +174,7 @@ pub(crate) struct Directory {
     /// The directory holding this one (the root's is itself); `..` resolves to it.
     parent: Weak<Inode>,
     entries: BTreeMap<u64, NamedEntry>,
-    offsets_by_name: BTreeMap<Box<[u8]>, u64>,
+    offsets_by_name: NameIndex,
     next_offset: u64,
 }
 
@@ -594,7 +595,7 @@ impl Directory {
         Directory {
             parent,
             entries: BTreeMap::new(),
-            offsets_by_name: BTreeMap::new(),
+            offsets_by_name: new_name_index(),
             next_offset: FIRST_NAMED_OFFSET,
         }
     }

@@ -31,6 +31,7 @@ mod cpio;
 mod data;
 mod inode;
 mod mapping;
+mod name_index;
 mod namespace;
 mod time;
 mod tree;
@@ -48,6 +49,7 @@ pub use inode::{DirEntry, FileType, Inode, InodeRef, Metadata};
 /// `renameat2` flags (`RENAME_WHITEOUT`, 4, is not supported).
 pub use kabi::fs::{RENAME_EXCHANGE, RENAME_NOREPLACE};
 pub use mapping::SharedMapping;
+pub use name_index::seed_name_hashes;
 pub use namespace::RenameFlags;
 pub use pathwalk::MAX_SYMLINKS;
 pub use time::{SetTime, Timestamp};

@@ -167,6 +167,15 @@ impl Tree {
         existing(pathwalk::resolve(&names, &Some(cwd.clone()), path, follow_final_symlink)?)
     }
 
+    /// The entry `name` of `directory`, not followed: one step of a walk whose
+    /// caller has made the walk's checks (that `directory` is a directory it may
+    /// search, not removed, and that `name` is a valid name other than `.` and
+    /// `..`). `ENOTDIR` for a non-directory, `ENOENT` for a missing name.
+    pub fn child(&self, directory: &InodeRef, name: &[u8]) -> Result<InodeRef, Errno> {
+        debug_assert_eq!(directory.device(), self.device);
+        directory.child(name)
+    }
+
     /// Resolves all of `path` but its final component, which is not looked up (Linux's
     /// `filename_parentat`), for the calls that create, remove or rename it. Symbolic
     /// links on the way are followed; the final component may be anything, even

@@ -66,11 +66,13 @@ pub struct Mapped {
 
 impl Mapped {
     fn of(entry: &PageTableEntry) -> Self {
-        Self {
-            frame: entry.addr().as_u64(),
-            access: Access::from_flags(entry.flags()),
-            borrowed: entry.flags().contains(BORROWED),
-        }
+        Self::of_bits(entry.addr().as_u64() | entry.flags().bits())
+    }
+
+    /// A leaf entry given as its bits.
+    fn of_bits(entry: u64) -> Self {
+        let flags = F::from_bits_truncate(entry);
+        Self { frame: entry & ENTRY_ADDRESS, access: Access::from_flags(flags), borrowed: flags.contains(BORROWED) }
     }
 
     fn flags(self) -> F {
@@ -143,10 +145,12 @@ fn table_at(phys: u64) -> &'static mut PageTable {
     unsafe { &mut *(phys_to_virt(phys) as *mut PageTable) }
 }
 
-/// The entries of the page table at `phys` as numbers (0 = unused).
-fn raw_entries(phys: u64) -> &'static [u64; 512] {
-    // SAFETY: as `table_at`; a PageTable is 512 transparent u64 entries (repr(C)),
-    // and this view only reads them.
+/// The 512 entries of the page table at `phys` as numbers (0 = unused), to read.
+fn entries_at(phys: u64) -> &'static [u64; 512] {
+    // SAFETY: `phys` is a page-table frame reached from a Root; the direct map
+    // covers it. A PageTable is 512 transparent u64 entries (repr(C)); this view
+    // only reads them, while the address space's owner holds it (so none changes
+    // under the walk).
     unsafe { &*(phys_to_virt(phys) as *const [u64; 512]) }
 }
 
@@ -155,7 +159,7 @@ fn raw_entries(phys: u64) -> &'static [u64; 512] {
 /// and most entries are empty.
 fn used_slots(phys: u64, slots: Range<usize>) -> impl Iterator<Item = usize> {
     const GROUP: usize = 8;
-    let raw = raw_entries(phys);
+    let raw = entries_at(phys);
     (slots.start / GROUP..slots.end.div_ceil(GROUP))
         .filter(move |&group| raw[group * GROUP..][..GROUP].iter().fold(0, |any, &entry| any | entry) != 0)
         .flat_map(move |group| group * GROUP..(group + 1) * GROUP)
@@ -287,11 +291,13 @@ pub fn translate(root: Root, virt: u64) -> Option<(u64, Access)> {
     }
 }
 
-/// The user page holding `virt`, if a 4 KiB page maps it.
+/// The user page holding `virt`, if a 4 KiB page maps it. Every user copy asks
+/// this, so the walk reads the entries as plain numbers (no per-entry checks of
+/// the `x86_64` crate's typed accessors).
 pub fn lookup(root: Root, virt: u64) -> Option<Mapped> {
-    let page = page_of(virt).ok()?;
-    let entry = leaf_entry(root, page.start_address().as_u64())?;
-    (!entry.is_unused()).then(|| Mapped::of(entry))
+    let table = leaf_table_frame(root, virt)?;
+    let entry = entries_at(table)[((virt >> 12) & 0x1ff) as usize];
+    (entry != 0).then(|| Mapped::of_bits(entry))
 }
 
 /// Map the owned `frames` at the pages from `virt` on, which must all lie in
@@ -334,20 +340,34 @@ pub fn unmap_run(root: Root, virt: u64, count: usize, mut free_page: impl FnMut(
 
 /// The level-1 table holding `virt`'s entry, if the tables above it exist.
 fn leaf_table(root: Root, virt: u64) -> Option<&'static mut PageTable> {
-    let mut table = root.0;
-    for level in (2..=4).rev() {
-        let entry = &table_at(table)[((virt >> (12 + 9 * (level - 1))) & 0x1ff) as usize];
-        if entry.is_unused() || entry.flags().contains(F::HUGE_PAGE) {
-            return None;
-        }
-        table = entry.addr().as_u64();
-    }
-    Some(table_at(table))
+    leaf_table_frame(root, virt).map(table_at)
 }
 
-/// The level-1 entry for `virt`, if the tables above it exist (and are not huge pages).
-fn leaf_entry(root: Root, virt: u64) -> Option<&'static PageTableEntry> {
-    leaf_table(root, virt).map(|table| &table[((virt >> 12) & 0x1ff) as usize])
+/// The frame of the level-1 table holding canonical `virt`'s entry, if the
+/// tables above it exist (and are not huge pages): the walk reads the entries
+/// as plain numbers (no per-entry checks of the `x86_64` crate's typed
+/// accessors), since every user copy asks it.
+fn leaf_table_frame(root: Root, virt: u64) -> Option<u64> {
+    if !is_canonical(virt) {
+        return None;
+    }
+    let mut table = root.0;
+    for level in (2..=4).rev() {
+        let entry = entries_at(table)[((virt >> (12 + 9 * (level - 1))) & 0x1ff) as usize];
+        if entry == 0 || entry & F::HUGE_PAGE.bits() != 0 {
+            return None;
+        }
+        table = entry & ENTRY_ADDRESS;
+    }
+    Some(table)
+}
+
+/// The bits of an entry that hold the frame's (or next table's) address.
+const ENTRY_ADDRESS: u64 = 0x000f_ffff_ffff_f000;
+
+/// Whether bits 48..64 of `virt` are copies of bit 47.
+fn is_canonical(virt: u64) -> bool {
+    (((virt << 16) as i64) >> 16) as u64 == virt
 }
 
 /// Remove every page mapped in `start..end` (user half, page aligned) and hand

@@ -689,3 +689,16 @@ fn socket_names_are_inodes_that_cannot_be_opened() {
     unlink(&tree, "/sock").unwrap();
     assert_eq!(socket.metadata().nlink, 0);
 }
+
+#[test]
+fn child_is_one_step_of_a_lookup_without_following() {
+    let tree = tree();
+    let dir = mkdir(&tree, "/d").unwrap();
+    let file = touch(&tree, "/d/f").unwrap();
+    let link = symlink(&tree, "f", "/d/l").unwrap();
+    assert!(Arc::ptr_eq(&tree.child(tree.root(), b"d").unwrap(), &dir));
+    assert!(Arc::ptr_eq(&tree.child(&dir, b"f").unwrap(), &file));
+    assert!(Arc::ptr_eq(&tree.child(&dir, b"l").unwrap(), &link));
+    assert_eq!(tree.child(&dir, b"missing").err(), Some(Errno::ENOENT));
+    assert_eq!(tree.child(&file, b"x").err(), Some(Errno::ENOTDIR));
+}
