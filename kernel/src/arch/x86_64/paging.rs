@@ -232,6 +232,11 @@ pub fn new_root() -> Result<Root, MapError> {
 
 /// Load `root` into CR3.
 pub fn activate(root: Root) {
+    // Writing CR3 flushes the TLB (under QEMU's TCG its whole software TLB):
+    // not for a switch between threads of one address space.
+    if active_root() == root {
+        return;
+    }
     let frame = PhysFrame::containing_address(PhysAddr::new(root.0));
     // SAFETY: every root maps the kernel half identically, so the running code and
     // its stack stay mapped across the switch.
