@@ -470,16 +470,7 @@ fn faults_while_the_file_is_written(scratch: &Scratch) -> Outcome {
     const PAGES: usize = 16;
     let path = scratch.join("contended");
     let file = make_file(&path, PAGES * PAGE)?;
-    let writer = spawn(|| {
-        child_check("writer", || {
-            let data = vec![0x5a; PAGES * PAGE];
-            let start = Instant::now();
-            while start.elapsed() < SECONDS_OF_CONTENTION {
-                file.write_all_at(&data, 0).context("pwrite")?;
-            }
-            Ok(())
-        })
-    })?;
+    let writer = keep_writing(&file, PAGES)?;
     let start = Instant::now();
     let mut rounds = 0usize;
     while start.elapsed() < SECONDS_OF_CONTENTION {
@@ -504,16 +495,7 @@ fn pipes_through_mappings_while_the_file_is_written(scratch: &Scratch) -> Outcom
     const PAGES: usize = 16;
     let path = scratch.join("piped");
     let file = make_file(&path, PAGES * PAGE)?;
-    let writer = spawn(|| {
-        child_check("writer", || {
-            let data = vec![0x5a; PAGES * PAGE];
-            let start = Instant::now();
-            while start.elapsed() < SECONDS_OF_CONTENTION {
-                file.write_all_at(&data, 0).context("pwrite")?;
-            }
-            Ok(())
-        })
-    })?;
+    let writer = keep_writing(&file, PAGES)?;
     let (mut from, mut to) = pipe().context("pipe")?;
     let start = Instant::now();
     let mut rounds = 0usize;
@@ -538,6 +520,21 @@ fn pipes_through_mappings_while_the_file_is_written(scratch: &Scratch) -> Outcom
     println!("pipes: writes from and reads into file mappings while the file is written");
     drop(file);
     fs::remove_file(&path).context("unlink")
+}
+
+/// A child process that rewrites the first `pages` pages of `file` for
+/// `SECONDS_OF_CONTENTION`, for the checks above to contend with.
+fn keep_writing(file: &File, pages: usize) -> Result<libc::pid_t, String> {
+    spawn(|| {
+        child_check("writer", || {
+            let data = vec![0x5a; pages * PAGE];
+            let start = Instant::now();
+            while start.elapsed() < SECONDS_OF_CONTENTION {
+                file.write_all_at(&data, 0).context("pwrite")?;
+            }
+            Ok(())
+        })
+    })
 }
 
 /// How long `faults_while_the_file_is_written` contends.
