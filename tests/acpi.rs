@@ -93,7 +93,7 @@ const GOOD_SSDT: [u8; 22] = [
 const BROKEN_SSDT: [u8; 3] = [0x5b, 0xff, 0x00];
 
 /// `Store (Zero, Debug)` at the table's top level: the interpreter crate's
-/// store to Debug is `unimplemented!()`, so parsing this table panics in it.
+/// store to Debug is not implemented (it panics), so parsing this table panics in it.
 const PANICKING_SSDT: [u8; 4] = [0x70, 0x00, 0x5b, 0x31];
 
 /// `(parsed, total)` from the kernel's debug line `AML of P of T definition

@@ -1,10 +1,10 @@
-//! Contained calls: code the kernel cannot vouch for (the firmware's AML, run by
-//! an interpreter crate with `todo!()` paths) runs on a stack of its own, and a
-//! panic in it (or an overflow of that stack, through the double fault) ends
-//! only that call: the panic handler switches back to the caller's context
-//! (context.rs), where the call returns the panic's text. The abandoned stack
-//! is never run again; its owner must leak it, since frames on it may still be
-//! referred to.
+//! Contained calls: code the kernel cannot vouch for (the firmware's AML, run
+//! by an interpreter crate that panics on what it lacks) runs on a stack of its
+//! own, and a panic in it (or an overflow of that stack, through the double
+//! fault) ends only that call: the panic handler switches back to the caller's
+//! context (context.rs), where the call returns the panic's text. The abandoned
+//! stack is never run again; its owner must leak it, since frames on it may
+//! still be referred to.
 //!
 //! A contained call runs with interrupts masked (restored on the way out), so a
 //! panic while it runs is its own and not an interrupt handler's. It must not

@@ -3,9 +3,9 @@
 //! `aml-sleep` crate reads the package). A table that does not parse is logged
 //! and skipped; what the others defined still counts.
 //!
-//! The interpreter has `todo!()` and `unimplemented!()` paths that firmware
-//! can reach, so it runs contained (`Contain`): when it panics in a table, the
-//! namespace is built again without that table.
+//! The interpreter crate panics on operations it does not implement, which
+//! firmware can reach, so it runs contained (`Contain`): when it panics in a
+//! table, the namespace is built again without that table.
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
