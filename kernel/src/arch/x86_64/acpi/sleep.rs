@@ -91,7 +91,8 @@ pub fn s5(tables: &AcpiTables<DirectMap>, contain: Contain) -> Result<SleepTypes
             (Ok(()), Some(pass)) => break pass,
             (ran, _) => {
                 let why = ran.err().unwrap_or_default();
-                let Some(block) = blocks.get(parsing.load(Ordering::Relaxed)) else {
+                let at = parsing.load(Ordering::Relaxed);
+                let Some(block) = blocks.get(at) else {
                     log::warn!("acpi: the AML interpreter stopped evaluating \\_S5: {why}");
                     return Err(SleepError::Panicked);
                 };
@@ -100,7 +101,7 @@ pub fn s5(tables: &AcpiTables<DirectMap>, contain: Contain) -> Result<SleepTypes
                     block.name,
                     block.address
                 );
-                skipped.push(parsing.load(Ordering::Relaxed));
+                skipped.push(at);
             }
         }
     };
