@@ -142,6 +142,23 @@ impl Device {
         }
     }
 
+    /// Whether it reads as zeros (/dev/zero, /dev/full): its read clears the
+    /// caller's buffer in place.
+    pub fn reads_zeros(self) -> bool {
+        matches!(self, Device::Zero | Device::Full)
+    }
+
+    /// The result of a write of `len` bytes when the device never reads them, as
+    /// Linux's /dev/null and /dev/zero (which take them all) and /dev/full
+    /// (ENOSPC): a write from a buffer never mapped gives the same.
+    pub fn write_unread(self, len: usize) -> Option<Result<usize, Errno>> {
+        match self {
+            Device::Null | Device::Zero => Some(Ok(len)),
+            Device::Full => Some(Err(Errno::ENOSPC)),
+            _ => None,
+        }
+    }
+
     /// read(2); `nonblocking` is O_NONBLOCK (the console's EAGAIN).
     pub fn read(self, buf: &mut [u8], nonblocking: bool) -> Result<usize, Errno> {
         match self {
@@ -163,8 +180,10 @@ impl Device {
 
     /// write(2).
     pub fn write(self, data: &[u8]) -> Result<usize, Errno> {
+        if let Some(result) = self.write_unread(data.len()) {
+            return result;
+        }
         match self {
-            Device::Full => Err(Errno::ENOSPC),
             Device::Console | Device::Serial => {
                 crate::console::write_serial(data);
                 Ok(data.len())
@@ -174,7 +193,8 @@ impl Device {
                 Ok(data.len())
             }
             Device::Tty | Device::Tty0 => Err(Errno::ENXIO),
-            Device::Null | Device::Zero | Device::Random | Device::Urandom => Ok(data.len()),
+            // random and urandom take the bytes; null, zero and full answered above.
+            Device::Null | Device::Zero | Device::Full | Device::Random | Device::Urandom => Ok(data.len()),
         }
     }
 }

@@ -1,14 +1,19 @@
-//! Copying to and from user memory. User addresses are never dereferenced: a
-//! `UserSlice` is a range checked once to lie below USER_END (so canonical and
-//! user-owned), and its bytes move a page at a time between the page's frame
-//! (looked up in the process's page table, like xv6's copyin/copyout) and the
-//! kernel object, through the direct map. A page of a region that was not touched
-//! yet is mapped on the way; a page without access gives EFAULT.
+//! Copying to and from user memory. A `UserSlice` is a range checked once to lie
+//! below USER_END (so canonical and user-owned). Its bytes move in one of two ways:
+//! - in the loaded address space (the caller's, during its system call), through
+//!   the CPU's translation with arch's fault-checked copies (`*_loaded`): a page
+//!   not touched yet is mapped on the way, a page without access ends the copy;
+//! - in any address space (one being built by execve, or a copy made under a spin
+//!   lock), a page at a time between the page's frame, looked up in the page
+//!   table as xv6's copyin/copyout do, and the kernel object, through the direct
+//!   map. A page of a region not touched yet is mapped on the way; a page without
+//!   access gives EFAULT.
 use alloc::vec::Vec;
 
 use kabi::Errno;
 
 use crate::arch::paging::PAGE_SIZE;
+use crate::arch::user_copy;
 use crate::layout::USER_END;
 
 use super::address_space::{AddressSpace, Fault};
@@ -84,6 +89,26 @@ impl UserSlice {
         if ok == 0 { Err(Errno::EFAULT) } else { Ok(self.part(0, ok)) }
     }
 
+    /// Fill `out` from the start of the range (`out` may be shorter) in the loaded
+    /// address space, up to the first page that cannot be read: the bytes read.
+    pub fn read_loaded(&self, out: &mut [u8]) -> usize {
+        let len = out.len().min(self.len);
+        len - user_copy::read_user(self.addr, &mut out[..len])
+    }
+
+    /// Store `data` at the start of the range (`data` may be shorter) in the loaded
+    /// address space, up to the first page that cannot be written: the bytes stored.
+    pub fn write_loaded(&self, data: &[u8]) -> usize {
+        let len = data.len().min(self.len);
+        len - user_copy::write_user(self.addr, &data[..len])
+    }
+
+    /// Clear the range in the loaded address space, up to the first page that
+    /// cannot be written: the bytes cleared.
+    pub fn zero_loaded(&self) -> usize {
+        self.len - user_copy::zero_user(self.addr, self.len)
+    }
+
     /// Fill `out` from the start of the range (`out` may be shorter).
     pub fn read(&self, space: &mut AddressSpace, out: &mut [u8]) -> Result<(), Errno> {
         let mut done = 0;
@@ -129,20 +154,26 @@ pub fn copy_to_user(space: &mut AddressSpace, addr: u64, data: &[u8]) -> Result<
     UserSlice::new(addr, data.len())?.write(space, data)
 }
 
-/// A NUL-terminated string of at most `max` bytes (without the NUL); longer is
-/// `too_long`. Read a page at a time, so memory use follows the string, not `max`.
-pub fn read_cstr(space: &mut AddressSpace, addr: u64, max: usize, too_long: Errno) -> Result<Vec<u8>, Errno> {
+/// A NUL-terminated string of at most `max` bytes (without the NUL) in the
+/// loaded address space; longer is `too_long`. Read a piece at a time, so memory
+/// use follows the string, not `max`.
+pub fn read_cstr(addr: u64, max: usize, too_long: Errno) -> Result<Vec<u8>, Errno> {
     let mut out = Vec::new();
     let mut at = addr;
     let mut chunk = [0u8; 256];
     loop {
+        // Pieces end at page boundaries, so that a string ending just before an
+        // unmapped page reads.
         let room = (PAGE_SIZE - at % PAGE_SIZE).min(chunk.len() as u64) as usize;
-        copy_from_user(space, at, &mut chunk[..room])?;
-        if let Some(nul) = chunk[..room].iter().position(|&b| b == 0) {
-            out.extend_from_slice(&chunk[..nul]);
+        let piece = &mut chunk[..room];
+        if UserSlice::new(at, room)?.read_loaded(piece) < room {
+            return Err(Errno::EFAULT);
+        }
+        if let Some(nul) = piece.iter().position(|&b| b == 0) {
+            out.extend_from_slice(&piece[..nul]);
             return if out.len() > max { Err(too_long) } else { Ok(out) };
         }
-        out.extend_from_slice(&chunk[..room]);
+        out.extend_from_slice(piece);
         if out.len() > max {
             return Err(too_long);
         }

@@ -98,6 +98,28 @@ fn signal_for(vector: u64) -> Signal {
 const PF_WRITE: u64 = 1 << 1;
 const PF_INSTRUCTION: u64 = 1 << 4;
 
+/// A kernel copy to or from the caller's memory (arch's user_copy.rs) found the
+/// page at `addr` not mapped in: map it as a user access would (first touch, a
+/// file's page), true if so and the copy goes on. False stops the copy short
+/// (EFAULT), with no signal: the address is not the program's to reach, or no
+/// frame is free after the OOM policy ran (which then kills the caller, or
+/// another process, in which case the copy is retried).
+pub fn copy_fault(addr: u64, write: bool) -> bool {
+    let Some(memory) = table::current_memory() else { return false };
+    let served = memory.lock().space.fault_in(addr, write, false);
+    match served {
+        Ok(_) => true,
+        Err(Fault::OutOfMemory) => match oom::kill_largest() {
+            Some(victim) if victim != current_pid() => {
+                task::schedule();
+                true
+            }
+            _ => false,
+        },
+        Err(Fault::NoAccess | Fault::PastEnd) => false,
+    }
+}
+
 /// A CPU exception in user mode: map a page its region allows (first touch, or
 /// a copy of a borrowed page written), otherwise force the matching signal (a
 /// handler may catch it; by default it kills the process) with one log line:

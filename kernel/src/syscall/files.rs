@@ -11,6 +11,7 @@ use kabi::fs::*;
 
 use super::user::Flow;
 use super::{SysResult, socket, user};
+use crate::fs::devfs::Device;
 use crate::fs::file::OpenFile;
 use crate::fs::pipe::{ReadInto, WriteFrom};
 use crate::fs::vfs::{self, Node};
@@ -113,6 +114,9 @@ pub fn read(fd: i32, buf: u64, len: usize) -> SysResult {
         return Err(Errno::EBADF);
     }
     let len = rw_count(buf, len)?;
+    if file.device().is_some_and(Device::reads_zeros) {
+        return user::zero_out(buf, len);
+    }
     if is_socket(&file) {
         return socket::read_socket(&file, alloc::vec![(buf, len)]);
     }
@@ -146,6 +150,9 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
         return Err(Errno::EBADF);
     }
     let len = rw_count(buf, len)?;
+    if let Some(result) = file.device().and_then(|device| device.write_unread(len)) {
+        return result;
+    }
     if is_socket(&file) {
         return socket::write_socket(&file, alloc::vec![(buf, len)]);
     }
@@ -153,18 +160,18 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
         return pipe.write(WriteFrom::User(UserSlice::new(buf, len)?, &*memory), file.nonblocking());
     }
     let max = file_size_limit(&file);
-    user::transfer_in(&memory, buf, len, |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
+    user::transfer_in(buf, len, |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
 }
 
 pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {
     let offset = offset_arg(offset)?;
-    let (file, memory) = file_and_memory(fd)?;
+    let file = file(fd)?;
     if !file.writable() {
         return Err(Errno::EBADF);
     }
     let mut at = offset;
     let max = max_file_size();
-    user::transfer_in(&memory, buf, rw_count(buf, len)?, |chunk| {
+    user::transfer_in(buf, rw_count(buf, len)?, |chunk| {
         let n = file.write_at(chunk, at, max)?;
         at += n as u64;
         Ok(n)

@@ -1,5 +1,5 @@
 //! The current process's user memory, for syscalls: typed copies in and out
-//! (through mm::user's checked page walks), bounded transfers between user buffers
+//! (mm::user's copies in the loaded address space), bounded transfers between user buffers
 //! and files, paths, and string arrays. No kernel buffer here grows with a
 //! user-supplied length: data moves through a bounce buffer of at most
 //! `TRANSFER_CHUNK` bytes, chunk by chunk.
@@ -8,7 +8,6 @@ use alloc::vec::Vec;
 use kabi::Errno;
 use pathwalk::PATH_MAX;
 
-use crate::mm::address_space::AddressSpace;
 use crate::mm::user::{self, UserSlice};
 use crate::proc::process::SharedMemory;
 use crate::proc::table::current_memory;
@@ -23,12 +22,6 @@ pub fn caller_memory() -> Result<SharedMemory, Errno> {
     current_memory().ok_or(Errno::EFAULT)
 }
 
-fn with_space<R>(f: impl FnOnce(&mut AddressSpace) -> Result<R, Errno>) -> Result<R, Errno> {
-    let memory = caller_memory()?;
-    let mut memory = memory.lock();
-    f(&mut memory.space)
-}
-
 /// `len` bytes of user memory at `addr`, for a fixed-size structure.
 pub fn copy_in(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
     let mut buf = crate::mm::heap::try_zeroed_bytes(len)?;
@@ -38,19 +31,19 @@ pub fn copy_in(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
 
 /// Fill `buf` from user memory at `addr`.
 pub fn read_into(addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
-    let slice = UserSlice::new(addr, buf.len())?;
-    with_space(|s| slice.read(s, buf))
+    let len = buf.len();
+    if UserSlice::new(addr, len)?.read_loaded(buf) == len { Ok(()) } else { Err(Errno::EFAULT) }
 }
 
 /// A fixed-size value from user memory.
 pub fn read_array<const N: usize>(addr: u64) -> Result<[u8; N], Errno> {
     let mut bytes = [0u8; N];
-    with_space(|s| user::copy_from_user(s, addr, &mut bytes))?;
+    read_into(addr, &mut bytes)?;
     Ok(bytes)
 }
 
 pub fn copy_out(addr: u64, data: &[u8]) -> Result<(), Errno> {
-    with_space(|s| user::copy_to_user(s, addr, data))
+    if UserSlice::new(addr, data.len())?.write_loaded(data) == data.len() { Ok(()) } else { Err(Errno::EFAULT) }
 }
 
 /// Copy out only when the user passed a pointer (NULL means "not wanted").
@@ -59,7 +52,7 @@ pub fn copy_out_optional(addr: u64, data: &[u8]) -> Result<(), Errno> {
 }
 
 pub fn read_u64(addr: u64) -> Result<u64, Errno> {
-    with_space(|s| user::read_u64(s, addr))
+    read_array(addr).map(u64::from_le_bytes)
 }
 
 /// How a transfer treats its file: a stream (pipe, terminal) moves one chunk,
@@ -117,8 +110,12 @@ pub fn transfer_out(
             Err(_) if done > 0 => return Ok(done),
             Err(e) => return Err(e),
         };
-        piece.write(&mut memory.lock().space, &buf[..n])?;
-        done += n;
+        let stored = piece.write_loaded(&buf[..n]);
+        done += stored;
+        if stored < n {
+            // The buffer went bad since it was checked (another thread unmapped it).
+            return if done == 0 { Err(Errno::EFAULT) } else { Ok(done) };
+        }
         if flow == Flow::Stream || n < piece.len() || done == len || interrupted() {
             break;
         }
@@ -126,27 +123,34 @@ pub fn transfer_out(
     Ok(done)
 }
 
-/// write(2)'s data path: hand the user buffer `addr..addr+len` of `memory` (the
-/// caller's) to `sink` a chunk at a time (it returns how much it took). Errors after some data moved give the
-/// count so far.
-pub fn transfer_in(
-    memory: &SharedMemory,
-    addr: u64,
-    len: usize,
-    mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>,
-) -> Result<usize, Errno> {
+/// read(2) of a device that reads as zeros: clear the caller's buffer in place,
+/// a chunk at a time, up to the first page that cannot be written (EFAULT if
+/// that is the first) or a pending signal, as Linux's /dev/zero.
+pub fn zero_out(addr: u64, len: usize) -> Result<usize, Errno> {
+    let dest = UserSlice::new(addr, len)?;
+    let mut done = 0;
+    while done < len {
+        let piece = dest.part(done, TRANSFER_CHUNK);
+        let cleared = piece.zero_loaded();
+        done += cleared;
+        if cleared < piece.len() || interrupted() {
+            break;
+        }
+    }
+    if done == 0 && len > 0 { Err(Errno::EFAULT) } else { Ok(done) }
+}
+
+/// write(2)'s data path: hand the caller's user buffer `addr..addr+len` to
+/// `sink` a chunk at a time (it returns how much it took), up to the first page
+/// that cannot be read. Errors after some data moved give the count so far.
+pub fn transfer_in(addr: u64, len: usize, mut sink: impl FnMut(&[u8]) -> Result<usize, Errno>) -> Result<usize, Errno> {
     let src = UserSlice::new(addr, len)?;
     let (mut small, mut large) = ([0; SMALL_TRANSFER], Vec::new());
     let buf = scratch(len.min(TRANSFER_CHUNK), &mut small, &mut large)?;
     let mut done = 0;
     while done < len {
         let piece = src.part(done, TRANSFER_CHUNK);
-        let ok = {
-            let space = &mut memory.lock().space;
-            let ok = piece.accessible_len(space, false);
-            piece.read(space, &mut buf[..ok])?;
-            ok
-        };
+        let ok = piece.read_loaded(buf);
         if ok == 0 {
             return if done == 0 { Err(Errno::EFAULT) } else { Ok(done) };
         }
@@ -172,7 +176,7 @@ pub fn interrupted() -> bool {
 
 /// A NUL-terminated string of at most `max` bytes (without the NUL), else `too_long`.
 pub fn read_cstr(addr: u64, max: usize, too_long: Errno) -> Result<Vec<u8>, Errno> {
-    with_space(|s| user::read_cstr(s, addr, max, too_long))
+    user::read_cstr(addr, max, too_long)
 }
 
 /// A path argument: NUL-terminated, non-empty, below PATH_MAX (counting the NUL).
@@ -190,7 +194,7 @@ pub fn read_optional_string(addr: u64, max: usize, too_long: Errno) -> Result<Op
     if addr == 0 {
         return Ok(None);
     }
-    with_space(|s| user::read_cstr(s, addr, max, too_long)).map(Some)
+    user::read_cstr(addr, max, too_long).map(Some)
 }
 
 /// A NULL-terminated array of string pointers (argv, envp); NULL means empty.
@@ -210,7 +214,7 @@ pub fn read_string_array(addr: u64, max_bytes: usize) -> Result<Vec<Vec<u8>>, Er
         if pointer == 0 {
             return Ok(strings);
         }
-        let s = with_space(|s| user::read_cstr(s, pointer, user_stack::MAX_ARG_STRLEN, Errno::E2BIG))?;
+        let s = user::read_cstr(pointer, user_stack::MAX_ARG_STRLEN, Errno::E2BIG)?;
         total += s.len() + 1;
         if total > max_bytes {
             return Err(Errno::E2BIG);

@@ -56,8 +56,30 @@ pub fn handle(frame: &mut TrapFrame) {
         crate::proc::on_return_to_user(frame, None);
         return;
     }
+    if frame.vector == PAGE_FAULT
+        && let Some(resume) = super::user_copy::fixup(frame.rip)
+    {
+        let address = Cr2::read_raw();
+        if address < crate::layout::USER_END {
+            // A copy to or from user memory: the page is mapped in as a user
+            // access would map it, and the copy goes on; else it stops short.
+            // Serving the fault may sleep, which a copy made with interrupts
+            // off (under a spin lock) must not: that one stops short at once.
+            if frame.interrupts_were_enabled() {
+                super::cpu::enable_interrupts();
+                if crate::proc::copy_fault(address, frame.error_code & PF_WRITE != 0) {
+                    return;
+                }
+            }
+            frame.rip = resume;
+            return;
+        }
+    }
     report_and_stop(frame)
 }
+
+/// The page-fault error code's bit for a write access.
+const PF_WRITE: u64 = 1 << 1;
 
 /// Print the report of a fatal exception and stop the machine (one in kernel
 /// mode inside a contained call, such as a stack overflow, ends only that call).

@@ -36,6 +36,7 @@ pub mod serial;
 mod stacks;
 pub mod syscall;
 pub mod trap;
+pub mod user_copy;
 pub mod vga;
 
 core::arch::global_asm!(include_str!("boot.S"), options(att_syntax));

@@ -1,9 +1,9 @@
 //! CPU protections of the kernel against user memory, turned on where the CPU has
 //! them: SMEP (no kernel execution of user pages), SMAP (no kernel data access to
 //! user pages) and UMIP (no sgdt/sidt/sldt/smsw/str in user mode); NX is on from
-//! the trampoline. Kestrel's user copies go through the direct map (mm/user.rs),
-//! never through user addresses, so SMAP access is never opened: any kernel touch
-//! of a user address is a bug and faults with a report.
+//! the trampoline. User access is opened only inside the copies of
+//! `user_copy.rs` (`stac`/`clac`); any other kernel touch of a user address is a
+//! bug and faults with a report.
 use core::arch::x86_64::__cpuid_count;
 
 use x86_64::registers::control::{Cr4, Cr4Flags};
@@ -28,10 +28,14 @@ pub fn enable() -> [Option<&'static str>; 3] {
     let mut on = [None; 3];
     for (i, (supported, flag, name)) in wanted.into_iter().enumerate() {
         if supported {
-            // SAFETY: the kernel never executes or reads user pages directly, and
+            // SAFETY: the kernel never executes user pages, reads them only in
+            // user_copy.rs's copies (which open access while SMAP is on), and
             // never runs the instructions UMIP restricts from user mode, so these
             // bits only turn kernel bugs into faults.
             unsafe { Cr4::update(|f| f.insert(flag)) };
+            if flag == Cr4Flags::SUPERVISOR_MODE_ACCESS_PREVENTION {
+                super::user_copy::smap_enabled();
+            }
             on[i] = Some(name);
         }
     }

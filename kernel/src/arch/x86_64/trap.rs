@@ -38,6 +38,11 @@ impl TrapFrame {
     pub fn is_from_user(&self) -> bool {
         self.cs & 3 == 3
     }
+
+    /// Whether the interrupted code ran with interrupts enabled.
+    pub fn interrupts_were_enabled(&self) -> bool {
+        self.rflags & x86_64::registers::rflags::RFlags::INTERRUPT_FLAG.bits() != 0
+    }
 }
 
 // trap.S pushes 15 general registers below the vector slot, then iretq's frame.

@@ -3,17 +3,28 @@
 //! in one read), /dev/full (ENOSPC; zeros), /dev/random and /dev/urandom (the bytes
 //! asked for, not all zero, differing between reads), /dev/tty, /dev/console and
 //! /dev/ptmx and /dev/kmsg (character devices, only stat'ed here), their device numbers, and a listing
-//! of /dev.
+//! of /dev; and which buffers they touch: writes to null and zero never read theirs
+//! (a write from an unmapped address takes every byte, full's is ENOSPC, but a
+//! kernel address is EFAULT), reads of zero and full clear theirs up to the first
+//! page that cannot be written (EFAULT if that is the first).
+use std::ffi::c_long;
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::process::ExitCode;
 
-use ktest::{Context, Outcome, ensure, expect_eq, expect_failure};
+use ktest::{Context, Outcome, check, ensure, expect_eq, expect_failure};
 
 const NAME: &str = "dev";
 const MIB: usize = 1 << 20;
 const RANDOM_BYTES: usize = 256;
+const PAGE_SIZE: usize = 4096;
+/// A low page that nothing maps, and the first address of the kernel's half.
+const UNMAPPED_ADDRESS: usize = 0x1000;
+const KERNEL_ADDRESS: usize = 0xffff_8000_0000_0000;
+/// The length of the reads and writes with such buffers.
+const LENGTH: usize = 16;
 /// The devices and their Linux (major, minor) numbers.
 const DEVICES: [(&str, u32, u32); 9] = [
     ("null", 1, 3),
@@ -112,11 +123,70 @@ fn random() -> Outcome {
     Ok(())
 }
 
+/// A read(2) or write(2) of `file` with `address` as the buffer.
+fn raw_transfer(number: c_long, file: &File, address: usize, length: usize) -> io::Result<c_long> {
+    // SAFETY: the callers' buffers are unmapped, kernel or their own mapping.
+    check(unsafe { libc::syscall(number, c_long::from(file.as_raw_fd()), address, length) })
+}
+
+/// Two pages mapped `PROT_READ`, the first then made writable: its address.
+fn writable_page_before_a_read_only_one() -> Result<usize, String> {
+    // SAFETY: a new private anonymous mapping where the kernel chooses touches no
+    // existing memory.
+    let address = check(unsafe {
+        libc::syscall(
+            libc::SYS_mmap,
+            0usize,
+            2 * PAGE_SIZE,
+            c_long::from(libc::PROT_READ),
+            c_long::from(libc::MAP_PRIVATE | libc::MAP_ANONYMOUS),
+            c_long::from(-1),
+            0usize,
+        )
+    })
+    .context("mmap")? as usize;
+    // SAFETY: the first page of the mapping just made, which nothing uses.
+    check(unsafe { libc::syscall(libc::SYS_mprotect, address, PAGE_SIZE, libc::PROT_READ | libc::PROT_WRITE) })
+        .context("mprotect")?;
+    Ok(address)
+}
+
+fn buffers_touched() -> Outcome {
+    for path in ["/dev/null", "/dev/zero"] {
+        let file = open_write(path)?;
+        let written = raw_transfer(libc::SYS_write, &file, UNMAPPED_ADDRESS, LENGTH).context("write")?;
+        expect_eq(&format!("write of {LENGTH} bytes to {path} from an unmapped address"), written, LENGTH as c_long)?;
+        let written = raw_transfer(libc::SYS_write, &file, KERNEL_ADDRESS, LENGTH);
+        expect_failure(&format!("write to {path} from a kernel address"), written, libc::EFAULT)?;
+    }
+    let written = raw_transfer(libc::SYS_write, &open_write("/dev/full")?, UNMAPPED_ADDRESS, LENGTH);
+    expect_failure("write to /dev/full from an unmapped address", written, libc::ENOSPC)?;
+
+    let page = writable_page_before_a_read_only_one()?;
+    let tail = page + PAGE_SIZE - 6;
+    for path in ["/dev/zero", "/dev/full"] {
+        let file = open_read(path)?;
+        let read = raw_transfer(libc::SYS_read, &file, page + PAGE_SIZE, LENGTH);
+        expect_failure(&format!("read of {path} into a read-only page"), read, libc::EFAULT)?;
+        // SAFETY: the writable page is this function's own.
+        unsafe { std::ptr::write_bytes(tail as *mut u8, 0xff, 6) };
+        let read = raw_transfer(libc::SYS_read, &file, tail, LENGTH).context("read")?;
+        expect_eq(&format!("read of {LENGTH} bytes of {path} into the writable page's last 6"), read, 6)?;
+        // SAFETY: as above.
+        let cleared = unsafe { std::slice::from_raw_parts(tail as *const u8, 6) };
+        ensure(all_zero(cleared), || format!("{path} did not clear the 6 bytes: {cleared:?}"))?;
+    }
+    // SAFETY: the mapping made above, which nothing uses any more.
+    check(unsafe { libc::syscall(libc::SYS_munmap, page, 2 * PAGE_SIZE) }).context("munmap")?;
+    Ok(())
+}
+
 fn dev_test() -> Outcome {
     device_nodes()?;
     null()?;
     zero_and_full()?;
-    random()
+    random()?;
+    buffers_touched()
 }
 
 fn main() -> ExitCode {
