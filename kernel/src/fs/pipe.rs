@@ -6,7 +6,7 @@
 //! while it is full, and writes of up to PIPE_BUF (4096) bytes are atomic. Writing
 //! with no reader left raises SIGPIPE and fails with EPIPE. O_NONBLOCK gives EAGAIN
 //! instead of blocking.
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use kabi::Errno;
 use kabi::fs::{POLLERR, POLLHUP, POLLIN, POLLOUT};
@@ -34,12 +34,31 @@ struct State {
     writes_opened: u64,
 }
 
+impl State {
+    /// The poll events of the read side and of the write side, as
+    /// `Pipe::events` keeps them: (read << 16) | write.
+    fn poll_events(&self) -> u32 {
+        let readable = (if self.buffer.is_empty() { 0 } else { POLLIN }) | if self.writers == 0 { POLLHUP } else { 0 };
+        let writable = if self.readers == 0 {
+            POLLOUT | POLLERR // a write would not block: it fails with EPIPE
+        } else if CAPACITY - self.buffer.len() >= PIPE_BUF {
+            POLLOUT
+        } else {
+            0
+        };
+        (readable as u16 as u32) << 16 | writable as u16 as u32
+    }
+}
+
 #[derive(Debug)]
 pub struct Pipe {
     /// Its inode number (as Linux's pipefs, one per pipe; fstat and
     /// /proc/PID/fd show it).
     ino: u64,
     state: Mutex<State>,
+    /// `State::poll_events`, brought up to date whenever the state changes, so
+    /// that poll reads it without the lock.
+    events: AtomicU32,
     /// Readers and writers waiting for a change (data, space, or a closed end).
     changed: WaitQueue,
 }
@@ -116,7 +135,9 @@ impl Pipe {
     fn with_ends(readers: usize, writers: usize) -> Self {
         let (reads_opened, writes_opened) = (readers as u64, writers as u64);
         let state = State { buffer: ByteQueue::new(), readers, writers, reads_opened, writes_opened };
-        Self { ino: NEXT_INO.fetch_add(1, Ordering::Relaxed), state: Mutex::new(state), changed: WaitQueue::new() }
+        let events = AtomicU32::new(state.poll_events());
+        let ino = NEXT_INO.fetch_add(1, Ordering::Relaxed);
+        Self { ino, state: Mutex::new(state), events, changed: WaitQueue::new() }
     }
 
     /// open(2) of a named pipe (fifo(7)): for reading it waits until a writer
@@ -161,7 +182,12 @@ impl Pipe {
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        without_interrupts(|| f(&mut self.state.lock()))
+        without_interrupts(|| {
+            let mut state = self.state.lock();
+            let result = f(&mut state);
+            self.events.store(state.poll_events(), Ordering::Relaxed);
+            result
+        })
     }
 
     /// One end's open file is gone (the counts are of open file descriptions,
@@ -302,24 +328,10 @@ impl Pipe {
 
     /// poll events for `end` among `events`.
     pub fn poll(&self, end: End, events: i16) -> i16 {
-        let ready = self.with(|s| {
-            let readable = if end.reads() {
-                (if s.buffer.is_empty() { 0 } else { POLLIN }) | if s.writers == 0 { POLLHUP } else { 0 }
-            } else {
-                0
-            };
-            let writable = if !end.writes() {
-                0
-            } else if s.readers == 0 {
-                POLLOUT | POLLERR // a write would not block: it fails with EPIPE
-            } else if CAPACITY - s.buffer.len() >= PIPE_BUF {
-                POLLOUT
-            } else {
-                0
-            };
-            readable | writable
-        });
-        ready & (events | POLLHUP | POLLERR)
+        let both = self.events.load(Ordering::Relaxed);
+        let readable = if end.reads() { (both >> 16) as i16 } else { 0 };
+        let writable = if end.writes() { both as u16 as i16 } else { 0 };
+        (readable | writable) & (events | POLLHUP | POLLERR)
     }
 
     pub fn queue(&self) -> &WaitQueue {

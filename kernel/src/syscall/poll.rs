@@ -15,6 +15,7 @@ use super::signals::{read_wait_mask, with_sigmask};
 use super::{SysResult, user};
 use crate::arch::cpu::without_interrupts;
 use crate::fs::file::OpenFile;
+use crate::proc::process::Process;
 use crate::proc::table::read_current;
 use crate::task::sleep;
 use crate::task::wait_queue::WaitQueue;
@@ -65,7 +66,7 @@ pub(super) fn wait_ready<T>(
     if let Some(found) = without_interrupts(&mut check) {
         return Ok(Some(found));
     }
-    if deadline.is_some_and(|d| time::uptime_ns() >= d) {
+    if deadline.is_some_and(is_past) {
         return Ok(None);
     }
     let files = files();
@@ -78,7 +79,7 @@ pub(super) fn wait_ready<T>(
             if let Some(found) = check() {
                 return Some(Look::Found(found));
             }
-            if deadline.is_some_and(|d| time::uptime_ns() >= d) {
+            if deadline.is_some_and(is_past) {
                 return Some(Look::TimedOut);
             }
             if core::mem::replace(&mut looked, true) {
@@ -98,9 +99,15 @@ pub(super) fn wait_ready<T>(
     }
 }
 
-/// The uptime (ns) `ns` from now.
+/// The uptime (ns) `ns` from now; 0 (passed, without reading the clock) for a
+/// zero timeout.
 pub(super) fn deadline_in(ns: u64) -> u64 {
-    time::uptime_ns().saturating_add(ns)
+    if ns == 0 { 0 } else { time::uptime_ns().saturating_add(ns) }
+}
+
+/// Whether uptime reached `deadline`.
+fn is_past(deadline: u64) -> bool {
+    deadline == 0 || time::uptime_ns() >= deadline
 }
 
 /// A timeout of milliseconds (poll, epoll_wait): negative waits for ever.
@@ -176,33 +183,49 @@ pub(super) fn duration_ns(seconds: i64, nanoseconds: i64) -> Result<u64, Errno> 
 
 /// poll over `count` pollfds until `deadline`.
 fn poll_fds(fds: u64, count: usize, deadline: Option<u64>) -> SysResult {
-    let limit = read_current(|p| p.limits().soft(kabi::process::RLIMIT_NOFILE));
-    if count as u64 > limit {
+    let over_limit = |p: &Process| count as u64 > p.limits().soft(kabi::process::RLIMIT_NOFILE);
+    // The pollfds stay in the bytes copied in: each look writes its revents
+    // there, and the same bytes go back out. A count beyond the stack buffer is
+    // checked against the limit before its buffer is allocated.
+    let (mut small, mut large) = ([0; POLLFDS_ON_STACK * PollFd::SIZE], Vec::new());
+    if count > POLLFDS_ON_STACK && read_current(over_limit) {
         return Err(Errno::EINVAL);
     }
-    // The pollfds stay in the bytes copied in: each look writes its revents
-    // there, and the same bytes go back out.
-    let (mut small, mut large) = ([0; POLLFDS_ON_STACK * PollFd::SIZE], Vec::new());
     let raw = user::scratch(count * PollFd::SIZE, &mut small, &mut large)?;
-    user::read_into(fds, raw)?;
-    let files: Vec<Option<Arc<OpenFile>>> = read_current(|p| {
+    let copied = user::read_into(fds, raw);
+    let (mut few, mut many) = ([const { None }; POLLFDS_ON_STACK], Vec::new());
+    let files: &mut [Option<Arc<OpenFile>>] = if count <= POLLFDS_ON_STACK {
+        &mut few[..count]
+    } else {
+        many.try_reserve_exact(count).map_err(|_| Errno::ENOMEM)?;
+        many.resize(count, None);
+        &mut many
+    };
+    read_current(|p| {
+        if over_limit(p) {
+            return Err(Errno::EINVAL); // before EFAULT, as Linux
+        }
+        copied?;
         let table = p.files.lock();
-        raw.chunks_exact(PollFd::SIZE).map(|c| table.get(poll_fd(c).fd).ok()).collect()
-    });
+        for (file, entry) in files.iter_mut().zip(raw.chunks_exact(PollFd::SIZE)) {
+            *file = table.get(entry_fd(entry)).ok();
+        }
+        Ok(())
+    })?;
     let ready = wait_ready(
         || files.iter().flatten().cloned().collect(),
         deadline,
         || {
             let mut ready = 0;
-            for (bytes, file) in raw.chunks_exact_mut(PollFd::SIZE).zip(&files) {
-                let mut entry = poll_fd(bytes);
-                entry.revents = match file {
-                    _ if entry.fd < 0 => 0,
-                    Some(f) => f.poll_ready(entry.events),
+            for (entry, file) in raw.chunks_exact_mut(PollFd::SIZE).zip(files.iter()) {
+                let events = i16::from_le_bytes([entry[EVENTS], entry[EVENTS + 1]]);
+                let revents = match file {
+                    _ if entry_fd(entry) < 0 => 0,
+                    Some(f) => f.poll_ready(events),
                     None => POLLNVAL,
                 };
-                ready += usize::from(entry.revents != 0);
-                bytes.copy_from_slice(&entry.to_bytes());
+                ready += usize::from(revents != 0);
+                entry[REVENTS..].copy_from_slice(&revents.to_le_bytes());
             }
             (ready > 0).then_some(ready)
         },
@@ -211,9 +234,14 @@ fn poll_fds(fds: u64, count: usize, deadline: Option<u64>) -> SysResult {
     user::copy_out(fds, raw).map(|()| ready)
 }
 
-/// The pollfd in `bytes` (PollFd::SIZE of them).
-fn poll_fd(bytes: &[u8]) -> PollFd {
-    PollFd::from_bytes(bytes.try_into().unwrap_or(&[0; PollFd::SIZE]))
+/// Offsets in a `struct pollfd` (kabi's PollFd): the events and revents fields.
+const EVENTS: usize = 4;
+const REVENTS: usize = 6;
+const _: () = assert!(PollFd::SIZE == REVENTS + 2);
+
+/// The descriptor of the pollfd in `entry` (PollFd::SIZE bytes).
+fn entry_fd(entry: &[u8]) -> i32 {
+    i32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]])
 }
 
 pub fn poll(fds: u64, count: usize, timeout_ms: i32) -> SysResult {

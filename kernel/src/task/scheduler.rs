@@ -41,6 +41,9 @@ static CURRENT: AtomicU32 = AtomicU32::new(0);
 /// The running task's `signal_pending`, kept with CURRENT so that the check every
 /// return to user mode makes reads it without the lock or a lookup.
 static CURRENT_SIGNAL_PENDING: AtomicBool = AtomicBool::new(false);
+/// Whether the running task used up its time slice while others wait: set by the
+/// tick, cleared by `schedule`, read without the lock on every return to user mode.
+static NEED_RESCHED: AtomicBool = AtomicBool::new(false);
 
 static CONTEXTS: [SavedContext; MAX_TASKS] = [const { SavedContext::new() }; MAX_TASKS];
 
@@ -76,7 +79,6 @@ struct Scheduler {
     next_tid: Tid,
     free_slots: Vec<usize>,
     slice_left: u32,
-    need_resched: bool,
     /// Tasks that ended; freed once the CPU has left their stacks.
     ended: Vec<Task>,
 }
@@ -88,7 +90,6 @@ static SCHEDULER: Mutex<Scheduler> = Mutex::new(Scheduler {
     next_tid: 1,
     free_slots: Vec::new(),
     slice_left: TIME_SLICE_TICKS,
-    need_resched: false,
     ended: Vec::new(),
 });
 
@@ -360,7 +361,7 @@ pub fn schedule() {
         let (from, to, ended) = {
             let mut s = SCHEDULER.lock();
             let ended = s.reap_ended();
-            s.need_resched = false;
+            NEED_RESCHED.store(false, Ordering::Relaxed);
             let from = match s.current {
                 Some(tid) => {
                     let task = s.tasks.get_mut(&tid).expect("the current task exists");
@@ -403,7 +404,7 @@ pub fn on_tick(user_mode: bool) {
             }
             s.slice_left = s.slice_left.saturating_sub(1);
             if s.slice_left == 0 && !s.run_queue.is_empty() {
-                s.need_resched = true;
+                NEED_RESCHED.store(true, Ordering::Relaxed);
             }
         }
         None => {
@@ -424,7 +425,7 @@ pub fn tasks_created() -> u64 {
 
 /// Whether the running task should give up the CPU at the next chance.
 pub fn need_resched() -> bool {
-    with(|s| s.need_resched)
+    NEED_RESCHED.load(Ordering::Relaxed)
 }
 
 /// The idle loop, run by the boot context once tasks exist.
