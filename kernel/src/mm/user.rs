@@ -154,6 +154,19 @@ pub fn copy_to_user(space: &mut AddressSpace, addr: u64, data: &[u8]) -> Result<
     UserSlice::new(addr, data.len())?.write(space, data)
 }
 
+/// Fill `out` from `addr` in the loaded address space: EFAULT unless all of it
+/// can be read.
+pub fn read_loaded(addr: u64, out: &mut [u8]) -> Result<(), Errno> {
+    let len = out.len();
+    if UserSlice::new(addr, len)?.read_loaded(out) == len { Ok(()) } else { Err(Errno::EFAULT) }
+}
+
+/// Store `data` at `addr` in the loaded address space: EFAULT unless all of it
+/// can be written.
+pub fn write_loaded(addr: u64, data: &[u8]) -> Result<(), Errno> {
+    if UserSlice::new(addr, data.len())?.write_loaded(data) == data.len() { Ok(()) } else { Err(Errno::EFAULT) }
+}
+
 /// A NUL-terminated string of at most `max` bytes (without the NUL) in the
 /// loaded address space; longer is `too_long`. Read a piece at a time, so memory
 /// use follows the string, not `max`.
@@ -166,9 +179,7 @@ pub fn read_cstr(addr: u64, max: usize, too_long: Errno) -> Result<Vec<u8>, Errn
         // unmapped page reads.
         let room = (PAGE_SIZE - at % PAGE_SIZE).min(chunk.len() as u64) as usize;
         let piece = &mut chunk[..room];
-        if UserSlice::new(at, room)?.read_loaded(piece) < room {
-            return Err(Errno::EFAULT);
-        }
+        read_loaded(at, piece)?;
         if let Some(nul) = piece.iter().position(|&b| b == 0) {
             out.extend_from_slice(&piece[..nul]);
             return if out.len() > max { Err(too_long) } else { Ok(out) };

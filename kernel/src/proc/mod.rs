@@ -41,11 +41,7 @@ pub fn on_return_to_user(frame: &mut TrapFrame, mut restart: Option<signal::Rest
     let mut bad_returns = 0;
     loop {
         let disposition = if task::current_signal_pending() {
-            // The memory lock sleeps: taken before the table's, dropped before
-            // acting (an exit never comes back to drop it).
-            let memory = table::current_memory();
-            let mut memory = memory.as_ref().map(|m| m.lock());
-            with_current(|p| signal::deliver_one(p, memory.as_deref_mut().map(|m| &mut m.space), frame, restart))
+            with_current(|p| signal::deliver_one(p, frame, restart))
         } else {
             signal::Disposition::None
         };
@@ -55,7 +51,11 @@ pub fn on_return_to_user(frame: &mut TrapFrame, mut restart: Option<signal::Rest
                     signal::rewind_syscall(frame, r.nr);
                 }
             }
-            signal::Disposition::Handled => {}
+            signal::Disposition::Handled(signal_frame) => {
+                if signal_frame.enter(frame).is_err() {
+                    lifecycle::exit_by_signal(Signal::SIGSEGV); // no room for the frame
+                }
+            }
             signal::Disposition::Terminate(sig) => lifecycle::exit_by_signal(sig),
             signal::Disposition::Stop(sig) => {
                 lifecycle::stop_current(sig);

@@ -23,11 +23,11 @@ use kabi::signal::{
 use kabi::{Errno, SigAction, SigAltStack, SigContext, SigInfo, UContext};
 use spin::Mutex;
 
+use crate::arch::fpu::FpuState;
 use crate::arch::gdt::{USER_CODE_SELECTOR, USER_DATA_SELECTOR};
 use crate::arch::trap::TrapFrame;
 use crate::fs::signalfd;
 use crate::layout::USER_END;
-use crate::mm::address_space::AddressSpace;
 use crate::mm::user;
 use crate::task::scheduler as task;
 
@@ -272,6 +272,10 @@ pub struct Restart {
 }
 
 /// What to do with the next deliverable signal.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "made once per delivery and used at once: a box would cost an allocation"
+)]
 pub enum Disposition {
     /// Nothing deliverable.
     None,
@@ -279,21 +283,98 @@ pub enum Disposition {
     Terminate(Signal),
     /// A stop signal: the process stops until SIGCONT.
     Stop(Signal),
-    /// A handler was set up: the frame now enters it. Carries on checking.
-    Handled,
+    /// A handler is to run: the mask changed; the caller stores its frame and
+    /// enters it (`SignalFrame::enter`). Carries on checking.
+    Handled(SignalFrame),
+}
+
+/// A handler about to be entered: what the process state gave under the process
+/// table's lock (the mask changed already). `enter` then stores the frame on the
+/// user stack and points the registers at the handler, after the lock: the copies
+/// may map stack pages in, which sleeps.
+pub struct SignalFrame {
+    signal: Signal,
+    handler: u64,
+    action: SigAction,
+    info: SigInfo,
+    /// The mask the handler's return restores.
+    restore_mask: u64,
+    alt: SigAltStack,
+}
+
+impl SignalFrame {
+    /// Store the frame (the FPU image at its 64-byte aligned top, below it the
+    /// restorer as the handler's return address, the ucontext and the siginfo)
+    /// and enter the handler: EFAULT, with `frame` unchanged, if the stack
+    /// cannot take it.
+    pub fn enter(&self, frame: &mut TrapFrame) -> Result<(), Errno> {
+        let alt = self.alt;
+        let on_alt_stack = alt.ss_flags & SS_DISABLE == 0 && (alt.ss_sp..alt.ss_sp + alt.ss_size).contains(&frame.rsp);
+        let use_alt = self.action.sa_flags & SA_ONSTACK != 0 && alt.ss_flags & SS_DISABLE == 0 && !on_alt_stack;
+        let top = if use_alt { alt.ss_sp + alt.ss_size } else { frame.rsp.wrapping_sub(RED_ZONE) };
+        let fpstate = (top.checked_sub(FPU_STATE_SIZE).ok_or(Errno::EFAULT)?) & !63;
+        let sp = ((fpstate.checked_sub(SIGNAL_RECORD_SIZE as u64).ok_or(Errno::EFAULT)?) & !15) - 8;
+        let context = UContext {
+            uc_flags: 0,
+            uc_link: 0,
+            uc_stack: SigAltStack {
+                ss_flags: if on_alt_stack { SS_ONSTACK } else { alt.ss_flags & SS_DISABLE },
+                ..alt
+            },
+            uc_mcontext: SigContext {
+                r8: frame.r8,
+                r9: frame.r9,
+                r10: frame.r10,
+                r11: frame.r11,
+                r12: frame.r12,
+                r13: frame.r13,
+                r14: frame.r14,
+                r15: frame.r15,
+                rdi: frame.rdi,
+                rsi: frame.rsi,
+                rbp: frame.rbp,
+                rbx: frame.rbx,
+                rdx: frame.rdx,
+                rax: frame.rax,
+                rcx: frame.rcx,
+                rsp: frame.rsp,
+                rip: frame.rip,
+                eflags: frame.rflags,
+                cs: USER_CODE_SELECTOR,
+                ss: USER_DATA_SELECTOR,
+                trapno: frame.vector,
+                err: frame.error_code,
+                oldmask: self.restore_mask,
+                fpstate,
+                ..SigContext::default()
+            },
+            uc_sigmask: self.restore_mask,
+        };
+        // The kernel never touches the FPU: its registers are the task's own
+        // (the scheduler saves them when it switches away).
+        user::write_loaded(fpstate, FpuState::of_cpu().as_bytes())?;
+        let context_at = sp + 8;
+        user::write_loaded(sp, &self.action.sa_restorer.to_le_bytes())?;
+        user::write_loaded(context_at, context.as_bytes())?;
+        user::write_loaded(context_at + UContext::SIZE as u64, self.info.as_bytes())?;
+        // The handler starts with a clean FPU (MXCSR 0x1f80), as on Linux; the
+        // interrupted code's state comes back through the frame.
+        FpuState::restore_initial();
+        frame.rip = self.handler;
+        frame.rsp = sp;
+        frame.rdi = self.signal as u64;
+        frame.rsi = context_at + UContext::SIZE as u64;
+        frame.rdx = context_at;
+        frame.rax = 0;
+        frame.rflags &= !(0x400 | 0x100); // DF and TF clear in the handler
+        Ok(())
+    }
 }
 
 /// Take the next deliverable signal of `p` and act on it: ignore it, report a
 /// default action to the caller, or build the handler's frame into `frame`.
 /// `restart` describes an interrupted syscall.
-/// `space` is the task's memory (locked by the caller), where a handler's frame
-/// goes.
-pub fn deliver_one(
-    p: &mut Process,
-    mut space: Option<&mut AddressSpace>,
-    frame: &mut TrapFrame,
-    restart: Option<Restart>,
-) -> Disposition {
+pub fn deliver_one(p: &mut Process, frame: &mut TrapFrame, restart: Option<Restart>) -> Disposition {
     loop {
         let Some((signal, info)) = next_deliverable(p).and_then(|s| Some((s, take_pending(p, bit(s))?))) else {
             // No handler runs: a mask set for a wait (sigsuspend, pselect6)
@@ -318,11 +399,7 @@ pub fn deliver_one(
                 {
                     rewind_syscall(frame, r.nr);
                 }
-                let Some(space) = space.as_deref_mut() else { return Disposition::Terminate(Signal::SIGSEGV) };
-                return match build_frame(p, space, frame, signal, action, handler, &info) {
-                    Ok(()) => Disposition::Handled,
-                    Err(_) => Disposition::Terminate(Signal::SIGSEGV), // no room for the frame
-                };
+                return Disposition::Handled(prepare_frame(p, signal, action, handler, info));
             }
         }
     }
@@ -338,76 +415,10 @@ pub fn rewind_syscall(frame: &mut TrapFrame, nr: u64) {
 /// return address, the ucontext, the siginfo.
 const SIGNAL_RECORD_SIZE: usize = 8 + UContext::SIZE + SigInfo::SIZE;
 
-fn build_frame(
-    p: &mut Process,
-    space: &mut AddressSpace,
-    frame: &mut TrapFrame,
-    signal: Signal,
-    action: SigAction,
-    handler: u64,
-    info: &SigInfo,
-) -> Result<(), Errno> {
-    let alt = p.signals.alt_stack;
-    let on_alt_stack = alt.ss_flags & SS_DISABLE == 0 && (alt.ss_sp..alt.ss_sp + alt.ss_size).contains(&frame.rsp);
-    let use_alt = action.sa_flags & SA_ONSTACK != 0 && alt.ss_flags & SS_DISABLE == 0 && !on_alt_stack;
-    let top = if use_alt { alt.ss_sp + alt.ss_size } else { frame.rsp.wrapping_sub(RED_ZONE) };
-    let fpstate = (top.checked_sub(FPU_STATE_SIZE).ok_or(Errno::EFAULT)?) & !63;
-    let sp = ((fpstate.checked_sub(SIGNAL_RECORD_SIZE as u64).ok_or(Errno::EFAULT)?) & !15) - 8;
-
+/// The process-state side of entering the handler of `signal`: the mask the
+/// handler runs with, SA_RESETHAND; the frame is stored by `SignalFrame::enter`.
+fn prepare_frame(p: &mut Process, signal: Signal, action: SigAction, handler: u64, info: SigInfo) -> SignalFrame {
     let restore_mask = p.signals.saved_mask.take().unwrap_or(p.signals.mask);
-    let context = UContext {
-        uc_flags: 0,
-        uc_link: 0,
-        uc_stack: SigAltStack { ss_flags: if on_alt_stack { SS_ONSTACK } else { alt.ss_flags & SS_DISABLE }, ..alt },
-        uc_mcontext: SigContext {
-            r8: frame.r8,
-            r9: frame.r9,
-            r10: frame.r10,
-            r11: frame.r11,
-            r12: frame.r12,
-            r13: frame.r13,
-            r14: frame.r14,
-            r15: frame.r15,
-            rdi: frame.rdi,
-            rsi: frame.rsi,
-            rbp: frame.rbp,
-            rbx: frame.rbx,
-            rdx: frame.rdx,
-            rax: frame.rax,
-            rcx: frame.rcx,
-            rsp: frame.rsp,
-            rip: frame.rip,
-            eflags: frame.rflags,
-            cs: USER_CODE_SELECTOR,
-            ss: USER_DATA_SELECTOR,
-            trapno: frame.vector,
-            err: frame.error_code,
-            oldmask: restore_mask,
-            fpstate,
-            ..SigContext::default()
-        },
-        uc_sigmask: restore_mask,
-    };
-    let fpu_image = task::with_current_fpu(|fpu| {
-        fpu.save();
-        *fpu.as_bytes()
-    });
-    // The return address, the context and the siginfo lie together: one copy.
-    let mut record = [0u8; SIGNAL_RECORD_SIZE];
-    let (restorer, rest) = record.split_at_mut(8);
-    let (context_bytes, info_bytes) = rest.split_at_mut(UContext::SIZE);
-    restorer.copy_from_slice(&action.sa_restorer.to_le_bytes());
-    context_bytes.copy_from_slice(&context.to_bytes());
-    info_bytes.copy_from_slice(&info.to_bytes());
-    user::copy_to_user(space, fpstate, &fpu_image)?;
-    user::copy_to_user(space, sp, &record)?;
-    // The handler starts with a clean FPU (MXCSR 0x1f80), as on Linux; the
-    // interrupted code's state comes back through the frame.
-    task::with_current_fpu(|fpu| {
-        *fpu = crate::arch::fpu::FpuState::initial();
-        fpu.restore();
-    });
-
     let mut blocked = action.sa_mask;
     if action.sa_flags & SA_NODEFER == 0 {
         blocked |= bit(signal);
@@ -416,41 +427,32 @@ fn build_frame(
     if action.sa_flags & SA_RESETHAND != 0 {
         p.signals.set_action(signal, SigAction::default());
     }
-    frame.rip = handler;
-    frame.rsp = sp;
-    frame.rdi = signal as u64;
-    frame.rsi = sp + 8 + UContext::SIZE as u64;
-    frame.rdx = sp + 8;
-    frame.rax = 0;
-    frame.rflags &= !(0x400 | 0x100); // DF and TF clear in the handler
-    Ok(())
+    SignalFrame { signal, handler, action, info, restore_mask, alt: p.signals.alt_stack }
 }
 
-/// rt_sigreturn: restore the registers, mask and FPU state saved in the frame at
-/// the user stack pointer. A frame with impossible values gets SIGSEGV.
-pub fn sigreturn(p: &mut Process, space: &mut AddressSpace, frame: &mut TrapFrame) -> Result<(), Errno> {
-    let uc_addr = frame.rsp;
+/// rt_sigreturn's first step, before the process table is locked (the copies
+/// may map pages in): the ucontext at `uc_addr` in the caller's memory, with the
+/// FPU state it points to (if not NULL) loaded into the CPU, the task's own
+/// registers. An FPU image the CPU would refuse is EFAULT.
+pub fn read_frame(uc_addr: u64) -> Result<UContext, Errno> {
     let mut bytes = [0u8; UContext::SIZE];
-    let mut fpu = [0u8; FPU_STATE_SIZE as usize];
-    let uc = {
-        user::copy_from_user(space, uc_addr, &mut bytes)?;
-        let uc = UContext::from_bytes(&bytes);
-        if uc.uc_mcontext.fpstate != 0 {
-            user::copy_from_user(space, uc.uc_mcontext.fpstate, &mut fpu)?;
-        }
-        uc
-    };
+    user::read_loaded(uc_addr, &mut bytes)?;
+    let context = UContext::from_bytes(&bytes);
+    let fpstate = context.uc_mcontext.fpstate;
+    if fpstate != 0 {
+        let mut image = [0u8; FPU_STATE_SIZE as usize];
+        user::read_loaded(fpstate, &mut image)?;
+        FpuState::from_image(&image).map_err(|_| Errno::EFAULT)?.restore();
+    }
+    Ok(context)
+}
+
+/// rt_sigreturn: restore the registers and mask saved in the ucontext read by
+/// `read_frame`. A frame with impossible values gets SIGSEGV.
+pub fn sigreturn(p: &mut Process, uc: &UContext, frame: &mut TrapFrame) -> Result<(), Errno> {
     let m = uc.uc_mcontext;
     if m.rip >= USER_END || m.rsp >= USER_END {
         return Err(Errno::EFAULT);
-    }
-    if m.fpstate != 0 {
-        task::with_current_fpu(|state| -> Result<(), crate::arch::fpu::InvalidFpuState> {
-            state.load_bytes(&fpu)?;
-            state.restore();
-            Ok(())
-        })
-        .map_err(|_| Errno::EFAULT)?;
     }
     *frame = TrapFrame {
         r8: m.r8,

@@ -10,7 +10,7 @@ use super::{SysResult, user};
 use crate::arch::trap::TrapFrame;
 use crate::proc::lifecycle::{self, Origin, Target};
 use crate::proc::signal;
-use crate::proc::table::{current_memory, current_pid, with_current};
+use crate::proc::table::{current_pid, with_current};
 use crate::task::wait_queue::WaitQueue;
 
 /// A signal argument: 0 (probe only) or a valid signal.
@@ -99,10 +99,8 @@ pub fn sigaltstack(new: u64, old: u64, frame: &TrapFrame) -> SysResult {
 /// rt_sigreturn: back from a handler to the interrupted code. Returns the restored
 /// RAX, so the dispatcher leaves it as it was.
 pub fn rt_sigreturn(frame: &mut TrapFrame) -> SysResult {
-    let memory = current_memory().ok_or(Errno::EFAULT)?;
-    let mut memory = memory.lock();
-    let restored = with_current(|p| signal::sigreturn(p, &mut memory.space, frame));
-    drop(memory);
+    let restored =
+        signal::read_frame(frame.rsp).and_then(|context| with_current(|p| signal::sigreturn(p, &context, frame)));
     match restored {
         Ok(()) => Ok(frame.rax as usize),
         Err(_) => {

@@ -31,8 +31,7 @@ pub fn copy_in(addr: u64, len: usize) -> Result<Vec<u8>, Errno> {
 
 /// Fill `buf` from user memory at `addr`.
 pub fn read_into(addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
-    let len = buf.len();
-    if UserSlice::new(addr, len)?.read_loaded(buf) == len { Ok(()) } else { Err(Errno::EFAULT) }
+    user::read_loaded(addr, buf)
 }
 
 /// A fixed-size value from user memory.
@@ -43,7 +42,7 @@ pub fn read_array<const N: usize>(addr: u64) -> Result<[u8; N], Errno> {
 }
 
 pub fn copy_out(addr: u64, data: &[u8]) -> Result<(), Errno> {
-    if UserSlice::new(addr, data.len())?.write_loaded(data) == data.len() { Ok(()) } else { Err(Errno::EFAULT) }
+    user::write_loaded(addr, data)
 }
 
 /// Copy out only when the user passed a pointer (NULL means "not wanted").

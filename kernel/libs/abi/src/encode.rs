@@ -28,7 +28,12 @@ macro_rules! linux_struct {
 
             /// The bytes of this struct as Linux lays it out, to copy to user memory.
             pub fn to_bytes(&self) -> [u8; $size] {
-                *zerocopy::transmute_ref!(self)
+                *self.as_bytes()
+            }
+
+            /// The same bytes, in place.
+            pub fn as_bytes(&self) -> &[u8; $size] {
+                zerocopy::transmute_ref!(self)
             }
 
             /// The struct from bytes copied from user memory.

@@ -56,6 +56,23 @@ impl FpuState {
         INITIAL.get().expect("fpu::init runs first").clone()
     }
 
+    /// The CPU's FPU/SSE registers as they are now (a signal frame's image).
+    pub fn of_cpu() -> Self {
+        let mut state = core::mem::MaybeUninit::<Self>::uninit();
+        // SAFETY: fxsave64 writes all 512 bytes of the 16-byte-aligned buffer, so it
+        // then holds an initialized FpuState.
+        unsafe {
+            core::arch::asm!("fxsave64 [{}]", in(reg) state.as_mut_ptr(), options(nostack));
+            state.assume_init()
+        }
+    }
+
+    /// Load the state of a fresh process into the CPU (a signal handler starts
+    /// with it).
+    pub fn restore_initial() {
+        INITIAL.get().expect("fpu::init runs first").restore();
+    }
+
     /// Save the CPU's FPU/SSE registers here.
     pub fn save(&mut self) {
         // SAFETY: writes 512 bytes into this aligned buffer.
@@ -67,12 +84,12 @@ impl FpuState {
         &self.0
     }
 
-    /// Take an image from user memory (rt_sigreturn). An MXCSR with bits the
+    /// The state of an image from user memory (rt_sigreturn). An MXCSR with bits the
     /// CPU reserves (outside its own MXCSR_MASK, recorded by the boot-time fxsave,
     /// never the image's mask field, which the user wrote) would make fxrstor64
     /// fault in the kernel: such an image is refused (Linux then kills with
     /// SIGSEGV), and nothing changes.
-    pub fn load_bytes(&mut self, image: &[u8; 512]) -> Result<(), InvalidFpuState> {
+    pub fn from_image(image: &[u8; 512]) -> Result<Self, InvalidFpuState> {
         let initial = INITIAL.get().expect("fpu::init runs first");
         let cpu_mask: [u8; 4] = [0, 1, 2, 3].map(|i| initial.0[MXCSR_MASK_AT + i]);
         let mask = match u32::from_le_bytes(cpu_mask) {
@@ -83,8 +100,7 @@ impl FpuState {
         if mxcsr & !mask != 0 {
             return Err(InvalidFpuState);
         }
-        self.0 = *image;
-        Ok(())
+        Ok(Self(*image))
     }
 
     /// Load the CPU's FPU/SSE registers from here.

@@ -6,7 +6,8 @@
 //! memory is ENOMEM while a huge PROT_NONE reservation works; a signal handler
 //! that puts reserved MXCSR bits into its frame dies by SIGSEGV at rt_sigreturn;
 //! so does a process whose handler, SIGSEGV handler or restorer is at a
-//! non-canonical address;
+//! non-canonical address, and one whose handler's frame cannot be stored (its
+//! alternate stack unmapped or read-only);
 //! reads of 1 MiB from /dev/zero fill the buffer without a user-sized kernel
 //! buffer, also while another process takes all memory until the OOM killer ends
 //! it (and pipe writes then fill the pipe or fail with ENOMEM); a 2 GiB sendfile
@@ -153,6 +154,50 @@ fn bad_mxcsr() -> Outcome {
     })?;
     expect_signal(status, libc::SIGSEGV)?;
     println!("reserved MXCSR bits in a signal frame: SIGSEGV");
+    Ok(())
+}
+
+/// Bytes of the alternate signal stacks `unwritable_signal_stacks` gives.
+const ALT_STACK_SIZE: usize = 64 << 10;
+
+/// A mapping of ALT_STACK_SIZE bytes with `prot`, unmapped again when `unmap`.
+fn stack_mapping(prot: c_int, unmap: bool) -> Result<usize, String> {
+    // SAFETY: a new private anonymous mapping where the kernel chooses touches
+    // no existing memory; unmapping it again touches nothing else either.
+    unsafe {
+        let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
+        let address = libc::mmap(ptr::null_mut(), ALT_STACK_SIZE, prot, flags, -1, 0);
+        if address == libc::MAP_FAILED || (unmap && libc::munmap(address, ALT_STACK_SIZE) != 0) {
+            return Err(format!("mmap: {}", std::io::Error::last_os_error()));
+        }
+        Ok(address as usize)
+    }
+}
+
+/// A handler whose frame cannot be stored (its alternate stack is unmapped, or
+/// read-only) is never entered: the process dies by SIGSEGV, as on Linux.
+fn unwritable_signal_stacks() -> Outcome {
+    for (what, prot, unmap) in
+        [("an unmapped", libc::PROT_READ | libc::PROT_WRITE, true), ("a read-only", libc::PROT_READ, false)]
+    {
+        let stack = stack_mapping(prot, unmap)?;
+        let status = fork_and_wait(|| {
+            let segv_default = set_action(libc::SIGSEGV, Action::Default, 0, Signals::of(&[]));
+            let on_stack =
+                set_action(libc::SIGUSR1, Action::Handle(returns_at_once), libc::SA_ONSTACK, Signals::of(&[]));
+            let alt = libc::stack_t { ss_sp: stack as *mut c_void, ss_flags: 0, ss_size: ALT_STACK_SIZE };
+            // SAFETY: sigaltstack only records the range; raising a signal this
+            // process handles.
+            if segv_default.is_err() || on_stack.is_err() || unsafe { libc::sigaltstack(&alt, ptr::null_mut()) } != 0 {
+                return 2;
+            }
+            // SAFETY: as above.
+            unsafe { libc::raise(libc::SIGUSR1) };
+            0
+        })?;
+        expect_signal(status, libc::SIGSEGV)?;
+        println!("a handler on {what} alternate stack: SIGSEGV");
+    }
     Ok(())
 }
 
@@ -350,6 +395,7 @@ fn main() -> ExitCode {
         huge_ranges()?;
         bad_mxcsr()?;
         bad_handler_addresses()?;
+        unwritable_signal_stacks()?;
         big_reads()?;
         long_transfers_stop_for_signals()?;
         full_tmpfs()?;
