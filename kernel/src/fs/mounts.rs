@@ -101,6 +101,20 @@ impl Mount {
 }
 
 static MOUNTS: Mutex<Vec<Mount>> = Mutex::new(Vec::new());
+/// A bit per mount point (`point_bit`), kept with MOUNTS: a directory whose bit is
+/// clear is no mount point, which a path walk learns at each step without the
+/// lock. (Bits are shared, so a set bit only means "look in MOUNTS".)
+static POINT_BITS: AtomicU64 = AtomicU64::new(0);
+
+fn point_bit(inode: &InodeRef) -> u64 {
+    1 << (inode.ino() % 64)
+}
+
+/// Brings POINT_BITS up to date after mounts went away.
+fn remark_points(mounts: &[Mount]) {
+    let bits = mounts.iter().filter_map(|m| m.point.as_ref()).fold(0, |bits, point| bits | point_bit(point));
+    POINT_BITS.store(bits, Ordering::Relaxed);
+}
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 /// Device numbers of the tmpfs mounts (after the built-in ones).
 static NEXT_DEVICE: AtomicU64 = AtomicU64::new(16);
@@ -117,7 +131,9 @@ fn add(
     let devpts_id = if fs_type == FsType::Devtmpfs { NEXT_ID.fetch_add(1, Ordering::Relaxed) } else { 0 };
     let parent = if point.is_none() { id } else { parent };
     let source = String::from(source);
+    let bit = point.as_ref().map_or(0, point_bit);
     MOUNTS.lock().push(Mount { id, parent, point, fs_type, source, flags, tree, expiry_marked: false, devpts_id });
+    POINT_BITS.fetch_or(bit, Ordering::Relaxed);
 }
 
 /// Put the root file system in the table and mount devfs and procfs on the root's
@@ -135,6 +151,10 @@ pub fn init() -> Result<(), Errno> {
 /// last one mounted there, and if that one's root is covered too, the last one
 /// mounted on it, and so on.
 pub fn mounted_on(inode: &InodeRef) -> Option<Node> {
+    // Only directories are mount points (`mount` refuses others).
+    if POINT_BITS.load(Ordering::Relaxed) & point_bit(inode) == 0 || inode.file_type() != FileType::Directory {
+        return None;
+    }
     let mounts = MOUNTS.lock();
     let covering = |inode: &InodeRef| {
         mounts.iter().rev().find(|m| m.point.as_ref().is_some_and(|p| Arc::ptr_eq(p, inode))).map(Mount::root)
@@ -401,6 +421,7 @@ pub fn umount(target: &Node, covered: Option<&InodeRef>, flags: u32) -> Result<(
         gone.push(mounts[index].id);
     }
     let removed: Vec<Mount> = mounts.extract_if(.., |m| gone.contains(&m.id)).collect();
+    remark_points(&mounts);
     drop(mounts);
     drop(removed); // trees freed with no table lock held
     Ok(())

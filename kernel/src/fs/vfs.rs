@@ -10,8 +10,8 @@ use alloc::vec::Vec;
 
 use alloc::sync::Arc;
 use kabi::fs::{
-    DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY, O_TRUNC,
-    O_WRONLY, R_OK, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
+    DT_DIR, DT_LNK, DT_REG, O_ACCMODE, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
+    O_TMPFILE, O_TRUNC, O_WRONLY, R_OK, S_IFDIR, S_IFLNK, S_IFREG, W_OK, X_OK, write_dirent64,
 };
 use kabi::{Errno, Stat};
 use pathwalk::{FinalName, Kind, Namespace};
@@ -399,11 +399,38 @@ pub fn open(base: &Node, path: &[u8], flags: u32, mode: u32) -> Result<OpenFile,
     as_caller(|me| open_as(base, path, flags, mode, me))
 }
 
+/// The entry a plain final name (no trailing slash) names in `dir`, when it is
+/// not a link and `open` with `flags` may take it as it is (no O_PATH or
+/// O_TMPFILE): `resolve_parent` made the walk's checks, and a name that is too
+/// long or in a removed directory names nothing.
+fn existing_entry(tree: &Tree, dir: &InodeRef, parent: &pathwalk::Parent<'_, Node>, flags: u32) -> Option<InodeRef> {
+    let FinalName::Name(name) = parent.last else { return None };
+    if parent.trailing_slash || flags & O_PATH != 0 || flags & O_TMPFILE & !O_DIRECTORY != 0 {
+        return None;
+    }
+    tree.child(dir, name).ok().filter(|inode| inode.file_type() != FileType::Symlink)
+}
+
 fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Credentials<'_>) -> Result<OpenFile, Errno> {
     let follow = flags & O_NOFOLLOW == 0;
     let parent = resolve_parent(base, path, credentials)?;
     let mut via_link = false;
     let node = match &parent.dir {
+        Node::Tmpfs(dir)
+            if let Ok(tree) = mounts::tree_of(dir)
+                && let Some(found) = existing_entry(&tree, dir, &parent, flags) =>
+        {
+            // The common case (an existing file that is not a link): one lookup.
+            let writes = flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0;
+            if writes && !matches!(found.file_type(), FileType::Fifo | FileType::Socket) {
+                mounts::writable(&parent.dir)?;
+            }
+            let inode = tree.open_found(found, flags, credentials, root::now())?;
+            if flags & O_TRUNC != 0 {
+                mapping::release_cut_pages(&inode);
+            }
+            mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
+        }
         Node::Tmpfs(dir) => {
             let tree = mounts::tree_of(dir)?;
             let final_is_link = matches!(parent.last, FinalName::Name(name)

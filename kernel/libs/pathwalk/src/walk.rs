@@ -122,7 +122,8 @@ impl<'n, 'p, N: Namespace> Walker<'n, 'p, N> {
                 self.frames.pop();
                 continue;
             };
-            let is_last_of_frame = first_component(&text[name.end..]).is_none();
+            // Only slashes after it (checked up to the first other byte).
+            let is_last_of_frame = text[name.end..].iter().all(|&byte| byte == b'/');
             if is_last_of_frame && depth == 1 {
                 let trailing_slash = name.end < text.len();
                 let start = frame.position;

@@ -112,19 +112,35 @@ impl Tree {
             }
             break (found, false);
         };
-        if create {
-            if exclusive && !created {
+        if created {
+            return Ok(inode);
+        }
+        let flags = if must_be_directory { flags | O_DIRECTORY } else { flags };
+        self.open_found(inode, flags, credentials, now)
+    }
+
+    /// The rest of [`Tree::open`] once the final component is found: an existing
+    /// inode, not a link to follow (its walk's caller made the walk's checks).
+    /// `O_CREAT` (with `O_EXCL`: `EEXIST`) and `O_DIRECTORY` are checked against it,
+    /// then the access mode, `O_NOATIME` and `O_TRUNC`; `O_PATH` and `O_TMPFILE` are
+    /// not for this (see `open`).
+    pub fn open_found(
+        &self,
+        inode: InodeRef,
+        flags: u32,
+        credentials: &Credentials<'_>,
+        now: Timestamp,
+    ) -> Result<InodeRef, Errno> {
+        if flags & O_CREAT != 0 {
+            if flags & O_EXCL != 0 {
                 return Err(Errno::EEXIST);
             }
             if inode.file_type() == FileType::Directory {
                 return Err(Errno::EISDIR);
             }
         }
-        if must_be_directory && inode.file_type() != FileType::Directory {
+        if flags & O_DIRECTORY != 0 && inode.file_type() != FileType::Directory {
             return Err(Errno::ENOTDIR);
-        }
-        if created {
-            return Ok(inode);
         }
         let access_mode = flags & O_ACCMODE;
         let truncate = flags & O_TRUNC != 0;
