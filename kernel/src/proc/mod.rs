@@ -34,7 +34,18 @@ use table::{current_pid, with_current};
 /// in the kernel: a handler, restorer or rt_sigreturn frame that put a
 /// non-canonical address there gets SIGSEGV instead (as Linux's bad-iret path),
 /// with the default action if SIGSEGV's own handler is such an address.
-pub fn on_return_to_user(frame: &mut TrapFrame, mut restart: Option<signal::Restart>) {
+pub fn on_return_to_user(frame: &mut TrapFrame, restart: Option<signal::Restart>) {
+    // Nearly every return has nothing to do: that check stays small.
+    let nothing_to_do = !task::need_resched() && !task::current_signal_pending() && restart.is_none();
+    if nothing_to_do && is_canonical(frame.rip) && is_canonical(frame.rsp) {
+        return;
+    }
+    prepare_return(frame, restart);
+}
+
+/// The work of [`on_return_to_user`] when there is some.
+#[inline(never)]
+fn prepare_return(frame: &mut TrapFrame, mut restart: Option<signal::Restart>) {
     if task::need_resched() {
         task::schedule();
     }
