@@ -850,18 +850,15 @@ pub fn operands<'a>(args: &'a [OsString], valued: &[&str]) -> Vec<&'a OsString> 
 /// A private anonymous read-write mapping of `length` bytes, at an address the
 /// kernel chooses.
 pub fn map_anonymous(length: usize) -> io::Result<*mut u8> {
+    map_anonymous_with(length, libc::PROT_READ | libc::PROT_WRITE)
+}
+
+/// A private anonymous mapping of `length` bytes with protection `prot`, at an
+/// address the kernel chooses.
+pub fn map_anonymous_with(length: usize, prot: c_int) -> io::Result<*mut u8> {
     // SAFETY: a new private anonymous mapping at an address the kernel chooses
     // touches no existing memory.
-    let address = unsafe {
-        libc::mmap(
-            ptr::null_mut(),
-            length,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        )
-    };
+    let address = unsafe { libc::mmap(ptr::null_mut(), length, prot, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0) };
     if address == libc::MAP_FAILED { Err(io::Error::last_os_error()) } else { Ok(address.cast()) }
 }
 

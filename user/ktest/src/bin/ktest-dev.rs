@@ -14,7 +14,7 @@ use std::os::fd::AsRawFd;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::process::ExitCode;
 
-use ktest::{Context, Outcome, check, ensure, expect_eq, expect_failure};
+use ktest::{Context, Outcome, check, ensure, expect_eq, expect_failure, map_anonymous_with};
 
 const NAME: &str = "dev";
 const MIB: usize = 1 << 20;
@@ -131,20 +131,7 @@ fn raw_transfer(number: c_long, file: &File, address: usize, length: usize) -> i
 
 /// Two pages mapped `PROT_READ`, the first then made writable: its address.
 fn writable_page_before_a_read_only_one() -> Result<usize, String> {
-    // SAFETY: a new private anonymous mapping where the kernel chooses touches no
-    // existing memory.
-    let address = check(unsafe {
-        libc::syscall(
-            libc::SYS_mmap,
-            0usize,
-            2 * PAGE_SIZE,
-            c_long::from(libc::PROT_READ),
-            c_long::from(libc::MAP_PRIVATE | libc::MAP_ANONYMOUS),
-            c_long::from(-1),
-            0usize,
-        )
-    })
-    .context("mmap")? as usize;
+    let address = map_anonymous_with(2 * PAGE_SIZE, libc::PROT_READ).context("mmap")?.addr();
     // SAFETY: the first page of the mapping just made, which nothing uses.
     check(unsafe { libc::syscall(libc::SYS_mprotect, address, PAGE_SIZE, libc::PROT_READ | libc::PROT_WRITE) })
         .context("mprotect")?;

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use ktest::{
     Action, KernelSigaction, Outcome, Signals, check, ensure, expect_eq, expect_failure, expect_signal, fork_and_wait,
-    set_action,
+    map_anonymous_with, set_action,
 };
 
 const NAME: &str = "robust";
@@ -162,16 +162,12 @@ const ALT_STACK_SIZE: usize = 64 << 10;
 
 /// A mapping of ALT_STACK_SIZE bytes with `prot`, unmapped again when `unmap`.
 fn stack_mapping(prot: c_int, unmap: bool) -> Result<usize, String> {
-    // SAFETY: a new private anonymous mapping where the kernel chooses touches
-    // no existing memory; unmapping it again touches nothing else either.
-    unsafe {
-        let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
-        let address = libc::mmap(ptr::null_mut(), ALT_STACK_SIZE, prot, flags, -1, 0);
-        if address == libc::MAP_FAILED || (unmap && libc::munmap(address, ALT_STACK_SIZE) != 0) {
-            return Err(format!("mmap: {}", std::io::Error::last_os_error()));
-        }
-        Ok(address as usize)
+    let address = map_anonymous_with(ALT_STACK_SIZE, prot).map_err(|e| format!("mmap: {e}"))?;
+    // SAFETY: the mapping just made, which nothing uses.
+    if unmap && unsafe { libc::munmap(address.cast(), ALT_STACK_SIZE) } != 0 {
+        return Err(format!("munmap: {}", std::io::Error::last_os_error()));
     }
+    Ok(address.addr())
 }
 
 /// A handler whose frame cannot be stored (its alternate stack is unmapped, or
