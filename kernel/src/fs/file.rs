@@ -17,7 +17,9 @@ use super::ops::FileOps;
 use super::pipe::{End, Pipe, ReadInto, WriteFrom};
 use super::tty::Terminal;
 use super::vfs::{self, Node};
+use crate::arch::cpu::without_interrupts;
 use crate::mm::shared::SharedPages;
+use crate::mm::user::UserSlice;
 use crate::task::wait_queue::WaitQueue;
 
 #[derive(Debug)]
@@ -79,11 +81,17 @@ impl Drop for OpenFile {
 /// The part of `data` written at `offset` that stays below `max_size`; EFBIG if
 /// none does (and there is something to write).
 fn within_size(data: &[u8], offset: u64, max_size: u64) -> Result<&[u8], Errno> {
+    Ok(&data[..allowed_len(data.len(), offset, max_size)?])
+}
+
+/// How much of `len` bytes written at `offset` stays below `max_size`; EFBIG if
+/// none does (and there is something to write).
+fn allowed_len(len: usize, offset: u64, max_size: u64) -> Result<usize, Errno> {
     let room = max_size.saturating_sub(offset);
-    if room == 0 && !data.is_empty() {
+    if room == 0 && len > 0 {
         return Err(Errno::EFBIG);
     }
-    Ok(&data[..data.len().min(usize::try_from(room).unwrap_or(usize::MAX))])
+    Ok(len.min(usize::try_from(room).unwrap_or(usize::MAX)))
 }
 
 impl OpenFile {
@@ -283,6 +291,35 @@ impl OpenFile {
             }
             FileKind::Generated(..) => Err(Errno::EACCES),
         }
+    }
+
+    /// write(2) of a tmpfs file straight from the caller's memory, without a
+    /// bounce buffer: as [`OpenFile::write`], with the bytes of `src` (in the loaded
+    /// address space) copied into the file's pages with interrupts off, so that a
+    /// page not mapped in yet ends the copy short instead of being faulted in
+    /// under the file's lock (the caller maps it in and writes on). None for
+    /// other files.
+    pub fn write_user(&self, src: UserSlice, max_size: u64) -> Option<Result<usize, Errno>> {
+        let FileKind::Node(node @ Node::Tmpfs(_)) = &self.kind else { return None };
+        if !self.writable() {
+            return Some(Err(Errno::EBADF));
+        }
+        let mut offset = self.offset.lock();
+        if self.status.load(Ordering::Relaxed) & O_APPEND != 0 {
+            *offset = vfs::size(node);
+        }
+        let mut copied = 0;
+        let written = allowed_len(src.len(), *offset, max_size).and_then(|count| {
+            vfs::write_from(node, *offset, count, &mut |piece: &mut [u8]| {
+                let n = without_interrupts(|| src.part(copied, piece.len()).read_loaded(piece));
+                copied += n;
+                n
+            })
+        });
+        if let Ok(n) = written {
+            *offset += n as u64;
+        }
+        Some(written)
     }
 
     /// pwrite(2), with write's `max_size`.

@@ -713,6 +713,15 @@ pub fn write(node: &Node, offset: u64, data: &[u8]) -> Result<usize, Errno> {
     }
 }
 
+/// [`write`] of `count` bytes that `source` fills in place (ramfs's
+/// `Inode::write_from`): a short fill ends the write there.
+pub fn write_from(node: &Node, offset: u64, count: usize, source: &mut ramfs::Source<'_>) -> Result<usize, Errno> {
+    match node {
+        Node::Tmpfs(inode) => inode.write_from(offset, count, source, root::now()),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
 /// A file's size (O_APPEND, SEEK_END).
 pub fn size(node: &Node) -> u64 {
     stat(node).st_size as u64

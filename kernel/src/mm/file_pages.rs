@@ -5,7 +5,7 @@
 use alloc::boxed::Box;
 use core::sync::atomic::{AtomicU64, Ordering};
 
-use ramfs::{Page, PageAllocator};
+use ramfs::{Page, PageAllocator, Source};
 
 use super::{frames, phys};
 
@@ -35,6 +35,10 @@ impl Page for FramePage {
         phys::write(self.0, offset, data);
     }
 
+    fn fill(&mut self, offset: usize, len: usize, source: &mut Source<'_>) -> usize {
+        phys::with_bytes_mut(self.0, offset, len, |bytes| source(bytes))
+    }
+
     fn address(&self) -> u64 {
         self.0
     }
@@ -51,14 +55,27 @@ impl Drop for FramePage {
 #[derive(Debug)]
 pub struct FramePages;
 
-impl PageAllocator for FramePages {
-    fn allocate(&self) -> Option<Box<dyn Page>> {
+impl FramePages {
+    /// A frame for a file, counted, unless the limit is reached; cleared if `zeroed`.
+    fn take(zeroed: bool) -> Option<Box<dyn Page>> {
         if in_use() >= limit() {
             return None;
         }
         let frame = frames::alloc()?;
         IN_USE.fetch_add(1, Ordering::Relaxed);
-        phys::zero_frame(frame);
+        if zeroed {
+            phys::zero_frame(frame);
+        }
         Some(Box::new(FramePage(frame)))
+    }
+}
+
+impl PageAllocator for FramePages {
+    fn allocate(&self) -> Option<Box<dyn Page>> {
+        Self::take(true)
+    }
+
+    fn allocate_unzeroed(&self) -> Option<Box<dyn Page>> {
+        Self::take(false)
     }
 }

@@ -160,7 +160,45 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
         return pipe.write(WriteFrom::User(UserSlice::new(buf, len)?, &*memory), file.nonblocking());
     }
     let max = file_size_limit(&file);
-    user::transfer_in(buf, len, |chunk| file.write(chunk, max)).inspect_err(file_size_signal)
+    let written = match write_straight(&file, buf, len, max) {
+        Some(written) => written,
+        None => user::transfer_in(buf, len, |chunk| file.write(chunk, max)),
+    };
+    written.inspect_err(file_size_signal)
+}
+
+/// write(2) of a tmpfs file, straight from user memory into its pages (one copy,
+/// as Linux's), a TRANSFER_CHUNK at a time as transfers go: where a copy stops at
+/// a page not mapped in yet, that page is mapped in with no lock held and the
+/// write goes on. A page that cannot be read ends it (EFAULT if nothing was
+/// written). None for other files.
+fn write_straight(file: &OpenFile, buf: u64, len: usize, max: u64) -> Option<SysResult> {
+    let src = UserSlice::new(buf, len).ok()?;
+    let mut done = 0;
+    let mut stalled = false;
+    while done < len {
+        let piece = src.part(done, user::TRANSFER_CHUNK);
+        let n = match file.write_user(piece, max)? {
+            Ok(n) => n,
+            Err(_) if done > 0 => break,
+            Err(e) => return Some(Err(e)),
+        };
+        done += n;
+        if done == len || user::interrupted() {
+            break;
+        }
+        if n < piece.len() {
+            // Map in the page the copy stopped at, as a read of it would; a
+            // page that cannot be read, or one lost again at once (another
+            // thread unmapping it), ends the write.
+            let readable = piece.part(n, 1).read_loaded(&mut [0]) == 1;
+            if !readable || (n == 0 && stalled) {
+                break;
+            }
+            stalled = n == 0;
+        }
+    }
+    Some(if done == 0 && len > 0 { Err(Errno::EFAULT) } else { Ok(done) })
 }
 
 pub fn pwrite(fd: i32, buf: u64, len: usize, offset: i64) -> SysResult {

@@ -39,16 +39,32 @@ pub trait Page: Send + Sync {
     /// Copies `data` to `offset` in the page; `offset + data.len()` is at most
     /// [`PAGE_SIZE`].
     fn write(&mut self, offset: usize, data: &[u8]);
+    /// Lets `source` fill the `len` bytes at `offset` in place (see [`Source`]);
+    /// returns how many it filled.
+    fn fill(&mut self, offset: usize, len: usize, source: &mut Source<'_>) -> usize;
     /// Where the page's memory is (the kernel's pages: the physical frame), for
     /// shared mappings of the file, which map the page itself.
     fn address(&self) -> u64;
 }
+
+/// Where a write's bytes come from: called with each piece of a page in turn, it
+/// fills the piece from its start and returns how many bytes it filled; fewer
+/// than the piece ends the write there (the kernel's source, user memory, may
+/// stop at a page it cannot read).
+pub type Source<'a> = dyn FnMut(&mut [u8]) -> usize + 'a;
 
 /// Where pages come from. Shared by every file of a tree.
 pub trait PageAllocator: Send + Sync {
     /// A page of zeros, or `None` when memory (or the file system's share of it) is
     /// exhausted: the write that asked for it fails with `ENOSPC`.
     fn allocate(&self) -> Option<Box<dyn Page>>;
+
+    /// A page whose bytes are unspecified, for a write that covers all of it
+    /// before anything reads it (no zeroing, as Linux's shmem for a whole-page
+    /// write); by default a page of zeros.
+    fn allocate_unzeroed(&self) -> Option<Box<dyn Page>> {
+        self.allocate()
+    }
 }
 
 /// A tree's source of pages, the count of pages its files hold, and the most they
@@ -77,13 +93,14 @@ impl PageStore {
         self.in_use.load(Ordering::Relaxed)
     }
 
-    /// A page, counted, unless the limit is reached or the allocator has none.
-    fn allocate(&self) -> Option<Box<dyn Page>> {
+    /// A page, counted, unless the limit is reached or the allocator has none:
+    /// zeros, or unspecified bytes unless `zeroed`.
+    fn allocate(&self, zeroed: bool) -> Option<Box<dyn Page>> {
         let limit = self.limit();
         self.in_use
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| (used < limit).then_some(used + 1))
             .ok()?;
-        let page = self.allocator.allocate();
+        let page = if zeroed { self.allocator.allocate() } else { self.allocator.allocate_unzeroed() };
         if page.is_none() {
             self.released(1);
         }
@@ -151,26 +168,57 @@ impl FileData {
     /// cannot get; returns the bytes written: `EFBIG` if none could be for the size
     /// limit, `ENOSPC` if none for want of a page. An empty `data` writes nothing.
     pub(crate) fn write(&mut self, offset: u64, data: &[u8]) -> Result<usize, Errno> {
-        if data.is_empty() {
+        let mut at = 0;
+        self.write_from(offset, data.len(), &mut |piece: &mut [u8]| {
+            piece.copy_from_slice(&data[at..at + piece.len()]);
+            at += piece.len();
+            piece.len()
+        })
+    }
+
+    /// [`FileData::write`] of `count` bytes that `source` fills in place, a page's
+    /// piece at a time; a short fill ends the write there (the count so far,
+    /// which may be 0, is then no error). A page made for the write keeps no
+    /// byte the source did not fill: it is dropped again if the source filled
+    /// nothing, and its rest cleared if it was taken unzeroed.
+    pub(crate) fn write_from(&mut self, offset: u64, count: usize, source: &mut Source<'_>) -> Result<usize, Errno> {
+        if count == 0 {
             return Ok(0);
         }
         if offset >= MAX_FILE_SIZE {
             return Err(Errno::EFBIG);
         }
-        let count = data.len().min(usize::try_from(MAX_FILE_SIZE - offset).unwrap_or(usize::MAX));
+        let count = count.min(usize::try_from(MAX_FILE_SIZE - offset).unwrap_or(usize::MAX));
         let mut done = 0;
+        let mut short = false;
         while done < count {
             let (index, in_page) = page_of(offset + done as u64);
             let chunk = (PAGE_SIZE - in_page).min(count - done);
-            let Some(page) = self.page_mut(index) else { break };
-            page.write(in_page, &data[done..done + chunk]);
-            done += chunk;
+            let made = !self.pages.contains_key(&index);
+            // A page the write covers whole need not be cleared first.
+            let whole = chunk == PAGE_SIZE;
+            let Some(page) = self.page_mut(index, whole) else { break };
+            let filled = page.fill(in_page, chunk, source).min(chunk);
+            done += filled;
+            if filled < chunk {
+                if made && filled == 0 {
+                    self.pages.remove(&index);
+                    self.store.released(1);
+                } else if made && whole {
+                    page.write(filled, &ZEROS[filled..]);
+                }
+                short = true;
+                break;
+            }
         }
-        if done == 0 {
-            return Err(Errno::ENOSPC);
+        match done {
+            0 if !short => Err(Errno::ENOSPC),
+            0 => Ok(0),
+            _ => {
+                self.size = self.size.max(offset + done as u64);
+                Ok(done)
+            }
         }
-        self.size = self.size.max(offset + done as u64);
-        Ok(done)
     }
 
     /// Sets the size: shrinking frees the pages past the end and clears the rest of the
@@ -212,14 +260,18 @@ impl FileData {
         if index >= self.size.div_ceil(PAGE_SIZE as u64) {
             return None;
         }
-        self.page_mut(index).map(|page| page.address())
+        self.page_mut(index, false).map(|page| page.address())
     }
 
-    /// Page `index`, made (zeros) if it is a hole; None when no page can be had.
-    fn page_mut(&mut self, index: u64) -> Option<&mut Box<dyn Page>> {
+    /// Page `index`, made if it is a hole: zeros, or unspecified bytes when
+    /// `overwritten` (the caller writes all of it at once); None when no page can
+    /// be had.
+    fn page_mut(&mut self, index: u64, overwritten: bool) -> Option<&mut Box<dyn Page>> {
         match self.pages.entry(index) {
             alloc::collections::btree_map::Entry::Occupied(entry) => Some(entry.into_mut()),
-            alloc::collections::btree_map::Entry::Vacant(entry) => Some(entry.insert(self.store.allocate()?)),
+            alloc::collections::btree_map::Entry::Vacant(entry) => {
+                Some(entry.insert(self.store.allocate(!overwritten)?))
+            }
         }
     }
 
@@ -275,6 +327,55 @@ mod tests {
         assert_eq!(data.read(u64::MAX, &mut middle), 0);
         drop(data);
         assert_eq!(pages.live(), 0, "dropping the data frees its pages");
+    }
+
+    #[test]
+    fn pages_taken_unzeroed_never_show_stale_bytes() {
+        let (pages, mut data) = file(100);
+        let whole = [7u8; PAGE_SIZE];
+        // Page 1 whole (taken unzeroed), page 3 in part, pages 5 and 6 in part
+        // (a page's worth from an unaligned start).
+        assert_eq!(data.write(PAGE_SIZE as u64, &whole), Ok(PAGE_SIZE));
+        assert_eq!(data.write(3 * PAGE_SIZE as u64 + 100, b"part"), Ok(4));
+        assert_eq!(data.write(5 * PAGE_SIZE as u64 + 10, &whole), Ok(PAGE_SIZE));
+        assert_eq!(pages.live(), 4);
+        let all = contents(&data);
+        assert!(!all.contains(&crate::test_pages::STALE_BYTE), "a stale byte shows");
+        let sevens = |range: core::ops::Range<usize>| all[range].iter().all(|&byte| byte == 7);
+        assert!(sevens(PAGE_SIZE..2 * PAGE_SIZE) && sevens(5 * PAGE_SIZE + 10..6 * PAGE_SIZE + 10));
+        assert_eq!(&all[3 * PAGE_SIZE + 100..3 * PAGE_SIZE + 104], b"part");
+        assert_eq!(all.iter().filter(|&&byte| byte != 0).count(), 2 * PAGE_SIZE + 4);
+    }
+
+    /// A source that fills `limit` bytes in all with `byte`, then stops.
+    fn limited(byte: u8, mut limit: usize) -> impl FnMut(&mut [u8]) -> usize {
+        move |piece: &mut [u8]| {
+            let n = piece.len().min(limit);
+            piece[..n].fill(byte);
+            limit -= n;
+            n
+        }
+    }
+
+    #[test]
+    fn a_short_fill_ends_the_write_and_leaves_no_stale_or_empty_page() {
+        let (pages, mut data) = file(100);
+        // Two whole pages asked for, 5000 bytes given: the second page, taken
+        // unzeroed, keeps 904 bytes and zeros after them.
+        assert_eq!(data.write_from(0, 2 * PAGE_SIZE, &mut limited(3, 5000)), Ok(5000));
+        assert_eq!((data.size(), pages.live()), (5000, 2));
+        let all = contents(&data);
+        assert!(all.iter().all(|&byte| byte == 3));
+        data.set_size(2 * PAGE_SIZE as u64).unwrap();
+        assert!(contents(&data)[5000..].iter().all(|&byte| byte == 0), "no stale byte past the fill");
+        // A fill of nothing into a page made for it drops the page again: no
+        // page lies past the size, and nothing is an error.
+        assert_eq!(data.write_from(4 * PAGE_SIZE as u64 + 8, 100, &mut limited(9, 0)), Ok(0));
+        assert_eq!((data.size(), pages.live()), (2 * PAGE_SIZE as u64, 2));
+        // Into an existing page the fill goes as far as it goes.
+        assert_eq!(data.write_from(10, 100, &mut limited(4, 30)), Ok(30));
+        let expected: Vec<u8> = [3, 3].into_iter().chain([4; 30]).chain([3, 3]).collect();
+        assert_eq!(&contents(&data)[8..42], &expected[..]);
     }
 
     #[test]

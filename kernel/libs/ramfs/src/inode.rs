@@ -23,7 +23,7 @@ use kabi::fs::{
 use spin::Mutex;
 
 use crate::access::{self, Access, Credentials};
-use crate::data::{FileData, PAGE_SIZE, PageStore};
+use crate::data::{FileData, PAGE_SIZE, PageStore, Source};
 use crate::name_index::{NameIndex, new_name_index};
 use crate::time::{SetTime, Timestamp};
 
@@ -304,6 +304,27 @@ impl Inode {
             return Ok(0);
         }
         let written = file.lock().write(offset, data);
+        if written != Err(Errno::EFBIG) {
+            self.modified(now);
+        }
+        written
+    }
+
+    /// [`Inode::write`] of `count` bytes that `source` fills in place, a page's
+    /// piece at a time: a short fill ends the write there, with the count so far
+    /// (0 is then no error).
+    pub fn write_from(
+        &self,
+        offset: u64,
+        count: usize,
+        source: &mut Source<'_>,
+        now: Timestamp,
+    ) -> Result<usize, Errno> {
+        let file = self.file_data()?;
+        if count == 0 {
+            return Ok(0);
+        }
+        let written = file.lock().write_from(offset, count, source);
         if written != Err(Errno::EFBIG) {
             self.modified(now);
         }

@@ -44,7 +44,7 @@ pub mod test_pages;
 
 pub use access::{Access, Credentials, permitted};
 pub use cpio::LoadError;
-pub use data::{MAX_FILE_SIZE, PAGE_SIZE, Page, PageAllocator};
+pub use data::{MAX_FILE_SIZE, PAGE_SIZE, Page, PageAllocator, Source};
 pub use inode::{DirEntry, FileType, Inode, InodeRef, Metadata};
 /// `renameat2` flags (`RENAME_WHITEOUT`, 4, is not supported).
 pub use kabi::fs::{RENAME_EXCHANGE, RENAME_NOREPLACE};

@@ -6,7 +6,7 @@ use alloc::boxed::Box;
 use alloc::sync::Arc;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::data::{PAGE_SIZE, Page, PageAllocator};
+use crate::data::{PAGE_SIZE, Page, PageAllocator, Source};
 
 pub struct HeapPages {
     limit: AtomicUsize,
@@ -39,11 +39,26 @@ impl HeapPages {
     }
 }
 
-impl PageAllocator for HeapPages {
-    fn allocate(&self) -> Option<Box<dyn Page>> {
+impl HeapPages {
+    /// A page filled with `byte`, counted, unless the limit is reached.
+    fn page_of(&self, byte: u8) -> Option<Box<dyn Page>> {
         let limit = self.limit.load(Ordering::SeqCst);
         self.live.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |live| (live < limit).then_some(live + 1)).ok()?;
-        Some(Box::new(HeapPage { bytes: Box::new([0; PAGE_SIZE]), live: self.live.clone() }))
+        Some(Box::new(HeapPage { bytes: Box::new([byte; PAGE_SIZE]), live: self.live.clone() }))
+    }
+}
+
+/// What an unzeroed page holds here: stale bytes a test would see if a file
+/// showed them.
+pub const STALE_BYTE: u8 = 0xa5;
+
+impl PageAllocator for HeapPages {
+    fn allocate(&self) -> Option<Box<dyn Page>> {
+        self.page_of(0)
+    }
+
+    fn allocate_unzeroed(&self) -> Option<Box<dyn Page>> {
+        self.page_of(STALE_BYTE)
     }
 }
 
@@ -54,6 +69,10 @@ impl Page for HeapPage {
 
     fn write(&mut self, offset: usize, data: &[u8]) {
         self.bytes[offset..offset + data.len()].copy_from_slice(data);
+    }
+
+    fn fill(&mut self, offset: usize, len: usize, source: &mut Source<'_>) -> usize {
+        source(&mut self.bytes[offset..offset + len])
     }
 
     fn address(&self) -> u64 {

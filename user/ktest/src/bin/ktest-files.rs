@@ -317,6 +317,47 @@ fn private_mapping(scratch: &Scratch) -> Outcome {
     Ok(())
 }
 
+/// Bytes of the file `writes_from_mappings` uses: three pages.
+const MAPPED_FILE: usize = 3 * 4096;
+
+/// write(2) to a file from memory not touched yet: a fresh anonymous mapping
+/// (zeros), and a shared mapping of the same file, whose pages the write both
+/// reads and fills (the kernel maps the source pages in as it goes).
+fn writes_from_mappings(scratch: &Scratch) -> Outcome {
+    let path = scratch.join("from-mappings");
+    let pattern: Vec<u8> = (0..MAPPED_FILE).map(|i| (i % 253) as u8).collect();
+    fs::write(&path, &pattern).context("write")?;
+    let file = OpenOptions::new().read(true).write(true).open(&path).context("open")?;
+    let fresh = ktest::map_anonymous(MAPPED_FILE).context("mmap")?;
+    // SAFETY: the fresh mapping is MAPPED_FILE readable bytes; pwrite only reads them.
+    let written = check(unsafe { libc::syscall(libc::SYS_pwrite64, file.as_raw_fd(), fresh, MAPPED_FILE, 0usize) });
+    expect_eq("pwrite of a fresh mapping's 12288 bytes", written.context("pwrite")?, MAPPED_FILE as i64)?;
+    expect_zeros("the file after that", &fs::read(&path).context("read")?)?;
+    fs::write(&path, &pattern).context("write")?;
+    // SAFETY: a new shared mapping of the open file, unmapped below.
+    let shared = unsafe {
+        libc::mmap(std::ptr::null_mut(), MAPPED_FILE, libc::PROT_READ, libc::MAP_SHARED, file.as_raw_fd(), 0)
+    };
+    ensure(shared != libc::MAP_FAILED, || format!("mmap: {}", io::Error::last_os_error()))?;
+    let mut writer = &file;
+    writer.seek(SeekFrom::Start(4096)).context("lseek")?;
+    // SAFETY: the mapping's first two pages are readable; write only reads them.
+    let count = check(unsafe { libc::syscall(libc::SYS_write, file.as_raw_fd(), shared, 2 * 4096) });
+    // SAFETY: unmaps exactly the mapping made above; the fresh one too.
+    unsafe {
+        libc::munmap(shared, MAPPED_FILE);
+        libc::munmap(fresh.cast(), MAPPED_FILE);
+    }
+    expect_eq("write of a shared mapping's first two pages at page 1", count.context("write")?, 2 * 4096)?;
+    let after = fs::read(&path).context("read")?;
+    // Page 1 got page 0; page 2 got page 1 as it was when the copy read it, which
+    // is page 0 again (written just before).
+    let expected: Vec<u8> = [&pattern[..4096], &pattern[..4096], &pattern[..4096]].concat();
+    ensure(after == expected, || "the file does not hold page 0 three times".into())?;
+    println!("writes from a fresh mapping and from a shared mapping of the same file: as on Linux");
+    Ok(())
+}
+
 /// creat(2) is open with O_CREAT | O_WRONLY | O_TRUNC: it makes a file, empties
 /// an existing one, and gives a descriptor that cannot read.
 fn creat_and_time(scratch: &Scratch) -> Outcome {
@@ -360,6 +401,7 @@ fn files_test() -> Outcome {
     times(&scratch)?;
     path_errors(&scratch)?;
     private_mapping(&scratch)?;
+    writes_from_mappings(&scratch)?;
     creat_and_time(&scratch)?;
     scratch.remove()
 }
