@@ -110,14 +110,15 @@ const PF_WRITE: u64 = 1 << 1;
 const PF_INSTRUCTION: u64 = 1 << 4;
 
 /// A kernel copy to or from the caller's memory (arch's user_copy.rs) found the
-/// page at `addr` not mapped in: map it as a user access would (first touch, a
-/// file's page), true if so and the copy goes on. False stops the copy short
+/// page at `addr` not mapped in (`error_code`: the page fault's): map it as a
+/// user access would (first touch, a file's page), true if so and the copy goes
+/// on. False stops the copy short
 /// (EFAULT), with no signal: the address is not the program's to reach, or no
 /// frame is free after the OOM policy ran (which then kills the caller, or
 /// another process, in which case the copy is retried).
-pub fn copy_fault(addr: u64, write: bool) -> bool {
+pub fn copy_fault(addr: u64, error_code: u64) -> bool {
     let Some(memory) = table::current_memory() else { return false };
-    let served = memory.lock().space.fault_in(addr, write, false);
+    let served = memory.lock().space.fault_in(addr, error_code & PF_WRITE != 0, false);
     match served {
         Ok(_) => true,
         Err(Fault::OutOfMemory) => match oom::kill_largest() {

@@ -67,7 +67,7 @@ pub fn handle(frame: &mut TrapFrame) {
             // off (under a spin lock) must not: that one stops short at once.
             if frame.interrupts_were_enabled() {
                 super::cpu::enable_interrupts();
-                if crate::proc::copy_fault(address, frame.error_code & PF_WRITE != 0) {
+                if crate::proc::copy_fault(address, frame.error_code) {
                     return;
                 }
             }
@@ -78,8 +78,6 @@ pub fn handle(frame: &mut TrapFrame) {
     report_and_stop(frame)
 }
 
-/// The page-fault error code's bit for a write access.
-const PF_WRITE: u64 = 1 << 1;
 
 /// Print the report of a fatal exception and stop the machine (one in kernel
 /// mode inside a contained call, such as a stack overflow, ends only that call).
