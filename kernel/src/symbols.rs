@@ -46,12 +46,17 @@ pub fn table_ranges(boot: &BootInformation) -> [core::ops::Range<u64>; 2] {
     }
 }
 
+/// The function holding `addr`: its demangled name and `addr`'s offset in it.
+fn function_at(addr: u64) -> Option<(rustc_demangle::Demangle<'static>, u64)> {
+    let (name, offset) = TABLE.get()?.lookup(addr)?;
+    Some((rustc_demangle::demangle(name), offset))
+}
+
 /// The demangled name of the function holding `addr`, or `?`.
 pub fn function_name(addr: u64) -> alloc::string::String {
-    use alloc::string::ToString;
-    match TABLE.get().and_then(|t| t.lookup(addr)) {
-        Some((name, _)) => alloc::format!("{:#}", rustc_demangle::demangle(name)),
-        None => "?".to_string(),
+    match function_at(addr) {
+        Some((name, _)) => alloc::format!("{name:#}"),
+        None => alloc::string::String::from("?"),
     }
 }
 
@@ -60,8 +65,8 @@ pub struct Describe(pub u64);
 
 impl fmt::Display for Describe {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match TABLE.get().and_then(|t| t.lookup(self.0)) {
-            Some((name, offset)) => write!(f, "{:#}+{offset:#x}", rustc_demangle::demangle(name)),
+        match function_at(self.0) {
+            Some((name, offset)) => write!(f, "{name:#}+{offset:#x}"),
             None => f.write_str("?"),
         }
     }

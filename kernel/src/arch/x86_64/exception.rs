@@ -78,7 +78,6 @@ pub fn handle(frame: &mut TrapFrame) {
     report_and_stop(frame)
 }
 
-
 /// Print the report of a fatal exception and stop the machine (one in kernel
 /// mode inside a contained call, such as a stack overflow, ends only that call).
 pub fn report_and_stop(frame: &TrapFrame) -> ! {
