@@ -411,6 +411,20 @@ fn existing_entry(tree: &Tree, dir: &InodeRef, parent: &pathwalk::Parent<'_, Nod
     tree.child(dir, name).ok().filter(|inode| inode.file_type() != FileType::Symlink)
 }
 
+/// Whether an open with `flags` may change the file (written, or emptied).
+fn opens_for_writing(flags: u32) -> bool {
+    flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0
+}
+
+/// The node a tmpfs open gives for `inode`: the root of what is mounted on it, if
+/// anything; pages cut off by O_TRUNC are unmapped and freed first.
+fn opened_tmpfs(inode: InodeRef, flags: u32) -> Node {
+    if flags & O_TRUNC != 0 {
+        mapping::release_cut_pages(&inode);
+    }
+    mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
+}
+
 fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Credentials<'_>) -> Result<OpenFile, Errno> {
     let follow = flags & O_NOFOLLOW == 0;
     let parent = resolve_parent(base, path, credentials)?;
@@ -421,15 +435,10 @@ fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Creden
                 && let Some(found) = existing_entry(&tree, dir, &parent, flags) =>
         {
             // The common case (an existing file that is not a link): one lookup.
-            let writes = flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0;
-            if writes && !matches!(found.file_type(), FileType::Fifo | FileType::Socket) {
+            if opens_for_writing(flags) && !matches!(found.file_type(), FileType::Fifo | FileType::Socket) {
                 mounts::writable(&parent.dir)?;
             }
-            let inode = tree.open_found(found, flags, credentials, root::now())?;
-            if flags & O_TRUNC != 0 {
-                mapping::release_cut_pages(&inode);
-            }
-            mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
+            opened_tmpfs(tree.open_found(found, flags, credentials, root::now())?, flags)
         }
         Node::Tmpfs(dir) => {
             let tree = mounts::tree_of(dir)?;
@@ -453,22 +462,20 @@ fn open_as(base: &Node, path: &[u8], flags: u32, mode: u32, credentials: &Creden
                 }
                 None => {
                     let name = final_text(&parent);
-                    let writes = flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0;
                     match tree.lookup(dir, &name, false) {
                         Err(_) if flags & O_CREAT != 0 => {
                             mounts::writable(&parent.dir)?;
                             root::room_for_new_entry()?;
                         }
-                        Ok(inode) if writes && !matches!(inode.file_type(), FileType::Fifo | FileType::Socket) => {
+                        Ok(inode)
+                            if opens_for_writing(flags)
+                                && !matches!(inode.file_type(), FileType::Fifo | FileType::Socket) =>
+                        {
                             mounts::writable(&parent.dir)?;
                         }
                         _ => {}
                     }
-                    let inode = tree.open(dir, &name, flags, mode, credentials, root::now())?;
-                    if flags & O_TRUNC != 0 {
-                        mapping::release_cut_pages(&inode);
-                    }
-                    mounts::mounted_on(&inode).unwrap_or(Node::Tmpfs(inode))
+                    opened_tmpfs(tree.open(dir, &name, flags, mode, credentials, root::now())?, flags)
                 }
             }
         }

@@ -160,7 +160,7 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
         return pipe.write(WriteFrom::User(UserSlice::new(buf, len)?, &*memory), file.nonblocking());
     }
     let max = file_size_limit(&file);
-    let written = match write_straight(&file, buf, len, max) {
+    let written = match write_straight(&file, UserSlice::new(buf, len)?, max) {
         Some(written) => written,
         None => user::transfer_in(buf, len, |chunk| file.write(chunk, max)),
     };
@@ -172,8 +172,8 @@ pub fn write(fd: i32, buf: u64, len: usize) -> SysResult {
 /// a page not mapped in yet, that page is mapped in with no lock held and the
 /// write goes on. A page that cannot be read ends it (EFAULT if nothing was
 /// written). None for other files.
-fn write_straight(file: &OpenFile, buf: u64, len: usize, max: u64) -> Option<SysResult> {
-    let src = UserSlice::new(buf, len).ok()?;
+fn write_straight(file: &OpenFile, src: UserSlice, max: u64) -> Option<SysResult> {
+    let len = src.len();
     let mut done = 0;
     let mut stalled = false;
     while done < len {
