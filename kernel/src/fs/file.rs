@@ -281,13 +281,7 @@ impl OpenFile {
             }
             FileKind::Other(ops) => ops.write(data, self.nonblocking()),
             FileKind::Node(node) => {
-                let mut offset = self.offset.lock();
-                if self.status.load(Ordering::Relaxed) & O_APPEND != 0 {
-                    *offset = vfs::size(node);
-                }
-                let n = vfs::write(node, *offset, within_size(data, *offset, max_size)?)?;
-                *offset += n as u64;
-                Ok(n)
+                self.write_at_offset(node, |offset| vfs::write(node, offset, within_size(data, offset, max_size)?))
             }
             FileKind::Generated(..) => Err(Errno::EACCES),
         }
@@ -304,22 +298,27 @@ impl OpenFile {
         if !self.writable() {
             return Some(Err(Errno::EBADF));
         }
-        let mut offset = self.offset.lock();
-        if self.status.load(Ordering::Relaxed) & O_APPEND != 0 {
-            *offset = vfs::size(node);
-        }
         let mut copied = 0;
-        let written = allowed_len(src.len(), *offset, max_size).and_then(|count| {
-            vfs::write_from(node, *offset, count, &mut |piece: &mut [u8]| {
+        Some(self.write_at_offset(node, |offset| {
+            let count = allowed_len(src.len(), offset, max_size)?;
+            vfs::write_from(node, offset, count, &mut |piece: &mut [u8]| {
                 let n = without_interrupts(|| src.part(copied, piece.len()).read_loaded(piece));
                 copied += n;
                 n
             })
-        });
-        if let Ok(n) = written {
-            *offset += n as u64;
+        }))
+    }
+
+    /// Runs `write` at the shared offset (moved to the end first with O_APPEND)
+    /// and advances the offset by what it wrote.
+    fn write_at_offset(&self, node: &Node, write: impl FnOnce(u64) -> Result<usize, Errno>) -> Result<usize, Errno> {
+        let mut offset = self.offset.lock();
+        if self.status.load(Ordering::Relaxed) & O_APPEND != 0 {
+            *offset = vfs::size(node);
         }
-        Some(written)
+        let n = write(*offset)?;
+        *offset += n as u64;
+        Ok(n)
     }
 
     /// pwrite(2), with write's `max_size`.

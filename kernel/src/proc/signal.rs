@@ -272,10 +272,6 @@ pub struct Restart {
 }
 
 /// What to do with the next deliverable signal.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "made once per delivery and used at once: a box would cost an allocation"
-)]
 pub enum Disposition {
     /// Nothing deliverable.
     None,
@@ -294,7 +290,6 @@ pub enum Disposition {
 /// may map stack pages in, which sleeps.
 pub struct SignalFrame {
     signal: Signal,
-    handler: u64,
     action: SigAction,
     info: SigInfo,
     /// The mask the handler's return restores.
@@ -360,7 +355,7 @@ impl SignalFrame {
         // The handler starts with a clean FPU (MXCSR 0x1f80), as on Linux; the
         // interrupted code's state comes back through the frame.
         FpuState::restore_initial();
-        frame.rip = self.handler;
+        frame.rip = self.action.sa_handler;
         frame.rsp = sp;
         frame.rdi = self.signal as u64;
         frame.rsi = context_at + UContext::SIZE as u64;
@@ -392,14 +387,14 @@ pub fn deliver_one(p: &mut Process, frame: &mut TrapFrame, restart: Option<Resta
                 DefaultAction::Stop => return Disposition::Stop(signal),
                 DefaultAction::Ignore | DefaultAction::Continue => {}
             },
-            handler => {
+            _ => {
                 if let Some(r) = restart
                     && r.with_sa_restart
                     && action.sa_flags & SA_RESTART != 0
                 {
                     rewind_syscall(frame, r.nr);
                 }
-                return Disposition::Handled(prepare_frame(p, signal, action, handler, info));
+                return Disposition::Handled(prepare_frame(p, signal, action, info));
             }
         }
     }
@@ -417,7 +412,7 @@ const SIGNAL_RECORD_SIZE: usize = 8 + UContext::SIZE + SigInfo::SIZE;
 
 /// The process-state side of entering the handler of `signal`: the mask the
 /// handler runs with, SA_RESETHAND; the frame is stored by `SignalFrame::enter`.
-fn prepare_frame(p: &mut Process, signal: Signal, action: SigAction, handler: u64, info: SigInfo) -> SignalFrame {
+fn prepare_frame(p: &mut Process, signal: Signal, action: SigAction, info: SigInfo) -> SignalFrame {
     let restore_mask = p.signals.saved_mask.take().unwrap_or(p.signals.mask);
     let mut blocked = action.sa_mask;
     if action.sa_flags & SA_NODEFER == 0 {
@@ -427,7 +422,7 @@ fn prepare_frame(p: &mut Process, signal: Signal, action: SigAction, handler: u6
     if action.sa_flags & SA_RESETHAND != 0 {
         p.signals.set_action(signal, SigAction::default());
     }
-    SignalFrame { signal, handler, action, info, restore_mask, alt: p.signals.alt_stack }
+    SignalFrame { signal, action, info, restore_mask, alt: p.signals.alt_stack }
 }
 
 /// rt_sigreturn's first step, before the process table is locked (the copies
